@@ -1,0 +1,1 @@
+//! The `openslot` command line.

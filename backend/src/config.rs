@@ -1,0 +1,1 @@
+//! Configuration: one TOML file, `OPENSLOT_*` overrides, secrets from files.

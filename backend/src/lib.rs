@@ -1,0 +1,10 @@
+//! OpenSlot: a self-hosted calendar aggregator and booking service.
+//!
+//! The pure core (`calendar`, `availability`) takes data and `now` as arguments and returns data:
+//! no I/O, no clock. Everything that touches files, the network or the clock lives at the edges
+//! (`config`, `cli`, later `sources`, `store`, `api`).
+
+pub mod availability;
+pub mod calendar;
+pub mod cli;
+pub mod config;
