@@ -1,0 +1,435 @@
+//! Events -> instances in a window: recurrence (RRULE, RDATE, EXDATE), overrides
+//! (RECURRENCE-ID: moved, cancelled, orphaned), all-day and floating values in the owner's zone.
+//!
+//! Rules followed (../shared/corpus/README.md): DTSTART is always the first instance and counts
+//! toward COUNT; EXDATE and RECURRENCE-ID match instances by instant, whatever zone they are
+//! written in; an override replaces its instance wherever it moves, and still counts when the rule
+//! no longer produces that instance; a series given in UTC recurs in X-WR-TIMEZONE when the
+//! calendar names one (Google's exports).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use super::interval::Interval;
+use super::model::{Anchor, CalTime, Calendar, Dur, EndSpec, Event, Status};
+use super::recur;
+use super::tz::{Zone, iana_offset_at, local_to_utc_with};
+use super::warning::Warning;
+
+/// At most this many instances of one series in one window; the rest are dropped with a warning.
+/// Bounds the cost of rules like FREQ=SECONDLY without an end.
+pub const MAX_INSTANCES_PER_SERIES: usize = 100_000;
+
+/// Which kinds of instances count as busy (per source; the defaults follow the reference).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BusyPolicy {
+    pub tentative: bool,
+    pub all_day: bool,
+    pub transparent: bool,
+}
+
+impl Default for BusyPolicy {
+    fn default() -> Self {
+        BusyPolicy {
+            tentative: true,
+            all_day: true,
+            transparent: false,
+        }
+    }
+}
+
+/// One occurrence of an event, in UTC.
+#[derive(Clone, Copy, Debug)]
+pub struct Instance<'c> {
+    pub event: &'c Event,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub all_day: bool,
+}
+
+impl Instance<'_> {
+    /// Whether this instance blocks time under `policy`. Cancelled never does.
+    pub fn is_busy(&self, policy: &BusyPolicy) -> bool {
+        match self.event.status {
+            Status::Cancelled => return false,
+            Status::Tentative if !policy.tentative => return false,
+            _ => {}
+        }
+        (!self.event.transparent || policy.transparent)
+            && (!self.all_day || policy.all_day)
+            && self.end > self.start
+    }
+}
+
+/// The wall clock a series is evaluated in.
+#[derive(Clone, Copy)]
+enum Clock<'c> {
+    Utc,
+    Owner,
+    Zone(&'c Zone),
+    Iana(Tz),
+}
+
+struct Ctx<'c> {
+    cal: &'c Calendar,
+    owner: Tz,
+}
+
+fn ts(dt: NaiveDateTime) -> i64 {
+    dt.and_utc().timestamp()
+}
+
+fn utc(secs: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+fn midnight(d: NaiveDate) -> NaiveDateTime {
+    d.and_time(chrono::NaiveTime::MIN)
+}
+
+impl<'c> Ctx<'c> {
+    fn clock_of(&self, t: &CalTime, x_wr: Option<Tz>) -> Clock<'c> {
+        match t {
+            CalTime::Date(_) | CalTime::DateTime(_, Anchor::Floating) => Clock::Owner,
+            CalTime::DateTime(_, Anchor::Utc) => match x_wr {
+                Some(tz) => Clock::Iana(tz),
+                None => Clock::Utc,
+            },
+            CalTime::DateTime(_, Anchor::Zoned(id)) => match self.cal.zones.get(*id as usize) {
+                Some(z) => Clock::Zone(z),
+                None => Clock::Owner,
+            },
+        }
+    }
+
+    fn to_utc(&self, clock: Clock<'_>, local: NaiveDateTime) -> i64 {
+        match clock {
+            Clock::Utc => ts(local),
+            Clock::Owner => local_to_utc_with(local, |u| iana_offset_at(self.owner, u)),
+            Clock::Iana(tz) => local_to_utc_with(local, |u| iana_offset_at(tz, u)),
+            Clock::Zone(z) => z.local_to_utc(local, self.owner),
+        }
+    }
+
+    fn to_local(&self, clock: Clock<'_>, secs: i64) -> NaiveDateTime {
+        let off = match clock {
+            Clock::Utc => 0,
+            Clock::Owner => iana_offset_at(self.owner, secs),
+            Clock::Iana(tz) => iana_offset_at(tz, secs),
+            Clock::Zone(z) => z.offset_at(secs, self.owner),
+        };
+        DateTime::<Utc>::from_timestamp(secs + i64::from(off), 0)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default()
+    }
+
+    /// The instant a value stands for.
+    fn instant(&self, t: &CalTime) -> i64 {
+        let clock = self.clock_of(t, None);
+        self.to_utc(clock, local_of(t))
+    }
+
+    /// A value expressed as wall-clock time of `clock`.
+    fn local_in(&self, clock: Clock<'_>, t: &CalTime) -> NaiveDateTime {
+        let own = self.clock_of(t, None);
+        if same_clock(own, clock) {
+            local_of(t)
+        } else {
+            self.to_local(clock, self.instant(t))
+        }
+    }
+}
+
+fn same_clock(a: Clock<'_>, b: Clock<'_>) -> bool {
+    match (a, b) {
+        (Clock::Utc, Clock::Utc) | (Clock::Owner, Clock::Owner) => true,
+        (Clock::Iana(x), Clock::Iana(y)) => x == y,
+        (Clock::Zone(x), Clock::Zone(y)) => std::ptr::eq(x, y) || x == y,
+        _ => false,
+    }
+}
+
+fn local_of(t: &CalTime) -> NaiveDateTime {
+    match t {
+        CalTime::Date(d) => midnight(*d),
+        CalTime::DateTime(l, _) => *l,
+    }
+}
+
+fn add_dur(local: NaiveDateTime, d: Dur) -> NaiveDateTime {
+    local
+        .checked_add_signed(Duration::days(d.days) + Duration::seconds(d.seconds))
+        .unwrap_or(local)
+}
+
+/// How to get an instance's end from its start.
+#[derive(Clone, Copy)]
+enum Length {
+    /// Wall-clock length in the series' clock (same-zone DTEND, DURATION, all-day).
+    Wall(Duration),
+    /// Exact length (DTEND in another zone than DTSTART).
+    Exact(i64),
+}
+
+/// Per UID: which master counts (the last one written, as the reference reads edited series),
+/// which instants its overrides replace, and its THISANDFUTURE changes.
+#[derive(Default)]
+struct UidIndex<'c> {
+    master: HashMap<&'c str, usize>,
+    replaced: HashMap<&'c str, HashSet<i64>>,
+    /// (instant of RECURRENCE-ID, override), sorted by instant.
+    future: HashMap<&'c str, Vec<(i64, &'c Event)>>,
+}
+
+fn index_uids<'c>(ctx: &Ctx<'c>) -> UidIndex<'c> {
+    let mut idx = UidIndex::default();
+    for (i, event) in ctx.cal.events.iter().enumerate() {
+        if let (None, Some(uid)) = (&event.recurrence_id, event.uid.as_deref()) {
+            idx.master.insert(uid, i);
+        }
+    }
+    for event in &ctx.cal.events {
+        if let (Some(rid), Some(uid)) = (&event.recurrence_id, event.uid.as_deref()) {
+            let at = ctx.instant(rid);
+            idx.replaced.entry(uid).or_default().insert(at);
+            if event.this_and_future {
+                idx.future.entry(uid).or_default().push((at, event));
+            }
+        }
+    }
+    for list in idx.future.values_mut() {
+        list.sort_by_key(|(at, _)| *at);
+    }
+    idx
+}
+
+/// Calls `emit` for every instance of the calendar's events that overlaps `window`, and pushes a
+/// warning for each series cut short by [`MAX_INSTANCES_PER_SERIES`].
+pub fn for_each_instance<'c>(
+    cal: &'c Calendar,
+    window: Interval,
+    owner: Tz,
+    warnings: &mut Vec<Warning>,
+    mut emit: impl FnMut(Instance<'c>),
+) {
+    let ctx = Ctx { cal, owner };
+    let uids = index_uids(&ctx);
+    let (w_start, w_end) = (window.start.timestamp(), window.end.timestamp());
+    let mut emit_utc = |event: &'c Event, s: i64, e: i64| {
+        if s < w_end && (e > w_start || (e == s && s >= w_start)) {
+            emit(Instance {
+                event,
+                start: utc(s),
+                end: utc(e.max(s)),
+                all_day: event.start.is_date(),
+            });
+        }
+    };
+    for (i, event) in cal.events.iter().enumerate() {
+        let uid = event.uid.as_deref();
+        let master = uid
+            .and_then(|u| uids.master.get(u))
+            .map(|&m| &cal.events[m]);
+        let x_wr = event.x_wr_timezone;
+        let clock = ctx.clock_of(&event.start, x_wr);
+        let start_local = ctx.local_in(clock, &event.start);
+        let length = length_of(&ctx, event, clock, start_local);
+        let end_of = |s_local: NaiveDateTime, s: i64, len: Length| match len {
+            Length::Wall(d) => ctx.to_utc(clock, s_local + d),
+            Length::Exact(secs) => s + secs,
+        };
+        if let Some(rid) = &event.recurrence_id {
+            // An override whose instance the master excludes is a deleted modification.
+            let deleted =
+                master.is_some_and(|m| Exdates::new(&ctx, m).excludes_instant(ctx.instant(rid)));
+            if !deleted {
+                let s = ctx.to_utc(clock, start_local);
+                emit_utc(event, s, end_of(start_local, s, length));
+            }
+            continue;
+        }
+        if uid.is_some() && master.is_some_and(|m| !std::ptr::eq(m, &cal.events[i])) {
+            continue; // an earlier version of an edited series
+        }
+        if event.rrules.is_empty() && event.rdates.is_empty() {
+            let s = ctx.to_utc(clock, start_local);
+            emit_utc(event, s, end_of(start_local, s, length));
+            continue;
+        }
+        // Local range to expand: instances starting before the window may still reach into it.
+        let reach = match length {
+            Length::Wall(d) => d.num_seconds(),
+            Length::Exact(s) => s,
+        }
+        .max(0);
+        let slack = 2 * 86_400;
+        let lo_local = ctx.to_local(clock, w_start - reach - slack);
+        let hi_local = ctx.to_local(clock, w_end + slack);
+
+        let replaced = uid.and_then(|u| uids.replaced.get(u));
+        let future = uid.and_then(|u| uids.future.get(u));
+        let exdates = Exdates::new(&ctx, event);
+        let mut starts: Vec<(NaiveDateTime, Length)> = vec![(start_local, length)];
+        let mut truncated = false;
+        for rule in &event.rrules {
+            let until = rule.until.map(|u| match u {
+                // A DATE UNTIL is the start of that day (as the reference reads it).
+                CalTime::Date(d) => midnight(d),
+                // UNTIL of a zoned or UTC series is UTC (RFC 5545 3.3.10), even without a 'Z'.
+                CalTime::DateTime(l, Anchor::Utc) => ctx.to_local(clock, ts(l)),
+                CalTime::DateTime(l, _) if !matches!(clock, Clock::Owner) => {
+                    ctx.to_local(clock, ts(l))
+                }
+                CalTime::DateTime(l, _) => l,
+            });
+            let count = rule.count;
+            let iter = match recur::occurrences(rule, start_local, until, count, Some(lo_local)) {
+                Ok(it) => it,
+                Err(msg) => {
+                    warnings.push(event_warning(
+                        cal,
+                        event,
+                        format!("{msg}; only DTSTART counts"),
+                    ));
+                    continue;
+                }
+            };
+            let mut iter = iter.peekable();
+            // A DTSTART that the rule does not produce still counts as the first of COUNT.
+            let mut budget = count.map(|c| c as usize);
+            if count.is_some() && iter.peek() != Some(&start_local) {
+                budget = budget.map(|b| b.saturating_sub(1));
+            }
+            for (taken, t) in iter.enumerate() {
+                if budget.is_some_and(|b| taken >= b) || t >= hi_local {
+                    break;
+                }
+                if t < lo_local {
+                    continue;
+                }
+                if starts.len() >= MAX_INSTANCES_PER_SERIES {
+                    truncated = true;
+                    break;
+                }
+                starts.push((t, length));
+            }
+        }
+        for rd in &event.rdates {
+            let s = ctx.local_in(clock, &rd.start);
+            let len = match rd.end {
+                Some(EndSpec::End(e)) => Length::Exact(ctx.instant(&e) - ctx.instant(&rd.start)),
+                Some(EndSpec::Duration(d)) => Length::Wall(add_dur(s, d) - s),
+                _ => length,
+            };
+            starts.push((s, len));
+        }
+        if truncated {
+            warnings.push(event_warning(
+                cal,
+                event,
+                format!("more than {MAX_INSTANCES_PER_SERIES} occurrences in the window; the rest ignored"),
+            ));
+        }
+        starts.sort_unstable_by_key(|(t, _)| *t);
+        starts.dedup_by_key(|(t, _)| *t);
+        for (s_local, len) in starts {
+            let s = ctx.to_utc(clock, s_local);
+            if exdates.excludes(s, s_local) || replaced.is_some_and(|r| r.contains(&s)) {
+                continue;
+            }
+            // The latest THISANDFUTURE change at or before this instance moves and resizes it.
+            let change = future.and_then(|list| {
+                let n = list.partition_point(|(at, _)| *at <= s);
+                n.checked_sub(1).map(|k| list[k])
+            });
+            match change {
+                Some((at, ovr)) => {
+                    let o_start = ctx.instant(&ovr.start);
+                    let o_len = match length_of(
+                        &ctx,
+                        ovr,
+                        ctx.clock_of(&ovr.start, None),
+                        local_of(&ovr.start),
+                    ) {
+                        Length::Wall(d) => d.num_seconds(),
+                        Length::Exact(x) => x,
+                    };
+                    let moved = s + (o_start - at);
+                    emit_utc(ovr, moved, moved + o_len);
+                }
+                None => emit_utc(event, s, end_of(s_local, s, len)),
+            }
+        }
+    }
+}
+
+fn event_warning(cal: &Calendar, event: &Event, message: String) -> Warning {
+    let source = cal
+        .warnings
+        .first()
+        .map(|w| w.source.clone())
+        .unwrap_or_default();
+    Warning {
+        source,
+        line: event.line,
+        uid: event.uid.as_deref().map(str::to_owned),
+        message,
+    }
+}
+
+fn length_of(ctx: &Ctx<'_>, event: &Event, clock: Clock<'_>, start_local: NaiveDateTime) -> Length {
+    match event.end {
+        EndSpec::Missing => {
+            if event.start.is_date() {
+                Length::Wall(Duration::days(1))
+            } else {
+                Length::Wall(Duration::zero())
+            }
+        }
+        EndSpec::Duration(d) => Length::Wall(add_dur(start_local, d) - start_local),
+        EndSpec::End(end) => {
+            let same = same_clock(ctx.clock_of(&end, None), ctx.clock_of(&event.start, None));
+            if same || end.is_date() {
+                let d = ctx.local_in(clock, &end) - start_local;
+                Length::Wall(d.max(Duration::zero()))
+            } else {
+                Length::Exact((ctx.instant(&end) - ctx.instant(&event.start)).max(0))
+            }
+        }
+    }
+}
+
+/// EXDATEs of one series: instants, plus dates for DATE values on a DATE-TIME series.
+struct Exdates {
+    instants: HashSet<i64>,
+    dates: HashSet<NaiveDate>,
+}
+
+impl Exdates {
+    fn new(ctx: &Ctx<'_>, event: &Event) -> Exdates {
+        let mut instants = HashSet::with_capacity(event.exdates.len());
+        let mut dates = HashSet::new();
+        for ex in &event.exdates {
+            match ex {
+                CalTime::Date(d) if !event.start.is_date() => {
+                    dates.insert(*d);
+                }
+                _ => {
+                    instants.insert(ctx.instant(ex));
+                }
+            }
+        }
+        Exdates { instants, dates }
+    }
+
+    fn excludes(&self, instant: i64, local: NaiveDateTime) -> bool {
+        self.excludes_instant(instant)
+            || (!self.dates.is_empty() && self.dates.contains(&local.date()))
+    }
+
+    fn excludes_instant(&self, instant: i64) -> bool {
+        !self.instants.is_empty() && self.instants.contains(&instant)
+    }
+}

@@ -1,0 +1,299 @@
+//! RRULE text -> [`RecurRule`] -> local wall-clock occurrences, with the `rrule` crate.
+//!
+//! Occurrences are computed in naive local time (the crate is handed the wall-clock time as if it
+//! were UTC), because RFC 5545 repeats events at the same local time across DST changes; callers
+//! convert each occurrence to UTC with the series' zone. Long-running open rules are fast-forwarded
+//! to the window so that cost depends on the window, not on how old the series is.
+
+use chrono::{Duration, NaiveDateTime, TimeZone, Weekday};
+use rrule::{Frequency, NWeekday, RRule};
+
+use super::model::RecurRule;
+
+/// Parses the value of an RRULE property. Unknown parts are ignored; a bad value is an error.
+pub fn parse_rrule(text: &str) -> Result<RecurRule, String> {
+    let mut rule = RecurRule {
+        interval: 1,
+        ..RecurRule::default()
+    };
+    for part in text.trim().split(';').filter(|p| !p.trim().is_empty()) {
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("RRULE part \"{part}\" has no '='"))?;
+        let value = value.trim();
+        let bad = || format!("RRULE {key}={value} is not valid");
+        match key.trim().to_ascii_uppercase().as_str() {
+            "FREQ" => {
+                rule.freq = Some(match value.to_ascii_uppercase().as_str() {
+                    "YEARLY" => Frequency::Yearly,
+                    "MONTHLY" => Frequency::Monthly,
+                    "WEEKLY" => Frequency::Weekly,
+                    "DAILY" => Frequency::Daily,
+                    "HOURLY" => Frequency::Hourly,
+                    "MINUTELY" => Frequency::Minutely,
+                    "SECONDLY" => Frequency::Secondly,
+                    _ => return Err(bad()),
+                })
+            }
+            "INTERVAL" => {
+                rule.interval = value.parse().map_err(|_| bad())?;
+                if rule.interval == 0 {
+                    return Err(bad());
+                }
+            }
+            "COUNT" => rule.count = Some(value.parse().map_err(|_| bad())?),
+            "UNTIL" => {
+                rule.until = Some(if value.len() == 8 {
+                    super::model::CalTime::Date(super::values::parse_date(value).ok_or_else(bad)?)
+                } else {
+                    let (dt, utc) = super::values::parse_date_time(value).ok_or_else(bad)?;
+                    let anchor = if utc {
+                        super::model::Anchor::Utc
+                    } else {
+                        super::model::Anchor::Floating
+                    };
+                    super::model::CalTime::DateTime(dt, anchor)
+                })
+            }
+            "WKST" => rule.week_start = Some(weekday(value).ok_or_else(bad)?),
+            "BYSETPOS" => rule.by_set_pos = list(value).ok_or_else(bad)?,
+            "BYMONTH" => rule.by_month = list(value).ok_or_else(bad)?,
+            "BYMONTHDAY" => rule.by_month_day = list(value).ok_or_else(bad)?,
+            "BYYEARDAY" => rule.by_year_day = list(value).ok_or_else(bad)?,
+            "BYWEEKNO" => rule.by_week_no = list(value).ok_or_else(bad)?,
+            "BYHOUR" => rule.by_hour = list(value).ok_or_else(bad)?,
+            "BYMINUTE" => rule.by_minute = list(value).ok_or_else(bad)?,
+            "BYSECOND" => rule.by_second = list(value).ok_or_else(bad)?,
+            "BYDAY" => {
+                rule.by_weekday = value
+                    .split(',')
+                    .map(|d| nweekday(d.trim()))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(bad)?
+            }
+            _ => {}
+        }
+    }
+    if rule.freq.is_none() {
+        return Err("RRULE has no FREQ".into());
+    }
+    Ok(rule)
+}
+
+fn list<T: std::str::FromStr>(value: &str) -> Option<Vec<T>> {
+    value
+        .split(',')
+        .map(|v| v.trim().trim_start_matches('+').parse().ok())
+        .collect()
+}
+
+fn weekday(s: &str) -> Option<Weekday> {
+    Some(match s.to_ascii_uppercase().as_str() {
+        "MO" => Weekday::Mon,
+        "TU" => Weekday::Tue,
+        "WE" => Weekday::Wed,
+        "TH" => Weekday::Thu,
+        "FR" => Weekday::Fri,
+        "SA" => Weekday::Sat,
+        "SU" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn nweekday(s: &str) -> Option<NWeekday> {
+    if s.len() < 2 {
+        return None;
+    }
+    let (num, day) = s.split_at(s.len() - 2);
+    let day = weekday(day)?;
+    if num.is_empty() {
+        return Some(NWeekday::Every(day));
+    }
+    let n: i16 = num.trim_start_matches('+').parse().ok()?;
+    if n == 0 || !(-53..=53).contains(&n) {
+        return None;
+    }
+    Some(NWeekday::Nth(n, day))
+}
+
+fn as_rr(local: NaiveDateTime) -> chrono::DateTime<rrule::Tz> {
+    rrule::Tz::UTC.from_utc_datetime(&local)
+}
+
+/// The length of one period of a fixed-length frequency, used to fast-forward open rules.
+fn fixed_period(freq: Frequency) -> Option<Duration> {
+    match freq {
+        Frequency::Weekly => Some(Duration::weeks(1)),
+        Frequency::Daily => Some(Duration::days(1)),
+        Frequency::Hourly => Some(Duration::hours(1)),
+        Frequency::Minutely => Some(Duration::minutes(1)),
+        Frequency::Secondly => Some(Duration::seconds(1)),
+        Frequency::Monthly | Frequency::Yearly => None,
+    }
+}
+
+/// A start for the rule at or before `target` that yields exactly the original occurrences from
+/// there on: the original start moved by whole multiples of (interval x period). Only for rules
+/// without COUNT (a count must be counted from the real start) and with a fixed-length period.
+fn fast_forward(rule: &RecurRule, start: NaiveDateTime, target: NaiveDateTime) -> NaiveDateTime {
+    let (Some(freq), None) = (rule.freq, rule.count) else {
+        return start;
+    };
+    let Some(period) = fixed_period(freq) else {
+        return start;
+    };
+    let step = period * i32::from(rule.interval.max(1));
+    let gap = target - start;
+    if gap <= step {
+        return start;
+    }
+    let steps = gap.num_seconds() / step.num_seconds().max(1);
+    start + Duration::seconds(step.num_seconds() * steps)
+}
+
+/// Occurrences of `rule` from `start` (local time), in order. `until_local` is UNTIL already
+/// expressed in the same local time. `skip_to` lets an open rule start near the window.
+/// DTSTART itself is yielded only when it matches the rule (callers add it: RFC 5545 3.8.5.3).
+pub fn occurrences(
+    rule: &RecurRule,
+    start: NaiveDateTime,
+    until_local: Option<NaiveDateTime>,
+    count: Option<u32>,
+    skip_to: Option<NaiveDateTime>,
+) -> Result<impl Iterator<Item = NaiveDateTime> + use<>, String> {
+    let freq = rule.freq.ok_or("RRULE has no FREQ")?;
+    let begin = match skip_to {
+        Some(target) if count.is_none() => fast_forward(rule, start, target),
+        _ => start,
+    };
+    let mut rr = RRule::new(freq)
+        .interval(rule.interval.max(1))
+        .by_set_pos(rule.by_set_pos.clone())
+        .by_month_day(rule.by_month_day.clone())
+        .by_year_day(rule.by_year_day.clone())
+        .by_week_no(rule.by_week_no.clone())
+        .by_weekday(rule.by_weekday.clone())
+        .by_hour(rule.by_hour.clone())
+        .by_minute(rule.by_minute.clone())
+        .by_second(rule.by_second.clone());
+    if !rule.by_month.is_empty() {
+        let months: Vec<chrono::Month> = rule
+            .by_month
+            .iter()
+            .filter_map(|&m| chrono::Month::try_from(m).ok())
+            .collect();
+        if months.len() != rule.by_month.len() {
+            return Err("RRULE BYMONTH out of range".into());
+        }
+        rr = rr.by_month(&months);
+    }
+    if let Some(wkst) = rule.week_start {
+        rr = rr.week_start(wkst);
+    }
+    if let Some(c) = count {
+        rr = rr.count(c);
+    }
+    if let Some(until) = until_local {
+        if until < begin {
+            return Ok(None.into_iter().flatten());
+        }
+        rr = rr.until(as_rr(until));
+    }
+    let dt_start = as_rr(begin);
+    let set = rr
+        .build(dt_start)
+        .map_err(|e| format!("RRULE rejected: {e}"))?
+        .limit();
+    Ok(Some(set.into_iter().map(|d| d.naive_utc()))
+        .into_iter()
+        .flatten())
+}
+
+/// Occurrences of a VTIMEZONE observance rule (its UNTIL is in UTC; `offset_from` turns it local).
+pub fn local_occurrences(
+    rule: &RecurRule,
+    start: NaiveDateTime,
+    offset_from: i32,
+    skip_to: Option<NaiveDateTime>,
+) -> Box<dyn Iterator<Item = NaiveDateTime>> {
+    let until = rule.until.map(|u| match u {
+        super::model::CalTime::Date(d) => d.and_hms_opt(23, 59, 59).unwrap_or_default(),
+        super::model::CalTime::DateTime(dt, super::model::Anchor::Utc) => {
+            dt + Duration::seconds(i64::from(offset_from))
+        }
+        super::model::CalTime::DateTime(dt, _) => dt,
+    });
+    match occurrences(rule, start, until, rule.count, skip_to) {
+        Ok(it) => Box::new(it),
+        Err(_) => Box::new(std::iter::empty()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn parses_rules() {
+        let r = parse_rrule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,-1FR;UNTIL=20250101T000000Z;WKST=SU")
+            .unwrap();
+        assert_eq!(r.freq, Some(Frequency::Weekly));
+        assert_eq!(r.interval, 2);
+        assert_eq!(r.by_weekday.len(), 2);
+        assert_eq!(r.week_start, Some(Weekday::Sun));
+        for bad in [
+            "",
+            "INTERVAL=2",
+            "FREQ=FORTNIGHTLY",
+            "FREQ=DAILY;INTERVAL=0",
+            "FREQ=DAILY;BYDAY=XX",
+            "FREQ=DAILY;COUNT=-1",
+            "FREQ=DAILY;BYDAY=0MO",
+        ] {
+            assert!(parse_rrule(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fast_forward_keeps_the_same_occurrences() {
+        let rule = parse_rrule("FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,TH").unwrap();
+        let start = at(2020, 1, 7, 9);
+        let target = at(2024, 6, 1, 0);
+        let slow: Vec<_> = occurrences(&rule, start, None, None, None)
+            .unwrap()
+            .skip_while(|t| *t < target)
+            .take(20)
+            .collect();
+        let fast: Vec<_> = occurrences(&rule, start, None, None, Some(target))
+            .unwrap()
+            .skip_while(|t| *t < target)
+            .take(20)
+            .collect();
+        assert_eq!(slow, fast);
+        assert_eq!(slow.len(), 20);
+    }
+
+    #[test]
+    fn until_before_start_gives_nothing() {
+        let rule = parse_rrule("FREQ=DAILY").unwrap();
+        let n = occurrences(
+            &rule,
+            at(2025, 1, 2, 9),
+            Some(at(2025, 1, 1, 0)),
+            None,
+            None,
+        )
+        .unwrap()
+        .count();
+        assert_eq!(n, 0);
+    }
+}
