@@ -1,0 +1,73 @@
+//! The busy-interval benchmark contract of ../shared/bench (README there):
+//!
+//! `bench_busy WINDOW_START DAYS file1.ics [file2.ics ...]` prints one line
+//! `impl=rust-openslot instances=N busy=M checksum=C parse_ms=P expand_ms=E`.
+//! DATE and floating values count as UTC. `REPEAT=N` reports the fastest of N in-process runs
+//! (the warm, long-running-server view).
+
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use openslot::calendar::{BusyPolicy, Calendar, Interval, for_each_instance, merge_intervals, parse_calendar};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 3 {
+        eprintln!("usage: bench_busy WINDOW_START(YYYY-MM-DD) DAYS file.ics [file.ics ...]");
+        std::process::exit(2);
+    }
+    let Ok(day) = NaiveDate::parse_from_str(&args[0], "%Y-%m-%d") else {
+        eprintln!("bad WINDOW_START {}", args[0]);
+        std::process::exit(2);
+    };
+    let Ok(days) = args[1].parse::<i64>() else {
+        eprintln!("bad DAYS {}", args[1]);
+        std::process::exit(2);
+    };
+    let start: DateTime<Utc> = day.and_time(chrono::NaiveTime::MIN).and_utc();
+    let Some(window) = Interval::new(start, start + chrono::Duration::days(days)) else {
+        eprintln!("empty window");
+        std::process::exit(2);
+    };
+    let repeat: usize = std::env::var("REPEAT").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+    let (mut best_parse, mut best_expand) = (f64::MAX, f64::MAX);
+    let mut line = String::new();
+    for _ in 0..repeat.max(1) {
+        let t0 = Instant::now();
+        let cals: Vec<Calendar> = args[2..]
+            .iter()
+            .map(|path| {
+                let bytes = std::fs::read(path).unwrap_or_else(|e| {
+                    eprintln!("cannot read {path}: {e}");
+                    std::process::exit(1)
+                });
+                parse_calendar(&String::from_utf8_lossy(&bytes), path)
+            })
+            .collect();
+        let t1 = Instant::now();
+        let policy = BusyPolicy::default();
+        let mut instances = 0usize;
+        let mut busy = Vec::new();
+        let mut warnings = Vec::new();
+        for cal in &cals {
+            for_each_instance(cal, window, chrono_tz::UTC, &mut warnings, |inst| {
+                if inst.is_busy(&policy)
+                    && let Some(iv) = Interval::new(inst.start, inst.end).and_then(|i| i.clip(&window))
+                {
+                    instances += 1;
+                    busy.push(iv);
+                }
+            });
+        }
+        merge_intervals(&mut busy);
+        let t2 = Instant::now();
+        let checksum: i64 = busy.iter().map(|i| i.start.timestamp() + 2 * i.end.timestamp()).sum();
+        best_parse = best_parse.min((t1 - t0).as_secs_f64() * 1e3);
+        best_expand = best_expand.min((t2 - t1).as_secs_f64() * 1e3);
+        line = format!(
+            "impl=rust-openslot instances={instances} busy={} checksum={checksum}",
+            busy.len()
+        );
+    }
+    println!("{line} parse_ms={best_parse:.2} expand_ms={best_expand:.2}");
+}
