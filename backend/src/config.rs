@@ -1,1 +1,0 @@
-//! Configuration: one TOML file, `OPENSLOT_*` overrides, secrets from files.

@@ -1,0 +1,383 @@
+//! Configuration: one TOML file, then `OPENSLOT_*` environment overrides, secrets from files.
+//!
+//! Invariant: a [`Config`] exists only when the whole file checked out; every problem is
+//! reported at once, each naming its key. Reading never panics, whatever the input.
+//! The annotated reference is `examples/openslot.toml`; the environment scheme is in `env.rs`.
+//!
+//! Layers, later wins: the defaults in [`defaults`], the TOML file, the environment. Relative
+//! paths (`server.data_dir`, `*_file`, `file://relative` source URLs) are resolved against the
+//! configuration file's folder; `file:///abs` is absolute. URLs are kept as written.
+
+mod env;
+mod problem;
+mod read;
+mod schema;
+mod secret;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDate};
+use chrono_tz::Tz;
+
+pub use env::{NON_CONFIG_VARS, PREFIX as ENV_PREFIX};
+pub use problem::{ConfigError, ConfigErrors, Problem};
+pub use secret::Secret;
+
+use crate::availability::{EventType, RecurringBlock, Rules, TimeRange, WeeklyHours};
+
+/// The values used when a key is absent.
+pub mod defaults {
+    use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+
+    use crate::availability::WeeklyHours;
+
+    pub const LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
+    pub const ADMIN_LISTEN: SocketAddr =
+        SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8081));
+    /// Relative to the configuration file's folder.
+    pub const DATA_DIR: &str = "./data";
+    pub const CAPTCHA: bool = true;
+    pub const RATE_LIMIT_PER_MINUTE: u32 = 10;
+    pub const TENTATIVE_BUSY: bool = true;
+    pub const ALL_DAY_BUSY: bool = true;
+    pub const TRANSPARENT_BUSY: bool = false;
+    pub const SYNC_INTERVAL_MINUTES: u32 = 5;
+    pub const MAX_AGE_MINUTES: u32 = 60;
+    pub const FAIL_OPEN: bool = false;
+    /// Two hours: nobody books a meeting that starts in five minutes by surprise.
+    pub const MIN_NOTICE_MINUTES: u32 = 120;
+    pub const HORIZON_DAYS: u32 = 60;
+
+    /// Monday to Friday, 09:00-17:00, when `availability.working_hours` is absent.
+    pub fn working_hours() -> WeeklyHours {
+        let mut hours = WeeklyHours::default();
+        let nine_to_five = super::read::parse_range("09:00-17:00").ok();
+        for day in hours.days.iter_mut().take(5) {
+            day.extend(nine_to_five);
+        }
+        hours
+    }
+}
+
+/// The whole configuration, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub owner: OwnerConfig,
+    pub server: ServerConfig,
+    pub security: SecurityConfig,
+    /// `[[sources]]`: the calendars whose busy time blocks slots; may be empty.
+    pub sources: Vec<SourceConfig>,
+    pub availability: AvailabilityConfig,
+    /// `[[event_types]]`: at least one.
+    pub event_types: Vec<EventTypeConfig>,
+}
+
+/// `[owner]`: who is booked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerConfig {
+    /// Required.
+    pub name: String,
+    /// Shown to visitors instead of `name` when set.
+    pub display_name: Option<String>,
+    /// Required; receives booking notices.
+    pub email: String,
+    /// Required, an IANA zone; working hours, overrides and blocks are read in it.
+    pub timezone: Tz,
+}
+
+impl OwnerConfig {
+    /// `display_name`, else `name`.
+    pub fn shown_name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// `[server]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Public: booking page and public API. Default 127.0.0.1:8080.
+    pub listen: SocketAddr,
+    /// Owner only: admin API and metrics. Default 127.0.0.1:8081; must differ from `listen`.
+    pub admin_listen: SocketAddr,
+    /// SQLite database and snapshots. Default `./data`, resolved against the config folder.
+    pub data_dir: PathBuf,
+}
+
+/// `[security]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityConfig {
+    /// Proof-of-work on booking requests. Default true.
+    pub captcha: bool,
+    /// Booking requests per client IP and minute; 0 turns the limit off. Default 10.
+    pub rate_limit_per_minute: u32,
+}
+
+/// `kind` of a source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// An iCalendar feed: http(s)://, webcal:// or file://. Read-only.
+    Ics,
+    /// A CalDAV collection: http(s)://.
+    Caldav,
+    /// Google Calendar API (https://), with `token`.
+    Google,
+    /// Microsoft Graph (https://), with `token`.
+    Microsoft,
+}
+
+impl SourceKind {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "ics" => Self::Ics,
+            "caldav" => Self::Caldav,
+            "google" => Self::Google,
+            "microsoft" => Self::Microsoft,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ics => "ics",
+            Self::Caldav => "caldav",
+            Self::Google => "google",
+            Self::Microsoft => "microsoft",
+        }
+    }
+
+    /// The URL schemes this kind accepts.
+    pub fn schemes(self) -> &'static [&'static str] {
+        match self {
+            Self::Ics => &["http", "https", "webcal", "file"],
+            Self::Caldav => &["http", "https"],
+            Self::Google | Self::Microsoft => &["https"],
+        }
+    }
+}
+
+/// One `[[sources]]` entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceConfig {
+    /// Required, unique, 1-64 of `a-z0-9-_`; names the source in the API, logs and env variables.
+    pub id: String,
+    pub kind: SourceKind,
+    /// Required; the scheme must fit the kind. Kept as written.
+    pub url: String,
+    /// Optional label and `#rrggbb` color for the admin views.
+    pub name: Option<String>,
+    pub color: Option<String>,
+    pub username: Option<String>,
+    /// From `password` or `password_file` (required for caldav with a `username`).
+    pub password: Option<Secret>,
+    /// From `token` or `token_file` (required for google and microsoft).
+    pub token: Option<Secret>,
+    /// Bookings are written into this calendar. Default false; at most one source; not ics.
+    pub write: bool,
+    /// Tentative events count as busy. Default true.
+    pub tentative_busy: bool,
+    /// All-day events count as busy. Default true.
+    pub all_day_busy: bool,
+    /// Events marked free (TRANSP:TRANSPARENT) count as busy. Default false.
+    pub transparent_busy: bool,
+    /// How often the source is fetched. Default 5, 1..=1440.
+    pub sync_interval_minutes: u32,
+    /// Freshness limit: older data is stale. Default 60.
+    pub max_age_minutes: u32,
+    /// When the data is stale: true offers slots anyway, false (default) offers none.
+    pub fail_open: bool,
+    file_path: Option<PathBuf>,
+}
+
+impl SourceConfig {
+    /// For a `file://` URL, the file it names, resolved against the configuration folder.
+    pub fn file_path(&self) -> Option<&Path> {
+        self.file_path.as_deref()
+    }
+
+    pub fn sync_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.sync_interval_minutes) * 60)
+    }
+
+    pub fn max_age(&self) -> Duration {
+        Duration::minutes(i64::from(self.max_age_minutes))
+    }
+}
+
+/// `[availability]`: the owner's rules for all event types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvailabilityConfig {
+    /// `{ mon = ["09:00-12:00", …], … }`; a missing day is a day off. Default Mon-Fri 09:00-17:00.
+    pub working_hours: WeeklyHours,
+    /// `{ "2026-12-24" = [], … }`: other hours on a date; `[]` is a day off.
+    pub date_overrides: BTreeMap<NaiveDate, Vec<TimeRange>>,
+    /// `[{ label = "Lunch", days = ["mon", …], time = "12:00-13:00" }]`.
+    pub blocks: Vec<RecurringBlock>,
+    /// Default 120.
+    pub min_notice_minutes: u32,
+    /// Default 60.
+    pub horizon_days: u32,
+    /// Default 0.
+    pub buffer_before_minutes: u32,
+    /// Default 0.
+    pub buffer_after_minutes: u32,
+    /// Default none.
+    pub max_bookings_per_day: Option<u32>,
+}
+
+/// One `[[event_types]]` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventTypeConfig {
+    /// Required, unique, url-safe (1-64 of `a-z0-9-_`).
+    pub slug: String,
+    /// Required.
+    pub title: String,
+    /// Default empty.
+    pub description: String,
+    /// Required, 1..=1440.
+    pub duration_minutes: u32,
+    /// Default: the duration.
+    pub step_minutes: Option<u32>,
+    /// Default: the owner's `availability.buffer_*_minutes`.
+    pub buffer_before_minutes: Option<u32>,
+    pub buffer_after_minutes: Option<u32>,
+    /// Default none.
+    pub max_per_day: Option<u32>,
+}
+
+fn minutes(n: u32) -> Duration {
+    Duration::minutes(i64::from(n))
+}
+
+impl EventTypeConfig {
+    pub fn to_domain(&self) -> EventType {
+        EventType {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            duration: minutes(self.duration_minutes),
+            step: minutes(self.step_minutes.unwrap_or(self.duration_minutes)),
+            buffer_before: self.buffer_before_minutes.map(minutes),
+            buffer_after: self.buffer_after_minutes.map(minutes),
+            max_per_day: self.max_per_day,
+        }
+    }
+}
+
+impl Config {
+    pub fn rules(&self) -> Rules {
+        let a = &self.availability;
+        Rules {
+            timezone: self.owner.timezone,
+            working_hours: a.working_hours.clone(),
+            date_overrides: a.date_overrides.clone(),
+            recurring_blocks: a.blocks.clone(),
+            min_notice: minutes(a.min_notice_minutes),
+            horizon_days: a.horizon_days,
+            buffer_before: minutes(a.buffer_before_minutes),
+            buffer_after: minutes(a.buffer_after_minutes),
+            max_bookings_per_day: a.max_bookings_per_day,
+        }
+    }
+
+    pub fn event_types(&self) -> Vec<EventType> {
+        self.event_types
+            .iter()
+            .map(EventTypeConfig::to_domain)
+            .collect()
+    }
+
+    pub fn event_type(&self, slug: &str) -> Option<EventType> {
+        self.event_types
+            .iter()
+            .find(|e| e.slug == slug)
+            .map(EventTypeConfig::to_domain)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&SourceConfig> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+/// Reads the file at `path` with the process's `OPENSLOT_*` variables.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(from_toml_str(&text, &process_env(), &base_dir(path))?)
+}
+
+/// For `openslot check-config`: the config, or every problem (an unreadable file is one problem
+/// with an empty key). `env` as from [`process_env`].
+pub fn check_file(path: &Path, env: &[(String, String)]) -> Result<Config, Vec<Problem>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Problem::new(
+            "",
+            format!("cannot read the configuration file {}: {e}", path.display()),
+        )]
+    })?;
+    from_toml_str(&text, env, &base_dir(path)).map_err(|e| e.0)
+}
+
+/// The configuration in `text`, overridden by the `OPENSLOT_*` pairs of `env` (other pairs are
+/// ignored), with relative paths resolved against `base_dir` and secret files read from there.
+/// Takes the environment as data so that tests never touch the process's.
+pub fn from_toml_str(
+    text: &str,
+    env: &[(String, String)],
+    base_dir: &Path,
+) -> Result<Config, ConfigErrors> {
+    let mut root: toml::Table =
+        toml::from_str(text).map_err(|e| ConfigErrors(vec![syntax_problem(text, &e)]))?;
+    let mut problems = Vec::new();
+    let origins = env::apply(&mut root, env, &mut problems);
+    let mut reader = read::Reader { problems, base_dir };
+    let config = reader.config(&root);
+    let mut problems = reader.problems;
+    env::attribute(&mut problems, &origins);
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(ConfigErrors(problems))
+    }
+}
+
+/// The process's `OPENSLOT_*` variables (values not valid UTF-8 are converted lossily).
+pub fn process_env() -> Vec<(String, String)> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let k = k.into_string().ok()?;
+            k.starts_with(ENV_PREFIX)
+                .then(|| (k, v.to_string_lossy().into_owned()))
+        })
+        .collect()
+}
+
+/// The folder relative paths in the file at `path` are resolved against.
+fn base_dir(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn syntax_problem(text: &str, e: &toml::de::Error) -> Problem {
+    let message = match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!(
+                "not valid TOML at line {line}, column {column}: {}",
+                e.message()
+            )
+        }
+        None => format!("not valid TOML: {}", e.message()),
+    };
+    Problem::new("", message)
+}

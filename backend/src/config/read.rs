@@ -1,0 +1,745 @@
+//! Reads the (overridden) TOML table into typed configuration, collecting every problem.
+//!
+//! Invariant: never stops at the first problem and never panics; a key that is missing or
+//! wrong gets its default so that reading goes on, and the caller discards the result when any
+//! problem was recorded.
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+use toml::{Table, Value};
+
+use super::schema::{self, Field, Ty};
+use super::{
+    AvailabilityConfig, Config, EventTypeConfig, OwnerConfig, Problem, Secret, SecurityConfig,
+    ServerConfig, SourceConfig, SourceKind, defaults,
+};
+use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
+
+const MINUTES_PER_DAY: u32 = 24 * 60;
+
+pub(super) struct Reader<'a> {
+    pub problems: Vec<Problem>,
+    pub base_dir: &'a Path,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem::new(key, message));
+    }
+
+    fn wrong_type(&mut self, key: String, expected: &str, found: &Value) {
+        self.problem(
+            key,
+            format!("expected {expected}, found {}", found.type_str()),
+        );
+    }
+
+    /// `value` as a table with only `fields`; unknown keys are reported.
+    fn table<'t>(&mut self, path: &str, value: &'t Value, fields: &[Field]) -> Option<&'t Table> {
+        let Some(table) = value.as_table() else {
+            self.wrong_type(path.to_owned(), "a table", value);
+            return None;
+        };
+        self.unknown_keys(path, table, fields);
+        Some(table)
+    }
+
+    fn unknown_keys(&mut self, path: &str, table: &Table, fields: &[Field]) {
+        for key in table.keys() {
+            if schema::field(fields, key).is_none() {
+                let message = match schema::suggest(key, fields.iter().map(|f| f.0)) {
+                    Some(k) => format!("unknown key (did you mean `{k}`?)"),
+                    None => "unknown key".to_owned(),
+                };
+                self.problem(join(path, key), message);
+            }
+        }
+    }
+
+    /// The section `name` of the root; an empty table when absent.
+    fn section<'t>(&mut self, root: &'t Table, name: &str, fields: &[Field]) -> Option<&'t Table> {
+        match root.get(name) {
+            None => None,
+            Some(value) => self.table(name, value, fields),
+        }
+    }
+
+    fn str(&mut self, t: Option<&Table>, path: &str, key: &str) -> Option<String> {
+        match t?.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.wrong_type(join(path, key), "a string", other);
+                None
+            }
+        }
+    }
+
+    fn required_str(&mut self, t: Option<&Table>, path: &str, key: &str) -> String {
+        if t.is_none_or(|t| !t.contains_key(key)) {
+            self.problem(join(path, key), "is required");
+            return String::new();
+        }
+        let value = self.str(t, path, key);
+        if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+            self.problem(join(path, key), "must not be empty");
+        }
+        value.unwrap_or_default()
+    }
+
+    fn bool(&mut self, t: Option<&Table>, path: &str, key: &str, default: bool) -> bool {
+        match t.and_then(|t| t.get(key)) {
+            None => default,
+            Some(Value::Boolean(b)) => *b,
+            Some(other) => {
+                self.wrong_type(join(path, key), "true or false", other);
+                default
+            }
+        }
+    }
+
+    /// An integer in `min..=max`, or `None` when absent or wrong.
+    fn int(&mut self, t: Option<&Table>, path: &str, key: &str, min: u32, max: u32) -> Option<u32> {
+        let value = t?.get(key)?;
+        let Value::Integer(n) = value else {
+            self.wrong_type(join(path, key), "a whole number", value);
+            return None;
+        };
+        match u32::try_from(*n) {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                self.problem(
+                    join(path, key),
+                    format!("must be between {min} and {max}, found {n}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `key` or `key_file` (the file's content without the trailing newline); both is a problem.
+    fn secret(&mut self, t: Option<&Table>, path: &str, key: &str) -> Option<Secret> {
+        let file_key = format!("{key}_file");
+        let inline = self.str(t, path, key);
+        let file = self.str(t, path, &file_key);
+        match (inline, file) {
+            (Some(_), Some(_)) => {
+                self.problem(
+                    join(path, key),
+                    format!("set either `{key}` or `{file_key}`, not both"),
+                );
+                None
+            }
+            (Some(value), None) => Some(Secret::new(value)),
+            (None, Some(file)) => {
+                let full = self.base_dir.join(&file);
+                match std::fs::read_to_string(&full) {
+                    Ok(text) => {
+                        let value = text.strip_suffix('\n').unwrap_or(&text);
+                        let value = value.strip_suffix('\r').unwrap_or(value);
+                        if value.is_empty() {
+                            self.problem(
+                                join(path, &file_key),
+                                format!("{} is empty", full.display()),
+                            );
+                        }
+                        Some(Secret::new(value))
+                    }
+                    Err(e) => {
+                        self.problem(
+                            join(path, &file_key),
+                            format!("cannot read {}: {e}", full.display()),
+                        );
+                        None
+                    }
+                }
+            }
+            (None, None) => None,
+        }
+    }
+
+    /// `None` when absent or wrong (wrong is reported).
+    fn addr(&mut self, t: Option<&Table>, path: &str, key: &str) -> Option<SocketAddr> {
+        let text = self.str(t, path, key)?;
+        let addr = text.parse().ok();
+        if addr.is_none() {
+            self.problem(
+                join(path, key),
+                format!("`{text}` is not an address (expected IP:port, such as 127.0.0.1:8080 or [::]:8080)"),
+            );
+        }
+        addr
+    }
+
+    fn array<'t>(&mut self, t: Option<&'t Table>, path: &str, key: &str) -> Option<&'t [Value]> {
+        match t?.get(key)? {
+            Value::Array(items) => Some(items),
+            other => {
+                self.wrong_type(join(path, key), "an array", other);
+                None
+            }
+        }
+    }
+
+    /// A list of "HH:MM-HH:MM" ranges of one day, checked for overlaps; sorted.
+    fn ranges(&mut self, path: &str, value: &Value) -> Vec<TimeRange> {
+        let Value::Array(items) = value else {
+            self.wrong_type(
+                path.to_owned(),
+                "an array of \"HH:MM-HH:MM\" strings",
+                value,
+            );
+            return Vec::new();
+        };
+        let mut ranges: Vec<(TimeRange, usize)> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let key = format!("{path}[{i}]");
+            match item.as_str() {
+                None => self.wrong_type(key, "a string \"HH:MM-HH:MM\"", item),
+                Some(text) => match parse_range(text) {
+                    Ok(range) => ranges.push((range, i)),
+                    Err(message) => self.problem(key, message),
+                },
+            }
+        }
+        ranges.sort();
+        for pair in ranges.windows(2) {
+            let [(a, _), (b, j)] = pair else { continue };
+            if minute_of(b.start) < end_minute(a) {
+                self.problem(
+                    format!("{path}[{j}]"),
+                    format!("overlaps {}", format_range(a)),
+                );
+            }
+        }
+        ranges.into_iter().map(|(r, _)| r).collect()
+    }
+
+    fn weekday(&mut self, key: String, value: &Value) -> Option<Weekday> {
+        let day = value.as_str().and_then(parse_weekday);
+        if day.is_none() {
+            self.problem(
+                key,
+                "expected a day: \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\"",
+            );
+        }
+        day
+    }
+}
+
+pub(super) fn parse_weekday(name: &str) -> Option<Weekday> {
+    let index = schema::WEEKDAYS.iter().position(|(n, _)| *n == name)?;
+    let mut day = Weekday::Mon;
+    for _ in 0..index {
+        day = day.succ();
+    }
+    Some(day)
+}
+
+fn minute_of(t: NaiveTime) -> u32 {
+    use chrono::Timelike;
+    t.hour() * 60 + t.minute()
+}
+
+fn end_minute(r: &TimeRange) -> u32 {
+    if r.end_of_day {
+        MINUTES_PER_DAY
+    } else {
+        minute_of(r.end)
+    }
+}
+
+fn format_range(r: &TimeRange) -> String {
+    let end = if r.end_of_day {
+        "24:00".to_owned()
+    } else {
+        r.end.format("%H:%M").to_string()
+    };
+    format!("{}-{end}", r.start.format("%H:%M"))
+}
+
+/// "HH:MM"; `Some(None)` is 24:00 (allowed only as an end).
+fn parse_time(text: &str) -> Option<Option<NaiveTime>> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 5
+        || bytes[2] != b':'
+        || ![0, 1, 3, 4].iter().all(|&i| bytes[i].is_ascii_digit())
+    {
+        return None;
+    }
+    let hour = u32::from(bytes[0] - b'0') * 10 + u32::from(bytes[1] - b'0');
+    let minute = u32::from(bytes[3] - b'0') * 10 + u32::from(bytes[4] - b'0');
+    if hour == 24 && minute == 0 {
+        return Some(None);
+    }
+    NaiveTime::from_hms_opt(hour, minute, 0).map(Some)
+}
+
+/// "HH:MM-HH:MM", start before end; "24:00" as the end is the end of the day.
+pub(super) fn parse_range(text: &str) -> Result<TimeRange, String> {
+    let bad = || {
+        format!("`{text}` is not a time range (expected \"HH:MM-HH:MM\", such as \"09:00-12:30\")")
+    };
+    let (start, end) = text.split_once('-').ok_or_else(bad)?;
+    let start = match parse_time(start.trim()).ok_or_else(bad)? {
+        Some(t) => t,
+        None => return Err(format!("`{text}`: 24:00 can only end a range")),
+    };
+    let range = match parse_time(end.trim()).ok_or_else(bad)? {
+        Some(end) => TimeRange {
+            start,
+            end,
+            end_of_day: false,
+        },
+        None => TimeRange {
+            start,
+            end: NaiveTime::MIN,
+            end_of_day: true,
+        },
+    };
+    if minute_of(range.start) >= end_minute(&range) {
+        return Err(format!("`{text}`: the start must be before the end"));
+    }
+    Ok(range)
+}
+
+fn is_id(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+const ID_RULE: &str = "use 1 to 64 of a-z, 0-9, `-` and `_`";
+
+impl Reader<'_> {
+    pub(super) fn config(&mut self, root: &Table) -> Config {
+        self.unknown_keys(
+            "",
+            root,
+            &schema::SECTIONS
+                .iter()
+                .map(|s| (s.name, Ty::Map))
+                .collect::<Vec<_>>(),
+        );
+        Config {
+            owner: self.owner(root),
+            server: self.server(root),
+            security: self.security(root),
+            sources: self.sources(root),
+            availability: self.availability(root),
+            event_types: self.event_types(root),
+        }
+    }
+
+    fn owner(&mut self, root: &Table) -> OwnerConfig {
+        let p = "owner";
+        let t = self.section(root, p, schema::OWNER);
+        let name = self.required_str(t, p, "name");
+        let display_name = self.str(t, p, "display_name");
+        let email = self.required_str(t, p, "email");
+        if !email.is_empty() && !is_email(&email) {
+            self.problem("owner.email", format!("`{email}` is not an email address"));
+        }
+        let zone = self.required_str(t, p, "timezone");
+        let timezone = if zone.is_empty() {
+            Tz::UTC
+        } else {
+            zone.parse::<Tz>().unwrap_or_else(|_| {
+                self.problem(
+                    "owner.timezone",
+                    format!("`{zone}` is not an IANA time zone (such as \"Europe/Berlin\")"),
+                );
+                Tz::UTC
+            })
+        };
+        OwnerConfig {
+            name,
+            display_name,
+            email,
+            timezone,
+        }
+    }
+
+    fn server(&mut self, root: &Table) -> ServerConfig {
+        let p = "server";
+        let t = self.section(root, p, schema::SERVER);
+        let before = self.problems.len();
+        let listen = self.addr(t, p, "listen").unwrap_or(defaults::LISTEN);
+        let admin_listen = self
+            .addr(t, p, "admin_listen")
+            .unwrap_or(defaults::ADMIN_LISTEN);
+        if listen == admin_listen && self.problems.len() == before {
+            self.problem("server.admin_listen", "must differ from `server.listen`");
+        }
+        let data_dir = self
+            .str(t, p, "data_dir")
+            .unwrap_or_else(|| defaults::DATA_DIR.to_owned());
+        if data_dir.is_empty() {
+            self.problem("server.data_dir", "must not be empty");
+        }
+        ServerConfig {
+            listen,
+            admin_listen,
+            data_dir: self.base_dir.join(data_dir),
+        }
+    }
+
+    fn security(&mut self, root: &Table) -> SecurityConfig {
+        let p = "security";
+        let t = self.section(root, p, schema::SECURITY);
+        SecurityConfig {
+            captcha: self.bool(t, p, "captcha", defaults::CAPTCHA),
+            rate_limit_per_minute: self
+                .int(t, p, "rate_limit_per_minute", 0, 100_000)
+                .unwrap_or(defaults::RATE_LIMIT_PER_MINUTE),
+        }
+    }
+
+    fn sources(&mut self, root: &Table) -> Vec<SourceConfig> {
+        let Some(items) = self.array(Some(root), "", "sources") else {
+            return Vec::new();
+        };
+        let mut sources = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("sources[{i}]");
+            let Some(t) = self.table(&p, item, schema::SOURCE) else {
+                continue;
+            };
+            let source = self.source(&p, t);
+            if is_id(&source.id) && !seen.insert(source.id.clone()) {
+                self.problem(
+                    join(&p, "id"),
+                    format!("`{}` is used by another source", source.id),
+                );
+            }
+            sources.push(source);
+        }
+        let writers: Vec<&str> = sources
+            .iter()
+            .filter(|s| s.write)
+            .map(|s| s.id.as_str())
+            .collect();
+        if writers.len() > 1 {
+            self.problem(
+                "sources",
+                format!(
+                    "bookings go to one calendar, but `write = true` is set on {}",
+                    writers.join(", ")
+                ),
+            );
+        }
+        sources
+    }
+
+    fn source(&mut self, p: &str, t: &Table) -> SourceConfig {
+        let t = Some(t);
+        let id = self.required_str(t, p, "id");
+        if !id.is_empty() && !is_id(&id) {
+            self.problem(
+                join(p, "id"),
+                format!("`{id}` is not a valid id: {ID_RULE}"),
+            );
+        }
+        let kind_text = self.required_str(t, p, "kind");
+        let kind = SourceKind::parse(&kind_text);
+        if kind.is_none() && !kind_text.is_empty() {
+            self.problem(
+                join(p, "kind"),
+                format!("`{kind_text}` is not a kind: use \"ics\", \"caldav\", \"google\" or \"microsoft\""),
+            );
+        }
+        let kind = kind.unwrap_or(SourceKind::Ics);
+        let url = self.required_str(t, p, "url");
+        let mut file_path = None;
+        if !url.is_empty() {
+            match check_url(&url, kind) {
+                Err(message) => self.problem(join(p, "url"), message),
+                Ok(Some(path)) => file_path = Some(self.base_dir.join(path)),
+                Ok(None) => {}
+            }
+        }
+        let color = self.str(t, p, "color");
+        if let Some(c) = &color
+            && !is_color(c)
+        {
+            self.problem(
+                join(p, "color"),
+                format!("`{c}` is not a color (expected \"#rrggbb\")"),
+            );
+        }
+        let username = self.str(t, p, "username");
+        let password = self.secret(t, p, "password");
+        let token = self.secret(t, p, "token");
+        if kind == SourceKind::Caldav
+            && username.is_some()
+            && password.is_none()
+            && !has_key(t, "password")
+        {
+            self.problem(
+                join(p, "password"),
+                "is required with `username` (or set `password_file`)",
+            );
+        }
+        if matches!(kind, SourceKind::Google | SourceKind::Microsoft)
+            && token.is_none()
+            && !has_key(t, "token")
+        {
+            self.problem(
+                join(p, "token"),
+                format!(
+                    "is required for kind \"{}\" (or set `token_file`)",
+                    kind.as_str()
+                ),
+            );
+        }
+        let write = self.bool(t, p, "write", false);
+        if write && kind == SourceKind::Ics {
+            self.problem(join(p, "write"), "an \"ics\" source is read-only");
+        }
+        SourceConfig {
+            name: self.str(t, p, "name"),
+            color,
+            username,
+            password,
+            token,
+            write,
+            tentative_busy: self.bool(t, p, "tentative_busy", defaults::TENTATIVE_BUSY),
+            all_day_busy: self.bool(t, p, "all_day_busy", defaults::ALL_DAY_BUSY),
+            transparent_busy: self.bool(t, p, "transparent_busy", defaults::TRANSPARENT_BUSY),
+            sync_interval_minutes: self
+                .int(t, p, "sync_interval_minutes", 1, MINUTES_PER_DAY)
+                .unwrap_or(defaults::SYNC_INTERVAL_MINUTES),
+            max_age_minutes: self
+                .int(t, p, "max_age_minutes", 1, 7 * MINUTES_PER_DAY)
+                .unwrap_or(defaults::MAX_AGE_MINUTES),
+            fail_open: self.bool(t, p, "fail_open", defaults::FAIL_OPEN),
+            id,
+            kind,
+            url,
+            file_path,
+        }
+    }
+
+    fn availability(&mut self, root: &Table) -> AvailabilityConfig {
+        let p = "availability";
+        let t = self.section(root, p, schema::AVAILABILITY);
+        let working_hours = match t.and_then(|t| t.get("working_hours")) {
+            None => defaults::working_hours(),
+            Some(value) => self.working_hours(value),
+        };
+        let mut date_overrides = BTreeMap::new();
+        if let Some(value) = t.and_then(|t| t.get("date_overrides")) {
+            let key = "availability.date_overrides";
+            match value.as_table() {
+                None => self.wrong_type(
+                    key.to_owned(),
+                    "a table of \"YYYY-MM-DD\" = [ranges]",
+                    value,
+                ),
+                Some(table) => {
+                    for (date, ranges) in table {
+                        let path = format!("{key}.{date}");
+                        let ranges = self.ranges(&path, ranges);
+                        match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+                            Ok(date) => {
+                                date_overrides.insert(date, ranges);
+                            }
+                            Err(_) => self.problem(path, "is not a date (expected \"YYYY-MM-DD\")"),
+                        }
+                    }
+                }
+            }
+        }
+        let blocks = match self.array(t, p, "blocks") {
+            None => Vec::new(),
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| self.block(&format!("{p}.blocks[{i}]"), item))
+                .collect(),
+        };
+        let minutes = |r: &mut Self, key, max| r.int(t, p, key, 0, max);
+        AvailabilityConfig {
+            working_hours,
+            date_overrides,
+            blocks,
+            min_notice_minutes: minutes(self, "min_notice_minutes", 365 * MINUTES_PER_DAY)
+                .unwrap_or(defaults::MIN_NOTICE_MINUTES),
+            horizon_days: self
+                .int(t, p, "horizon_days", 1, 3 * 366)
+                .unwrap_or(defaults::HORIZON_DAYS),
+            buffer_before_minutes: minutes(self, "buffer_before_minutes", MINUTES_PER_DAY)
+                .unwrap_or(0),
+            buffer_after_minutes: minutes(self, "buffer_after_minutes", MINUTES_PER_DAY)
+                .unwrap_or(0),
+            max_bookings_per_day: self.int(t, p, "max_bookings_per_day", 1, 1000),
+        }
+    }
+
+    fn working_hours(&mut self, value: &Value) -> WeeklyHours {
+        let p = "availability.working_hours";
+        let mut hours = WeeklyHours::default();
+        let Some(t) = self.table(p, value, schema::WEEKDAYS) else {
+            return hours;
+        };
+        for (name, ranges) in t {
+            if let Some(day) = parse_weekday(name) {
+                hours.days[day.num_days_from_monday() as usize] =
+                    self.ranges(&join(p, name), ranges);
+            }
+        }
+        hours
+    }
+
+    fn block(&mut self, p: &str, value: &Value) -> Option<RecurringBlock> {
+        let t = Some(self.table(p, value, schema::BLOCK)?);
+        let label = self
+            .str(t, p, "label")
+            .unwrap_or_else(|| "Blocked".to_owned());
+        let mut days = Vec::new();
+        if t.is_some_and(|t| !t.contains_key("days")) {
+            self.problem(join(p, "days"), "is required");
+        }
+        for (i, day) in self
+            .array(t, p, "days")
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if let Some(day) = self.weekday(format!("{p}.days[{i}]"), day) {
+                days.push(day);
+            }
+        }
+        let time = self.required_str(t, p, "time");
+        let range = match parse_range(&time) {
+            Ok(range) => Some(range),
+            Err(message) => {
+                if !time.is_empty() {
+                    self.problem(join(p, "time"), message);
+                }
+                None
+            }
+        };
+        Some(RecurringBlock {
+            label,
+            days,
+            range: range?,
+        })
+    }
+
+    fn event_types(&mut self, root: &Table) -> Vec<EventTypeConfig> {
+        let items = self
+            .array(Some(root), "", "event_types")
+            .unwrap_or_default();
+        if items.is_empty() && root.get("event_types").is_none_or(Value::is_array) {
+            self.problem(
+                "event_types",
+                "at least one [[event_types]] entry is required",
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut types = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("event_types[{i}]");
+            let Some(t) = self.table(&p, item, schema::EVENT_TYPE) else {
+                continue;
+            };
+            let t = Some(t);
+            let slug = self.required_str(t, &p, "slug");
+            if !slug.is_empty() && !is_id(&slug) {
+                self.problem(
+                    join(&p, "slug"),
+                    format!("`{slug}` is not url-safe: {ID_RULE}"),
+                );
+            } else if is_id(&slug) && !seen.insert(slug.clone()) {
+                self.problem(
+                    join(&p, "slug"),
+                    format!("`{slug}` is used by another event type"),
+                );
+            }
+            let title = self.required_str(t, &p, "title");
+            if t.is_some_and(|t| !t.contains_key("duration_minutes")) {
+                self.problem(join(&p, "duration_minutes"), "is required");
+            }
+            let duration_minutes = self
+                .int(t, &p, "duration_minutes", 1, MINUTES_PER_DAY)
+                .unwrap_or(30);
+            types.push(EventTypeConfig {
+                description: self.str(t, &p, "description").unwrap_or_default(),
+                step_minutes: self.int(t, &p, "step_minutes", 1, MINUTES_PER_DAY),
+                buffer_before_minutes: self.int(t, &p, "buffer_before_minutes", 0, MINUTES_PER_DAY),
+                buffer_after_minutes: self.int(t, &p, "buffer_after_minutes", 0, MINUTES_PER_DAY),
+                max_per_day: self.int(t, &p, "max_per_day", 1, 1000),
+                slug,
+                title,
+                duration_minutes,
+            });
+        }
+        types
+    }
+}
+
+fn has_key(t: Option<&Table>, key: &str) -> bool {
+    t.is_some_and(|t| t.contains_key(key) || t.contains_key(&format!("{key}_file")))
+}
+
+fn is_email(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !text.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn is_color(text: &str) -> bool {
+    text.strip_prefix('#')
+        .is_some_and(|hex| matches!(hex.len(), 3 | 6) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Checks the scheme against the kind; for `file://` returns the path as written (relative to
+/// the configuration folder unless it starts with `/`).
+pub(super) fn check_url(url: &str, kind: SourceKind) -> Result<Option<PathBuf>, String> {
+    let allowed = kind.schemes();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!(
+            "`{url}` is not a URL (expected {}://…)",
+            allowed.join("://, ")
+        ));
+    };
+    if !allowed.contains(&scheme) {
+        return Err(format!(
+            "a \"{}\" source takes {} URLs, not {scheme}://",
+            kind.as_str(),
+            allowed.join(", ")
+        ));
+    }
+    if rest.is_empty() || url.contains(char::is_whitespace) {
+        return Err(format!("`{url}` is not a URL"));
+    }
+    if scheme == "file" {
+        return Ok(Some(PathBuf::from(rest)));
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() {
+        return Err(format!("`{url}` has no host"));
+    }
+    Ok(None)
+}

@@ -1,0 +1,157 @@
+//! The known keys, once: the reader reports every key not listed here, and the environment
+//! overrides accept only variables that name one of them.
+
+/// What a key holds. Only `Str` changes behaviour outside the reader: an `OPENSLOT_*` value for
+/// a string key is taken verbatim, never parsed as TOML (a password `true` stays a string).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ty {
+    Str,
+    Int,
+    Bool,
+    Array,
+    /// A table with these keys.
+    Table(&'static [Field]),
+    /// A table whose keys are data (dates), set as a whole.
+    Map,
+}
+
+pub(super) type Field = (&'static str, Ty);
+
+/// A top-level section: a table, or an array of tables addressed by `id_key`.
+#[derive(Debug)]
+pub(super) struct Section {
+    pub name: &'static str,
+    pub id_key: Option<&'static str>,
+    pub fields: &'static [Field],
+}
+
+pub(super) const OWNER: &[Field] = &[
+    ("name", Ty::Str),
+    ("display_name", Ty::Str),
+    ("email", Ty::Str),
+    ("timezone", Ty::Str),
+];
+
+pub(super) const SERVER: &[Field] = &[
+    ("listen", Ty::Str),
+    ("admin_listen", Ty::Str),
+    ("data_dir", Ty::Str),
+];
+
+pub(super) const SECURITY: &[Field] = &[("captcha", Ty::Bool), ("rate_limit_per_minute", Ty::Int)];
+
+pub(super) const SOURCE: &[Field] = &[
+    ("id", Ty::Str),
+    ("kind", Ty::Str),
+    ("url", Ty::Str),
+    ("name", Ty::Str),
+    ("color", Ty::Str),
+    ("username", Ty::Str),
+    ("password", Ty::Str),
+    ("password_file", Ty::Str),
+    ("token", Ty::Str),
+    ("token_file", Ty::Str),
+    ("write", Ty::Bool),
+    ("tentative_busy", Ty::Bool),
+    ("all_day_busy", Ty::Bool),
+    ("transparent_busy", Ty::Bool),
+    ("sync_interval_minutes", Ty::Int),
+    ("max_age_minutes", Ty::Int),
+    ("fail_open", Ty::Bool),
+];
+
+pub(super) const WEEKDAYS: &[Field] = &[
+    ("mon", Ty::Array),
+    ("tue", Ty::Array),
+    ("wed", Ty::Array),
+    ("thu", Ty::Array),
+    ("fri", Ty::Array),
+    ("sat", Ty::Array),
+    ("sun", Ty::Array),
+];
+
+pub(super) const AVAILABILITY: &[Field] = &[
+    ("working_hours", Ty::Table(WEEKDAYS)),
+    ("date_overrides", Ty::Map),
+    ("blocks", Ty::Array),
+    ("min_notice_minutes", Ty::Int),
+    ("horizon_days", Ty::Int),
+    ("buffer_before_minutes", Ty::Int),
+    ("buffer_after_minutes", Ty::Int),
+    ("max_bookings_per_day", Ty::Int),
+];
+
+pub(super) const BLOCK: &[Field] = &[("label", Ty::Str), ("days", Ty::Array), ("time", Ty::Str)];
+
+pub(super) const EVENT_TYPE: &[Field] = &[
+    ("slug", Ty::Str),
+    ("title", Ty::Str),
+    ("description", Ty::Str),
+    ("duration_minutes", Ty::Int),
+    ("step_minutes", Ty::Int),
+    ("buffer_before_minutes", Ty::Int),
+    ("buffer_after_minutes", Ty::Int),
+    ("max_per_day", Ty::Int),
+];
+
+pub(super) const SECTIONS: &[Section] = &[
+    Section {
+        name: "owner",
+        id_key: None,
+        fields: OWNER,
+    },
+    Section {
+        name: "server",
+        id_key: None,
+        fields: SERVER,
+    },
+    Section {
+        name: "security",
+        id_key: None,
+        fields: SECURITY,
+    },
+    Section {
+        name: "sources",
+        id_key: Some("id"),
+        fields: SOURCE,
+    },
+    Section {
+        name: "availability",
+        id_key: None,
+        fields: AVAILABILITY,
+    },
+    Section {
+        name: "event_types",
+        id_key: Some("slug"),
+        fields: EVENT_TYPE,
+    },
+];
+
+pub(super) fn field(fields: &[Field], name: &str) -> Option<Ty> {
+    fields.iter().find(|(n, _)| *n == name).map(|&(_, ty)| ty)
+}
+
+/// The closest known name, for "did you mean" hints on typos.
+pub(super) fn suggest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|&(d, k)| d <= 2 && d < k.len())
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

@@ -1,0 +1,891 @@
+//! Data-driven: one `check` helper, many small cases, each naming the keys it expects.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use chrono::{Duration, NaiveDate, NaiveTime, Weekday};
+use proptest::prelude::*;
+
+use super::*;
+
+const OWNER: &str = r#"
+[owner]
+name = "Ada Example"
+email = "ada@example.org"
+timezone = "Europe/Berlin"
+"#;
+
+const EVENT: &str = r#"
+[[event_types]]
+slug = "intro"
+title = "Intro call"
+duration_minutes = 30
+"#;
+
+/// The smallest valid configuration plus `extra` (TOML that adds sections).
+fn minimal(extra: &str) -> String {
+    format!("{OWNER}{extra}\n{EVENT}")
+}
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|&(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+fn parse(text: &str, pairs: &[(&str, &str)]) -> Result<Config, Vec<Problem>> {
+    from_toml_str(text, &env(pairs), Path::new("/etc/openslot")).map_err(|e| e.0)
+}
+
+/// `text` with `pairs` must yield exactly the `expected` problems: (key, part of the message).
+#[track_caller]
+fn check_env(text: &str, pairs: &[(&str, &str)], expected: &[(&str, &str)]) {
+    let problems = match parse(text, pairs) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems,
+    };
+    let matches = problems.len() == expected.len()
+        && expected.iter().all(|(key, part)| {
+            problems
+                .iter()
+                .any(|p| p.key == *key && p.message.contains(part))
+        });
+    assert!(
+        matches,
+        "expected {expected:?}\n     got {:#?}",
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>()
+    );
+}
+
+#[track_caller]
+fn check(text: &str, expected: &[(&str, &str)]) {
+    check_env(text, &[], expected);
+}
+
+fn ok(text: &str, pairs: &[(&str, &str)]) -> Config {
+    parse(text, pairs).unwrap_or_else(|p| panic!("unexpected problems: {p:#?}"))
+}
+
+const CONTRACT: &str = r#"
+[owner]
+name = "Ada Example"
+email = "ada@example.org"
+timezone = "Europe/Berlin"
+
+[server]
+listen = "127.0.0.1:8080"          # public: booking page + public API
+admin_listen = "127.0.0.1:8081"    # owner only: admin API, metrics
+data_dir = "./data"                # SQLite database and snapshots
+
+[security]
+captcha = true                     # proof-of-work; false turns it off
+rate_limit_per_minute = 10         # per client IP on booking requests; 0 turns it off
+
+[[sources]]
+id = "work"
+kind = "caldav"                    # "ics" | "caldav" | "google" | "microsoft"
+url = "http://127.0.0.1:5232/ada/work/"
+username = "ada"
+password_file = "/run/secrets/work_caldav"
+write = true                       # bookings are written into this calendar
+
+[[sources]]
+id = "uni"
+kind = "ics"
+url = "https://example.org/timetable.ics"   # http(s):// or file://
+
+[availability]
+working_hours = { mon = ["09:00-12:00", "13:00-17:00"], tue = ["09:00-17:00"] }
+min_notice_minutes = 120
+horizon_days = 60
+
+[[event_types]]
+slug = "intro"
+title = "Intro call"
+duration_minutes = 30
+"#;
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+fn range(a: (u32, u32), b: (u32, u32)) -> TimeRange {
+    TimeRange {
+        start: hm(a.0, a.1),
+        end: hm(b.0, b.1),
+        end_of_day: false,
+    }
+}
+
+#[test]
+fn contract_example() {
+    // The secret file named there does not exist here: the one problem names the key.
+    check(
+        CONTRACT,
+        &[("sources[0].password_file", "/run/secrets/work_caldav")],
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("work_caldav");
+    std::fs::write(&secret, "s3cret\n").unwrap();
+    let var = (
+        "OPENSLOT_SOURCES__WORK__PASSWORD_FILE",
+        secret.to_str().unwrap(),
+    );
+    let config = ok(CONTRACT, &[var]);
+
+    assert_eq!(config.owner.name, "Ada Example");
+    assert_eq!(config.owner.timezone, chrono_tz::Europe::Berlin);
+    assert_eq!(config.server.listen, defaults::LISTEN);
+    assert_eq!(config.server.admin_listen, defaults::ADMIN_LISTEN);
+    assert_eq!(config.server.data_dir, Path::new("/etc/openslot/./data"));
+    assert_eq!(
+        config.security,
+        SecurityConfig {
+            captcha: true,
+            rate_limit_per_minute: 10
+        }
+    );
+
+    let work = config.source("work").unwrap();
+    assert_eq!(work.kind, SourceKind::Caldav);
+    assert_eq!(work.username.as_deref(), Some("ada"));
+    assert_eq!(work.password.as_ref().map(Secret::expose), Some("s3cret"));
+    assert!(work.write && work.tentative_busy && work.all_day_busy && !work.transparent_busy);
+    assert_eq!(
+        (
+            work.sync_interval_minutes,
+            work.max_age_minutes,
+            work.fail_open
+        ),
+        (5, 60, false)
+    );
+    let uni = config.source("uni").unwrap();
+    assert_eq!(
+        (uni.kind, uni.write, uni.file_path()),
+        (SourceKind::Ics, false, None)
+    );
+
+    let rules = config.rules();
+    assert_eq!(rules.timezone, chrono_tz::Europe::Berlin);
+    assert_eq!(
+        rules.working_hours.for_weekday(Weekday::Mon),
+        [range((9, 0), (12, 0)), range((13, 0), (17, 0))]
+    );
+    assert_eq!(
+        rules.working_hours.for_weekday(Weekday::Tue),
+        [range((9, 0), (17, 0))]
+    );
+    assert!(rules.working_hours.for_weekday(Weekday::Wed).is_empty());
+    assert_eq!(
+        (rules.min_notice, rules.horizon_days),
+        (Duration::minutes(120), 60)
+    );
+    assert_eq!(
+        (rules.buffer_before, rules.buffer_after),
+        (Duration::zero(), Duration::zero())
+    );
+    assert_eq!(rules.max_bookings_per_day, None);
+
+    let intro = config.event_type("intro").unwrap();
+    assert_eq!(
+        (intro.duration, intro.step),
+        (Duration::minutes(30), Duration::minutes(30))
+    );
+    assert_eq!((intro.buffer_before, intro.max_per_day), (None, None));
+    assert_eq!(config.event_types(), vec![intro]);
+    assert_eq!(config.event_type("nope"), None);
+}
+
+#[test]
+fn the_example_file_is_valid() {
+    let text = include_str!("../../../examples/openslot.toml");
+    let config = ok(text, &[]);
+    assert_eq!(config.owner.timezone, chrono_tz::Europe::Berlin);
+    let paths: Vec<_> = config
+        .sources
+        .iter()
+        .map(|s| s.file_path().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            Path::new("/etc/openslot/calendars/work.ics"),
+            Path::new("/etc/openslot/calendars/uni.ics")
+        ]
+    );
+    assert_eq!(config.event_types.len(), 2);
+    assert_eq!(config.rules().recurring_blocks[0].label, "Lunch");
+}
+
+#[test]
+fn defaults() {
+    let config = ok(&minimal(""), &[]);
+    assert_eq!(config.server.data_dir, Path::new("/etc/openslot/./data"));
+    assert_eq!(config.availability.working_hours, defaults::working_hours());
+    assert_eq!(
+        config.availability.working_hours.for_weekday(Weekday::Fri),
+        [range((9, 0), (17, 0))]
+    );
+    assert!(
+        config
+            .availability
+            .working_hours
+            .for_weekday(Weekday::Sat)
+            .is_empty()
+    );
+    let rules = config.rules();
+    assert_eq!(
+        (rules.min_notice, rules.horizon_days),
+        (Duration::minutes(120), 60)
+    );
+    assert!(config.sources.is_empty());
+    assert_eq!(config.owner.shown_name(), "Ada Example");
+}
+
+#[test]
+fn required_keys() {
+    check(
+        "",
+        &[
+            ("owner.name", "required"),
+            ("owner.email", "required"),
+            ("owner.timezone", "required"),
+            ("event_types", "at least one"),
+        ],
+    );
+    check(
+        &format!("[owner]\nname = 'A'\nemail = 'a@b.c'\n{EVENT}"),
+        &[("owner.timezone", "required")],
+    );
+    check(OWNER, &[("event_types", "at least one")]);
+    check(
+        &format!("event_types = []\n{OWNER}"),
+        &[("event_types", "at least one")],
+    );
+    check(
+        &format!("{OWNER}[[event_types]]\n"),
+        &[
+            ("event_types[0].slug", "required"),
+            ("event_types[0].title", "required"),
+            ("event_types[0].duration_minutes", "required"),
+        ],
+    );
+    check(
+        &minimal("[[sources]]\n"),
+        &[
+            ("sources[0].id", "required"),
+            ("sources[0].kind", "required"),
+            ("sources[0].url", "required"),
+        ],
+    );
+}
+
+#[test]
+fn owner_problems() {
+    let owner = |zone: &str, email: &str| {
+        format!("[owner]\nname = 'A'\nemail = '{email}'\ntimezone = '{zone}'\n{EVENT}")
+    };
+    check(
+        &owner("Mars/Olympus", "a@b.c"),
+        &[("owner.timezone", "not an IANA time zone")],
+    );
+    check(
+        &owner("", "a@b.c"),
+        &[("owner.timezone", "must not be empty")],
+    );
+    check(&owner("UTC", "nobody"), &[("owner.email", "not an email")]);
+    check(
+        &owner("UTC", "a@b.c").replace("name = 'A'", "name = 42"),
+        &[("owner.name", "expected a string, found integer")],
+    );
+}
+
+#[test]
+fn server_and_security_problems() {
+    check(
+        &minimal("[server]\nlisten = 'localhost'"),
+        &[("server.listen", "not an address")],
+    );
+    check(
+        &minimal("[server]\nadmin_listen = '127.0.0.1:8080'"),
+        &[("server.admin_listen", "must differ")],
+    );
+    check(
+        &minimal("[server]\nlisten = 'x'\nadmin_listen = '127.0.0.1:8080'"),
+        &[("server.listen", "not an address")],
+    );
+    check(
+        &minimal("[server]\ndata_dir = ''"),
+        &[("server.data_dir", "must not be empty")],
+    );
+    check(
+        &minimal("[security]\ncaptcha = 'yes'\nrate_limit_per_minute = -1"),
+        &[
+            ("security.captcha", "true or false"),
+            ("security.rate_limit_per_minute", "between 0 and"),
+        ],
+    );
+    let config = ok(
+        &minimal("[server]\nlisten = '[::]:80'\n[security]\nrate_limit_per_minute = 0"),
+        &[],
+    );
+    assert_eq!(config.server.listen.port(), 80);
+    assert_eq!(config.security.rate_limit_per_minute, 0);
+}
+
+#[test]
+fn unknown_keys() {
+    check(
+        &minimal("[server]\nlisen = '127.0.0.1:1'"),
+        &[("server.lisen", "did you mean `listen`")],
+    );
+    check(&minimal("[serve]\n"), &[("serve", "did you mean `server`")]);
+    check(
+        &minimal("[availability]\nworking_hours = { monday = [] }"),
+        &[("availability.working_hours.monday", "unknown key")],
+    );
+    check(
+        &minimal(
+            "[[sources]]\nid = 'a'\nkind = 'ics'\nurl = 'file://a.ics'\nwrite_to = true\nfoo = 1",
+        ),
+        &[
+            ("sources[0].write_to", "unknown key"),
+            ("sources[0].foo", "unknown key"),
+        ],
+    );
+    check(
+        &format!("{EVENT}duraton_minutes = 5\n").replace("[[event", &format!("{OWNER}[[event")),
+        &[(
+            "event_types[0].duraton_minutes",
+            "did you mean `duration_minutes`",
+        )],
+    );
+}
+
+#[test]
+fn source_problems() {
+    let source = |body: &str| minimal(&format!("[[sources]]\n{body}"));
+    check(
+        &source("id = 'Work!'\nkind = 'ics'\nurl = 'https://x/a.ics'"),
+        &[("sources[0].id", "not a valid id")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'exchange'\nurl = 'https://x/'"),
+        &[("sources[0].kind", "not a kind")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'ics'\nurl = 'ftp://x/a.ics'"),
+        &[("sources[0].url", "not ftp://")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'caldav'\nurl = 'file:///a.ics'"),
+        &[("sources[0].url", "takes http, https")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'ics'\nurl = 'example.org/a.ics'"),
+        &[("sources[0].url", "not a URL")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'ics'\nurl = 'https:///a.ics'"),
+        &[("sources[0].url", "no host")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'ics'\nurl = 'https://x/a.ics'\nwrite = true"),
+        &[("sources[0].write", "read-only")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'ics'\nurl = 'https://x/a.ics'\ncolor = 'red'"),
+        &[("sources[0].color", "#rrggbb")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'ics'\nurl = 'https://x/a.ics'\nsync_interval_minutes = 0"),
+        &[("sources[0].sync_interval_minutes", "between 1 and 1440")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'caldav'\nurl = 'https://x/'\nusername = 'ada'"),
+        &[("sources[0].password", "required with `username`")],
+    );
+    check(
+        &source("id = 'a'\nkind = 'google'\nurl = 'https://x/'"),
+        &[("sources[0].token", "required for kind \"google\"")],
+    );
+    check(
+        &source(
+            "id = 'a'\nkind = 'caldav'\nurl = 'https://x/'\npassword = 'p'\npassword_file = 'f'",
+        ),
+        &[("sources[0].password", "not both")],
+    );
+    let two = "id = 'a'\nkind = 'caldav'\nurl = 'https://x/'\nwrite = true\n[[sources]]\nid = 'a'\nkind = 'caldav'\nurl = 'https://y/'\nwrite = true";
+    check(
+        &source(two),
+        &[
+            ("sources[1].id", "used by another source"),
+            ("sources", "one calendar"),
+        ],
+    );
+}
+
+#[test]
+fn availability_problems() {
+    let hours = |body: &str| minimal(&format!("[availability]\nworking_hours = {{ {body} }}"));
+    check(
+        &hours("mon = ['9-5']"),
+        &[("availability.working_hours.mon[0]", "not a time range")],
+    );
+    check(
+        &hours("mon = ['09:00-25:00']"),
+        &[("availability.working_hours.mon[0]", "not a time range")],
+    );
+    check(
+        &hours("tue = ['12:00-09:00']"),
+        &[("availability.working_hours.tue[0]", "start must be before")],
+    );
+    check(
+        &hours("tue = ['09:00-09:00']"),
+        &[("availability.working_hours.tue[0]", "start must be before")],
+    );
+    check(
+        &hours("wed = ['24:00-24:00']"),
+        &[("availability.working_hours.wed[0]", "24:00 can only end")],
+    );
+    check(
+        &hours("thu = ['13:00-17:00', '09:00-13:30']"),
+        &[("availability.working_hours.thu[0]", "overlaps 09:00-13:30")],
+    );
+    check(
+        &hours("fri = [9]"),
+        &[("availability.working_hours.fri[0]", "found integer")],
+    );
+    check(
+        &hours("sat = '09:00-12:00'"),
+        &[("availability.working_hours.sat", "expected an array")],
+    );
+
+    let avail = |body: &str| minimal(&format!("[availability]\n{body}"));
+    check(
+        &avail("date_overrides = { '2026-02-30' = [] }"),
+        &[("availability.date_overrides.2026-02-30", "not a date")],
+    );
+    check(
+        &avail("date_overrides = { '2026-12-31' = ['x'] }"),
+        &[(
+            "availability.date_overrides.2026-12-31[0]",
+            "not a time range",
+        )],
+    );
+    check(
+        &avail("blocks = [{ label = 'Lunch', days = ['mon', 'funday'], time = '12:00-13:00' }]"),
+        &[("availability.blocks[0].days[1]", "expected a day")],
+    );
+    check(
+        &avail("blocks = [{ days = ['mon'] , time = '13:00-12:00', when = 1 }]"),
+        &[
+            ("availability.blocks[0].time", "start must be before"),
+            ("availability.blocks[0].when", "unknown key"),
+        ],
+    );
+    check(
+        &avail("blocks = [{ label = 'x' }]"),
+        &[
+            ("availability.blocks[0].days", "required"),
+            ("availability.blocks[0].time", "required"),
+        ],
+    );
+    check(
+        &avail("horizon_days = 0\nmin_notice_minutes = 1.5\nmax_bookings_per_day = 0"),
+        &[
+            ("availability.horizon_days", "between 1 and"),
+            ("availability.min_notice_minutes", "whole number"),
+            ("availability.max_bookings_per_day", "between 1 and"),
+        ],
+    );
+}
+
+#[test]
+fn availability_values() {
+    let text = minimal(
+        r#"[availability]
+working_hours = { mon = ["13:00-24:00", "09:00-12:00"], sun = [] }
+date_overrides = { "2026-12-24" = [], "2026-12-31" = ["09:00-12:00"] }
+blocks = [{ label = "Lunch", days = ["mon", "fri"], time = "12:00-13:00" }]
+buffer_before_minutes = 5
+buffer_after_minutes = 10
+max_bookings_per_day = 4"#,
+    );
+    let rules = ok(&text, &[]).rules();
+    let evening = TimeRange {
+        start: hm(13, 0),
+        end: NaiveTime::MIN,
+        end_of_day: true,
+    };
+    assert_eq!(
+        rules.working_hours.for_weekday(Weekday::Mon),
+        [range((9, 0), (12, 0)), evening]
+    );
+    let date = |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    assert_eq!(rules.date_overrides[&date("2026-12-24")], []);
+    assert_eq!(
+        rules.date_overrides[&date("2026-12-31")],
+        [range((9, 0), (12, 0))]
+    );
+    assert_eq!(
+        rules.recurring_blocks,
+        [RecurringBlock {
+            label: "Lunch".into(),
+            days: vec![Weekday::Mon, Weekday::Fri],
+            range: range((12, 0), (13, 0)),
+        }]
+    );
+    assert_eq!(
+        (rules.buffer_before, rules.buffer_after),
+        (Duration::minutes(5), Duration::minutes(10))
+    );
+    assert_eq!(rules.max_bookings_per_day, Some(4));
+}
+
+#[test]
+fn event_type_problems_and_values() {
+    let event =
+        |body: &str| format!("{OWNER}[[event_types]]\nslug = 'intro'\ntitle = 'Intro'\n{body}");
+    check(
+        &event("duration_minutes = 0"),
+        &[("event_types[0].duration_minutes", "between 1 and 1440")],
+    );
+    check(
+        &event("duration_minutes = 1441"),
+        &[("event_types[0].duration_minutes", "between 1 and 1440")],
+    );
+    check(
+        &event("duration_minutes = '30'"),
+        &[("event_types[0].duration_minutes", "found string")],
+    );
+    check(
+        &event("duration_minutes = 30\nstep_minutes = 0\nmax_per_day = 0"),
+        &[
+            ("event_types[0].step_minutes", "between 1"),
+            ("event_types[0].max_per_day", "between 1"),
+        ],
+    );
+    check(
+        &event("duration_minutes = 30").replace("'intro'", "'Intro Call'"),
+        &[("event_types[0].slug", "not url-safe")],
+    );
+    check(
+        &format!("{}{EVENT}", event("duration_minutes = 30")),
+        &[("event_types[1].slug", "used by another")],
+    );
+
+    let config = ok(
+        &event(
+            "description = 'Meet'\nduration_minutes = 60\nstep_minutes = 15\nbuffer_after_minutes = 10\nmax_per_day = 2",
+        ),
+        &[],
+    );
+    assert_eq!(
+        config.event_type("intro"),
+        Some(EventType {
+            slug: "intro".into(),
+            title: "Intro".into(),
+            description: "Meet".into(),
+            duration: Duration::minutes(60),
+            step: Duration::minutes(15),
+            buffer_before: None,
+            buffer_after: Some(Duration::minutes(10)),
+            max_per_day: Some(2),
+        })
+    );
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let cases = [
+        "\u{0}\u{1}\u{7f}garbage\u{fffd}",
+        "owner = 5\nserver = []\nsecurity = 'x'\nsources = 'x'\navailability = 1\nevent_types = 'x'",
+        "sources = [1, 'a', [], {}]\nevent_types = [1]",
+        "[availability]\nworking_hours = '9-5'\ndate_overrides = 3\nblocks = { a = 1 }",
+        "[availability]\nblocks = [1, { days = 'mon', time = 5 }]",
+        "[[event_types]]\nslug = 1\nduration_minutes = 99999999999999999",
+        &"[".repeat(10_000),
+        &format!("a = {}", "[".repeat(100_000)),
+        &format!("a = {}1{}", "[".repeat(5_000), "]".repeat(5_000)),
+        &format!("a = {}", "{ b = ".repeat(50_000)),
+        "[owner]\ntimezone = '\u{202e}Europe/Berlin'\nname = ''\nemail = '@'",
+        "x = 1e400",
+    ];
+    for text in cases {
+        assert!(parse(text, &[]).is_err(), "{text:?}");
+    }
+    check(
+        "owner = 5\n[[event_types]]\nslug = 'a'\ntitle = 'A'\nduration_minutes = 5",
+        &[
+            ("owner", "expected a table, found integer"),
+            ("owner.name", "required"),
+            ("owner.email", "required"),
+            ("owner.timezone", "required"),
+        ],
+    );
+    check(
+        &format!("sources = [1]\n{}", minimal("")),
+        &[("sources[0]", "expected a table, found integer")],
+    );
+}
+
+#[test]
+fn syntax_errors_name_the_line() {
+    check("[owner]\nname = \"unterminated\n", &[("", "line 2")]);
+    check("\u{0}\u{1}garbage", &[("", "not valid TOML")]);
+    check("a = 1\na = 2", &[("", "line 2")]);
+}
+
+#[test]
+fn env_overrides() {
+    // A nested key, a number, a source by id, an event type by slug, a day of working hours.
+    let text = minimal("[[sources]]\nid = 'work-cal'\nkind = 'ics'\nurl = 'https://old/a.ics'");
+    let config = ok(
+        &text,
+        &[
+            ("OPENSLOT_OWNER__TIMEZONE", "America/New_York"),
+            ("OPENSLOT_AVAILABILITY__MIN_NOTICE_MINUTES", "30"),
+            ("OPENSLOT_SOURCES__WORK_CAL__URL", "https://new/a.ics"),
+            ("OPENSLOT_SOURCES__WORK_CAL__FAIL_OPEN", "true"),
+            ("OPENSLOT_EVENT_TYPES__INTRO__DURATION_MINUTES", "45"),
+            (
+                "OPENSLOT_AVAILABILITY__WORKING_HOURS__SAT",
+                r#"["10:00-12:00"]"#,
+            ),
+            ("OPENSLOT_OWNER__NAME", "true"),
+            ("OPENSLOT_SERVER__LISTEN", "0.0.0.0:80"),
+            ("OPENSLOT_CONFIG", "/etc/openslot.toml"),
+            ("OPENSLOT_LOG", "debug"),
+            ("PATH", "/usr/bin"),
+        ],
+    );
+    assert_eq!(config.owner.timezone, chrono_tz::America::New_York);
+    assert_eq!(config.owner.name, "true", "string keys are taken verbatim");
+    assert_eq!(config.availability.min_notice_minutes, 30);
+    assert_eq!(config.sources[0].url, "https://new/a.ics");
+    assert!(config.sources[0].fail_open);
+    assert_eq!(config.event_types[0].duration_minutes, 45);
+    assert_eq!(
+        config.rules().working_hours.for_weekday(Weekday::Sat),
+        [range((10, 0), (12, 0))]
+    );
+    assert_eq!(config.server.listen.port(), 80);
+
+    // A whole section or table as an inline value; env fills a file that lacks it.
+    let config = ok(
+        EVENT,
+        &[
+            (
+                "OPENSLOT_OWNER",
+                "{ name = 'Env', email = 'e@x.org', timezone = 'UTC' }",
+            ),
+            ("OPENSLOT_OWNER__EMAIL", "f@x.org"),
+            (
+                "OPENSLOT_AVAILABILITY__DATE_OVERRIDES",
+                "{ '2026-12-24' = [] }",
+            ),
+        ],
+    );
+    assert_eq!(
+        (config.owner.name.as_str(), config.owner.email.as_str()),
+        ("Env", "f@x.org")
+    );
+    assert_eq!(config.availability.date_overrides.len(), 1);
+}
+
+#[test]
+fn env_problems() {
+    let text = minimal("[[sources]]\nid = 'work'\nkind = 'ics'\nurl = 'https://x/a.ics'");
+    check_env(
+        &text,
+        &[("OPENSLOT_SERVER__LISEN", "1")],
+        &[("OPENSLOT_SERVER__LISEN", "did you mean `listen`")],
+    );
+    check_env(
+        &text,
+        &[("OPENSLOT_SERVR__LISTEN", "1")],
+        &[("OPENSLOT_SERVR__LISTEN", "did you mean `server`")],
+    );
+    check_env(
+        &text,
+        &[("OPENSLOT_SOURCES__HOME__URL", "https://y/")],
+        &[(
+            "OPENSLOT_SOURCES__HOME__URL",
+            "no [[sources]] entry has the id `home`",
+        )],
+    );
+    check_env(
+        &text,
+        &[("OPENSLOT_SOURCES__URL", "https://y/")],
+        &[(
+            "OPENSLOT_SOURCES__URL",
+            "expected OPENSLOT_SOURCES__<ID>__<KEY>",
+        )],
+    );
+    check_env(
+        &text,
+        &[("OPENSLOT_SOURCES__WORK__PASWORD", "p")],
+        &[("OPENSLOT_SOURCES__WORK__PASWORD", "did you mean `password`")],
+    );
+    check_env(
+        &text,
+        &[("OPENSLOT_AVAILABILITY__DATE_OVERRIDES__2026_12_24", "[]")],
+        &[(
+            "OPENSLOT_AVAILABILITY__DATE_OVERRIDES__2026_12_24",
+            "only be set as a whole",
+        )],
+    );
+    // A bad value names the key and the variable.
+    check_env(
+        &text,
+        &[("OPENSLOT_AVAILABILITY__HORIZON_DAYS", "soon")],
+        &[(
+            "availability.horizon_days",
+            "found string (from OPENSLOT_AVAILABILITY__HORIZON_DAYS)",
+        )],
+    );
+    check_env(
+        &text,
+        &[("OPENSLOT_SOURCES__WORK__URL", "gopher://x")],
+        &[("sources[0].url", "(from OPENSLOT_SOURCES__WORK__URL)")],
+    );
+    let two = format!("{text}\n[[sources]]\nid = 'work'\nkind = 'ics'\nurl = 'https://y/a.ics'");
+    check_env(
+        &two,
+        &[("OPENSLOT_SOURCES__WORK__URL", "https://z/")],
+        &[
+            ("sources[1].id", "used by another"),
+            ("OPENSLOT_SOURCES__WORK__URL", "more than one"),
+        ],
+    );
+}
+
+#[test]
+fn secrets_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("secrets")).unwrap();
+    std::fs::write(dir.path().join("secrets/pw"), "hunter2\r\n").unwrap();
+    std::fs::write(dir.path().join("secrets/token"), "tok\n\n").unwrap();
+    std::fs::write(dir.path().join("secrets/empty"), "\n").unwrap();
+    let text = |pw: &str| {
+        minimal(&format!(
+            "[[sources]]\nid = 'a'\nkind = 'caldav'\nurl = 'https://x/'\nusername = 'ada'\npassword_file = '{pw}'\n\
+             [[sources]]\nid = 'b'\nkind = 'google'\nurl = 'https://g/'\ntoken_file = 'secrets/token'"
+        ))
+    };
+    let config = from_toml_str(&text("secrets/pw"), &[], dir.path()).unwrap();
+    assert_eq!(
+        config.sources[0].password.as_ref().unwrap().expose(),
+        "hunter2"
+    );
+    assert_eq!(
+        config.sources[1].token.as_ref().unwrap().expose(),
+        "tok\n",
+        "only one newline is trimmed"
+    );
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains("hunter2") && debug.contains("[redacted]"),
+        "{debug}"
+    );
+
+    let problems = |pw: &str| from_toml_str(&text(pw), &[], dir.path()).unwrap_err().0;
+    let missing = problems("secrets/nope");
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0].key, "sources[0].password_file");
+    assert!(missing[0].message.contains("secrets/nope"));
+    let empty = problems("secrets/empty");
+    assert_eq!(
+        (empty.len(), empty[0].key.as_str()),
+        (1, "sources[0].password_file")
+    );
+    assert!(empty[0].message.contains("is empty"));
+}
+
+#[test]
+fn secret_never_prints() {
+    let secret = Secret::new("hunter2");
+    assert_eq!(format!("{secret:?} {secret}"), "[redacted] [redacted]");
+    assert_eq!(secret.expose(), "hunter2");
+}
+
+#[test]
+fn relative_paths_resolve_against_the_config_folder() {
+    let text = minimal(
+        "[server]\ndata_dir = 'var/db'\n\
+         [[sources]]\nid = 'rel'\nkind = 'ics'\nurl = 'file://calendars/work.ics'\n\
+         [[sources]]\nid = 'abs'\nkind = 'ics'\nurl = 'file:///srv/uni.ics'\n\
+         [[sources]]\nid = 'web'\nkind = 'ics'\nurl = 'webcal://example.org/a.ics'",
+    );
+    let config = ok(&text, &[]);
+    assert_eq!(config.server.data_dir, Path::new("/etc/openslot/var/db"));
+    assert_eq!(
+        config.sources[0].file_path(),
+        Some(Path::new("/etc/openslot/calendars/work.ics"))
+    );
+    assert_eq!(
+        config.sources[0].url, "file://calendars/work.ics",
+        "URLs stay as written"
+    );
+    assert_eq!(
+        config.sources[1].file_path(),
+        Some(Path::new("/srv/uni.ics"))
+    );
+    assert_eq!(config.sources[2].file_path(), None);
+    let config = ok(&minimal("[server]\ndata_dir = '/var/lib/openslot'"), &[]);
+    assert_eq!(config.server.data_dir, Path::new("/var/lib/openslot"));
+}
+
+#[test]
+fn load_and_check_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("openslot.toml");
+    std::fs::write(&path, minimal("")).unwrap();
+    let config = check_file(&path, &[]).unwrap();
+    assert_eq!(config.server.data_dir, dir.path().join("./data"));
+    assert!(load(&path).is_ok() || std::env::vars().any(|(k, _)| k.starts_with(ENV_PREFIX)));
+
+    let missing = dir.path().join("nope.toml");
+    let problems = check_file(&missing, &[]).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].key.is_empty() && problems[0].message.contains("nope.toml"));
+    assert!(matches!(load(&missing), Err(ConfigError::Read { .. })));
+
+    std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
+    assert!(check_file(&path, &[]).is_err());
+
+    std::fs::write(&path, "").unwrap();
+    let message = load(&path).unwrap_err().to_string();
+    assert!(
+        message.contains("problems in the configuration:\n  `owner.name`: is required"),
+        "{message}"
+    );
+}
+
+#[test]
+fn problem_display() {
+    assert_eq!(
+        Problem::new("sources[1].url", "bad").to_string(),
+        "`sources[1].url`: bad"
+    );
+    assert_eq!(
+        Problem::new("", "not valid TOML").to_string(),
+        "not valid TOML"
+    );
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC*") {
+        let _ = parse(&text, &[]);
+    }
+
+    #[test]
+    fn arbitrary_env_never_panics(name in "OPENSLOT_[A-Z_]{0,30}", value in "\\PC{0,20}") {
+        let _ = parse(&minimal(""), &[(&name, &value)]);
+    }
+}
