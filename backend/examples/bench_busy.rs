@@ -41,7 +41,10 @@ fn main() {
                     eprintln!("cannot read {path}: {e}");
                     std::process::exit(1)
                 });
-                parse_calendar(&String::from_utf8_lossy(&bytes), path)
+                match std::str::from_utf8(&bytes) {
+                    Ok(text) => parse_calendar(text, path),
+                    Err(_) => parse_calendar(&String::from_utf8_lossy(&bytes), path),
+                }
             })
             .collect();
         let t1 = Instant::now();

@@ -21,6 +21,9 @@ pub struct ContentLine<'a> {
 impl ContentLine<'_> {
     /// The value of parameter `key` (case-insensitive), without surrounding quotes.
     pub fn param(&self, key: &str) -> Option<&str> {
+        if self.params.is_empty() {
+            return None;
+        }
         params_iter(&self.params).find_map(|(k, v)| k.eq_ignore_ascii_case(key).then_some(v))
     }
 
@@ -76,16 +79,13 @@ fn find_unquoted(s: &str, needle: u8) -> Option<usize> {
 
 #[inline]
 fn memchr_byte(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
+    memchr::memchr(needle, hay)
 }
 
 /// Splits `name;params:value` at the first unquoted `:` after the name.
 fn split_line(text: &str) -> (&str, &str, &str, bool) {
     let bytes = text.as_bytes();
-    let name_end = bytes
-        .iter()
-        .position(|&b| b == b';' || b == b':')
-        .unwrap_or(bytes.len());
+    let name_end = memchr::memchr2(b';', b':', bytes).unwrap_or(bytes.len());
     let name = &text[..name_end];
     if name_end == bytes.len() {
         return (name, "", "", false);
@@ -144,13 +144,13 @@ impl<'a> Iterator for Lexer<'a> {
             let first = self.physical()?;
             let start_line = self.line;
             if !self.next_is_continuation() {
-                if first.trim().is_empty() {
+                if first.trim_ascii().is_empty() {
                     continue;
                 }
                 let (name, params, value, well_formed) = split_line(first);
                 return Some(ContentLine {
                     line: start_line,
-                    name: Cow::Borrowed(name.trim()),
+                    name: Cow::Borrowed(name.trim_ascii()),
                     params: Cow::Borrowed(params),
                     value: Cow::Borrowed(value),
                     well_formed,
@@ -163,13 +163,13 @@ impl<'a> Iterator for Lexer<'a> {
                     joined.push_str(&cont[1..]);
                 }
             }
-            if joined.trim().is_empty() {
+            if joined.trim_ascii().is_empty() {
                 continue;
             }
             let (name, params, value, well_formed) = split_line(&joined);
             return Some(ContentLine {
                 line: start_line,
-                name: Cow::Owned(name.trim().to_owned()),
+                name: Cow::Owned(name.trim_ascii().to_owned()),
                 params: Cow::Owned(params.to_owned()),
                 value: Cow::Owned(value.to_owned()),
                 well_formed,

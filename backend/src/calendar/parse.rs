@@ -25,7 +25,6 @@ pub fn parse_calendar(text: &str, source: &str) -> Calendar {
     let mut p = Parser {
         source,
         cal: Calendar::default(),
-        tzids: HashMap::new(),
         tzid_names: Vec::new(),
         vtimezones: HashMap::new(),
     };
@@ -36,7 +35,7 @@ pub fn parse_calendar(text: &str, source: &str) -> Calendar {
 struct Parser<'s> {
     source: &'s str,
     cal: Calendar,
-    tzids: HashMap<String, ZoneId>,
+    /// TZIDs seen so far; a calendar uses a handful, so a list beats hashing.
     tzid_names: Vec<String>,
     vtimezones: HashMap<String, VTimezone>,
 }
@@ -203,13 +202,11 @@ impl Parser<'_> {
     }
 
     fn zone_id(&mut self, tzid: &str) -> ZoneId {
-        if let Some(&id) = self.tzids.get(tzid) {
-            return id;
+        if let Some(id) = self.tzid_names.iter().position(|t| t == tzid) {
+            return id as ZoneId;
         }
-        let id = self.tzid_names.len() as ZoneId;
         self.tzid_names.push(tzid.to_owned());
-        self.tzids.insert(tzid.to_owned(), id);
-        id
+        (self.tzid_names.len() - 1) as ZoneId
     }
 
     /// One DATE or DATE-TIME value with the property's TZID and VALUE parameters.

@@ -185,6 +185,10 @@ pub fn local_to_utc_with(local: NaiveDateTime, offset_at: impl Fn(i64) -> i32) -
     let l = local.and_utc().timestamp();
     let before = offset_at(l - 86_400);
     let after = offset_at(l + 86_400);
+    if before == after {
+        // No transition near: the one offset applies (zones never change twice within a day).
+        return l - i64::from(before);
+    }
     let mut best: Option<i64> = None;
     for off in [before, after] {
         let u = l - i64::from(off);
