@@ -425,3 +425,303 @@ fn weekday_name(day: Weekday) -> &'static str {
         Weekday::Sun => "Sunday",
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use chrono::Weekday::*;
+
+    use super::*;
+    use crate::availability::slots::slots;
+    use crate::availability::test_support::Case;
+
+    /// Explains the owner-local time `at` (for the case's event type when `with_type`) and
+    /// compares the reasons' messages; bookable exactly when none is a refusal.
+    fn check(case: Case, at: &str, with_type: bool, expected: &[&str]) {
+        let et = with_type.then_some(&case.et);
+        let got = explain(&case.rules, et, &case.facts(), case.at(at));
+        let messages: Vec<String> = got.reasons.iter().map(ToString::to_string).collect();
+        assert_eq!(messages, expected, "explaining {at}");
+        let refused = got
+            .reasons
+            .iter()
+            .any(|r| !matches!(r, Reason::WithinSlot { .. }));
+        assert_eq!(got.bookable, !refused, "{got:?}");
+        // With a type, `bookable` agrees with `slots` over that whole day.
+        if let Some(et) = et {
+            let (from, to) = case.bounds();
+            let offered = slots(&case.rules, et, &case.facts(), from, to);
+            let at = case.at(at);
+            let inside = offered.iter().any(|s| s.start <= at && at < s.end);
+            assert_eq!(got.bookable, inside, "slots disagree at {at}: {offered:?}");
+        }
+    }
+
+    #[test]
+    fn bookable() {
+        // 10:15 local (CEST) is inside the 10:00 slot.
+        check(
+            Case::new(),
+            "10:15",
+            true,
+            &["bookable: within the slot from 2026-06-01 08:00 to 09:00 UTC"],
+        );
+        check(Case::new(), "10:15", false, &[]);
+        // Step shorter than the duration: the 09:30 slot is busy, the 10:00 one is free.
+        check(
+            Case::new().event(60, 30).busy("work", "09:00", "09:45"),
+            "10:15",
+            true,
+            &["bookable: within the slot from 2026-06-01 08:00 to 09:00 UTC"],
+        );
+    }
+
+    #[test]
+    fn hours() {
+        check(
+            Case::new(),
+            "08:00",
+            true,
+            &["outside working hours on Monday 2026-06-01"],
+        );
+        check(
+            Case::new(),
+            "12:00",
+            false,
+            &["outside working hours on Monday 2026-06-01"],
+        );
+        check(
+            Case::new().on("2026-06-06"),
+            "10:00",
+            false,
+            &["outside working hours on Saturday 2026-06-06"],
+        );
+        check(
+            Case::new().override_day("2026-06-01", &[]),
+            "10:00",
+            true,
+            &["2026-06-01 is a day off (date override)"],
+        );
+        check(
+            Case::new().override_day("2026-06-01", &["13:00-15:00"]),
+            "10:00",
+            true,
+            &["outside the hours set for 2026-06-01 (date override)"],
+        );
+        check(
+            Case::new().override_day("2026-06-01", &["13:00-15:00"]),
+            "13:30",
+            true,
+            &["bookable: within the slot from 2026-06-01 11:00 to 12:00 UTC"],
+        );
+        // Inside the hours, but the meeting would not end within them.
+        check(
+            Case::new().hours(&["09:00-11:30"]),
+            "11:15",
+            true,
+            &[
+                "no 1 h slot contains this time (slots start every 1 h from the start of the \
+               working hours and must end within them)",
+            ],
+        );
+        check(Case::new().hours(&["09:00-11:30"]), "11:15", false, &[]);
+    }
+
+    #[test]
+    fn blocks_busy_and_bookings() {
+        let day = || Case::new().hours(&["09:00-17:00"]);
+        check(
+            day().recurring("lunch", &[Mon], "12:00-13:00"),
+            "12:30",
+            true,
+            &["in the recurring block \"lunch\""],
+        );
+        check(
+            day().recurring("lunch", &[Mon], "12:00-13:00"),
+            "12:30",
+            false,
+            &["in the recurring block \"lunch\""],
+        );
+        check(
+            day().busy("work", "10:00", "10:30"),
+            "10:15",
+            true,
+            &["busy in source \"work\" from 2026-06-01 08:00 to 08:30 UTC"],
+        );
+        // The slot 10:00-11:00 is refused for busy time after the instant itself.
+        check(
+            day().busy("work", "10:40", "10:50"),
+            "10:15",
+            true,
+            &["busy in source \"work\" from 2026-06-01 08:40 to 08:50 UTC"],
+        );
+        check(day().busy("work", "10:40", "10:50"), "10:15", false, &[]);
+        check(
+            day().booking("b1", "intro", "10:00", "11:00"),
+            "10:30",
+            true,
+            &["already booked (booking \"b1\", with its buffers)"],
+        );
+        check(
+            day().block("10:00", "10:30"),
+            "10:15",
+            false,
+            &["blocked by the owner from 2026-06-01 08:00 to 08:30 UTC"],
+        );
+    }
+
+    #[test]
+    fn buffers() {
+        check(
+            Case::new()
+                .rule_buffers(30, 0)
+                .busy("work", "08:00", "08:45"),
+            "09:00",
+            true,
+            &[
+                "the 30 min buffer before the meeting overlaps blocked time from 2026-06-01 \
+                 06:00 to 06:45 UTC",
+            ],
+        );
+        check(
+            Case::new()
+                .rule_buffers(0, 90)
+                .busy("home", "12:15", "13:00"),
+            "11:30",
+            true,
+            &[
+                "the 1 h 30 min buffer after the meeting overlaps blocked time from \
+                 2026-06-01 10:15 to 11:00 UTC",
+            ],
+        );
+        // Without an event type the instant needs the owner's buffers around it.
+        check(
+            Case::new().rule_buffers(0, 15).block("11:10", "11:20"),
+            "11:00",
+            false,
+            &[
+                "the 15 min buffer after the meeting overlaps blocked time from 2026-06-01 \
+                 09:10 to 09:20 UTC",
+            ],
+        );
+        // An existing booking's own buffer (this type: 15 after) keeps 11:00 closed.
+        check(
+            Case::new()
+                .event_buffers(0, 15)
+                .booking("b1", "intro", "09:00", "10:00"),
+            "10:00",
+            true,
+            &["already booked (booking \"b1\", with its buffers)"],
+        );
+    }
+
+    #[test]
+    fn time_limits() {
+        check(
+            Case::new().now("2026-06-01 08:00").notice(120),
+            "09:30",
+            true,
+            &["too soon: the minimum notice allows 2026-06-01 08:00 UTC at the earliest"],
+        );
+        check(
+            Case::new().now("2026-06-01 10:00"),
+            "09:30",
+            true,
+            &["in the past"],
+        );
+        check(
+            Case::new().now("2026-06-01 10:00").notice(600),
+            "09:30",
+            false,
+            &["in the past"],
+        );
+        check(
+            Case::new().horizon(10),
+            "10:00",
+            true,
+            &["beyond the booking horizon (last bookable day 2026-05-10)"],
+        );
+        check(
+            Case::new()
+                .max_per_day(1)
+                .booking("b1", "other", "07:00", "08:00"),
+            "10:00",
+            true,
+            &["the daily limit of 1 bookings is reached"],
+        );
+        check(
+            Case::new()
+                .max_of_type(1)
+                .booking("b1", "intro", "07:00", "08:00"),
+            "10:00",
+            true,
+            &["the daily limit of 1 \"intro\" bookings is reached"],
+        );
+        check(
+            Case::new()
+                .max_of_type(1)
+                .booking("b1", "intro", "07:00", "08:00"),
+            "10:00",
+            false,
+            &[],
+        );
+    }
+
+    #[test]
+    fn lists_every_reason() {
+        check(
+            Case::new()
+                .hours(&["09:00-17:00"])
+                .now("2026-06-01 11:00")
+                .notice(240)
+                .max_per_day(1)
+                .recurring("lunch", &[Mon], "12:00-13:00")
+                .busy("work", "12:00", "12:15")
+                .busy("home", "12:30", "13:30")
+                .block("12:45", "13:00")
+                .booking("b1", "other", "09:00", "10:00"),
+            "12:30",
+            true,
+            &[
+                "too soon: the minimum notice allows 2026-06-01 13:00 UTC at the earliest",
+                "the daily limit of 1 bookings is reached",
+                "in the recurring block \"lunch\"",
+                "busy in source \"work\" from 2026-06-01 10:00 to 10:15 UTC",
+                "busy in source \"home\" from 2026-06-01 10:30 to 11:30 UTC",
+                "blocked by the owner from 2026-06-01 10:45 to 11:00 UTC",
+            ],
+        );
+        check(
+            Case::new().on("2026-06-06").horizon(10),
+            "10:00",
+            true,
+            &[
+                "outside working hours on Saturday 2026-06-06",
+                "beyond the booking horizon (last bookable day 2026-05-10)",
+            ],
+        );
+        check(
+            Case::new().on("2026-06-06").now("2026-06-07 00:00"),
+            "10:00",
+            false,
+            &[
+                "outside working hours on Saturday 2026-06-06",
+                "in the past",
+            ],
+        );
+    }
+
+    #[test]
+    fn dst_day() {
+        // 03:30 on spring-forward day is the second real hour of 01:00-04:00.
+        check(
+            Case::new()
+                .now("2026-01-01 00:00")
+                .hours(&["01:00-04:00"])
+                .on("2026-03-29"),
+            "03:30",
+            true,
+            &["bookable: within the slot from 2026-03-29 01:00 to 02:00 UTC"],
+        );
+    }
+}
