@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc};
 
 use super::local_time::{local_date, range_to_utc};
 use super::model::{EventType, ExistingBooking, Facts, RecurringBlock, Rules, Slot, TimeRange};
-use crate::calendar::{Interval, merge_intervals, overlaps_any};
+use crate::calendar::{Interval, merge_intervals};
 
 /// Every bookable slot of `event_type` whose start lies in `[from, to)`, sorted and unique.
 ///
@@ -39,37 +39,51 @@ pub fn slots(
         start: sub(lo, p.before),
         end: add(add(to, p.duration), p.after),
     };
-    let blocked = blocked_intervals(rules, Some(event_type), facts, &reach);
+    let blocked: Vec<Span> = blocked_intervals(rules, Some(event_type), facts, &reach)
+        .iter()
+        .map(Span::of)
+        .collect();
     let counts = DayCounts::new(rules, Some(event_type), facts.bookings);
 
+    // The hot loop runs on integer nanoseconds: chrono's date arithmetic costs more than the
+    // rest of the loop together, and i128 holds chrono's whole range exactly.
+    let (lo_ns, to_ns) = (ns(lo), ns(to));
+    let (duration, step) = (ns_of(p.duration), ns_of(p.step));
+    let (before, after) = (ns_of(p.before), ns_of(p.after));
+
     let mut out = Vec::new();
+    let mut ranges = Vec::new();
+    let mut recurring: Vec<Span> = Vec::new();
     // A day's ranges lie within its local midnights; one day of slack covers zone oddities.
     let mut day = local_date(tz, lo).pred_opt().unwrap_or(NaiveDate::MIN);
     let end_day = local_date(tz, to).min(last_day);
     while day <= end_day {
         if counts.limit_reached(rules, Some(event_type), day).is_none() {
-            let recurring: Vec<Interval> = recurring_on(rules, day).map(|(_, iv)| iv).collect();
-            for range in ranges_utc(rules, day) {
+            recurring.clear();
+            recurring.extend(recurring_on(rules, day).map(|(_, iv)| Span::of(&iv)));
+            ranges_utc_into(rules, day, &mut ranges);
+            for range in ranges.iter().map(Span::of) {
                 let mut start = range.start;
-                while start < lo {
-                    start = add(start, p.step);
+                if start < lo_ns {
+                    // The first grid point at or after `lo` (ceiling division, both positive).
+                    start += (lo_ns - start + step - 1) / step * step;
                 }
-                while start < to {
-                    let end = add(start, p.duration);
-                    if end > range.end {
-                        break;
-                    }
-                    let slot = Interval { start, end };
-                    let probe = Interval {
-                        start: sub(start, p.before),
-                        end: add(end, p.after),
+                while start < to_ns && start + duration <= range.end {
+                    let slot = Span {
+                        start,
+                        end: start + duration,
+                    };
+                    let probe = Span {
+                        start: start - before,
+                        end: slot.end + after,
                     };
                     if !recurring.iter().any(|b| b.overlaps(&slot))
-                        && !overlaps_any(&blocked, &probe)
+                        && !probe.overlaps_any(&blocked)
+                        && let (Some(start), Some(end)) = (time_of(slot.start), time_of(slot.end))
                     {
                         out.push(Slot { start, end });
                     }
-                    start = add(start, p.step);
+                    start += step;
                 }
             }
         }
@@ -82,6 +96,50 @@ pub fn slots(
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Nanoseconds since the Unix epoch.
+type Ns = i128;
+
+fn ns(t: DateTime<Utc>) -> Ns {
+    Ns::from(t.timestamp()) * 1_000_000_000 + Ns::from(t.timestamp_subsec_nanos())
+}
+
+fn ns_of(d: Duration) -> Ns {
+    // `subsec_nanos` carries the sign of the whole duration.
+    Ns::from(d.num_seconds()) * 1_000_000_000 + Ns::from(d.subsec_nanos())
+}
+
+fn time_of(n: Ns) -> Option<DateTime<Utc>> {
+    let secs = i64::try_from(n.div_euclid(1_000_000_000)).ok()?;
+    let nanos = u32::try_from(n.rem_euclid(1_000_000_000)).ok()?;
+    DateTime::from_timestamp(secs, nanos)
+}
+
+/// An `Interval` in nanoseconds, for the hot loop of `slots`.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: Ns,
+    end: Ns,
+}
+
+impl Span {
+    fn of(iv: &Interval) -> Self {
+        Self {
+            start: ns(iv.start),
+            end: ns(iv.end),
+        }
+    }
+
+    fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    /// Like `calendar::overlaps_any`: `merged` is sorted and disjoint.
+    fn overlaps_any(&self, merged: &[Span]) -> bool {
+        let idx = merged.partition_point(|b| b.end <= self.start);
+        merged.get(idx).is_some_and(|b| b.start < self.end)
+    }
 }
 
 /// Duration, step and buffers after applying the event type's overrides.
@@ -163,12 +221,20 @@ pub(crate) fn local_ranges(rules: &Rules, date: NaiveDate) -> &[TimeRange] {
 
 /// The ranges of `date` in UTC, sorted by start.
 pub(crate) fn ranges_utc(rules: &Rules, date: NaiveDate) -> Vec<Interval> {
-    let mut out: Vec<Interval> = local_ranges(rules, date)
-        .iter()
-        .filter_map(|r| range_to_utc(rules.timezone, date, r))
-        .collect();
-    out.sort_unstable();
+    let mut out = Vec::new();
+    ranges_utc_into(rules, date, &mut out);
     out
+}
+
+/// `ranges_utc` into a reused buffer.
+fn ranges_utc_into(rules: &Rules, date: NaiveDate, out: &mut Vec<Interval>) {
+    out.clear();
+    out.extend(
+        local_ranges(rules, date)
+            .iter()
+            .filter_map(|r| range_to_utc(rules.timezone, date, r)),
+    );
+    out.sort_unstable();
 }
 
 /// The recurring blocks that fall on `date`, in UTC.
