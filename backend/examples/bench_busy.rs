@@ -8,7 +8,9 @@
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use openslot::calendar::{BusyPolicy, Calendar, Interval, for_each_instance, merge_intervals, parse_calendar};
+use openslot::calendar::{
+    BusyPolicy, Calendar, Interval, for_each_instance, merge_intervals, parse_calendar,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,7 +31,10 @@ fn main() {
         eprintln!("empty window");
         std::process::exit(2);
     };
-    let repeat: usize = std::env::var("REPEAT").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+    let repeat: usize = std::env::var("REPEAT")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
     let (mut best_parse, mut best_expand) = (f64::MAX, f64::MAX);
     let mut line = String::new();
     for _ in 0..repeat.max(1) {
@@ -55,7 +60,8 @@ fn main() {
         for cal in &cals {
             for_each_instance(cal, window, chrono_tz::UTC, &mut warnings, |inst| {
                 if inst.is_busy(&policy)
-                    && let Some(iv) = Interval::new(inst.start, inst.end).and_then(|i| i.clip(&window))
+                    && let Some(iv) =
+                        Interval::new(inst.start, inst.end).and_then(|i| i.clip(&window))
                 {
                     instances += 1;
                     busy.push(iv);
@@ -64,7 +70,10 @@ fn main() {
         }
         merge_intervals(&mut busy);
         let t2 = Instant::now();
-        let checksum: i64 = busy.iter().map(|i| i.start.timestamp() + 2 * i.end.timestamp()).sum();
+        let checksum: i64 = busy
+            .iter()
+            .map(|i| i.start.timestamp() + 2 * i.end.timestamp())
+            .sum();
         best_parse = best_parse.min((t1 - t0).as_secs_f64() * 1e3);
         best_expand = best_expand.min((t2 - t1).as_secs_f64() * 1e3);
         line = format!(

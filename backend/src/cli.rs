@@ -1,1 +1,503 @@
-//! The `openslot` command line.
+//! The `openslot` command line. Its subcommands, flags and output formats are a contract:
+//! scripts and acceptance checks depend on them.
+//!
+//! - `openslot busy --ics FILE [--ics FILE ...] --from RFC3339 --to RFC3339 [--tz ZONE] [--json]`
+//! - `openslot slots --config FILE --from DATE --to DATE [--event-type SLUG] [--tz ZONE] [--json]`
+//! - `openslot explain --config FILE --at RFC3339 [--event-type SLUG] [--json]`
+//! - `openslot check-config --config FILE`
+//!
+//! `--now RFC3339` (slots, explain) replaces the clock, for reproducible output.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::availability::{Explanation, Facts, SourceBusy, explain, slots};
+use crate::calendar::{BusyPolicy, Interval, Warning, busy_intervals, merge_intervals};
+use crate::config::{self, Config, SourceConfig};
+use crate::{clock, sources};
+
+/// Like `println!`, but a closed pipe (`openslot slots ... | head`) ends output quietly.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "openslot",
+    version,
+    about = "Self-hosted calendar aggregator and booking service"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The merged busy intervals of ICS files in a window (UTC, sorted, merged, clipped).
+    Busy {
+        /// An iCalendar file; repeat for several.
+        #[arg(long = "ics", required = true)]
+        ics: Vec<PathBuf>,
+        /// Window start, RFC 3339 (e.g. 2026-01-05T00:00:00Z).
+        #[arg(long)]
+        from: String,
+        /// Window end, RFC 3339 (exclusive).
+        #[arg(long)]
+        to: String,
+        /// The owner's zone for floating and all-day values.
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The free slots of an event type between two dates (inclusive), in a zone.
+    Slots {
+        #[arg(long)]
+        config: PathBuf,
+        /// First day, YYYY-MM-DD, in the display zone.
+        #[arg(long)]
+        from: String,
+        /// Last day (inclusive), YYYY-MM-DD, in the display zone.
+        #[arg(long)]
+        to: String,
+        /// Event type slug; default: the first one in the configuration.
+        #[arg(long = "event-type")]
+        event_type: Option<String>,
+        /// Display zone; default: the owner's.
+        #[arg(long)]
+        tz: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Use this instant as "now" (RFC 3339) instead of the clock.
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Why an instant is or is not bookable.
+    Explain {
+        #[arg(long)]
+        config: PathBuf,
+        /// The instant, RFC 3339.
+        #[arg(long)]
+        at: String,
+        #[arg(long = "event-type")]
+        event_type: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Checks a configuration file: prints every problem with its key, or "ok".
+    CheckConfig {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}
+
+/// A problem the user must fix, explained in words; the exit code is 1 (2 for usage errors).
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Busy {
+            ics,
+            from,
+            to,
+            tz,
+            json,
+        } => busy_cmd(&ics, &from, &to, &tz, json),
+        Command::Slots {
+            config,
+            from,
+            to,
+            event_type,
+            tz,
+            json,
+            now,
+        } => slots_cmd(
+            &config,
+            &from,
+            &to,
+            event_type.as_deref(),
+            tz.as_deref(),
+            json,
+            now.as_deref(),
+        ),
+        Command::Explain {
+            config,
+            at,
+            event_type,
+            json,
+            now,
+        } => explain_cmd(&config, &at, event_type.as_deref(), json, now.as_deref()),
+        Command::CheckConfig { config } => check_config_cmd(&config),
+    };
+    match result {
+        Ok(code) => code,
+        Err(CliError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Failed(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn parse_instant(flag: &str, text: &str) -> Result<DateTime<Utc>, CliError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| CliError::Usage(format!("{flag} {text:?} is not an RFC 3339 time: {e}")))
+}
+
+fn parse_zone(flag: &str, text: &str) -> Result<Tz, CliError> {
+    Tz::from_str(text)
+        .map_err(|_| CliError::Usage(format!("{flag} {text:?} is not an IANA time zone")))
+}
+
+fn parse_day(flag: &str, text: &str) -> Result<NaiveDate, CliError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| CliError::Usage(format!("{flag} {text:?} is not a date (YYYY-MM-DD)")))
+}
+
+fn print_warnings(warnings: &[Warning]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+#[derive(Serialize)]
+struct JsonInterval {
+    start: String,
+    end: String,
+}
+
+fn utc_text(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn busy_cmd(
+    files: &[PathBuf],
+    from: &str,
+    to: &str,
+    tz: &str,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let (from, to) = (parse_instant("--from", from)?, parse_instant("--to", to)?);
+    let owner = parse_zone("--tz", tz)?;
+    let window = Interval::new(from, to)
+        .ok_or_else(|| CliError::Usage("--to must be after --from".into()))?;
+    let mut all = Vec::new();
+    let mut warnings = Vec::new();
+    for file in files {
+        let cal = sources::read_ics_file(file).map_err(|e| CliError::Failed(e.to_string()))?;
+        warnings.extend(cal.warnings.iter().cloned());
+        all.extend(busy_intervals(
+            &cal,
+            window,
+            owner,
+            &BusyPolicy::default(),
+            &mut warnings,
+        ));
+    }
+    merge_intervals(&mut all);
+    print_warnings(&warnings);
+    if json {
+        let out: Vec<JsonInterval> = all
+            .iter()
+            .map(|i| JsonInterval {
+                start: utc_text(i.start),
+                end: utc_text(i.end),
+            })
+            .collect();
+        outln!(
+            "{}",
+            serde_json::to_string(&out).map_err(|e| CliError::Failed(e.to_string()))?
+        );
+    } else {
+        for i in &all {
+            outln!("{} .. {}", utc_text(i.start), utc_text(i.end));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_config(path: &Path) -> Result<Config, CliError> {
+    config::check_file(path, &config::process_env()).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        CliError::Failed(format!(
+            "the configuration {} has problems:\n{}",
+            path.display(),
+            list.join("\n")
+        ))
+    })
+}
+
+/// Busy time of every configured source in `window`. A source that cannot be read counts as
+/// busy for the whole window (fail closed) unless it is marked `fail_open`.
+fn sources_busy(config: &Config, window: Interval, warnings: &mut Vec<Warning>) -> Vec<SourceBusy> {
+    let owner = config.owner.timezone;
+    config
+        .sources
+        .iter()
+        .map(|src| SourceBusy {
+            source_id: src.id.clone(),
+            intervals: source_busy(src, window, owner, warnings),
+        })
+        .collect()
+}
+
+fn source_busy(
+    src: &SourceConfig,
+    window: Interval,
+    owner: Tz,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Interval> {
+    match sources::read_source(src) {
+        Ok(cal) => {
+            warnings.extend(cal.warnings.iter().cloned());
+            let policy = BusyPolicy {
+                tentative: src.tentative_busy,
+                all_day: src.all_day_busy,
+                transparent: src.transparent_busy,
+            };
+            busy_intervals(&cal, window, owner, &policy, warnings)
+        }
+        Err(e) => {
+            let (verdict, busy) = if src.fail_open {
+                ("ignored (fail_open = true)", Vec::new())
+            } else {
+                (
+                    "its whole window counts as busy (fail closed)",
+                    vec![window],
+                )
+            };
+            warnings.push(Warning {
+                source: src.id.clone(),
+                line: 0,
+                uid: None,
+                message: format!("{e}; {verdict}"),
+            });
+            busy
+        }
+    }
+}
+
+fn pick_event_type(
+    config: &Config,
+    slug: Option<&str>,
+) -> Result<crate::availability::EventType, CliError> {
+    let types = config.event_types();
+    match slug {
+        Some(s) => config.event_type(s).ok_or_else(|| {
+            let known: Vec<&str> = types.iter().map(|t| t.slug.as_str()).collect();
+            CliError::Usage(format!("no event type {s:?}; known: {}", known.join(", ")))
+        }),
+        None => types
+            .into_iter()
+            .next()
+            .ok_or_else(|| CliError::Failed("the configuration has no event type".into())),
+    }
+}
+
+fn now_or_clock(now: Option<&str>) -> Result<DateTime<Utc>, CliError> {
+    match now {
+        Some(t) => parse_instant("--now", t),
+        None => Ok(clock::now()),
+    }
+}
+
+#[derive(Serialize)]
+struct SlotsJson {
+    timezone: String,
+    slots: Vec<JsonInterval>,
+}
+
+fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let naive = day.and_time(chrono::NaiveTime::MIN);
+    match tz.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            t.with_timezone(&Utc)
+        }
+        // Midnight inside a DST gap (a few zones): the day starts at the first valid instant.
+        chrono::LocalResult::None => tz
+            .from_local_datetime(&(naive + Duration::hours(1)))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| naive.and_utc()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn slots_cmd(
+    path: &Path,
+    from: &str,
+    to: &str,
+    slug: Option<&str>,
+    tz: Option<&str>,
+    json: bool,
+    now: Option<&str>,
+) -> Result<ExitCode, CliError> {
+    let config = load_config(path)?;
+    let display = match tz {
+        Some(t) => parse_zone("--tz", t)?,
+        None => config.owner.timezone,
+    };
+    let (first, last) = (parse_day("--from", from)?, parse_day("--to", to)?);
+    if last < first {
+        return Err(CliError::Usage("--to must not be before --from".into()));
+    }
+    let start = local_midnight(display, first);
+    let end = local_midnight(display, last + Duration::days(1));
+    let event_type = pick_event_type(&config, slug)?;
+    let now = now_or_clock(now)?;
+    // Busy time a little beyond the window: buffers reach across its edges.
+    let margin = Duration::days(2);
+    let busy_window = Interval::new(start - margin, end + margin)
+        .ok_or_else(|| CliError::Usage("empty window".into()))?;
+    let mut warnings = Vec::new();
+    let busy = sources_busy(&config, busy_window, &mut warnings);
+    print_warnings(&warnings);
+    let facts = Facts {
+        busy: &busy,
+        bookings: &[],
+        blocks: &[],
+        now,
+    };
+    let found = slots(&config.rules(), &event_type, &facts, start, end);
+    let shown = |t: DateTime<Utc>| t.with_timezone(&display).to_rfc3339();
+    if json {
+        let out = SlotsJson {
+            timezone: display.name().to_owned(),
+            slots: found
+                .iter()
+                .map(|s| JsonInterval {
+                    start: shown(s.start),
+                    end: shown(s.end),
+                })
+                .collect(),
+        };
+        outln!(
+            "{}",
+            serde_json::to_string(&out).map_err(|e| CliError::Failed(e.to_string()))?
+        );
+    } else {
+        outln!(
+            "{} ({} min) in {}:",
+            event_type.title,
+            event_type.duration.num_minutes(),
+            display.name()
+        );
+        let mut day = None;
+        for s in &found {
+            let local = s.start.with_timezone(&display);
+            if day != Some(local.date_naive()) {
+                day = Some(local.date_naive());
+                outln!("{}", local.format("%a %Y-%m-%d"));
+            }
+            outln!(
+                "  {} - {}",
+                local.format("%H:%M"),
+                s.end.with_timezone(&display).format("%H:%M")
+            );
+        }
+        if found.is_empty() {
+            outln!("  no free slots");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct ExplainJson {
+    at: String,
+    bookable: bool,
+    reasons: Vec<String>,
+}
+
+fn explain_cmd(
+    path: &Path,
+    at: &str,
+    slug: Option<&str>,
+    json: bool,
+    now: Option<&str>,
+) -> Result<ExitCode, CliError> {
+    let config = load_config(path)?;
+    let at = parse_instant("--at", at)?;
+    let event_type = match slug {
+        Some(s) => Some(pick_event_type(&config, Some(s))?),
+        None => None,
+    };
+    let now = now_or_clock(now)?;
+    let window = Interval::new(at - Duration::days(2), at + Duration::days(2))
+        .ok_or_else(|| CliError::Usage("--at out of range".into()))?;
+    let mut warnings = Vec::new();
+    let busy = sources_busy(&config, window, &mut warnings);
+    print_warnings(&warnings);
+    let facts = Facts {
+        busy: &busy,
+        bookings: &[],
+        blocks: &[],
+        now,
+    };
+    let Explanation { bookable, reasons } =
+        explain(&config.rules(), event_type.as_ref(), &facts, at);
+    let reasons: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    if json {
+        let out = ExplainJson {
+            at: utc_text(at),
+            bookable,
+            reasons,
+        };
+        outln!(
+            "{}",
+            serde_json::to_string(&out).map_err(|e| CliError::Failed(e.to_string()))?
+        );
+    } else {
+        let local = at.with_timezone(&config.owner.timezone);
+        outln!(
+            "{} ({}): {}",
+            local.format("%a %Y-%m-%d %H:%M %Z"),
+            utc_text(at),
+            if bookable { "bookable" } else { "not bookable" }
+        );
+        for r in reasons {
+            outln!("  - {r}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_config_cmd(path: &Path) -> Result<ExitCode, CliError> {
+    match config::check_file(path, &config::process_env()) {
+        Ok(_) => {
+            outln!("ok");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            for p in &problems {
+                outln!("{p}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}

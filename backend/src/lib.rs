@@ -7,4 +7,6 @@
 pub mod availability;
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod sources;

@@ -1,1 +1,4 @@
-fn main() {}
+//! The `openslot` binary: everything is in the library; see `cli.rs`.
+fn main() -> std::process::ExitCode {
+    openslot::cli::run()
+}

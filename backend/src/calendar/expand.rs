@@ -366,13 +366,8 @@ pub fn for_each_instance<'c>(
 }
 
 fn event_warning(cal: &Calendar, event: &Event, message: String) -> Warning {
-    let source = cal
-        .warnings
-        .first()
-        .map(|w| w.source.clone())
-        .unwrap_or_default();
     Warning {
-        source,
+        source: cal.source.clone(),
         line: event.line,
         uid: event.uid.as_deref().map(str::to_owned),
         message,

@@ -124,6 +124,8 @@ pub struct FreeBusyPeriod {
 /// Everything the engine keeps of one calendar text.
 #[derive(Clone, Debug, Default)]
 pub struct Calendar {
+    /// Names the text in warnings (a file name or a source id).
+    pub source: String,
     pub events: Vec<Event>,
     pub freebusy: Vec<FreeBusyPeriod>,
     /// Every TZID the text used, resolved once.

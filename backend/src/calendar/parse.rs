@@ -28,6 +28,7 @@ pub fn parse_calendar(text: &str, source: &str) -> Calendar {
         tzid_names: Vec::new(),
         vtimezones: HashMap::new(),
     };
+    p.cal.source = source.to_owned();
     p.run(text);
     p.finish()
 }

@@ -175,7 +175,7 @@ pub struct SourceConfig {
     pub password: Option<Secret>,
     /// From `token` or `token_file` (required for google and microsoft).
     pub token: Option<Secret>,
-    /// Bookings are written into this calendar. Default false; at most one source; not ics.
+    /// Bookings are written into this calendar (into every source that sets it). Default false; not ics.
     pub write: bool,
     /// Tentative events count as busy. Default true.
     pub tentative_busy: bool,

@@ -428,20 +428,6 @@ impl Reader<'_> {
             }
             sources.push(source);
         }
-        let writers: Vec<&str> = sources
-            .iter()
-            .filter(|s| s.write)
-            .map(|s| s.id.as_str())
-            .collect();
-        if writers.len() > 1 {
-            self.problem(
-                "sources",
-                format!(
-                    "bookings go to one calendar, but `write = true` is set on {}",
-                    writers.join(", ")
-                ),
-            );
-        }
         sources
     }
 
