@@ -7,6 +7,7 @@
 //! no longer produces that instance; a series given in UTC recurs in X-WR-TIMEZONE when the
 //! calendar names one (Google's exports).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
@@ -75,6 +76,47 @@ enum Clock<'c> {
 struct Ctx<'c> {
     cal: &'c Calendar,
     owner: Tz,
+    /// Offsets of IANA zones around the window, so each conversion is a tiny lookup instead of a
+    /// tzdata search (the hot path of expansion).
+    offsets: RefCell<Vec<OffsetTable>>,
+    /// The UTC range the tables cover.
+    near: (i64, i64),
+}
+
+/// The offsets of one zone over `Ctx::near`: (from instant, offset) spans, sorted.
+struct OffsetTable {
+    tz: Tz,
+    spans: Vec<(i64, i32)>,
+}
+
+impl OffsetTable {
+    fn build(tz: Tz, lo: i64, hi: i64) -> OffsetTable {
+        let off = |u: i64| iana_offset_at(tz, u);
+        let mut prev = off(lo);
+        let mut spans = vec![(lo, prev)];
+        let mut t = lo;
+        while t < hi {
+            let next = (t + 86_400).min(hi);
+            let o = off(next);
+            if o != prev {
+                // Zones change at most once a day: find the change by bisection.
+                let (mut a, mut b) = (t, next);
+                while b - a > 1 {
+                    let m = a + (b - a) / 2;
+                    if off(m) == prev { a = m } else { b = m }
+                }
+                spans.push((b, o));
+                prev = o;
+            }
+            t = next;
+        }
+        OffsetTable { tz, spans }
+    }
+
+    fn offset(&self, u: i64) -> i32 {
+        let i = self.spans.partition_point(|&(from, _)| from <= u);
+        self.spans[i.saturating_sub(1)].1
+    }
 }
 
 fn ts(dt: NaiveDateTime) -> i64 {
@@ -90,6 +132,43 @@ fn midnight(d: NaiveDate) -> NaiveDateTime {
 }
 
 impl<'c> Ctx<'c> {
+    fn new(cal: &'c Calendar, owner: Tz, window: Interval) -> Self {
+        let margin = 8 * 86_400;
+        Ctx {
+            cal,
+            owner,
+            offsets: RefCell::new(Vec::new()),
+            near: (
+                window.start.timestamp() - margin,
+                window.end.timestamp() + margin,
+            ),
+        }
+    }
+
+    /// `iana_offset_at`, through the table of the zone when `u` is near the window.
+    fn tz_offset(&self, tz: Tz, u: i64) -> i32 {
+        let (lo, hi) = self.near;
+        if u < lo || u >= hi {
+            return iana_offset_at(tz, u);
+        }
+        let mut tables = self.offsets.borrow_mut();
+        if let Some(t) = tables.iter().find(|t| t.tz == tz) {
+            return t.offset(u);
+        }
+        let table = OffsetTable::build(tz, lo, hi);
+        let o = table.offset(u);
+        tables.push(table);
+        o
+    }
+
+    fn zone_offset(&self, zone: &Zone, u: i64) -> i32 {
+        match zone {
+            Zone::Iana(tz) => self.tz_offset(*tz, u),
+            Zone::Floating => self.tz_offset(self.owner, u),
+            Zone::Custom(_) => zone.offset_at(u, self.owner),
+        }
+    }
+
     fn clock_of(&self, t: &CalTime, x_wr: Option<Tz>) -> Clock<'c> {
         match t {
             CalTime::Date(_) | CalTime::DateTime(_, Anchor::Floating) => Clock::Owner,
@@ -107,18 +186,18 @@ impl<'c> Ctx<'c> {
     fn to_utc(&self, clock: Clock<'_>, local: NaiveDateTime) -> i64 {
         match clock {
             Clock::Utc => ts(local),
-            Clock::Owner => local_to_utc_with(local, |u| iana_offset_at(self.owner, u)),
-            Clock::Iana(tz) => local_to_utc_with(local, |u| iana_offset_at(tz, u)),
-            Clock::Zone(z) => z.local_to_utc(local, self.owner),
+            Clock::Owner => local_to_utc_with(local, |u| self.tz_offset(self.owner, u)),
+            Clock::Iana(tz) => local_to_utc_with(local, |u| self.tz_offset(tz, u)),
+            Clock::Zone(z) => local_to_utc_with(local, |u| self.zone_offset(z, u)),
         }
     }
 
     fn to_local(&self, clock: Clock<'_>, secs: i64) -> NaiveDateTime {
         let off = match clock {
             Clock::Utc => 0,
-            Clock::Owner => iana_offset_at(self.owner, secs),
-            Clock::Iana(tz) => iana_offset_at(tz, secs),
-            Clock::Zone(z) => z.offset_at(secs, self.owner),
+            Clock::Owner => self.tz_offset(self.owner, secs),
+            Clock::Iana(tz) => self.tz_offset(tz, secs),
+            Clock::Zone(z) => self.zone_offset(z, secs),
         };
         DateTime::<Utc>::from_timestamp(secs + i64::from(off), 0)
             .map(|d| d.naive_utc())
@@ -214,7 +293,7 @@ pub fn for_each_instance<'c>(
     warnings: &mut Vec<Warning>,
     mut emit: impl FnMut(Instance<'c>),
 ) {
-    let ctx = Ctx { cal, owner };
+    let ctx = Ctx::new(cal, owner, window);
     let uids = index_uids(&ctx);
     let (w_start, w_end) = (window.start.timestamp(), window.end.timestamp());
     let mut emit_utc = |event: &'c Event, s: i64, e: i64| {
