@@ -124,6 +124,8 @@ pub struct FreeBusyPeriod {
 /// Everything the engine keeps of one calendar text.
 #[derive(Clone, Debug, Default)]
 pub struct Calendar {
+    /// The source the text came from, as given to `parse_calendar`; names it in warnings.
+    pub source: String,
     pub events: Vec<Event>,
     pub freebusy: Vec<FreeBusyPeriod>,
     /// Every TZID the text used, resolved once.
