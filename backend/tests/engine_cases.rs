@@ -370,6 +370,28 @@ fn rdate_period_has_its_own_end() {
     );
 }
 
+#[test]
+fn rdate_in_another_zone_than_dtstart() {
+    // 09:00 in New York on 10 January is 14:00Z; the instance keeps the master's hour.
+    let ics = vcal(
+        "BEGIN:VEVENT
+         UID:rdate-zone
+         DTSTART;TZID=Europe/Berlin:20250106T090000
+         DTEND;TZID=Europe/Berlin:20250106T100000
+         RDATE;TZID=America/New_York:20250110T090000
+         END:VEVENT",
+    );
+    check(
+        &ics,
+        "UTC",
+        JAN_FEB,
+        &[
+            ("2025-01-06T08:00:00Z", "2025-01-06T09:00:00Z"),
+            ("2025-01-10T14:00:00Z", "2025-01-10T15:00:00Z"),
+        ],
+    );
+}
+
 /// A daily Berlin series at 09:00 (08:00Z in winter), Monday 6 to Friday 10 January 2025.
 const BERLIN_DAILY: &str = "BEGIN:VEVENT
     UID:berlin-daily
@@ -610,6 +632,37 @@ fn this_and_future_moves_later_instances() {
             ("2025-01-08T11:00:00Z", "2025-01-08T11:30:00Z"),
             ("2025-01-09T11:00:00Z", "2025-01-09T11:30:00Z"),
             ("2025-01-10T11:00:00Z", "2025-01-10T11:30:00Z"),
+        ],
+    );
+}
+
+#[test]
+fn this_and_future_moves_an_instance_from_before_the_window_into_it() {
+    // Daily at 23:00Z from 3 January; from the second instance (4 January) on, moved two hours
+    // later. The window starts on 6 January: the 5 January instance, which ended before the
+    // window, now falls in it at 01:00Z.
+    let ics = vcal(
+        "BEGIN:VEVENT
+         UID:taf-early
+         DTSTART:20250103T230000Z
+         DTEND:20250103T233000Z
+         RRULE:FREQ=DAILY;COUNT=5
+         END:VEVENT
+         BEGIN:VEVENT
+         UID:taf-early
+         RECURRENCE-ID;RANGE=THISANDFUTURE:20250104T230000Z
+         DTSTART:20250105T010000Z
+         DTEND:20250105T013000Z
+         END:VEVENT",
+    );
+    check(
+        &ics,
+        "UTC",
+        ("2025-01-06T00:00:00Z", "2025-02-01T00:00:00Z"),
+        &[
+            ("2025-01-06T01:00:00Z", "2025-01-06T01:30:00Z"),
+            ("2025-01-07T01:00:00Z", "2025-01-07T01:30:00Z"),
+            ("2025-01-08T01:00:00Z", "2025-01-08T01:30:00Z"),
         ],
     );
 }
