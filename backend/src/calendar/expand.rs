@@ -237,19 +237,29 @@ fn local_of(t: &CalTime) -> NaiveDateTime {
     }
 }
 
-fn add_dur(local: NaiveDateTime, d: Dur) -> NaiveDateTime {
-    local
-        .checked_add_signed(Duration::days(d.days) + Duration::seconds(d.seconds))
-        .unwrap_or(local)
-}
-
 /// How to get an instance's end from its start.
 #[derive(Clone, Copy)]
 enum Length {
-    /// Wall-clock length in the series' clock (same-zone DTEND, DURATION, all-day).
-    Wall(Duration),
+    /// A wall-clock length in the series' clock (same-zone DTEND, all-day, the days and weeks of
+    /// a DURATION), then exact seconds (the hours, minutes and seconds of a DURATION, which
+    /// RFC 5545 3.3.6 makes exact across DST changes).
+    Wall(Duration, i64),
     /// Exact length (DTEND in another zone than DTSTART).
     Exact(i64),
+}
+
+impl Length {
+    fn of_duration(d: Dur) -> Length {
+        Length::Wall(Duration::days(d.days), d.seconds)
+    }
+
+    /// The length in seconds, ignoring DST changes.
+    fn approx_seconds(self) -> i64 {
+        match self {
+            Length::Wall(d, exact) => d.num_seconds() + exact,
+            Length::Exact(s) => s,
+        }
+    }
 }
 
 /// Per UID: which master counts (the last one written, as the reference reads edited series),
@@ -316,7 +326,7 @@ pub fn for_each_instance<'c>(
         let start_local = ctx.local_in(clock, &event.start);
         let length = length_of(&ctx, event, clock, start_local);
         let end_of = |s_local: NaiveDateTime, s: i64, len: Length| match len {
-            Length::Wall(d) => ctx.to_utc(clock, s_local + d),
+            Length::Wall(d, exact) => ctx.to_utc(clock, s_local + d) + exact,
             Length::Exact(secs) => s + secs,
         };
         if let Some(rid) = &event.recurrence_id {
@@ -338,11 +348,7 @@ pub fn for_each_instance<'c>(
             continue;
         }
         // Local range to expand: instances starting before the window may still reach into it.
-        let reach = match length {
-            Length::Wall(d) => d.num_seconds(),
-            Length::Exact(s) => s,
-        }
-        .max(0);
+        let reach = length.approx_seconds().max(0);
         let slack = 2 * 86_400;
         let lo_local = ctx.to_local(clock, w_start - reach - slack);
         let hi_local = ctx.to_local(clock, w_end + slack);
@@ -352,6 +358,10 @@ pub fn for_each_instance<'c>(
         let exdates = Exdates::new(&ctx, event);
         let mut starts: Vec<(NaiveDateTime, Length)> = vec![(start_local, length)];
         let mut truncated = false;
+        // Rule instances kept so far. Instances that end before the window are neither kept nor
+        // counted (unless a THISANDFUTURE change may move them), so the slack above cannot use
+        // up the cap of a dense rule such as FREQ=SECONDLY.
+        let mut kept = 0usize;
         for rule in &event.rrules {
             let until = rule.until.map(|u| match u {
                 // A DATE UNTIL is the start of that day (as the reference reads it).
@@ -385,13 +395,21 @@ pub fn for_each_instance<'c>(
                 if budget.is_some_and(|b| taken >= b) || t >= hi_local {
                     break;
                 }
-                if t < lo_local {
+                if t < lo_local || t == start_local {
                     continue;
                 }
-                if starts.len() >= MAX_INSTANCES_PER_SERIES {
+                if future.is_none() {
+                    let s = ctx.to_utc(clock, t);
+                    let e = end_of(t, s, length);
+                    if !(e > w_start || (e == s && s >= w_start)) {
+                        continue;
+                    }
+                }
+                if kept >= MAX_INSTANCES_PER_SERIES {
                     truncated = true;
                     break;
                 }
+                kept += 1;
                 starts.push((t, length));
             }
         }
@@ -399,7 +417,7 @@ pub fn for_each_instance<'c>(
             let s = ctx.local_in(clock, &rd.start);
             let len = match rd.end {
                 Some(EndSpec::End(e)) => Length::Exact(ctx.instant(&e) - ctx.instant(&rd.start)),
-                Some(EndSpec::Duration(d)) => Length::Wall(add_dur(s, d) - s),
+                Some(EndSpec::Duration(d)) => Length::of_duration(d),
                 _ => length,
             };
             starts.push((s, len));
@@ -426,15 +444,13 @@ pub fn for_each_instance<'c>(
             match change {
                 Some((at, ovr)) => {
                     let o_start = ctx.instant(&ovr.start);
-                    let o_len = match length_of(
+                    let o_len = length_of(
                         &ctx,
                         ovr,
                         ctx.clock_of(&ovr.start, None),
                         local_of(&ovr.start),
-                    ) {
-                        Length::Wall(d) => d.num_seconds(),
-                        Length::Exact(x) => x,
-                    };
+                    )
+                    .approx_seconds();
                     let moved = s + (o_start - at);
                     emit_utc(ovr, moved, moved + o_len);
                 }
@@ -457,17 +473,17 @@ fn length_of(ctx: &Ctx<'_>, event: &Event, clock: Clock<'_>, start_local: NaiveD
     match event.end {
         EndSpec::Missing => {
             if event.start.is_date() {
-                Length::Wall(Duration::days(1))
+                Length::Wall(Duration::days(1), 0)
             } else {
-                Length::Wall(Duration::zero())
+                Length::Wall(Duration::zero(), 0)
             }
         }
-        EndSpec::Duration(d) => Length::Wall(add_dur(start_local, d) - start_local),
+        EndSpec::Duration(d) => Length::of_duration(d),
         EndSpec::End(end) => {
             let same = same_clock(ctx.clock_of(&end, None), ctx.clock_of(&event.start, None));
             if same || end.is_date() {
                 let d = ctx.local_in(clock, &end) - start_local;
-                Length::Wall(d.max(Duration::zero()))
+                Length::Wall(d.max(Duration::zero()), 0)
             } else {
                 Length::Exact((ctx.instant(&end) - ctx.instant(&event.start)).max(0))
             }

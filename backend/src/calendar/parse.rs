@@ -17,7 +17,7 @@ use super::tz::{Observance, VTimezone, Zone, resolve_tzid};
 use super::values::{parse_date, parse_date_time, parse_duration, parse_utc_offset};
 use super::warning::Warning;
 
-/// At most this many EXDATE/RDATE values per event; more are dropped with a warning.
+/// At most this many RDATE values per event; more are dropped with a warning.
 const MAX_DATES_PER_EVENT: usize = 100_000;
 
 /// Parses a whole iCalendar text. `source` names it in warnings.
@@ -271,12 +271,8 @@ impl Parser<'_> {
                     .push((cl.line, format!("{e}; only the first occurrence counts"))),
             }
         } else if upper("EXDATE") {
+            // No cap: an EXDATE only removes time, and the values are bounded by the text.
             for v in cl.value.split(',') {
-                if d.exdates.len() >= MAX_DATES_PER_EVENT {
-                    d.problems
-                        .push((cl.line, "too many EXDATE values; the rest ignored".into()));
-                    break;
-                }
                 match self.time_value(v, cl) {
                     Some(t) => d.exdates.push(t),
                     None => d
