@@ -262,23 +262,16 @@ impl Length {
     }
 }
 
-/// Per UID: which master counts (the last one written, as the reference reads edited series),
-/// which instants its overrides replace, and its THISANDFUTURE changes.
+/// Per UID: which instants its overrides replace, and its THISANDFUTURE changes.
 #[derive(Default)]
-struct UidIndex<'c> {
-    master: HashMap<&'c str, usize>,
+struct Overrides<'c> {
     replaced: HashMap<&'c str, HashSet<i64>>,
     /// (instant of RECURRENCE-ID, override), sorted by instant.
     future: HashMap<&'c str, Vec<(i64, &'c Event)>>,
 }
 
-fn index_uids<'c>(ctx: &Ctx<'c>) -> UidIndex<'c> {
-    let mut idx = UidIndex::default();
-    for (i, event) in ctx.cal.events.iter().enumerate() {
-        if let (None, Some(uid)) = (&event.recurrence_id, event.uid.as_deref()) {
-            idx.master.insert(uid, i);
-        }
-    }
+fn index_overrides<'c>(ctx: &Ctx<'c>) -> Overrides<'c> {
+    let mut idx = Overrides::default();
     for event in &ctx.cal.events {
         if let (Some(rid), Some(uid)) = (&event.recurrence_id, event.uid.as_deref()) {
             let at = ctx.instant(rid);
@@ -304,7 +297,11 @@ pub fn for_each_instance<'c>(
     mut emit: impl FnMut(Instance<'c>),
 ) {
     let ctx = Ctx::new(cal, owner, window);
-    let uids = index_uids(&ctx);
+    let uids = index_overrides(&ctx);
+    let (near_lo, near_hi) = (
+        window.start.naive_utc() - Duration::days(2),
+        window.end.naive_utc() + Duration::days(2),
+    );
     let (w_start, w_end) = (window.start.timestamp(), window.end.timestamp());
     let mut emit_utc = |event: &'c Event, s: i64, e: i64| {
         if s < w_end && (e > w_start || (e == s && s >= w_start)) {
@@ -316,11 +313,18 @@ pub fn for_each_instance<'c>(
             });
         }
     };
-    for (i, event) in cal.events.iter().enumerate() {
+    for event in &cal.events {
+        if event.superseded {
+            continue; // an earlier version of an edited series
+        }
         let uid = event.uid.as_deref();
-        let master = uid
-            .and_then(|u| uids.master.get(u))
-            .map(|&m| &cal.events[m]);
+        let is_series = !event.rrules.is_empty() || !event.rdates.is_empty();
+        if (event.recurrence_id.is_some() || !is_series)
+            && single_far_from(event, near_lo, near_hi)
+        {
+            continue;
+        }
+        let master = event.master.and_then(|m| cal.events.get(m as usize));
         let x_wr = event.x_wr_timezone;
         let clock = ctx.clock_of(&event.start, x_wr);
         let start_local = ctx.local_in(clock, &event.start);
@@ -339,10 +343,7 @@ pub fn for_each_instance<'c>(
             }
             continue;
         }
-        if uid.is_some() && master.is_some_and(|m| !std::ptr::eq(m, &cal.events[i])) {
-            continue; // an earlier version of an edited series
-        }
-        if event.rrules.is_empty() && event.rdates.is_empty() {
+        if !is_series {
             let s = ctx.to_utc(clock, start_local);
             emit_utc(event, s, end_of(start_local, s, length));
             continue;
@@ -458,6 +459,23 @@ pub fn for_each_instance<'c>(
             }
         }
     }
+}
+
+/// A single occurrence that certainly misses the window: its written (local) times lie more than
+/// two days outside it, more than any UTC offset. Saves the zone conversions of old events.
+fn single_far_from(event: &Event, near_lo: NaiveDateTime, near_hi: NaiveDateTime) -> bool {
+    let start = local_of(&event.start);
+    if start > near_hi {
+        return true;
+    }
+    let end = match event.end {
+        EndSpec::End(e) => local_of(&e).max(start),
+        EndSpec::Duration(d) => start
+            .checked_add_signed(Duration::days(d.days.max(0)) + Duration::seconds(d.seconds.max(0)))
+            .unwrap_or(start),
+        EndSpec::Missing => start + Duration::days(1),
+    };
+    end < near_lo
 }
 
 fn event_warning(cal: &Calendar, event: &Event, message: String) -> Warning {

@@ -109,6 +109,10 @@ pub struct Event {
     pub this_and_future: bool,
     pub status: Status,
     pub transparent: bool,
+    /// A master replaced by a later one with the same UID (set by the parser).
+    pub superseded: bool,
+    /// For an override: the index of its master in `Calendar::events` (set by the parser).
+    pub master: Option<u32>,
     /// Google's X-WR-TIMEZONE of the enclosing VCALENDAR: UTC times of a series recur in it.
     pub x_wr_timezone: Option<Tz>,
 }

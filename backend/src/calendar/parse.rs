@@ -105,7 +105,7 @@ impl Parser<'_> {
                 continue;
             }
             if cl.is("BEGIN") {
-                let comp = cl.value.trim();
+                let comp = cl.value.trim_ascii();
                 let frame = if comp.eq_ignore_ascii_case("VCALENDAR") {
                     x_wr = None;
                     Frame::Calendar
@@ -143,7 +143,7 @@ impl Parser<'_> {
             match stack.last_mut() {
                 Some(Frame::Calendar) => {
                     if cl.is("X-WR-TIMEZONE") {
-                        x_wr = std::str::FromStr::from_str(cl.value.trim()).ok();
+                        x_wr = std::str::FromStr::from_str(cl.value.trim_ascii()).ok();
                     }
                 }
                 Some(Frame::Event(draft)) => {
@@ -153,7 +153,7 @@ impl Parser<'_> {
                 Some(Frame::FreeBusy) => self.freebusy_property(&cl),
                 Some(Frame::Timezone(vtz)) => {
                     if cl.is("TZID") {
-                        vtz.tzid = cl.value.trim().to_owned();
+                        vtz.tzid = cl.value.trim_ascii().to_owned();
                     }
                 }
                 Some(Frame::Observance(ob)) => observance_property(ob, &cl),
@@ -212,7 +212,7 @@ impl Parser<'_> {
 
     /// One DATE or DATE-TIME value with the property's TZID and VALUE parameters.
     fn time_value(&mut self, value: &str, cl: &ContentLine<'_>) -> Option<CalTime> {
-        let value = value.trim();
+        let value = value.trim_ascii();
         let is_date = cl
             .param("VALUE")
             .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
@@ -239,7 +239,7 @@ impl Parser<'_> {
         let name = &*cl.name;
         let upper = |s: &str| s.eq_ignore_ascii_case(name);
         if upper("UID") {
-            d.uid = Some(cl.value.trim().to_owned());
+            d.uid = Some(cl.value.trim_ascii().to_owned());
         } else if upper("DTSTART") {
             d.start = self.time_value(&cl.value, cl);
             if d.start.is_none() {
@@ -319,7 +319,7 @@ impl Parser<'_> {
                 d.fatal = true;
             }
         } else if upper("STATUS") {
-            let v = cl.value.trim();
+            let v = cl.value.trim_ascii();
             d.status = if v.eq_ignore_ascii_case("CANCELLED") {
                 Status::Cancelled
             } else if v.eq_ignore_ascii_case("TENTATIVE") {
@@ -328,7 +328,7 @@ impl Parser<'_> {
                 Status::Confirmed
             };
         } else if upper("TRANSP") {
-            d.transparent = cl.value.trim().eq_ignore_ascii_case("TRANSPARENT");
+            d.transparent = cl.value.trim_ascii().eq_ignore_ascii_case("TRANSPARENT");
         }
     }
 
@@ -336,7 +336,7 @@ impl Parser<'_> {
     fn period(&mut self, v: &str, cl: &ContentLine<'_>) -> Option<(CalTime, EndSpec)> {
         let (a, b) = v.split_once('/')?;
         let start = self.time_value(a, cl)?;
-        let b = b.trim();
+        let b = b.trim_ascii();
         let end = if b.starts_with(['P', 'p', '+', '-']) {
             let dur = parse_duration(b).filter(|d| !d.is_negative())?;
             EndSpec::Duration(dur)
@@ -401,6 +401,8 @@ impl Parser<'_> {
             exdates: d.exdates,
             recurrence_id: d.recurrence_id,
             this_and_future: d.this_and_future,
+            superseded: false,
+            master: None,
             status: d.status,
             transparent: d.transparent,
             x_wr_timezone: x_wr,
@@ -420,7 +422,34 @@ impl Parser<'_> {
             }
         }
         self.cal.zones = zones;
+        link_series(&mut self.cal.events);
         self.cal
+    }
+}
+
+/// Links each override to its master and marks masters superseded by a later one with the same
+/// UID (an edited series written twice: the last one counts, as the reference reads it).
+fn link_series(events: &mut [Event]) {
+    let mut last_master: HashMap<&str, u32> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if let (None, Some(uid)) = (&e.recurrence_id, e.uid.as_deref()) {
+            last_master.insert(uid, i as u32);
+        }
+    }
+    let links: Vec<(bool, Option<u32>)> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let m = e.uid.as_deref().and_then(|u| last_master.get(u).copied());
+            match e.recurrence_id {
+                Some(_) => (false, m),
+                None => (m.is_some_and(|m| m as usize != i), None),
+            }
+        })
+        .collect();
+    for (e, (superseded, master)) in events.iter_mut().zip(links) {
+        e.superseded = superseded;
+        e.master = master;
     }
 }
 

@@ -18,7 +18,7 @@ fn digits(s: &[u8]) -> Option<u32> {
 
 /// `YYYYMMDD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.trim().as_bytes();
+    let b = s.trim_ascii().as_bytes();
     if b.len() != 8 {
         return None;
     }
@@ -31,7 +31,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// `YYYYMMDDTHHMMSS[Z]` -> (local time, is UTC). Seconds of 60 (leap) are clamped to 59.
 pub fn parse_date_time(s: &str) -> Option<(NaiveDateTime, bool)> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     let (s, utc) = match s.strip_suffix('Z').or_else(|| s.strip_suffix('z')) {
         Some(rest) => (rest, true),
         None => (s, false),
@@ -48,7 +48,7 @@ pub fn parse_date_time(s: &str) -> Option<(NaiveDateTime, bool)> {
 
 /// `[+-]P[nW][nD][T[nH][nM][nS]]`.
 pub fn parse_duration(s: &str) -> Option<Dur> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     let (neg, rest) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
@@ -93,7 +93,7 @@ pub fn parse_duration(s: &str) -> Option<Dur> {
 
 /// `+HHMM[SS]` or `-HHMM[SS]` -> seconds east of UTC.
 pub fn parse_utc_offset(s: &str) -> Option<i32> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     let sign = match s.as_bytes().first()? {
         b'+' => 1,
         b'-' => -1,
