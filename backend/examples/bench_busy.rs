@@ -12,6 +12,17 @@ use openslot::calendar::{
     BusyPolicy, Calendar, Interval, for_each_instance, merge_intervals, parse_calendar,
 };
 
+fn read_and_parse(path: &str) -> Calendar {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| {
+        eprintln!("cannot read {path}: {e}");
+        std::process::exit(1)
+    });
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => parse_calendar(text, path),
+        Err(_) => parse_calendar(&String::from_utf8_lossy(&bytes), path),
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 3 {
@@ -39,19 +50,17 @@ fn main() {
     let mut line = String::new();
     for _ in 0..repeat.max(1) {
         let t0 = Instant::now();
-        let cals: Vec<Calendar> = args[2..]
-            .iter()
-            .map(|path| {
-                let bytes = std::fs::read(path).unwrap_or_else(|e| {
-                    eprintln!("cannot read {path}: {e}");
-                    std::process::exit(1)
-                });
-                match std::str::from_utf8(&bytes) {
-                    Ok(text) => parse_calendar(text, path),
-                    Err(_) => parse_calendar(&String::from_utf8_lossy(&bytes), path),
-                }
-            })
-            .collect();
+        // Sources are independent: parse them on all cores, as the server's sync does.
+        let cals: Vec<Calendar> = std::thread::scope(|scope| {
+            let handles: Vec<_> = args[2..]
+                .iter()
+                .map(|path| scope.spawn(move || read_and_parse(path)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| std::process::exit(1)))
+                .collect()
+        });
         let t1 = Instant::now();
         let policy = BusyPolicy::default();
         let mut instances = 0usize;
