@@ -18,6 +18,11 @@ struct Run {
 
 /// Runs `openslot ARGS` in `dir`, with no `OPENSLOT_*` variable of the test's environment.
 fn openslot(dir: &Path, args: &[&str]) -> Run {
+    openslot_env(dir, args, &[])
+}
+
+/// Runs `openslot ARGS` in `dir` with exactly the `OPENSLOT_*` variables `env`.
+fn openslot_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_openslot"));
     cmd.args(args).current_dir(dir);
     for (key, _) in std::env::vars_os() {
@@ -25,6 +30,7 @@ fn openslot(dir: &Path, args: &[&str]) -> Run {
             cmd.env_remove(key);
         }
     }
+    cmd.envs(env.iter().copied());
     let out = cmd.output().expect("the openslot binary runs");
     Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -615,6 +621,105 @@ fn slots_tz_flag_days_are_the_display_zones_days() {
 }
 
 #[test]
+fn slots_offset_follows_daylight_saving_time() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
+    // Berlin moves to +02:00 on Sunday 29 March 2026: the Monday before is at +01:00, the
+    // Monday after at +02:00, both at 09:00 local.
+    let run = openslot(
+        dir.path(),
+        &[
+            "slots",
+            "--config",
+            "openslot.toml",
+            "--from",
+            "2026-03-23",
+            "--to",
+            "2026-03-30",
+            "--json",
+            "--event-type",
+            "long-talk",
+            "--now",
+            "2026-03-01T00:00:00Z",
+        ],
+    );
+    run.ok();
+    assert_eq!(
+        run.json()["slots"],
+        slot_list(&[
+            ("2026-03-23T09:00:00+01:00", "2026-03-23T11:00:00+01:00"),
+            ("2026-03-30T09:00:00+02:00", "2026-03-30T11:00:00+02:00"),
+        ])
+    );
+}
+
+#[test]
+fn slots_display_day_starting_in_a_dst_gap() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
+    // In Santiago, 6 September 2026 starts at 01:00 (-03:00): midnight is skipped. The Berlin
+    // Monday 7 September 09:00-12:00 (+02:00) is 07:00Z-10:00Z, 04:00-07:00 in Santiago.
+    let run = openslot(
+        dir.path(),
+        &[
+            "slots",
+            "--config",
+            "openslot.toml",
+            "--from",
+            "2026-09-06",
+            "--to",
+            "2026-09-07",
+            "--json",
+            "--tz",
+            "America/Santiago",
+            "--now",
+            "2026-08-01T00:00:00Z",
+        ],
+    );
+    run.ok();
+    assert_eq!(
+        run.json(),
+        json!({
+            "timezone": "America/Santiago",
+            "slots": slot_list(&[
+                ("2026-09-07T04:00:00-03:00", "2026-09-07T05:00:00-03:00"),
+                ("2026-09-07T05:00:00-03:00", "2026-09-07T06:00:00-03:00"),
+                ("2026-09-07T06:00:00-03:00", "2026-09-07T07:00:00-03:00"),
+            ]),
+        })
+    );
+}
+
+#[test]
+fn slots_environment_overrides_the_owners_zone() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
+    let run = openslot_env(
+        dir.path(),
+        &[
+            "slots",
+            "--config",
+            "openslot.toml",
+            "--from",
+            "2026-01-05",
+            "--to",
+            "2026-01-05",
+            "--json",
+            "--now",
+            NOW,
+        ],
+        &[("OPENSLOT_OWNER__TIMEZONE", "America/New_York")],
+    );
+    run.ok();
+    let out = run.json();
+    assert_eq!(out["timezone"], "America/New_York");
+    assert_eq!(
+        out["slots"][0],
+        json!({"start": "2026-01-05T09:00:00-05:00", "end": "2026-01-05T10:00:00-05:00"})
+    );
+}
+
+#[test]
 fn slots_event_type_flag_picks_the_duration() {
     let dir = TempDir::new().expect("temp dir");
     write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
@@ -1125,6 +1230,20 @@ fn check_config_names_keys_of_later_entries() {
     run.fails(1);
     assert!(run.stdout.contains("`sources[1].kind`"), "{run:#?}");
     assert_eq!(run.stdout.lines().count(), 1, "{run:#?}");
+}
+
+#[test]
+fn check_config_bad_environment_value_is_a_problem() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
+    let run = openslot_env(
+        dir.path(),
+        &["check-config", "--config", "openslot.toml"],
+        &[("OPENSLOT_OWNER__TIMEZONE", "Mars/Olympus_Mons")],
+    );
+    run.fails(1);
+    assert_eq!(run.stdout.lines().count(), 1, "{run:#?}");
+    assert!(run.stdout.contains("OPENSLOT_OWNER__TIMEZONE"), "{run:#?}");
 }
 
 #[test]
