@@ -925,6 +925,58 @@ fn slots_bad_from_date_names_the_flag() {
 }
 
 #[test]
+fn slots_dates_at_the_end_of_the_calendar_are_refused_not_a_panic() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
+    // The last date chrono knows: the day after it (the window's end) does not exist.
+    for (from, to) in [
+        ("--from=+262142-12-31", "--to=+262142-12-31"),
+        ("--from=-262143-01-01", "--to=-262143-01-01"),
+    ] {
+        let run = openslot(
+            dir.path(),
+            &[
+                "slots",
+                "--config",
+                "openslot.toml",
+                from,
+                to,
+                "--json",
+                "--now",
+                NOW,
+            ],
+        );
+        run.fails(2);
+        assert!(run.stderr.contains("out of range"), "{run:#?}");
+    }
+}
+
+#[test]
+fn slots_far_apart_dates_are_answered() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
+    // The horizon bounds the answer: 60 days from 1 January, today included, end on 1 March;
+    // that holds 8 Mondays (5 January to 23 February), 3 slots each.
+    let run = openslot(
+        dir.path(),
+        &[
+            "slots",
+            "--config",
+            "openslot.toml",
+            "--from",
+            "0001-01-01",
+            "--to",
+            "9999-12-31",
+            "--json",
+            "--now",
+            NOW,
+        ],
+    );
+    run.ok();
+    assert_eq!(run.json()["slots"].as_array().map(Vec::len), Some(8 * 3));
+}
+
+#[test]
 fn slots_bad_now_names_the_flag() {
     let dir = TempDir::new().expect("temp dir");
     write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
