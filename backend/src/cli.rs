@@ -366,13 +366,20 @@ fn slots_cmd(
     if last < first {
         return Err(CliError::Usage("--to must not be before --from".into()));
     }
+    let out_of_range = || CliError::Usage("--from/--to: dates out of range".into());
     let start = local_midnight(display, first);
-    let end = local_midnight(display, last + Duration::days(1));
+    let end = local_midnight(display, last.succ_opt().ok_or_else(out_of_range)?);
     let event_type = pick_event_type(&config, slug)?;
     let now = now_or_clock(now)?;
     // Busy time a little beyond the window: buffers reach across its edges.
     let margin = Duration::days(2);
-    let busy_window = Interval::new(start - margin, end + margin)
+    let (Some(busy_start), Some(busy_end)) = (
+        start.checked_sub_signed(margin),
+        end.checked_add_signed(margin),
+    ) else {
+        return Err(out_of_range());
+    };
+    let busy_window = Interval::new(busy_start, busy_end)
         .ok_or_else(|| CliError::Usage("empty window".into()))?;
     let mut warnings = Vec::new();
     let busy = sources_busy(&config, busy_window, &mut warnings);
