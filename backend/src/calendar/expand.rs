@@ -313,14 +313,15 @@ pub fn for_each_instance<'c>(
             });
         }
     };
+    // EXDATEs of masters, built once however many overrides a master has.
+    let mut master_exdates: HashMap<u32, Exdates> = HashMap::new();
     for event in &cal.events {
         if event.superseded {
             continue; // an earlier version of an edited series
         }
         let uid = event.uid.as_deref();
         let is_series = !event.rrules.is_empty() || !event.rdates.is_empty();
-        if (event.recurrence_id.is_some() || !is_series)
-            && single_far_from(event, near_lo, near_hi)
+        if (event.recurrence_id.is_some() || !is_series) && single_far_from(event, near_lo, near_hi)
         {
             continue;
         }
@@ -335,8 +336,12 @@ pub fn for_each_instance<'c>(
         };
         if let Some(rid) = &event.recurrence_id {
             // An override whose instance the master excludes is a deleted modification.
-            let deleted =
-                master.is_some_and(|m| Exdates::new(&ctx, m).excludes_instant(ctx.instant(rid)));
+            let deleted = event.master.zip(master).is_some_and(|(mi, m)| {
+                master_exdates
+                    .entry(mi)
+                    .or_insert_with(|| Exdates::new(&ctx, m))
+                    .excludes_instant(ctx.instant(rid))
+            });
             if !deleted {
                 let s = ctx.to_utc(clock, start_local);
                 emit_utc(event, s, end_of(start_local, s, length));
