@@ -12,7 +12,7 @@ run:
 	$(CARGO) run --release --quiet -- check-config --config examples/openslot.toml
 	$(CARGO) run --release --quiet -- slots --config examples/openslot.toml --from $(FROM) --to $(TO)
 
-test: setup fmt lint unit frontend
+test: setup fmt lint frontend unit
 
 # Only what is missing is installed; a machine that has it all installs nothing.
 setup:

@@ -253,16 +253,20 @@ fn load_config(path: &Path) -> Result<Config, CliError> {
 
 /// Busy time of every configured source in `window`. A source that cannot be read counts as
 /// busy for the whole window (fail closed) unless it is marked `fail_open`.
-fn sources_busy(config: &Config, window: Interval, warnings: &mut Vec<Warning>) -> Vec<SourceBusy> {
+/// Warnings go to stderr.
+fn sources_busy(config: &Config, window: Interval) -> Vec<SourceBusy> {
     let owner = config.owner.timezone;
-    config
+    let mut warnings = Vec::new();
+    let busy = config
         .sources
         .iter()
         .map(|src| SourceBusy {
             source_id: src.id.clone(),
-            intervals: source_busy(src, window, owner, warnings),
+            intervals: source_busy(src, window, owner, &mut warnings),
         })
-        .collect()
+        .collect();
+    print_warnings(&warnings);
+    busy
 }
 
 fn source_busy(
@@ -381,9 +385,7 @@ fn slots_cmd(
     };
     let busy_window = Interval::new(busy_start, busy_end)
         .ok_or_else(|| CliError::Usage("empty window".into()))?;
-    let mut warnings = Vec::new();
-    let busy = sources_busy(&config, busy_window, &mut warnings);
-    print_warnings(&warnings);
+    let busy = sources_busy(&config, busy_window);
     let facts = Facts {
         busy: &busy,
         bookings: &[],
@@ -457,9 +459,7 @@ fn explain_cmd(
     let now = now_or_clock(now)?;
     let window = Interval::new(at - Duration::days(2), at + Duration::days(2))
         .ok_or_else(|| CliError::Usage("--at out of range".into()))?;
-    let mut warnings = Vec::new();
-    let busy = sources_busy(&config, window, &mut warnings);
-    print_warnings(&warnings);
+    let busy = sources_busy(&config, window);
     let facts = Facts {
         busy: &busy,
         bookings: &[],
