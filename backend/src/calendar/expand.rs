@@ -7,8 +7,8 @@
 //! no longer produces that instance; a series given in UTC recurs in X-WR-TIMEZONE when the
 //! calendar names one (Google's exports).
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -314,7 +314,7 @@ pub fn for_each_instance<'c>(
         }
     };
     // EXDATEs of masters, built once however many overrides a master has.
-    let mut master_exdates: HashMap<u32, Exdates> = HashMap::new();
+    let mut master_exdates: HashMap<u32, Exdates> = HashMap::default();
     for event in &cal.events {
         if event.superseded {
             continue; // an earlier version of an edited series
@@ -522,8 +522,9 @@ struct Exdates {
 
 impl Exdates {
     fn new(ctx: &Ctx<'_>, event: &Event) -> Exdates {
-        let mut instants = HashSet::with_capacity(event.exdates.len());
-        let mut dates = HashSet::new();
+        let mut instants =
+            HashSet::with_capacity_and_hasher(event.exdates.len(), Default::default());
+        let mut dates = HashSet::default();
         for ex in &event.exdates {
             match ex {
                 CalTime::Date(d) if !event.start.is_date() => {

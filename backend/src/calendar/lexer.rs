@@ -43,8 +43,8 @@ fn params_iter(raw: &str) -> impl Iterator<Item = (&str, &str)> {
             let part = &rest[..semi];
             rest = rest.get(semi + 1..).unwrap_or("");
             if let Some(eq) = eq.filter(|&e| e < semi) {
-                let key = part[..eq].trim();
-                let value = part[eq + 1..].trim();
+                let key = part[..eq].trim_ascii();
+                let value = part[eq + 1..].trim_ascii();
                 let value = value
                     .strip_prefix('"')
                     .and_then(|v| v.strip_suffix('"'))

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use chrono_tz::Tz;
 
 use super::lexer::{ContentLine, Lexer};
@@ -29,6 +31,8 @@ pub fn parse_calendar(text: &str, source: &str) -> Calendar {
         vtimezones: HashMap::new(),
     };
     p.cal.source = source.to_owned();
+    // About one event per 250 bytes in real calendars: avoids regrowing a large vector.
+    p.cal.events.reserve(text.len() / 250);
     p.run(text);
     p.finish()
 }
@@ -237,6 +241,10 @@ impl Parser<'_> {
 
     fn event_property(&mut self, d: &mut EventDraft, cl: &ContentLine<'_>) {
         let name = &*cl.name;
+        // Most lines (SUMMARY, DESCRIPTION, DTSTAMP, ...) are not read: skip them by length first.
+        if !matches!(name.len(), 3 | 5 | 6 | 7 | 8 | 13) {
+            return;
+        }
         let upper = |s: &str| s.eq_ignore_ascii_case(name);
         if upper("UID") {
             d.uid = Some(cl.value.trim_ascii().to_owned());
@@ -430,7 +438,7 @@ impl Parser<'_> {
 /// Links each override to its master and marks masters superseded by a later one with the same
 /// UID (an edited series written twice: the last one counts, as the reference reads it).
 fn link_series(events: &mut [Event]) {
-    let mut last_master: HashMap<&str, u32> = HashMap::new();
+    let mut last_master: FxHashMap<&str, u32> = FxHashMap::default();
     for (i, e) in events.iter().enumerate() {
         if let (None, Some(uid)) = (&e.recurrence_id, e.uid.as_deref()) {
             last_master.insert(uid, i as u32);
