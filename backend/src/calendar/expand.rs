@@ -152,12 +152,19 @@ impl<'c> Ctx<'c> {
             return iana_offset_at(tz, u);
         }
         let mut tables = self.offsets.borrow_mut();
-        if let Some(t) = tables.iter().find(|t| t.tz == tz) {
+        // Most calls in a row are for the same zone: it is kept first.
+        if let Some(t) = tables.first()
+            && t.tz == tz
+        {
             return t.offset(u);
+        }
+        if let Some(i) = tables.iter().position(|t| t.tz == tz) {
+            tables.swap(0, i);
+            return tables[0].offset(u);
         }
         let table = OffsetTable::build(tz, lo, hi);
         let o = table.offset(u);
-        tables.push(table);
+        tables.insert(0, table);
         o
     }
 
@@ -435,7 +442,9 @@ pub fn for_each_instance<'c>(
                 format!("more than {MAX_INSTANCES_PER_SERIES} occurrences in the window; the rest ignored"),
             ));
         }
-        starts.sort_unstable_by_key(|(t, _)| *t);
+        if !starts.is_sorted_by_key(|(t, _)| *t) {
+            starts.sort_unstable_by_key(|(t, _)| *t);
+        }
         starts.dedup_by_key(|(t, _)| *t);
         for (s_local, len) in starts {
             let s = ctx.to_utc(clock, s_local);
