@@ -5,7 +5,7 @@
 //! convert each occurrence to UTC with the series' zone. Long-running open rules are fast-forwarded
 //! to the window so that cost depends on the window, not on how old the series is.
 
-use chrono::{Duration, NaiveDateTime, TimeZone, Weekday};
+use chrono::{Datelike, Duration, NaiveDateTime, TimeZone, Weekday};
 use rrule::{Frequency, NWeekday, RRule};
 
 use super::model::RecurRule;
@@ -154,13 +154,34 @@ fn fast_forward(rule: &RecurRule, start: NaiveDateTime, target: NaiveDateTime) -
 /// Occurrences of `rule` from `start` (local time), in order. `until_local` is UNTIL already
 /// expressed in the same local time. `skip_to` lets an open rule start near the window.
 /// DTSTART itself is yielded only when it matches the rule (callers add it: RFC 5545 3.8.5.3).
+///
+/// The commonest rules (DAILY, or WEEKLY with plain BYDAY, nothing else) take a direct path that
+/// a property test keeps equal to the `rrule` crate's; every other rule goes through the crate.
 pub fn occurrences(
     rule: &RecurRule,
     start: NaiveDateTime,
     until_local: Option<NaiveDateTime>,
     count: Option<u32>,
     skip_to: Option<NaiveDateTime>,
-) -> Result<impl Iterator<Item = NaiveDateTime> + use<>, String> {
+) -> Result<Occurrences, String> {
+    if let Some(simple) = SimpleRule::of(rule) {
+        let begin = match skip_to {
+            Some(target) if count.is_none() => fast_forward(rule, start, target),
+            _ => start,
+        };
+        return Ok(Occurrences::Simple(simple.iter(begin, until_local, count)));
+    }
+    crate_occurrences(rule, start, until_local, count, skip_to)
+}
+
+/// Occurrences through the `rrule` crate (any rule).
+pub(crate) fn crate_occurrences(
+    rule: &RecurRule,
+    start: NaiveDateTime,
+    until_local: Option<NaiveDateTime>,
+    count: Option<u32>,
+    skip_to: Option<NaiveDateTime>,
+) -> Result<Occurrences, String> {
     let freq = rule.freq.ok_or("RRULE has no FREQ")?;
     let begin = match skip_to {
         Some(target) if count.is_none() => fast_forward(rule, start, target),
@@ -195,7 +216,7 @@ pub fn occurrences(
     }
     if let Some(until) = until_local {
         if until < begin {
-            return Ok(None.into_iter().flatten());
+            return Ok(Occurrences::Empty);
         }
         rr = rr.until(as_rr(until));
     }
@@ -204,9 +225,172 @@ pub fn occurrences(
         .build(dt_start)
         .map_err(|e| format!("RRULE rejected: {e}"))?
         .limit();
-    Ok(Some(set.into_iter().map(|d| d.naive_utc()))
-        .into_iter()
-        .flatten())
+    Ok(Occurrences::Crate(Box::new(set.into_iter())))
+}
+
+/// The occurrences of one rule, from either path.
+pub enum Occurrences {
+    Empty,
+    Simple(SimpleIter),
+    Crate(Box<rrule::RRuleSetIter>),
+}
+
+impl std::fmt::Debug for Occurrences {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Occurrences::Empty => "Occurrences::Empty",
+            Occurrences::Simple(_) => "Occurrences::Simple",
+            Occurrences::Crate(_) => "Occurrences::Crate",
+        })
+    }
+}
+
+impl Iterator for Occurrences {
+    type Item = NaiveDateTime;
+
+    fn next(&mut self) -> Option<NaiveDateTime> {
+        match self {
+            Occurrences::Empty => None,
+            Occurrences::Simple(it) => it.next(),
+            Occurrences::Crate(it) => it.next().map(|d| d.naive_utc()),
+        }
+    }
+}
+
+/// DAILY (optionally limited by plain BYDAY) or WEEKLY with plain BYDAY, and no other BY part.
+#[derive(Clone, Copy, Debug)]
+struct SimpleRule {
+    weekly: bool,
+    interval: i64,
+    /// Bit `n` set: the weekday `n` days after Monday is allowed; 0 means "the start's weekday"
+    /// (weekly) or "every day" (daily).
+    days: u8,
+    week_start: Weekday,
+}
+
+impl SimpleRule {
+    fn of(rule: &RecurRule) -> Option<SimpleRule> {
+        let weekly = match rule.freq? {
+            Frequency::Daily => false,
+            Frequency::Weekly => true,
+            _ => return None,
+        };
+        let plain = rule.by_set_pos.is_empty()
+            && rule.by_month.is_empty()
+            && rule.by_month_day.is_empty()
+            && rule.by_year_day.is_empty()
+            && rule.by_week_no.is_empty()
+            && rule.by_hour.is_empty()
+            && rule.by_minute.is_empty()
+            && rule.by_second.is_empty();
+        if !plain {
+            return None;
+        }
+        let mut days = 0u8;
+        for d in &rule.by_weekday {
+            match d {
+                NWeekday::Every(w) => days |= 1 << w.num_days_from_monday(),
+                NWeekday::Nth(..) => return None,
+            }
+        }
+        Some(SimpleRule {
+            weekly,
+            interval: i64::from(rule.interval.max(1)),
+            days,
+            week_start: rule.week_start.unwrap_or(Weekday::Mon),
+        })
+    }
+
+    fn iter(
+        self,
+        start: NaiveDateTime,
+        until: Option<NaiveDateTime>,
+        count: Option<u32>,
+    ) -> SimpleIter {
+        let days = match (self.days, self.weekly) {
+            (0, true) => 1 << start.weekday().num_days_from_monday(),
+            (0, false) => 0x7f,
+            (d, _) => d,
+        };
+        // Weekly periods start on WKST: the period holding `start` is period 0.
+        let back = (7 + i64::from(start.weekday().num_days_from_monday())
+            - i64::from(self.week_start.num_days_from_monday()))
+            % 7;
+        let period_start = if self.weekly {
+            start.date() - Duration::days(back)
+        } else {
+            start.date()
+        };
+        SimpleIter {
+            rule: self,
+            days,
+            time: start.time(),
+            start,
+            until,
+            left: count,
+            period_start,
+            offset: 0,
+        }
+    }
+}
+
+/// Iterator of a [`SimpleRule`]: period by period, and day by day within a weekly period.
+#[derive(Debug)]
+pub struct SimpleIter {
+    rule: SimpleRule,
+    days: u8,
+    time: chrono::NaiveTime,
+    start: NaiveDateTime,
+    until: Option<NaiveDateTime>,
+    left: Option<u32>,
+    period_start: chrono::NaiveDate,
+    /// Day within the current weekly period (0..7).
+    offset: i64,
+}
+
+impl Iterator for SimpleIter {
+    type Item = NaiveDateTime;
+
+    fn next(&mut self) -> Option<NaiveDateTime> {
+        if self.left == Some(0) {
+            return None;
+        }
+        // `days` is never empty, so a yield is at most a week of steps away.
+        loop {
+            let day = if self.rule.weekly {
+                let day = self
+                    .period_start
+                    .checked_add_signed(Duration::days(self.offset))?;
+                self.offset += 1;
+                if self.offset == 7 {
+                    self.offset = 0;
+                    self.period_start = self
+                        .period_start
+                        .checked_add_signed(Duration::days(7 * self.rule.interval))?;
+                }
+                day
+            } else {
+                let day = self.period_start;
+                self.period_start = day.checked_add_signed(Duration::days(self.rule.interval))?;
+                day
+            };
+            if self.days & (1 << day.weekday().num_days_from_monday()) == 0 {
+                continue;
+            }
+            let t = day.and_time(self.time);
+            if t < self.start {
+                continue;
+            }
+            if self.until.is_some_and(|u| t > u) {
+                self.left = Some(0);
+                return None;
+            }
+            if let Some(left) = &mut self.left {
+                *left -= 1;
+            }
+            return Some(t);
+        }
+    }
 }
 
 /// Occurrences of a VTIMEZONE observance rule (its UNTIL is in UTC; `offset_from` turns it local).
@@ -295,5 +479,69 @@ mod tests {
         .unwrap()
         .count();
         assert_eq!(n, 0);
+    }
+
+    mod simple_path_equals_crate {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn rule_text() -> impl Strategy<Value = String> {
+            let freq = prop_oneof![Just("DAILY"), Just("WEEKLY")];
+            let days = proptest::sample::subsequence(
+                vec!["MO", "TU", "WE", "TH", "FR", "SA", "SU"],
+                0..=7,
+            );
+            let wkst = prop_oneof![
+                Just(""),
+                Just(";WKST=SU"),
+                Just(";WKST=WE"),
+                Just(";WKST=MO")
+            ];
+            (freq, 1u16..5, days, wkst).prop_map(|(f, i, d, w)| {
+                let byday = if d.is_empty() {
+                    String::new()
+                } else {
+                    format!(";BYDAY={}", d.join(","))
+                };
+                format!("FREQ={f};INTERVAL={i}{byday}{w}")
+            })
+        }
+
+        fn start() -> impl Strategy<Value = NaiveDateTime> {
+            (0i64..3000, 0u32..86_400).prop_map(|(d, s)| {
+                NaiveDate::from_ymd_opt(2020, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap()
+                    + Duration::days(d)
+                    + Duration::seconds(i64::from(s))
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            /// The direct path for simple rules yields exactly what the `rrule` crate yields.
+            #[test]
+            fn same_occurrences(
+                text in rule_text(),
+                start in start(),
+                count in proptest::option::of(1u32..40),
+                until_days in proptest::option::of(0i64..400),
+                skip_days in proptest::option::of(0i64..900),
+            ) {
+                let rule = parse_rrule(&text).unwrap();
+                prop_assert!(SimpleRule::of(&rule).is_some());
+                let until = until_days.map(|d| start + Duration::days(d));
+                let skip = skip_days.map(|d| start + Duration::days(d));
+                let fast: Vec<_> = occurrences(&rule, start, until, count, skip).unwrap().take(60).collect();
+                let slow: Vec<_> = crate_occurrences(&rule, start, until, count, skip).unwrap().take(60).collect();
+                // A fast-forward may begin both paths at another point before `skip`: what
+                // matters is everything from `skip` on.
+                let from = skip.filter(|_| count.is_none()).unwrap_or(start);
+                let fast: Vec<_> = fast.into_iter().filter(|t| *t >= from).take(30).collect();
+                let slow: Vec<_> = slow.into_iter().filter(|t| *t >= from).take(30).collect();
+                prop_assert_eq!(fast, slow, "{}", text);
+            }
+        }
     }
 }
