@@ -101,10 +101,9 @@ fn weekday(s: &str) -> Option<Weekday> {
 }
 
 fn nweekday(s: &str) -> Option<NWeekday> {
-    if s.len() < 2 {
-        return None;
-    }
-    let (num, day) = s.split_at(s.len() - 2);
+    // The day is the last two bytes; `split_at_checked` refuses a cut inside a multi-byte char
+    // (e.g. the U+FFFD that a bad byte becomes).
+    let (num, day) = s.split_at_checked(s.len().checked_sub(2)?)?;
     let day = weekday(day)?;
     if num.is_empty() {
         return Some(NWeekday::Every(day));
@@ -442,6 +441,8 @@ mod tests {
             "FREQ=DAILY;BYDAY=XX",
             "FREQ=DAILY;COUNT=-1",
             "FREQ=DAILY;BYDAY=0MO",
+            "FREQ=DAILY;BYDAY=\u{FFFD}",
+            "FREQ=DAILY;BYDAY=1\u{e9}",
         ] {
             assert!(parse_rrule(bad).is_err(), "{bad}");
         }
