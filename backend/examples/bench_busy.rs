@@ -8,19 +8,13 @@
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use openslot::calendar::{
-    BusyPolicy, Calendar, Interval, for_each_instance, merge_intervals, parse_calendar,
-};
+use openslot::calendar::{BusyPolicy, Calendar, Interval, for_each_instance, merge_intervals};
 
 fn read_and_parse(path: &str) -> Calendar {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| {
-        eprintln!("cannot read {path}: {e}");
+    openslot::sources::read_ics_file(std::path::Path::new(path)).unwrap_or_else(|e| {
+        eprintln!("{e}");
         std::process::exit(1)
-    });
-    match std::str::from_utf8(&bytes) {
-        Ok(text) => parse_calendar(text, path),
-        Err(_) => parse_calendar(&String::from_utf8_lossy(&bytes), path),
-    }
+    })
 }
 
 fn main() {
@@ -46,21 +40,27 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(1);
+    let sequential = std::env::var("THREADS").is_ok_and(|t| t == "1");
     let (mut best_parse, mut best_expand) = (f64::MAX, f64::MAX);
     let mut line = String::new();
     for _ in 0..repeat.max(1) {
         let t0 = Instant::now();
-        // Sources are independent: parse them on all cores, as the server's sync does.
-        let cals: Vec<Calendar> = std::thread::scope(|scope| {
-            let handles: Vec<_> = args[2..]
-                .iter()
-                .map(|path| scope.spawn(move || read_and_parse(path)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| std::process::exit(1)))
-                .collect()
-        });
+        // Sources are independent: parse them on all cores, as the server's sync does
+        // (`THREADS=1` parses them one after another).
+        let cals: Vec<Calendar> = if sequential {
+            args[2..].iter().map(|p| read_and_parse(p)).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = args[2..]
+                    .iter()
+                    .map(|path| scope.spawn(move || read_and_parse(path)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| std::process::exit(1)))
+                    .collect()
+            })
+        };
         let t1 = Instant::now();
         let policy = BusyPolicy::default();
         let mut instances = 0usize;

@@ -175,3 +175,54 @@ fn every_corpus_file_parses_without_panic() {
     }
     assert!(n > 100, "only {n} files found");
 }
+
+/// Hands out a text a few bytes at a time, so chunk boundaries fall everywhere: inside lines,
+/// between CR and LF, before a folded continuation, inside UTF-8 sequences.
+struct Dribble<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Dribble<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.step = self.step % 13 + 1;
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// Reading a calendar in pieces gives exactly what parsing the whole text gives, warnings and
+/// their line numbers included, for every corpus file.
+#[test]
+fn reading_in_chunks_equals_parsing_the_whole_text() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("SKIPPED: ../shared/corpus not found");
+        return;
+    };
+    let mut stack = vec![dir.join("real")];
+    let mut n = 0;
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let bytes = std::fs::read(&p).unwrap();
+            let whole = parse_calendar(&String::from_utf8_lossy(&bytes), "f");
+            let read = openslot::calendar::parse_reader(
+                Dribble {
+                    data: &bytes,
+                    step: 0,
+                },
+                "f",
+            )
+            .unwrap();
+            assert_eq!(format!("{whole:?}"), format!("{read:?}"), "{}", p.display());
+            n += 1;
+        }
+    }
+    assert!(n > 100);
+}

@@ -116,6 +116,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// A later piece of the same text, starting at line `first_line` (1-based).
+    pub fn continuing(text: &'a str, first_line: u32) -> Self {
+        Lexer {
+            rest: text,
+            line: first_line.saturating_sub(1),
+        }
+    }
+
     /// Takes the next physical line (without its terminator).
     fn physical(&mut self) -> Option<&'a str> {
         if self.rest.is_empty() {

@@ -22,6 +22,6 @@ pub use busy::{busy_intervals, merged_busy};
 pub use expand::{BusyPolicy, Instance, MAX_INSTANCES_PER_SERIES, for_each_instance};
 pub use interval::{Interval, merge_intervals, overlaps_any};
 pub use model::{Calendar, Event, Status};
-pub use parse::parse_calendar;
+pub use parse::{parse_calendar, parse_reader};
 pub use tz::resolve_tzid;
 pub use warning::Warning;

@@ -24,22 +24,85 @@ const MAX_DATES_PER_EVENT: usize = 100_000;
 
 /// Parses a whole iCalendar text. `source` names it in warnings.
 pub fn parse_calendar(text: &str, source: &str) -> Calendar {
-    let mut p = Parser {
-        source,
-        cal: Calendar::default(),
-        tzid_names: Vec::new(),
-        vtimezones: HashMap::new(),
-    };
-    p.cal.source = source.to_owned();
+    let mut p = Parser::new(source);
     // About one event per 250 bytes in real calendars: avoids regrowing a large vector.
     p.cal.events.reserve(text.len() / 250);
-    p.run(text);
+    p.run(Lexer::new(text));
     p.finish()
+}
+
+/// Bytes read at a time by [`parse_reader`].
+const CHUNK: usize = 64 * 1024;
+
+/// Parses iCalendar text from a reader, a chunk at a time: memory stays near one chunk plus the
+/// parsed events, whatever the size of the text. Invalid UTF-8 is replaced, not rejected.
+/// The result equals `parse_calendar` on the whole text.
+pub fn parse_reader(mut reader: impl std::io::Read, source: &str) -> std::io::Result<Calendar> {
+    let mut p = Parser::new(source);
+    let mut buf: Vec<u8> = vec![0; CHUNK];
+    let mut filled = 0;
+    let mut first_line = 1;
+    let mut first = true;
+    loop {
+        if filled == buf.len() {
+            // One content line longer than the buffer: make room.
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = loop {
+            match reader.read(&mut buf[filled..]) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        filled += n;
+        let eof = n == 0;
+        // Cut after a line end that no folded continuation follows: a content line never
+        // spans two chunks, and '\n' is never inside a UTF-8 sequence.
+        let cut = if eof {
+            filled
+        } else {
+            last_line_boundary(&buf[..filled])
+        };
+        if cut > 0 {
+            let text = String::from_utf8_lossy(&buf[..cut]);
+            let lexer = if first {
+                Lexer::new(&text)
+            } else {
+                Lexer::continuing(&text, first_line)
+            };
+            first = false;
+            first_line += memchr::memchr_iter(b'\n', &buf[..cut]).count() as u32;
+            p.run(lexer);
+            buf.copy_within(cut..filled, 0);
+            filled -= cut;
+        }
+        if eof {
+            break;
+        }
+    }
+    Ok(p.finish())
+}
+
+/// The end of the last complete content line of `buf`: just after a '\n' whose next byte is
+/// known and is not a folding space or tab. 0 when there is none yet.
+fn last_line_boundary(buf: &[u8]) -> usize {
+    let mut end = buf.len();
+    while let Some(i) = memchr::memrchr(b'\n', &buf[..end]) {
+        match buf.get(i + 1) {
+            Some(b' ') | Some(b'\t') | None => end = i,
+            Some(_) => return i + 1,
+        }
+    }
+    0
 }
 
 struct Parser<'s> {
     source: &'s str,
     cal: Calendar,
+    /// Components open at the current line (kept across the chunks of a reader).
+    stack: Vec<Frame>,
+    /// X-WR-TIMEZONE of the VCALENDAR being read.
+    x_wr: Option<Tz>,
     /// TZIDs seen so far; a calendar uses a handful, so a list beats hashing.
     tzid_names: Vec<String>,
     vtimezones: HashMap<String, VTimezone>,
@@ -85,7 +148,21 @@ enum Frame {
     Other,
 }
 
-impl Parser<'_> {
+impl<'s> Parser<'s> {
+    fn new(source: &'s str) -> Self {
+        Parser {
+            source,
+            cal: Calendar {
+                source: source.to_owned(),
+                ..Calendar::default()
+            },
+            stack: Vec::new(),
+            x_wr: None,
+            tzid_names: Vec::new(),
+            vtimezones: HashMap::new(),
+        }
+    }
+
     fn warn(&mut self, line: u32, uid: Option<&str>, message: impl Into<String>) {
         self.cal.warnings.push(Warning {
             source: self.source.to_owned(),
@@ -95,10 +172,10 @@ impl Parser<'_> {
         });
     }
 
-    fn run(&mut self, text: &str) {
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut x_wr: Option<Tz> = None;
-        for cl in Lexer::new(text) {
+    fn run(&mut self, lines: Lexer<'_>) {
+        let mut stack = std::mem::take(&mut self.stack);
+        let mut x_wr = self.x_wr;
+        for cl in lines {
             if !cl.well_formed {
                 let uid = current_uid(&stack);
                 self.warn(
@@ -164,20 +241,8 @@ impl Parser<'_> {
                 Some(Frame::Other) | None => {}
             }
         }
-        // A truncated text: close what is still open, so its events count.
-        if !stack.is_empty() {
-            let line = u32::MAX;
-            let open = stack.len();
-            while let Some(frame) = stack.pop() {
-                self.close(frame, &mut stack, x_wr);
-            }
-            let _ = line;
-            self.warn(
-                0,
-                None,
-                format!("text ends inside {open} open component(s)"),
-            );
-        }
+        self.stack = stack;
+        self.x_wr = x_wr;
     }
 
     fn close(&mut self, frame: Frame, stack: &mut [Frame], x_wr: Option<Tz>) {
@@ -418,6 +483,19 @@ impl Parser<'_> {
     }
 
     fn finish(mut self) -> Calendar {
+        // A truncated text: close what is still open, so its events count.
+        let mut stack = std::mem::take(&mut self.stack);
+        if !stack.is_empty() {
+            let open = stack.len();
+            while let Some(frame) = stack.pop() {
+                self.close(frame, &mut stack, self.x_wr);
+            }
+            self.warn(
+                0,
+                None,
+                format!("text ends inside {open} open component(s)"),
+            );
+        }
         let names = std::mem::take(&mut self.tzid_names);
         let mut zones = Vec::with_capacity(names.len());
         for name in &names {

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::calendar::{Calendar, parse_calendar};
+use crate::calendar::{Calendar, parse_reader};
 use crate::config::{SourceConfig, SourceKind};
 
 /// Why a source could not be read.
@@ -21,17 +21,15 @@ pub enum SourceError {
     Unsupported(&'static str),
 }
 
-/// Reads and parses an ICS file. Invalid UTF-8 is replaced, not rejected: the rest still counts.
+/// Reads and parses an ICS file, a chunk at a time (memory does not grow with the file).
+/// Invalid UTF-8 is replaced, not rejected: the rest still counts.
 pub fn read_ics_file(path: &Path) -> Result<Calendar, SourceError> {
-    let bytes = std::fs::read(path).map_err(|source| SourceError::Read {
+    let err = |source| SourceError::Read {
         path: path.to_owned(),
         source,
-    })?;
-    let name = path.display().to_string();
-    Ok(match std::str::from_utf8(&bytes) {
-        Ok(text) => parse_calendar(text, &name),
-        Err(_) => parse_calendar(&String::from_utf8_lossy(&bytes), &name),
-    })
+    };
+    let file = std::fs::File::open(path).map_err(err)?;
+    parse_reader(file, &path.display().to_string()).map_err(err)
 }
 
 /// Reads one configured source.
