@@ -269,31 +269,6 @@ impl Length {
     }
 }
 
-/// Per UID: which instants its overrides replace, and its THISANDFUTURE changes.
-#[derive(Default)]
-struct Overrides<'c> {
-    replaced: HashMap<&'c str, HashSet<i64>>,
-    /// (instant of RECURRENCE-ID, override), sorted by instant.
-    future: HashMap<&'c str, Vec<(i64, &'c Event)>>,
-}
-
-fn index_overrides<'c>(ctx: &Ctx<'c>) -> Overrides<'c> {
-    let mut idx = Overrides::default();
-    for event in &ctx.cal.events {
-        if let (Some(rid), Some(uid)) = (&event.recurrence_id, event.uid.as_deref()) {
-            let at = ctx.instant(rid);
-            idx.replaced.entry(uid).or_default().insert(at);
-            if event.this_and_future {
-                idx.future.entry(uid).or_default().push((at, event));
-            }
-        }
-    }
-    for list in idx.future.values_mut() {
-        list.sort_by_key(|(at, _)| *at);
-    }
-    idx
-}
-
 /// Calls `emit` for every instance of the calendar's events that overlaps `window`, and pushes a
 /// warning for each series cut short by [`MAX_INSTANCES_PER_SERIES`].
 pub fn for_each_instance<'c>(
@@ -304,7 +279,6 @@ pub fn for_each_instance<'c>(
     mut emit: impl FnMut(Instance<'c>),
 ) {
     let ctx = Ctx::new(cal, owner, window);
-    let uids = index_overrides(&ctx);
     let (near_lo, near_hi) = (
         window.start.naive_utc() - Duration::days(2),
         window.end.naive_utc() + Duration::days(2),
@@ -326,7 +300,6 @@ pub fn for_each_instance<'c>(
         if event.superseded {
             continue; // an earlier version of an edited series
         }
-        let uid = event.uid.as_deref();
         let is_series = !event.rrules.is_empty() || !event.rdates.is_empty();
         if (event.recurrence_id.is_some() || !is_series) && single_far_from(event, near_lo, near_hi)
         {
@@ -366,10 +339,23 @@ pub fn for_each_instance<'c>(
         let lo_local = ctx.to_local(clock, w_start - reach - slack);
         let hi_local = ctx.to_local(clock, w_end + slack);
 
-        let replaced = uid.and_then(|u| uids.replaced.get(u));
-        let future = uid.and_then(|u| uids.future.get(u));
-        let exdates = Exdates::new(&ctx, event);
-        let mut starts: Vec<(NaiveDateTime, Length)> = vec![(start_local, length)];
+        if event.rdates.is_empty() && start_local >= hi_local {
+            continue; // the series begins after the window
+        }
+        // THISANDFUTURE changes of this series: (instant of RECURRENCE-ID, override), sorted.
+        let mut future: Vec<(i64, &Event)> = event
+            .overrides
+            .iter()
+            .filter_map(|&o| cal.events.get(o as usize))
+            .filter(|o| o.this_and_future)
+            .filter_map(|o| o.recurrence_id.map(|rid| (ctx.instant(&rid), o)))
+            .collect();
+        future.sort_by_key(|(at, _)| *at);
+        let future = (!future.is_empty()).then_some(future);
+        let mut starts: Vec<(NaiveDateTime, Length)> = Vec::new();
+        if (start_local >= lo_local && start_local < hi_local) || future.is_some() {
+            starts.push((start_local, length));
+        }
         let mut truncated = false;
         // Rule instances kept so far. Instances that end before the window are neither kept nor
         // counted (unless a THISANDFUTURE change may move them), so the slack above cannot use
@@ -442,17 +428,28 @@ pub fn for_each_instance<'c>(
                 format!("more than {MAX_INSTANCES_PER_SERIES} occurrences in the window; the rest ignored"),
             ));
         }
+        if starts.is_empty() {
+            continue;
+        }
         if !starts.is_sorted_by_key(|(t, _)| *t) {
             starts.sort_unstable_by_key(|(t, _)| *t);
         }
         starts.dedup_by_key(|(t, _)| *t);
+        // Only now, with instances near the window, are EXDATEs and overrides worth converting.
+        let exdates = Exdates::new(&ctx, event);
+        let replaced: Vec<i64> = event
+            .overrides
+            .iter()
+            .filter_map(|&o| cal.events.get(o as usize)?.recurrence_id)
+            .map(|rid| ctx.instant(&rid))
+            .collect();
         for (s_local, len) in starts {
             let s = ctx.to_utc(clock, s_local);
-            if exdates.excludes(s, s_local) || replaced.is_some_and(|r| r.contains(&s)) {
+            if exdates.excludes(s, s_local) || replaced.contains(&s) {
                 continue;
             }
             // The latest THISANDFUTURE change at or before this instance moves and resizes it.
-            let change = future.and_then(|list| {
+            let change = future.as_ref().and_then(|list| {
                 let n = list.partition_point(|(at, _)| *at <= s);
                 n.checked_sub(1).map(|k| list[k])
             });

@@ -113,6 +113,8 @@ pub struct Event {
     pub superseded: bool,
     /// For an override: the index of its master in `Calendar::events` (set by the parser).
     pub master: Option<u32>,
+    /// For a master: the indexes of its overrides in `Calendar::events` (set by the parser).
+    pub overrides: Vec<u32>,
     /// Google's X-WR-TIMEZONE of the enclosing VCALENDAR: UTC times of a series recur in it.
     pub x_wr_timezone: Option<Tz>,
 }

@@ -476,6 +476,7 @@ impl<'s> Parser<'s> {
             this_and_future: d.this_and_future,
             superseded: false,
             master: None,
+            overrides: Vec::new(),
             status: d.status,
             transparent: d.transparent,
             x_wr_timezone: x_wr,
@@ -533,9 +534,12 @@ fn link_series(events: &mut [Event]) {
             }
         })
         .collect();
-    for (e, (superseded, master)) in events.iter_mut().zip(links) {
-        e.superseded = superseded;
-        e.master = master;
+    for (i, (superseded, master)) in links.into_iter().enumerate() {
+        events[i].superseded = superseded;
+        events[i].master = master;
+        if let Some(m) = master {
+            events[m as usize].overrides.push(i as u32);
+        }
     }
 }
 
