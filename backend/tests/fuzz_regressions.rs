@@ -90,3 +90,35 @@ fn byday_with_invalid_utf8_in_a_full_event() {
         cal.warnings
     );
 }
+
+/// Found by review during the 2026-11-25 fuzz round (the direct recurrence path, recur.rs):
+/// DAILY with an INTERVAL that is a multiple of 7 and a BYDAY that misses DTSTART's weekday
+/// never matches. The `rrule` crate gives up after its iteration limit; the direct path
+/// walked day by day to chrono's last date (~13.6 M steps per rule) before returning nothing.
+#[test]
+fn daily_interval_7_with_unmatched_byday_ends_quickly() {
+    let mut ics = String::from(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART:20250303T090000Z\r\nDURATION:PT1H\r\n",
+    );
+    for _ in 0..50 {
+        ics.push_str("RRULE:FREQ=DAILY;INTERVAL=7;BYDAY=TU\r\n");
+    }
+    ics.push_str("END:VEVENT\r\nEND:VCALENDAR\r\n");
+    let started = std::time::Instant::now();
+    check(ics.as_bytes());
+    let cal = parse_calendar(&ics, "fuzz-regression");
+    let mut warnings = Vec::new();
+    let busy = busy_intervals(
+        &cal,
+        window(),
+        Tz::UTC,
+        &BusyPolicy::default(),
+        &mut warnings,
+    );
+    assert_eq!(busy.len(), 1, "only DTSTART: {busy:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}

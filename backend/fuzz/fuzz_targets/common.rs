@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
-use openslot::calendar::{BusyPolicy, Interval, busy_intervals, parse_calendar};
+use openslot::calendar::{BusyPolicy, Calendar, Interval, busy_intervals, parse_calendar};
 
 /// Owner zones, picked by the first input byte: no DST, EU DST, US DST, half-hour DST.
 pub const ZONES: [Tz; 4] = [
@@ -21,11 +21,16 @@ pub fn window() -> Interval {
 }
 
 /// Parses `text`, computes busy time for `owner`, and panics if the result breaks an invariant.
+#[allow(dead_code)] // rrule_text only uses `check`
 pub fn check(text: &str, owner: Tz) {
+    check_calendar(&parse_calendar(text, "fuzz"), owner);
+}
+
+/// Computes busy time of an already parsed calendar for `owner` and checks the invariants.
+pub fn check_calendar(cal: &Calendar, owner: Tz) {
     let window = window();
-    let cal = parse_calendar(text, "fuzz");
     let mut warnings = Vec::new();
-    let busy = busy_intervals(&cal, window, owner, &BusyPolicy::default(), &mut warnings);
+    let busy = busy_intervals(cal, window, owner, &BusyPolicy::default(), &mut warnings);
     for iv in &busy {
         assert!(iv.start < iv.end, "empty interval {iv:?}");
         assert!(

@@ -311,6 +311,13 @@ impl SimpleRule {
             (0, false) => 0x7f,
             (d, _) => d,
         };
+        // A DAILY step that is a whole number of weeks only ever lands on the start's weekday:
+        // keep just that day, or nothing (the walk would otherwise never yield).
+        let days = if !self.weekly && self.interval % 7 == 0 {
+            days & (1 << start.weekday().num_days_from_monday())
+        } else {
+            days
+        };
         // Weekly periods start on WKST: the period holding `start` is period 0.
         let back = (7 + i64::from(start.weekday().num_days_from_monday())
             - i64::from(self.week_start.num_days_from_monday()))
@@ -326,7 +333,7 @@ impl SimpleRule {
             time: start.time(),
             start,
             until,
-            left: count,
+            left: if days == 0 { Some(0) } else { count },
             period_start,
             offset: 0,
         }
@@ -354,7 +361,7 @@ impl Iterator for SimpleIter {
         if self.left == Some(0) {
             return None;
         }
-        // `days` is never empty, so a yield is at most a week of steps away.
+        // `days` is never empty here (else `left` is 0), so a yield is at most a week of steps away.
         loop {
             let day = if self.rule.weekly {
                 let day = self
