@@ -96,7 +96,7 @@ fn byday_with_invalid_utf8_in_a_full_event() {
 /// never matches. The `rrule` crate gives up after its iteration limit; the direct path
 /// walked day by day to chrono's last date (~13.6 M steps per rule) before returning nothing.
 #[test]
-fn daily_interval_7_with_unmatched_byday_ends_quickly() {
+fn daily_interval_7_with_unmatched_byday_counts_only_dtstart() {
     let mut ics = String::from(
         "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART:20250303T090000Z\r\nDURATION:PT1H\r\n",
     );
@@ -104,7 +104,6 @@ fn daily_interval_7_with_unmatched_byday_ends_quickly() {
         ics.push_str("RRULE:FREQ=DAILY;INTERVAL=7;BYDAY=TU\r\n");
     }
     ics.push_str("END:VEVENT\r\nEND:VCALENDAR\r\n");
-    let started = std::time::Instant::now();
     check(ics.as_bytes());
     let cal = parse_calendar(&ics, "fuzz-regression");
     let mut warnings = Vec::new();
@@ -116,9 +115,6 @@ fn daily_interval_7_with_unmatched_byday_ends_quickly() {
         &mut warnings,
     );
     assert_eq!(busy.len(), 1, "only DTSTART: {busy:?}");
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
+    // That it ends without walking is checked structurally in recur.rs
+    // (`daily_whole_weeks_missing_the_start_day_is_empty_at_once`), not by timing.
 }

@@ -489,6 +489,25 @@ mod tests {
         assert_eq!(n, 0);
     }
 
+    #[test]
+    fn daily_whole_weeks_missing_the_start_day_is_empty_at_once() {
+        let rule = parse_rrule("FREQ=DAILY;INTERVAL=14;BYDAY=TU,WE").unwrap();
+        let it = SimpleRule::of(&rule)
+            .unwrap()
+            .iter(at(2025, 3, 3, 9), None, None); // a Monday
+        assert_eq!(
+            it.left,
+            Some(0),
+            "no day can ever match: the iterator must not walk"
+        );
+        let rule = parse_rrule("FREQ=DAILY;INTERVAL=7;BYDAY=MO,TU").unwrap();
+        let mut it = SimpleRule::of(&rule)
+            .unwrap()
+            .iter(at(2025, 3, 3, 9), None, None);
+        assert_eq!(it.next(), Some(at(2025, 3, 3, 9)));
+        assert_eq!(it.next(), Some(at(2025, 3, 10, 9)));
+    }
+
     mod simple_path_equals_crate {
         use super::*;
         use proptest::prelude::*;
