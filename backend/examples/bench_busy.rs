@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use openslot::calendar::{BusyPolicy, Calendar, Interval, for_each_instance, merge_intervals};
+use openslot::calendar::{BusyPolicy, Calendar, Interval, busy_intervals_counted, merge_intervals};
 
 fn read_and_parse(path: &str) -> Calendar {
     openslot::sources::read_ics_file(std::path::Path::new(path)).unwrap_or_else(|e| {
@@ -67,15 +67,10 @@ fn main() {
         let mut busy = Vec::new();
         let mut warnings = Vec::new();
         for cal in &cals {
-            for_each_instance(cal, window, chrono_tz::UTC, &mut warnings, |inst| {
-                if inst.is_busy(&policy)
-                    && let Some(iv) =
-                        Interval::new(inst.start, inst.end).and_then(|i| i.clip(&window))
-                {
-                    instances += 1;
-                    busy.push(iv);
-                }
-            });
+            let (ivs, n) =
+                busy_intervals_counted(cal, window, chrono_tz::UTC, &policy, &mut warnings);
+            instances += n;
+            busy.extend(ivs);
         }
         merge_intervals(&mut busy);
         let t2 = Instant::now();

@@ -18,33 +18,67 @@ pub fn busy_intervals(
     policy: &BusyPolicy,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Interval> {
-    let mut out = Vec::new();
+    busy_intervals_counted(cal, window, owner, policy, warnings).0
+}
+
+/// [`busy_intervals`], and how many busy instances and free/busy periods fell in the window.
+pub fn busy_intervals_counted(
+    cal: &Calendar,
+    window: Interval,
+    owner: Tz,
+    policy: &BusyPolicy,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<Interval>, usize) {
+    // Sorted and merged as plain seconds: cheaper than comparing `DateTime`s.
+    let (lo, hi) = (window.start.timestamp(), window.end.timestamp());
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    let mut clipped = |s: i64, e: i64| {
+        let (s, e) = (s.max(lo), e.min(hi));
+        if e > s {
+            out.push((s, e));
+        }
+    };
     for_each_instance(cal, window, owner, warnings, |inst| {
-        if inst.is_busy(policy)
-            && let Some(iv) = Interval::new(inst.start, inst.end).and_then(|i| i.clip(&window))
-        {
-            out.push(iv);
+        if inst.is_busy(policy) {
+            clipped(inst.start_secs, inst.end_secs);
         }
     });
     for fb in cal.freebusy.iter().filter(|fb| !fb.free) {
         let start = instant(cal, &fb.start, owner);
         let end = match fb.end {
             EndSpec::End(e) => instant(cal, &e, owner),
-            EndSpec::Duration(d) => start + d.days * 86_400 + d.seconds,
+            EndSpec::Duration(d) => start
+                .saturating_add(d.days.saturating_mul(86_400))
+                .saturating_add(d.seconds),
             EndSpec::Missing => start,
         };
-        let (Some(s), Some(e)) = (
-            chrono::DateTime::<Utc>::from_timestamp(start, 0),
-            chrono::DateTime::<Utc>::from_timestamp(end, 0),
-        ) else {
-            continue;
-        };
-        if let Some(iv) = Interval::new(s, e).and_then(|i| i.clip(&window)) {
-            out.push(iv);
+        clipped(start, end);
+    }
+    let count = out.len();
+    out.sort_unstable();
+    let mut merged: Vec<Interval> = Vec::with_capacity(out.len() / 4 + 1);
+    let mut current: Option<(i64, i64)> = None;
+    let to_interval = |(s, e): (i64, i64)| {
+        let at = |x| chrono::DateTime::<Utc>::from_timestamp(x, 0).unwrap_or_default();
+        Interval {
+            start: at(s),
+            end: at(e),
+        }
+    };
+    for (s, e) in out {
+        match &mut current {
+            Some((_, ce)) if s <= *ce => *ce = (*ce).max(e),
+            _ => {
+                if let Some(c) = current.replace((s, e)) {
+                    merged.push(to_interval(c));
+                }
+            }
         }
     }
-    merge_intervals(&mut out);
-    out
+    if let Some(c) = current {
+        merged.push(to_interval(c));
+    }
+    (merged, count)
 }
 
 /// Busy time of several calendars, merged into one list.

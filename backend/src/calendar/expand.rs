@@ -41,16 +41,25 @@ impl Default for BusyPolicy {
     }
 }
 
-/// One occurrence of an event, in UTC.
+/// One occurrence of an event. Times are Unix seconds (UTC): expansion makes many instances and
+/// most are only compared and merged, so the conversion to `DateTime` is left to `start()`/`end()`.
 #[derive(Clone, Copy, Debug)]
 pub struct Instance<'c> {
     pub event: &'c Event,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
+    pub start_secs: i64,
+    pub end_secs: i64,
     pub all_day: bool,
 }
 
 impl Instance<'_> {
+    pub fn start(&self) -> DateTime<Utc> {
+        utc(self.start_secs)
+    }
+
+    pub fn end(&self) -> DateTime<Utc> {
+        utc(self.end_secs)
+    }
+
     /// Whether this instance blocks time under `policy`. Cancelled never does.
     pub fn is_busy(&self, policy: &BusyPolicy) -> bool {
         match self.event.status {
@@ -60,7 +69,7 @@ impl Instance<'_> {
         }
         (!self.event.transparent || policy.transparent)
             && (!self.all_day || policy.all_day)
-            && self.end > self.start
+            && self.end_secs > self.start_secs
     }
 }
 
@@ -190,7 +199,30 @@ impl<'c> Ctx<'c> {
         }
     }
 
+    /// The one offset of an IANA zone over the whole window, when it has no transition there.
+    fn constant_offset(&self, tz: Tz) -> Option<i32> {
+        let _ = self.tz_offset(tz, self.near.0); // builds the table
+        let tables = self.offsets.borrow();
+        let t = tables.first().filter(|t| t.tz == tz)?;
+        (t.spans.len() == 1).then(|| t.spans[0].1)
+    }
+
     fn to_utc(&self, clock: Clock<'_>, local: NaiveDateTime) -> i64 {
+        let l = ts(local);
+        let iana = match clock {
+            Clock::Owner | Clock::Zone(Zone::Floating) => Some(self.owner),
+            Clock::Iana(tz) => Some(tz),
+            Clock::Zone(Zone::Iana(tz)) => Some(*tz),
+            _ => None,
+        };
+        // Away from the window's edges, a zone without a transition in it has one offset.
+        if let Some(tz) = iana
+            && l > self.near.0 + 86_400
+            && l < self.near.1 - 86_400
+            && let Some(off) = self.constant_offset(tz)
+        {
+            return l - i64::from(off);
+        }
         match clock {
             Clock::Utc => ts(local),
             Clock::Owner => local_to_utc_with(local, |u| self.tz_offset(self.owner, u)),
@@ -288,8 +320,8 @@ pub fn for_each_instance<'c>(
         if s < w_end && (e > w_start || (e == s && s >= w_start)) {
             emit(Instance {
                 event,
-                start: utc(s),
-                end: utc(e.max(s)),
+                start_secs: s,
+                end_secs: e.max(s),
                 all_day: event.start.is_date(),
             });
         }
@@ -352,9 +384,14 @@ pub fn for_each_instance<'c>(
             .collect();
         future.sort_by_key(|(at, _)| *at);
         let future = (!future.is_empty()).then_some(future);
-        let mut starts: Vec<(NaiveDateTime, Length)> = Vec::new();
+        // (local start, UTC start, UTC end) of each candidate, converted once.
+        let at = |t: NaiveDateTime, len: Length| {
+            let s = ctx.to_utc(clock, t);
+            (t, s, end_of(t, s, len))
+        };
+        let mut starts: Vec<(NaiveDateTime, i64, i64)> = Vec::new();
         if (start_local >= lo_local && start_local < hi_local) || future.is_some() {
-            starts.push((start_local, length));
+            starts.push(at(start_local, length));
         }
         let mut truncated = false;
         // Rule instances kept so far. Instances that end before the window are neither kept nor
@@ -397,29 +434,27 @@ pub fn for_each_instance<'c>(
                 if t < lo_local || t == start_local {
                     continue;
                 }
-                if future.is_none() {
-                    let s = ctx.to_utc(clock, t);
-                    let e = end_of(t, s, length);
-                    if !(e > w_start || (e == s && s >= w_start)) {
-                        continue;
-                    }
+                let candidate = at(t, length);
+                let (_, s, e) = candidate;
+                if future.is_none() && !(e > w_start || (e == s && s >= w_start)) {
+                    continue;
                 }
                 if kept >= MAX_INSTANCES_PER_SERIES {
                     truncated = true;
                     break;
                 }
                 kept += 1;
-                starts.push((t, length));
+                starts.push(candidate);
             }
         }
         for rd in &event.rdates {
-            let s = ctx.local_in(clock, &rd.start);
+            let t = ctx.local_in(clock, &rd.start);
             let len = match rd.end {
                 Some(EndSpec::End(e)) => Length::Exact(ctx.instant(&e) - ctx.instant(&rd.start)),
                 Some(EndSpec::Duration(d)) => Length::of_duration(d),
                 _ => length,
             };
-            starts.push((s, len));
+            starts.push(at(t, len));
         }
         if truncated {
             warnings.push(event_warning(
@@ -431,10 +466,10 @@ pub fn for_each_instance<'c>(
         if starts.is_empty() {
             continue;
         }
-        if !starts.is_sorted_by_key(|(t, _)| *t) {
-            starts.sort_unstable_by_key(|(t, _)| *t);
+        if !starts.is_sorted_by_key(|c| c.0) {
+            starts.sort_unstable_by_key(|c| c.0);
         }
-        starts.dedup_by_key(|(t, _)| *t);
+        starts.dedup_by_key(|c| c.0);
         // Only now, with instances near the window, are EXDATEs and overrides worth converting.
         let exdates = Exdates::new(&ctx, event);
         let replaced: Vec<i64> = event
@@ -443,8 +478,7 @@ pub fn for_each_instance<'c>(
             .filter_map(|&o| cal.events.get(o as usize)?.recurrence_id)
             .map(|rid| ctx.instant(&rid))
             .collect();
-        for (s_local, len) in starts {
-            let s = ctx.to_utc(clock, s_local);
+        for (s_local, s, e) in starts {
             if exdates.excludes(s, s_local) || replaced.contains(&s) {
                 continue;
             }
@@ -466,7 +500,7 @@ pub fn for_each_instance<'c>(
                     let moved = s + (o_start - at);
                     emit_utc(ovr, moved, moved + o_len);
                 }
-                None => emit_utc(event, s, end_of(s_local, s, len)),
+                None => emit_utc(event, s, e),
             }
         }
     }

@@ -18,7 +18,7 @@ mod values;
 mod warning;
 mod windows_zones;
 
-pub use busy::{busy_intervals, merged_busy};
+pub use busy::{busy_intervals, busy_intervals_counted, merged_busy};
 pub use expand::{BusyPolicy, Instance, MAX_INSTANCES_PER_SERIES, for_each_instance};
 pub use interval::{Interval, merge_intervals, overlaps_any};
 pub use model::{Calendar, Event, Status};

@@ -322,11 +322,7 @@ impl SimpleRule {
         let back = (7 + i64::from(start.weekday().num_days_from_monday())
             - i64::from(self.week_start.num_days_from_monday()))
             % 7;
-        let period_start = if self.weekly {
-            start.date() - Duration::days(back)
-        } else {
-            start.date()
-        };
+        let day = i64::from(start.date().num_days_from_ce());
         SimpleIter {
             rule: self,
             days,
@@ -334,7 +330,7 @@ impl SimpleRule {
             start,
             until,
             left: if days == 0 { Some(0) } else { count },
-            period_start,
+            period_start: if self.weekly { day - back } else { day },
             offset: 0,
         }
     }
@@ -349,9 +345,15 @@ pub struct SimpleIter {
     start: NaiveDateTime,
     until: Option<NaiveDateTime>,
     left: Option<u32>,
-    period_start: chrono::NaiveDate,
+    /// Day number (days from CE, as `NaiveDate::num_days_from_ce`) where the period begins.
+    period_start: i64,
     /// Day within the current weekly period (0..7).
     offset: i64,
+}
+
+/// Day 1 from CE (0001-01-01) was a Monday: weekday 0 = Monday, as `num_days_from_monday`.
+fn weekday_of(day: i64) -> u32 {
+    (day - 1).rem_euclid(7) as u32
 }
 
 impl Iterator for SimpleIter {
@@ -361,29 +363,27 @@ impl Iterator for SimpleIter {
         if self.left == Some(0) {
             return None;
         }
-        // `days` is never empty here (else `left` is 0), so a yield is at most a week of steps away.
+        // `days` is never empty here (else `left` is 0), so a yield is at most a week of steps
+        // away. Day arithmetic is on plain day numbers; a date is built only for a matching day.
         loop {
             let day = if self.rule.weekly {
-                let day = self
-                    .period_start
-                    .checked_add_signed(Duration::days(self.offset))?;
+                let day = self.period_start + self.offset;
                 self.offset += 1;
                 if self.offset == 7 {
                     self.offset = 0;
-                    self.period_start = self
-                        .period_start
-                        .checked_add_signed(Duration::days(7 * self.rule.interval))?;
+                    self.period_start += 7 * self.rule.interval;
                 }
                 day
             } else {
                 let day = self.period_start;
-                self.period_start = day.checked_add_signed(Duration::days(self.rule.interval))?;
+                self.period_start += self.rule.interval;
                 day
             };
-            if self.days & (1 << day.weekday().num_days_from_monday()) == 0 {
+            if self.days & (1 << weekday_of(day)) == 0 {
                 continue;
             }
-            let t = day.and_time(self.time);
+            let date = chrono::NaiveDate::from_num_days_from_ce_opt(i32::try_from(day).ok()?)?;
+            let t = date.and_time(self.time);
             if t < self.start {
                 continue;
             }
