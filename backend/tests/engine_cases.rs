@@ -667,6 +667,33 @@ fn this_and_future_moves_an_instance_from_before_the_window_into_it() {
     );
 }
 
+#[test]
+fn this_and_future_moves_instances_by_more_than_the_slack() {
+    // Weekly on Mondays at 09:00Z; from 6 January on, every meeting moves ten days later (to
+    // Thursday of the next week). The window is 20-27 January: only the moved 13 January
+    // meeting (now 23 January) falls in it; the 20 January one moves out, to 30 January.
+    let ics = vcal(
+        "BEGIN:VEVENT
+         UID:taf-far
+         DTSTART:20241230T090000Z
+         DTEND:20241230T100000Z
+         RRULE:FREQ=WEEKLY
+         END:VEVENT
+         BEGIN:VEVENT
+         UID:taf-far
+         RECURRENCE-ID;RANGE=THISANDFUTURE:20250106T090000Z
+         DTSTART:20250116T090000Z
+         DTEND:20250116T100000Z
+         END:VEVENT",
+    );
+    check(
+        &ics,
+        "UTC",
+        ("2025-01-20T00:00:00Z", "2025-01-27T00:00:00Z"),
+        &[("2025-01-23T09:00:00Z", "2025-01-23T10:00:00Z")],
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Zones.
 

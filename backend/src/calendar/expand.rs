@@ -365,15 +365,6 @@ pub fn for_each_instance<'c>(
             emit_utc(event, s, end_of(start_local, s, length));
             continue;
         }
-        // Local range to expand: instances starting before the window may still reach into it.
-        let reach = length.approx_seconds().max(0);
-        let slack = 2 * 86_400;
-        let lo_local = ctx.to_local(clock, w_start - reach - slack);
-        let hi_local = ctx.to_local(clock, w_end + slack);
-
-        if event.rdates.is_empty() && start_local >= hi_local {
-            continue; // the series begins after the window
-        }
         // THISANDFUTURE changes of this series: (instant of RECURRENCE-ID, override), sorted.
         let mut future: Vec<(i64, &Event)> = event
             .overrides
@@ -383,7 +374,24 @@ pub fn for_each_instance<'c>(
             .filter_map(|o| o.recurrence_id.map(|rid| (ctx.instant(&rid), o)))
             .collect();
         future.sort_by_key(|(at, _)| *at);
+        // How far such a change moves instances later (`back`) or earlier (`ahead`).
+        let (mut back, mut ahead) = (0i64, 0i64);
+        for (at, o) in &future {
+            let moved = ctx.instant(&o.start) - at;
+            let len = length_of(&ctx, o, ctx.clock_of(&o.start, None), local_of(&o.start));
+            back = back.max(moved + len.approx_seconds().max(0));
+            ahead = ahead.max(-moved);
+        }
         let future = (!future.is_empty()).then_some(future);
+        // Local range to expand: instances starting before the window may still reach into it.
+        let reach = length.approx_seconds().max(0).max(back);
+        let slack = 2 * 86_400;
+        let lo_local = ctx.to_local(clock, w_start.saturating_sub(reach + slack));
+        let hi_local = ctx.to_local(clock, w_end.saturating_add(slack + ahead));
+
+        if event.rdates.is_empty() && start_local >= hi_local {
+            continue; // the series begins after the window
+        }
         // (local start, UTC start, UTC end) of each candidate, converted once.
         let at = |t: NaiveDateTime, len: Length| {
             let s = ctx.to_utc(clock, t);
