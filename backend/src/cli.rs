@@ -190,8 +190,9 @@ struct JsonInterval {
     end: String,
 }
 
+/// RFC 3339 in UTC with a `Z`; fractions of a second only when there are some.
 fn utc_text(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 fn busy_cmd(
