@@ -28,8 +28,11 @@ fmt:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# Unit, property, corpus, CLI and fuzz-regression tests; the last line sums them up.
 unit:
-	$(CARGO) test -p openslot
+	@mkdir -p target
+	set -o pipefail; $(CARGO) test -p openslot --lib --bins --tests 2>&1 | tee target/test-output.log
+	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "openslot: %d passed, %d failed\n", p, f}' target/test-output.log
 
 # A later issue builds the SPA with trunk; for now the crate must compile to wasm.
 frontend:
