@@ -18,6 +18,24 @@ fn corpus_dir() -> Option<PathBuf> {
     dir.join("manifest.json").exists().then_some(dir)
 }
 
+/// Every file under the corpus' `real/` folder, also those without a manifest entry.
+fn all_corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let mut stack = vec![dir.join("real")];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).expect("corpus folder readable") {
+            let p = e.expect("corpus entry readable").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 fn time(v: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(v.as_str().expect("time string"))
         .expect("RFC 3339")
@@ -142,36 +160,28 @@ fn every_corpus_file_parses_without_panic() {
         eprintln!("SKIPPED: ../shared/corpus not found");
         return;
     };
-    let mut stack = vec![dir.join("real")];
     let mut n = 0;
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
-            let cal = parse_calendar(&text, &p.display().to_string());
-            let window = Interval::new(
-                DateTime::parse_from_rfc3339("1990-01-01T00:00:00Z")
-                    .unwrap()
-                    .into(),
-                DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
-                    .unwrap()
-                    .into(),
-            )
-            .unwrap();
-            let mut warnings = Vec::new();
-            let _ = busy_intervals(
-                &cal,
-                window,
-                chrono_tz::UTC,
-                &BusyPolicy::default(),
-                &mut warnings,
-            );
-            n += 1;
-        }
+    for p in all_corpus_files(&dir) {
+        let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+        let cal = parse_calendar(&text, &p.display().to_string());
+        let window = Interval::new(
+            DateTime::parse_from_rfc3339("1990-01-01T00:00:00Z")
+                .unwrap()
+                .into(),
+            DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+        let mut warnings = Vec::new();
+        let _ = busy_intervals(
+            &cal,
+            window,
+            chrono_tz::UTC,
+            &BusyPolicy::default(),
+            &mut warnings,
+        );
+        n += 1;
     }
     assert!(n > 100, "only {n} files found");
 }
@@ -201,28 +211,20 @@ fn reading_in_chunks_equals_parsing_the_whole_text() {
         eprintln!("SKIPPED: ../shared/corpus not found");
         return;
     };
-    let mut stack = vec![dir.join("real")];
     let mut n = 0;
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let bytes = std::fs::read(&p).unwrap();
-            let whole = parse_calendar(&String::from_utf8_lossy(&bytes), "f");
-            let read = openslot::calendar::parse_reader(
-                Dribble {
-                    data: &bytes,
-                    step: 0,
-                },
-                "f",
-            )
-            .unwrap();
-            assert_eq!(format!("{whole:?}"), format!("{read:?}"), "{}", p.display());
-            n += 1;
-        }
+    for p in all_corpus_files(&dir) {
+        let bytes = std::fs::read(&p).unwrap();
+        let whole = parse_calendar(&String::from_utf8_lossy(&bytes), "f");
+        let read = openslot::calendar::parse_reader(
+            Dribble {
+                data: &bytes,
+                step: 0,
+            },
+            "f",
+        )
+        .unwrap();
+        assert_eq!(format!("{whole:?}"), format!("{read:?}"), "{}", p.display());
+        n += 1;
     }
     assert!(n > 100);
 }
