@@ -73,8 +73,23 @@ fn byday_with_invalid_utf8_in_a_full_event() {
         check(text.as_bytes());
     }
 
-    let text = String::from_utf8_lossy(&ics);
-    let cal = parse_calendar(&text, "fuzz-regression");
+    let (cal, busy) = utc_busy(&String::from_utf8_lossy(&ics));
+    assert_eq!(busy.len(), 1, "only DTSTART: {busy:?}");
+    assert!(
+        cal.warnings.iter().any(|w| w.message.contains("BYDAY")),
+        "the bad RRULE is reported: {:?}",
+        cal.warnings
+    );
+}
+
+/// The parsed calendar and its busy time in the fixed window, owner zone UTC.
+fn utc_busy(
+    text: &str,
+) -> (
+    openslot::calendar::Calendar,
+    Vec<openslot::calendar::Interval>,
+) {
+    let cal = parse_calendar(text, "fuzz-regression");
     let mut warnings = Vec::new();
     let busy = busy_intervals(
         &cal,
@@ -83,12 +98,7 @@ fn byday_with_invalid_utf8_in_a_full_event() {
         &BusyPolicy::default(),
         &mut warnings,
     );
-    assert_eq!(busy.len(), 1, "only DTSTART: {busy:?}");
-    assert!(
-        cal.warnings.iter().any(|w| w.message.contains("BYDAY")),
-        "the bad RRULE is reported: {:?}",
-        cal.warnings
-    );
+    (cal, busy)
 }
 
 /// Found by review during the 2026-11-25 fuzz round (the direct recurrence path, recur.rs):
@@ -105,15 +115,7 @@ fn daily_interval_7_with_unmatched_byday_counts_only_dtstart() {
     }
     ics.push_str("END:VEVENT\r\nEND:VCALENDAR\r\n");
     check(ics.as_bytes());
-    let cal = parse_calendar(&ics, "fuzz-regression");
-    let mut warnings = Vec::new();
-    let busy = busy_intervals(
-        &cal,
-        window(),
-        Tz::UTC,
-        &BusyPolicy::default(),
-        &mut warnings,
-    );
+    let (_, busy) = utc_busy(&ics);
     assert_eq!(busy.len(), 1, "only DTSTART: {busy:?}");
     // That it ends without walking is checked structurally in recur.rs
     // (`daily_whole_weeks_missing_the_start_day_is_empty_at_once`), not by timing.
