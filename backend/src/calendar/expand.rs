@@ -62,14 +62,20 @@ impl Instance<'_> {
 
     /// Whether this instance blocks time under `policy`. Cancelled never does.
     pub fn is_busy(&self, policy: &BusyPolicy) -> bool {
-        match self.event.status {
-            Status::Cancelled => return false,
-            Status::Tentative if !policy.tentative => return false,
-            _ => {}
-        }
-        (!self.event.transparent || policy.transparent)
-            && (!self.all_day || policy.all_day)
+        policy.blocks(self.event.status, self.event.transparent, self.all_day)
             && self.end_secs > self.start_secs
+    }
+}
+
+impl BusyPolicy {
+    /// Whether an occurrence with these marks blocks time. Cancelled never does. Also used for
+    /// occurrences a calendar service expanded itself (Google, Microsoft Graph).
+    pub fn blocks(&self, status: Status, transparent: bool, all_day: bool) -> bool {
+        match status {
+            Status::Cancelled => false,
+            Status::Tentative if !self.tentative => false,
+            _ => (!transparent || self.transparent) && (!all_day || self.all_day),
+        }
     }
 }
 

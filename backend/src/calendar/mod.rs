@@ -5,6 +5,7 @@
 //!
 //! Flow: `lexer` (content lines) -> `parse` (components -> `model`) -> `expand` (recurrence,
 //! overrides, zones via `tz` and `recur`) -> `busy` (clip + merge via `interval`).
+//! The other way: `write` renders an event OpenSlot creates.
 
 mod busy;
 mod expand;
@@ -17,6 +18,7 @@ mod tz;
 mod values;
 mod warning;
 mod windows_zones;
+mod write;
 
 pub use busy::{busy_intervals, busy_intervals_counted, merged_busy};
 pub use expand::{BusyPolicy, Instance, MAX_INSTANCES_PER_SERIES, for_each_instance};
@@ -25,3 +27,4 @@ pub use model::{Calendar, Event, Status};
 pub use parse::{parse_calendar, parse_reader};
 pub use tz::resolve_tzid;
 pub use warning::Warning;
+pub use write::{BookingEvent, Person, booking_ics, text_value};

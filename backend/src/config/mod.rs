@@ -48,6 +48,8 @@ pub mod defaults {
     pub const SYNC_INTERVAL_MINUTES: u32 = 5;
     pub const MAX_AGE_MINUTES: u32 = 60;
     pub const FAIL_OPEN: bool = false;
+    pub const TIMEOUT_SECONDS: u32 = 30;
+    pub const MAX_SIZE_MB: u32 = 20;
     /// Two hours: nobody books a meeting that starts in five minutes by surprise.
     pub const MIN_NOTICE_MINUTES: u32 = 120;
     pub const HORIZON_DAYS: u32 = 60;
@@ -123,9 +125,9 @@ pub enum SourceKind {
     Ics,
     /// A CalDAV collection: http(s)://.
     Caldav,
-    /// Google Calendar API (https://), with `token`.
+    /// Google Calendar API; `url` (optional) is the API base.
     Google,
-    /// Microsoft Graph (https://), with `token`.
+    /// Microsoft Graph; `url` (optional) is the API base.
     Microsoft,
 }
 
@@ -154,7 +156,8 @@ impl SourceKind {
         match self {
             Self::Ics => &["http", "https", "webcal", "file"],
             Self::Caldav => &["http", "https"],
-            Self::Google | Self::Microsoft => &["https"],
+            // http only for a loopback host (a local stand-in), checked by the reader.
+            Self::Google | Self::Microsoft => &["https", "http"],
         }
     }
 }
@@ -165,7 +168,8 @@ pub struct SourceConfig {
     /// Required, unique, 1-64 of `a-z0-9-_`; names the source in the API, logs and env variables.
     pub id: String,
     pub kind: SourceKind,
-    /// Required; the scheme must fit the kind. Kept as written.
+    /// Required for ics and caldav; for google and microsoft the API base (default: the
+    /// service's own). The scheme must fit the kind. Kept as written.
     pub url: String,
     /// Optional label and `#rrggbb` color for the admin views.
     pub name: Option<String>,
@@ -173,8 +177,24 @@ pub struct SourceConfig {
     pub username: Option<String>,
     /// From `password` or `password_file` (required for caldav with a `username`).
     pub password: Option<Secret>,
-    /// From `token` or `token_file` (required for google and microsoft).
+    /// From `token` or `token_file`: caldav Bearer token; for google and microsoft a refresh
+    /// token (otherwise the one `openslot auth` stored in the data directory).
     pub token: Option<Secret>,
+    /// Which calendar: caldav display name or collection URL/path, Google calendar id
+    /// (default "primary"), Graph calendar id (default: the user's default calendar).
+    pub calendar: Option<String>,
+    /// OAuth client of the owner's app registration (google: required; microsoft: required).
+    pub client_id: Option<String>,
+    /// From `client_secret` or `client_secret_file` (google installed app).
+    pub client_secret: Option<Secret>,
+    /// Microsoft tenant, default "common".
+    pub tenant: Option<String>,
+    /// OAuth base URL override (a local stand-in in tests).
+    pub oauth_url: Option<String>,
+    /// Per request, default 30, 1..=300.
+    pub timeout_seconds: u32,
+    /// Largest answer read, default 20, 1..=1024.
+    pub max_size_mb: u32,
     /// Bookings are written into this calendar (into every source that sets it). Default false; not ics.
     pub write: bool,
     /// Tentative events count as busy. Default true.
@@ -200,6 +220,14 @@ impl SourceConfig {
 
     pub fn sync_interval(&self) -> std::time::Duration {
         std::time::Duration::from_secs(u64::from(self.sync_interval_minutes) * 60)
+    }
+
+    pub fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.timeout_seconds))
+    }
+
+    pub fn max_bytes(&self) -> u64 {
+        u64::from(self.max_size_mb) * 1024 * 1024
     }
 
     pub fn max_age(&self) -> Duration {

@@ -449,7 +449,12 @@ impl Reader<'_> {
             );
         }
         let kind = kind.unwrap_or(SourceKind::Ics);
-        let url = self.required_str(t, p, "url");
+        let remote_api = matches!(kind, SourceKind::Google | SourceKind::Microsoft);
+        let url = if remote_api {
+            self.str(t, p, "url").unwrap_or_default()
+        } else {
+            self.required_str(t, p, "url")
+        };
         let mut file_path = None;
         if !url.is_empty() {
             match check_url(&url, kind) {
@@ -457,6 +462,12 @@ impl Reader<'_> {
                 Ok(Some(path)) => file_path = Some(self.base_dir.join(path)),
                 Ok(None) => {}
             }
+        }
+        let oauth_url = self.str(t, p, "oauth_url");
+        if let Some(u) = &oauth_url
+            && let Err(message) = check_url(u, SourceKind::Google)
+        {
+            self.problem(join(p, "oauth_url"), message);
         }
         let color = self.str(t, p, "color");
         if let Some(c) = &color
@@ -480,16 +491,21 @@ impl Reader<'_> {
                 "is required with `username` (or set `password_file`)",
             );
         }
-        if matches!(kind, SourceKind::Google | SourceKind::Microsoft)
-            && token.is_none()
-            && !has_key(t, "token")
-        {
+        let client_id = self.str(t, p, "client_id");
+        if remote_api && client_id.is_none() {
             self.problem(
-                join(p, "token"),
+                join(p, "client_id"),
                 format!(
-                    "is required for kind \"{}\" (or set `token_file`)",
+                    "is required for kind \"{}\" (the OAuth client of your app registration)",
                     kind.as_str()
                 ),
+            );
+        }
+        let client_secret = self.secret(t, p, "client_secret");
+        if kind == SourceKind::Google && client_secret.is_none() && !has_key(t, "client_secret") {
+            self.problem(
+                join(p, "client_secret"),
+                "is required for kind \"google\" (or set `client_secret_file`)",
             );
         }
         let write = self.bool(t, p, "write", false);
@@ -513,6 +529,17 @@ impl Reader<'_> {
                 .int(t, p, "max_age_minutes", 1, 7 * MINUTES_PER_DAY)
                 .unwrap_or(defaults::MAX_AGE_MINUTES),
             fail_open: self.bool(t, p, "fail_open", defaults::FAIL_OPEN),
+            calendar: self.str(t, p, "calendar"),
+            client_id,
+            client_secret,
+            tenant: self.str(t, p, "tenant"),
+            oauth_url,
+            timeout_seconds: self
+                .int(t, p, "timeout_seconds", 1, 300)
+                .unwrap_or(defaults::TIMEOUT_SECONDS),
+            max_size_mb: self
+                .int(t, p, "max_size_mb", 1, 1024)
+                .unwrap_or(defaults::MAX_SIZE_MB),
             id,
             kind,
             url,
@@ -726,6 +753,18 @@ pub(super) fn check_url(url: &str, kind: SourceKind) -> Result<Option<PathBuf>, 
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() {
         return Err(format!("`{url}` has no host"));
+    }
+    let authority = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    let loopback = matches!(name, "127.0.0.1" | "localhost" | "::1");
+    if scheme == "http" && matches!(kind, SourceKind::Google | SourceKind::Microsoft) && !loopback {
+        return Err(format!(
+            "a \"{}\" source takes https URLs (http only for a local stand-in on 127.0.0.1)",
+            kind.as_str()
+        ));
     }
     Ok(None)
 }

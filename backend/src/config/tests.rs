@@ -410,7 +410,29 @@ fn source_problems() {
     );
     check(
         &source("id = 'a'\nkind = 'google'\nurl = 'https://x/'"),
-        &[("sources[0].token", "required for kind \"google\"")],
+        &[
+            ("sources[0].client_id", "required for kind \"google\""),
+            ("sources[0].client_secret", "required for kind \"google\""),
+        ],
+    );
+    check(
+        &source("id = 'a'\nkind = 'microsoft'\nclient_id = 'c'\nurl = 'http://graph.example/'"),
+        &[("sources[0].url", "http only for a local stand-in")],
+    );
+    check(
+        &source(
+            "id = 'a'\nkind = 'microsoft'\nclient_id = 'c'\nurl = 'http://127.0.0.1:9/'\noauth_url = 'ftp://x'",
+        ),
+        &[("sources[0].oauth_url", "not ftp://")],
+    );
+    check(
+        &source(
+            "id = 'a'\nkind = 'ics'\nurl = 'https://x/a.ics'\ntimeout_seconds = 0\nmax_size_mb = 2000",
+        ),
+        &[
+            ("sources[0].timeout_seconds", "between 1 and 300"),
+            ("sources[0].max_size_mb", "between 1 and 1024"),
+        ],
     );
     check(
         &source(
@@ -768,7 +790,8 @@ fn secrets_from_files() {
     let text = |pw: &str| {
         minimal(&format!(
             "[[sources]]\nid = 'a'\nkind = 'caldav'\nurl = 'https://x/'\nusername = 'ada'\npassword_file = '{pw}'\n\
-             [[sources]]\nid = 'b'\nkind = 'google'\nurl = 'https://g/'\ntoken_file = 'secrets/token'"
+             [[sources]]\nid = 'b'\nkind = 'google'\nurl = 'https://g/'\ntoken_file = 'secrets/token'\n\
+             client_id = 'cid'\nclient_secret_file = 'secrets/pw'"
         ))
     };
     let config = from_toml_str(&text("secrets/pw"), &[], dir.path()).unwrap();

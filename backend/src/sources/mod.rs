@@ -1,24 +1,171 @@
-//! I/O: reading the owner's calendars. For now only local ICS files (`kind = "ics"` with a
-//! `file://` URL); HTTP feeds, CalDAV, Google and Microsoft come with the sources issue.
+//! I/O: the owner's calendars. Two ports, one adapter per protocol behind them:
+//! [`CalendarSource`] reads (a full fetch, or the changes since a cursor where the protocol has
+//! incremental sync) and [`CalendarWriter`] creates and deletes the events of bookings.
 //!
-//! A source that cannot be read is never treated as free: callers apply the freshness policy
-//! (fail closed by default: the whole window counts as busy).
+//! Invariants: OpenSlot never changes or deletes an event it did not create (writers only touch
+//! the deterministic ids they made); a source that cannot be read is never treated as free (the
+//! sync layer keeps the last good snapshot and applies the freshness policy); every outbound
+//! request goes through [`http`] (timeouts, size cap, redirect limit).
+//!
+//! Adapters: `ics_feed` (http(s)/webcal/file), `caldav`, `google`, `microsoft` (the last two
+//! tested against local stand-ins of their documented APIs, see tests/).
 
-use std::path::{Path, PathBuf};
+pub mod caldav;
+mod error;
+pub mod google;
+pub mod http;
+pub mod ics_feed;
+pub mod microsoft;
+pub mod oauth;
+mod open;
 
-use crate::calendar::{Calendar, parse_reader};
-use crate::config::{SourceConfig, SourceKind};
+use std::collections::BTreeMap;
+use std::path::Path;
 
-/// Why a source could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum SourceError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{BookingEvent, Calendar, Interval, Status, parse_reader};
+
+pub use error::SourceError;
+pub use open::{SourceContext, open_source, open_writer};
+
+/// Reads one calendar. Implementations are cheap to call repeatedly; they keep no cache of
+/// their own (the caller keeps the snapshot and passes the cursor back).
+#[async_trait::async_trait]
+pub trait CalendarSource: Send + Sync + std::fmt::Debug {
+    /// Fetches what changed since `cursor` (`None`: everything). `window` bounds the time range
+    /// where the protocol asks for one (CalDAV time-range, Google timeMin/timeMax, Graph
+    /// calendarView); feeds return everything they hold.
+    async fn fetch(
+        &self,
+        window: Interval,
+        cursor: Option<&Cursor>,
+    ) -> Result<Fetched, SourceError>;
+
+    /// The calendars found at the source's URL, for `openslot sources` (one for a feed).
+    async fn discover(&self) -> Result<Vec<DiscoveredCalendar>, SourceError>;
+}
+
+/// Writes the events of bookings into one calendar.
+#[async_trait::async_trait]
+pub trait CalendarWriter: Send + Sync + std::fmt::Debug {
+    /// Creates the event. Idempotent on `event.uid`: a retry after a lost answer, or after a
+    /// crash, finds the event it made and returns it instead of making a second copy.
+    async fn create(&self, event: &BookingEvent) -> Result<WrittenEvent, SourceError>;
+
+    /// Deletes an event this writer created. An event that is already gone is not an error.
+    async fn delete(&self, written: &WrittenEvent) -> Result<(), SourceError>;
+}
+
+/// Where a created event lives, as the calendar named it; kept with the booking to delete it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrittenEvent {
+    pub uid: String,
+    /// CalDAV: the resource URL; Google and Graph: the event id.
+    pub remote_id: String,
+    /// The entity tag when the server gave one (CalDAV `If-Match` on delete).
+    pub etag: Option<String>,
+}
+
+/// The position of an incremental sync, opaque outside the adapter that made it (an ETag, a
+/// CalDAV sync-token or ctag, a Google syncToken, a Graph deltaLink).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor(pub BTreeMap<String, String>);
+
+impl Cursor {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.0.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// The answer to a fetch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fetched {
+    /// Nothing changed since the cursor (HTTP 304, same ctag, an empty delta).
+    Unchanged { cursor: Cursor },
+    /// Everything the source holds now; replaces the snapshot.
+    Full {
+        items: BTreeMap<String, Item>,
+        cursor: Cursor,
     },
-    #[error("source kind \"{0}\" is not supported yet by this build (only file:// ICS sources)")]
-    Unsupported(&'static str),
+    /// Changes since the cursor: items added or changed (by key) and keys removed.
+    Delta {
+        changed: BTreeMap<String, Item>,
+        removed: Vec<String>,
+        cursor: Cursor,
+    },
+}
+
+/// One unit of a source's content, keyed by where it came from (a CalDAV href, a Google or
+/// Graph event id, the feed URL).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Item {
+    /// iCalendar text (a feed body, a CalDAV resource), expanded by our engine.
+    Ics { etag: Option<String>, text: String },
+    /// One occurrence the service expanded itself (Google singleEvents, Graph calendarView).
+    Occurrence(Occurrence),
+}
+
+/// An occurrence expanded by the calendar service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occurrence {
+    pub when: When,
+    #[serde(with = "status_serde")]
+    pub status: Status,
+    /// Marked "free" / "show as available".
+    pub transparent: bool,
+}
+
+/// Timed (instants) or all-day (dates in the owner's zone, end exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum When {
+    Timed {
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+    AllDay {
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+}
+
+/// A calendar found by discovery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoveredCalendar {
+    pub url: String,
+    pub name: Option<String>,
+    pub color: Option<String>,
+    /// Whether OpenSlot reads this one (the source's `calendar`, or the only one).
+    pub selected: bool,
+}
+
+mod status_serde {
+    use super::Status;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(s: &Status, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_str(match s {
+            Status::Confirmed => "confirmed",
+            Status::Tentative => "tentative",
+            Status::Cancelled => "cancelled",
+        })
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Status, D::Error> {
+        Ok(match String::deserialize(de)?.as_str() {
+            "tentative" => Status::Tentative,
+            "cancelled" => Status::Cancelled,
+            _ => Status::Confirmed,
+        })
+    }
 }
 
 /// Reads and parses an ICS file, a chunk at a time (memory does not grow with the file).
@@ -32,10 +179,11 @@ pub fn read_ics_file(path: &Path) -> Result<Calendar, SourceError> {
     parse_reader(file, &path.display().to_string()).map_err(err)
 }
 
-/// Reads one configured source.
-pub fn read_source(source: &SourceConfig) -> Result<Calendar, SourceError> {
-    match (source.kind, source.file_path()) {
-        (SourceKind::Ics, Some(path)) => {
+/// Reads one configured `file://` ICS source at once (the CLI's direct path until it uses the
+/// sync layer).
+pub fn read_source(source: &crate::config::SourceConfig) -> Result<Calendar, SourceError> {
+    match source.file_path() {
+        Some(path) => {
             let mut cal = read_ics_file(path)?;
             cal.source = source.id.clone();
             for w in &mut cal.warnings {
@@ -43,6 +191,9 @@ pub fn read_source(source: &SourceConfig) -> Result<Calendar, SourceError> {
             }
             Ok(cal)
         }
-        (kind, _) => Err(SourceError::Unsupported(kind.as_str())),
+        None => Err(SourceError::Config(format!(
+            "source kind \"{}\" is read through `openslot sync`",
+            source.kind.as_str()
+        ))),
     }
 }

@@ -1,0 +1,231 @@
+//! iCalendar text for an event OpenSlot creates (a booking written into the owner's calendars).
+//!
+//! Invariant: every value a visitor typed is escaped as RFC 5545 TEXT (3.3.11) and control
+//! characters are dropped, so no visitor input can start a property or a component; lines are
+//! folded at 75 octets without splitting a UTF-8 character (3.1).
+
+use chrono::{DateTime, Utc};
+
+/// A person on the event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+/// An event OpenSlot writes. The `uid` is deterministic (derived from the booking), so writing
+/// it twice names the same event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingEvent {
+    pub uid: String,
+    /// Incremented on every change of the same booking (reschedule).
+    pub sequence: u32,
+    /// When the text was made (DTSTAMP).
+    pub stamp: DateTime<Utc>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub summary: String,
+    pub description: String,
+    pub location: Option<String>,
+    pub organizer: Option<Person>,
+    pub attendees: Vec<Person>,
+}
+
+/// The VCALENDAR text of one event (CRLF line ends, folded).
+pub fn booking_ics(event: &BookingEvent) -> String {
+    let mut out = String::with_capacity(512);
+    let mut line = |text: &str| fold_into(&mut out, text);
+    line("BEGIN:VCALENDAR");
+    line("VERSION:2.0");
+    line("PRODID:-//OpenSlot//OpenSlot//EN");
+    line("CALSCALE:GREGORIAN");
+    line("BEGIN:VEVENT");
+    line(&format!("UID:{}", text_value(&event.uid)));
+    line(&format!("DTSTAMP:{}", utc_value(event.stamp)));
+    line(&format!("DTSTART:{}", utc_value(event.start)));
+    line(&format!("DTEND:{}", utc_value(event.end)));
+    line(&format!("SEQUENCE:{}", event.sequence));
+    line(&format!("SUMMARY:{}", text_value(&event.summary)));
+    if !event.description.is_empty() {
+        line(&format!("DESCRIPTION:{}", text_value(&event.description)));
+    }
+    if let Some(location) = &event.location {
+        line(&format!("LOCATION:{}", text_value(location)));
+    }
+    if let Some(p) = &event.organizer {
+        line(&format!("ORGANIZER;{}", person_value(p)));
+    }
+    for p in &event.attendees {
+        line(&format!(
+            "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;{}",
+            person_value(p)
+        ));
+    }
+    line("STATUS:CONFIRMED");
+    line("TRANSP:OPAQUE");
+    line("END:VEVENT");
+    line("END:VCALENDAR");
+    out
+}
+
+fn utc_value(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// `CN="name":mailto:email`, with the name as a quoted parameter value (no DQUOTE allowed in
+/// it) and the address stripped of anything that could end the property.
+fn person_value(p: &Person) -> String {
+    let name: String = clean(&p.name)
+        .filter(|c| !matches!(c, '"' | '\n'))
+        .collect();
+    let email: String = clean(&p.email)
+        .filter(|c| !matches!(c, ';' | ':' | ',' | '"' | ' ' | '\n'))
+        .collect();
+    format!("CN=\"{name}\":mailto:{email}")
+}
+
+/// Characters that may appear in a value: no controls except the newline (escaped later).
+fn clean(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().filter(|c| *c == '\n' || !c.is_control())
+}
+
+/// RFC 5545 TEXT escaping: backslash, semicolon, comma and newline.
+pub fn text_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in clean(&text.replace("\r\n", "\n")) {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends `text` as one content line folded at 75 octets, then CRLF.
+fn fold_into(out: &mut String, text: &str) {
+    let mut width = 0;
+    for c in text.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::parse_calendar;
+    use chrono::TimeZone;
+
+    fn event(summary: &str, description: &str) -> BookingEvent {
+        let at = |h| Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).unwrap();
+        BookingEvent {
+            uid: "booking-42@openslot".into(),
+            sequence: 0,
+            stamp: at(8),
+            start: at(10),
+            end: at(11),
+            summary: summary.into(),
+            description: description.into(),
+            location: None,
+            organizer: Some(Person {
+                name: "Owner".into(),
+                email: "owner@example.org".into(),
+            }),
+            attendees: vec![Person {
+                name: "Eve \"x\";\r\nATTENDEE:mailto:evil@x".into(),
+                email: "eve@example.org\r\nX:1".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn hostile_text_stays_inside_its_value() {
+        let hostile = "hi\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART:20261201T000000Z;,\\";
+        let ics = booking_ics(&event(hostile, hostile));
+        let cal = parse_calendar(&ics, "t");
+        assert_eq!(cal.events.len(), 1, "{ics}");
+        assert!(cal.warnings.is_empty(), "{:?}", cal.warnings);
+        // Every line is a known property or a fold; none was injected.
+        for l in ics
+            .split("\r\n")
+            .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        {
+            let name = l.split([':', ';']).next().unwrap();
+            assert!(
+                [
+                    "BEGIN",
+                    "END",
+                    "VERSION",
+                    "PRODID",
+                    "CALSCALE",
+                    "UID",
+                    "DTSTAMP",
+                    "DTSTART",
+                    "DTEND",
+                    "SEQUENCE",
+                    "SUMMARY",
+                    "DESCRIPTION",
+                    "ORGANIZER",
+                    "ATTENDEE",
+                    "STATUS",
+                    "TRANSP"
+                ]
+                .contains(&name),
+                "injected line {l:?}"
+            );
+        }
+        assert_eq!(ics.matches("\r\nATTENDEE").count(), 1);
+        assert_eq!(cal.events[0].uid.as_deref(), Some("booking-42@openslot"));
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets_without_splitting_characters() {
+        let ics = booking_ics(&event(&"é".repeat(100), ""));
+        for l in ics.split("\r\n") {
+            assert!(l.len() <= 75, "{l}");
+        }
+        let cal = parse_calendar(&ics, "t");
+        assert_eq!(cal.events.len(), 1);
+    }
+
+    #[test]
+    fn the_event_parses_back_to_its_time() {
+        let e = event("Call", "");
+        let cal = parse_calendar(&booking_ics(&e), "t");
+        let window = crate::calendar::Interval {
+            start: e.start - chrono::Duration::days(1),
+            end: e.end + chrono::Duration::days(1),
+        };
+        let busy = crate::calendar::busy_intervals(
+            &cal,
+            window,
+            chrono_tz::UTC,
+            &Default::default(),
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            busy,
+            vec![crate::calendar::Interval {
+                start: e.start,
+                end: e.end
+            }]
+        );
+    }
+
+    #[test]
+    fn text_escaping_follows_rfc_5545() {
+        assert_eq!(
+            text_value("a,b;c\\d\ne\r\nf\u{7}"),
+            "a\\,b\\;c\\\\d\\ne\\nf"
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! The one HTTP client builder: every outbound request of OpenSlot goes through a client made
+//! here, so each has a total timeout, a connect timeout, a redirect limit and a body size cap.
+//!
+//! TLS is rustls with the `ring` provider (pure Rust + gcc, cross-compiles to arm64) and the
+//! system's root certificates. Authorization headers are not sent on to another host after a
+//! redirect (reqwest drops them across origins).
+
+use std::time::Duration;
+
+use reqwest::{Client, Response, StatusCode, redirect};
+
+use super::SourceError;
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Limits of one client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The whole request, body included.
+    pub timeout: Duration,
+    /// The largest body read (after gzip decoding).
+    pub max_bytes: u64,
+    pub max_redirects: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: DEFAULT_TIMEOUT,
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_redirects: MAX_REDIRECTS,
+        }
+    }
+}
+
+/// A client with these limits. gzip is accepted and decoded transparently.
+pub fn client(limits: Limits) -> Result<Client, SourceError> {
+    // Several threads may get here first; only one install wins, the rest see it installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::builder()
+        .user_agent(concat!("OpenSlot/", env!("CARGO_PKG_VERSION")))
+        .timeout(limits.timeout)
+        .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
+        .redirect(redirect::Policy::limited(limits.max_redirects))
+        .gzip(true)
+        .build()
+        .map_err(|e| SourceError::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Reads the body, refusing it as soon as it passes `max_bytes` (the part already read is
+/// dropped; a huge or endless answer never fills the memory).
+pub async fn read_capped(mut response: Response, limits: Limits) -> Result<Vec<u8>, SourceError> {
+    let too_large = || SourceError::TooLarge {
+        limit_mb: limits.max_bytes.div_ceil(1024 * 1024),
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > limits.max_bytes)
+    {
+        return Err(too_large());
+    }
+    let host = host_of(response.url());
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| request_error(e, &host, limits))?
+    {
+        if body.len() as u64 + chunk.len() as u64 > limits.max_bytes {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A transport error in plain words.
+pub fn request_error(e: reqwest::Error, host: &str, limits: Limits) -> SourceError {
+    let host = e.url().map(host_of).unwrap_or_else(|| host.to_owned());
+    if e.is_redirect() {
+        SourceError::TooManyRedirects(limits.max_redirects)
+    } else if e.is_timeout() {
+        SourceError::Timeout {
+            host,
+            seconds: limits.timeout.as_secs(),
+        }
+    } else if e.is_connect() {
+        SourceError::Unreachable {
+            host,
+            detail: root_cause(&e),
+        }
+    } else if e.is_decode() || e.is_body() {
+        SourceError::BadResponse(format!("the answer broke off: {}", root_cause(&e)))
+    } else {
+        SourceError::Unreachable {
+            host,
+            detail: root_cause(&e),
+        }
+    }
+}
+
+/// An unexpected status in plain words. 401/403 say "authentication failed".
+pub fn status_error(status: StatusCode, url: &reqwest::Url) -> SourceError {
+    match status.as_u16() {
+        401 | 403 => SourceError::AuthFailed {
+            status: status.as_u16(),
+            hint: if url.host_str().is_some_and(|h| h.ends_with("icloud.com")) {
+                " (iCloud needs an app-specific password)"
+            } else {
+                ""
+            },
+        },
+        404 => SourceError::NotFound { url: redacted(url) },
+        s => SourceError::Http {
+            status: s,
+            reason: status.canonical_reason().map(str::to_owned),
+        },
+    }
+}
+
+/// The host (and port) of a URL, for messages.
+pub fn host_of(url: &reqwest::Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => url.to_string(),
+    }
+}
+
+/// A URL fit for a message: no user info, no query (feeds put secret tokens there).
+pub fn redacted(url: &reqwest::Url) -> String {
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    if u.query().is_some() {
+        u.set_query(Some("…"));
+    }
+    u.to_string()
+}
+
+/// The innermost cause: "connection refused" rather than "error sending request for url".
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_never_show_credentials_or_query_tokens() {
+        let url = reqwest::Url::parse("https://bob:pw@cal.example/feed.ics?token=s3cret").unwrap();
+        let text = redacted(&url);
+        assert!(!text.contains("pw") && !text.contains("s3cret"), "{text}");
+        let e = status_error(StatusCode::NOT_FOUND, &url).to_string();
+        assert!(!e.contains("s3cret") && !e.contains("pw"), "{e}");
+    }
+
+    #[test]
+    fn unauthorized_reads_as_authentication_failed() {
+        let url = reqwest::Url::parse("https://caldav.icloud.com/").unwrap();
+        let e = status_error(StatusCode::UNAUTHORIZED, &url).to_string();
+        assert!(e.starts_with("authentication failed (401)"), "{e}");
+        assert!(e.contains("app-specific password"), "{e}");
+    }
+}
