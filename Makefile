@@ -6,7 +6,7 @@ CARGO ?= cargo
 FROM  ?= $(shell date +%F)
 TO    ?= $(shell date -d '+6 days' +%F)
 
-.PHONY: run test setup fmt lint unit frontend bench fuzz
+.PHONY: run test setup test-deps fmt lint unit frontend bench fuzz
 
 run:
 	$(CARGO) run --release --quiet -- check-config --config examples/openslot.toml
@@ -21,6 +21,15 @@ setup:
 	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 	@[ -d ../shared/corpus ] || echo "NOTE: ../shared/corpus is absent: the corpus tests will say SKIPPED"
+	@$(MAKE) --no-print-directory test-deps
+
+# Real servers the tests start on 127.0.0.1 (Radicale, Xandikos, aiosmtpd), in a venv of
+# their own; the tests find it at target/test-venv (or $$OPENSLOT_TEST_VENV).
+TEST_VENV := target/test-venv
+PY_TEST_DEPS := radicale==3.9.0 xandikos==0.4.10 aiosmtpd==1.4.6
+test-deps:
+	@[ -x $(TEST_VENV)/bin/radicale ] && [ -x $(TEST_VENV)/bin/xandikos ] \
+	  || { python3 -m venv $(TEST_VENV) && $(TEST_VENV)/bin/pip install -q $(PY_TEST_DEPS); }
 
 fmt:
 	$(CARGO) fmt --all --check
