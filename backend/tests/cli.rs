@@ -1470,3 +1470,174 @@ fn demo_moved_lecture_frees_wednesday_and_blocks_thursday() {
         ["13:00", "13:30", "14:00", "14:30", "15:00", "16:30"]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// sync, sources
+
+/// One good file source and one feed on a port nothing listens on.
+fn sync_setup() -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let sources = format!(
+        "{CAL_SOURCE}\n[[sources]]\nid = \"deadfeed\"\nkind = \"ics\"\n\
+         url = \"http://127.0.0.1:{port}/x.ics?token=s3cret\"\ntimeout_seconds = 5\n"
+    );
+    write(
+        dir.path(),
+        "openslot.toml",
+        &config("Europe/Berlin", &sources),
+    );
+    write(
+        dir.path(),
+        "cal.ics",
+        &ics_events(&[
+            ("e1", "20260105T090000Z", "20260105T100000Z"),
+            ("e2", "20260106T090000Z", "20260106T100000Z"),
+        ]),
+    );
+    dir
+}
+
+#[test]
+fn sync_prints_a_line_per_source_and_a_status_table_and_fails_when_one_fails() {
+    let dir = sync_setup();
+    let run = openslot(dir.path(), &["sync", "--config", "openslot.toml"]);
+    run.fails(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let line = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(id) && l.contains('('))
+            .unwrap_or_else(|| panic!("no progress line for {id}: {run:#?}"))
+    };
+    assert!(line("cal ").contains("synced"), "{run:#?}");
+    assert!(line("deadfeed").contains("FAILED"), "{run:#?}");
+    assert!(
+        line("deadfeed").contains("cannot reach 127.0.0.1"),
+        "{run:#?}"
+    );
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("ID "))
+        .unwrap_or_else(|| panic!("no status table: {run:#?}"));
+    let table = &lines[header + 1..];
+    assert!(
+        table[0].starts_with("cal ") && table[0].contains("ok, synced"),
+        "{table:?}"
+    );
+    assert!(
+        table[0].split_whitespace().nth(2) == Some("2"),
+        "2 events: {table:?}"
+    );
+    assert!(table[1].contains("NEVER SYNCED"), "{table:?}");
+    assert!(
+        !run.stdout.contains("s3cret"),
+        "no secret in the output: {run:#?}"
+    );
+    // The snapshot of the good source was kept.
+    assert!(dir.path().join("data/snapshots/cal.json").exists());
+}
+
+#[test]
+fn sync_json_reports_each_result_and_status() {
+    let dir = sync_setup();
+    let run = openslot(dir.path(), &["sync", "--config", "openslot.toml", "--json"]);
+    run.fails(1);
+    let v = run.json();
+    assert_eq!(v["results"][0]["id"], "cal");
+    assert_eq!(v["results"][0]["ok"], true);
+    assert_eq!(v["results"][1]["ok"], false);
+    assert_eq!(v["sources"][0]["event_count"], 2);
+    assert_eq!(v["sources"][0]["freshness"], "fresh");
+    assert_eq!(v["sources"][1]["freshness"], "never");
+}
+
+#[test]
+fn sync_of_good_sources_succeeds() {
+    let dir = TempDir::new().expect("temp dir");
+    write(
+        dir.path(),
+        "openslot.toml",
+        &config("Europe/Berlin", CAL_SOURCE),
+    );
+    write(dir.path(), "cal.ics", &ics(&[]));
+    let run = openslot(dir.path(), &["sync", "--config", "openslot.toml"]);
+    run.ok();
+    // A second sync finds the file unchanged.
+    let again = openslot(dir.path(), &["sync", "--config", "openslot.toml"]);
+    again.ok();
+    assert!(again.stdout.contains("unchanged"), "{again:#?}");
+}
+
+#[test]
+fn sources_lists_calendars_status_and_contribution() {
+    let dir = sync_setup();
+    openslot(dir.path(), &["sync", "--config", "openslot.toml"]);
+    let run = openslot(
+        dir.path(),
+        &["sources", "--config", "openslot.toml", "--json"],
+    );
+    run.ok();
+    let v = run.json();
+    assert_eq!(v[0]["id"], "cal");
+    assert_eq!(v[0]["calendars"][0]["selected"], true);
+    assert_eq!(v[0]["event_count"], 2);
+    assert_eq!(v[1]["id"], "deadfeed");
+    assert!(
+        v[1]["discovery_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("cannot reach")),
+        "{v}"
+    );
+    let text = openslot(dir.path(), &["sources", "--config", "openslot.toml"]);
+    text.ok();
+    assert!(text.stdout.contains("cal (ics)"), "{text:#?}");
+    assert!(
+        text.stdout.contains("contributes: 2 events held"),
+        "{text:#?}"
+    );
+    assert!(text.stdout.contains("NEVER SYNCED"), "{text:#?}");
+    assert!(!text.stdout.contains("s3cret"), "{text:#?}");
+}
+
+#[test]
+fn auth_refuses_a_source_of_another_kind() {
+    let dir = TempDir::new().expect("temp dir");
+    write(
+        dir.path(),
+        "openslot.toml",
+        &config("Europe/Berlin", CAL_SOURCE),
+    );
+    let run = openslot(
+        dir.path(),
+        &[
+            "auth",
+            "google",
+            "--config",
+            "openslot.toml",
+            "--source",
+            "cal",
+        ],
+    );
+    run.fails(2);
+    assert!(run.stderr.contains("kind \"ics\""), "{run:#?}");
+    let unknown = openslot(
+        dir.path(),
+        &[
+            "auth",
+            "microsoft",
+            "--config",
+            "openslot.toml",
+            "--source",
+            "nope",
+        ],
+    );
+    unknown.fails(2);
+    assert!(
+        unknown.stderr.contains("no source with id `nope`"),
+        "{unknown:#?}"
+    );
+}

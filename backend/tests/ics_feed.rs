@@ -425,3 +425,78 @@ fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+#[tokio::test]
+async fn syncs_stay_incremental_until_the_window_must_move() {
+    let server = FeedServer::start().await;
+    one_event(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub(dir.path(), &server.url("/feed.ics"), "");
+    let budget = Duration::from_secs(5);
+    hub.refresh_all(now(), budget).await;
+    hub.refresh_all(now() + chrono::Duration::days(1), budget)
+        .await;
+    // Eight days on, the fetched window no longer reaches past the horizon: a full fetch.
+    hub.refresh_all(now() + chrono::Duration::days(8), budget)
+        .await;
+    let conditional: Vec<bool> = server
+        .seen()
+        .iter()
+        .map(|s| s.if_none_match.is_some())
+        .collect();
+    assert_eq!(conditional, [false, true, false]);
+}
+
+#[tokio::test]
+async fn an_unchanged_answer_keeps_the_source_fresh_across_a_restart() {
+    let server = FeedServer::start().await;
+    one_event(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/feed.ics");
+    let budget = Duration::from_secs(5);
+    hub(dir.path(), &url, "max_age_minutes = 60")
+        .refresh_all(now(), budget)
+        .await;
+    let later = now() + chrono::Duration::minutes(50);
+    let s = hub(dir.path(), &url, "max_age_minutes = 60")
+        .refresh_all(later, budget)
+        .await;
+    assert_eq!(s[0].last_success, Some(later), "a 304 is a success");
+    let restarted = hub(dir.path(), &url, "max_age_minutes = 60");
+    let at = now() + chrono::Duration::minutes(100);
+    assert_eq!(restarted.statuses(at)[0].freshness, Freshness::Fresh);
+}
+
+#[tokio::test]
+async fn the_background_job_syncs_an_old_snapshot_at_once_and_stops_on_shutdown() {
+    let server = FeedServer::start().await;
+    one_event(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub(dir.path(), &server.url("/feed.ics"), "");
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let jobs = hub.spawn_background(openslot::clock::now, shutdown);
+    let mut synced = false;
+    for _ in 0..100 {
+        if hub.statuses(openslot::clock::now())[0]
+            .last_success
+            .is_some()
+        {
+            synced = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(synced, "the job ran: {:?}", hub.statuses(now()));
+    stop.send(true).unwrap();
+    for job in jobs {
+        tokio::time::timeout(Duration::from_secs(5), job)
+            .await
+            .expect("the job ends on shutdown")
+            .unwrap();
+    }
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "one sync, then waiting for the interval"
+    );
+}

@@ -18,7 +18,7 @@ use crate::sources::{
 };
 
 use super::schedule::next_delay;
-use super::snapshot::{self, Loaded, Snapshot};
+use super::snapshot::{self, Attempts, Loaded, Snapshot};
 use super::status::{Freshness, SourceStatus};
 
 /// The default time the booking path waits for fresh data before it decides.
@@ -26,8 +26,11 @@ pub const DEFAULT_REFRESH_BUDGET: Duration = Duration::from_secs(2);
 
 /// Days before `now` kept in the fetch window (events that started yesterday still block).
 const WINDOW_BEFORE_DAYS: i64 = 1;
-/// Days after the booking horizon kept in the fetch window.
+/// Days after the booking horizon that must be in the fetched window (buffers, time zones).
 const WINDOW_AFTER_DAYS: i64 = 2;
+/// Days fetched beyond that, so incremental syncs can go on for a week before the window has
+/// to move (a full fetch).
+const WINDOW_SLACK_DAYS: i64 = 7;
 
 /// All sources.
 #[derive(Debug)]
@@ -53,9 +56,7 @@ struct Slot {
 #[derive(Debug, Default)]
 struct State {
     loaded: Loaded,
-    last_attempt: Option<DateTime<Utc>>,
-    last_error: Option<String>,
-    failures: u32,
+    attempts: Attempts,
 }
 
 /// The outcome of one sync of one source.
@@ -81,13 +82,21 @@ impl SyncHub {
             .map(|src| {
                 let reader = open_source(src, &ctx).map_err(|e| e.to_string());
                 let writer = open_writer(src, &ctx).ok().flatten();
-                let mut state = State::default();
+                let mut state = State {
+                    attempts: snapshot::load_attempts(&data_dir, &src.id),
+                    ..State::default()
+                };
                 match snapshot::load(&data_dir, &src.id) {
-                    Ok(Some(s)) => state.loaded = Loaded::new(s),
+                    Ok(Some(mut s)) => {
+                        // An "unchanged" answer after the snapshot was written counts too.
+                        s.fetched_at = s.fetched_at.max(state.attempts.last_success);
+                        state.loaded = Loaded::new(s);
+                    }
                     Ok(None) => state.loaded.snapshot.source_id = src.id.clone(),
                     Err(e) => {
                         state.loaded.snapshot.source_id = src.id.clone();
-                        state.last_error = Some(format!("the saved copy was not usable: {e}"));
+                        state.attempts.last_error =
+                            Some(format!("the saved copy was not usable: {e}"));
                     }
                 }
                 Arc::new(Slot {
@@ -107,12 +116,17 @@ impl SyncHub {
         }
     }
 
-    /// The window fetched at `now`: from yesterday to a little past the booking horizon.
+    /// The window fetched at `now`: from yesterday to a week past the booking horizon.
     pub fn fetch_window(&self, now: DateTime<Utc>) -> Interval {
         Interval {
             start: now - chrono::Duration::days(WINDOW_BEFORE_DAYS),
-            end: now + chrono::Duration::days(self.horizon_days + WINDOW_AFTER_DAYS),
+            end: self.needed_end(now) + chrono::Duration::days(WINDOW_SLACK_DAYS),
         }
+    }
+
+    /// The end a snapshot's window must reach at `now` to be continued incrementally.
+    fn needed_end(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + chrono::Duration::days(self.horizon_days + WINDOW_AFTER_DAYS)
     }
 
     /// One sync of one source (by index). Incremental when the snapshot has a cursor and still
@@ -127,7 +141,8 @@ impl SyncHub {
                 let cursor = {
                     let state = read(&slot.state);
                     let s = &state.loaded.snapshot;
-                    let covers = s.window.is_some_and(|(_, end)| end >= window.end);
+                    let needed_end = self.needed_end(now);
+                    let covers = s.window.is_some_and(|(_, end)| end >= needed_end);
                     s.cursor.clone().filter(|_| covers)
                 };
                 // The adapters bound each request; this bounds a whole multi-request sync.
@@ -147,19 +162,26 @@ impl SyncHub {
                 let saved = {
                     let mut state = write(&slot.state);
                     state.loaded.apply(fetched, window, now);
-                    state.last_attempt = Some(now);
-                    state.last_error = None;
-                    state.failures = 0;
-                    state.loaded.snapshot.clone()
+                    state.attempts = Attempts {
+                        last_attempt: Some(now),
+                        last_success: Some(now),
+                        last_error: None,
+                        failures: 0,
+                    };
+                    changed.then(|| state.loaded.snapshot.clone())
                 };
                 self.persist(slot, saved).await;
                 Ok(changed)
             }
             Err(e) => {
-                let mut state = write(&slot.state);
-                state.last_attempt = Some(now);
-                state.last_error = Some(e.to_string());
-                state.failures = state.failures.saturating_add(1);
+                {
+                    let mut state = write(&slot.state);
+                    let a = &mut state.attempts;
+                    a.last_attempt = Some(now);
+                    a.last_error = Some(e.to_string());
+                    a.failures = a.failures.saturating_add(1);
+                }
+                self.persist(slot, None).await;
                 Err(e)
             }
         };
@@ -170,22 +192,33 @@ impl SyncHub {
         }
     }
 
-    /// Saves a snapshot off the async threads. A failure to save is shown in the status but
-    /// keeps the new data in memory.
-    async fn persist(&self, slot: &Slot, saved: Snapshot) {
+    /// Saves the snapshot (when it changed) and the attempts, off the async threads. A failure
+    /// to save is shown in the status but keeps the new data in memory.
+    async fn persist(&self, slot: &Slot, changed: Option<Snapshot>) {
         let dir = self.data_dir.clone();
-        let outcome = tokio::task::spawn_blocking(move || snapshot::save(&dir, &saved)).await;
+        let id = slot.config.id.clone();
+        let attempts = read(&slot.state).attempts.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            if let Some(s) = changed {
+                snapshot::save(&dir, &s)?;
+            }
+            snapshot::save_attempts(&dir, &id, &attempts)
+        })
+        .await;
         let problem = match outcome {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(format!(
-                "synced, but the copy could not be saved in {}: {e}",
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => format!(
+                "the copy could not be saved in {}: {e}",
                 self.data_dir.display()
-            )),
-            Err(e) => Some(format!("synced, but saving the copy failed: {e}")),
+            ),
+            Err(e) => format!("saving the copy failed: {e}"),
         };
-        if problem.is_some() {
-            write(&slot.state).last_error = problem;
-        }
+        let mut state = write(&slot.state);
+        let a = &mut state.attempts;
+        a.last_error = Some(match a.last_error.take() {
+            Some(e) => format!("{e}; {problem}"),
+            None => problem,
+        });
     }
 
     /// One sync of every source, all at once, each reported through `progress` as it
@@ -335,7 +368,7 @@ impl SyncHub {
                             return;
                         }
                         hub.sync_slot(slot, clock()).await;
-                        let failures = read(&slot.state).failures;
+                        let failures = read(&slot.state).attempts.failures;
                         wait = next_delay(interval, failures, fastrand::f64());
                     }
                 })
@@ -348,7 +381,7 @@ fn status(slot: &Slot, now: DateTime<Utc>) -> SourceStatus {
     let cfg = &slot.config;
     let state = read(&slot.state);
     let last_success = state.loaded.snapshot.fetched_at;
-    let last_error = match (&slot.reader, &state.last_error) {
+    let last_error = match (&slot.reader, &state.attempts.last_error) {
         (_, Some(e)) => Some(e.clone()),
         (Err(e), None) => Some(e.clone()),
         (Ok(_), None) => None,
@@ -359,10 +392,10 @@ fn status(slot: &Slot, now: DateTime<Utc>) -> SourceStatus {
         name: cfg.name.clone(),
         writable: cfg.write,
         fail_open: cfg.fail_open,
-        last_attempt: state.last_attempt,
+        last_attempt: state.attempts.last_attempt,
         last_success,
         last_error,
-        consecutive_failures: state.failures,
+        consecutive_failures: state.attempts.failures,
         event_count: state.loaded.event_count(),
         age_seconds: last_success.map(|t| (now - t).num_seconds().max(0)),
         freshness: Freshness::of(last_success, now, cfg.max_age()),

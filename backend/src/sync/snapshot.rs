@@ -190,18 +190,60 @@ pub fn load(data_dir: &Path, source_id: &str) -> std::io::Result<Option<Snapshot
     Ok((snapshot.source_id == source_id).then_some(snapshot))
 }
 
-/// Writes a snapshot atomically (temp file in the same folder, fsync, rename, fsync folder).
+/// Writes a snapshot atomically.
 pub fn save(data_dir: &Path, snapshot: &Snapshot) -> std::io::Result<()> {
-    let p = path(data_dir, &snapshot.source_id);
-    let dir = p.parent().unwrap_or(data_dir);
+    let bytes = serde_json::to_vec(snapshot).map_err(std::io::Error::other)?;
+    write_atomic(&path(data_dir, &snapshot.source_id), &bytes)
+}
+
+/// The outcome of the last attempts, kept beside the snapshot so a restart (or another
+/// command) still shows why a source fails.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempts {
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// The last success, also an "unchanged" answer (the snapshot file is not rewritten then).
+    pub last_success: Option<DateTime<Utc>>,
+    /// The last attempt's error in plain words; `None` when it succeeded.
+    pub last_error: Option<String>,
+    /// Failures in a row.
+    pub failures: u32,
+}
+
+fn attempts_path(data_dir: &Path, source_id: &str) -> PathBuf {
+    data_dir
+        .join("snapshots")
+        .join(format!("{source_id}.attempts.json"))
+}
+
+/// The saved attempts; default when there are none or the file is damaged (it only explains).
+pub fn load_attempts(data_dir: &Path, source_id: &str) -> Attempts {
+    std::fs::read(attempts_path(data_dir, source_id))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+pub fn save_attempts(data_dir: &Path, source_id: &str, a: &Attempts) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec(a).map_err(std::io::Error::other)?;
+    write_atomic(&attempts_path(data_dir, source_id), &bytes)
+}
+
+/// Temp file in the same folder, fsync, rename, fsync the folder: the old or the new content,
+/// never half of one.
+fn write_atomic(p: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = p.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".{}.json.tmp", snapshot.source_id));
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp"));
     {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&serde_json::to_vec(snapshot).map_err(std::io::Error::other)?)?;
+        f.write_all(bytes)?;
         f.sync_all()?;
     }
-    std::fs::rename(&tmp, &p)?;
+    std::fs::rename(&tmp, p)?;
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
