@@ -15,6 +15,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use conformance::{ReaderFixture, expected_busy, reader_story, seed, window};
 use feed_server::{FeedServer, Mode};
+use openslot::calendar::Interval;
 use openslot::config::{Config, from_toml_str};
 use openslot::sources::{CalendarSource, Fetched, Item, ics_feed::IcsFeed};
 use openslot::sync::{Freshness, SyncHub};
@@ -498,5 +499,70 @@ async fn the_background_job_syncs_an_old_snapshot_at_once_and_stops_on_shutdown(
         server.seen().len(),
         1,
         "one sync, then waiting for the interval"
+    );
+}
+
+#[tokio::test]
+async fn the_on_demand_refresh_waits_only_its_budget_and_the_sync_goes_on() {
+    let server = FeedServer::start().await;
+    one_event(&server);
+    server.set_mode(Mode::Slow(Duration::from_secs(2)));
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub(dir.path(), &server.url("/feed.ics"), "");
+    let statuses = hub.refresh_all(now(), Duration::from_millis(100)).await;
+    assert_eq!(
+        statuses[0].freshness,
+        Freshness::Never,
+        "decided before the answer"
+    );
+    // The sync was not abandoned: it lands in the background.
+    let mut landed = false;
+    for _ in 0..100 {
+        if hub.statuses(now())[0].last_success.is_some() {
+            landed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(landed, "{:?}", hub.statuses(now()));
+}
+
+#[tokio::test]
+async fn the_per_source_busy_policy_applies_to_synced_sources() {
+    let server = FeedServer::start().await;
+    for (name, text) in seed() {
+        server.put(name, &text);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/feed.ics");
+    let busy = |extra: &'static str| {
+        let hub = hub(dir.path(), &url, extra);
+        async move {
+            hub.refresh_all(now(), Duration::from_secs(5)).await;
+            hub.busy(window(), now()).0.remove(0).intervals
+        }
+    };
+    let hour = |d, h| Interval {
+        start: Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap(),
+        end: Utc.with_ymd_and_hms(2026, 12, d, h + 1, 0, 0).unwrap(),
+    };
+    let default = busy("").await;
+    assert!(
+        default.contains(&hour(9, 9)),
+        "tentative is busy by default"
+    );
+    assert!(
+        !default.contains(&hour(10, 9)),
+        "free-marked is free by default"
+    );
+    let strict =
+        busy("tentative_busy = false\ntransparent_busy = true\nall_day_busy = false").await;
+    assert!(!strict.contains(&hour(9, 9)));
+    assert!(strict.contains(&hour(10, 9)));
+    assert!(
+        !strict
+            .iter()
+            .any(|i| i.start.format("%m-%d").to_string() == "12-03"),
+        "all-day is free: {strict:?}"
     );
 }

@@ -40,6 +40,7 @@ pub mod defaults {
         SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8081));
     /// Relative to the configuration file's folder.
     pub const DATA_DIR: &str = "./data";
+    pub const REFRESH_BUDGET_MS: u32 = 2000;
     pub const CAPTCHA: bool = true;
     pub const RATE_LIMIT_PER_MINUTE: u32 = 10;
     pub const TENTATIVE_BUSY: bool = true;
@@ -107,6 +108,15 @@ pub struct ServerConfig {
     pub admin_listen: SocketAddr,
     /// SQLite database and snapshots. Default `./data`, resolved against the config folder.
     pub data_dir: PathBuf,
+    /// How long a booking waits for an incremental refresh of every source before it decides
+    /// on the copies it has. Default 2000, 0..=60000.
+    pub refresh_budget_ms: u32,
+}
+
+impl ServerConfig {
+    pub fn refresh_budget(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(u64::from(self.refresh_budget_ms))
+    }
 }
 
 /// `[security]`.

@@ -394,6 +394,9 @@ impl Reader<'_> {
             listen,
             admin_listen,
             data_dir: self.base_dir.join(data_dir),
+            refresh_budget_ms: self
+                .int(t, p, "refresh_budget_ms", 0, 60_000)
+                .unwrap_or(defaults::REFRESH_BUDGET_MS),
         }
     }
 

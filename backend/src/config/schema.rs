@@ -36,6 +36,7 @@ pub(super) const SERVER: &[Field] = &[
     ("listen", Ty::Str),
     ("admin_listen", Ty::Str),
     ("data_dir", Ty::Str),
+    ("refresh_budget_ms", Ty::Int),
 ];
 
 pub(super) const SECURITY: &[Field] = &[("captcha", Ty::Bool), ("rate_limit_per_minute", Ty::Int)];

@@ -21,9 +21,6 @@ use super::schedule::next_delay;
 use super::snapshot::{self, Attempts, Loaded, Snapshot};
 use super::status::{Freshness, SourceStatus};
 
-/// The default time the booking path waits for fresh data before it decides.
-pub const DEFAULT_REFRESH_BUDGET: Duration = Duration::from_secs(2);
-
 /// Days before `now` kept in the fetch window (events that started yesterday still block).
 const WINDOW_BEFORE_DAYS: i64 = 1;
 /// Days after the booking horizon that must be in the fetched window (buffers, time zones).
