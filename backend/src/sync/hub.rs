@@ -131,17 +131,22 @@ impl SyncHub {
     async fn sync_slot(&self, slot: &Slot, now: DateTime<Utc>) -> SyncReport {
         let started = std::time::Instant::now();
         let _one_at_a_time = slot.syncing.lock().await;
-        let window = self.fetch_window(now);
+        // Incremental syncs continue the window of the last full fetch (sync tokens and delta
+        // links are bound to it); once it no longer reaches past the horizon, a full fetch
+        // moves it.
+        let (window, cursor) = {
+            let state = read(&slot.state);
+            let s = &state.loaded.snapshot;
+            match (s.window, &s.cursor) {
+                (Some((start, end)), Some(cursor)) if end >= self.needed_end(now) => {
+                    (Interval { start, end }, Some(cursor.clone()))
+                }
+                _ => (self.fetch_window(now), None),
+            }
+        };
         let result = match &slot.reader {
             Err(e) => Err(SourceError::Config(e.clone())),
             Ok(reader) => {
-                let cursor = {
-                    let state = read(&slot.state);
-                    let s = &state.loaded.snapshot;
-                    let needed_end = self.needed_end(now);
-                    let covers = s.window.is_some_and(|(_, end)| end >= needed_end);
-                    s.cursor.clone().filter(|_| covers)
-                };
                 // The adapters bound each request; this bounds a whole multi-request sync.
                 let limit = slot.config.timeout().saturating_mul(4);
                 match tokio::time::timeout(limit, reader.fetch(window, cursor.as_ref())).await {
