@@ -464,15 +464,22 @@ pub(super) fn window_cursor(window: Interval) -> Cursor {
         .with("window_end", window.end.to_rfc3339())
 }
 
-/// Whether the cursor's window holds `window`.
-pub(super) fn covers(cursor: &Cursor, window: Interval) -> bool {
+/// The window recorded in a cursor.
+pub(super) fn cursor_window(c: &Cursor) -> Option<Interval> {
     let at = |key| {
-        cursor
-            .get(key)
-            .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
+        DateTime::parse_from_rfc3339(c.get(key)?)
+            .ok()
             .map(|t| t.with_timezone(&Utc))
     };
-    matches!((at("window_start"), at("window_end")), (Some(s), Some(e)) if s <= window.start && window.end <= e)
+    Some(Interval {
+        start: at("window_start")?,
+        end: at("window_end")?,
+    })
+}
+
+/// Whether the cursor's window holds `window`.
+pub(super) fn covers(cursor: &Cursor, window: Interval) -> bool {
+    cursor_window(cursor).is_some_and(|w| w.start <= window.start && window.end <= w.end)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -801,7 +808,7 @@ mod tests {
     fn pkce_challenge_is_rfc_7636_appendix_b() {
         assert_eq!(
             pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFWjZ1ZBSDUmvdTSCAv9UXLVdxaImYw8"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 
