@@ -24,7 +24,7 @@ use crate::calendar::{BookingEvent, Interval, Status};
 use crate::config::SourceConfig;
 
 use super::http::{self, Limits};
-use super::oauth::{self, OAuth, Reply, Service};
+use super::oauth::{self, OAuth, Reply, Service, api_base, join};
 use super::{
     CalendarSource, CalendarWriter, Cursor, DiscoveredCalendar, Fetched, Item, Occurrence,
     SourceContext, SourceError, When, WrittenEvent,
@@ -207,22 +207,6 @@ impl Google {
             cursor: cursor(window, listing.sync_token),
         })
     }
-}
-
-/// The API base: `url` of the config, or the service's own.
-pub(super) fn api_base(url: &str, default: &str) -> Result<Url, SourceError> {
-    let text = if url.is_empty() { default } else { url };
-    Url::parse(text.trim_end_matches('/'))
-        .map_err(|e| SourceError::Config(format!("`{text}` is not a URL: {e}")))
-}
-
-/// `base` with `segments` appended, each percent-encoded as one path segment.
-pub(super) fn join(base: &Url, segments: &[&str]) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
-    }
-    url
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {

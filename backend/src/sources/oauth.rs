@@ -453,6 +453,22 @@ async fn token_request(
     Err(http::status_error(status, url))
 }
 
+/// The API base: `url` of the config, or the service's own.
+pub fn api_base(url: &str, default: &str) -> Result<Url, SourceError> {
+    let text = if url.is_empty() { default } else { url };
+    Url::parse(text.trim_end_matches('/'))
+        .map_err(|e| SourceError::Config(format!("`{text}` is not a URL: {e}")))
+}
+
+/// `base` with `segments` appended, each percent-encoded as one path segment.
+pub fn join(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
 // ---------------------------------------------------------------------------------------------
 // The window of an incremental sync: a Google syncToken and a Graph deltaLink only report
 // changes inside the window of the full fetch that made them, so the cursor records that window
