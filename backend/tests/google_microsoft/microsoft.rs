@@ -1,0 +1,1 @@
+//! The `microsoft` adapter against the Graph stand-in.
