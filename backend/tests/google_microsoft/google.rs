@@ -236,7 +236,7 @@ async fn a_create_retried_after_a_timeout_makes_one_event() {
     let written = google.create(&event).await.unwrap();
     let again = google.create(&event).await.unwrap();
     assert_eq!(written, again);
-    assert_eq!(g.live_ids(), [written.remote_id.clone()]);
+    assert_eq!(g.live_ids(), std::slice::from_ref(&written.remote_id));
     assert_eq!(written.uid, event.uid);
     let stored = g.event(&written.remote_id).unwrap();
     assert_eq!(stored["summary"], "Call with Eve");

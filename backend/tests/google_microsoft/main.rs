@@ -3,6 +3,9 @@
 //! documented request and answer shapes; neither service is reachable from the test machines).
 //! Each test starts its own stand-in and data directory; clients use a 1 s timeout.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod google;
 mod google_standin;
 mod graph_standin;
