@@ -6,6 +6,9 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+#[path = "../support/conformance.rs"]
+mod conformance;
+mod conformance_run;
 mod google;
 mod google_standin;
 mod graph_standin;
