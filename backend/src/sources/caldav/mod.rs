@@ -1,0 +1,212 @@
+//! `kind = "caldav"`: one calendar collection on a CalDAV server (RFC 4791), read with
+//! calendar-query and incremental sync (RFC 6578 sync-collection, else the getctag), written
+//! with conditional PUT and DELETE. `url` may be the server root (discovery, RFC 6764) or the
+//! calendar collection itself; `calendar` picks one by display name or href.
+//!
+//! Invariants: credentials go only to the configured origin (see [`CalDav::credentials_for`]);
+//! the writer only ever touches `{collection}/{name derived from the uid}.ics`, and deletes an
+//! event only when its UID is still the booking's; every body is read through
+//! [`http::read_capped`]; no server answer makes this module panic.
+//!
+//! Server notes (for the README). Verified here by the tests in `tests/caldav/` against real
+//! servers:
+//! - Radicale 3.9: discovery from `/` (current-user-principal → `/{user}/`, the home set is the
+//!   principal); sync tokens are URLs (`http://radicale.org/ns/sync/...`), an unknown token is
+//!   answered 403 with `valid-sync-token`; a calendar-query with a time-range returns the whole
+//!   object of a recurring series (our engine expands it).
+//! - Xandikos 0.4: no authentication of its own; `--current-user-principal` and `--defaults`
+//!   (a `calendars/calendar` collection); sync-collection supported.
+//!
+//! Known from the vendors' documentation, NOT verified here (no account in the tests):
+//! - iCloud: an app-specific password is required (a normal one gives 401); the principal's
+//!   calendar-home-set points to a partition host `pNN-caldav.icloud.com`, so credentials are
+//!   also sent to `*.icloud.com` hosts when the configured host is an icloud.com one.
+//! - Google: OAuth Bearer tokens only (set `token`), collection URL
+//!   `https://apidata.googleusercontent.com/caldav/v2/{calendar id}/events`; no MKCALENDAR.
+//!   The `google` kind (the REST API) is the better choice.
+//! - Nextcloud: `https://host/remote.php/dav` (the `/.well-known/caldav` redirect goes there),
+//!   sync tokens are URLs; app passwords with two-factor authentication.
+//! - Fastmail: `https://caldav.fastmail.com/dav/` with an app password.
+
+mod discovery;
+mod href;
+mod sync;
+mod write;
+mod xml;
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Response, StatusCode, Url};
+use tokio::sync::OnceCell;
+
+use crate::calendar::{BookingEvent, Interval};
+use crate::config::SourceConfig;
+
+use super::http::{self, Limits};
+use super::ics_feed::basic_auth;
+use super::{
+    CalendarSource, CalendarWriter, Cursor, DiscoveredCalendar, Fetched, SourceContext,
+    SourceError, WrittenEvent,
+};
+
+/// A CalDAV calendar: the reader and the writer.
+#[derive(Debug)]
+pub struct CalDav {
+    /// As configured: the server root, a principal, a home or the collection.
+    url: Url,
+    client: reqwest::Client,
+    limits: Limits,
+    /// Basic or Bearer; only sent where [`CalDav::credentials_for`] allows.
+    auth: Option<HeaderValue>,
+    /// `calendar` of the configuration.
+    choice: Option<String>,
+    /// The collection, found once: every fetch after the first skips discovery.
+    collection: OnceCell<Url>,
+}
+
+impl CalDav {
+    pub fn new(config: &SourceConfig, _ctx: &SourceContext) -> Result<Self, SourceError> {
+        let limits = Limits {
+            timeout: config.timeout(),
+            max_bytes: config.max_bytes(),
+            ..Limits::default()
+        };
+        let url = Url::parse(&config.url)
+            .map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(SourceError::Config(
+                "a caldav URL starts with https:// (or http://) and names a host".to_owned(),
+            ));
+        }
+        let auth = match (&config.username, &config.password, &config.token) {
+            (_, _, Some(token)) => Some(format!("Bearer {}", token.expose())),
+            (Some(user), Some(pw), None) => Some(basic_auth(user, pw.expose())),
+            _ => None,
+        };
+        let auth = auth
+            .map(|a| HeaderValue::from_str(&a))
+            .transpose()
+            .map_err(|_| SourceError::Config("the credentials contain a line break".to_owned()))?
+            .map(|mut v| {
+                v.set_sensitive(true);
+                v
+            });
+        Ok(CalDav {
+            url,
+            client: http::client(limits)?,
+            limits,
+            auth,
+            choice: config.calendar.clone().filter(|c| !c.trim().is_empty()),
+            collection: OnceCell::new(),
+        })
+    }
+
+    /// The collection this source reads and writes, discovered on first use.
+    async fn collection(&self) -> Result<&Url, SourceError> {
+        self.collection
+            .get_or_try_init(|| async { self.find_collection().await })
+            .await
+    }
+
+    /// Whether the credentials may go to `url`: the configured origin only, plus iCloud's
+    /// partition hosts (`pNN-caldav.icloud.com`) when the configured host is iCloud's.
+    fn credentials_for(&self, url: &Url) -> bool {
+        if url.origin() == self.url.origin() {
+            return true;
+        }
+        let icloud = |u: &Url| {
+            u.scheme() == "https"
+                && u.host_str()
+                    .is_some_and(|h| h == "icloud.com" || h.ends_with(".icloud.com"))
+        };
+        icloud(&self.url) && icloud(url)
+    }
+
+    /// Sends one request with the credentials where allowed; any status comes back.
+    async fn send(
+        &self,
+        method: &str,
+        url: &Url,
+        headers: &[(HeaderName, &str)],
+        body: Option<(String, &'static str)>,
+    ) -> Result<Response, SourceError> {
+        let method = Method::from_bytes(method.as_bytes())
+            .map_err(|_| SourceError::Config(format!("bad HTTP method {method}")))?;
+        let mut map = HeaderMap::new();
+        if let Some(auth) = &self.auth
+            && self.credentials_for(url)
+        {
+            map.insert(AUTHORIZATION, auth.clone());
+        }
+        for (name, value) in headers {
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                SourceError::BadResponse(format!("unusable header value {value:?}"))
+            })?;
+            map.insert(name.clone(), value);
+        }
+        let mut request = self.client.request(method, url.clone());
+        if let Some((body, content_type)) = body {
+            map.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            request = request.body(body);
+        }
+        request
+            .headers(map)
+            .send()
+            .await
+            .map_err(|e| http::request_error(e, &http::host_of(url), self.limits))
+    }
+
+    /// A PROPFIND or REPORT that must answer 207; its multistatus and the URL that answered
+    /// (after redirects), against which relative hrefs resolve.
+    async fn multistatus(
+        &self,
+        method: &str,
+        url: &Url,
+        depth: &str,
+        body: String,
+    ) -> Result<(Url, xml::Multistatus), SourceError> {
+        let depth_header = HeaderName::from_static("depth");
+        let response = self
+            .send(
+                method,
+                url,
+                &[(depth_header, depth)],
+                Some((body, "application/xml; charset=utf-8")),
+            )
+            .await?;
+        let status = response.status();
+        if status != StatusCode::MULTI_STATUS {
+            return Err(http::status_error(status, response.url()));
+        }
+        let answered = response.url().clone();
+        let body = http::read_capped(response, self.limits).await?;
+        Ok((answered, xml::parse_multistatus(&body)?))
+    }
+}
+
+#[async_trait::async_trait]
+impl CalendarSource for CalDav {
+    async fn fetch(
+        &self,
+        window: Interval,
+        cursor: Option<&Cursor>,
+    ) -> Result<Fetched, SourceError> {
+        let collection = self.collection().await?;
+        self.fetch_from(collection, window, cursor).await
+    }
+
+    async fn discover(&self) -> Result<Vec<DiscoveredCalendar>, SourceError> {
+        self.discover_all().await
+    }
+}
+
+#[async_trait::async_trait]
+impl CalendarWriter for CalDav {
+    async fn create(&self, event: &BookingEvent) -> Result<WrittenEvent, SourceError> {
+        let collection = self.collection().await?;
+        self.put_event(collection, event).await
+    }
+
+    async fn delete(&self, written: &WrittenEvent) -> Result<(), SourceError> {
+        self.delete_event(written).await
+    }
+}
