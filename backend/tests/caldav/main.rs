@@ -187,6 +187,14 @@ async fn discovery_from_root_and_calendar_url(kind: Kind) {
     let (items, _) = full(direct.fetch(march(), None).await.unwrap());
     assert_eq!(items.keys().collect::<Vec<_>>(), [&format!("{work}w.ics")]);
 
+    // A URL that is nothing (404): RFC 6764 bootstrapping via /.well-known/caldav.
+    let lost = server.caldav(
+        &format!("{}{}nothing/", server.base, server.home),
+        Some("Work"),
+    );
+    let (items, _) = full(lost.fetch(march(), None).await.unwrap());
+    assert_eq!(items.keys().collect::<Vec<_>>(), [&format!("{work}w.ics")]);
+
     let wrong = server.caldav(&server.base, Some("Holidays"));
     let e = wrong.fetch(march(), None).await.unwrap_err();
     assert!(matches!(e, SourceError::Config(_)), "{e:?}");

@@ -86,39 +86,64 @@ impl CalDav {
         }
     }
 
-    /// RFC 6764 section 5: `/.well-known/caldav` redirects to the context path; the redirect is
-    /// followed with a GET (reqwest turns a redirected PROPFIND into a GET anyway), and the
-    /// principal is asked of the URL it ended at.
+    /// RFC 6764 section 5: `/.well-known/caldav` redirects to the context path. reqwest turns a
+    /// redirected PROPFIND into a GET and follows every hop, which can end at a web page
+    /// (Radicale: `/` then `/.web/`), so the principal is asked of the URL the GET ended at and
+    /// then of the server root.
     async fn listing_via_well_known(&self) -> Result<Listing, SourceError> {
-        let well_known = self
-            .url
-            .join("/.well-known/caldav")
-            .map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))?;
-        let response = self.send("GET", &well_known, &[], None).await?;
+        let at = |path: &str| {
+            self.url
+                .join(path)
+                .map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))
+        };
+        let response = self
+            .send("GET", &at("/.well-known/caldav")?, &[], None)
+            .await?;
         let context = response.url().clone();
-        if response.status().as_u16() == 401 {
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
             return Err(super::http::status_error(response.status(), &context));
         }
         drop(response);
-        let (answered, props) = self.props_of(&context).await?;
-        if props.is_calendar {
-            return Ok(Listing {
-                calendars: vec![Found {
-                    url: as_collection(&answered),
-                    name: props.display_name,
-                    color: props.color,
-                }],
-                own: None,
-            });
+        let mut last = None;
+        let root = at("/")?;
+        let candidates = if context == root {
+            vec![root]
+        } else {
+            vec![context, root]
+        };
+        for candidate in candidates {
+            let (answered, props) = match self.props_of(&candidate).await {
+                Ok(found) => found,
+                Err(e @ SourceError::AuthFailed { status: 401, .. }) => return Err(e),
+                Err(e) => {
+                    last = Some(e);
+                    continue;
+                }
+            };
+            if props.is_calendar {
+                return Ok(Listing {
+                    calendars: vec![Found {
+                        url: as_collection(&answered),
+                        name: props.display_name,
+                        color: props.color,
+                    }],
+                    own: None,
+                });
+            }
+            match (props.calendar_home_set, props.current_user_principal) {
+                (Some(home), _) => return self.listing_of_home(&answered, &home).await,
+                (None, Some(principal)) => {
+                    return self.listing_from_principal(&answered, &principal).await;
+                }
+                (None, None) => {}
+            }
         }
-        match (props.calendar_home_set, props.current_user_principal) {
-            (Some(home), _) => self.listing_of_home(&answered, &home).await,
-            (None, Some(principal)) => self.listing_from_principal(&answered, &principal).await,
-            (None, None) => Err(SourceError::BadResponse(format!(
+        Err(last.unwrap_or_else(|| {
+            SourceError::BadResponse(format!(
                 "{} names no current-user-principal: set `url` to the calendar's own URL",
                 super::http::redacted(&self.url)
-            ))),
-        }
+            ))
+        }))
     }
 
     async fn listing_from_principal(

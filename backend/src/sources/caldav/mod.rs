@@ -8,14 +8,22 @@
 //! event only when its UID is still the booking's; every body is read through
 //! [`http::read_capped`]; no server answer makes this module panic.
 //!
-//! Server notes (for the README). Verified here by the tests in `tests/caldav/` against real
-//! servers:
-//! - Radicale 3.9: discovery from `/` (current-user-principal → `/{user}/`, the home set is the
-//!   principal); sync tokens are URLs (`http://radicale.org/ns/sync/...`), an unknown token is
-//!   answered 403 with `valid-sync-token`; a calendar-query with a time-range returns the whole
-//!   object of a recurring series (our engine expands it).
-//! - Xandikos 0.4: no authentication of its own; `--current-user-principal` and `--defaults`
-//!   (a `calendars/calendar` collection); sync-collection supported.
+//! Server notes (for the README). Verified by the tests in `tests/caldav/` and by hand against
+//! Radicale 3.9.0 and Xandikos 0.4.10:
+//! - Radicale: discovery from `/` (current-user-principal `/{user}/`, which is also the
+//!   calendar-home-set); `/.well-known/caldav` answers 301 to `/`, and a GET of `/` goes on to
+//!   the web UI `/.web/` (hence the retry at the root). Sync tokens are URLs
+//!   (`http://radicale.org/ns/sync/...`); an unknown token gets 403 with `valid-sync-token`.
+//!   The ctag is a quoted hash. A PUT that changes the UID of an existing resource is refused
+//!   409. With `owner_only` rights, another user's path answers 403. A calendar-query with a
+//!   time-range returns the whole object of a recurring series (our engine expands it).
+//! - Xandikos: no authentication of its own (run it behind a proxy); `--defaults` makes
+//!   `/user/calendars/calendar/`, the principal is `--current-user-principal`; a request body
+//!   without `Content-Type: application/xml` is refused 415. `/.well-known/caldav` answers 302
+//!   to `/`. Sync tokens are git commit ids (equal to the ctag); an unknown token gets 412
+//!   with `valid-sync-token`. Calendars without a colour answer 404 for calendar-color.
+//! - Both: PUT answers 201 with an ETag; `If-None-Match: *` on an existing resource 412; a
+//!   DELETE with a stale `If-Match` 412, of a missing resource 404.
 //!
 //! Known from the vendors' documentation, NOT verified here (no account in the tests):
 //! - iCloud: an app-specific password is required (a normal one gives 401); the principal's
