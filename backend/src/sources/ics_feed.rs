@@ -47,18 +47,10 @@ impl IcsFeed {
         };
         let location = match config.file_path() {
             Some(path) => Location::File(path.to_owned()),
-            None => {
-                let text = match config.url.strip_prefix("webcal://") {
-                    Some(rest) => format!("https://{rest}"),
-                    None => config.url.clone(),
-                };
-                let url = Url::parse(&text)
-                    .map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))?;
-                Location::Http {
-                    url,
-                    client: http::client(limits)?,
-                }
-            }
+            None => Location::Http {
+                url: feed_url(&config.url)?,
+                client: http::client(limits)?,
+            },
         };
         let auth = match (&config.username, &config.password, &config.token) {
             (_, _, Some(token)) => Some(format!("Bearer {}", token.expose())),
@@ -177,6 +169,15 @@ impl IcsFeed {
     }
 }
 
+/// The URL fetched: `webcal://` is https (no feed host serves webcal over plain http any more).
+pub fn feed_url(text: &str) -> Result<Url, SourceError> {
+    let text = match text.strip_prefix("webcal://") {
+        Some(rest) => format!("https://{rest}"),
+        None => text.to_owned(),
+    };
+    Url::parse(&text).map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))
+}
+
 fn full(text: String, etag: Option<String>, cursor: Cursor) -> Fetched {
     Fetched::Full {
         items: BTreeMap::from([(FEED_ITEM.to_owned(), Item::Ics { etag, text })]),
@@ -290,6 +291,14 @@ mod tests {
         );
         assert_eq!(basic_auth("a", "b"), "Basic YTpi");
         assert_eq!(basic_auth("ab", "c"), "Basic YWI6Yw==");
+    }
+
+    #[test]
+    fn webcal_is_https() {
+        let u = feed_url("webcal://calendar.example/a/b.ics?k=1").unwrap();
+        assert_eq!(u.as_str(), "https://calendar.example/a/b.ics?k=1");
+        assert_eq!(feed_url("http://x/a.ics").unwrap().scheme(), "http");
+        assert!(feed_url("https://").is_err());
     }
 
     #[test]

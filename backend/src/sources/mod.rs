@@ -178,22 +178,3 @@ pub fn read_ics_file(path: &Path) -> Result<Calendar, SourceError> {
     let file = std::fs::File::open(path).map_err(err)?;
     parse_reader(file, &path.display().to_string()).map_err(err)
 }
-
-/// Reads one configured `file://` ICS source at once (the CLI's direct path until it uses the
-/// sync layer).
-pub fn read_source(source: &crate::config::SourceConfig) -> Result<Calendar, SourceError> {
-    match source.file_path() {
-        Some(path) => {
-            let mut cal = read_ics_file(path)?;
-            cal.source = source.id.clone();
-            for w in &mut cal.warnings {
-                w.source = source.id.clone();
-            }
-            Ok(cal)
-        }
-        None => Err(SourceError::Config(format!(
-            "source kind \"{}\" is read through `openslot sync`",
-            source.kind.as_str()
-        ))),
-    }
-}

@@ -5,8 +5,15 @@
 //! - `openslot slots --config FILE --from DATE --to DATE [--event-type SLUG] [--tz ZONE] [--json]`
 //! - `openslot explain --config FILE --at RFC3339 [--event-type SLUG] [--json]`
 //! - `openslot check-config --config FILE`
+//! - `openslot sync --config FILE [--json]`: one sync of every source, a progress line per source
+//!   and a final status table; exit 1 when a source failed
+//! - `openslot sources --config FILE [--json]`: discovered calendars, status, what each contributes
+//! - `openslot auth google|microsoft --config FILE --source ID`: authorize OpenSlot once
 //!
-//! `--now RFC3339` (slots, explain) replaces the clock, for reproducible output.
+//! `--now RFC3339` (slots, explain) replaces the clock, for reproducible output. `slots` and
+//! `explain` read the sources through the sync layer: a quick refresh, then the snapshots in
+//! `data_dir` under the freshness policy (a source that cannot be read and has no fresh copy
+//! counts as busy unless `fail_open`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,10 +25,12 @@ use chrono_tz::Tz;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use crate::availability::{Explanation, Facts, SourceBusy, explain, slots};
+use crate::availability::{Explanation, Facts, explain, slots};
 use crate::calendar::{BusyPolicy, Interval, Warning, busy_intervals, merge_intervals};
-use crate::config::{self, Config, SourceConfig};
+use crate::config::{self, Config};
 use crate::{clock, sources};
+
+use sources_cmd::sources_busy;
 
 /// Like `println!`, but a closed pipe (`openslot slots ... | head`) ends output quietly.
 macro_rules! outln {
@@ -29,6 +38,8 @@ macro_rules! outln {
         let _ = writeln!(std::io::stdout().lock(), $($arg)*);
     }};
 }
+
+mod sources_cmd;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -101,6 +112,30 @@ enum Command {
         #[arg(long)]
         config: PathBuf,
     },
+    /// One sync of every source: a line per source as it finishes, then a status table.
+    Sync {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every source: its calendars (discovered), its status and what it contributes.
+    Sources {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Authorizes OpenSlot to read and write a Google or Microsoft calendar (once per source).
+    Auth {
+        #[arg(value_enum)]
+        service: sources_cmd::Service,
+        #[arg(long)]
+        config: PathBuf,
+        /// The id of the source in the configuration.
+        #[arg(long)]
+        source: String,
+    },
 }
 
 /// A problem the user must fix, explained in words; the exit code is 1 (2 for usage errors).
@@ -148,6 +183,13 @@ pub fn run() -> ExitCode {
             now,
         } => explain_cmd(&config, &at, event_type.as_deref(), json, now.as_deref()),
         Command::CheckConfig { config } => check_config_cmd(&config),
+        Command::Sync { config, json } => sources_cmd::sync_cmd(&config, json),
+        Command::Sources { config, json } => sources_cmd::sources_cmd(&config, json),
+        Command::Auth {
+            service,
+            config,
+            source,
+        } => sources_cmd::auth_cmd(service, &config, &source),
     };
     match result {
         Ok(code) => code,
@@ -252,60 +294,6 @@ fn load_config(path: &Path) -> Result<Config, CliError> {
     })
 }
 
-/// Busy time of every configured source in `window`. A source that cannot be read counts as
-/// busy for the whole window (fail closed) unless it is marked `fail_open`.
-/// Warnings go to stderr.
-fn sources_busy(config: &Config, window: Interval) -> Vec<SourceBusy> {
-    let owner = config.owner.timezone;
-    let mut warnings = Vec::new();
-    let busy = config
-        .sources
-        .iter()
-        .map(|src| SourceBusy {
-            source_id: src.id.clone(),
-            intervals: source_busy(src, window, owner, &mut warnings),
-        })
-        .collect();
-    print_warnings(&warnings);
-    busy
-}
-
-fn source_busy(
-    src: &SourceConfig,
-    window: Interval,
-    owner: Tz,
-    warnings: &mut Vec<Warning>,
-) -> Vec<Interval> {
-    match sources::read_source(src) {
-        Ok(cal) => {
-            warnings.extend(cal.warnings.iter().cloned());
-            let policy = BusyPolicy {
-                tentative: src.tentative_busy,
-                all_day: src.all_day_busy,
-                transparent: src.transparent_busy,
-            };
-            busy_intervals(&cal, window, owner, &policy, warnings)
-        }
-        Err(e) => {
-            let (verdict, busy) = if src.fail_open {
-                ("ignored (fail_open = true)", Vec::new())
-            } else {
-                (
-                    "its whole window counts as busy (fail closed)",
-                    vec![window],
-                )
-            };
-            warnings.push(Warning {
-                source: src.id.clone(),
-                line: 0,
-                uid: None,
-                message: format!("{e}; {verdict}"),
-            });
-            busy
-        }
-    }
-}
-
 fn pick_event_type(
     config: &Config,
     slug: Option<&str>,
@@ -386,7 +374,7 @@ fn slots_cmd(
     };
     let busy_window = Interval::new(busy_start, busy_end)
         .ok_or_else(|| CliError::Usage("empty window".into()))?;
-    let busy = sources_busy(&config, busy_window);
+    let busy = sources_busy(&config, busy_window, now);
     let facts = Facts {
         busy: &busy,
         bookings: &[],
@@ -460,7 +448,7 @@ fn explain_cmd(
     let now = now_or_clock(now)?;
     let window = Interval::new(at - Duration::days(2), at + Duration::days(2))
         .ok_or_else(|| CliError::Usage("--at out of range".into()))?;
-    let busy = sources_busy(&config, window);
+    let busy = sources_busy(&config, window, now);
     let facts = Facts {
         busy: &busy,
         bookings: &[],

@@ -1,0 +1,401 @@
+//! The last good copy of a source: what it held, the cursor to continue from, and when it was
+//! fetched. Kept in memory (with its calendars parsed once) and on disk in
+//! `{data_dir}/snapshots/{source_id}.json`, so a restart serves slots at once.
+//!
+//! Invariant: a snapshot only ever changes by a whole successful fetch (`apply`), and the file
+//! is replaced atomically (temp file, fsync, rename): a crash leaves the old or the new copy,
+//! never half of one.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{
+    BusyPolicy, Calendar, Interval, Warning, busy_intervals, merge_intervals, parse_calendar,
+};
+use crate::sources::{Cursor, Fetched, Item, Occurrence, When};
+
+/// What the file holds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub source_id: String,
+    /// The last successful fetch (also an "unchanged" answer).
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// The window the ranged protocols were asked for; a full fetch moves it.
+    pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub cursor: Option<Cursor>,
+    pub items: BTreeMap<String, Item>,
+}
+
+/// A snapshot with its iCalendar items parsed (once per change, not once per request).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub snapshot: Snapshot,
+    calendars: Vec<Calendar>,
+}
+
+impl Loaded {
+    pub fn new(snapshot: Snapshot) -> Self {
+        let mut loaded = Loaded {
+            snapshot,
+            calendars: Vec::new(),
+        };
+        loaded.reparse();
+        loaded
+    }
+
+    fn reparse(&mut self) {
+        let id = &self.snapshot.source_id;
+        self.calendars = self
+            .snapshot
+            .items
+            .values()
+            .filter_map(|item| match item {
+                Item::Ics { text, .. } => Some(parse_calendar(text, id)),
+                Item::Occurrence(_) => None,
+            })
+            .collect();
+    }
+
+    /// Takes the answer of a successful fetch.
+    pub fn apply(&mut self, fetched: Fetched, window: Interval, now: DateTime<Utc>) {
+        let s = &mut self.snapshot;
+        let changed = match fetched {
+            Fetched::Unchanged { cursor } => {
+                s.cursor = Some(cursor);
+                false
+            }
+            Fetched::Full { items, cursor } => {
+                s.items = items;
+                s.cursor = Some(cursor);
+                s.window = Some((window.start, window.end));
+                true
+            }
+            Fetched::Delta {
+                changed,
+                removed,
+                cursor,
+            } => {
+                for key in removed {
+                    s.items.remove(&key);
+                }
+                s.items.extend(changed);
+                s.cursor = Some(cursor);
+                true
+            }
+        };
+        s.fetched_at = Some(now);
+        if changed {
+            self.reparse();
+        }
+    }
+
+    /// Events (iCalendar events and service-expanded occurrences) held.
+    pub fn event_count(&self) -> usize {
+        let occurrences = self
+            .snapshot
+            .items
+            .values()
+            .filter(|i| matches!(i, Item::Occurrence(_)))
+            .count();
+        occurrences + self.calendars.iter().map(|c| c.events.len()).sum::<usize>()
+    }
+
+    /// Parser warnings of the held calendars.
+    pub fn warnings(&self) -> impl Iterator<Item = &Warning> {
+        self.calendars.iter().flat_map(|c| c.warnings.iter())
+    }
+
+    /// Busy time in `window`: sorted, merged, clipped.
+    pub fn busy(
+        &self,
+        window: Interval,
+        owner: Tz,
+        policy: &BusyPolicy,
+        warnings: &mut Vec<Warning>,
+    ) -> Vec<Interval> {
+        let mut all = Vec::new();
+        for cal in &self.calendars {
+            all.extend(busy_intervals(cal, window, owner, policy, warnings));
+        }
+        for item in self.snapshot.items.values() {
+            if let Item::Occurrence(o) = item
+                && let Some(i) = occurrence_busy(o, owner, policy)
+                && let Some(clipped) = clip(i, window)
+            {
+                all.push(clipped);
+            }
+        }
+        merge_intervals(&mut all);
+        all
+    }
+}
+
+fn occurrence_busy(o: &Occurrence, owner: Tz, policy: &BusyPolicy) -> Option<Interval> {
+    let all_day = matches!(o.when, When::AllDay { .. });
+    if !policy.blocks(o.status, o.transparent, all_day) {
+        return None;
+    }
+    let (start, end) = match o.when {
+        When::Timed { start, end } => (start, end),
+        When::AllDay { start, end } => (local_midnight(owner, start), local_midnight(owner, end)),
+    };
+    (end > start).then_some(Interval { start, end })
+}
+
+/// The first instant of a day in `zone` (the start of the day even when midnight is skipped).
+fn local_midnight(zone: Tz, day: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let mut t = day.and_time(chrono::NaiveTime::MIN);
+    // A DST gap at midnight: the day starts at the first local time that exists.
+    for _ in 0..4 {
+        if let Some(dt) = zone.from_local_datetime(&t).earliest() {
+            return dt.with_timezone(&Utc);
+        }
+        t += chrono::Duration::minutes(30);
+    }
+    t.and_utc()
+}
+
+fn clip(i: Interval, w: Interval) -> Option<Interval> {
+    let start = i.start.max(w.start);
+    let end = i.end.min(w.end);
+    (end > start).then_some(Interval { start, end })
+}
+
+/// Where a source's snapshot lives.
+pub fn path(data_dir: &Path, source_id: &str) -> PathBuf {
+    data_dir.join("snapshots").join(format!("{source_id}.json"))
+}
+
+/// Reads a snapshot; `Ok(None)` when there is none yet. A damaged file is an error (the caller
+/// reports it and starts empty: the source then counts as never synced, never as free).
+pub fn load(data_dir: &Path, source_id: &str) -> std::io::Result<Option<Snapshot>> {
+    let p = path(data_dir, source_id);
+    let bytes = match std::fs::read(&p) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let snapshot: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{} is damaged: {e}", p.display()),
+        )
+    })?;
+    Ok((snapshot.source_id == source_id).then_some(snapshot))
+}
+
+/// Writes a snapshot atomically (temp file in the same folder, fsync, rename, fsync folder).
+pub fn save(data_dir: &Path, snapshot: &Snapshot) -> std::io::Result<()> {
+    let p = path(data_dir, &snapshot.source_id);
+    let dir = p.parent().unwrap_or(data_dir);
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{}.json.tmp", snapshot.source_id));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&serde_json::to_vec(snapshot).map_err(std::io::Error::other)?)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, &p)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Status;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn at(d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap()
+    }
+
+    fn window() -> Interval {
+        Interval {
+            start: at(1, 0),
+            end: at(8, 0),
+        }
+    }
+
+    fn ics(uid: &str, day: u32) -> Item {
+        Item::Ics {
+            etag: None,
+            text: format!(
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:202612{day:02}T100000Z\r\n\
+                 DTEND:202612{day:02}T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            ),
+        }
+    }
+
+    fn occurrence(when: When, status: Status, transparent: bool) -> Item {
+        Item::Occurrence(Occurrence {
+            when,
+            status,
+            transparent,
+        })
+    }
+
+    fn busy(l: &Loaded) -> Vec<Interval> {
+        l.busy(
+            window(),
+            chrono_tz::Europe::Berlin,
+            &BusyPolicy::default(),
+            &mut Vec::new(),
+        )
+    }
+
+    #[test]
+    fn full_then_delta_then_unchanged() {
+        let mut l = Loaded::default();
+        let items = BTreeMap::from([("a".to_owned(), ics("a", 2)), ("b".to_owned(), ics("b", 3))]);
+        let cursor = Cursor::default().with("token", "1");
+        l.apply(
+            Fetched::Full {
+                items,
+                cursor: cursor.clone(),
+            },
+            window(),
+            at(1, 0),
+        );
+        assert_eq!(busy(&l).len(), 2);
+        assert_eq!(l.event_count(), 2);
+        l.apply(
+            Fetched::Delta {
+                changed: BTreeMap::from([("c".to_owned(), ics("c", 4))]),
+                removed: vec!["a".to_owned(), "never-there".to_owned()],
+                cursor: Cursor::default().with("token", "2"),
+            },
+            window(),
+            at(1, 1),
+        );
+        assert_eq!(
+            busy(&l),
+            vec![
+                Interval {
+                    start: at(3, 10),
+                    end: at(3, 11)
+                },
+                Interval {
+                    start: at(4, 10),
+                    end: at(4, 11)
+                }
+            ]
+        );
+        l.apply(
+            Fetched::Unchanged {
+                cursor: Cursor::default().with("token", "2"),
+            },
+            window(),
+            at(1, 2),
+        );
+        assert_eq!(l.snapshot.fetched_at, Some(at(1, 2)));
+        assert_eq!(busy(&l).len(), 2);
+    }
+
+    #[test]
+    fn occurrences_follow_the_policy_and_the_owner_zone() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let items = BTreeMap::from([
+            (
+                "timed".to_owned(),
+                occurrence(
+                    When::Timed {
+                        start: at(2, 9),
+                        end: at(2, 10),
+                    },
+                    Status::Confirmed,
+                    false,
+                ),
+            ),
+            (
+                "free".to_owned(),
+                occurrence(
+                    When::Timed {
+                        start: at(3, 9),
+                        end: at(3, 10),
+                    },
+                    Status::Confirmed,
+                    true,
+                ),
+            ),
+            (
+                "cancelled".to_owned(),
+                occurrence(
+                    When::Timed {
+                        start: at(4, 9),
+                        end: at(4, 10),
+                    },
+                    Status::Cancelled,
+                    false,
+                ),
+            ),
+            (
+                "all-day".to_owned(),
+                occurrence(
+                    When::AllDay {
+                        start: day(5),
+                        end: day(6),
+                    },
+                    Status::Tentative,
+                    false,
+                ),
+            ),
+        ]);
+        let mut l = Loaded::default();
+        l.apply(
+            Fetched::Full {
+                items,
+                cursor: Cursor::default(),
+            },
+            window(),
+            at(1, 0),
+        );
+        assert_eq!(
+            busy(&l),
+            vec![
+                Interval {
+                    start: at(2, 9),
+                    end: at(2, 10)
+                },
+                // Berlin midnight is 23:00 UTC the day before.
+                Interval {
+                    start: at(4, 23),
+                    end: at(5, 23)
+                },
+            ]
+        );
+        let strict = BusyPolicy {
+            tentative: false,
+            all_day: true,
+            transparent: true,
+        };
+        let b = l.busy(window(), chrono_tz::UTC, &strict, &mut Vec::new());
+        assert_eq!(b.len(), 2, "{b:?}");
+    }
+
+    #[test]
+    fn saved_snapshots_load_back_and_damaged_ones_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(dir.path(), "a").unwrap(), None);
+        let snapshot = Snapshot {
+            source_id: "a".into(),
+            fetched_at: Some(at(1, 0)),
+            window: Some((window().start, window().end)),
+            cursor: Some(Cursor::default().with("etag", "\"x\"")),
+            items: BTreeMap::from([("feed".to_owned(), ics("a", 2))]),
+        };
+        save(dir.path(), &snapshot).unwrap();
+        assert_eq!(load(dir.path(), "a").unwrap(), Some(snapshot));
+        std::fs::write(path(dir.path(), "a"), b"{\"source_id\": \"a\", \"ite").unwrap();
+        let e = load(dir.path(), "a").unwrap_err().to_string();
+        assert!(e.contains("damaged"), "{e}");
+    }
+}
