@@ -6,6 +6,8 @@
 // Test code: a failed setup step should stop the test where it happened.
 #![allow(clippy::unwrap_used)]
 
+#[path = "../support/conformance.rs"]
+mod conformance;
 mod servers;
 
 use std::collections::BTreeMap;
@@ -433,5 +435,81 @@ async fn wrong_password_reads_as_authentication_failed() {
         assert!(e.starts_with("authentication failed"), "{url}: {e}");
         let e = caldav.discover().await.unwrap_err().to_string();
         assert!(e.starts_with("authentication failed"), "{url}: {e}");
+    }
+}
+
+/// The shared story of every adapter (tests/support/conformance.rs) against a real server.
+mod story {
+    use std::sync::Arc;
+
+    use openslot::sources::CalendarSource;
+    use openslot::sources::caldav::CalDav;
+
+    use super::conformance;
+    use super::servers::{Kind, Server};
+
+    struct Fixture {
+        server: Server,
+        calendar: String,
+        source: Arc<CalDav>,
+    }
+
+    #[async_trait::async_trait]
+    impl conformance::ReaderFixture for Fixture {
+        async fn put(&self, name: &str, ics: &str) {
+            self.server
+                .put(&self.calendar, &format!("{name}.ics"), ics)
+                .await;
+        }
+
+        async fn remove(&self, name: &str) {
+            self.server
+                .remove(&self.calendar, &format!("{name}.ics"))
+                .await;
+        }
+
+        fn source(&self) -> Arc<dyn CalendarSource> {
+            self.source.clone()
+        }
+    }
+
+    async fn fixture(kind: Kind) -> Fixture {
+        let server = Server::start(kind).await;
+        let calendar = server.mkcalendar("story", "Story", "#445566FF").await;
+        let source = server.caldav(&server.base, Some("Story"));
+        Fixture {
+            server,
+            calendar,
+            source,
+        }
+    }
+
+    async fn reader(kind: Kind) {
+        conformance::reader_story(&fixture(kind).await).await;
+    }
+
+    async fn writer(kind: Kind) {
+        let fx = fixture(kind).await;
+        conformance::writer_story(fx.source.clone(), fx.source.clone()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn radicale_reader_story() {
+        reader(Kind::Radicale).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn xandikos_reader_story() {
+        reader(Kind::Xandikos).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn radicale_writer_story() {
+        writer(Kind::Radicale).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn xandikos_writer_story() {
+        writer(Kind::Xandikos).await;
     }
 }
