@@ -36,6 +36,7 @@ both!(
     discovery_from_root_and_calendar_url,
     time_range_and_recurrence_match_the_engine,
     incremental_sync_after_add_change_delete,
+    ctag_decides_without_a_sync_token,
     create_retry_and_delete,
     delete_after_someone_changed_the_event,
     create_never_overwrites_a_foreign_event,
@@ -342,6 +343,31 @@ async fn incremental_sync_after_add_change_delete(kind: Kind) {
         end: at(5, 1, 0),
     };
     full(source.fetch(april, Some(&c3)).await.unwrap());
+}
+
+/// A server without sync-collection is simulated by a cursor without the token: the ctag
+/// decides between unchanged and a full fetch.
+async fn ctag_decides_without_a_sync_token(kind: Kind) {
+    let server = Server::start(kind).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    server
+        .put(&cal, "a.ics", &event("a", at(3, 2, 9), at(3, 2, 10), "A"))
+        .await;
+    let source = server.caldav(&cal, None);
+    let (_, cursor) = full(source.fetch(march(), None).await.unwrap());
+    assert!(cursor.get("ctag").is_some(), "{cursor:?}");
+    let mut ctag_only = cursor.clone();
+    ctag_only.0.remove("sync_token");
+    match source.fetch(march(), Some(&ctag_only)).await.unwrap() {
+        Fetched::Unchanged { cursor } => assert_eq!(cursor, ctag_only),
+        other => panic!("expected unchanged, got {other:?}"),
+    }
+    server
+        .put(&cal, "b.ics", &event("b", at(3, 3, 9), at(3, 3, 10), "B"))
+        .await;
+    let (items, next) = full(source.fetch(march(), Some(&ctag_only)).await.unwrap());
+    assert_eq!(items.len(), 2);
+    assert_ne!(next.get("ctag"), ctag_only.get("ctag"));
 }
 
 fn booking(uid: &str) -> BookingEvent {

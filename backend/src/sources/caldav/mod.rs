@@ -218,3 +218,59 @@ impl CalendarWriter for CalDav {
         self.delete_event(written).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caldav(url: &str) -> CalDav {
+        let text = format!(
+            "[owner]\nname = \"A\"\nemail = \"a@example.org\"\ntimezone = \"UTC\"\n\
+             [[event_types]]\nslug = \"c\"\ntitle = \"C\"\nduration_minutes = 30\n\
+             [[sources]]\nid = \"c\"\nkind = \"caldav\"\nurl = \"{url}\"\n\
+             username = \"u\"\npassword = \"p\"\n"
+        );
+        let config = crate::config::from_toml_str(&text, &[], std::path::Path::new("."))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let ctx = SourceContext {
+            data_dir: ".".into(),
+        };
+        CalDav::new(&config.sources[0], &ctx).unwrap()
+    }
+
+    #[test]
+    fn credentials_go_only_to_the_configured_origin() {
+        let cases = [
+            ("https://dav.example/", "https://dav.example/u/cal/", true),
+            ("https://dav.example/", "https://dav.example:443/x", true),
+            ("https://dav.example/", "http://dav.example/x", false),
+            ("https://dav.example/", "https://dav.example:8443/x", false),
+            ("https://dav.example/", "https://evil.example/x", false),
+            ("https://dav.example/", "https://p1.dav.example/x", false),
+            (
+                "https://caldav.icloud.com/",
+                "https://p42-caldav.icloud.com/1/",
+                true,
+            ),
+            (
+                "https://caldav.icloud.com/",
+                "http://p42-caldav.icloud.com/1/",
+                false,
+            ),
+            (
+                "https://caldav.icloud.com/",
+                "https://icloud.com.evil/",
+                false,
+            ),
+        ];
+        for (configured, target, expected) in cases {
+            let c = caldav(configured);
+            let target = Url::parse(target).unwrap();
+            assert_eq!(
+                c.credentials_for(&target),
+                expected,
+                "{configured} → {target}"
+            );
+        }
+    }
+}
