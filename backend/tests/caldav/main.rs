@@ -539,3 +539,50 @@ mod story {
         writer(Kind::Xandikos).await;
     }
 }
+
+/// A server that answers every request 207 with this body (read up to the blank line).
+async fn canned_server(body: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = socket.read(&mut buf).await;
+                let answer = format!(
+                    "HTTP/1.1 207 Multi-Status\r\nContent-Type: application/xml\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}/cal/")
+}
+
+#[tokio::test]
+async fn garbage_answers_are_bad_responses() {
+    let bodies = [
+        "<html><body>Sign in</body></html>",
+        "<d:multistatus xmlns:d=\"DAV:\"><d:response>",
+        "not xml at all",
+        "<d:multistatus xmlns:d=\"DAV:\"><d:response><d:propstat/></d:response></d:multistatus>",
+    ];
+    for body in bodies {
+        let url = canned_server(body).await;
+        let config = servers::config_for(&url);
+        let ctx = openslot::sources::SourceContext {
+            data_dir: ".".into(),
+        };
+        let caldav = openslot::sources::caldav::CalDav::new(&config, &ctx).unwrap();
+        let e = caldav.fetch(march(), None).await.unwrap_err();
+        assert!(matches!(e, SourceError::BadResponse(_)), "{body}: {e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("the server's answer could not be understood"),
+            "{e}"
+        );
+    }
+}

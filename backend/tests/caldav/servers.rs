@@ -205,7 +205,7 @@ impl Server {
 
     /// The `[[sources]]` entry of a caldav source at `url` (credentials on Radicale).
     pub fn config(&self, url: &str, calendar: Option<&str>, password: &str) -> SourceConfig {
-        let mut entry = format!("id = \"cal\"\nkind = \"caldav\"\nurl = \"{url}\"\nwrite = true\n");
+        let mut entry = String::new();
         if self.kind == Kind::Radicale {
             entry.push_str(&format!(
                 "username = \"{USER}\"\npassword = \"{password}\"\n"
@@ -214,14 +214,7 @@ impl Server {
         if let Some(c) = calendar {
             entry.push_str(&format!("calendar = \"{c}\"\n"));
         }
-        let text = format!(
-            "[owner]\nname = \"A\"\nemail = \"a@example.org\"\ntimezone = \"Europe/Berlin\"\n\
-             [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
-             [[sources]]\n{entry}"
-        );
-        let config =
-            openslot::config::from_toml_str(&text, &[], std::path::Path::new(".")).unwrap();
-        config.sources[0].clone()
+        source_config(url, &entry)
     }
 
     /// The adapter for `url`.
@@ -240,4 +233,20 @@ impl Server {
         };
         Arc::new(CalDav::new(&self.config(url, calendar, password), &ctx).unwrap())
     }
+}
+
+/// A `[[sources]]` entry of kind caldav at `url`, with `extra` keys.
+fn source_config(url: &str, extra: &str) -> SourceConfig {
+    let text = format!(
+        "[owner]\nname = \"A\"\nemail = \"a@example.org\"\ntimezone = \"Europe/Berlin\"\n\
+         [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
+         [[sources]]\nid = \"cal\"\nkind = \"caldav\"\nurl = \"{url}\"\nwrite = true\n{extra}"
+    );
+    let config = openslot::config::from_toml_str(&text, &[], std::path::Path::new(".")).unwrap();
+    config.sources[0].clone()
+}
+
+/// A source at `url` without credentials.
+pub fn config_for(url: &str) -> SourceConfig {
+    source_config(url, "")
 }
