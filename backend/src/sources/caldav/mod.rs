@@ -50,7 +50,7 @@ use crate::calendar::{BookingEvent, Interval};
 use crate::config::SourceConfig;
 
 use super::http::{self, Limits};
-use super::ics_feed::basic_auth;
+use super::ics_feed::auth_header;
 use super::{
     CalendarSource, CalendarWriter, Cursor, DiscoveredCalendar, Fetched, SourceContext,
     SourceError, WrittenEvent,
@@ -85,19 +85,7 @@ impl CalDav {
                 "a caldav URL starts with https:// (or http://) and names a host".to_owned(),
             ));
         }
-        let auth = match (&config.username, &config.password, &config.token) {
-            (_, _, Some(token)) => Some(format!("Bearer {}", token.expose())),
-            (Some(user), Some(pw), None) => Some(basic_auth(user, pw.expose())),
-            _ => None,
-        };
-        let auth = auth
-            .map(|a| HeaderValue::from_str(&a))
-            .transpose()
-            .map_err(|_| SourceError::Config("the credentials contain a line break".to_owned()))?
-            .map(|mut v| {
-                v.set_sensitive(true);
-                v
-            });
+        let auth = auth_header(config)?;
         Ok(CalDav {
             url,
             client: http::client(limits)?,
