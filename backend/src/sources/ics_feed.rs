@@ -52,19 +52,7 @@ impl IcsFeed {
                 client: http::client(limits)?,
             },
         };
-        let auth = match (&config.username, &config.password, &config.token) {
-            (_, _, Some(token)) => Some(format!("Bearer {}", token.expose())),
-            (Some(user), Some(pw), None) => Some(basic_auth(user, pw.expose())),
-            _ => None,
-        };
-        let auth = auth
-            .map(|a| HeaderValue::from_str(&a))
-            .transpose()
-            .map_err(|_| SourceError::Config("the credentials contain a line break".to_owned()))?
-            .map(|mut v| {
-                v.set_sensitive(true);
-                v
-            });
+        let auth = auth_header(config)?;
         Ok(IcsFeed {
             location,
             limits,
@@ -207,6 +195,25 @@ pub fn calendar_text(body: &[u8], content_type: Option<&str>) -> Result<String, 
         return Err(SourceError::Truncated);
     }
     Ok(text.into_owned())
+}
+
+/// The `Authorization` value of a source: Bearer `token`, else Basic `username`/`password`;
+/// marked sensitive so that it never prints.
+pub fn auth_header(config: &SourceConfig) -> Result<Option<HeaderValue>, SourceError> {
+    let auth = match (&config.username, &config.password, &config.token) {
+        (_, _, Some(token)) => Some(format!("Bearer {}", token.expose())),
+        (Some(user), Some(pw), None) => Some(basic_auth(user, pw.expose())),
+        _ => None,
+    };
+    auth.map(|a| HeaderValue::from_str(&a))
+        .transpose()
+        .map_err(|_| SourceError::Config("the credentials contain a line break".to_owned()))
+        .map(|v| {
+            v.map(|mut v| {
+                v.set_sensitive(true);
+                v
+            })
+        })
 }
 
 /// `Basic base64(user:password)`.
