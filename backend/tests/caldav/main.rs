@@ -586,3 +586,60 @@ async fn garbage_answers_are_bad_responses() {
         );
     }
 }
+
+/// Through the sync layer: after a good sync the server dies; the last copy keeps being
+/// served while it is fresh, the status says why the source is unhealthy, a restart serves the
+/// saved copy at once, and once the copy is too old the source fails closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_server_is_served_from_the_snapshot_then_fails_closed() {
+    use openslot::sync::{Freshness, SyncHub};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let server = Server::start(Kind::Radicale).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    let inside = event("inside", at(3, 5, 12), at(3, 5, 13), "Inside");
+    server.put(&cal, "inside.ics", &inside).await;
+    server.put(&cal, "weekly.ics", WEEKLY).await;
+    let expected = busy_of([inside.as_str(), WEEKLY], march());
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[owner]\nname = \"A\"\nemail = \"a@example.org\"\ntimezone = \"Europe/Berlin\"\n\
+         [server]\ndata_dir = \"data\"\n\
+         [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
+         [[sources]]\nid = \"work\"\nkind = \"caldav\"\nurl = \"{cal}\"\nusername = \"{}\"\n\
+         password = \"{}\"\ntimeout_seconds = 5\nmax_age_minutes = 60\n",
+        servers::USER,
+        servers::PASSWORD
+    );
+    let config = openslot::config::from_toml_str(&text, &[], dir.path()).unwrap();
+    let now = at(3, 1, 0);
+    let minutes = |m| now + chrono::Duration::minutes(m);
+    let hub = Arc::new(SyncHub::new(&config));
+    let s = hub.refresh_all(now, Duration::from_secs(20)).await;
+    assert!(s[0].healthy(), "{s:?}");
+    assert_eq!(hub.busy(march(), now).0[0].intervals, expected);
+
+    drop(server);
+    let s = hub.refresh_all(minutes(10), Duration::from_secs(20)).await;
+    assert!(!s[0].healthy());
+    let e = s[0].last_error.clone().unwrap_or_default();
+    assert!(e.starts_with("cannot reach 127.0.0.1"), "{e}");
+    assert_eq!(s[0].freshness, Freshness::Fresh);
+    assert_eq!(hub.busy(march(), minutes(10)).0[0].intervals, expected);
+
+    let restarted = SyncHub::new(&config);
+    assert_eq!(
+        restarted.busy(march(), minutes(11)).0[0].intervals,
+        expected
+    );
+    assert_eq!(
+        restarted.statuses(minutes(11))[0].last_error.as_deref(),
+        Some(e.as_str()),
+        "the last error survives the restart"
+    );
+
+    assert_eq!(hub.busy(march(), minutes(61)).0[0].intervals, vec![march()]);
+    assert_eq!(hub.blocking_sources(minutes(61)).len(), 1);
+}
