@@ -1,6 +1,7 @@
 //! Engine benchmarks on the heavy data set of ../shared/bench (3 calendars, 1.37 MB, 5,753
 //! VEVENTs): parsing (MB/s), cold busy time for 60 days (parse + expand + merge), and the warm
-//! path of a running server (calendars already parsed): busy + slots for 60 days.
+//! path of a running server (calendars already parsed): busy + slots for 60 days, and a restart
+//! of the service (three saved snapshots read from disk, parsed, busy time for 60 days).
 //!
 //! The data is generated with ../shared/bench/gen/gen_calendars.py (seed 42) into
 //! target/bench-data on first use. Skips with a message when ../shared is absent.
@@ -168,9 +169,60 @@ fn bench_engine(c: &mut Criterion) {
     });
 }
 
+/// A restart: the snapshots a running service saved are read back, parsed, and give busy time.
+fn bench_restart(c: &mut Criterion) {
+    use openslot::sources::{Cursor, Fetched, Item};
+    use openslot::sync::{Loaded, snapshot};
+    let Some(texts) = heavy_data() else { return };
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let w60 = window(60);
+    for (i, text) in texts.iter().enumerate() {
+        let mut loaded = Loaded::default();
+        loaded.snapshot.source_id = format!("cal{i}");
+        let items = [(
+            "feed".to_owned(),
+            Item::Ics {
+                etag: None,
+                text: text.clone(),
+            },
+        )]
+        .into();
+        loaded.apply(
+            Fetched::Full {
+                items,
+                cursor: Cursor::default(),
+            },
+            w60,
+            w60.start,
+        );
+        if snapshot::save(dir.path(), &loaded.snapshot).is_err() {
+            return;
+        }
+    }
+    c.bench_function(
+        "restart_from_snapshots_busy_60d (read + parse + expand + merge)",
+        |b| {
+            b.iter(|| {
+                (0..texts.len())
+                    .filter_map(|i| {
+                        snapshot::load(dir.path(), &format!("cal{i}"))
+                            .ok()
+                            .flatten()
+                    })
+                    .map(|s| {
+                        Loaded::new(s)
+                            .busy(w60, chrono_tz::UTC, &BusyPolicy::default(), &mut Vec::new())
+                            .len()
+                    })
+                    .sum::<usize>()
+            })
+        },
+    );
+}
+
 criterion_group! {
     name = engine;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = bench_engine
+    targets = bench_engine, bench_restart
 }
 criterion_main!(engine);

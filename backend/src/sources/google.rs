@@ -308,14 +308,7 @@ impl CalendarSource for Google {
                 changed.insert(e.id.clone(), Item::Occurrence(occurrence(&e)?));
             }
         }
-        if changed.is_empty() && removed.is_empty() {
-            return Ok(Fetched::Unchanged { cursor });
-        }
-        Ok(Fetched::Delta {
-            changed,
-            removed,
-            cursor,
-        })
+        Ok(Fetched::changes(changed, removed, cursor))
     }
 
     async fn discover(&self) -> Result<Vec<DiscoveredCalendar>, SourceError> {

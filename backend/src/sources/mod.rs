@@ -102,6 +102,21 @@ pub enum Fetched {
     },
 }
 
+impl Fetched {
+    /// The changes since a cursor: `Unchanged` when there are none.
+    pub fn changes(changed: BTreeMap<String, Item>, removed: Vec<String>, cursor: Cursor) -> Self {
+        if changed.is_empty() && removed.is_empty() {
+            Fetched::Unchanged { cursor }
+        } else {
+            Fetched::Delta {
+                changed,
+                removed,
+                cursor,
+            }
+        }
+    }
+}
+
 /// One unit of a source's content, keyed by where it came from (a CalDAV href, a Google or
 /// Graph event id, the feed URL).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -163,15 +163,7 @@ impl CalDav {
                         .collect(),
                 )
                 .with(SYNC_TOKEN, token);
-                return Ok(Some(if changed.is_empty() && removed.is_empty() {
-                    Fetched::Unchanged { cursor }
-                } else {
-                    Fetched::Delta {
-                        changed,
-                        removed,
-                        cursor,
-                    }
-                }));
+                return Ok(Some(Fetched::changes(changed, removed, cursor)));
             }
         }
         // An answer that never ends: read everything instead.
