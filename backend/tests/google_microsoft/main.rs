@@ -6,6 +6,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod cli;
 #[path = "../support/conformance.rs"]
 mod conformance;
 mod conformance_run;

@@ -1,0 +1,95 @@
+//! The command line end to end against the Graph stand-in: `openslot auth microsoft` (the
+//! device-code flow, run by the built binary), then `openslot sync` and `openslot sources`
+//! with the token it stored.
+
+use std::process::Command;
+
+use super::graph_standin::GraphStandIn;
+
+fn openslot(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_openslot"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("OPENSLOT_CONFIG")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_then_sync_through_the_command_line() {
+    let m = GraphStandIn::start().await;
+    m.with(|s| s.auth.pending_polls = 1);
+    let dir = tempfile::tempdir().unwrap();
+    // No token in the configuration: only `openslot auth` can provide one.
+    let config = format!(
+        "[owner]\nname = \"Owner\"\nemail = \"owner@example.org\"\ntimezone = \"UTC\"\n\
+         [server]\ndata_dir = \"data\"\n\
+         [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
+         [[sources]]\nid = \"work\"\nkind = \"microsoft\"\nurl = \"{}\"\noauth_url = \"{}\"\n\
+         client_id = \"client-1\"\ntimeout_seconds = 5\n",
+        m.api(),
+        m.oauth()
+    );
+    std::fs::write(dir.path().join("openslot.toml"), config).unwrap();
+    let path = dir.path().to_owned();
+
+    let before = tokio::task::spawn_blocking({
+        let path = path.clone();
+        move || openslot(&path, &["sync", "--config", "openslot.toml"])
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&before.stdout);
+    assert_eq!(before.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("not authorized yet: run `openslot auth microsoft --source work`"),
+        "{text}"
+    );
+
+    let auth = tokio::task::spawn_blocking({
+        let path = path.clone();
+        move || {
+            openslot(
+                &path,
+                &[
+                    "auth",
+                    "microsoft",
+                    "--config",
+                    "openslot.toml",
+                    "--source",
+                    "work",
+                ],
+            )
+        }
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&auth.stdout);
+    assert_eq!(
+        auth.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&auth.stderr)
+    );
+    assert!(text.contains("ABCD-EFGH"), "the code to enter: {text}");
+    assert!(text.contains("authorized"), "{text}");
+    let stored = m.with(|s| s.auth.refresh.clone());
+    assert!(!text.contains(&stored), "the token is never shown");
+    assert!(path.join("data/tokens/work.json").is_file());
+
+    m.put(serde_json::json!({
+        "id": "a", "subject": "a", "isAllDay": false, "isCancelled": false, "showAs": "busy",
+        "type": "singleInstance",
+        "start": { "dateTime": "2026-03-02T09:00:00.0000000", "timeZone": "UTC" },
+        "end": { "dateTime": "2026-03-02T10:00:00.0000000", "timeZone": "UTC" },
+    }));
+    let sync = tokio::task::spawn_blocking({
+        let path = path.clone();
+        move || openslot(&path, &["sync", "--config", "openslot.toml", "--json"])
+    })
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&sync.stdout).unwrap();
+    assert_eq!(sync.status.code(), Some(0), "{v}");
+    assert_eq!(v["results"][0]["ok"], true, "{v}");
+}
