@@ -4,7 +4,9 @@
 //! no I/O, no clock. Everything that touches files, the network or the clock lives at the edges
 //! (`config`, `cli`, later `sources`, `store`, `api`).
 
+pub mod api;
 pub mod availability;
+pub mod booking;
 pub mod calendar;
 pub mod cli;
 pub mod clock;
