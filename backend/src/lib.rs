@@ -12,4 +12,5 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod sources;
+pub mod store;
 pub mod sync;

@@ -1,0 +1,246 @@
+//! Bookings, idempotency keys and manual blocks.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::availability::ExistingBooking;
+use crate::calendar::Interval;
+
+use super::{StoreError, secs, time};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookingStatus {
+    Confirmed,
+    Cancelled,
+}
+
+impl BookingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A stored booking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingRow {
+    pub id: String,
+    pub event_type: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub name: String,
+    pub email: String,
+    pub notes: String,
+    pub timezone: String,
+    pub status: BookingStatus,
+    /// Bumped by every reschedule; part of the calendar event's UID.
+    pub sequence: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+/// What a new booking stores.
+#[derive(Clone, Debug)]
+pub struct NewBooking {
+    pub id: String,
+    pub event_type: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub name: String,
+    pub email: String,
+    pub notes: String,
+    pub timezone: String,
+    pub now: DateTime<Utc>,
+}
+
+/// An `Idempotency-Key` and the hash of the request it came with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdempotentRequest {
+    pub key: String,
+    pub request_hash: String,
+}
+
+const COLUMNS: &str = "id, event_type, start_utc, end_utc, name, email, notes, timezone, status, \
+                       sequence, created_at, updated_at, cancelled_at";
+
+fn row(r: &Row) -> rusqlite::Result<BookingRow> {
+    let status: String = r.get(8)?;
+    Ok(BookingRow {
+        id: r.get(0)?,
+        event_type: r.get(1)?,
+        start: time(r.get(2)?),
+        end: time(r.get(3)?),
+        name: r.get(4)?,
+        email: r.get(5)?,
+        notes: r.get(6)?,
+        timezone: r.get(7)?,
+        status: if status == "cancelled" {
+            BookingStatus::Cancelled
+        } else {
+            BookingStatus::Confirmed
+        },
+        sequence: r.get(9)?,
+        created_at: time(r.get(10)?),
+        updated_at: time(r.get(11)?),
+        cancelled_at: r.get::<_, Option<i64>>(12)?.map(time),
+    })
+}
+
+pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, notes, timezone, \
+         status, sequence, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'confirmed', 0, ?9, ?9)",
+        params![
+            b.id,
+            b.event_type,
+            secs(b.start),
+            secs(b.end),
+            b.name,
+            b.email,
+            b.notes,
+            b.timezone,
+            secs(b.now)
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Option<BookingRow>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM bookings WHERE id = ?1"),
+            [id],
+            row,
+        )
+        .optional()?)
+}
+
+/// Confirmed bookings overlapping `[from, to)`, as the availability rules see them.
+pub fn confirmed_between(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<ExistingBooking>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, event_type, start_utc, end_utc FROM bookings \
+         WHERE status = 'confirmed' AND start_utc < ?2 AND end_utc > ?1 ORDER BY start_utc",
+    )?;
+    let rows = stmt.query_map(params![secs(from), secs(to)], |r| {
+        Ok(ExistingBooking {
+            id: r.get(0)?,
+            event_type: r.get(1)?,
+            start: time(r.get(2)?),
+            end: time(r.get(3)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Bookings (any status) starting in `[from, to)`, oldest first, at most `limit`.
+pub fn list(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<BookingRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM bookings WHERE start_utc >= ?1 AND start_utc < ?2 \
+         ORDER BY start_utc LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![secs(from), secs(to), limit], row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Marks a confirmed booking cancelled; false when it was not confirmed.
+pub fn cancel(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let n = conn.execute(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, updated_at = ?2 \
+         WHERE id = ?1 AND status = 'confirmed'",
+        params![id, secs(now)],
+    )?;
+    Ok(n == 1)
+}
+
+/// Moves a confirmed booking; returns its new sequence.
+pub fn move_to(
+    conn: &Connection,
+    id: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u32, StoreError> {
+    Ok(conn.query_row(
+        "UPDATE bookings SET start_utc = ?2, end_utc = ?3, sequence = sequence + 1, updated_at = ?4 \
+         WHERE id = ?1 AND status = 'confirmed' RETURNING sequence",
+        params![id, secs(start), secs(end), secs(now)],
+        |r| r.get(0),
+    )?)
+}
+
+/// Manual blocks overlapping `[from, to)`.
+pub fn blocks_between(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Interval>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT start_utc, end_utc FROM blocks WHERE start_utc < ?2 AND end_utc > ?1 \
+         ORDER BY start_utc",
+    )?;
+    let rows = stmt.query_map(params![secs(from), secs(to)], |r| {
+        Ok(Interval {
+            start: time(r.get(0)?),
+            end: time(r.get(1)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn add_block(
+    conn: &Connection,
+    id: &str,
+    span: Interval,
+    label: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO blocks (id, start_utc, end_utc, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, secs(span.start), secs(span.end), label, secs(now)],
+    )?;
+    Ok(())
+}
+
+/// The booking an idempotency key made, and the request hash it came with.
+pub fn idempotent(conn: &Connection, key: &str) -> Result<Option<(String, String)>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT request_hash, booking_id FROM idempotency_keys WHERE key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+pub fn remember_key(
+    conn: &Connection,
+    req: &IdempotentRequest,
+    booking_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO idempotency_keys (key, request_hash, booking_id, created_at) \
+         VALUES (?1, ?2, ?3, ?4)",
+        params![req.key, req.request_hash, booking_id, secs(now)],
+    )?;
+    Ok(())
+}
+
+/// Whether the error is the overlap trigger firing (a race the checks above should have
+/// caught; reported as "not free", never as a server error).
+pub fn is_overlap(e: &StoreError) -> bool {
+    matches!(e, StoreError::Sqlite(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("overlapping booking"))
+}

@@ -1,0 +1,95 @@
+//! The schema, one numbered step at a time. A step is never edited once released: a change is
+//! a new step. `PRAGMA user_version` holds the number of steps applied.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+const STEPS: &[&str] = &[
+    // 1: bookings, idempotency keys, manual blocks, the outbox of calendar writes.
+    "CREATE TABLE bookings (
+        id            TEXT PRIMARY KEY,
+        event_type    TEXT NOT NULL,
+        start_utc     INTEGER NOT NULL,
+        end_utc       INTEGER NOT NULL CHECK (end_utc > start_utc),
+        name          TEXT NOT NULL,
+        email         TEXT NOT NULL,
+        notes         TEXT NOT NULL DEFAULT '',
+        timezone      TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('confirmed', 'cancelled')),
+        sequence      INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        cancelled_at  INTEGER
+    );
+    CREATE INDEX bookings_confirmed_by_start ON bookings (start_utc) WHERE status = 'confirmed';
+
+    -- Defence in depth: whatever the code above does, two confirmed bookings never overlap.
+    CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings
+    WHEN NEW.status = 'confirmed' AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.status = 'confirmed'
+        AND b.start_utc < NEW.end_utc AND NEW.start_utc < b.end_utc)
+    BEGIN SELECT RAISE(ABORT, 'overlapping booking'); END;
+    CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE OF start_utc, end_utc, status ON bookings
+    WHEN NEW.status = 'confirmed' AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.status = 'confirmed' AND b.id <> NEW.id
+        AND b.start_utc < NEW.end_utc AND NEW.start_utc < b.end_utc)
+    BEGIN SELECT RAISE(ABORT, 'overlapping booking'); END;
+
+    CREATE TABLE idempotency_keys (
+        key           TEXT PRIMARY KEY,
+        request_hash  TEXT NOT NULL,
+        booking_id    TEXT NOT NULL REFERENCES bookings (id),
+        created_at    INTEGER NOT NULL
+    );
+
+    CREATE TABLE blocks (
+        id            TEXT PRIMARY KEY,
+        start_utc     INTEGER NOT NULL,
+        end_utc       INTEGER NOT NULL CHECK (end_utc > start_utc),
+        label         TEXT NOT NULL DEFAULT '',
+        created_at    INTEGER NOT NULL
+    );
+
+    -- One row per calendar write a booking causes; committed with the booking.
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id      TEXT NOT NULL REFERENCES bookings (id),
+        source_id       TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ('create', 'delete')),
+        uid             TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
+
+    -- Where each created event lives, to delete it later.
+    CREATE TABLE written_events (
+        booking_id  TEXT NOT NULL REFERENCES bookings (id),
+        source_id   TEXT NOT NULL,
+        uid         TEXT NOT NULL,
+        remote_id   TEXT NOT NULL,
+        etag        TEXT,
+        PRIMARY KEY (source_id, uid)
+    );",
+];
+
+/// Applies the steps the database has not seen, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let known = STEPS.len() as i64;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (i, step) in STEPS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
