@@ -1,5 +1,10 @@
-//! Use cases of a booking: book, look up, cancel, reschedule; visitor input parsed once into
-//! newtypes (`input`); the signed manage and feed tokens (`token`).
+//! Use cases of a booking: book, look up, cancel, reschedule (`service`); the calendar writes
+//! they cause (`outbox`); visitor input parsed once into newtypes (`input`); the signed manage
+//! and feed tokens (`token`).
 
 pub mod input;
+pub mod outbox;
+pub mod service;
 pub mod token;
+
+pub use service::{BookError, BookRequest, Booked, BookingService, event_uid};

@@ -111,6 +111,10 @@ pub struct ServerConfig {
     /// How long a booking waits for an incremental refresh of every source before it decides
     /// on the copies it has. Default 2000, 0..=60000.
     pub refresh_budget_ms: u32,
+    /// Where visitors reach OpenSlot (manage links are made from it). Default `http://{listen}`.
+    pub public_url: String,
+    /// The built booking page (`frontend/dist`), served at `/` when set.
+    pub static_dir: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -126,6 +130,8 @@ pub struct SecurityConfig {
     pub captcha: bool,
     /// Booking requests per client IP and minute; 0 turns the limit off. Default 10.
     pub rate_limit_per_minute: u32,
+    /// Peers whose X-Forwarded-For is believed (nginx). Default none.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// `kind` of a source.

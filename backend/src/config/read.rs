@@ -387,6 +387,12 @@ impl Reader<'_> {
         let data_dir = self
             .str(t, p, "data_dir")
             .unwrap_or_else(|| defaults::DATA_DIR.to_owned());
+        let public_url = self.str(t, p, "public_url").map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(u) = &public_url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            self.problem("server.public_url", "must start with https:// or http://");
+        }
         if data_dir.is_empty() {
             self.problem("server.data_dir", "must not be empty");
         }
@@ -397,6 +403,8 @@ impl Reader<'_> {
             refresh_budget_ms: self
                 .int(t, p, "refresh_budget_ms", 0, 60_000)
                 .unwrap_or(defaults::REFRESH_BUDGET_MS),
+            public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+            static_dir: self.str(t, p, "static_dir").map(|d| self.base_dir.join(d)),
         }
     }
 
@@ -408,7 +416,26 @@ impl Reader<'_> {
             rate_limit_per_minute: self
                 .int(t, p, "rate_limit_per_minute", 0, 100_000)
                 .unwrap_or(defaults::RATE_LIMIT_PER_MINUTE),
+            trusted_proxies: self.addresses(t, p, "trusted_proxies"),
         }
+    }
+
+    /// A list of IP addresses; each wrong one is reported.
+    fn addresses(&mut self, t: Option<&Table>, path: &str, key: &str) -> Vec<std::net::IpAddr> {
+        let Some(items) = self.array(t, path, key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.as_str().map(str::parse::<std::net::IpAddr>) {
+                Some(Ok(ip)) => out.push(ip),
+                _ => self.problem(
+                    format!("{}[{i}]", join(path, key)),
+                    "is not an IP address (e.g. \"127.0.0.1\")",
+                ),
+            }
+        }
+        out
     }
 
     fn sources(&mut self, root: &Table) -> Vec<SourceConfig> {

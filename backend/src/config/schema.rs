@@ -37,9 +37,15 @@ pub(super) const SERVER: &[Field] = &[
     ("admin_listen", Ty::Str),
     ("data_dir", Ty::Str),
     ("refresh_budget_ms", Ty::Int),
+    ("public_url", Ty::Str),
+    ("static_dir", Ty::Str),
 ];
 
-pub(super) const SECURITY: &[Field] = &[("captcha", Ty::Bool), ("rate_limit_per_minute", Ty::Int)];
+pub(super) const SECURITY: &[Field] = &[
+    ("captcha", Ty::Bool),
+    ("rate_limit_per_minute", Ty::Int),
+    ("trusted_proxies", Ty::Array),
+];
 
 pub(super) const SOURCE: &[Field] = &[
     ("id", Ty::Str),

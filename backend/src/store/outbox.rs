@@ -158,9 +158,15 @@ pub fn backlog(conn: &Connection) -> Result<i64, StoreError> {
     )?)
 }
 
-/// A create succeeded: the row is done and the event's place is kept (one transaction).
+/// A create succeeded: the row is done and the event's place is kept (one transaction). When
+/// the booking was cancelled or moved while the event was being written (the row was marked
+/// skipped meanwhile), a delete is queued at once: no event outlives its booking.
 pub fn create_done(conn: &mut Connection, row: &OutboxRow, written: &WrittenRow, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let state: String = tx.query_row("SELECT state FROM outbox WHERE id = ?1", [row.id], |r| r.get(0))?;
+    if OutboxState::parse(&state) == OutboxState::Skipped {
+        enqueue(&tx, &row.booking_id, &row.source_id, OutboxAction::Delete, &row.uid, now)?;
+    }
     tx.execute(
         "INSERT OR REPLACE INTO written_events (booking_id, source_id, uid, remote_id, etag) \
          VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -1,0 +1,270 @@
+//! The outbox worker: writes the events of bookings into every writable calendar, and deletes
+//! them on cancel, until each calendar has what it should.
+//!
+//! Invariants: a booking never waits for a calendar (its writes are queued rows, committed
+//! with it); the event's UID is derived from the booking (id + sequence), and writers are
+//! idempotent on it, so a retry after a crash or a lost answer never makes a second copy; a
+//! write that keeps failing is marked failed with its reason and shown to the owner, never
+//! dropped silently; a delete waits for its create.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, watch};
+
+use crate::calendar::{BookingEvent, Person};
+use crate::sources::{CalendarWriter, SourceError, WrittenEvent};
+use crate::store::outbox::{self as rows, OutboxAction, OutboxRow, OutboxState, WrittenRow};
+use crate::store::{BookingRow, StoreError, bookings};
+
+use super::service::BookingService;
+
+/// After this many failed attempts a write is marked failed (about a day with the
+/// backoff below); the owner sees it and can retry it.
+pub const MAX_ATTEMPTS: u32 = 20;
+/// The longest wait between two attempts.
+const BACKOFF_CAP_SECS: i64 = 2 * 3600;
+/// With nothing due, the worker still looks every so often (rows due later, clock jumps).
+const IDLE_POLL: Duration = Duration::from_secs(5);
+
+/// The wait before attempt `attempts + 1`: 5 s, 10 s, 20 s, ... up to two hours.
+pub fn backoff(attempts: u32) -> chrono::Duration {
+    let secs = 5i64.saturating_mul(1i64 << attempts.min(20));
+    chrono::Duration::seconds(secs.min(BACKOFF_CAP_SECS))
+}
+
+/// Drains the outbox until `shutdown` turns true.
+pub async fn run(service: BookingService, mut shutdown: watch::Receiver<bool>) {
+    let wake: Arc<Notify> = service.outbox_wake();
+    let writers: HashMap<String, Arc<dyn CalendarWriter>> =
+        service.hub().writers().into_iter().collect();
+    loop {
+        let worked = match drain_once(&service, &writers).await {
+            Ok(n) => n > 0,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox: the database failed");
+                false
+            }
+        };
+        if worked {
+            continue;
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(IDLE_POLL) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}
+
+/// Processes the rows due now; returns how many were attempted.
+pub async fn drain_once(
+    service: &BookingService,
+    writers: &HashMap<String, Arc<dyn CalendarWriter>>,
+) -> Result<usize, StoreError> {
+    let now = service.now();
+    let due = service.store().call(move |c| rows::due(c, now, 20)).await?;
+    for row in &due {
+        process(service, writers, row).await?;
+    }
+    Ok(due.len())
+}
+
+async fn process(
+    service: &BookingService,
+    writers: &HashMap<String, Arc<dyn CalendarWriter>>,
+    row: &OutboxRow,
+) -> Result<(), StoreError> {
+    let store = service.store();
+    let now = service.now();
+    let Some(writer) = writers.get(&row.source_id) else {
+        let id = row.id;
+        let msg = format!(
+            "source `{}` is no longer a writable source in the configuration",
+            row.source_id
+        );
+        return store
+            .call(move |c| rows::finish(c, id, OutboxState::Failed, Some(&msg), now))
+            .await;
+    };
+    let result = match row.action {
+        OutboxAction::Create => create(service, writer.as_ref(), row).await,
+        OutboxAction::Delete => delete(service, writer.as_ref(), row).await,
+    };
+    let (id, attempts) = (row.id, row.attempts + 1);
+    match result {
+        Ok(Step::Done) => Ok(()),
+        Ok(Step::Later) => {
+            // A delete waiting for its create: not an attempt.
+            let next = now + chrono::Duration::seconds(2);
+            store
+                .call(move |c| {
+                    c.execute(
+                        "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1",
+                        rusqlite::params![id, next.timestamp()],
+                    )?;
+                    Ok(())
+                })
+                .await
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            tracing::warn!(source = %row.source_id, booking = %row.booking_id, attempt = attempts,
+                error = %msg, "outbox: calendar write failed");
+            if attempts >= MAX_ATTEMPTS {
+                store
+                    .call(move |c| {
+                        rows::retry_at(c, id, &msg, now, now)?;
+                        rows::finish(c, id, OutboxState::Failed, None, now)
+                    })
+                    .await
+            } else {
+                let next = now + backoff(attempts - 1);
+                store.call(move |c| rows::retry_at(c, id, &msg, next, now)).await
+            }
+        }
+    }
+}
+
+enum Step {
+    Done,
+    Later,
+}
+
+async fn create(
+    service: &BookingService,
+    writer: &dyn CalendarWriter,
+    row: &OutboxRow,
+) -> Result<Step, WriteError> {
+    let store = service.store();
+    let booking_id = row.booking_id.clone();
+    let Some(booking) = store.call(move |c| bookings::get(c, &booking_id)).await? else {
+        return Err(WriteError::Gone);
+    };
+    let event = booking_event(service, &booking, &row.uid, service.now());
+    let written = writer.create(&event).await?;
+    let done = WrittenRow {
+        booking_id: row.booking_id.clone(),
+        source_id: row.source_id.clone(),
+        uid: written.uid,
+        remote_id: written.remote_id,
+        etag: written.etag,
+    };
+    let (row, now) = (row.clone(), service.now());
+    store
+        .call(move |c| rows::create_done(c, &row, &done, now))
+        .await?;
+    Ok(Step::Done)
+}
+
+async fn delete(
+    service: &BookingService,
+    writer: &dyn CalendarWriter,
+    row: &OutboxRow,
+) -> Result<Step, WriteError> {
+    let store = service.store();
+    let (source, uid) = (row.source_id.clone(), row.uid.clone());
+    let (pending, written) = store
+        .call(move |c| {
+            Ok((
+                rows::create_pending(c, &source, &uid)?,
+                rows::written(c, &source, &uid)?,
+            ))
+        })
+        .await?;
+    if pending {
+        return Ok(Step::Later);
+    }
+    if let Some(w) = written {
+        writer
+            .delete(&WrittenEvent {
+                uid: w.uid,
+                remote_id: w.remote_id,
+                etag: w.etag,
+            })
+            .await?;
+    }
+    let (row, now) = (row.clone(), service.now());
+    store.call(move |c| rows::delete_done(c, &row, now)).await?;
+    Ok(Step::Done)
+}
+
+/// Why one write failed.
+#[derive(Debug, thiserror::Error)]
+enum WriteError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the booking is gone from the database")]
+    Gone,
+}
+
+impl From<WriteError> for StoreError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Store(s) => s,
+            other => StoreError::Worker(other.to_string()),
+        }
+    }
+}
+
+/// The event in the owner's calendar: who booked, how to reach them, their notes and the
+/// manage link. All of it is visitor text, escaped by `booking_ics` (RFC 5545 TEXT).
+pub fn booking_event(
+    service: &BookingService,
+    b: &BookingRow,
+    uid: &str,
+    now: DateTime<Utc>,
+) -> BookingEvent {
+    let config = service.config();
+    let title = config
+        .event_type(&b.event_type)
+        .map_or_else(|| b.event_type.clone(), |e| e.title);
+    let mut description = format!(
+        "Booked through OpenSlot by {} <{}> (time zone {}).\n",
+        b.name, b.email, b.timezone
+    );
+    if !b.notes.is_empty() {
+        description.push_str(&format!("\nNotes:\n{}\n", b.notes));
+    }
+    description.push_str(&format!("\nManage: {}\n", service.manage_url(&b.id)));
+    BookingEvent {
+        uid: uid.to_owned(),
+        sequence: b.sequence,
+        stamp: now,
+        start: b.start,
+        end: b.end,
+        summary: format!("{title}: {}", b.name),
+        description,
+        location: None,
+        organizer: Some(Person {
+            name: config.owner.shown_name().to_owned(),
+            email: config.owner.email.clone(),
+        }),
+        attendees: vec![Person {
+            name: b.name.clone(),
+            email: b.email.clone(),
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_five_seconds_to_two_hours() {
+        let secs: Vec<i64> = (0..12).map(|a| backoff(a).num_seconds()).collect();
+        assert_eq!(
+            secs,
+            [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, 7200]
+        );
+        assert_eq!(backoff(u32::MAX).num_seconds(), 7200);
+    }
+}

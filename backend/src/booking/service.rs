@@ -1,0 +1,470 @@
+//! The use cases: free slots, book, look up, cancel, reschedule.
+//!
+//! Invariant (no double booking): a booking is decided inside one `BEGIN IMMEDIATE`
+//! transaction that re-reads the stored bookings and blocks, re-applies the rules to busy time
+//! refreshed just before, inserts, and queues its calendar writes; SQLite's write lock makes
+//! that check-and-insert atomic, and a trigger refuses any overlap the code would miss.
+//! Reschedule is the same transaction: the new time is taken before the old one is freed.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::TransactionBehavior;
+
+use crate::availability::{EventType, Facts, Slot, SourceBusy, slots};
+use crate::calendar::Interval;
+use crate::config::Config;
+use crate::store::outbox::{self as outbox_rows, OutboxAction};
+use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError, bookings};
+use crate::sync::SyncHub;
+
+use super::input::BookingInput;
+use super::token::{Purpose, TokenKey};
+
+/// Why a booking (or a reschedule) was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    #[error("there is no event type `{0}`")]
+    UnknownEventType(String),
+    #[error("that time is not free")]
+    NotFree,
+    #[error("the calendars could not be checked: {0}")]
+    Stale(String),
+    #[error("this Idempotency-Key was used for another request")]
+    KeyReused,
+    #[error("no such booking")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A booking as the API shows it to the visitor who made it.
+#[derive(Clone, Debug)]
+pub struct Booked {
+    pub booking: BookingRow,
+    /// Signed; only with it can the booking be seen, cancelled or moved.
+    pub manage_token: String,
+    /// The answer to an earlier request with the same Idempotency-Key.
+    pub replayed: bool,
+}
+
+/// A request to book.
+#[derive(Clone, Debug)]
+pub struct BookRequest {
+    pub event_type: String,
+    pub start: DateTime<Utc>,
+    pub input: BookingInput,
+    pub idempotency: Option<IdempotentRequest>,
+}
+
+/// The service the API calls; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct BookingService {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    store: Store,
+    hub: Arc<SyncHub>,
+    tokens: TokenKey,
+    clock: fn() -> DateTime<Utc>,
+    /// Wakes the outbox worker after a commit that queued writes.
+    wake: Arc<tokio::sync::Notify>,
+}
+
+/// Busy time is read a little beyond the asked window: buffers reach across its edges.
+const MARGIN: Duration = Duration::days(2);
+
+impl BookingService {
+    pub fn new(
+        config: Config,
+        store: Store,
+        hub: Arc<SyncHub>,
+        tokens: TokenKey,
+        clock: fn() -> DateTime<Utc>,
+    ) -> Self {
+        BookingService {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                hub,
+                tokens,
+                clock,
+                wake: Arc::new(tokio::sync::Notify::new()),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn hub(&self) -> &Arc<SyncHub> {
+        &self.inner.hub
+    }
+
+    pub fn tokens(&self) -> &TokenKey {
+        &self.inner.tokens
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.inner.clock)()
+    }
+
+    pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.inner.wake)
+    }
+
+    pub fn event_type(&self, slug: &str) -> Option<EventType> {
+        self.inner.config.event_type(slug)
+    }
+
+    /// The manage token of a booking.
+    pub fn manage_token(&self, id: &str) -> String {
+        self.inner.tokens.sign(Purpose::Manage, id)
+    }
+
+    /// The visitor's link to see, cancel or move the booking.
+    pub fn manage_url(&self, id: &str) -> String {
+        format!(
+            "{}/manage/{id}?token={}",
+            self.inner.config.server.public_url,
+            self.manage_token(id)
+        )
+    }
+
+    /// Free slots of an event type in `[from, to)`, from the snapshots as they are (no refresh:
+    /// listing must be fast; the booking re-checks). Stale sources count as the policy says.
+    pub async fn free_slots(
+        &self,
+        event_type: &EventType,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Slot>, StoreError> {
+        let now = self.now();
+        let window = Interval {
+            start: from - MARGIN,
+            end: to + MARGIN,
+        };
+        let (busy, _) = self.inner.hub.busy(window, now);
+        let (stored, blocks) = self
+            .inner
+            .store
+            .call(move |c| {
+                Ok((
+                    bookings::confirmed_between(c, window.start, window.end)?,
+                    bookings::blocks_between(c, window.start, window.end)?,
+                ))
+            })
+            .await?;
+        let facts = Facts {
+            busy: &busy,
+            bookings: &stored,
+            blocks: &blocks,
+            now,
+        };
+        Ok(slots(&self.inner.config.rules(), event_type, &facts, from, to))
+    }
+
+    /// Busy time of every source around `start`, after an on-demand refresh; refuses when a
+    /// source is too stale to know (freshness policy).
+    async fn fresh_busy(&self, start: DateTime<Utc>) -> Result<Vec<SourceBusy>, BookError> {
+        let now = self.now();
+        let budget = self.inner.config.server.refresh_budget();
+        self.inner.hub.refresh_all(now, budget).await;
+        let blocking = self.inner.hub.blocking_sources(now);
+        if !blocking.is_empty() {
+            let names: Vec<String> = blocking
+                .iter()
+                .map(|s| format!("{} ({})", s.name.as_deref().unwrap_or(&s.id), s.summary()))
+                .collect();
+            return Err(BookError::Stale(names.join("; ")));
+        }
+        let window = Interval {
+            start: start - MARGIN,
+            end: start + MARGIN,
+        };
+        Ok(self.inner.hub.busy(window, now).0)
+    }
+
+    /// Books a slot: exactly one of any number of concurrent requests for overlapping times
+    /// wins. With an Idempotency-Key, a retry of the same request gets the same booking.
+    pub async fn book(&self, req: BookRequest) -> Result<Booked, BookError> {
+        let et = self
+            .event_type(&req.event_type)
+            .ok_or_else(|| BookError::UnknownEventType(req.event_type.clone()))?;
+        if let Some(done) = self.replay(req.idempotency.as_ref()).await? {
+            return Ok(done);
+        }
+        let busy = self.fresh_busy(req.start).await?;
+        let now = self.now();
+        let id = new_id();
+        let rules = self.inner.config.rules();
+        let writers: Vec<String> = self.writable_sources();
+        let input = req.input.clone();
+        let idempotency = req.idempotency.clone();
+        let start = req.start;
+        let end = start + et.duration;
+        let booking_id = id.clone();
+        let outcome = self
+            .inner
+            .store
+            .call(move |c| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                // A retry that raced the first attempt: the first one's booking.
+                if let Some(k) = &idempotency
+                    && let Some((hash, existing)) = bookings::idempotent(&tx, &k.key)?
+                {
+                    return Ok(Decision::Existing { hash, id: existing });
+                }
+                if !is_free(&tx, &rules, &et, &busy, start, now, None)? {
+                    return Ok(Decision::NotFree);
+                }
+                bookings::insert(
+                    &tx,
+                    &NewBooking {
+                        id: booking_id.clone(),
+                        event_type: et.slug.clone(),
+                        start,
+                        end,
+                        name: input.name.as_str().to_owned(),
+                        email: input.email.as_str().to_owned(),
+                        notes: input.notes.as_str().to_owned(),
+                        timezone: input.timezone.tz().name().to_owned(),
+                        now,
+                    },
+                )?;
+                if let Some(k) = &idempotency {
+                    bookings::remember_key(&tx, k, &booking_id, now)?;
+                }
+                let uid = event_uid(&booking_id, 0);
+                for source in &writers {
+                    outbox_rows::enqueue(&tx, &booking_id, source, OutboxAction::Create, &uid, now)?;
+                }
+                tx.commit()?;
+                Ok(Decision::Booked)
+            })
+            .await;
+        match outcome {
+            Ok(Decision::Booked) => {
+                self.inner.wake.notify_one();
+                let booking = self.find(&id).await?.ok_or(BookError::NotFound)?;
+                Ok(Booked {
+                    manage_token: self.manage_token(&booking.id),
+                    booking,
+                    replayed: false,
+                })
+            }
+            Ok(Decision::NotFree) => Err(BookError::NotFree),
+            Ok(Decision::Existing { hash, id }) => self.replayed(req.idempotency.as_ref(), &hash, &id).await,
+            Err(e) if bookings::is_overlap(&e) => Err(BookError::NotFree),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The earlier answer for an Idempotency-Key, checked before any work.
+    async fn replay(&self, key: Option<&IdempotentRequest>) -> Result<Option<Booked>, BookError> {
+        let Some(k) = key else { return Ok(None) };
+        let key = k.key.clone();
+        let found = self
+            .inner
+            .store
+            .call(move |c| bookings::idempotent(c, &key))
+            .await?;
+        match found {
+            Some((hash, id)) => Ok(Some(self.replayed(Some(k), &hash, &id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn replayed(
+        &self,
+        key: Option<&IdempotentRequest>,
+        hash: &str,
+        id: &str,
+    ) -> Result<Booked, BookError> {
+        if key.is_some_and(|k| k.request_hash != hash) {
+            return Err(BookError::KeyReused);
+        }
+        let booking = self.find(id).await?.ok_or(BookError::NotFound)?;
+        Ok(Booked {
+            manage_token: self.manage_token(id),
+            booking,
+            replayed: true,
+        })
+    }
+
+    async fn find(&self, id: &str) -> Result<Option<BookingRow>, StoreError> {
+        let id = id.to_owned();
+        self.inner.store.call(move |c| bookings::get(c, &id)).await
+    }
+
+    /// A booking, only with its manage token (a wrong token and an unknown id look the same).
+    pub async fn get(&self, id: &str, token: &str) -> Result<BookingRow, BookError> {
+        if !self.inner.tokens.verify(Purpose::Manage, id, token) {
+            return Err(BookError::NotFound);
+        }
+        self.find(id).await?.ok_or(BookError::NotFound)
+    }
+
+    /// Cancels a booking and queues the deletion of its events. Cancelling twice is fine.
+    pub async fn cancel(&self, id: &str, token: &str) -> Result<BookingRow, BookError> {
+        let booking = self.get(id, token).await?;
+        let now = self.now();
+        let writers = self.writable_sources();
+        let uid = event_uid(&booking.id, booking.sequence);
+        let booking_id = booking.id.clone();
+        self.inner
+            .store
+            .call(move |c| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                if bookings::cancel(&tx, &booking_id, now)? {
+                    for source in &writers {
+                        unwrite(&tx, &booking_id, source, &uid, now)?;
+                    }
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await?;
+        self.inner.wake.notify_one();
+        self.find(id).await?.ok_or(BookError::NotFound)
+    }
+
+    /// Moves a booking to `start` in one transaction: the new time is checked (this booking's
+    /// own time does not count against it) and taken before the old one is freed.
+    pub async fn reschedule(
+        &self,
+        id: &str,
+        token: &str,
+        start: DateTime<Utc>,
+    ) -> Result<Booked, BookError> {
+        let booking = self.get(id, token).await?;
+        if booking.status != crate::store::BookingStatus::Confirmed {
+            return Err(BookError::NotFree);
+        }
+        let et = self
+            .event_type(&booking.event_type)
+            .ok_or_else(|| BookError::UnknownEventType(booking.event_type.clone()))?;
+        let busy = self.fresh_busy(start).await?;
+        let now = self.now();
+        let rules = self.inner.config.rules();
+        let writers = self.writable_sources();
+        let booking_id = booking.id.clone();
+        let old_uid = event_uid(&booking.id, booking.sequence);
+        let outcome = self
+            .inner
+            .store
+            .call(move |c| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                if !is_free(&tx, &rules, &et, &busy, start, now, Some(&booking_id))? {
+                    return Ok(false);
+                }
+                let sequence = bookings::move_to(&tx, &booking_id, start, start + et.duration, now)?;
+                let new_uid = event_uid(&booking_id, sequence);
+                for source in &writers {
+                    unwrite(&tx, &booking_id, source, &old_uid, now)?;
+                    outbox_rows::enqueue(&tx, &booking_id, source, OutboxAction::Create, &new_uid, now)?;
+                }
+                tx.commit()?;
+                Ok(true)
+            })
+            .await;
+        match outcome {
+            Ok(true) => {
+                self.inner.wake.notify_one();
+                Ok(Booked {
+                    booking: self.find(id).await?.ok_or(BookError::NotFound)?,
+                    manage_token: token.to_owned(),
+                    replayed: false,
+                })
+            }
+            Ok(false) => Err(BookError::NotFree),
+            Err(e) if bookings::is_overlap(&e) => Err(BookError::NotFree),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The ids of the sources bookings are written into.
+    fn writable_sources(&self) -> Vec<String> {
+        self.inner
+            .config
+            .sources
+            .iter()
+            .filter(|s| s.write)
+            .map(|s| s.id.clone())
+            .collect()
+    }
+}
+
+enum Decision {
+    Booked,
+    NotFree,
+    Existing { hash: String, id: String },
+}
+
+/// Whether `start` is an offered slot now: the rules over the refreshed busy time and the
+/// stored bookings (except `except`, the one being moved) and blocks, read in the transaction.
+fn is_free(
+    conn: &rusqlite::Connection,
+    rules: &crate::availability::Rules,
+    et: &EventType,
+    busy: &[SourceBusy],
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    except: Option<&str>,
+) -> Result<bool, StoreError> {
+    let (lo, hi) = (start - MARGIN, start + MARGIN);
+    let mut stored = bookings::confirmed_between(conn, lo, hi)?;
+    if let Some(id) = except {
+        stored.retain(|b| b.id != id);
+    }
+    let blocks = bookings::blocks_between(conn, lo, hi)?;
+    let facts = Facts {
+        busy,
+        bookings: &stored,
+        blocks: &blocks,
+        now,
+    };
+    let day = Duration::days(1);
+    Ok(slots(rules, et, &facts, start - day, start + day)
+        .iter()
+        .any(|s| s.start == start))
+}
+
+/// Queues the removal of an event: a create not written yet is skipped, otherwise a delete.
+fn unwrite(
+    conn: &rusqlite::Connection,
+    booking_id: &str,
+    source: &str,
+    uid: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if !outbox_rows::skip_pending_create(conn, source, uid, now)? {
+        outbox_rows::enqueue(conn, booking_id, source, OutboxAction::Delete, uid, now)?;
+    }
+    Ok(())
+}
+
+/// The UID of a booking's calendar event; a reschedule makes a new event (a new sequence).
+pub fn event_uid(booking_id: &str, sequence: u32) -> String {
+    format!("{booking_id}-{sequence}@openslot")
+}
+
+/// 128 random bits, hex.
+fn new_id() -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
+        // The system's random source failing is not recoverable in a meaningful way; fall back
+        // to a non-repeating value (ids only need to be unique; access needs the token).
+        bytes = fastrand::u128(..).to_le_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
