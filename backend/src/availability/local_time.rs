@@ -25,7 +25,7 @@ pub(crate) fn to_utc(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
 }
 
 /// The local midnight that starts `date`, as a UTC instant.
-pub(crate) fn start_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
+pub fn start_of_day(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
     to_utc(tz, date.and_time(NaiveTime::MIN))
 }
 

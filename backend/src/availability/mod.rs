@@ -18,5 +18,6 @@ mod slots;
 mod test_support;
 
 pub use explain::{Explanation, Reason, explain};
+pub use local_time::start_of_day;
 pub use model::*;
 pub use slots::slots;

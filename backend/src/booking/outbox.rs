@@ -125,7 +125,9 @@ async fn process(
                     .await
             } else {
                 let next = now + backoff(attempts - 1);
-                store.call(move |c| rows::retry_at(c, id, &msg, next, now)).await
+                store
+                    .call(move |c| rows::retry_at(c, id, &msg, next, now))
+                    .await
             }
         }
     }

@@ -169,7 +169,13 @@ impl BookingService {
             blocks: &blocks,
             now,
         };
-        Ok(slots(&self.inner.config.rules(), event_type, &facts, from, to))
+        Ok(slots(
+            &self.inner.config.rules(),
+            event_type,
+            &facts,
+            from,
+            to,
+        ))
     }
 
     /// Busy time of every source around `start`, after an on-demand refresh; refuses when a
@@ -245,7 +251,14 @@ impl BookingService {
                 }
                 let uid = event_uid(&booking_id, 0);
                 for source in &writers {
-                    outbox_rows::enqueue(&tx, &booking_id, source, OutboxAction::Create, &uid, now)?;
+                    outbox_rows::enqueue(
+                        &tx,
+                        &booking_id,
+                        source,
+                        OutboxAction::Create,
+                        &uid,
+                        now,
+                    )?;
                 }
                 tx.commit()?;
                 Ok(Decision::Booked)
@@ -262,7 +275,9 @@ impl BookingService {
                 })
             }
             Ok(Decision::NotFree) => Err(BookError::NotFree),
-            Ok(Decision::Existing { hash, id }) => self.replayed(req.idempotency.as_ref(), &hash, &id).await,
+            Ok(Decision::Existing { hash, id }) => {
+                self.replayed(req.idempotency.as_ref(), &hash, &id).await
+            }
             Err(e) if bookings::is_overlap(&e) => Err(BookError::NotFree),
             Err(e) => Err(e.into()),
         }
@@ -366,11 +381,19 @@ impl BookingService {
                 if !is_free(&tx, &rules, &et, &busy, start, now, Some(&booking_id))? {
                     return Ok(false);
                 }
-                let sequence = bookings::move_to(&tx, &booking_id, start, start + et.duration, now)?;
+                let sequence =
+                    bookings::move_to(&tx, &booking_id, start, start + et.duration, now)?;
                 let new_uid = event_uid(&booking_id, sequence);
                 for source in &writers {
                     unwrite(&tx, &booking_id, source, &old_uid, now)?;
-                    outbox_rows::enqueue(&tx, &booking_id, source, OutboxAction::Create, &new_uid, now)?;
+                    outbox_rows::enqueue(
+                        &tx,
+                        &booking_id,
+                        source,
+                        OutboxAction::Create,
+                        &new_uid,
+                        now,
+                    )?;
                 }
                 tx.commit()?;
                 Ok(true)

@@ -27,4 +27,4 @@ pub use model::{Calendar, Event, Status};
 pub use parse::{parse_calendar, parse_reader};
 pub use tz::resolve_tzid;
 pub use warning::Warning;
-pub use write::{BookingEvent, Person, booking_ics, text_value};
+pub use write::{BookingEvent, Person, booking_ics, events_ics, freebusy_ics, text_value};

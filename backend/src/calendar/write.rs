@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::interval::Interval;
+
 /// A person on the event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person {
@@ -33,12 +35,59 @@ pub struct BookingEvent {
 
 /// The VCALENDAR text of one event (CRLF line ends, folded).
 pub fn booking_ics(event: &BookingEvent) -> String {
-    let mut out = String::with_capacity(512);
+    events_ics(std::slice::from_ref(event), None)
+}
+
+/// One VCALENDAR with these events; `name` becomes X-WR-CALNAME (a feed's title).
+pub fn events_ics(events: &[BookingEvent], name: Option<&str>) -> String {
+    let mut out = String::with_capacity(512 * events.len().max(1));
+    header(&mut out, name);
+    for event in events {
+        vevent(&mut out, event);
+    }
+    fold_into(&mut out, "END:VCALENDAR");
+    out
+}
+
+/// Busy time as one VFREEBUSY (no titles, nothing but the intervals).
+pub fn freebusy_ics(
+    busy: &[Interval],
+    window: Interval,
+    stamp: DateTime<Utc>,
+    uid: &str,
+) -> String {
+    let mut out = String::with_capacity(128 + 40 * busy.len());
+    header(&mut out, None);
     let mut line = |text: &str| fold_into(&mut out, text);
-    line("BEGIN:VCALENDAR");
-    line("VERSION:2.0");
-    line("PRODID:-//OpenSlot//OpenSlot//EN");
-    line("CALSCALE:GREGORIAN");
+    line("BEGIN:VFREEBUSY");
+    line(&format!("UID:{}", text_value(uid)));
+    line(&format!("DTSTAMP:{}", utc_value(stamp)));
+    line(&format!("DTSTART:{}", utc_value(window.start)));
+    line(&format!("DTEND:{}", utc_value(window.end)));
+    for i in busy {
+        line(&format!(
+            "FREEBUSY;FBTYPE=BUSY:{}/{}",
+            utc_value(i.start),
+            utc_value(i.end)
+        ));
+    }
+    line("END:VFREEBUSY");
+    fold_into(&mut out, "END:VCALENDAR");
+    out
+}
+
+fn header(out: &mut String, name: Option<&str>) {
+    fold_into(out, "BEGIN:VCALENDAR");
+    fold_into(out, "VERSION:2.0");
+    fold_into(out, "PRODID:-//OpenSlot//OpenSlot//EN");
+    fold_into(out, "CALSCALE:GREGORIAN");
+    if let Some(n) = name {
+        fold_into(out, &format!("X-WR-CALNAME:{}", text_value(n)));
+    }
+}
+
+fn vevent(out: &mut String, event: &BookingEvent) {
+    let mut line = |text: &str| fold_into(out, text);
     line("BEGIN:VEVENT");
     line(&format!("UID:{}", text_value(&event.uid)));
     line(&format!("DTSTAMP:{}", utc_value(event.stamp)));
@@ -64,8 +113,6 @@ pub fn booking_ics(event: &BookingEvent) -> String {
     line("STATUS:CONFIRMED");
     line("TRANSP:OPAQUE");
     line("END:VEVENT");
-    line("END:VCALENDAR");
-    out
 }
 
 fn utc_value(t: DateTime<Utc>) -> String {
@@ -219,6 +266,35 @@ mod tests {
                 end: e.end
             }]
         );
+    }
+
+    #[test]
+    fn a_freebusy_feed_parses_back_to_its_intervals() {
+        let at = |h| Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).unwrap();
+        let window = Interval {
+            start: at(0),
+            end: at(23),
+        };
+        let busy = vec![
+            Interval {
+                start: at(9),
+                end: at(10),
+            },
+            Interval {
+                start: at(14),
+                end: at(16),
+            },
+        ];
+        let ics = freebusy_ics(&busy, window, at(0), "fb@openslot");
+        let cal = parse_calendar(&ics, "t");
+        let got = crate::calendar::busy_intervals(
+            &cal,
+            window,
+            chrono_tz::UTC,
+            &Default::default(),
+            &mut Vec::new(),
+        );
+        assert_eq!(got, busy);
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //!   and a final status table; exit 1 when a source failed
 //! - `openslot sources --config FILE [--json]`: discovered calendars, status, what each contributes
 //! - `openslot auth google|microsoft --config FILE --source ID`: authorize OpenSlot once
+//! - `openslot serve --config FILE`: the booking service (public and admin listeners)
+//! - `openslot openapi`: the OpenAPI document of the public API (`openapi.yaml` is its output)
 //!
 //! `--now RFC3339` (slots, explain) replaces the clock, for reproducible output. `slots` and
 //! `explain` read the sources through the sync layer: a quick refresh, then the snapshots in
@@ -39,6 +41,7 @@ macro_rules! outln {
     }};
 }
 
+mod serve_cmd;
 mod sources_cmd;
 
 #[derive(Debug, Parser)]
@@ -126,6 +129,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Runs the booking service until SIGTERM/SIGINT.
+    Serve {
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Prints the OpenAPI document (YAML) of the public API.
+    Openapi,
     /// Authorizes OpenSlot to read and write a Google or Microsoft calendar (once per source).
     Auth {
         #[arg(value_enum)]
@@ -184,6 +194,8 @@ pub fn run() -> ExitCode {
         } => explain_cmd(&config, &at, event_type.as_deref(), json, now.as_deref()),
         Command::CheckConfig { config } => check_config_cmd(&config),
         Command::Sync { config, json } => sources_cmd::sync_cmd(&config, json),
+        Command::Serve { config } => serve_cmd::serve(&config),
+        Command::Openapi => serve_cmd::openapi(),
         Command::Sources { config, json } => sources_cmd::sources_cmd(&config, json),
         Command::Auth {
             service,

@@ -19,7 +19,7 @@ pub const PREFIX: &str = "OPENSLOT_";
 
 /// `OPENSLOT_*` variables that are not configuration keys and are therefore not reported:
 /// the path of the configuration file, and the log filter.
-pub const NON_CONFIG_VARS: &[&str] = &["OPENSLOT_CONFIG", "OPENSLOT_LOG"];
+pub const NON_CONFIG_VARS: &[&str] = &["OPENSLOT_CONFIG", "OPENSLOT_LOG", "OPENSLOT_LOG_FORMAT"];
 
 /// Which key a variable set, to name the variable in problems about that key.
 #[derive(Debug)]

@@ -387,7 +387,9 @@ impl Reader<'_> {
         let data_dir = self
             .str(t, p, "data_dir")
             .unwrap_or_else(|| defaults::DATA_DIR.to_owned());
-        let public_url = self.str(t, p, "public_url").map(|u| u.trim_end_matches('/').to_owned());
+        let public_url = self
+            .str(t, p, "public_url")
+            .map(|u| u.trim_end_matches('/').to_owned());
         if let Some(u) = &public_url
             && !(u.starts_with("https://") || u.starts_with("http://"))
         {

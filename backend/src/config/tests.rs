@@ -145,7 +145,8 @@ fn contract_example() {
         config.security,
         SecurityConfig {
             captcha: true,
-            rate_limit_per_minute: 10
+            rate_limit_per_minute: 10,
+            trusted_proxies: Vec::new(),
         }
     );
 

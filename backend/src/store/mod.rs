@@ -27,7 +27,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot open the database {path}: {detail}")]
     Open { path: PathBuf, detail: String },
-    #[error("the database is newer than this program (schema version {found}, known up to {known})")]
+    #[error(
+        "the database is newer than this program (schema version {found}, known up to {known})"
+    )]
     TooNew { found: i64, known: i64 },
     #[error("the database worker stopped: {0}")]
     Worker(String),
@@ -58,6 +60,16 @@ impl Store {
         })
     }
 
+    /// A database in memory (the OpenAPI document is printed from a service built on one).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path: PathBuf::from(":memory:"),
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -72,7 +84,9 @@ impl Store {
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock leaves SQLite consistent (the transaction rolls
             // back when it is dropped), so the connection is used as it is.
-            let mut guard = conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut guard = conn
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             f(&mut guard)
         })
         .await

@@ -131,7 +131,11 @@ pub fn skip_pending_create(
 }
 
 /// Pending rows due at `now`, oldest first.
-pub fn due(conn: &Connection, now: DateTime<Utc>, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+pub fn due(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<OutboxRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 \
          ORDER BY id LIMIT ?2"
@@ -161,11 +165,25 @@ pub fn backlog(conn: &Connection) -> Result<i64, StoreError> {
 /// A create succeeded: the row is done and the event's place is kept (one transaction). When
 /// the booking was cancelled or moved while the event was being written (the row was marked
 /// skipped meanwhile), a delete is queued at once: no event outlives its booking.
-pub fn create_done(conn: &mut Connection, row: &OutboxRow, written: &WrittenRow, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn create_done(
+    conn: &mut Connection,
+    row: &OutboxRow,
+    written: &WrittenRow,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let state: String = tx.query_row("SELECT state FROM outbox WHERE id = ?1", [row.id], |r| r.get(0))?;
+    let state: String = tx.query_row("SELECT state FROM outbox WHERE id = ?1", [row.id], |r| {
+        r.get(0)
+    })?;
     if OutboxState::parse(&state) == OutboxState::Skipped {
-        enqueue(&tx, &row.booking_id, &row.source_id, OutboxAction::Delete, &row.uid, now)?;
+        enqueue(
+            &tx,
+            &row.booking_id,
+            &row.source_id,
+            OutboxAction::Delete,
+            &row.uid,
+            now,
+        )?;
     }
     tx.execute(
         "INSERT OR REPLACE INTO written_events (booking_id, source_id, uid, remote_id, etag) \
@@ -184,7 +202,11 @@ pub fn create_done(conn: &mut Connection, row: &OutboxRow, written: &WrittenRow,
 }
 
 /// A delete succeeded: the row is done and the event forgotten.
-pub fn delete_done(conn: &mut Connection, row: &OutboxRow, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn delete_done(
+    conn: &mut Connection,
+    row: &OutboxRow,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     tx.execute(
         "DELETE FROM written_events WHERE source_id = ?1 AND uid = ?2",
@@ -227,7 +249,11 @@ pub fn retry_at(
 }
 
 /// Where an event was written, if it was.
-pub fn written(conn: &Connection, source_id: &str, uid: &str) -> Result<Option<WrittenRow>, StoreError> {
+pub fn written(
+    conn: &Connection,
+    source_id: &str,
+    uid: &str,
+) -> Result<Option<WrittenRow>, StoreError> {
     Ok(conn
         .query_row(
             "SELECT booking_id, source_id, uid, remote_id, etag FROM written_events \

@@ -1,0 +1,69 @@
+//! `/healthz` (the process answers) and `/readyz` (the database takes writes and no calendar
+//! is too stale to book against), for uptime monitors and the container's health check.
+
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use crate::booking::BookingService;
+
+#[derive(Debug)]
+pub struct HealthApi {
+    pub service: BookingService,
+}
+
+#[derive(Debug, Object)]
+pub struct Readiness {
+    pub ready: bool,
+    pub database_writable: bool,
+    /// Sources too out of date to book against (by id), with why.
+    pub stale_sources: Vec<String>,
+}
+
+#[derive(ApiResponse)]
+enum ReadyResponse {
+    #[oai(status = 200)]
+    Ready(Json<Readiness>),
+    /// Not ready: the database is not writable or a calendar is stale (fail closed).
+    #[oai(status = 503)]
+    NotReady(Json<Readiness>),
+}
+
+#[derive(ApiResponse)]
+enum AliveResponse {
+    /// The process answers.
+    #[oai(status = 200)]
+    Ok(poem_openapi::payload::PlainText<&'static str>),
+}
+
+#[OpenApi]
+impl HealthApi {
+    /// Alive.
+    #[oai(path = "/healthz", method = "get")]
+    async fn healthz(&self) -> AliveResponse {
+        AliveResponse::Ok(poem_openapi::payload::PlainText("ok"))
+    }
+
+    /// Ready to take bookings.
+    #[oai(path = "/readyz", method = "get")]
+    async fn readyz(&self) -> ReadyResponse {
+        let database_writable = self.service.store().writable().await;
+        let stale_sources: Vec<String> = self
+            .service
+            .hub()
+            .blocking_sources(self.service.now())
+            .into_iter()
+            .map(|s| format!("{}: {}", s.id, s.summary()))
+            .collect();
+        let ready = database_writable && stale_sources.is_empty();
+        let body = Json(Readiness {
+            ready,
+            database_writable,
+            stale_sources,
+        });
+        if ready {
+            ReadyResponse::Ready(body)
+        } else {
+            ReadyResponse::NotReady(body)
+        }
+    }
+}

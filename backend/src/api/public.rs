@@ -1,0 +1,763 @@
+//! The public API (`/api/v1`, on `listen`): event types, free slots, bookings and their manage
+//! links, the owner's secret feeds. Paths and fields are a contract (README, openapi.yaml).
+//!
+//! Invariants: a slot answer never says why a time is busy; without a valid manage token a
+//! booking looks exactly like an unknown one (404); visitor text is returned as JSON data,
+//! never as markup; a 500 never carries internals (the log keeps them).
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use poem::Request;
+use poem_openapi::param::{Header, Path, Query};
+use poem_openapi::payload::{Json, PlainText};
+use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+
+use crate::booking::input::{InputError, Zone, parse_booking};
+use crate::booking::token::Purpose;
+use crate::booking::{BookError, BookRequest, Booked, BookingService};
+use crate::calendar::Interval;
+use crate::store::{BookingRow, IdempotentRequest, bookings};
+
+use super::feeds;
+use super::guards::captcha::{Captcha, Challenge};
+use super::guards::client_ip::client_ip;
+use super::guards::rate_limit::RateLimiter;
+
+/// The longest range `GET /slots` answers (days).
+pub const MAX_SLOT_RANGE_DAYS: i64 = 62;
+
+#[derive(Tags)]
+enum Tag {
+    /// What can be booked, and when.
+    Availability,
+    /// Making and managing a booking.
+    Bookings,
+    /// Secret feeds for the owner's calendar apps.
+    Feeds,
+}
+
+/// The public API.
+#[derive(Debug)]
+pub struct PublicApi {
+    pub service: BookingService,
+    pub captcha: Option<Arc<Captcha>>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+/// An event type a visitor can book.
+#[derive(Debug, Object)]
+pub struct EventTypeJson {
+    pub slug: String,
+    pub title: String,
+    /// Minutes.
+    pub duration: u32,
+    pub description: String,
+    /// The owner's display name.
+    pub owner_name: String,
+    /// The owner's IANA time zone.
+    pub timezone: String,
+}
+
+/// One bookable slot; RFC 3339 with the offset of the asked zone.
+#[derive(Debug, Object, Clone, PartialEq, Eq)]
+pub struct SlotJson {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Object)]
+pub struct SlotsJson {
+    pub timezone: String,
+    pub slots: Vec<SlotJson>,
+}
+
+/// A booking request. Every field is checked and every problem reported (422).
+#[derive(Debug, Object)]
+pub struct BookingBody {
+    /// Event type slug.
+    pub event_type: Option<String>,
+    /// The slot's start, RFC 3339 (any offset).
+    pub start: Option<String>,
+    /// 1-100 characters, one line.
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// Up to 2,000 characters.
+    pub notes: Option<String>,
+    /// The visitor's IANA zone (times in the answer use it).
+    pub timezone: Option<String>,
+    /// The proof-of-work payload (ALTCHA) when the captcha is on.
+    pub captcha: Option<String>,
+}
+
+/// A booking, as its visitor sees it.
+#[derive(Debug, Object)]
+pub struct BookingJson {
+    pub id: String,
+    pub event_type: String,
+    pub start: String,
+    pub end: String,
+    /// `confirmed` or `cancelled`.
+    pub status: String,
+    pub timezone: String,
+    pub name: String,
+    pub email: String,
+    pub notes: String,
+    /// The visitor's link to see, cancel or move the booking.
+    pub manage_url: String,
+    /// The token of that link (query parameter `token` of the booking endpoints).
+    pub manage_token: String,
+}
+
+#[derive(Debug, Object)]
+pub struct RescheduleBody {
+    /// The new start, RFC 3339.
+    pub start: Option<String>,
+}
+
+/// One invalid field.
+#[derive(Debug, Object)]
+pub struct FieldError {
+    pub field: String,
+    pub reason: String,
+}
+
+/// Every error answer.
+#[derive(Debug, Object)]
+pub struct ErrorJson {
+    /// A stable code: `invalid`, `not_free`, `captcha`, `rate_limited`, `calendars_stale`,
+    /// `not_found`, `internal`.
+    pub error: String,
+    /// For people.
+    pub message: String,
+    /// With `invalid`: each field and what is wrong with it.
+    #[oai(skip_serializing_if_is_empty)]
+    pub fields: Vec<FieldError>,
+    /// With `not_free`: the next free slots of that event type.
+    #[oai(skip_serializing_if_is_empty)]
+    pub next_slots: Vec<SlotJson>,
+}
+
+fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
+    Json(ErrorJson {
+        error: code.to_owned(),
+        message: message.into(),
+        fields: Vec::new(),
+        next_slots: Vec::new(),
+    })
+}
+
+fn invalid(problems: Vec<InputError>) -> Json<ErrorJson> {
+    let message = problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    Json(ErrorJson {
+        error: "invalid".to_owned(),
+        message,
+        fields: problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: p.field.to_owned(),
+                reason: p.reason,
+            })
+            .collect(),
+        next_slots: Vec::new(),
+    })
+}
+
+fn problem(field: &'static str, reason: impl Into<String>) -> InputError {
+    InputError {
+        field,
+        reason: reason.into(),
+    }
+}
+
+#[derive(ApiResponse)]
+enum EventTypesResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<EventTypeJson>>),
+}
+
+#[derive(ApiResponse)]
+enum SlotsResponse {
+    #[oai(status = 200)]
+    Ok(Json<SlotsJson>),
+    /// A parameter is missing or wrong (`fields` says which).
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum CaptchaResponse {
+    /// A new challenge (ALTCHA): find `number` so that SHA-256(salt + number) = challenge.
+    #[oai(status = 200)]
+    Ok(Json<Challenge>),
+    /// The captcha is off on this OpenSlot.
+    #[oai(status = 404)]
+    Off(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum BookResponse {
+    /// Booked. With an Idempotency-Key seen before, the same booking again (and the header
+    /// `Idempotent-Replayed: true`).
+    #[oai(status = 201)]
+    Created(
+        Json<BookingJson>,
+        #[oai(header = "Idempotent-Replayed")] Option<String>,
+    ),
+    /// The captcha is missing, wrong, expired or already used.
+    #[oai(status = 400)]
+    BadCaptcha(Json<ErrorJson>),
+    /// The slot is not free (any more); `next_slots` lists the next free ones.
+    #[oai(status = 409)]
+    NotFree(Json<ErrorJson>),
+    /// Invalid input: `fields` names each field and the reason. Also an Idempotency-Key used
+    /// for another request.
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    /// Too many booking requests from this address; retry after `Retry-After` seconds.
+    #[oai(status = 429)]
+    TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
+    /// A calendar of the owner is too out of date to know whether the time is free.
+    #[oai(status = 503)]
+    Stale(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum ManageResponse {
+    #[oai(status = 200)]
+    Ok(Json<BookingJson>),
+    /// Unknown id, or a missing or wrong token (the two are not told apart).
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    #[oai(status = 429)]
+    TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum RescheduleResponse {
+    #[oai(status = 200)]
+    Ok(Json<BookingJson>),
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    /// The new time is not free; `next_slots` lists the next free ones.
+    #[oai(status = 409)]
+    NotFree(Json<ErrorJson>),
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 429)]
+    TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
+    #[oai(status = 503)]
+    Stale(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum FeedResponse {
+    /// An iCalendar document.
+    #[oai(status = 200, content_type = "text/calendar; charset=utf-8")]
+    Ok(PlainText<String>),
+    /// A missing or wrong token.
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+fn internal(e: &dyn std::fmt::Display) -> Json<ErrorJson> {
+    tracing::error!(error = %e, "internal error");
+    error(
+        "internal",
+        "something went wrong on our side; please try again",
+    )
+}
+
+fn not_found() -> Json<ErrorJson> {
+    error("not_found", "no such booking (or the link is not valid)")
+}
+
+/// RFC 3339 in `zone`.
+fn shown(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).to_rfc3339()
+}
+
+impl PublicApi {
+    fn booking_json(&self, b: &BookingRow, token: &str) -> BookingJson {
+        let zone: Tz = b.timezone.parse().unwrap_or(chrono_tz::UTC);
+        BookingJson {
+            id: b.id.clone(),
+            event_type: b.event_type.clone(),
+            start: shown(b.start, zone),
+            end: shown(b.end, zone),
+            status: b.status.as_str().to_owned(),
+            timezone: b.timezone.clone(),
+            name: b.name.clone(),
+            email: b.email.clone(),
+            notes: b.notes.clone(),
+            manage_url: format!(
+                "{}/manage/{}?token={token}",
+                self.service.config().server.public_url,
+                b.id
+            ),
+            manage_token: token.to_owned(),
+        }
+    }
+
+    /// The client's address: the peer, or X-Forwarded-For behind a trusted proxy.
+    fn client(&self, req: &Request) -> Option<IpAddr> {
+        let peer = req.remote_addr().as_socket_addr()?.ip();
+        let xff = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Some(client_ip(
+            peer,
+            xff,
+            &self.service.config().security.trusted_proxies,
+        ))
+    }
+
+    /// The rate limit of booking actions; `Err(seconds)` when over it.
+    fn limited(&self, req: &Request) -> Result<(), u64> {
+        match self.client(req) {
+            Some(ip) => self.limiter.check(ip).map_err(|r| r.0.as_secs().max(1)),
+            None => Ok(()),
+        }
+    }
+
+    /// The next free slots of an event type after `after` (for a 409).
+    async fn next_slots(&self, slug: &str, after: DateTime<Utc>, zone: Tz) -> Vec<SlotJson> {
+        let Some(et) = self.service.event_type(slug) else {
+            return Vec::new();
+        };
+        let now = self.service.now();
+        let from = after.max(now);
+        match self
+            .service
+            .free_slots(&et, from, from + Duration::days(14))
+            .await
+        {
+            Ok(found) => found
+                .into_iter()
+                .take(5)
+                .map(|s| SlotJson {
+                    start: shown(s.start, zone),
+                    end: shown(s.end, zone),
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+fn parse_start(field: &'static str, text: Option<&str>) -> Result<DateTime<Utc>, InputError> {
+    let text = text.ok_or_else(|| problem(field, "is required"))?;
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            problem(
+                field,
+                "is not an RFC 3339 time (e.g. 2026-12-01T09:30:00+01:00)",
+            )
+        })
+}
+
+/// A stable hash of what a booking request asks for (an Idempotency-Key must come back with
+/// the same request).
+fn request_hash(body: &BookingBody) -> String {
+    let text = serde_json::json!([
+        body.event_type,
+        body.start,
+        body.name,
+        body.email,
+        body.notes,
+        body.timezone
+    ])
+    .to_string();
+    let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[OpenApi(prefix_path = "/api/v1")]
+impl PublicApi {
+    /// The event types a visitor can book.
+    #[oai(path = "/event-types", method = "get", tag = "Tag::Availability")]
+    async fn event_types(&self) -> EventTypesResponse {
+        let config = self.service.config();
+        EventTypesResponse::Ok(Json(
+            config
+                .event_types
+                .iter()
+                .map(|e| EventTypeJson {
+                    slug: e.slug.clone(),
+                    title: e.title.clone(),
+                    duration: e.duration_minutes,
+                    description: e.description.clone(),
+                    owner_name: config.owner.shown_name().to_owned(),
+                    timezone: config.owner.timezone.name().to_owned(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// Free slots of an event type from `from` to `to` (days in `tz`, both included), in `tz`.
+    /// Never says why a time is not free.
+    #[oai(path = "/slots", method = "get", tag = "Tag::Availability")]
+    async fn slots(
+        &self,
+        event_type: Query<Option<String>>,
+        from: Query<Option<String>>,
+        to: Query<Option<String>>,
+        /// IANA zone; default: the owner's.
+        tz: Query<Option<String>>,
+    ) -> SlotsResponse {
+        let mut problems = Vec::new();
+        let et = match event_type.0.as_deref() {
+            None => {
+                problems.push(problem("event_type", "is required"));
+                None
+            }
+            Some(slug) => {
+                let et = self.service.event_type(slug);
+                if et.is_none() {
+                    problems.push(problem(
+                        "event_type",
+                        format!("there is no event type `{slug}`"),
+                    ));
+                }
+                et
+            }
+        };
+        let zone = match tz.0.as_deref() {
+            None => Some(self.service.config().owner.timezone),
+            Some(t) => match Zone::parse(t) {
+                Ok(z) => Some(z.tz()),
+                Err(mut e) => {
+                    e.field = "tz";
+                    problems.push(e);
+                    None
+                }
+            },
+        };
+        let day = |field: &'static str, v: &Option<String>, problems: &mut Vec<InputError>| match v
+        {
+            None => {
+                problems.push(problem(field, "is required (YYYY-MM-DD)"));
+                None
+            }
+            Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    problems.push(problem(field, "is not a date (YYYY-MM-DD)"));
+                    None
+                }
+            },
+        };
+        let first = day("from", &from.0, &mut problems);
+        let last = day("to", &to.0, &mut problems);
+        if let (Some(a), Some(b)) = (first, last) {
+            if b < a {
+                problems.push(problem("to", "must not be before `from`"));
+            } else if (b - a).num_days() >= MAX_SLOT_RANGE_DAYS {
+                problems.push(problem(
+                    "to",
+                    format!("at most {MAX_SLOT_RANGE_DAYS} days after `from`"),
+                ));
+            }
+        }
+        let (Some(et), Some(zone), Some(first), Some(last), true) =
+            (et, zone, first, last, problems.is_empty())
+        else {
+            return SlotsResponse::Invalid(invalid(problems));
+        };
+        let (Some(start), Some(end)) = (
+            crate::availability::start_of_day(zone, first),
+            last.succ_opt()
+                .and_then(|d| crate::availability::start_of_day(zone, d)),
+        ) else {
+            return SlotsResponse::Invalid(invalid(vec![problem("to", "is out of range")]));
+        };
+        match self.service.free_slots(&et, start, end).await {
+            Ok(found) => SlotsResponse::Ok(Json(SlotsJson {
+                timezone: zone.name().to_owned(),
+                slots: found
+                    .into_iter()
+                    .map(|s| SlotJson {
+                        start: shown(s.start, zone),
+                        end: shown(s.end, zone),
+                    })
+                    .collect(),
+            })),
+            Err(e) => SlotsResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// A proof-of-work challenge for the booking form (when the captcha is on).
+    #[oai(path = "/captcha", method = "get", tag = "Tag::Bookings")]
+    async fn captcha(&self) -> CaptchaResponse {
+        match &self.captcha {
+            Some(c) => CaptchaResponse::Ok(Json(c.challenge(self.service.now()))),
+            None => CaptchaResponse::Off(error("not_found", "the captcha is off")),
+        }
+    }
+
+    /// Books a slot. Send an `Idempotency-Key` header (any unique string) to make retries
+    /// safe: the same key with the same request gives the same booking.
+    #[oai(path = "/bookings", method = "post", tag = "Tag::Bookings")]
+    async fn book(
+        &self,
+        req: &Request,
+        body: Json<BookingBody>,
+        #[oai(name = "Idempotency-Key")] idempotency_key: Header<Option<String>>,
+    ) -> BookResponse {
+        if let Err(secs) = self.limited(req) {
+            return BookResponse::TooMany(
+                error(
+                    "rate_limited",
+                    "too many booking requests; please wait a moment",
+                ),
+                secs,
+            );
+        }
+        let body = body.0;
+        let now = self.service.now();
+        if let Some(c) = &self.captcha {
+            let payload = body.captcha.as_deref().unwrap_or_default();
+            if let Err(e) = c.verify(payload, now) {
+                return BookResponse::BadCaptcha(error("captcha", e.to_string()));
+            }
+        }
+        let mut problems = Vec::new();
+        let slug = body.event_type.clone().unwrap_or_default();
+        if body.event_type.is_none() {
+            problems.push(problem("event_type", "is required"));
+        } else if self.service.event_type(&slug).is_none() {
+            problems.push(problem(
+                "event_type",
+                format!("there is no event type `{slug}`"),
+            ));
+        }
+        let start = parse_start("start", body.start.as_deref());
+        let input = parse_booking(
+            body.name.as_deref().unwrap_or_default(),
+            body.email.as_deref().unwrap_or_default(),
+            body.notes.as_deref(),
+            body.timezone.as_deref().unwrap_or_default(),
+        );
+        if let Err(e) = &start {
+            problems.push(problem(e.field, e.reason.clone()));
+        }
+        let key = match idempotency_key.0.as_deref().map(str::trim) {
+            Some(k) if k.is_empty() || k.len() > 200 => {
+                problems.push(problem("Idempotency-Key", "must be 1-200 characters"));
+                None
+            }
+            Some(k) => Some(IdempotentRequest {
+                key: k.to_owned(),
+                request_hash: request_hash(&body),
+            }),
+            None => None,
+        };
+        let input = match input {
+            Ok(i) => Some(i),
+            Err(errors) => {
+                problems.extend(errors);
+                None
+            }
+        };
+        let (Ok(start), Some(input), true) = (start, input, problems.is_empty()) else {
+            return BookResponse::Invalid(invalid(problems));
+        };
+        let zone = input.timezone.tz();
+        let result = self
+            .service
+            .book(BookRequest {
+                event_type: slug.clone(),
+                start,
+                input,
+                idempotency: key,
+            })
+            .await;
+        match result {
+            Ok(Booked {
+                booking,
+                manage_token,
+                replayed,
+            }) => {
+                if !replayed {
+                    tracing::info!(booking = %booking.id, event_type = %booking.event_type,
+                        start = %booking.start, "booked");
+                }
+                BookResponse::Created(
+                    Json(self.booking_json(&booking, &manage_token)),
+                    replayed.then(|| "true".to_owned()),
+                )
+            }
+            Err(BookError::NotFree) => {
+                let mut e = error("not_free", "that time was just taken or is not free");
+                e.0.next_slots = self.next_slots(&slug, start, zone).await;
+                BookResponse::NotFree(e)
+            }
+            Err(BookError::Stale(why)) => BookResponse::Stale(error(
+                "calendars_stale",
+                format!(
+                    "the owner's calendars could not be checked right now; please try again later ({why})"
+                ),
+            )),
+            Err(BookError::KeyReused) => BookResponse::Invalid(invalid(vec![problem(
+                "Idempotency-Key",
+                "was used before for a different request",
+            )])),
+            Err(BookError::UnknownEventType(s)) => BookResponse::Invalid(invalid(vec![problem(
+                "event_type",
+                format!("there is no event type `{s}`"),
+            )])),
+            Err(e) => BookResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// A booking, with its manage token.
+    #[oai(path = "/bookings/:id", method = "get", tag = "Tag::Bookings")]
+    async fn get_booking(&self, id: Path<String>, token: Query<Option<String>>) -> ManageResponse {
+        let token = token.0.unwrap_or_default();
+        match self.service.get(&id.0, &token).await {
+            Ok(b) => ManageResponse::Ok(Json(self.booking_json(&b, &token))),
+            Err(BookError::NotFound) => ManageResponse::NotFound(not_found()),
+            Err(e) => ManageResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Cancels a booking (its events are removed from the owner's calendars). Cancelling a
+    /// cancelled booking answers it again.
+    #[oai(path = "/bookings/:id", method = "delete", tag = "Tag::Bookings")]
+    async fn cancel_booking(
+        &self,
+        req: &Request,
+        id: Path<String>,
+        token: Query<Option<String>>,
+    ) -> ManageResponse {
+        if let Err(secs) = self.limited(req) {
+            return ManageResponse::TooMany(error("rate_limited", "too many requests"), secs);
+        }
+        let token = token.0.unwrap_or_default();
+        match self.service.cancel(&id.0, &token).await {
+            Ok(b) => {
+                tracing::info!(booking = %b.id, "cancelled");
+                ManageResponse::Ok(Json(self.booking_json(&b, &token)))
+            }
+            Err(BookError::NotFound) => ManageResponse::NotFound(not_found()),
+            Err(e) => ManageResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Moves a booking to another free slot of its event type, in one step: the new time is
+    /// taken before the old one is freed.
+    #[oai(
+        path = "/bookings/:id/reschedule",
+        method = "post",
+        tag = "Tag::Bookings"
+    )]
+    async fn reschedule(
+        &self,
+        req: &Request,
+        id: Path<String>,
+        token: Query<Option<String>>,
+        body: Json<RescheduleBody>,
+    ) -> RescheduleResponse {
+        if let Err(secs) = self.limited(req) {
+            return RescheduleResponse::TooMany(error("rate_limited", "too many requests"), secs);
+        }
+        let token = token.0.unwrap_or_default();
+        let start = match parse_start("start", body.0.start.as_deref()) {
+            Ok(s) => s,
+            Err(e) => return RescheduleResponse::Invalid(invalid(vec![e])),
+        };
+        match self.service.reschedule(&id.0, &token, start).await {
+            Ok(b) => {
+                tracing::info!(booking = %b.booking.id, start = %b.booking.start, "rescheduled");
+                RescheduleResponse::Ok(Json(self.booking_json(&b.booking, &token)))
+            }
+            Err(BookError::NotFound) => RescheduleResponse::NotFound(not_found()),
+            Err(BookError::NotFree) => {
+                let zone = match self.service.get(&id.0, &token).await {
+                    Ok(b) => b.timezone.parse().unwrap_or(chrono_tz::UTC),
+                    Err(_) => chrono_tz::UTC,
+                };
+                let slug = self
+                    .service
+                    .get(&id.0, &token)
+                    .await
+                    .map(|b| b.event_type)
+                    .unwrap_or_default();
+                let mut e = error("not_free", "that time is not free");
+                e.0.next_slots = self.next_slots(&slug, start, zone).await;
+                RescheduleResponse::NotFree(e)
+            }
+            Err(BookError::Stale(why)) => RescheduleResponse::Stale(error(
+                "calendars_stale",
+                format!("the owner's calendars could not be checked right now ({why})"),
+            )),
+            Err(e) => RescheduleResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Every booking as an iCalendar feed, for calendars OpenSlot cannot write to. The token
+    /// is the owner's secret (`openslot feeds`).
+    #[oai(path = "/bookings.ics", method = "get", tag = "Tag::Feeds")]
+    async fn bookings_feed(&self, token: Query<Option<String>>) -> FeedResponse {
+        let t = token.0.unwrap_or_default();
+        if !self
+            .service
+            .tokens()
+            .verify(Purpose::BookingsFeed, feeds::SUBJECT, &t)
+        {
+            return FeedResponse::NotFound(error("not_found", "not found"));
+        }
+        let now = self.service.now();
+        let (from, to) = (now - Duration::days(90), now + Duration::days(400));
+        match self
+            .service
+            .store()
+            .call(move |c| bookings::list(c, from, to, 10_000))
+            .await
+        {
+            Ok(rows) => FeedResponse::Ok(PlainText(feeds::bookings_ics(&self.service, &rows, now))),
+            Err(e) => FeedResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// The owner's merged busy time (calendars, bookings, blocks) as VFREEBUSY: no titles.
+    #[oai(path = "/freebusy.ics", method = "get", tag = "Tag::Feeds")]
+    async fn freebusy_feed(&self, token: Query<Option<String>>) -> FeedResponse {
+        let t = token.0.unwrap_or_default();
+        if !self
+            .service
+            .tokens()
+            .verify(Purpose::FreebusyFeed, feeds::SUBJECT, &t)
+        {
+            return FeedResponse::NotFound(error("not_found", "not found"));
+        }
+        let now = self.service.now();
+        let horizon = i64::from(self.service.config().availability.horizon_days);
+        let window = Interval {
+            start: now,
+            end: now + Duration::days(horizon),
+        };
+        match feeds::merged_busy(&self.service, window).await {
+            Ok(busy) => FeedResponse::Ok(PlainText(feeds::freebusy_ics(&busy, window, now))),
+            Err(e) => FeedResponse::Internal(internal(&e)),
+        }
+    }
+}

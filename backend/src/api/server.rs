@@ -1,0 +1,342 @@
+//! Start-up as a library function: `Application::build(config)` opens the database, the sources
+//! and the keys, binds both listeners (port 0 in tests) and returns; `run_until_stopped` serves
+//! until SIGTERM/SIGINT (or `stop`), then drains requests in flight.
+//!
+//! Invariant: the public listener serves only the public API, health and the booking page; the
+//! admin listener is the only place for owner endpoints (it answers 404 to the public API and
+//! the public listener answers 404 to the admin's).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use poem::endpoint::StaticFilesEndpoint;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::{Endpoint, EndpointExt, Route, Server};
+use poem_openapi::OpenApiService;
+use tokio::sync::watch;
+
+use crate::booking::BookingService;
+use crate::booking::token::TokenKey;
+use crate::config::Config;
+use crate::store::{Store, StoreError};
+use crate::sync::SyncHub;
+
+use super::guards::captcha::Captcha;
+use super::guards::rate_limit::RateLimiter;
+use super::health::HealthApi;
+use super::public::PublicApi;
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read or create the key file {path}: {source}")]
+    Key {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// How long requests in flight may finish after a stop signal.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// A built, bound, not yet running service.
+pub struct Application {
+    service: BookingService,
+    captcha: Option<Arc<Captcha>>,
+    limiter: Arc<RateLimiter>,
+    public: TcpAcceptor,
+    admin: TcpAcceptor,
+    public_addr: SocketAddr,
+    admin_addr: SocketAddr,
+    stop: watch::Sender<bool>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("public_addr", &self.public_addr)
+            .field("admin_addr", &self.admin_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+fn random_key() -> [u8; 32] {
+    use ring::rand::SecureRandom;
+    let mut key = [0u8; 32];
+    if ring::rand::SystemRandom::new().fill(&mut key).is_err() {
+        key = fastrand::u128(..)
+            .to_le_bytes()
+            .repeat(2)
+            .try_into()
+            .unwrap_or([7; 32]);
+    }
+    key
+}
+
+/// The public API's OpenAPI service (also used to print the spec).
+fn public_service(api: PublicApi, health: HealthApi) -> OpenApiService<(PublicApi, HealthApi), ()> {
+    OpenApiService::new((api, health), "OpenSlot", env!("CARGO_PKG_VERSION")).description(
+        "Free slots of the owner's calendars and bookings of them. Times are RFC 3339; \
+             errors are JSON with a stable `error` code.",
+    )
+}
+
+/// The OpenAPI document of the public API, as `openslot openapi` prints it.
+pub fn spec_yaml() -> Result<String, StartError> {
+    let config = crate::config::from_toml_str(
+        "[owner]\nname = \"Owner\"\nemail = \"owner@example.org\"\ntimezone = \"UTC\"\n\
+         [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n",
+        &[],
+        std::path::Path::new("."),
+    )
+    .map_err(|e| StartError::Store(StoreError::Worker(e.to_string())))?;
+    let service = BookingService::new(
+        config.clone(),
+        Store::open_in_memory()?,
+        Arc::new(SyncHub::new(&config)),
+        TokenKey::from_bytes([0; 32]),
+        crate::clock::now,
+    );
+    let api = PublicApi {
+        service: service.clone(),
+        captcha: None,
+        limiter: Arc::new(RateLimiter::new(0)),
+    };
+    Ok(public_service(api, HealthApi { service }).spec_yaml())
+}
+
+impl Application {
+    /// Opens everything and binds both listeners.
+    pub async fn build(
+        config: Config,
+        clock: fn() -> DateTime<Utc>,
+    ) -> Result<Application, StartError> {
+        let data_dir = config.server.data_dir.clone();
+        let store = Store::open(&data_dir)?;
+        let key_path = data_dir.join("secret.key");
+        let tokens = TokenKey::load_or_create(&key_path).map_err(|source| StartError::Key {
+            path: key_path,
+            source,
+        })?;
+        let hub = Arc::new(SyncHub::new(&config));
+        let captcha = config.security.captcha.then(|| {
+            Arc::new(Captcha::new(
+                random_key(),
+                crate::api::guards::captcha::DEFAULT_MAX_NUMBER,
+            ))
+        });
+        let limiter = Arc::new(RateLimiter::new(config.security.rate_limit_per_minute));
+        let bind = |addr: SocketAddr| async move {
+            TcpListener::bind(addr.to_string())
+                .into_acceptor()
+                .await
+                .map_err(|source| StartError::Bind { addr, source })
+        };
+        let public = bind(config.server.listen).await?;
+        let admin = bind(config.server.admin_listen).await?;
+        let addr_of = |a: &TcpAcceptor, fallback: SocketAddr| {
+            a.local_addr()
+                .first()
+                .and_then(|l| l.as_socket_addr().copied())
+                .unwrap_or(fallback)
+        };
+        let public_addr = addr_of(&public, config.server.listen);
+        let admin_addr = addr_of(&admin, config.server.admin_listen);
+        let service = BookingService::new(config, store, hub, tokens, clock);
+        let (stop, _) = watch::channel(false);
+        Ok(Application {
+            service,
+            captcha,
+            limiter,
+            public,
+            admin,
+            public_addr,
+            admin_addr,
+            stop,
+        })
+    }
+
+    pub fn public_addr(&self) -> SocketAddr {
+        self.public_addr
+    }
+
+    pub fn admin_addr(&self) -> SocketAddr {
+        self.admin_addr
+    }
+
+    pub fn service(&self) -> &BookingService {
+        &self.service
+    }
+
+    /// A handle that stops the running service (as SIGTERM does).
+    pub fn stopper(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+
+    /// Serves until a stop signal: background syncs, the outbox worker, both listeners.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let Application {
+            service,
+            captcha,
+            limiter,
+            public,
+            admin,
+            stop,
+            ..
+        } = self;
+        let shutdown = stop.subscribe();
+        let syncs = service
+            .hub()
+            .spawn_background(crate::clock::now, shutdown.clone());
+        let worker = tokio::spawn(crate::booking::outbox::run(
+            service.clone(),
+            shutdown.clone(),
+        ));
+        let pruner = {
+            let limiter = Arc::clone(&limiter);
+            let mut shutdown = shutdown.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(60)) => limiter.retain_recent(),
+                        _ = shutdown.changed() => return,
+                    }
+                }
+            })
+        };
+        let signals = {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                wait_for_signal().await;
+                tracing::info!("stop signal: finishing requests in flight");
+                let _ = stop.send(true);
+            })
+        };
+
+        let public_routes = public_routes(&service, captcha, limiter);
+        let admin_routes = admin_routes(&service);
+        let stopped = |mut rx: watch::Receiver<bool>| async move {
+            while !*rx.borrow() {
+                if rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        };
+        let public_server = Server::new_with_acceptor(public).run_with_graceful_shutdown(
+            public_routes,
+            stopped(shutdown.clone()),
+            Some(DRAIN),
+        );
+        let admin_server = Server::new_with_acceptor(admin).run_with_graceful_shutdown(
+            admin_routes,
+            stopped(shutdown.clone()),
+            Some(DRAIN),
+        );
+        let (a, b) = tokio::join!(public_server, admin_server);
+        let _ = stop.send(true);
+        signals.abort();
+        for job in syncs {
+            let _ = job.await;
+        }
+        let _ = worker.await;
+        let _ = pruner.await;
+        a.and(b)
+    }
+}
+
+fn public_routes(
+    service: &BookingService,
+    captcha: Option<Arc<Captcha>>,
+    limiter: Arc<RateLimiter>,
+) -> poem::endpoint::BoxEndpoint<'static> {
+    let api = PublicApi {
+        service: service.clone(),
+        captcha,
+        limiter,
+    };
+    let health = HealthApi {
+        service: service.clone(),
+    };
+    let openapi = public_service(api, health);
+    let spec = openapi.spec_endpoint_yaml();
+    let api_routes = Route::new()
+        .at("/openapi.yaml", spec)
+        .nest("/", openapi)
+        .with(poem::middleware::Tracing)
+        .boxed();
+    let Some(dir) = service
+        .config()
+        .server
+        .static_dir
+        .clone()
+        .filter(|d| d.is_dir())
+    else {
+        return api_routes;
+    };
+    // The booking page at `/`: its files, and index.html for every other path (the SPA's own
+    // routes such as /manage/...); the API keeps its paths.
+    let page = StaticFilesEndpoint::new(dir)
+        .index_file("index.html")
+        .fallback_to_index()
+        .boxed();
+    let (api, page) = (Arc::new(api_routes), Arc::new(page));
+    poem::endpoint::make(move |req: poem::Request| {
+        let (api, page) = (Arc::clone(&api), Arc::clone(&page));
+        async move {
+            if is_api_path(req.uri().path()) {
+                api.get_response(req).await
+            } else {
+                page.get_response(req).await
+            }
+        }
+    })
+    .boxed()
+}
+
+/// Paths the API answers (everything else is the booking page).
+fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/") || matches!(path, "/api" | "/healthz" | "/readyz" | "/openapi.yaml")
+}
+
+fn admin_routes(service: &BookingService) -> poem::endpoint::BoxEndpoint<'static> {
+    let health = HealthApi {
+        service: service.clone(),
+    };
+    let openapi = OpenApiService::new(health, "OpenSlot admin", env!("CARGO_PKG_VERSION"));
+    Route::new()
+        .nest("/", openapi)
+        .with(poem::middleware::Tracing)
+        .boxed()
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        match term {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,60 @@
+//! `openslot serve` and `openslot openapi`.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::api::{Application, spec_yaml};
+use crate::clock;
+
+use super::{CliError, load_config};
+
+/// Logs to stderr: `OPENSLOT_LOG` filters (default `info`), `OPENSLOT_LOG_FORMAT=json` gives
+/// one JSON object per line.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OPENSLOT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let json = std::env::var("OPENSLOT_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+pub(super) fn serve(path: &Path) -> Result<ExitCode, CliError> {
+    init_logging();
+    let config = load_config(path)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(async {
+        let app = Application::build(config, clock::now)
+            .await
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        tracing::info!(public = %app.public_addr(), admin = %app.admin_addr(), "OpenSlot is listening");
+        outln!(
+            "OpenSlot: booking API on http://{}, admin on http://{}",
+            app.public_addr(),
+            app.admin_addr()
+        );
+        app.run_until_stopped()
+            .await
+            .map_err(|e| CliError::Failed(format!("the server stopped: {e}")))
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn openapi() -> Result<ExitCode, CliError> {
+    let yaml = spec_yaml().map_err(|e| CliError::Failed(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(yaml.as_bytes());
+    if !yaml.ends_with('\n') {
+        let _ = writeln!(out);
+    }
+    Ok(ExitCode::SUCCESS)
+}
