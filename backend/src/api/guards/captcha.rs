@@ -48,7 +48,7 @@ pub struct Challenge {
     #[serde(rename = "maxnumber")]
     #[oai(rename = "maxnumber")]
     pub max_number: u64,
-    /// Random hex, then `?expires=` and the expiry in Unix seconds.
+    /// Random hex, then `?expires=`, the expiry in Unix seconds, and `&`.
     pub salt: String,
     /// Hex HMAC-SHA256 of `challenge` under the server's key.
     pub signature: String,
@@ -123,7 +123,10 @@ impl Captcha {
         let mut salt_bytes = [0u8; SALT_BYTES];
         self.fill_random(&mut salt_bytes);
         let expires = (now + self.lifetime).timestamp();
-        let salt = format!("{}?expires={expires}", hex(&salt_bytes));
+        // The closing `&` keeps the expiry from being extended: without it, a client could
+        // move leading digits of the number onto the end of the salt (the hashed text stays
+        // the same) and so append digits to `expires`.
+        let salt = format!("{}?expires={expires}&", hex(&salt_bytes));
         let mut number_bytes = [0u8; 8];
         self.fill_random(&mut number_bytes);
         let number = match self.max_number.checked_add(1) {
@@ -167,6 +170,10 @@ impl Captcha {
             return Err(CaptchaError::Wrong);
         }
         let expires = expiry(&answer.salt).ok_or(CaptchaError::Malformed)?;
+        // Never issued that far ahead: not an answer to one of our challenges as issued.
+        if expires > (now + self.lifetime).timestamp() {
+            return Err(CaptchaError::Wrong);
+        }
         let now = now.timestamp();
         if expires <= now {
             return Err(CaptchaError::Expired);
@@ -227,9 +234,10 @@ fn hash_hex(salt: &str, number: u64) -> String {
     hex(digest::digest(&digest::SHA256, text.as_bytes()).as_ref())
 }
 
-/// The `expires` parameter of a salt like `ab12…?expires=1700000000`.
+/// The `expires` parameter of a salt like `ab12…?expires=1700000000&`; `None` without the
+/// closing `&`, which is what a salt with digits moved onto it looks like.
 fn expiry(salt: &str) -> Option<i64> {
-    let (_, query) = salt.split_once('?')?;
+    let (_, query) = salt.strip_suffix('&')?.split_once('?')?;
     query
         .split('&')
         .find_map(|pair| pair.strip_prefix("expires="))?
@@ -322,7 +330,7 @@ mod tests {
         let (random, query) = challenge.salt.split_once('?').unwrap();
         assert_eq!(random.len(), 2 * SALT_BYTES);
         assert!(random.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_eq!(query, format!("expires={expires}"));
+        assert_eq!(query, format!("expires={expires}&"));
         assert_eq!(challenge.challenge.len(), 64);
         assert_eq!(challenge.signature.len(), 64);
         // The OpenAPI object uses the same name.
@@ -460,18 +468,14 @@ mod tests {
     fn salt_without_expiry_is_refused() {
         // Only a holder of the key could sign one; still no eternal answers.
         let c = captcha();
-        let salt = "00ff".to_owned();
-        let challenge = hash_hex(&salt, 3);
-        let signature = hex(hmac::sign(&c.key, challenge.as_bytes()).as_ref());
-        let payload = solve(&Challenge {
-            algorithm: ALGORITHM.into(),
-            challenge,
-            max_number: 10,
-            salt,
-            signature,
-        })
-        .unwrap();
-        assert_eq!(c.verify(&payload, now()), Err(CaptchaError::Malformed));
+        for salt in ["00ff", "00ff&", "00ff?other=1&", "00ff?expires=soon&"] {
+            let payload = signed_payload(&c, salt);
+            assert_eq!(
+                c.verify(&payload, now()),
+                Err(CaptchaError::Malformed),
+                "{salt}"
+            );
+        }
     }
 
     #[test]
@@ -479,6 +483,51 @@ mod tests {
         let mut challenge = captcha().challenge(now());
         challenge.challenge = "00".repeat(32);
         assert_eq!(solve(&challenge), None);
+    }
+
+    #[test]
+    fn digits_moved_from_number_to_salt_are_refused() {
+        let c = captcha();
+        // An answer whose number can be split: "ab" with b not starting with 0.
+        let payload = std::iter::repeat_with(|| solved(&c))
+            .find(|p| {
+                let json: Value = serde_json::from_slice(&STANDARD.decode(p).unwrap()).unwrap();
+                let n = json["number"].as_u64().unwrap().to_string();
+                n.len() >= 2 && !n[1..].starts_with('0')
+            })
+            .unwrap();
+        let spliced = edited(&payload, |j| {
+            let n = j["number"].as_u64().unwrap().to_string();
+            let salt = format!("{}{}", j["salt"].as_str().unwrap(), &n[..1]);
+            j["salt"] = Value::from(salt);
+            j["number"] = Value::from(n[1..].parse::<u64>().unwrap());
+        });
+        assert_eq!(c.verify(&spliced, now()), Err(CaptchaError::Malformed));
+    }
+
+    /// A challenge signed with `c`'s key for `salt`, solved.
+    fn signed_payload(c: &Captcha, salt: &str) -> String {
+        let challenge = hash_hex(salt, 3);
+        let signature = hex(hmac::sign(&c.key, challenge.as_bytes()).as_ref());
+        solve(&Challenge {
+            algorithm: ALGORITHM.into(),
+            challenge,
+            max_number: 10,
+            salt: salt.to_owned(),
+            signature,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn expiry_beyond_the_lifetime_is_refused() {
+        let c = captcha();
+        let far = now().timestamp() + 601;
+        let payload = signed_payload(&c, &format!("00?expires={far}&"));
+        assert_eq!(c.verify(&payload, now()), Err(CaptchaError::Wrong));
+        let near = now().timestamp() + 600;
+        let payload = signed_payload(&c, &format!("00?expires={near}&"));
+        assert_eq!(c.verify(&payload, now()), Ok(()));
     }
 
     #[test]
