@@ -10,7 +10,7 @@ use crate::calendar::{Interval, events_ics, freebusy_ics as calendar_freebusy, m
 use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
 
 /// Feed tokens belong to the owner, not to a booking.
-pub const SUBJECT: &str = "owner";
+pub const SUBJECT: &str = crate::booking::token::OWNER;
 
 /// The feed URLs with their tokens (for `openslot feeds` and the admin API).
 pub fn feed_urls(service: &BookingService) -> (String, String) {

@@ -332,7 +332,7 @@ impl PublicApi {
     /// The rate limit of booking actions; `Err(seconds)` when over it.
     fn limited(&self, req: &Request) -> Result<(), u64> {
         match self.client(req) {
-            Some(ip) => self.limiter.check(ip).map_err(|r| r.0.as_secs().max(1)),
+            Some(ip) => self.limiter.check(ip).map_err(|r| r.seconds()),
             None => Ok(()),
         }
     }

@@ -381,7 +381,7 @@ impl Reader<'_> {
         let admin_listen = self
             .addr(t, p, "admin_listen")
             .unwrap_or(defaults::ADMIN_LISTEN);
-        if listen == admin_listen && self.problems.len() == before {
+        if listen == admin_listen && listen.port() != 0 && self.problems.len() == before {
             self.problem("server.admin_listen", "must differ from `server.listen`");
         }
         let data_dir = self

@@ -1,0 +1,74 @@
+//! The API as a contract: `openapi.yaml` is what the code serves, the listeners keep to their
+//! own endpoints, health answers, and an acknowledged booking survives a restart.
+
+use super::app::{spawn_app, spawn_in};
+
+#[tokio::test]
+async fn openapi_yaml_is_what_the_code_generates() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let committed = std::fs::read_to_string(root.join("openapi.yaml")).unwrap();
+    let generated = openslot::api::spec_yaml().unwrap();
+    assert!(
+        committed.trim_end() == generated.trim_end(),
+        "openapi.yaml differs from the code: run `cargo run -q -- openapi > openapi.yaml`"
+    );
+    // The running service serves the same document.
+    let app = spawn_app("").await;
+    let (status, served) = app.get("/openapi.yaml").await;
+    assert_eq!(status, 200);
+    assert_eq!(served.as_str().unwrap().trim_end(), generated.trim_end());
+}
+
+#[tokio::test]
+async fn health_answers_on_both_listeners_and_each_keeps_to_its_endpoints() {
+    let app = spawn_app("").await;
+    assert_eq!(app.get("/healthz").await.0, 200);
+    let (status, v) = app.get("/readyz").await;
+    assert_eq!(
+        (status, &v["ready"]),
+        (200, &serde_json::json!(true)),
+        "{v}"
+    );
+    let admin = |p: &str| format!("http://{}{p}", app.admin);
+    let r = app.client.get(admin("/healthz")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // The public API is not on the admin listener, and the owner's endpoints are not public.
+    let r = app
+        .client
+        .get(admin("/api/v1/event-types"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    for path in ["/metrics", "/api/v1/admin/bookings", "/admin/api/bookings"] {
+        assert_eq!(app.get(path).await.0, 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_acknowledged_booking_survives_a_restart() {
+    let mut app = spawn_app("").await;
+    let (status, b) = app.book("intro", "2026-12-01T09:00:00+01:00").await;
+    assert_eq!(status, 201);
+    // Stop the service and start a new one over the same data directory.
+    let dir = std::mem::replace(&mut app.dir, tempfile::tempdir().unwrap());
+    drop(app);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let app = spawn_in(
+        dir,
+        "[security]\ncaptcha = false\nrate_limit_per_minute = 0\n",
+    )
+    .await;
+    let (id, token) = (
+        b["id"].as_str().unwrap(),
+        b["manage_token"].as_str().unwrap(),
+    );
+    let (status, v) = app
+        .get(&format!("/api/v1/bookings/{id}?token={token}"))
+        .await;
+    assert_eq!(
+        status, 200,
+        "the same key signs the same tokens after a restart: {v}"
+    );
+    assert_eq!(app.book("intro", "2026-12-01T09:00:00+01:00").await.0, 409);
+}
