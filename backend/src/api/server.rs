@@ -196,7 +196,7 @@ impl Application {
         let shutdown = stop.subscribe();
         let syncs = service
             .hub()
-            .spawn_background(crate::clock::now, shutdown.clone());
+            .spawn_background(service.clock(), shutdown.clone());
         let worker = tokio::spawn(crate::booking::outbox::run(
             service.clone(),
             shutdown.clone(),

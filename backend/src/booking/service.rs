@@ -117,6 +117,11 @@ impl BookingService {
         (self.inner.clock)()
     }
 
+    /// The clock the service reads (fixed in tests).
+    pub fn clock(&self) -> fn() -> DateTime<Utc> {
+        self.inner.clock
+    }
+
     pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
         Arc::clone(&self.inner.wake)
     }

@@ -596,7 +596,7 @@ async fn a_dead_server_is_served_from_the_snapshot_then_fails_closed() {
     use std::sync::Arc;
     use std::time::Duration;
 
-    let server = Server::start(Kind::Radicale).await;
+    let mut server = Server::start(Kind::Radicale).await;
     let cal = server.mkcalendar("work", "Work", "#112233FF").await;
     let inside = event("inside", at(3, 5, 12), at(3, 5, 13), "Inside");
     server.put(&cal, "inside.ics", &inside).await;
@@ -621,7 +621,7 @@ async fn a_dead_server_is_served_from_the_snapshot_then_fails_closed() {
     assert!(s[0].healthy(), "{s:?}");
     assert_eq!(hub.busy(march(), now).0[0].intervals, expected);
 
-    drop(server);
+    server.kill();
     let s = hub.refresh_all(minutes(10), Duration::from_secs(20)).await;
     assert!(!s[0].healthy());
     let e = s[0].last_error.clone().unwrap_or_default();

@@ -64,17 +64,15 @@ fn free_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-impl Server {
-    pub async fn start(kind: Kind) -> Server {
-        let venv = venv();
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let mut cmd = match kind {
-            Kind::Radicale => {
-                let users = dir.path().join("users");
-                std::fs::write(&users, format!("{USER}:{PASSWORD}\n")).unwrap();
-                let config = dir.path().join("config");
-                std::fs::write(
+/// Starts `kind` on `port` with its data in `dir`.
+fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> Child {
+    let venv = venv();
+    let mut cmd = match kind {
+        Kind::Radicale => {
+            let users = dir.join("users");
+            std::fs::write(&users, format!("{USER}:{PASSWORD}\n")).unwrap();
+            let config = dir.join("config");
+            std::fs::write(
                     &config,
                     format!(
                         "[server]\nhosts = 127.0.0.1:{port}\n\
@@ -83,31 +81,37 @@ impl Server {
                          [storage]\nfilesystem_folder = {}\n\
                          [logging]\nlevel = warning\n",
                         users.display(),
-                        dir.path().join("collections").display()
+                        dir.join("collections").display()
                     ),
                 )
                 .unwrap();
-                let mut c = Command::new(venv.join("bin/radicale"));
-                c.arg("--config").arg(&config);
-                c
-            }
-            Kind::Xandikos => {
-                let mut c = Command::new(venv.join("bin/xandikos"));
-                c.arg("serve")
-                    .arg("-d")
-                    .arg(dir.path().join("data"))
-                    .args(["-l", "127.0.0.1", "-p", &port.to_string()])
-                    .args(["--defaults", "--current-user-principal", "/user/"]);
-                c
-            }
-        };
-        let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap();
+            let mut c = Command::new(venv.join("bin/radicale"));
+            c.arg("--config").arg(&config);
+            c
+        }
+        Kind::Xandikos => {
+            let mut c = Command::new(venv.join("bin/xandikos"));
+            c.arg("serve")
+                .arg("-d")
+                .arg(dir.join("data"))
+                .args(["-l", "127.0.0.1", "-p", &port.to_string()])
+                .args(["--defaults", "--current-user-principal", "/user/"]);
+            c
+        }
+    };
+    let log = std::fs::File::create(dir.join("server.log")).unwrap();
+    cmd.stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap()
+}
+
+impl Server {
+    pub async fn start(kind: Kind) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let child = spawn(kind, dir.path(), port);
         let server = Server {
             kind,
             base: format!("http://127.0.0.1:{port}"),
@@ -121,6 +125,20 @@ impl Server {
         };
         server.wait_until_up().await;
         server
+    }
+
+    /// Kills the server process; its data stays for `restart`.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same port over the same data.
+    #[allow(dead_code)] // used by the API tests (tests/api), which share this module
+    pub async fn restart(&mut self) {
+        let port: u16 = self.base.rsplit(':').next().unwrap().parse().unwrap();
+        self.child = spawn(self.kind, self._dir.path(), port);
+        self.wait_until_up().await;
     }
 
     async fn wait_until_up(&self) {

@@ -1,0 +1,175 @@
+//! Write-back into a real CalDAV calendar (Radicale, started by the test): a booking appears
+//! exactly once in every writable calendar, a cancel removes it, 200 visitors for one slot make
+//! one event, and a calendar server that is down delays the event, never the booking.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use openslot::calendar::Interval;
+use openslot::sources::{CalendarSource, Fetched, Item};
+use openslot::store::outbox::OutboxState;
+
+use super::app::{TestApp, spawn_app};
+use super::servers::{Kind, PASSWORD, Server, USER};
+
+/// The calendar source entries: `cal` (read + write).
+fn source(url: &str) -> String {
+    format!(
+        "[[sources]]\nid = \"cal\"\nkind = \"caldav\"\nurl = \"{url}\"\nusername = \"{USER}\"\n\
+         password = \"{PASSWORD}\"\nwrite = true\ntimeout_seconds = 5\n"
+    )
+}
+
+/// The events of the calendar whose UID starts with `prefix`.
+async fn events_with(server: &Server, cal: &str, prefix: &str) -> Vec<String> {
+    let reader = server.caldav(cal, None);
+    let window = Interval {
+        start: super::fixed_now() - chrono::Duration::days(1),
+        end: super::fixed_now() + chrono::Duration::days(30),
+    };
+    let Fetched::Full { items, .. } = reader.fetch(window, None).await.unwrap() else {
+        panic!("a full fetch")
+    };
+    items
+        .values()
+        .filter_map(|i| match i {
+            Item::Ics { text, .. } if text.contains(&format!("UID:{prefix}")) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Waits until every outbox row is done (or `limit` passes); the rows' states.
+async fn drained(app: &TestApp, limit: Duration) -> Vec<(String, Option<String>)> {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let rows: Vec<(String, Option<String>)> = app
+            .service
+            .store()
+            .call(|c| {
+                let mut s = c.prepare("SELECT state, last_error FROM outbox ORDER BY id")?;
+                let r = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(r.collect::<Result<Vec<_>, _>>()?)
+            })
+            .await
+            .unwrap();
+        let pending = rows.iter().any(|(s, _)| s == OutboxState::Pending.as_str());
+        if !pending || tokio::time::Instant::now() > deadline {
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the source has synced once (the background job starts at once).
+async fn synced(app: &TestApp) {
+    for _ in 0..100 {
+        if app.service.hub().statuses(super::fixed_now())[0]
+            .last_success
+            .is_some()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "never synced: {:?}",
+        app.service.hub().statuses(super::fixed_now())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_is_written_once_and_a_cancel_removes_it() {
+    let server = Server::start(Kind::Radicale).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    let app = spawn_app(&source(&cal)).await;
+    let mut body = super::app::booking("intro", "2026-12-01T09:00:00+01:00");
+    body["name"] = serde_json::json!("Eve, \"Evil\"; <b>");
+    body["notes"] = serde_json::json!("Line one\nEND:VEVENT\nBEGIN:VEVENT");
+    let (status, b) = app.post("/api/v1/bookings", &body).await;
+    assert_eq!(status, 201, "{b}");
+    let id = b["id"].as_str().unwrap();
+    let rows = drained(&app, Duration::from_secs(20)).await;
+    assert_eq!(rows, vec![("done".to_owned(), None)]);
+    let events = events_with(&server, &cal, id).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let text = &events[0];
+    assert!(text.contains("DTSTART:20261201T080000Z"), "{text}");
+    assert!(
+        text.contains("Eve\\, \"Evil\"\\; <b>"),
+        "escaped per RFC 5545: {text}"
+    );
+    assert_eq!(
+        text.matches("BEGIN:VEVENT").count(),
+        1,
+        "no injected event: {text}"
+    );
+    assert!(text.contains("/manage/"), "the manage link: {text}");
+
+    let token = b["manage_token"].as_str().unwrap();
+    let (status, _) = app
+        .delete(&format!("/api/v1/bookings/{id}?token={token}"))
+        .await;
+    assert_eq!(status, 200);
+    let rows = drained(&app, Duration::from_secs(20)).await;
+    assert!(rows.iter().all(|(s, _)| s == "done"), "{rows:?}");
+    assert!(events_with(&server, &cal, id).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_visitors_make_one_event_in_the_calendar() {
+    let server = Server::start(Kind::Radicale).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    let app = Arc::new(spawn_app(&source(&cal)).await);
+    synced(&app).await;
+    let tasks: Vec<_> = (0..200)
+        .map(|_| {
+            let app = Arc::clone(&app);
+            tokio::spawn(async move { app.book("intro", "2026-12-02T14:00:00+01:00").await.0 })
+        })
+        .collect();
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap());
+    }
+    assert_eq!(codes.iter().filter(|c| **c == 201).count(), 1, "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| **c == 409).count(),
+        199,
+        "{codes:?}"
+    );
+    drained(&app, Duration::from_secs(20)).await;
+    // Every OpenSlot event in the calendar: exactly one.
+    assert_eq!(events_with(&server, &cal, "").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_calendar_server_down_delays_the_event_never_the_booking() {
+    let mut server = Server::start(Kind::Radicale).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    let app = spawn_app(&source(&cal)).await;
+    synced(&app).await;
+    server.kill();
+    let (status, b) = app.book("intro", "2026-12-01T10:00:00+01:00").await;
+    assert_eq!(
+        status, 201,
+        "the copy is fresh: the booking goes through: {b}"
+    );
+    // The write fails and waits for its retry.
+    let mut failed_once = false;
+    for _ in 0..100 {
+        let rows = drained(&app, Duration::ZERO).await;
+        if rows.iter().any(|(_, e)| e.is_some()) {
+            failed_once = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(failed_once, "the first attempt failed");
+    server.restart().await;
+    let rows = drained(&app, Duration::from_secs(30)).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "done", "{rows:?}");
+    let id = b["id"].as_str().unwrap();
+    assert_eq!(events_with(&server, &cal, id).await.len(), 1);
+}
