@@ -1641,3 +1641,32 @@ fn auth_refuses_a_source_of_another_kind() {
         "{unknown:#?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// backup
+
+#[test]
+fn backup_copies_the_database_and_refuses_to_overwrite() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "openslot.toml", &config("Europe/Berlin", ""));
+    let run = openslot(
+        dir.path(),
+        &["backup", "--config", "openslot.toml", "--to", "copy.db"],
+    );
+    run.ok();
+    let copy = rusqlite::Connection::open(dir.path().join("copy.db")).expect("opens");
+    let version: i64 = copy
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("a version");
+    assert!(version >= 1);
+    let check: String = copy
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("checked");
+    assert_eq!(check, "ok");
+    let again = openslot(
+        dir.path(),
+        &["backup", "--config", "openslot.toml", "--to", "copy.db"],
+    );
+    again.fails(2);
+    assert!(again.stderr.contains("exists already"), "{again:#?}");
+}

@@ -11,6 +11,8 @@
 //! - `openslot auth google|microsoft --config FILE --source ID`: authorize OpenSlot once
 //! - `openslot serve --config FILE`: the booking service (public and admin listeners)
 //! - `openslot openapi`: the OpenAPI document of the public API (`openapi.yaml` is its output)
+//! - `openslot backup --config FILE --to PATH`: a consistent copy of the database, also while
+//!   the service runs
 //!
 //! `--now RFC3339` (slots, explain) replaces the clock, for reproducible output. `slots` and
 //! `explain` read the sources through the sync layer: a quick refresh, then the snapshots in
@@ -136,6 +138,14 @@ enum Command {
     },
     /// Prints the OpenAPI document (YAML) of the public API.
     Openapi,
+    /// Copies the database consistently (also while `serve` runs).
+    Backup {
+        #[arg(long)]
+        config: PathBuf,
+        /// The new file (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Authorizes OpenSlot to read and write a Google or Microsoft calendar (once per source).
     Auth {
         #[arg(value_enum)]
@@ -196,6 +206,7 @@ pub fn run() -> ExitCode {
         Command::Sync { config, json } => sources_cmd::sync_cmd(&config, json),
         Command::Serve { config } => serve_cmd::serve(&config),
         Command::Openapi => serve_cmd::openapi(),
+        Command::Backup { config, to } => serve_cmd::backup(&config, &to),
         Command::Sources { config, json } => sources_cmd::sources_cmd(&config, json),
         Command::Auth {
             service,

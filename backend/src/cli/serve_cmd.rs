@@ -58,3 +58,20 @@ pub(super) fn openapi() -> Result<ExitCode, CliError> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub(super) fn backup(path: &Path, to: &Path) -> Result<ExitCode, CliError> {
+    let config = load_config(path)?;
+    if to.exists() {
+        return Err(CliError::Usage(format!("{} exists already", to.display())));
+    }
+    let store = crate::store::Store::open(&config.server.data_dir)
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(store.backup(to.to_owned()))
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    outln!("backup written to {}", to.display());
+    Ok(ExitCode::SUCCESS)
+}
