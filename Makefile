@@ -1,15 +1,19 @@
 # OpenSlot: the two commands of the README, and their parts.
-#   make run    OpenSlot on the demo configuration (examples/), no account anywhere needed
+#   make run    OpenSlot serving the demo configuration (examples/), no account anywhere needed
 #   make test   every test; installs what it needs first
 SHELL := /bin/bash
 CARGO ?= cargo
 FROM  ?= $(shell date +%F)
 TO    ?= $(shell date -d '+6 days' +%F)
 
-.PHONY: run test setup test-deps fmt lint unit frontend bench fuzz
+.PHONY: run slots test setup test-deps fmt lint unit frontend bench fuzz
 
 run:
 	$(CARGO) run --release --quiet -- check-config --config examples/openslot.toml
+	$(CARGO) run --release --quiet -- serve --config examples/openslot.toml
+
+# The free slots of the demo calendars for the next 7 days, without starting the service.
+slots:
 	$(CARGO) run --release --quiet -- slots --config examples/openslot.toml --from $(FROM) --to $(TO)
 
 test: setup fmt lint frontend unit
