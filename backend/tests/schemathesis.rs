@@ -12,6 +12,10 @@
 //!   that 405 comes from the router (server.rs), before any endpoint, and is not part of the
 //!   spec's operations.
 //!
+//! The spec's request examples book `intro` at 2026-12-01T09:00+01:00, a free slot under this
+//! configuration and clock: the 201 answer and then 409 (`not_free`, with `next_slots`) are
+//! checked against the spec too, not only the error answers.
+//!
 //! Bounded and repeatable: a fixed seed, 30 examples per operation, one worker, a fixed
 //! clock; only 127.0.0.1 is spoken to (the spec is read from the file).
 

@@ -76,6 +76,7 @@ pub struct SlotsJson {
 
 /// A booking request. Every field is checked and every problem reported (422).
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct BookingBody {
     /// Event type slug.
     pub event_type: Option<String>,
@@ -89,6 +90,7 @@ pub struct BookingBody {
     /// The visitor's IANA zone (times in the answer use it).
     pub timezone: Option<String>,
     /// The proof-of-work payload (ALTCHA) when the captcha is on.
+    #[oai(skip_serializing_if_is_none)]
     pub captcha: Option<String>,
 }
 
@@ -111,10 +113,33 @@ pub struct BookingJson {
     pub manage_token: String,
 }
 
+impl poem_openapi::types::Example for BookingBody {
+    fn example() -> Self {
+        BookingBody {
+            event_type: Some("intro".to_owned()),
+            start: Some("2026-12-01T09:00:00+01:00".to_owned()),
+            name: Some("Eve Visitor".to_owned()),
+            email: Some("eve@example.com".to_owned()),
+            notes: Some("Hello".to_owned()),
+            timezone: Some("Europe/Berlin".to_owned()),
+            captcha: None,
+        }
+    }
+}
+
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct RescheduleBody {
     /// The new start, RFC 3339.
     pub start: Option<String>,
+}
+
+impl poem_openapi::types::Example for RescheduleBody {
+    fn example() -> Self {
+        RescheduleBody {
+            start: Some("2026-12-01T10:00:00+01:00".to_owned()),
+        }
+    }
 }
 
 /// One invalid field.
