@@ -27,12 +27,14 @@ setup:
 	@[ -d ../shared/corpus ] || echo "NOTE: ../shared/corpus is absent: the corpus tests will say SKIPPED"
 	@$(MAKE) --no-print-directory test-deps
 
-# Real servers the tests start on 127.0.0.1 (Radicale, Xandikos, aiosmtpd), in a venv of
-# their own; the tests find it at target/test-venv (or $$OPENSLOT_TEST_VENV).
+# Real servers the tests start on 127.0.0.1 (Radicale, Xandikos, aiosmtpd) and schemathesis
+# (backend/tests/schemathesis.rs), in a venv of their own; the tests find it at
+# target/test-venv (or $$OPENSLOT_TEST_VENV).
 TEST_VENV := target/test-venv
-PY_TEST_DEPS := radicale==3.9.0 xandikos==0.4.10 aiosmtpd==1.4.6
+PY_TEST_DEPS := radicale==3.9.0 xandikos==0.4.10 aiosmtpd==1.4.6 schemathesis==4.32.5
 test-deps:
 	@[ -x $(TEST_VENV)/bin/radicale ] && [ -x $(TEST_VENV)/bin/xandikos ] \
+	  && [ -x $(TEST_VENV)/bin/schemathesis ] \
 	  || { python3 -m venv $(TEST_VENV) && $(TEST_VENV)/bin/pip install -q $(PY_TEST_DEPS); }
 
 fmt:

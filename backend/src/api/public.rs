@@ -76,6 +76,7 @@ pub struct SlotsJson {
 
 /// A booking request. Every field is checked and every problem reported (422).
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct BookingBody {
     /// Event type slug.
     pub event_type: Option<String>,
@@ -89,6 +90,7 @@ pub struct BookingBody {
     /// The visitor's IANA zone (times in the answer use it).
     pub timezone: Option<String>,
     /// The proof-of-work payload (ALTCHA) when the captcha is on.
+    #[oai(skip_serializing_if_is_none)]
     pub captcha: Option<String>,
 }
 
@@ -111,10 +113,33 @@ pub struct BookingJson {
     pub manage_token: String,
 }
 
+impl poem_openapi::types::Example for BookingBody {
+    fn example() -> Self {
+        BookingBody {
+            event_type: Some("intro".to_owned()),
+            start: Some("2026-12-01T09:00:00+01:00".to_owned()),
+            name: Some("Eve Visitor".to_owned()),
+            email: Some("eve@example.com".to_owned()),
+            notes: Some("Hello".to_owned()),
+            timezone: Some("Europe/Berlin".to_owned()),
+            captcha: None,
+        }
+    }
+}
+
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct RescheduleBody {
     /// The new start, RFC 3339.
     pub start: Option<String>,
+}
+
+impl poem_openapi::types::Example for RescheduleBody {
+    fn example() -> Self {
+        RescheduleBody {
+            start: Some("2026-12-01T10:00:00+01:00".to_owned()),
+        }
+    }
 }
 
 /// One invalid field.
@@ -128,15 +153,15 @@ pub struct FieldError {
 #[derive(Debug, Object)]
 pub struct ErrorJson {
     /// A stable code: `invalid`, `not_free`, `captcha`, `rate_limited`, `calendars_stale`,
-    /// `not_found`, `internal`.
+    /// `not_found`, `internal`, `unsupported_media_type`.
     pub error: String,
     /// For people.
     pub message: String,
-    /// With `invalid`: each field and what is wrong with it.
-    #[oai(skip_serializing_if_is_empty)]
+    /// With `invalid`: each field and what is wrong with it (absent when empty).
+    #[oai(default, skip_serializing_if_is_empty)]
     pub fields: Vec<FieldError>,
-    /// With `not_free`: the next free slots of that event type.
-    #[oai(skip_serializing_if_is_empty)]
+    /// With `not_free`: the next free slots of that event type (absent when empty).
+    #[oai(default, skip_serializing_if_is_empty)]
     pub next_slots: Vec<SlotJson>,
 }
 
@@ -169,6 +194,31 @@ fn invalid(problems: Vec<InputError>) -> Json<ErrorJson> {
     })
 }
 
+/// What a request that poem could not even parse gets: a body that is not JSON of the asked
+/// shape is `invalid` (400), a body sent without `Content-Type: application/json` is
+/// `unsupported_media_type` (415). Both are JSON like every other error answer.
+enum Unparsable {
+    BadRequest(Json<ErrorJson>),
+    UnsupportedMediaType(Json<ErrorJson>),
+    /// The path's id cannot be read: no such booking.
+    Path,
+}
+
+fn unparsable(err: &poem::Error) -> Unparsable {
+    if err.is::<poem_openapi::error::ContentTypeError>() {
+        Unparsable::UnsupportedMediaType(error(
+            "unsupported_media_type",
+            format!("{err}; send `Content-Type: application/json`"),
+        ))
+    } else if err.is::<poem_openapi::error::ParsePathError>()
+        || err.is::<poem::error::ParsePathError>()
+    {
+        Unparsable::Path
+    } else {
+        Unparsable::BadRequest(error("invalid", err.to_string()))
+    }
+}
+
 fn problem(field: &'static str, reason: impl Into<String>) -> InputError {
     InputError {
         field,
@@ -183,6 +233,7 @@ enum EventTypesResponse {
 }
 
 #[derive(ApiResponse)]
+#[oai(bad_request_handler = "slots_bad_request")]
 enum SlotsResponse {
     #[oai(status = 200)]
     Ok(Json<SlotsJson>),
@@ -204,6 +255,7 @@ enum CaptchaResponse {
 }
 
 #[derive(ApiResponse)]
+#[oai(bad_request_handler = "book_bad_request")]
 enum BookResponse {
     /// Booked. With an Idempotency-Key seen before, the same booking again (and the header
     /// `Idempotent-Replayed: true`).
@@ -212,9 +264,10 @@ enum BookResponse {
         Json<BookingJson>,
         #[oai(header = "Idempotent-Replayed")] Option<String>,
     ),
-    /// The captcha is missing, wrong, expired or already used.
+    /// The captcha is missing, wrong, expired or already used (`captcha`), or the body is not
+    /// a JSON object of this shape (`invalid`).
     #[oai(status = 400)]
-    BadCaptcha(Json<ErrorJson>),
+    BadRequest(Json<ErrorJson>),
     /// The slot is not free (any more); `next_slots` lists the next free ones.
     #[oai(status = 409)]
     NotFree(Json<ErrorJson>),
@@ -225,6 +278,9 @@ enum BookResponse {
     /// Too many booking requests from this address; retry after `Retry-After` seconds.
     #[oai(status = 429)]
     TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
+    /// The body was not sent as `application/json`.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorJson>),
     /// A calendar of the owner is too out of date to know whether the time is free.
     #[oai(status = 503)]
     Stale(Json<ErrorJson>),
@@ -232,7 +288,16 @@ enum BookResponse {
     Internal(Json<ErrorJson>),
 }
 
+fn book_bad_request(err: poem::Error) -> BookResponse {
+    match unparsable(&err) {
+        Unparsable::UnsupportedMediaType(e) => BookResponse::UnsupportedMediaType(e),
+        Unparsable::BadRequest(e) => BookResponse::BadRequest(e),
+        Unparsable::Path => BookResponse::BadRequest(error("invalid", err.to_string())),
+    }
+}
+
 #[derive(ApiResponse)]
+#[oai(bad_request_handler = "manage_bad_request")]
 enum ManageResponse {
     #[oai(status = 200)]
     Ok(Json<BookingJson>),
@@ -245,10 +310,19 @@ enum ManageResponse {
     Internal(Json<ErrorJson>),
 }
 
+/// The manage endpoints' parameters are strings: whatever cannot be read is an unknown booking.
+fn manage_bad_request(_: poem::Error) -> ManageResponse {
+    ManageResponse::NotFound(not_found())
+}
+
 #[derive(ApiResponse)]
+#[oai(bad_request_handler = "reschedule_bad_request")]
 enum RescheduleResponse {
     #[oai(status = 200)]
     Ok(Json<BookingJson>),
+    /// The body is not a JSON object of this shape (`invalid`).
+    #[oai(status = 400)]
+    BadRequest(Json<ErrorJson>),
     #[oai(status = 404)]
     NotFound(Json<ErrorJson>),
     /// The new time is not free; `next_slots` lists the next free ones.
@@ -256,6 +330,9 @@ enum RescheduleResponse {
     NotFree(Json<ErrorJson>),
     #[oai(status = 422)]
     Invalid(Json<ErrorJson>),
+    /// The body was not sent as `application/json`.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorJson>),
     #[oai(status = 429)]
     TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
     #[oai(status = 503)]
@@ -264,7 +341,16 @@ enum RescheduleResponse {
     Internal(Json<ErrorJson>),
 }
 
+fn reschedule_bad_request(err: poem::Error) -> RescheduleResponse {
+    match unparsable(&err) {
+        Unparsable::UnsupportedMediaType(e) => RescheduleResponse::UnsupportedMediaType(e),
+        Unparsable::BadRequest(e) => RescheduleResponse::BadRequest(e),
+        Unparsable::Path => RescheduleResponse::NotFound(not_found()),
+    }
+}
+
 #[derive(ApiResponse)]
+#[oai(bad_request_handler = "feed_bad_request")]
 enum FeedResponse {
     /// An iCalendar document.
     #[oai(status = 200, content_type = "text/calendar; charset=utf-8")]
@@ -274,6 +360,16 @@ enum FeedResponse {
     NotFound(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
+}
+
+/// The slots' parameters are strings: one that cannot be read is an invalid parameter.
+fn slots_bad_request(err: poem::Error) -> SlotsResponse {
+    SlotsResponse::Invalid(error("invalid", err.to_string()))
+}
+
+/// A feed's token that cannot be read is a wrong token.
+fn feed_bad_request(_: poem::Error) -> FeedResponse {
+    FeedResponse::NotFound(error("not_found", "not found"))
 }
 
 fn internal(e: &dyn std::fmt::Display) -> Json<ErrorJson> {
@@ -536,7 +632,7 @@ impl PublicApi {
         if let Some(c) = &self.captcha {
             let payload = body.captcha.as_deref().unwrap_or_default();
             if let Err(e) = c.verify(payload, now) {
-                return BookResponse::BadCaptcha(error("captcha", e.to_string()));
+                return BookResponse::BadRequest(error("captcha", e.to_string()));
             }
         }
         let mut problems = Vec::new();
