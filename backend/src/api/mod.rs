@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod guards;
 pub mod health;
 pub mod public;
+pub mod request_log;
 pub mod server;
 
 pub use server::{Application, StartError, spec_yaml};

@@ -271,7 +271,7 @@ fn public_routes(
     let api_routes = Route::new()
         .at("/openapi.yaml", spec)
         .nest("/", openapi)
-        .with(poem::middleware::Tracing)
+        .with(super::request_log::RequestLog)
         .boxed();
     let Some(dir) = service
         .config()
@@ -314,7 +314,7 @@ fn admin_routes(service: &BookingService) -> poem::endpoint::BoxEndpoint<'static
     let openapi = OpenApiService::new(health, "OpenSlot admin", env!("CARGO_PKG_VERSION"));
     Route::new()
         .nest("/", openapi)
-        .with(poem::middleware::Tracing)
+        .with(super::request_log::RequestLog)
         .boxed()
 }
 

@@ -72,3 +72,58 @@ async fn an_acknowledged_booking_survives_a_restart() {
     );
     assert_eq!(app.book("intro", "2026-12-01T09:00:00+01:00").await.0, 409);
 }
+
+/// The built binary logs JSON lines with a request id, and never the query string (tokens).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_carry_request_ids_and_never_the_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let text = super::app::config_text("[security]\ncaptcha = false\n").replace(
+        "listen = \"127.0.0.1:0\"\nadmin",
+        &format!("listen = \"127.0.0.1:{port}\"\nadmin"),
+    );
+    std::fs::write(dir.path().join("openslot.toml"), text).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_openslot"))
+        .args(["serve", "--config", "openslot.toml"])
+        .current_dir(dir.path())
+        .env("OPENSLOT_LOG", "info")
+        .env("OPENSLOT_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = openslot::sources::http::client(Default::default()).unwrap();
+    let url = format!("http://127.0.0.1:{port}/api/v1/bookings/abc?token=SECRET-TOKEN-123");
+    let mut answer = None;
+    for _ in 0..200 {
+        if let Ok(r) = client.get(&url).send().await {
+            answer = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let answer = answer.expect("the service answered");
+    assert_eq!(answer.status().as_u16(), 404);
+    let id = answer.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !log.contains("SECRET-TOKEN-123"),
+        "a token in the log: {log}"
+    );
+    let line = log
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_else(|| panic!("no line with the request id {id}: {log}"));
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(v["fields"]["status"], 404, "{line}");
+    assert_eq!(v["span"]["path"], "/api/v1/bookings/abc", "{line}");
+}
