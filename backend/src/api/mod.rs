@@ -1,7 +1,9 @@
 //! HTTP at the edge: the public API (`public`), the owner's feeds (`feeds`), health
-//! (`health`), request guards (rate limit, captcha, client address), and the server that puts
-//! them together (`server`).
+//! (`health`), the owner's admin API and metrics (`admin`), request guards (rate limit,
+//! captcha, client address, admin password and sessions), and the server that puts them
+//! together (`server`).
 
+pub mod admin;
 pub mod feeds;
 pub mod guards;
 pub mod health;
