@@ -144,12 +144,6 @@ struct AdminBookingJson {
 }
 
 #[derive(Debug, Object)]
-struct CancelBody {
-    /// Why (kept in the log only).
-    note: Option<String>,
-}
-
-#[derive(Debug, Object)]
 struct BlockBody {
     /// RFC 3339.
     start: Option<String>,
@@ -685,9 +679,10 @@ impl AdminApi {
         &self,
         _auth: OwnerToken,
         id: Path<String>,
-        body: Json<Option<CancelBody>>,
+        /// Why (kept in the log only; not shown to the visitor).
+        note: Query<Option<String>>,
     ) -> CancelResponse {
-        let note = body.0.and_then(|b| b.note).unwrap_or_default();
+        let note = note.0.unwrap_or_default();
         match self.service().cancel_as_owner(&id.0).await {
             Ok(b) => {
                 tracing::info!(booking = %b.id, note = %note, "cancelled by the owner");
