@@ -229,7 +229,7 @@ enum BookingsResponse {
 enum CancelResponse {
     /// The booking, cancelled (also when it was already).
     #[oai(status = 200)]
-    Ok(Json<AdminBookingJson>),
+    Ok(Json<Box<AdminBookingJson>>),
     #[oai(status = 404)]
     NotFound(Json<ErrorJson>),
     #[oai(status = 500)]
@@ -693,7 +693,7 @@ impl AdminApi {
                     .call(move |c| outbox::of_booking(c, &bid))
                     .await
                     .unwrap_or_default();
-                CancelResponse::Ok(Json(self.booking_json(&b, &writes)))
+                CancelResponse::Ok(Json(Box::new(self.booking_json(&b, &writes))))
             }
             Err(BookError::NotFound) => {
                 CancelResponse::NotFound(error("not_found", "no such booking"))
