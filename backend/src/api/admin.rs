@@ -19,16 +19,17 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, SecurityScheme, Tags};
 
-use crate::availability::{Explanation, Facts, TimeRange, explain};
+use crate::availability::{Explanation, Facts, explain};
 use crate::booking::{BookError, BookingService};
 use crate::calendar::Interval;
+use crate::config::format_range;
 use crate::store::bookings::{self, BlockRow, BookingFilter};
 use crate::store::{BookingRow, BookingStatus, OutboxAction, outbox};
 
 use super::guards::client_ip::client_ip;
 use super::guards::password;
 use super::guards::rate_limit::RateLimiter;
-use super::guards::session::{Claims, Sessions};
+use super::guards::session::{Claims, Sessions, random_id};
 use super::public::ErrorJson;
 
 /// Login attempts per client address and minute.
@@ -323,15 +324,6 @@ fn utc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
-fn random_id() -> String {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 16];
-    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
-        bytes = fastrand::u128(..).to_le_bytes();
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, Json<ErrorJson>> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
@@ -341,15 +333,6 @@ fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, Json<ErrorJso
                 "is not an RFC 3339 time (e.g. 2026-12-01T09:30:00+01:00)",
             )
         })
-}
-
-fn format_range(r: &TimeRange) -> String {
-    let end = if r.end_of_day {
-        "24:00".to_owned()
-    } else {
-        r.end.format("%H:%M").to_string()
-    };
-    format!("{}-{end}", r.start.format("%H:%M"))
 }
 
 fn block_json(b: &BlockRow) -> BlockJson {

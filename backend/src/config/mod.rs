@@ -27,6 +27,8 @@ pub use env::{NON_CONFIG_VARS, PREFIX as ENV_PREFIX};
 pub use problem::{ConfigError, ConfigErrors, Problem};
 pub use secret::Secret;
 
+pub(crate) use read::format_range;
+
 use crate::availability::{EventType, RecurringBlock, Rules, TimeRange, WeeklyHours};
 
 /// The values used when a key is absent.

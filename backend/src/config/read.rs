@@ -260,7 +260,8 @@ fn end_minute(r: &TimeRange) -> u32 {
     }
 }
 
-fn format_range(r: &TimeRange) -> String {
+/// "HH:MM-HH:MM" as the configuration writes it (24:00 for the end of the day).
+pub(crate) fn format_range(r: &TimeRange) -> String {
     let end = if r.end_of_day {
         "24:00".to_owned()
     } else {

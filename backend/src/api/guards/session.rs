@@ -130,8 +130,8 @@ impl Sessions {
     }
 }
 
-/// 128 random bits, hex.
-fn random_id() -> String {
+/// 128 random bits, hex (token ids, block ids).
+pub fn random_id() -> String {
     use ring::rand::SecureRandom;
     let mut bytes = [0u8; 16];
     if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
