@@ -1,6 +1,6 @@
 //! The owner's API (`/admin/api`, only on `admin_listen`): login, bookings (list, filter,
-//! cancel), manual blocks, sources and their status, the rules, `explain`, statistics; and
-//! `GET /metrics` (Prometheus text) beside it.
+//! cancel), manual blocks, sources and their status, the rules, `explain`, statistics
+//! (`/metrics` is in `metrics.rs`).
 //!
 //! Invariants: every endpoint but `login` needs a valid owner token (HS256, not expired at the
 //! service's `now`); without a configured password hash no token is accepted at all and login
@@ -8,7 +8,6 @@
 //! any of this (server.rs).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -884,86 +883,6 @@ impl AdminApi {
     }
 }
 
-/// `GET /metrics`: Prometheus text format (0.0.4), on the admin listener only, without a token
-/// (like most scrape targets; the listener is the boundary).
-pub async fn metrics(service: &BookingService) -> Result<String, crate::store::StoreError> {
-    let (by_status, backlog) = service
-        .store()
-        .call(|c| Ok((bookings::count_by_status(c)?, outbox::backlog(c)?)))
-        .await?;
-    let mut out = String::new();
-    fn head(out: &mut String, name: &str, help: &str) {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
-    }
-    head(
-        &mut out,
-        "openslot_bookings_total",
-        "Bookings stored, by status.",
-    );
-    for status in ["confirmed", "cancelled"] {
-        let n = by_status
-            .iter()
-            .find(|(s, _)| s == status)
-            .map_or(0, |(_, n)| *n);
-        let _ = writeln!(out, "openslot_bookings_total{{status=\"{status}\"}} {n}");
-    }
-    head(
-        &mut out,
-        "openslot_outbox_backlog",
-        "Calendar writes waiting in the outbox.",
-    );
-    let _ = writeln!(out, "openslot_outbox_backlog {backlog}");
-    let statuses = service.hub().statuses(service.now());
-    head(
-        &mut out,
-        "openslot_source_sync_age_seconds",
-        "Seconds since the last successful sync of a source (absent: never synced).",
-    );
-    for s in &statuses {
-        if let Some(age) = s.age_seconds {
-            let _ = writeln!(
-                out,
-                "openslot_source_sync_age_seconds{{source=\"{}\"}} {age}",
-                label(&s.id)
-            );
-        }
-    }
-    head(
-        &mut out,
-        "openslot_source_failures",
-        "Failed syncs of a source in a row.",
-    );
-    for s in &statuses {
-        let _ = writeln!(
-            out,
-            "openslot_source_failures{{source=\"{}\"}} {}",
-            label(&s.id),
-            s.consecutive_failures
-        );
-    }
-    head(
-        &mut out,
-        "openslot_source_fresh",
-        "1 when a source's data is fresh enough to trust, else 0.",
-    );
-    for s in &statuses {
-        let fresh = u8::from(s.freshness == crate::sync::Freshness::Fresh);
-        let _ = writeln!(
-            out,
-            "openslot_source_fresh{{source=\"{}\"}} {fresh}",
-            label(&s.id)
-        );
-    }
-    Ok(out)
-}
-
-/// A Prometheus label value, escaped.
-fn label(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1039,10 +958,5 @@ mod tests {
         assert_eq!((s.booked, s.cancelled), (2, 2));
         assert_eq!(s.average_lead_time_hours, Some(18.0));
         assert_eq!(stats(&[], since, 12).average_lead_time_hours, None);
-    }
-
-    #[test]
-    fn labels_are_escaped() {
-        assert_eq!(label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
     }
 }

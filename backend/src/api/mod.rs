@@ -1,5 +1,5 @@
 //! HTTP at the edge: the public API (`public`), the owner's feeds (`feeds`), health
-//! (`health`), the owner's admin API and metrics (`admin`), request guards (rate limit,
+//! (`health`), the owner's admin API (`admin`) and `/metrics` (`metrics`), request guards (rate limit,
 //! captcha, client address, admin password and sessions), and the server that puts them
 //! together (`server`).
 
@@ -7,6 +7,7 @@ pub mod admin;
 pub mod feeds;
 pub mod guards;
 pub mod health;
+pub mod metrics;
 pub mod public;
 pub mod server;
 

@@ -28,6 +28,7 @@ use super::guards::captcha::Captcha;
 use super::guards::rate_limit::RateLimiter;
 use super::guards::session::Sessions;
 use super::health::HealthApi;
+use super::metrics::RequestStats;
 use super::public::PublicApi;
 
 /// Why the service could not start.
@@ -57,6 +58,7 @@ pub struct Application {
     limiter: Arc<RateLimiter>,
     admin_auth: Arc<AdminAuth>,
     login_limiter: Arc<RateLimiter>,
+    requests: Arc<RequestStats>,
     public: TcpAcceptor,
     admin: TcpAcceptor,
     public_addr: SocketAddr,
@@ -176,6 +178,7 @@ impl Application {
             limiter,
             admin_auth,
             login_limiter,
+            requests: Arc::default(),
             public,
             admin,
             public_addr,
@@ -209,6 +212,7 @@ impl Application {
             limiter,
             admin_auth,
             login_limiter,
+            requests,
             public,
             admin,
             stop,
@@ -245,8 +249,14 @@ impl Application {
             })
         };
 
-        let public_routes = public_routes(&service, captcha, limiter);
-        let admin_routes = admin_routes(&service, admin_auth, login_limiter);
+        let counted = Arc::clone(&requests);
+        let public_routes = public_routes(&service, captcha, limiter)
+            .around(move |ep, req| {
+                let counted = Arc::clone(&counted);
+                async move { counted.track(&*ep, req).await }
+            })
+            .boxed();
+        let admin_routes = admin_routes(&service, admin_auth, login_limiter, requests);
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             while !*rx.borrow() {
                 if rx.changed().await.is_err() {
@@ -336,6 +346,7 @@ fn admin_routes(
     service: &BookingService,
     auth: Arc<AdminAuth>,
     login_limiter: Arc<RateLimiter>,
+    requests: Arc<RequestStats>,
 ) -> poem::endpoint::BoxEndpoint<'static> {
     let health = HealthApi {
         service: service.clone(),
@@ -352,8 +363,9 @@ fn admin_routes(
     let metrics_service = service.clone();
     let metrics = poem::endpoint::make(move |_req: poem::Request| {
         let service = metrics_service.clone();
+        let requests = Arc::clone(&requests);
         async move {
-            match admin::metrics(&service).await {
+            match super::metrics::render(&service, &requests).await {
                 Ok(text) => poem::Response::builder()
                     .content_type("text/plain; version=0.0.4; charset=utf-8")
                     .body(text),

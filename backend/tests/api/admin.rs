@@ -273,7 +273,13 @@ async fn the_public_listener_has_no_admin_paths() {
     assert_eq!(status, 404);
     let (status, v) = admin(&app, "GET", "/admin/api/openapi.yaml", None, None).await;
     assert_eq!(status, 200);
-    assert!(v.as_str().unwrap().contains("/admin/api/bookings"));
+    let spec = v.as_str().unwrap();
+    assert!(spec.contains("/admin/api/bookings"));
+    assert!(spec.contains("scheme: bearer"), "{spec}");
+    assert!(
+        spec.contains("'401'"),
+        "every guarded endpoint documents its 401: {spec}"
+    );
 }
 
 #[tokio::test]
@@ -552,6 +558,9 @@ async fn sources_stats_and_metrics() {
         "openslot_source_failures{source=\"cal\"} ",
         "openslot_source_fresh{source=\"cal\"} 0",
         "# TYPE openslot_source_sync_age_seconds gauge",
+        "openslot_http_requests_total{code=\"2xx\"} 2",
+        "openslot_http_requests_total{code=\"5xx\"} 0",
+        "openslot_http_request_duration_seconds_count 2",
     ] {
         assert!(text.contains(line), "{line} missing in\n{text}");
     }
