@@ -1670,3 +1670,61 @@ fn backup_copies_the_database_and_refuses_to_overwrite() {
     again.fails(2);
     assert!(again.stderr.contains("exists already"), "{again:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// hash-password
+
+/// Runs `openslot hash-password` with `input` on stdin.
+fn hash_password(input: &str) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openslot"))
+        .arg("hash-password")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the openslot binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("written");
+    let out = child.wait_with_output().expect("finished");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code(),
+    }
+}
+
+#[test]
+fn hash_password_prints_an_argon2id_hash_of_the_line() {
+    let run = hash_password("correct horse battery\n");
+    run.ok();
+    let phc = run.stdout.trim();
+    assert!(phc.starts_with("$argon2id$v=19$"), "{run:#?}");
+    assert!(!run.stdout.contains("correct horse"), "{run:#?}");
+    assert!(openslot::api::guards::password::verify(
+        "correct horse battery",
+        phc
+    ));
+    assert!(!openslot::api::guards::password::verify(
+        "correct horse battery\n",
+        phc
+    ));
+    assert!(!openslot::api::guards::password::verify("wrong", phc));
+    // The config accepts it.
+    let config = format!(
+        "[owner]\nname = 'A'\nemail = 'a@example.org'\ntimezone = 'UTC'\n\
+         [admin]\npassword_hash = '{phc}'\n\
+         [[event_types]]\nslug = 'x'\ntitle = 'X'\nduration_minutes = 30\n"
+    );
+    openslot::config::from_toml_str(&config, &[], Path::new(".")).expect("a valid hash");
+
+    let empty = hash_password("\n");
+    empty.fails(2);
+    assert!(empty.stderr.contains("no password"), "{empty:#?}");
+    hash_password("").fails(2);
+}

@@ -1,10 +1,13 @@
 //! HTTP at the edge: the public API (`public`), the owner's feeds (`feeds`), health
-//! (`health`), request guards (rate limit, captcha, client address), and the server that puts
-//! them together (`server`).
+//! (`health`), the owner's admin API (`admin`) and `/metrics` (`metrics`), request guards (rate limit,
+//! captcha, client address, admin password and sessions), and the server that puts them
+//! together (`server`).
 
+pub mod admin;
 pub mod feeds;
 pub mod guards;
 pub mod health;
+pub mod metrics;
 pub mod public;
 pub mod request_log;
 pub mod server;

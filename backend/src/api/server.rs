@@ -23,9 +23,12 @@ use crate::config::Config;
 use crate::store::{Store, StoreError};
 use crate::sync::SyncHub;
 
+use super::admin::{self, AdminApi, AdminAuth};
 use super::guards::captcha::Captcha;
 use super::guards::rate_limit::RateLimiter;
+use super::guards::session::Sessions;
 use super::health::HealthApi;
+use super::metrics::RequestStats;
 use super::public::PublicApi;
 
 /// Why the service could not start.
@@ -53,6 +56,9 @@ pub struct Application {
     service: BookingService,
     captcha: Option<Arc<Captcha>>,
     limiter: Arc<RateLimiter>,
+    admin_auth: Arc<AdminAuth>,
+    login_limiter: Arc<RateLimiter>,
+    requests: Arc<RequestStats>,
     public: TcpAcceptor,
     admin: TcpAcceptor,
     public_addr: SocketAddr,
@@ -127,6 +133,14 @@ impl Application {
             path: key_path,
             source,
         })?;
+        let admin_key = data_dir.join("admin.key");
+        let sessions =
+            Sessions::load_or_create(&admin_key, config.admin.session()).map_err(|source| {
+                StartError::Key {
+                    path: admin_key,
+                    source,
+                }
+            })?;
         let hub = Arc::new(SyncHub::new(&config));
         let captcha = config.security.captcha.then(|| {
             Arc::new(Captcha::new(
@@ -152,11 +166,19 @@ impl Application {
         let public_addr = addr_of(&public, config.server.listen);
         let admin_addr = addr_of(&admin, config.server.admin_listen);
         let service = BookingService::new(config, store, hub, tokens, clock);
+        let admin_auth = Arc::new(AdminAuth {
+            service: service.clone(),
+            sessions,
+        });
+        let login_limiter = Arc::new(RateLimiter::new(admin::LOGIN_ATTEMPTS_PER_MINUTE));
         let (stop, _) = watch::channel(false);
         Ok(Application {
             service,
             captcha,
             limiter,
+            admin_auth,
+            login_limiter,
+            requests: Arc::default(),
             public,
             admin,
             public_addr,
@@ -188,6 +210,9 @@ impl Application {
             service,
             captcha,
             limiter,
+            admin_auth,
+            login_limiter,
+            requests,
             public,
             admin,
             stop,
@@ -202,12 +227,14 @@ impl Application {
             shutdown.clone(),
         ));
         let pruner = {
-            let limiter = Arc::clone(&limiter);
+            let limiters = [Arc::clone(&limiter), Arc::clone(&login_limiter)];
             let mut shutdown = shutdown.clone();
             tokio::spawn(async move {
                 loop {
                     tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_secs(60)) => limiter.retain_recent(),
+                        _ = tokio::time::sleep(Duration::from_secs(60)) => {
+                            limiters.iter().for_each(|l| l.retain_recent());
+                        }
                         _ = shutdown.changed() => return,
                     }
                 }
@@ -222,8 +249,14 @@ impl Application {
             })
         };
 
-        let public_routes = public_routes(&service, captcha, limiter);
-        let admin_routes = admin_routes(&service);
+        let counted = Arc::clone(&requests);
+        let public_routes = public_routes(&service, captcha, limiter)
+            .around(move |ep, req| {
+                let counted = Arc::clone(&counted);
+                async move { counted.track(&*ep, req).await }
+            })
+            .boxed();
+        let admin_routes = admin_routes(&service, admin_auth, login_limiter, requests);
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             while !*rx.borrow() {
                 if rx.changed().await.is_err() {
@@ -307,13 +340,50 @@ fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || matches!(path, "/api" | "/healthz" | "/readyz" | "/openapi.yaml")
 }
 
-fn admin_routes(service: &BookingService) -> poem::endpoint::BoxEndpoint<'static> {
+/// The admin listener: health, the admin API (`/admin/api`, its spec at
+/// `/admin/api/openapi.yaml`) and `/metrics`. A missing or bad token is a JSON 401.
+fn admin_routes(
+    service: &BookingService,
+    auth: Arc<AdminAuth>,
+    login_limiter: Arc<RateLimiter>,
+    requests: Arc<RequestStats>,
+) -> poem::endpoint::BoxEndpoint<'static> {
     let health = HealthApi {
         service: service.clone(),
     };
-    let openapi = OpenApiService::new(health, "OpenSlot admin", env!("CARGO_PKG_VERSION"));
+    let api = AdminApi {
+        auth: Arc::clone(&auth),
+        limiter: login_limiter,
+    };
+    let openapi = OpenApiService::new((api, health), "OpenSlot admin", env!("CARGO_PKG_VERSION"))
+        .description(
+            "The owner's API; every endpoint but login needs `Authorization: Bearer TOKEN`.",
+        );
+    let spec = openapi.spec_endpoint_yaml();
+    let metrics_service = service.clone();
+    let metrics = poem::endpoint::make(move |_req: poem::Request| {
+        let service = metrics_service.clone();
+        let requests = Arc::clone(&requests);
+        async move {
+            match super::metrics::render(&service, &requests).await {
+                Ok(text) => poem::Response::builder()
+                    .content_type("text/plain; version=0.0.4; charset=utf-8")
+                    .body(text),
+                Err(e) => {
+                    tracing::error!(error = %e, "metrics failed");
+                    poem::Response::builder()
+                        .status(poem::http::StatusCode::INTERNAL_SERVER_ERROR)
+                        .finish()
+                }
+            }
+        }
+    });
     Route::new()
+        .at("/metrics", poem::get(metrics))
+        .at("/admin/api/openapi.yaml", spec)
         .nest("/", openapi)
+        .data(auth)
+        .catch_error(|_: poem_openapi::error::AuthorizationError| async { admin::unauthorized() })
         .with(super::request_log::RequestLog)
         .boxed()
 }

@@ -63,49 +63,20 @@ impl TokenKey {
     }
 
     /// The key in the file at `path`, or, when there is no file, a new random key written
-    /// there (mode 0600, through a temporary file and a rename, so that a crash never leaves
-    /// a half-written key). A file of any other length than 32 bytes is an error: replacing
-    /// it would silently break every link already handed out.
+    /// there (see [`key_file`]). A file of any other length than 32 bytes is an error:
+    /// replacing it would silently break every link already handed out.
     pub fn load_or_create(path: &Path) -> io::Result<Self> {
-        match fs::read(path) {
-            Ok(bytes) => Self::from_file_bytes(path, &bytes),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Self::create(path),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn from_file_bytes(path: &Path, bytes: &[u8]) -> io::Result<Self> {
-        let bytes: [u8; KEY_LEN] = bytes.try_into().map_err(|_| {
+        let bytes = key_file(path)?.map_err(|len| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
-                    "the token key file {} has {} bytes instead of {KEY_LEN}; \
+                    "the token key file {} has {len} bytes instead of {KEY_LEN}; \
                      it is not replaced, because that would invalidate every manage and feed \
                      link; restore it, or delete it to issue new links",
                     path.display(),
-                    bytes.len()
                 ),
             )
         })?;
-        Ok(Self::from_bytes(bytes))
-    }
-
-    fn create(path: &Path) -> io::Result<Self> {
-        let mut bytes = [0u8; KEY_LEN];
-        SystemRandom::new()
-            .fill(&mut bytes)
-            .map_err(|_| io::Error::other("the system's random number generator failed"))?;
-        let temp = temp_path(path);
-        // A leftover from a crash may have other permissions; start afresh.
-        match fs::remove_file(&temp) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        let written = write_private(&temp, &bytes).and_then(|()| fs::rename(&temp, path));
-        if written.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        written?;
         Ok(Self::from_bytes(bytes))
     }
 
@@ -124,6 +95,37 @@ impl TokenKey {
         };
         hmac::verify(&self.key, message(purpose, subject).as_bytes(), &tag).is_ok()
     }
+}
+
+/// The 32 bytes of the key file at `path`, or, when there is no file, new random bytes written
+/// there (mode 0600, through a temporary file and a rename, so that a crash never leaves a
+/// half-written key). `Ok(Err(len))`: the file exists with another length (the caller says
+/// what replacing it would break).
+pub fn key_file(path: &Path) -> io::Result<Result<[u8; KEY_LEN], usize>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(<[u8; KEY_LEN]>::try_from(bytes.as_slice()).map_err(|_| bytes.len())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => create_key_file(path).map(Ok),
+        Err(e) => Err(e),
+    }
+}
+
+fn create_key_file(path: &Path) -> io::Result<[u8; KEY_LEN]> {
+    let mut bytes = [0u8; KEY_LEN];
+    SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| io::Error::other("the system's random number generator failed"))?;
+    let temp = temp_path(path);
+    // A leftover from a crash may have other permissions; start afresh.
+    match fs::remove_file(&temp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let written = write_private(&temp, &bytes).and_then(|()| fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written?;
+    Ok(bytes)
 }
 
 fn message(purpose: Purpose, subject: &str) -> String {

@@ -13,6 +13,8 @@
 //! - `openslot openapi`: the OpenAPI document of the public API (`openapi.yaml` is its output)
 //! - `openslot backup --config FILE --to PATH`: a consistent copy of the database, also while
 //!   the service runs
+//! - `openslot hash-password`: reads a password from stdin, prints its argon2id hash for
+//!   `[admin] password_hash`
 //!
 //! `--now RFC3339` (slots, explain) replaces the clock, for reproducible output. `slots` and
 //! `explain` read the sources through the sync layer: a quick refresh, then the snapshots in
@@ -43,6 +45,7 @@ macro_rules! outln {
     }};
 }
 
+mod admin_cmd;
 mod serve_cmd;
 mod sources_cmd;
 
@@ -146,6 +149,8 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Reads a password (one line) from stdin and prints its argon2id hash for `[admin]`.
+    HashPassword,
     /// Authorizes OpenSlot to read and write a Google or Microsoft calendar (once per source).
     Auth {
         #[arg(value_enum)]
@@ -207,6 +212,7 @@ pub fn run() -> ExitCode {
         Command::Serve { config } => serve_cmd::serve(&config),
         Command::Openapi => serve_cmd::openapi(),
         Command::Backup { config, to } => serve_cmd::backup(&config, &to),
+        Command::HashPassword => admin_cmd::hash_password(),
         Command::Sources { config, json } => sources_cmd::sources_cmd(&config, json),
         Command::Auth {
             service,

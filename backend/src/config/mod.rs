@@ -27,6 +27,8 @@ pub use env::{NON_CONFIG_VARS, PREFIX as ENV_PREFIX};
 pub use problem::{ConfigError, ConfigErrors, Problem};
 pub use secret::Secret;
 
+pub(crate) use read::format_range;
+
 use crate::availability::{EventType, RecurringBlock, Rules, TimeRange, WeeklyHours};
 
 /// The values used when a key is absent.
@@ -54,6 +56,7 @@ pub mod defaults {
     /// Two hours: nobody books a meeting that starts in five minutes by surprise.
     pub const MIN_NOTICE_MINUTES: u32 = 120;
     pub const HORIZON_DAYS: u32 = 60;
+    pub const SESSION_MINUTES: u32 = 60;
 
     /// Monday to Friday, 09:00-17:00, when `availability.working_hours` is absent.
     pub fn working_hours() -> WeeklyHours {
@@ -72,6 +75,7 @@ pub struct Config {
     pub owner: OwnerConfig,
     pub server: ServerConfig,
     pub security: SecurityConfig,
+    pub admin: AdminConfig,
     /// `[[sources]]`: the calendars whose busy time blocks slots; may be empty.
     pub sources: Vec<SourceConfig>,
     pub availability: AvailabilityConfig,
@@ -132,6 +136,22 @@ pub struct SecurityConfig {
     pub rate_limit_per_minute: u32,
     /// Peers whose X-Forwarded-For is believed (nginx). Default none.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// `[admin]`: the owner's login to the admin API (on `server.admin_listen` only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdminConfig {
+    /// From `password_hash` or `password_hash_file`: an argon2 PHC string (`openslot
+    /// hash-password` makes one). Absent: nobody can log in (login answers 503).
+    pub password_hash: Option<Secret>,
+    /// How long a login lasts. Default 60, 5..=1440.
+    pub session_minutes: u32,
+}
+
+impl AdminConfig {
+    pub fn session(&self) -> Duration {
+        minutes(self.session_minutes)
+    }
 }
 
 /// `kind` of a source.

@@ -14,8 +14,8 @@ use toml::{Table, Value};
 
 use super::schema::{self, Field, Ty};
 use super::{
-    AvailabilityConfig, Config, EventTypeConfig, OwnerConfig, Problem, Secret, SecurityConfig,
-    ServerConfig, SourceConfig, SourceKind, defaults,
+    AdminConfig, AvailabilityConfig, Config, EventTypeConfig, OwnerConfig, Problem, Secret,
+    SecurityConfig, ServerConfig, SourceConfig, SourceKind, defaults,
 };
 use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
 
@@ -260,7 +260,8 @@ fn end_minute(r: &TimeRange) -> u32 {
     }
 }
 
-fn format_range(r: &TimeRange) -> String {
+/// "HH:MM-HH:MM" as the configuration writes it (24:00 for the end of the day).
+pub(crate) fn format_range(r: &TimeRange) -> String {
     let end = if r.end_of_day {
         "24:00".to_owned()
     } else {
@@ -338,6 +339,7 @@ impl Reader<'_> {
             owner: self.owner(root),
             server: self.server(root),
             security: self.security(root),
+            admin: self.admin(root),
             sources: self.sources(root),
             availability: self.availability(root),
             event_types: self.event_types(root),
@@ -419,6 +421,33 @@ impl Reader<'_> {
                 .int(t, p, "rate_limit_per_minute", 0, 100_000)
                 .unwrap_or(defaults::RATE_LIMIT_PER_MINUTE),
             trusted_proxies: self.addresses(t, p, "trusted_proxies"),
+        }
+    }
+
+    fn admin(&mut self, root: &Table) -> AdminConfig {
+        let p = "admin";
+        let t = self.section(root, p, schema::ADMIN);
+        let password_hash = self.secret(t, p, "password_hash");
+        if let Some(hash) = &password_hash
+            && !hash.expose().is_empty()
+            && !is_argon2_phc(hash.expose())
+        {
+            let key = if t.is_some_and(|t| t.contains_key("password_hash")) {
+                "password_hash"
+            } else {
+                "password_hash_file"
+            };
+            self.problem(
+                join(p, key),
+                "is not an argon2 hash (a PHC string `$argon2id$v=19$...`; make one with \
+                 `openslot hash-password`)",
+            );
+        }
+        AdminConfig {
+            password_hash,
+            session_minutes: self
+                .int(t, p, "session_minutes", 5, MINUTES_PER_DAY)
+                .unwrap_or(defaults::SESSION_MINUTES),
         }
     }
 
@@ -740,6 +769,13 @@ impl Reader<'_> {
 
 fn has_key(t: Option<&Table>, key: &str) -> bool {
     t.is_some_and(|t| t.contains_key(key) || t.contains_key(&format!("{key}_file")))
+}
+
+/// An argon2 (id, i or d) PHC string with a salt and a hash.
+fn is_argon2_phc(text: &str) -> bool {
+    argon2::PasswordHash::new(text).is_ok_and(|h| {
+        h.algorithm.as_str().starts_with("argon2") && h.salt.is_some() && h.hash.is_some()
+    })
 }
 
 fn is_email(text: &str) -> bool {

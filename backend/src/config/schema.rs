@@ -47,6 +47,12 @@ pub(super) const SECURITY: &[Field] = &[
     ("trusted_proxies", Ty::Array),
 ];
 
+pub(super) const ADMIN: &[Field] = &[
+    ("password_hash", Ty::Str),
+    ("password_hash_file", Ty::Str),
+    ("session_minutes", Ty::Int),
+];
+
 pub(super) const SOURCE: &[Field] = &[
     ("id", Ty::Str),
     ("kind", Ty::Str),
@@ -124,6 +130,11 @@ pub(super) const SECTIONS: &[Section] = &[
         name: "security",
         id_key: None,
         fields: SECURITY,
+    },
+    Section {
+        name: "admin",
+        id_key: None,
+        fields: ADMIN,
     },
     Section {
         name: "sources",

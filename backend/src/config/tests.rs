@@ -907,3 +907,75 @@ proptest! {
         let _ = parse(&minimal(""), &[(&name, &value)]);
     }
 }
+
+/// `openslot hash-password` of "hunter2".
+const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+
+#[test]
+fn admin_section() {
+    let config = ok(&minimal(""), &[]);
+    assert_eq!(
+        config.admin,
+        AdminConfig {
+            password_hash: None,
+            session_minutes: 60
+        }
+    );
+    assert_eq!(config.admin.session(), Duration::minutes(60));
+
+    let config = ok(
+        &minimal(&format!(
+            "[admin]\npassword_hash = '{HUNTER2}'\nsession_minutes = 5"
+        )),
+        &[],
+    );
+    assert_eq!(
+        config.admin.password_hash.as_ref().map(Secret::expose),
+        Some(HUNTER2)
+    );
+    assert_eq!(config.admin.session_minutes, 5);
+    assert!(!format!("{config:?}").contains("argon2id"));
+
+    check(
+        &minimal("[admin]\npassword_hash = 'hunter2'\nsession_minutes = 4"),
+        &[
+            ("admin.password_hash", "not an argon2 hash"),
+            ("admin.session_minutes", "between 5 and 1440"),
+        ],
+    );
+    check(
+        &minimal(
+            "[admin]\npassword_hash = '$pbkdf2-sha256$i=1000$c2FsdA$aGFzaA'\nsession_minutes = 1441",
+        ),
+        &[
+            ("admin.password_hash", "openslot hash-password"),
+            ("admin.session_minutes", "between 5 and 1440"),
+        ],
+    );
+    check(
+        &minimal("[admin]\npasword_hash = 'x'"),
+        &[("admin.pasword_hash", "did you mean `password_hash`")],
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("admin.hash"), format!("{HUNTER2}\n")).unwrap();
+    std::fs::write(dir.path().join("bad.hash"), "plain\n").unwrap();
+    let text = |file: &str| minimal(&format!("[admin]\npassword_hash_file = '{file}'"));
+    let config = from_toml_str(&text("admin.hash"), &[], dir.path()).unwrap();
+    assert_eq!(
+        config.admin.password_hash.as_ref().map(Secret::expose),
+        Some(HUNTER2)
+    );
+    let problems = from_toml_str(&text("bad.hash"), &[], dir.path())
+        .unwrap_err()
+        .0;
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].key, "admin.password_hash_file");
+
+    let var = ("OPENSLOT_ADMIN__PASSWORD_HASH", HUNTER2);
+    let config = ok(&minimal(""), &[var]);
+    assert_eq!(
+        config.admin.password_hash.as_ref().map(Secret::expose),
+        Some(HUNTER2)
+    );
+}

@@ -155,6 +155,62 @@ pub fn list(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// What the owner's booking list asks for.
+#[derive(Clone, Debug, Default)]
+pub struct BookingFilter {
+    pub status: Option<BookingStatus>,
+    /// Part of the name or email, any case (SQLite's `lower`: ASCII letters only).
+    pub text: Option<String>,
+}
+
+/// Bookings starting in `[from, to)` that pass `filter`, oldest first, at most `limit`.
+pub fn search(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    filter: &BookingFilter,
+    limit: u32,
+) -> Result<Vec<BookingRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM bookings WHERE start_utc >= ?1 AND start_utc < ?2 \
+         AND (?3 IS NULL OR status = ?3) \
+         AND (?4 IS NULL OR instr(lower(name), lower(?4)) > 0 OR instr(lower(email), lower(?4)) > 0) \
+         ORDER BY start_utc LIMIT ?5"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            secs(from),
+            secs(to),
+            filter.status.map(BookingStatus::as_str),
+            filter.text,
+            limit
+        ],
+        row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Bookings made or cancelled since `since` (for the owner's statistics).
+pub fn touched_since(
+    conn: &Connection,
+    since: DateTime<Utc>,
+) -> Result<Vec<BookingRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM bookings WHERE created_at >= ?1 OR cancelled_at >= ?1 \
+         ORDER BY created_at"
+    ))?;
+    let rows = stmt.query_map([secs(since)], row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many bookings there are of each status.
+pub fn count_by_status(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT status, count(*) FROM bookings GROUP BY status ORDER BY status")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Marks a confirmed booking cancelled; false when it was not confirmed.
 pub fn cancel(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let n = conn.execute(
@@ -198,6 +254,44 @@ pub fn blocks_between(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A manual block as the owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockRow {
+    pub id: String,
+    pub span: Interval,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Manual blocks overlapping `[from, to)`, with their ids and labels.
+pub fn list_blocks(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<BlockRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, start_utc, end_utc, label, created_at FROM blocks \
+         WHERE start_utc < ?2 AND end_utc > ?1 ORDER BY start_utc",
+    )?;
+    let rows = stmt.query_map(params![secs(from), secs(to)], |r| {
+        Ok(BlockRow {
+            id: r.get(0)?,
+            span: Interval {
+                start: time(r.get(1)?),
+                end: time(r.get(2)?),
+            },
+            label: r.get(3)?,
+            created_at: time(r.get(4)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Removes a manual block; false when there was none with that id.
+pub fn delete_block(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute("DELETE FROM blocks WHERE id = ?1", [id])? == 1)
 }
 
 pub fn add_block(

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+mod admin;
 mod app;
 mod bookings;
 mod concurrency;

@@ -1,6 +1,9 @@
-//! Request guards of the public API: who is asking (`client_ip`), how often (`rate_limit`),
-//! and whether they did the proof of work (`captcha`).
+//! Request guards: who is asking (`client_ip`), how often (`rate_limit`), whether they did the
+//! proof of work (`captcha`); for the admin API the owner's password (`password`) and the
+//! session tokens it buys (`session`).
 
 pub mod captcha;
 pub mod client_ip;
+pub mod password;
 pub mod rate_limit;
+pub mod session;

@@ -1,0 +1,962 @@
+//! The owner's API (`/admin/api`, only on `admin_listen`): login, bookings (list, filter,
+//! cancel), manual blocks, sources and their status, the rules, `explain`, statistics
+//! (`/metrics` is in `metrics.rs`).
+//!
+//! Invariants: every endpoint but `login` needs a valid owner token (HS256, not expired at the
+//! service's `now`); without a configured password hash no token is accepted at all and login
+//! answers 503. Passwords and tokens never reach a log line. The public listener never mounts
+//! any of this (server.rs).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use poem::Request;
+use poem_openapi::auth::Bearer;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi, SecurityScheme, Tags};
+
+use crate::availability::{Explanation, Facts, explain};
+use crate::booking::{BookError, BookingService};
+use crate::calendar::Interval;
+use crate::config::format_range;
+use crate::store::bookings::{self, BlockRow, BookingFilter};
+use crate::store::{BookingRow, BookingStatus, OutboxAction, outbox};
+
+use super::guards::client_ip::client_ip;
+use super::guards::password;
+use super::guards::rate_limit::RateLimiter;
+use super::guards::session::{Claims, Sessions, random_id};
+use super::public::ErrorJson;
+
+/// Login attempts per client address and minute.
+pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
+/// The most bookings one list answer holds.
+pub const MAX_LIST: u32 = 1000;
+
+#[derive(Tags)]
+enum Tag {
+    /// Logging in.
+    Session,
+    /// The owner's bookings and manual blocks.
+    Bookings,
+    /// Calendars, rules and why a time is (not) free.
+    Availability,
+    /// Numbers.
+    Stats,
+}
+
+/// What the token checker needs; put into every admin request (`Route::data`).
+#[derive(Debug)]
+pub struct AdminAuth {
+    pub service: BookingService,
+    pub sessions: Sessions,
+}
+
+impl AdminAuth {
+    /// The claims of a valid owner token, or why not (a password must be configured).
+    fn check(&self, token: &str) -> Option<Claims> {
+        self.service.config().admin.password_hash.as_ref()?;
+        self.sessions.verify(token, self.service.now()).ok()
+    }
+}
+
+/// The owner's token from `POST /admin/api/login`; without a valid one every admin endpoint
+/// answers 401 (`{"error": "unauthorized"}`).
+#[derive(Debug, SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "JWT", checker = "check_token")]
+pub struct OwnerToken(pub Claims);
+
+async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Claims> {
+    req.data::<Arc<AdminAuth>>()
+        .and_then(|auth| auth.check(&bearer.token))
+        .ok_or_else(|| poem::Error::from_response(unauthorized()))
+}
+
+/// The 401 answer of every admin endpoint: JSON like every other error.
+pub fn unauthorized() -> poem::Response {
+    let body = serde_json::json!({
+        "error": "unauthorized",
+        "message": "log in first (POST /admin/api/login) and send the token as `Authorization: Bearer TOKEN`",
+    });
+    poem::Response::builder()
+        .status(poem::http::StatusCode::UNAUTHORIZED)
+        .header("WWW-Authenticate", "Bearer")
+        .content_type("application/json; charset=utf-8")
+        .body(body.to_string())
+}
+
+/// The admin API.
+#[derive(Debug)]
+pub struct AdminApi {
+    pub auth: Arc<AdminAuth>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+/// The password, once. Not `Debug`: it must never print.
+#[derive(Object)]
+struct LoginBody {
+    password: Option<String>,
+}
+
+#[derive(Debug, Object)]
+struct SessionJson {
+    /// Send as `Authorization: Bearer TOKEN`.
+    token: String,
+    /// RFC 3339, UTC.
+    expires_at: String,
+}
+
+/// One calendar write of a booking (the outbox).
+#[derive(Debug, Object)]
+struct WriteJson {
+    source: String,
+    /// `create` or `delete`.
+    action: String,
+    /// `pending`, `done`, `failed` or `skipped`.
+    state: String,
+    attempts: u32,
+    last_error: Option<String>,
+}
+
+/// A booking as the owner sees it (times in UTC).
+#[derive(Debug, Object)]
+struct AdminBookingJson {
+    id: String,
+    event_type: String,
+    start: String,
+    end: String,
+    /// `confirmed` or `cancelled`.
+    status: String,
+    name: String,
+    email: String,
+    notes: String,
+    /// The visitor's zone.
+    timezone: String,
+    created_at: String,
+    cancelled_at: Option<String>,
+    /// The visitor's manage link.
+    manage_url: String,
+    /// Per writable calendar: the event's writes and their state.
+    writes: Vec<WriteJson>,
+}
+
+#[derive(Debug, Object)]
+struct BlockBody {
+    /// RFC 3339.
+    start: Option<String>,
+    /// RFC 3339, after `start`, at most 366 days later.
+    end: Option<String>,
+    /// Up to 100 characters.
+    label: Option<String>,
+}
+
+#[derive(Debug, Object)]
+struct BlockJson {
+    id: String,
+    start: String,
+    end: String,
+    label: String,
+    created_at: String,
+}
+
+#[derive(Debug, Object)]
+struct ExplainJson {
+    at: String,
+    event_type: Option<String>,
+    bookable: bool,
+    /// Every reason, in words (never an event title).
+    reasons: Vec<String>,
+}
+
+/// One ISO week (UTC) of bookings made and cancelled.
+#[derive(Debug, Object)]
+struct WeekJson {
+    /// `2026-W48`.
+    week: String,
+    /// Its Monday.
+    starts: String,
+    /// Bookings made that week (any status now).
+    booked: u32,
+    /// Of those, by event type.
+    by_event_type: BTreeMap<String, u32>,
+    /// Cancellations made that week.
+    cancelled: u32,
+}
+
+#[derive(Debug, Object)]
+struct StatsJson {
+    /// The last 12 ISO weeks, oldest first (the current one last).
+    weeks: Vec<WeekJson>,
+    booked: u32,
+    cancelled: u32,
+    /// From booking to meeting, over the bookings made in those weeks; none without bookings.
+    average_lead_time_hours: Option<f64>,
+}
+
+#[derive(ApiResponse)]
+enum LoginResponse {
+    /// A token for the admin API, valid for `admin.session_minutes`.
+    #[oai(status = 200)]
+    Ok(Json<SessionJson>),
+    /// Wrong (or no) password.
+    #[oai(status = 401)]
+    Wrong(Json<ErrorJson>),
+    /// Too many attempts from this address; retry after `Retry-After` seconds.
+    #[oai(status = 429)]
+    TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
+    /// No admin password is configured (`[admin] password_hash`).
+    #[oai(status = 503)]
+    NoPassword(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum BookingsResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<AdminBookingJson>>),
+    /// A parameter is wrong (`fields` says which).
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum CancelResponse {
+    /// The booking, cancelled (also when it was already).
+    #[oai(status = 200)]
+    Ok(Json<Box<AdminBookingJson>>),
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum BlocksResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<BlockJson>>),
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum AddBlockResponse {
+    /// Blocked: no slot overlaps it from now on.
+    #[oai(status = 201)]
+    Created(Json<BlockJson>),
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum DeleteBlockResponse {
+    /// Removed.
+    #[oai(status = 204)]
+    Deleted,
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum JsonResponse {
+    #[oai(status = 200)]
+    Ok(Json<serde_json::Value>),
+}
+
+#[derive(ApiResponse)]
+enum ExplainResponse {
+    #[oai(status = 200)]
+    Ok(Json<ExplainJson>),
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum StatsResponse {
+    #[oai(status = 200)]
+    Ok(Json<StatsJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
+    Json(ErrorJson {
+        error: code.to_owned(),
+        message: message.into(),
+        fields: Vec::new(),
+        next_slots: Vec::new(),
+    })
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> Json<ErrorJson> {
+    let reason = reason.into();
+    Json(ErrorJson {
+        error: "invalid".to_owned(),
+        message: format!("{field}: {reason}"),
+        fields: vec![super::public::FieldError {
+            field: field.to_owned(),
+            reason,
+        }],
+        next_slots: Vec::new(),
+    })
+}
+
+fn internal(e: &dyn std::fmt::Display) -> Json<ErrorJson> {
+    tracing::error!(error = %e, "internal error (admin API)");
+    error("internal", "something went wrong; the log has the details")
+}
+
+fn utc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, Json<ErrorJson>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            invalid(
+                field,
+                "is not an RFC 3339 time (e.g. 2026-12-01T09:30:00+01:00)",
+            )
+        })
+}
+
+fn block_json(b: &BlockRow) -> BlockJson {
+    BlockJson {
+        id: b.id.clone(),
+        start: utc(b.span.start),
+        end: utc(b.span.end),
+        label: b.label.clone(),
+        created_at: utc(b.created_at),
+    }
+}
+
+impl AdminApi {
+    fn service(&self) -> &BookingService {
+        &self.auth.service
+    }
+
+    fn client(&self, req: &Request) -> Option<IpAddr> {
+        let peer = req.remote_addr().as_socket_addr()?.ip();
+        let xff = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Some(client_ip(
+            peer,
+            xff,
+            &self.service().config().security.trusted_proxies,
+        ))
+    }
+
+    /// A time bound: RFC 3339, or a day (`YYYY-MM-DD`, in the owner's zone; `to` includes it).
+    fn bound(
+        &self,
+        field: &str,
+        text: Option<&str>,
+        default: DateTime<Utc>,
+        end: bool,
+    ) -> Result<DateTime<Utc>, Json<ErrorJson>> {
+        let Some(text) = text.map(str::trim) else {
+            return Ok(default);
+        };
+        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            let day = if end { day.succ_opt() } else { Some(day) };
+            let zone = self.service().config().owner.timezone;
+            return day
+                .and_then(|d| crate::availability::start_of_day(zone, d))
+                .ok_or_else(|| invalid(field, "is out of range"));
+        }
+        parse_instant(field, text)
+            .map_err(|_| invalid(field, "is not an RFC 3339 time or a date (YYYY-MM-DD)"))
+    }
+
+    fn booking_json(&self, b: &BookingRow, writes: &[crate::store::OutboxRow]) -> AdminBookingJson {
+        AdminBookingJson {
+            id: b.id.clone(),
+            event_type: b.event_type.clone(),
+            start: utc(b.start),
+            end: utc(b.end),
+            status: b.status.as_str().to_owned(),
+            name: b.name.clone(),
+            email: b.email.clone(),
+            notes: b.notes.clone(),
+            timezone: b.timezone.clone(),
+            created_at: utc(b.created_at),
+            cancelled_at: b.cancelled_at.map(utc),
+            manage_url: self.service().manage_url(&b.id),
+            writes: writes
+                .iter()
+                .map(|w| WriteJson {
+                    source: w.source_id.clone(),
+                    action: match w.action {
+                        OutboxAction::Create => "create",
+                        OutboxAction::Delete => "delete",
+                    }
+                    .to_owned(),
+                    state: w.state.as_str().to_owned(),
+                    attempts: w.attempts,
+                    last_error: w.last_error.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The rules and event types, as the configuration has them.
+    fn rules_json(&self) -> serde_json::Value {
+        let config = self.service().config();
+        let rules = config.rules();
+        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        let hours: serde_json::Map<String, serde_json::Value> = days
+            .iter()
+            .zip(rules.working_hours.days.iter())
+            .map(|(d, ranges)| {
+                let list: Vec<String> = ranges.iter().map(format_range).collect();
+                ((*d).to_owned(), serde_json::json!(list))
+            })
+            .collect();
+        let overrides: serde_json::Map<String, serde_json::Value> = rules
+            .date_overrides
+            .iter()
+            .map(|(date, ranges)| {
+                let list: Vec<String> = ranges.iter().map(format_range).collect();
+                (date.to_string(), serde_json::json!(list))
+            })
+            .collect();
+        let blocks: Vec<serde_json::Value> = rules
+            .recurring_blocks
+            .iter()
+            .map(|b| {
+                let on: Vec<String> = b
+                    .days
+                    .iter()
+                    .map(|d| days[d.num_days_from_monday() as usize].to_owned())
+                    .collect();
+                serde_json::json!({"label": b.label, "days": on, "time": format_range(&b.range)})
+            })
+            .collect();
+        let a = &config.availability;
+        let event_types: Vec<serde_json::Value> = config
+            .event_types
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "slug": e.slug,
+                    "title": e.title,
+                    "description": e.description,
+                    "duration_minutes": e.duration_minutes,
+                    "step_minutes": e.step_minutes.unwrap_or(e.duration_minutes),
+                    "buffer_before_minutes": e.buffer_before_minutes.unwrap_or(a.buffer_before_minutes),
+                    "buffer_after_minutes": e.buffer_after_minutes.unwrap_or(a.buffer_after_minutes),
+                    "max_per_day": e.max_per_day,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "timezone": rules.timezone.name(),
+            "working_hours": hours,
+            "date_overrides": overrides,
+            "recurring_blocks": blocks,
+            "min_notice_minutes": a.min_notice_minutes,
+            "horizon_days": a.horizon_days,
+            "buffer_before_minutes": a.buffer_before_minutes,
+            "buffer_after_minutes": a.buffer_after_minutes,
+            "max_bookings_per_day": a.max_bookings_per_day,
+            "event_types": event_types,
+        })
+    }
+
+    fn sources_json(&self, now: DateTime<Utc>) -> serde_json::Value {
+        let statuses = self.service().hub().statuses(now);
+        serde_json::Value::Array(
+            statuses
+                .iter()
+                .map(|s| {
+                    let mut v = serde_json::to_value(s).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("summary".into(), s.summary().into());
+                        o.insert("healthy".into(), s.healthy().into());
+                        o.insert("blocks_booking".into(), s.blocks_booking().into());
+                    }
+                    v
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Statistics over `rows` (bookings made or cancelled since `since`), 12 ISO weeks to `now`.
+fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize) -> StatsJson {
+    let week_of = |t: DateTime<Utc>| -> Option<usize> {
+        let i = (t - since).num_days().checked_div(7)?;
+        usize::try_from(i).ok().filter(|&i| t >= since && i < weeks)
+    };
+    let mut out: Vec<WeekJson> = (0..weeks)
+        .map(|i| {
+            let monday = (since + Duration::weeks(i as i64)).date_naive();
+            let iso = monday.iso_week();
+            WeekJson {
+                week: format!("{}-W{:02}", iso.year(), iso.week()),
+                starts: monday.to_string(),
+                booked: 0,
+                by_event_type: BTreeMap::new(),
+                cancelled: 0,
+            }
+        })
+        .collect();
+    let (mut lead_sum, mut lead_n) = (0.0, 0u32);
+    for b in rows {
+        if let Some(i) = week_of(b.created_at) {
+            out[i].booked += 1;
+            *out[i]
+                .by_event_type
+                .entry(b.event_type.clone())
+                .or_insert(0) += 1;
+            lead_sum += (b.start - b.created_at).num_seconds() as f64 / 3600.0;
+            lead_n += 1;
+        }
+        if let Some(i) = b.cancelled_at.and_then(week_of) {
+            out[i].cancelled += 1;
+        }
+    }
+    StatsJson {
+        booked: out.iter().map(|w| w.booked).sum(),
+        cancelled: out.iter().map(|w| w.cancelled).sum(),
+        average_lead_time_hours: (lead_n > 0)
+            .then(|| (lead_sum / f64::from(lead_n) * 10.0).round() / 10.0),
+        weeks: out,
+    }
+}
+
+/// Monday 00:00 UTC of the ISO week `weeks - 1` weeks before the one holding `now`.
+fn stats_since(now: DateTime<Utc>, weeks: i64) -> DateTime<Utc> {
+    let today = now.date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    (monday - Duration::weeks(weeks - 1))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc()
+}
+
+#[OpenApi(prefix_path = "/admin/api")]
+impl AdminApi {
+    /// Logs the owner in: the password from `[admin] password_hash` gives a token.
+    #[oai(path = "/login", method = "post", tag = "Tag::Session")]
+    async fn login(&self, req: &Request, body: Json<LoginBody>) -> LoginResponse {
+        if let Some(ip) = self.client(req)
+            && let Err(wait) = self.limiter.check(ip)
+        {
+            return LoginResponse::TooMany(
+                error("rate_limited", "too many login attempts; wait a minute"),
+                wait.seconds(),
+            );
+        }
+        let Some(hash) = self.service().config().admin.password_hash.clone() else {
+            return LoginResponse::NoPassword(error(
+                "no_password",
+                "no admin password configured (set [admin] password_hash; `openslot hash-password` makes one)",
+            ));
+        };
+        let attempt = body.0.password.unwrap_or_default();
+        let ok = tokio::task::spawn_blocking(move || {
+            !attempt.is_empty() && password::verify(&attempt, hash.expose())
+        })
+        .await
+        .unwrap_or(false);
+        if !ok {
+            tracing::warn!(client = ?self.client(req), "admin login refused");
+            return LoginResponse::Wrong(error("wrong_password", "wrong password"));
+        }
+        match self.auth.sessions.issue(self.service().now()) {
+            Ok(issued) => {
+                tracing::info!(client = ?self.client(req), "admin login");
+                LoginResponse::Ok(Json(SessionJson {
+                    token: issued.token,
+                    expires_at: utc(issued.expires_at),
+                }))
+            }
+            Err(e) => LoginResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Bookings starting in `[from, to)` (RFC 3339, or days in the owner's zone with `to`
+    /// included; default: 30 days ago to the horizon), oldest first, at most 1000. `status`:
+    /// `confirmed` or `cancelled`; `q`: part of the name or email, any case.
+    #[oai(path = "/bookings", method = "get", tag = "Tag::Bookings")]
+    async fn bookings(
+        &self,
+        _auth: OwnerToken,
+        from: Query<Option<String>>,
+        to: Query<Option<String>>,
+        status: Query<Option<String>>,
+        q: Query<Option<String>>,
+    ) -> BookingsResponse {
+        let now = self.service().now();
+        let horizon = i64::from(self.service().config().availability.horizon_days);
+        let from = match self.bound("from", from.0.as_deref(), now - Duration::days(30), false) {
+            Ok(t) => t,
+            Err(e) => return BookingsResponse::Invalid(e),
+        };
+        let to = match self.bound(
+            "to",
+            to.0.as_deref(),
+            now + Duration::days(horizon + 1),
+            true,
+        ) {
+            Ok(t) => t,
+            Err(e) => return BookingsResponse::Invalid(e),
+        };
+        let status = match status.0.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("confirmed") => Some(BookingStatus::Confirmed),
+            Some("cancelled") => Some(BookingStatus::Cancelled),
+            Some(_) => {
+                return BookingsResponse::Invalid(invalid(
+                    "status",
+                    "is `confirmed` or `cancelled`",
+                ));
+            }
+        };
+        let filter = BookingFilter {
+            status,
+            text: q.0.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
+        };
+        let found = self
+            .service()
+            .store()
+            .call(move |c| {
+                let rows = bookings::search(c, from, to, &filter, MAX_LIST)?;
+                rows.into_iter()
+                    .map(|b| {
+                        let writes = outbox::of_booking(c, &b.id)?;
+                        Ok((b, writes))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .await;
+        match found {
+            Ok(rows) => BookingsResponse::Ok(Json(
+                rows.iter().map(|(b, w)| self.booking_json(b, w)).collect(),
+            )),
+            Err(e) => BookingsResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Cancels a booking as the owner (no manage token needed); its events are removed from
+    /// the calendars like after the visitor's cancel. Cancelling twice is fine.
+    #[oai(path = "/bookings/:id/cancel", method = "post", tag = "Tag::Bookings")]
+    async fn cancel(
+        &self,
+        _auth: OwnerToken,
+        id: Path<String>,
+        /// Why (kept in the log only; not shown to the visitor).
+        note: Query<Option<String>>,
+    ) -> CancelResponse {
+        let note = note.0.unwrap_or_default();
+        match self.service().cancel_as_owner(&id.0).await {
+            Ok(b) => {
+                tracing::info!(booking = %b.id, note = %note, "cancelled by the owner");
+                let bid = b.id.clone();
+                let writes = self
+                    .service()
+                    .store()
+                    .call(move |c| outbox::of_booking(c, &bid))
+                    .await
+                    .unwrap_or_default();
+                CancelResponse::Ok(Json(Box::new(self.booking_json(&b, &writes))))
+            }
+            Err(BookError::NotFound) => {
+                CancelResponse::NotFound(error("not_found", "no such booking"))
+            }
+            Err(e) => CancelResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Manual blocks overlapping `[from, to)` (RFC 3339 or days; default: 30 days ago to a
+    /// year ahead).
+    #[oai(path = "/blocks", method = "get", tag = "Tag::Bookings")]
+    async fn blocks(
+        &self,
+        _auth: OwnerToken,
+        from: Query<Option<String>>,
+        to: Query<Option<String>>,
+    ) -> BlocksResponse {
+        let now = self.service().now();
+        let from = match self.bound("from", from.0.as_deref(), now - Duration::days(30), false) {
+            Ok(t) => t,
+            Err(e) => return BlocksResponse::Invalid(e),
+        };
+        let to = match self.bound("to", to.0.as_deref(), now + Duration::days(400), true) {
+            Ok(t) => t,
+            Err(e) => return BlocksResponse::Invalid(e),
+        };
+        match self
+            .service()
+            .store()
+            .call(move |c| bookings::list_blocks(c, from, to))
+            .await
+        {
+            Ok(rows) => BlocksResponse::Ok(Json(rows.iter().map(block_json).collect())),
+            Err(e) => BlocksResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Blocks `[start, end)`: no slot overlaps it (bookings already made stay).
+    #[oai(path = "/blocks", method = "post", tag = "Tag::Bookings")]
+    async fn add_block(&self, _auth: OwnerToken, body: Json<BlockBody>) -> AddBlockResponse {
+        let body = body.0;
+        let start = match parse_instant("start", body.start.as_deref().unwrap_or_default()) {
+            Ok(t) => t,
+            Err(e) => return AddBlockResponse::Invalid(e),
+        };
+        let end = match parse_instant("end", body.end.as_deref().unwrap_or_default()) {
+            Ok(t) => t,
+            Err(e) => return AddBlockResponse::Invalid(e),
+        };
+        let Some(span) =
+            Interval::new(start, end).filter(|s| s.end - s.start <= Duration::days(366))
+        else {
+            return AddBlockResponse::Invalid(invalid(
+                "end",
+                "must be after `start` and at most 366 days later",
+            ));
+        };
+        let label = body.label.unwrap_or_default().trim().to_owned();
+        if label.chars().count() > 100 || label.contains(['\n', '\r']) {
+            return AddBlockResponse::Invalid(invalid("label", "at most 100 characters, one line"));
+        }
+        let now = self.service().now();
+        let row = BlockRow {
+            id: random_id(),
+            span,
+            label,
+            created_at: now,
+        };
+        let stored = row.clone();
+        match self
+            .service()
+            .store()
+            .call(move |c| bookings::add_block(c, &stored.id, stored.span, &stored.label, now))
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(block = %row.id, start = %row.span.start, end = %row.span.end, "block added");
+                AddBlockResponse::Created(Json(block_json(&row)))
+            }
+            Err(e) => AddBlockResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Removes a manual block.
+    #[oai(path = "/blocks/:id", method = "delete", tag = "Tag::Bookings")]
+    async fn delete_block(&self, _auth: OwnerToken, id: Path<String>) -> DeleteBlockResponse {
+        let block = id.0.clone();
+        match self
+            .service()
+            .store()
+            .call(move |c| bookings::delete_block(c, &block))
+            .await
+        {
+            Ok(true) => {
+                tracing::info!(block = %id.0, "block removed");
+                DeleteBlockResponse::Deleted
+            }
+            Ok(false) => DeleteBlockResponse::NotFound(error("not_found", "no such block")),
+            Err(e) => DeleteBlockResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Every calendar source and its status (last sync, error in words, freshness).
+    #[oai(path = "/sources", method = "get", tag = "Tag::Availability")]
+    async fn sources(&self, _auth: OwnerToken) -> JsonResponse {
+        JsonResponse::Ok(Json(self.sources_json(self.service().now())))
+    }
+
+    /// Syncs every source now (waiting at most `server.refresh_budget_ms`), then the statuses.
+    #[oai(path = "/sources/sync", method = "post", tag = "Tag::Availability")]
+    async fn sync(&self, _auth: OwnerToken) -> JsonResponse {
+        let service = self.service();
+        let budget = service.config().server.refresh_budget();
+        service.hub().refresh_all(service.now(), budget).await;
+        JsonResponse::Ok(Json(self.sources_json(service.now())))
+    }
+
+    /// The availability rules and event types (read-only for now; they live in the
+    /// configuration file).
+    #[oai(path = "/rules", method = "get", tag = "Tag::Availability")]
+    async fn rules(&self, _auth: OwnerToken) -> JsonResponse {
+        JsonResponse::Ok(Json(self.rules_json()))
+    }
+
+    /// Why an instant (`at`, RFC 3339) is or is not bookable, for an event type or as a bare
+    /// instant: working hours, overrides, blocks, busy calendars, bookings, buffers, notice,
+    /// horizon, daily limits.
+    #[oai(path = "/explain", method = "get", tag = "Tag::Availability")]
+    async fn explain(
+        &self,
+        _auth: OwnerToken,
+        at: Query<Option<String>>,
+        event_type: Query<Option<String>>,
+    ) -> ExplainResponse {
+        let Some(text) = at.0 else {
+            return ExplainResponse::Invalid(invalid("at", "is required (RFC 3339)"));
+        };
+        let at = match parse_instant("at", &text) {
+            Ok(t) => t,
+            Err(e) => return ExplainResponse::Invalid(e),
+        };
+        let et = match event_type.0.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(slug) => match self.service().event_type(slug) {
+                Some(et) => Some(et),
+                None => {
+                    return ExplainResponse::Invalid(invalid(
+                        "event_type",
+                        format!("there is no event type `{slug}`"),
+                    ));
+                }
+            },
+        };
+        let now = self.service().now();
+        let window = Interval {
+            start: at - Duration::days(2),
+            end: at + Duration::days(2),
+        };
+        let (busy, _) = self.service().hub().busy(window, now);
+        let stored = self
+            .service()
+            .store()
+            .call(move |c| {
+                Ok((
+                    bookings::confirmed_between(c, window.start, window.end)?,
+                    bookings::blocks_between(c, window.start, window.end)?,
+                ))
+            })
+            .await;
+        let (stored, blocks) = match stored {
+            Ok(x) => x,
+            Err(e) => return ExplainResponse::Internal(internal(&e)),
+        };
+        let facts = Facts {
+            busy: &busy,
+            bookings: &stored,
+            blocks: &blocks,
+            now,
+        };
+        let Explanation { bookable, reasons } =
+            explain(&self.service().config().rules(), et.as_ref(), &facts, at);
+        ExplainResponse::Ok(Json(ExplainJson {
+            at: utc(at),
+            event_type: et.map(|e| e.slug),
+            bookable,
+            reasons: reasons.iter().map(ToString::to_string).collect(),
+        }))
+    }
+
+    /// Bookings made and cancelled per ISO week (UTC) over the last 12 weeks, by event type,
+    /// and the average time from booking to meeting.
+    #[oai(path = "/stats", method = "get", tag = "Tag::Stats")]
+    async fn stats(&self, _auth: OwnerToken) -> StatsResponse {
+        const WEEKS: i64 = 12;
+        let since = stats_since(self.service().now(), WEEKS);
+        match self
+            .service()
+            .store()
+            .call(move |c| bookings::touched_since(c, since))
+            .await
+        {
+            Ok(rows) => StatsResponse::Ok(Json(stats(&rows, since, WEEKS as usize))),
+            Err(e) => StatsResponse::Internal(internal(&e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn row(
+        id: &str,
+        slug: &str,
+        created: &str,
+        start: &str,
+        cancelled: Option<&str>,
+    ) -> BookingRow {
+        BookingRow {
+            id: id.into(),
+            event_type: slug.into(),
+            start: at(start),
+            end: at(start) + Duration::minutes(30),
+            name: "n".into(),
+            email: "e@x".into(),
+            notes: String::new(),
+            timezone: "UTC".into(),
+            status: if cancelled.is_some() {
+                BookingStatus::Cancelled
+            } else {
+                BookingStatus::Confirmed
+            },
+            sequence: 0,
+            created_at: at(created),
+            updated_at: at(created),
+            cancelled_at: cancelled.map(at),
+        }
+    }
+
+    #[test]
+    fn weeks_count_bookings_cancellations_and_lead_time() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap(); // a Monday, W49
+        let since = stats_since(now, 12);
+        assert_eq!(since, at("2026-09-14T00:00:00Z"));
+        let rows = [
+            row(
+                "a",
+                "intro",
+                "2026-11-30T06:00:00Z",
+                "2026-12-01T06:00:00Z",
+                None,
+            ),
+            row(
+                "b",
+                "consult",
+                "2026-11-29T23:00:00Z",
+                "2026-11-30T11:00:00Z",
+                Some("2026-11-30T06:00:00Z"),
+            ),
+            row(
+                "c",
+                "intro",
+                "2026-01-01T00:00:00Z",
+                "2026-12-01T06:00:00Z",
+                Some("2026-11-24T00:00:00Z"),
+            ),
+        ];
+        let s = stats(&rows, since, 12);
+        assert_eq!(s.weeks.len(), 12);
+        assert_eq!(s.weeks[11].week, "2026-W49");
+        assert_eq!(s.weeks[11].starts, "2026-11-30");
+        assert_eq!((s.weeks[11].booked, s.weeks[11].cancelled), (1, 1));
+        assert_eq!((s.weeks[10].booked, s.weeks[10].cancelled), (1, 1));
+        assert_eq!(s.weeks[10].by_event_type.get("consult"), Some(&1));
+        assert_eq!((s.booked, s.cancelled), (2, 2));
+        assert_eq!(s.average_lead_time_hours, Some(18.0));
+        assert_eq!(stats(&[], since, 12).average_lead_time_hours, None);
+    }
+}
