@@ -446,7 +446,7 @@ impl PublicApi {
             .await
         {
             Ok(found) => found
-                .into_iter()
+                .iter()
                 .take(5)
                 .map(|s| SlotJson {
                     start: shown(s.start, zone),
@@ -589,7 +589,7 @@ impl PublicApi {
             Ok(found) => SlotsResponse::Ok(Json(SlotsJson {
                 timezone: zone.name().to_owned(),
                 slots: found
-                    .into_iter()
+                    .iter()
                     .map(|s| SlotJson {
                         start: shown(s.start, zone),
                         end: shown(s.end, zone),

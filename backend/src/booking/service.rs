@@ -72,6 +72,62 @@ struct Inner {
     clock: fn() -> DateTime<Utc>,
     /// Wakes the outbox worker after a commit that queued writes.
     wake: Arc<tokio::sync::Notify>,
+    slot_cache: SlotCache,
+}
+
+type SlotKey = (String, DateTime<Utc>, DateTime<Utc>);
+
+/// Recent slot lists by (event type, from, to), valid for one data version and a second.
+#[derive(Debug, Default)]
+struct SlotCache {
+    entries: std::sync::Mutex<std::collections::HashMap<SlotKey, CachedSlots>>,
+}
+
+#[derive(Debug)]
+struct CachedSlots {
+    version: (u64, u64),
+    at: DateTime<Utc>,
+    slots: Arc<Vec<Slot>>,
+}
+
+/// How long a computed slot list is served (time itself changes the list: notice, staleness).
+const SLOT_CACHE_TTL: Duration = Duration::seconds(1);
+/// At most this many lists are kept; the cache is emptied when full.
+const SLOT_CACHE_ENTRIES: usize = 256;
+
+impl SlotCache {
+    fn get(
+        &self,
+        key: &SlotKey,
+        version: (u64, u64),
+        now: DateTime<Utc>,
+    ) -> Option<Arc<Vec<Slot>>> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let hit = entries.get(key)?;
+        let fresh = hit.version == version && now >= hit.at && now - hit.at < SLOT_CACHE_TTL;
+        fresh.then(|| Arc::clone(&hit.slots))
+    }
+
+    fn put(&self, key: SlotKey, version: (u64, u64), now: DateTime<Utc>, slots: Arc<Vec<Slot>>) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= SLOT_CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(
+            key,
+            CachedSlots {
+                version,
+                at: now,
+                slots,
+            },
+        );
+    }
 }
 
 /// Busy time is read a little beyond the asked window: buffers reach across its edges.
@@ -93,6 +149,7 @@ impl BookingService {
                 tokens,
                 clock,
                 wake: Arc::new(tokio::sync::Notify::new()),
+                slot_cache: SlotCache::default(),
             }),
         }
     }
@@ -146,13 +203,34 @@ impl BookingService {
 
     /// Free slots of an event type in `[from, to)`, from the snapshots as they are (no refresh:
     /// listing must be fast; the booking re-checks). Stale sources count as the policy says.
+    /// Answers are cached for at most a second and only while no snapshot and no stored row
+    /// changed, so a taken slot disappears at once.
     pub async fn free_slots(
         &self,
         event_type: &EventType,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<Slot>, StoreError> {
+    ) -> Result<Arc<Vec<Slot>>, StoreError> {
         let now = self.now();
+        let key = (event_type.slug.clone(), from, to);
+        let version = (self.inner.hub.version(), self.inner.store.version());
+        if let Some(hit) = self.inner.slot_cache.get(&key, version, now) {
+            return Ok(hit);
+        }
+        let found = Arc::new(self.compute_slots(event_type, from, to, now).await?);
+        self.inner
+            .slot_cache
+            .put(key, version, now, Arc::clone(&found));
+        Ok(found)
+    }
+
+    async fn compute_slots(
+        &self,
+        event_type: &EventType,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Slot>, StoreError> {
         let window = Interval {
             start: from - MARGIN,
             end: to + MARGIN,

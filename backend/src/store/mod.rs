@@ -40,6 +40,9 @@ pub enum StoreError {
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
+    /// The connection's count of changed rows after the last call: moves with every write,
+    /// read without the lock (caches of derived data compare it).
+    changes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -57,6 +60,7 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             path,
+            changes: Arc::default(),
         })
     }
 
@@ -67,7 +71,13 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             path: PathBuf::from(":memory:"),
+            changes: Arc::default(),
         })
+    }
+
+    /// A number that changes whenever a call changed the database.
+    pub fn version(&self) -> u64 {
+        self.changes.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn path(&self) -> &Path {
@@ -81,13 +91,16 @@ impl Store {
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let conn = Arc::clone(&self.conn);
+        let changes = Arc::clone(&self.changes);
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock leaves SQLite consistent (the transaction rolls
             // back when it is dropped), so the connection is used as it is.
             let mut guard = conn
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&mut guard)
+            let result = f(&mut guard);
+            changes.store(guard.total_changes(), std::sync::atomic::Ordering::Release);
+            result
         })
         .await
         .map_err(|e| StoreError::Worker(e.to_string()))?

@@ -32,6 +32,8 @@ const WINDOW_SLACK_DAYS: i64 = 7;
 /// All sources.
 #[derive(Debug)]
 pub struct SyncHub {
+    /// Moves whenever a snapshot changed (caches of busy time compare it).
+    version: std::sync::atomic::AtomicU64,
     owner: Tz,
     data_dir: PathBuf,
     horizon_days: i64,
@@ -106,11 +108,17 @@ impl SyncHub {
             })
             .collect();
         SyncHub {
+            version: std::sync::atomic::AtomicU64::new(0),
             owner: config.owner.timezone,
             data_dir,
             horizon_days: i64::from(config.availability.horizon_days),
             sources,
         }
+    }
+
+    /// A number that changes whenever a snapshot changed.
+    pub fn version(&self) -> u64 {
+        self.version.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The window fetched at `now`: from yesterday to a week past the booking horizon.
@@ -172,6 +180,10 @@ impl SyncHub {
                     };
                     changed.then(|| state.loaded.snapshot.clone())
                 };
+                if changed {
+                    self.version
+                        .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                }
                 self.persist(slot, saved).await;
                 Ok(changed)
             }
