@@ -29,7 +29,7 @@ use super::guards::client_ip::client_ip;
 use super::guards::password;
 use super::guards::rate_limit::RateLimiter;
 use super::guards::session::{Claims, Sessions, random_id};
-use super::public::ErrorJson;
+use super::public::{ErrorJson, error, internal};
 
 /// Login attempts per client address and minute.
 pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
@@ -292,31 +292,14 @@ enum StatsResponse {
     Internal(Json<ErrorJson>),
 }
 
-fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
-    Json(ErrorJson {
-        error: code.to_owned(),
-        message: message.into(),
-        fields: Vec::new(),
-        next_slots: Vec::new(),
-    })
-}
-
 fn invalid(field: &str, reason: impl Into<String>) -> Json<ErrorJson> {
     let reason = reason.into();
-    Json(ErrorJson {
-        error: "invalid".to_owned(),
-        message: format!("{field}: {reason}"),
-        fields: vec![super::public::FieldError {
-            field: field.to_owned(),
-            reason,
-        }],
-        next_slots: Vec::new(),
-    })
-}
-
-fn internal(e: &dyn std::fmt::Display) -> Json<ErrorJson> {
-    tracing::error!(error = %e, "internal error (admin API)");
-    error("internal", "something went wrong; the log has the details")
+    let mut body = error("invalid", format!("{field}: {reason}"));
+    body.0.fields = vec![super::public::FieldError {
+        field: field.to_owned(),
+        reason,
+    }];
+    body
 }
 
 fn utc(t: DateTime<Utc>) -> String {

@@ -165,7 +165,8 @@ pub struct ErrorJson {
     pub next_slots: Vec<SlotJson>,
 }
 
-fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
+/// An error body with a stable code (both APIs use it).
+pub(super) fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
     Json(ErrorJson {
         error: code.to_owned(),
         message: message.into(),
@@ -372,7 +373,8 @@ fn feed_bad_request(_: poem::Error) -> FeedResponse {
     FeedResponse::NotFound(error("not_found", "not found"))
 }
 
-fn internal(e: &dyn std::fmt::Display) -> Json<ErrorJson> {
+/// A 500 body: the cause goes to the log, never to the client.
+pub(super) fn internal(e: &dyn std::fmt::Display) -> Json<ErrorJson> {
     tracing::error!(error = %e, "internal error");
     error(
         "internal",
