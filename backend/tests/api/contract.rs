@@ -127,3 +127,52 @@ async fn json_logs_carry_request_ids_and_never_the_tokens() {
     assert_eq!(v["fields"]["status"], 404, "{line}");
     assert_eq!(v["span"]["path"], "/api/v1/bookings/abc", "{line}");
 }
+
+/// With `server.static_dir`, the booking page is served at `/`, its SPA routes fall back to
+/// index.html, and the API keeps its paths.
+#[tokio::test]
+async fn the_booking_page_is_served_at_the_root_beside_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>OpenSlot</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("app-1234.js"), "console.log(1)").unwrap();
+    let text = super::app::config_text("[security]\ncaptcha = false\n").replace(
+        "refresh_budget_ms = 2000",
+        "refresh_budget_ms = 2000\nstatic_dir = \"dist\"",
+    );
+    std::fs::write(dir.path().join("openslot.toml"), &text).unwrap();
+    let config = openslot::config::from_toml_str(&text, &[], dir.path()).unwrap();
+    let built = openslot::api::Application::build(config, super::fixed_now)
+        .await
+        .unwrap();
+    let base = format!("http://{}", built.public_addr());
+    let stop = built.stopper();
+    tokio::spawn(built.run_until_stopped());
+    let client = openslot::sources::http::client(Default::default()).unwrap();
+    let get = |p: &str| {
+        let r = client.get(format!("{base}{p}")).send();
+        async move {
+            let r = r.await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    assert!(get("/").await.1.contains("<title>OpenSlot</title>"));
+    assert!(
+        get("/manage/abc")
+            .await
+            .1
+            .contains("<title>OpenSlot</title>"),
+        "SPA route"
+    );
+    assert_eq!(get("/app-1234.js").await.1, "console.log(1)");
+    let (status, body) = get("/api/v1/event-types").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("\"slug\":\"intro\""), "{body}");
+    assert_eq!(get("/healthz").await.1, "ok");
+    let _ = stop.send(true);
+}
