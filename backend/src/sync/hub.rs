@@ -56,6 +56,8 @@ struct Slot {
 struct State {
     loaded: Loaded,
     attempts: Attempts,
+    /// The attempts as last written to disk.
+    saved_attempts: Option<Attempts>,
 }
 
 /// The outcome of one sync of one source.
@@ -211,7 +213,25 @@ impl SyncHub {
     async fn persist(&self, slot: &Slot, changed: Option<Snapshot>) {
         let dir = self.data_dir.clone();
         let id = slot.config.id.clone();
-        let attempts = read(&slot.state).attempts.clone();
+        let (attempts, saved) = {
+            let state = read(&slot.state);
+            (state.attempts.clone(), state.saved_attempts.clone())
+        };
+        // An unchanged success shortly after the last saved one is not written again: the
+        // booking path refreshes before every booking, and a restart only needs the success
+        // time to within a minute (freshness limits are minutes or more).
+        let recent = |a: &Attempts, s: &Attempts| {
+            a.last_error.is_none()
+                && s.last_error.is_none()
+                && match (a.last_success, s.last_success) {
+                    (Some(now), Some(then)) => now - then < chrono::Duration::seconds(60),
+                    _ => false,
+                }
+        };
+        if changed.is_none() && saved.as_ref().is_some_and(|s| recent(&attempts, s)) {
+            return;
+        }
+        write(&slot.state).saved_attempts = Some(attempts.clone());
         let outcome = tokio::task::spawn_blocking(move || {
             if let Some(s) = changed {
                 snapshot::save(&dir, &s)?;
