@@ -789,16 +789,10 @@ impl PublicApi {
             }
             Err(BookError::NotFound) => RescheduleResponse::NotFound(not_found()),
             Err(BookError::NotFree) => {
-                let zone = match self.service.get(&id.0, &token).await {
-                    Ok(b) => b.timezone.parse().unwrap_or(chrono_tz::UTC),
-                    Err(_) => chrono_tz::UTC,
+                let (zone, slug) = match self.service.get(&id.0, &token).await {
+                    Ok(b) => (b.timezone.parse().unwrap_or(chrono_tz::UTC), b.event_type),
+                    Err(_) => (chrono_tz::UTC, String::new()),
                 };
-                let slug = self
-                    .service
-                    .get(&id.0, &token)
-                    .await
-                    .map(|b| b.event_type)
-                    .unwrap_or_default();
                 let mut e = error("not_free", "that time is not free");
                 e.0.next_slots = self.next_slots(&slug, start, zone).await;
                 RescheduleResponse::NotFree(e)

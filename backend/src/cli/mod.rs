@@ -353,20 +353,10 @@ struct SlotsJson {
     slots: Vec<JsonInterval>,
 }
 
+/// The first instant of a day in `tz` (also when a DST gap skips midnight).
 fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
-    use chrono::TimeZone;
-    let naive = day.and_time(chrono::NaiveTime::MIN);
-    match tz.from_local_datetime(&naive) {
-        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
-            t.with_timezone(&Utc)
-        }
-        // Midnight inside a DST gap (a few zones): the day starts at the first valid instant.
-        chrono::LocalResult::None => tz
-            .from_local_datetime(&(naive + Duration::hours(1)))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|| naive.and_utc()),
-    }
+    crate::availability::start_of_day(tz, day)
+        .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
 #[allow(clippy::too_many_arguments)]

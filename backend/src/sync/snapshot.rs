@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::availability::start_of_day;
 use crate::calendar::{
     BusyPolicy, Calendar, Interval, Warning, busy_intervals, merge_intervals, parse_calendar,
 };
@@ -142,23 +143,14 @@ fn occurrence_busy(o: &Occurrence, owner: Tz, policy: &BusyPolicy) -> Option<Int
     }
     let (start, end) = match o.when {
         When::Timed { start, end } => (start, end),
-        When::AllDay { start, end } => (local_midnight(owner, start), local_midnight(owner, end)),
+        When::AllDay { start, end } => (day_start(owner, start), day_start(owner, end)),
     };
     (end > start).then_some(Interval { start, end })
 }
 
-/// The first instant of a day in `zone` (the start of the day even when midnight is skipped).
-fn local_midnight(zone: Tz, day: chrono::NaiveDate) -> DateTime<Utc> {
-    use chrono::TimeZone;
-    let mut t = day.and_time(chrono::NaiveTime::MIN);
-    // A DST gap at midnight: the day starts at the first local time that exists.
-    for _ in 0..4 {
-        if let Some(dt) = zone.from_local_datetime(&t).earliest() {
-            return dt.with_timezone(&Utc);
-        }
-        t += chrono::Duration::minutes(30);
-    }
-    t.and_utc()
+/// The first instant of a day in `zone` (also when a DST gap skips midnight).
+fn day_start(zone: Tz, day: chrono::NaiveDate) -> DateTime<Utc> {
+    start_of_day(zone, day).unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
 fn clip(i: Interval, w: Interval) -> Option<Interval> {
