@@ -6,9 +6,10 @@ CARGO ?= cargo
 FROM  ?= $(shell date +%F)
 TO    ?= $(shell date -d '+6 days' +%F)
 
-.PHONY: run slots test setup test-deps fmt lint unit frontend bench fuzz
+.PHONY: run slots test setup test-deps system-deps tools spa spa-size dist fmt lint unit frontend e2e bench fuzz
 
-run:
+# The booking page is built first (frontend/dist, served at / by the demo configuration).
+run: spa
 	$(CARGO) run --release --quiet -- check-config --config examples/openslot.toml
 	$(CARGO) run --release --quiet -- serve --config examples/openslot.toml
 
@@ -25,7 +26,7 @@ setup:
 	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 	@[ -d ../shared/corpus ] || echo "NOTE: ../shared/corpus is absent: the corpus tests will say SKIPPED"
-	@$(MAKE) --no-print-directory test-deps
+	@$(MAKE) --no-print-directory test-deps system-deps
 
 # Real servers the tests start on 127.0.0.1 (Radicale, Xandikos, aiosmtpd) and schemathesis
 # (backend/tests/schemathesis.rs), in a venv of their own; the tests find it at
@@ -49,9 +50,54 @@ unit:
 	set -o pipefail; $(CARGO) test -p openslot --lib --bins --tests 2>&1 | tee target/test-output.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "openslot: %d passed, %d failed\n", p, f}' target/test-output.log
 
-# A later issue builds the SPA with trunk; for now the crate must compile to wasm.
-frontend:
-	$(CARGO) build -p openslot-frontend --target wasm32-unknown-unknown
+# The booking page as it ships (trunk, release, wasm-opt), then its size budget.
+frontend: spa
+	@$(MAKE) --no-print-directory spa-size
+
+# ---- The build: one source of truth for CI, `make run` and the Dockerfile -------------------
+# Pinned tools (../shared/TOOLCHAIN.md): trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli
+# equal to the wasm-bindgen of Cargo.lock (frontend/Cargo.toml pins it), wasm-opt from npm
+# `binaryen` (Debian's writes broken wasm). Each is installed only when missing: about 15 minutes
+# on a fresh machine for the two cargo installs, which run side by side.
+TRUNK_VERSION := 0.21.14
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
+NPM_BIN := $(CURDIR)/frontend/node_modules/.bin
+tools:
+	@need_trunk=1; need_wbg=1; \
+	trunk --version 2>/dev/null | grep -qx 'trunk $(TRUNK_VERSION)' && need_trunk=0; \
+	wasm-bindgen --version 2>/dev/null | grep -q '^wasm-bindgen $(WASM_BINDGEN_VERSION)' && need_wbg=0; \
+	[ $$need_trunk = 0 ] || $(CARGO) install trunk --version $(TRUNK_VERSION) --locked & \
+	[ $$need_wbg = 0 ] || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) & \
+	wait; \
+	trunk --version | grep -qx 'trunk $(TRUNK_VERSION)' \
+	  && wasm-bindgen --version | grep -q '^wasm-bindgen $(WASM_BINDGEN_VERSION)' \
+	  || { echo "trunk $(TRUNK_VERSION) and wasm-bindgen $(WASM_BINDGEN_VERSION) are needed in PATH"; exit 1; }
+	@[ -x $(NPM_BIN)/wasm-opt ] && [ -d frontend/node_modules/playwright-core ] \
+	  || (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+
+# Debian's chromium (the end-to-end tests) and nginx (the deployment tests); root or sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	@command -v chromium >/dev/null && command -v nginx >/dev/null \
+	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium nginx; }
+
+# frontend/dist: the SPA exactly as it ships. `cargo fetch` first because trunk runs cargo offline.
+spa: tools
+	$(CARGO) fetch --quiet
+	cd frontend && PATH=$(NPM_BIN):$$PATH trunk build --release --offline
+
+# The first load of the booking page (HTML, JS, WASM, CSS) must stay under 250 KB gzip.
+SPA_BUDGET_BYTES := 256000
+spa-size:
+	@total=0; for f in frontend/dist/*.html frontend/dist/*.js frontend/dist/*.wasm frontend/dist/*.css; do \
+	  [ -f "$$f" ] || continue; n=$$(gzip -9c "$$f" | wc -c); total=$$((total + n)); \
+	  printf '  %-48s %7d bytes gzip\n' "$$f" "$$n"; done; \
+	echo "booking page first load: $$total bytes gzip (budget $(SPA_BUDGET_BYTES))"; \
+	[ $$total -le $(SPA_BUDGET_BYTES) ]
+
+# What the Dockerfile runs: the release binary and the SPA.
+dist: spa
+	$(CARGO) build --release --locked -p openslot
 
 # Not part of `make test`: speed is measured, never asserted in tests.
 bench:
