@@ -7,4 +7,4 @@ pub mod outbox;
 pub mod service;
 pub mod token;
 
-pub use service::{BookError, BookRequest, Booked, BookingService, event_uid};
+pub use service::{BookError, BookRequest, Booked, BookingService, RulesError, event_uid};
