@@ -26,6 +26,10 @@ use super::guards::captcha::{Captcha, Challenge};
 use super::guards::client_ip::client_ip;
 use super::guards::rate_limit::RateLimiter;
 
+/// Where the owner's logo (`[page] logo_file`) is served; outside the OpenAPI document because
+/// its media type comes from the file.
+pub const LOGO_PATH: &str = "/api/v1/page/logo";
+
 /// The longest range `GET /slots` answers (days).
 pub const MAX_SLOT_RANGE_DAYS: i64 = 62;
 
@@ -175,6 +179,15 @@ pub(super) fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
     })
 }
 
+/// A plain JSON 404 for endpoints outside the OpenAPI service.
+pub(super) fn not_found_response() -> poem::Response {
+    let body = serde_json::json!({ "error": "not_found", "message": "nothing here" });
+    poem::Response::builder()
+        .status(poem::http::StatusCode::NOT_FOUND)
+        .content_type("application/json; charset=utf-8")
+        .body(body.to_string())
+}
+
 fn invalid(problems: Vec<InputError>) -> Json<ErrorJson> {
     let message = problems
         .iter()
@@ -225,6 +238,33 @@ fn problem(field: &'static str, reason: impl Into<String>) -> InputError {
         field,
         reason: reason.into(),
     }
+}
+
+/// What the booking page shows about the owner, and the rules a visitor's choice must meet.
+#[derive(Debug, Object)]
+pub struct PageJson {
+    /// The owner's display name.
+    pub owner_name: String,
+    /// The owner's IANA time zone.
+    pub timezone: String,
+    /// A short text from the owner (plain text, never markup).
+    pub intro: Option<String>,
+    /// The page's accent colour, `#rrggbb`.
+    pub accent_color: Option<String>,
+    /// Where the owner's logo is (`GET` it), when there is one.
+    pub logo_url: Option<String>,
+    /// Slots are offered from today up to this many days (today included).
+    pub horizon_days: u32,
+    /// The earliest slot starts this many minutes from now.
+    pub min_notice_minutes: u32,
+    /// Whether `POST /bookings` needs a solved `GET /captcha` challenge.
+    pub captcha: bool,
+}
+
+#[derive(ApiResponse)]
+enum PageResponse {
+    #[oai(status = 200)]
+    Ok(Json<PageJson>),
 }
 
 #[derive(ApiResponse)]
@@ -490,6 +530,23 @@ fn request_hash(body: &BookingBody) -> String {
 
 #[OpenApi(prefix_path = "/api/v1")]
 impl PublicApi {
+    /// The owner's name, zone, page text and colours, and the booking rules the page needs.
+    #[oai(path = "/page", method = "get", tag = "Tag::Availability")]
+    async fn page(&self) -> PageResponse {
+        let config = self.service.config();
+        let page = &config.page;
+        PageResponse::Ok(Json(PageJson {
+            owner_name: config.owner.shown_name().to_owned(),
+            timezone: config.owner.timezone.name().to_owned(),
+            intro: page.intro.clone(),
+            accent_color: page.accent_color.clone(),
+            logo_url: page.logo_file.as_ref().map(|_| LOGO_PATH.to_owned()),
+            horizon_days: config.availability.horizon_days,
+            min_notice_minutes: config.availability.min_notice_minutes,
+            captcha: self.captcha.is_some(),
+        }))
+    }
+
     /// The event types a visitor can book.
     #[oai(path = "/event-types", method = "get", tag = "Tag::Availability")]
     async fn event_types(&self) -> EventTypesResponse {

@@ -301,31 +301,25 @@ fn public_routes(
     };
     let openapi = public_service(api, health);
     let spec = openapi.spec_endpoint_yaml();
+    let logo = service.config().page.clone();
     let api_routes = Route::new()
         .at("/openapi.yaml", spec)
+        .at(super::public::LOGO_PATH, poem::get(logo_endpoint(logo)))
         .nest("/", openapi)
         .with(super::request_log::RequestLog)
         .boxed();
-    let Some(dir) = service
-        .config()
-        .server
-        .static_dir
-        .clone()
-        .filter(|d| d.is_dir())
-    else {
+    let Some(page) = spa_endpoint(service) else {
         return api_routes;
     };
     // The booking page at `/`: its files, and index.html for every other path (the SPA's own
-    // routes such as /manage/...); the API keeps its paths.
-    let page = StaticFilesEndpoint::new(dir)
-        .index_file("index.html")
-        .fallback_to_index()
-        .boxed();
-    let (api, page) = (Arc::new(api_routes), Arc::new(page));
+    // routes such as /manage/...); the API keeps its paths. The dashboard is not here: `/admin`
+    // is a 404 on the public side, whatever serves it.
+    let api = Arc::new(api_routes);
     poem::endpoint::make(move |req: poem::Request| {
         let (api, page) = (Arc::clone(&api), Arc::clone(&page));
         async move {
-            if is_api_path(req.uri().path()) {
+            let path = req.uri().path();
+            if is_api_path(path) || is_admin_path(path) {
                 api.get_response(req).await
             } else {
                 page.get_response(req).await
@@ -335,9 +329,66 @@ fn public_routes(
     .boxed()
 }
 
+/// The built SPA (`server.static_dir`) with index.html for every path it does not hold, when
+/// the folder exists.
+fn spa_endpoint(service: &BookingService) -> Option<Arc<poem::endpoint::BoxEndpoint<'static>>> {
+    let dir = service
+        .config()
+        .server
+        .static_dir
+        .clone()
+        .filter(|d| d.is_dir())?;
+    Some(Arc::new(
+        StaticFilesEndpoint::new(dir)
+            .index_file("index.html")
+            .fallback_to_index()
+            .boxed(),
+    ))
+}
+
+/// `[page] logo_file`, read when asked for (the owner may replace it while serving).
+fn logo_endpoint(page: crate::config::PageConfig) -> impl poem::Endpoint<Output = poem::Response> {
+    poem::endpoint::make(move |_req: poem::Request| {
+        let page = page.clone();
+        async move {
+            let (Some(path), Some(media_type)) = (page.logo_file.clone(), page.logo_media_type())
+            else {
+                return super::public::not_found_response();
+            };
+            match tokio::fs::read(&path).await {
+                Ok(bytes) if bytes.len() as u64 <= crate::config::PageConfig::MAX_LOGO_BYTES => {
+                    poem::Response::builder()
+                        .content_type(media_type)
+                        .header("Cache-Control", "public, max-age=3600")
+                        .header("X-Content-Type-Options", "nosniff")
+                        // An SVG logo is an image, never a document that runs script.
+                        .header(
+                            "Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'",
+                        )
+                        .body(bytes)
+                }
+                Ok(_) => {
+                    tracing::warn!(path = %path.display(), "logo file is larger than 512 KB");
+                    super::public::not_found_response()
+                }
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "logo file cannot be read");
+                    super::public::not_found_response()
+                }
+            }
+        }
+    })
+}
+
 /// Paths the API answers (everything else is the booking page).
 fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || matches!(path, "/api" | "/healthz" | "/readyz" | "/openapi.yaml")
+}
+
+/// The owner's side: the dashboard and its API live on the admin listener only.
+fn is_admin_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path == "/metrics"
 }
 
 /// The admin listener: health, the admin API (`/admin/api`, its spec at
@@ -378,14 +429,40 @@ fn admin_routes(
             }
         }
     });
-    Route::new()
+    let api_routes = Route::new()
         .at("/metrics", poem::get(metrics))
         .at("/admin/api/openapi.yaml", spec)
         .nest("/", openapi)
         .data(auth)
         .catch_error(|_: poem_openapi::error::AuthorizationError| async { admin::unauthorized() })
         .with(super::request_log::RequestLog)
-        .boxed()
+        .boxed();
+    let Some(page) = spa_endpoint(service) else {
+        return api_routes;
+    };
+    // The dashboard: the same SPA, which renders the owner's views under `/admin`.
+    let api = Arc::new(api_routes);
+    poem::endpoint::make(move |req: poem::Request| {
+        let (api, page) = (Arc::clone(&api), Arc::clone(&page));
+        async move {
+            let path = req.uri().path();
+            if path == "/" {
+                poem::Response::builder()
+                    .status(poem::http::StatusCode::FOUND)
+                    .header("Location", "/admin")
+                    .finish()
+            } else if path.starts_with("/admin/api/")
+                || path == "/admin/api"
+                || is_api_path(path)
+                || path == "/metrics"
+            {
+                api.get_response(req).await
+            } else {
+                page.get_response(req).await
+            }
+        }
+    })
+    .boxed()
 }
 
 async fn wait_for_signal() {

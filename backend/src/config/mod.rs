@@ -78,6 +78,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub security: SecurityConfig,
     pub admin: AdminConfig,
+    pub page: PageConfig,
     /// `[[sources]]`: the calendars whose busy time blocks slots; may be empty.
     pub sources: Vec<SourceConfig>,
     pub availability: AvailabilityConfig,
@@ -138,6 +139,41 @@ pub struct SecurityConfig {
     pub rate_limit_per_minute: u32,
     /// Peers whose X-Forwarded-For is believed (nginx). Default none.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// `[page]`: how the booking page looks (the owner's name comes from `[owner]`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct PageConfig {
+    /// A short text under the owner's name, at most 500 characters. Default none.
+    pub intro: Option<String>,
+    /// The page's accent colour, "#rrggbb". Default: the page's own blue.
+    pub accent_color: Option<String>,
+    /// A PNG, JPEG, SVG or WebP file of at most 512 KB, shown beside the name. Default none.
+    pub logo_file: Option<PathBuf>,
+}
+
+impl PageConfig {
+    /// The largest logo file served.
+    pub const MAX_LOGO_BYTES: u64 = 512 * 1024;
+    /// The longest intro text, in characters.
+    pub const MAX_INTRO_CHARS: usize = 500;
+
+    /// The logo's media type, from its file name (the reader accepts no other extension).
+    pub fn logo_media_type(&self) -> Option<&'static str> {
+        let ext = self
+            .logo_file
+            .as_ref()?
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "png" => Some("image/png"),
+            "jpg" | "jpeg" => Some("image/jpeg"),
+            "svg" => Some("image/svg+xml"),
+            "webp" => Some("image/webp"),
+            _ => None,
+        }
+    }
 }
 
 /// `[admin]`: the owner's login to the admin API (on `server.admin_listen` only).

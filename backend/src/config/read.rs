@@ -14,8 +14,8 @@ use toml::{Table, Value};
 
 use super::schema::{self, Field, Ty};
 use super::{
-    AdminConfig, AvailabilityConfig, Config, EventTypeConfig, OwnerConfig, Problem, Secret,
-    SecurityConfig, ServerConfig, SourceConfig, SourceKind, defaults,
+    AdminConfig, AvailabilityConfig, Config, EventTypeConfig, OwnerConfig, PageConfig, Problem,
+    Secret, SecurityConfig, ServerConfig, SourceConfig, SourceKind, defaults,
 };
 use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
 
@@ -340,6 +340,7 @@ impl Reader<'_> {
             server: self.server(root),
             security: self.security(root),
             admin: self.admin(root),
+            page: self.page(root),
             sources: self.sources(root),
             availability: self.availability(root),
             event_types: self.event_types(root),
@@ -449,6 +450,55 @@ impl Reader<'_> {
                 .int(t, p, "session_minutes", 5, MINUTES_PER_DAY)
                 .unwrap_or(defaults::SESSION_MINUTES),
         }
+    }
+
+    fn page(&mut self, root: &Table) -> PageConfig {
+        let p = "page";
+        let t = self.section(root, p, schema::PAGE);
+        let intro = self.str(t, p, "intro").map(|i| i.trim().to_owned());
+        if let Some(i) = &intro
+            && i.chars().count() > PageConfig::MAX_INTRO_CHARS
+        {
+            self.problem(
+                join(p, "intro"),
+                format!("is longer than {} characters", PageConfig::MAX_INTRO_CHARS),
+            );
+        }
+        let accent_color = self.str(t, p, "accent_color");
+        if let Some(c) = &accent_color
+            && !is_color(c)
+        {
+            self.problem(
+                join(p, "accent_color"),
+                format!("`{c}` is not a color (expected \"#rrggbb\")"),
+            );
+        }
+        let page = PageConfig {
+            intro: intro.filter(|i| !i.is_empty()),
+            accent_color,
+            logo_file: self.str(t, p, "logo_file").map(|f| self.base_dir.join(f)),
+        };
+        if let Some(path) = &page.logo_file {
+            if page.logo_media_type().is_none() {
+                self.problem(
+                    join(p, "logo_file"),
+                    "must be a .png, .jpg, .jpeg, .svg or .webp file",
+                );
+            } else {
+                match std::fs::metadata(path) {
+                    Ok(m) if m.len() > PageConfig::MAX_LOGO_BYTES => self.problem(
+                        join(p, "logo_file"),
+                        format!("is larger than {} KB", PageConfig::MAX_LOGO_BYTES / 1024),
+                    ),
+                    Ok(_) => {}
+                    Err(e) => self.problem(
+                        join(p, "logo_file"),
+                        format!("cannot be read ({}): {e}", path.display()),
+                    ),
+                }
+            }
+        }
+        page
     }
 
     /// A list of IP addresses; each wrong one is reported.

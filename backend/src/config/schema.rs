@@ -53,6 +53,12 @@ pub(super) const ADMIN: &[Field] = &[
     ("session_minutes", Ty::Int),
 ];
 
+pub(super) const PAGE: &[Field] = &[
+    ("intro", Ty::Str),
+    ("accent_color", Ty::Str),
+    ("logo_file", Ty::Str),
+];
+
 pub(super) const SOURCE: &[Field] = &[
     ("id", Ty::Str),
     ("kind", Ty::Str),
@@ -135,6 +141,11 @@ pub(super) const SECTIONS: &[Section] = &[
         name: "admin",
         id_key: None,
         fields: ADMIN,
+    },
+    Section {
+        name: "page",
+        id_key: None,
+        fields: PAGE,
     },
     Section {
         name: "sources",

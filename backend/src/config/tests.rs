@@ -979,3 +979,57 @@ fn admin_section() {
         Some(HUNTER2)
     );
 }
+
+#[test]
+fn page_section() {
+    let config = ok(&minimal(""), &[]);
+    assert_eq!(config.page, PageConfig::default());
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("logo.svg"), "<svg/>").unwrap();
+    std::fs::write(dir.path().join("big.png"), vec![0u8; 600 * 1024]).unwrap();
+    let text = minimal(
+        "[page]\nintro = '  Book a call with me.  '\naccent_color = '#0a7f5a'\nlogo_file = 'logo.svg'",
+    );
+    let config = from_toml_str(&text, &[], dir.path()).unwrap();
+    assert_eq!(config.page.intro.as_deref(), Some("Book a call with me."));
+    assert_eq!(config.page.accent_color.as_deref(), Some("#0a7f5a"));
+    assert_eq!(config.page.logo_file, Some(dir.path().join("logo.svg")));
+    assert_eq!(config.page.logo_media_type(), Some("image/svg+xml"));
+
+    let long = "x".repeat(501);
+    check(
+        &minimal(&format!(
+            "[page]\nintro = '{long}'\naccent_color = 'red'\nlogo_file = 'logo.gif'"
+        )),
+        &[
+            ("page.intro", "longer than 500"),
+            ("page.accent_color", "not a color"),
+            ("page.logo_file", ".png"),
+        ],
+    );
+    for (file, reason) in [
+        ("big.png", "larger than 512 KB"),
+        ("gone.png", "cannot be read"),
+    ] {
+        let problems = from_toml_str(
+            &minimal(&format!("[page]\nlogo_file = '{file}'")),
+            &[],
+            dir.path(),
+        )
+        .unwrap_err()
+        .0;
+        assert_eq!(problems.len(), 1, "{file}");
+        assert_eq!(problems[0].key, "page.logo_file");
+        assert!(
+            problems[0].message.contains(reason),
+            "{}",
+            problems[0].message
+        );
+    }
+    let var = ("OPENSLOT_PAGE__ACCENT_COLOR", "#112233");
+    assert_eq!(
+        ok(&minimal(""), &[var]).page.accent_color.as_deref(),
+        Some("#112233")
+    );
+}
