@@ -27,7 +27,13 @@ fn on_day(start: f64, end: f64, day: NaiveDate, zone: &str) -> Option<(f64, f64)
     (a < b).then(|| ((a - lo) / 60_000.0, (b - lo) / 60_000.0))
 }
 
-fn bars(spans: &[(String, String, String)], day: NaiveDate, zone: &str) -> Vec<Bar> {
+/// (start, end, what it is), RFC 3339.
+type Labelled = (String, String, String);
+
+/// One lane of a day: its name, CSS class and what lies on it.
+type Lane = (String, &'static str, Vec<Labelled>);
+
+fn bars(spans: &[Labelled], day: NaiveDate, zone: &str) -> Vec<Bar> {
     spans
         .iter()
         .filter_map(|(start, end, what)| {
@@ -42,7 +48,7 @@ fn bars(spans: &[(String, String, String)], day: NaiveDate, zone: &str) -> Vec<B
         .collect()
 }
 
-fn spans(list: &[Span], what: &str) -> Vec<(String, String, String)> {
+fn spans(list: &[Span], what: &str) -> Vec<Labelled> {
     list.iter()
         .map(|s| (s.start.clone(), s.end.clone(), what.to_owned()))
         .collect()
@@ -115,7 +121,7 @@ fn WeekGrid(week: Week, chosen: RwSignal<String>) -> impl IntoView {
         .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .collect();
     // Lanes: (label, css class, spans).
-    let mut lanes: Vec<(String, &'static str, Vec<(String, String, String)>)> = week
+    let mut lanes: Vec<Lane> = week
         .sources
         .iter()
         .map(|s| {
@@ -128,7 +134,7 @@ fn WeekGrid(week: Week, chosen: RwSignal<String>) -> impl IntoView {
         "lane-busy",
         spans(&week.merged_busy, t::BUSY),
     ));
-    let mut booked: Vec<(String, String, String)> = week
+    let mut booked: Vec<Labelled> = week
         .bookings
         .iter()
         .map(|b| {
@@ -214,7 +220,8 @@ fn WeekGrid(week: Week, chosen: RwSignal<String>) -> impl IntoView {
                     .collect_view()}
             </select>
         </div>
-        <div class="week-scroll">
+        // Focusable so that keyboard users can scroll it on a narrow screen.
+        <div class="week-scroll" tabindex="0" role="region" aria-label=t::WEEK>
             <div class="week">
                 <div class="lane-row scale" aria-hidden="true">
                     <span class="lane-label"></span>
