@@ -1,0 +1,3 @@
+//! The dashboard's text (see `admin/`).
+
+pub const TITLE: &str = "Dashboard";
