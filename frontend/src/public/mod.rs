@@ -192,7 +192,7 @@ enum Step {
     ChooseType,
     Pick,
     Form(Slot),
-    Done(Booking),
+    Done(Box<Booking>),
 }
 
 /// The booking page.
@@ -293,7 +293,7 @@ fn Booking(page: PageInfo, types: Vec<EventType>) -> impl IntoView {
                                 taken.set(Some(next));
                                 step.set(Step::Pick);
                             })
-                            on_booked=Callback::new(move |b: Booking| step.set(Step::Done(b)))
+                            on_booked=Callback::new(move |b: Booking| step.set(Step::Done(Box::new(b))))
                         />
                     }.into_any()
                 }
@@ -303,7 +303,7 @@ fn Booking(page: PageInfo, types: Vec<EventType>) -> impl IntoView {
                     };
                     view! {
                         <Confirmation
-                            booking
+                            booking=*booking
                             event
                             page=page.get_value()
                             on_again=Callback::new(move |_| step.set(Step::Pick))
