@@ -5,8 +5,9 @@
 //              serious violation on the page and the confirmation. Writes {id, start, end,
 //              manage_path} to OUT; the Rust side then finds the event in Radicale.
 // PHASE=after: MANAGE_PATH and START from the first phase: cancel through the manage link frees
-//              the slot; a slot taken a moment ago shows the "just taken" path with the next free
-//              times; a keyboard-only visitor books; screenshots at 390x844 and 1280x800.
+//              the slot; offline while booking says so and keeps the form; a slot taken a moment
+//              ago shows the "just taken" path with the next free times; a keyboard-only visitor
+//              books; screenshots at 390x844; no sideways scrolling at 390 and 320 px.
 
 import crypto from "node:crypto";
 import { BASE_URL, assertClean, axe, check, open, output, run, screenshot, tabTo, visitor } from "./lib.mjs";
@@ -154,6 +155,23 @@ async function after() {
   await waitForSlots(again.page);
   check((await shownInstants(again.page)).includes(instant), "the cancelled slot is offered again");
   assertClean(again.page, "after cancel");
+
+  // The network goes away while the visitor books: a human message, the form kept, and the
+  // booking goes through once the network is back.
+  const offline = await visitor({ timezoneId: "Asia/Tokyo" });
+  await open(offline.page, "/?type=intro");
+  await waitForSlots(offline.page);
+  await offline.page.locator("button.slot").first().click();
+  await fillForm(offline.page, "Off Line", "off@example.org");
+  offline.page.offlineOnPurpose = true;
+  await offline.context.setOffline(true);
+  await offline.page.getByRole("button", { name: "Book this time" }).click();
+  await offline.page.getByText(/You seem to be offline. Nothing was booked/).waitFor();
+  check((await offline.page.getByLabel("Name").inputValue()) === "Off Line", "the form is kept");
+  await offline.context.setOffline(false);
+  await offline.page.getByRole("button", { name: "Book this time" }).click();
+  await offline.page.getByRole("heading", { name: "You are booked" }).waitFor({ timeout: 30000 });
+  assertClean(offline.page, "offline");
 
   // Someone takes the slot while this visitor fills the form.
   const late = await visitor({ timezoneId: "Europe/Berlin", locale: "en-GB" });

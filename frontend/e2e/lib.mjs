@@ -78,6 +78,8 @@ export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 12
   const page = await context.newPage();
   const errors = [];
   page.expectedStatuses = new Set();
+  // Set by a scenario that takes the network away on purpose.
+  page.offlineOnPurpose = false;
   const origin = new URL(BASE_URL).origin;
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   page.on("console", (m) => {
@@ -85,6 +87,7 @@ export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 12
     const text = m.text();
     const status = /status of (\d{3})/.exec(text);
     if (status && page.expectedStatuses.has(Number(status[1]))) return;
+    if (page.offlineOnPurpose && /ERR_INTERNET_DISCONNECTED/.test(text)) return;
     errors.push(`console error: ${text}`);
   });
   page.on("request", (r) => {
@@ -95,7 +98,9 @@ export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 12
   page.on("requestfailed", (r) => {
     // A navigation away or an aborted fetch is not a failure of the page.
     const failure = r.failure()?.errorText || "";
-    if (!failure.includes("ERR_ABORTED")) errors.push(`request failed: ${r.url()} ${failure}`);
+    if (failure.includes("ERR_ABORTED")) return;
+    if (page.offlineOnPurpose && failure.includes("ERR_INTERNET_DISCONNECTED")) return;
+    errors.push(`request failed: ${r.url()} ${failure}`);
   });
   page.errors = errors;
   return { context, page };

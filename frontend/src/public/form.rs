@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::captcha::{self, CaptchaError};
-use super::{Booking, EventType, announcer, explain, focus_on_mount};
+use super::{Booking, EventType, explain, focus_on_mount};
 use crate::api::{ApiError, Call, Slot};
 use crate::strings::public as t;
 use crate::time;
@@ -79,7 +79,6 @@ pub fn BookingForm(
     let sending = RwSignal::new(Sending::Idle);
     let progress = RwSignal::new(0.0_f64);
     let failure = RwSignal::new(None::<String>);
-    let say = announcer();
     let heading = NodeRef::<leptos::html::H1>::new();
     focus_on_mount(heading);
     // One key per form: a retry after a lost answer gives the same booking, never a second.
@@ -144,10 +143,8 @@ pub fn BookingForm(
                         focus_id(&fe.field);
                     }
                 }
-                Err(Failed::Say(message)) => {
-                    say.say(message.clone());
-                    failure.set(Some(message));
-                }
+                // The problem line is role="alert": read out once, not also by the live region.
+                Err(Failed::Say(message)) => failure.set(Some(message)),
             }
         });
     };
