@@ -44,10 +44,12 @@ fmt:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-# Unit, property, corpus, CLI and fuzz-regression tests; the last line sums them up.
+# Unit, property, corpus, CLI, fuzz-regression and end-to-end tests (the e2e tests need the
+# SPA that `frontend` built, and Chromium from `system-deps`); the last line sums them up.
 unit:
 	@mkdir -p target
-	set -o pipefail; $(CARGO) test -p openslot --lib --bins --tests 2>&1 | tee target/test-output.log
+	set -o pipefail; { OPENSLOT_E2E=required $(CARGO) test -p openslot --lib --bins --tests \
+	  && $(CARGO) test -p openslot-frontend --lib; } 2>&1 | tee target/test-output.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "openslot: %d passed, %d failed\n", p, f}' target/test-output.log
 
 # The booking page as it ships (trunk, release, wasm-opt), then its size budget.
@@ -84,9 +86,12 @@ system-deps:
 # frontend/dist: the SPA exactly as it ships. `cargo fetch` first because trunk runs cargo offline.
 spa: tools
 	$(CARGO) fetch --quiet
-	cd frontend && PATH=$(NPM_BIN):$$PATH trunk build --release --offline
+	cd frontend && PATH=$(NPM_BIN):$$PATH trunk build index.html --release --offline
+	cd frontend && PATH=$(NPM_BIN):$$PATH trunk build admin.html --release --offline \
+	  --dist dist/admin --public-url /admin/
 
-# The first load of the booking page (HTML, JS, WASM, CSS) must stay under 250 KB gzip.
+# The first load of the booking page (HTML, JS, WASM, CSS) must stay under 250 KB gzip (the
+# dashboard, in dist/admin/, is not part of it).
 SPA_BUDGET_BYTES := 256000
 spa-size:
 	@total=0; for f in frontend/dist/*.html frontend/dist/*.js frontend/dist/*.wasm frontend/dist/*.css; do \
