@@ -6,7 +6,7 @@ CARGO ?= cargo
 FROM  ?= $(shell date +%F)
 TO    ?= $(shell date -d '+6 days' +%F)
 
-.PHONY: run slots test setup test-deps system-deps tools spa spa-size dist fmt lint unit frontend e2e bench fuzz
+.PHONY: run slots test setup test-deps system-deps tools spa spa-size dist fmt lint unit frontend bench fuzz
 
 # The booking page is built first (frontend/dist, served at / by the demo configuration).
 run: spa
@@ -48,7 +48,7 @@ lint:
 # SPA that `frontend` built, and Chromium from `system-deps`); the last line sums them up.
 unit:
 	@mkdir -p target
-	set -o pipefail; { OPENSLOT_E2E=required $(CARGO) test -p openslot --lib --bins --tests \
+	set -o pipefail; { E2E_REQUIRED=1 $(CARGO) test -p openslot --lib --bins --tests \
 	  && $(CARGO) test -p openslot-frontend --lib; } 2>&1 | tee target/test-output.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "openslot: %d passed, %d failed\n", p, f}' target/test-output.log
 

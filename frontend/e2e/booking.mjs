@@ -239,4 +239,26 @@ async function after() {
   output({ taken: wantedStart });
 }
 
-run(`booking (${PHASE})`, PHASE === "book" ? book : after);
+// PHASE=limits: against a service that allows one booking request a minute: the second booking
+// attempt tells the visitor to wait, with the seconds the server gave, and keeps the form.
+async function limits() {
+  const { page } = await visitor({ timezoneId: "Europe/Berlin", locale: "en-GB" });
+  page.expectedStatuses.add(429);
+  await open(page, "/?type=intro");
+  await waitForSlots(page);
+  await page.locator("button.slot").first().click();
+  await fillForm(page, "First Try", "first@example.org");
+  await page.getByRole("button", { name: "Book this time" }).click();
+  await page.getByRole("heading", { name: "You are booked" }).waitFor();
+  await page.getByRole("button", { name: "Book another time" }).click();
+  await waitForSlots(page);
+  await page.locator("button.slot").first().click();
+  await fillForm(page, "Second Try", "second@example.org");
+  await page.getByRole("button", { name: "Book this time" }).click();
+  await page.locator("#form-problem", { hasText: /Too many attempts from your network. Please wait \d+ seconds/ }).waitFor();
+  check((await page.getByLabel("Name").inputValue()) === "Second Try", "the form is kept");
+  assertClean(page, "rate limited");
+}
+
+const PHASES = { book, after, limits };
+run(`booking (${PHASE})`, PHASES[PHASE]);

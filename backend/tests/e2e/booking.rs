@@ -113,3 +113,24 @@ async fn tokyo_visitor_books_berlin_owner_then_cancels_and_the_just_taken_path()
     }
     assert!(left.is_empty(), "the cancelled event left Radicale");
 }
+
+/// One booking request a minute: the second attempt says how long to wait (a real 429 with
+/// Retry-After from the service).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_visitor_is_told_how_long_to_wait() {
+    if !ready("booking page e2e (rate limit)") {
+        return;
+    }
+    let day = "[\"08:00-20:00\"]";
+    let config = format!(
+        "[owner]\nname = \"Ada Example\"\nemail = \"ada@example.org\"\ntimezone = \"Europe/Berlin\"\n\
+         [server]\nlisten = \"{{listen}}\"\nadmin_listen = \"{{admin_listen}}\"\ndata_dir = \"data\"\n\
+         static_dir = \"{{static_dir}}\"\n\
+         [security]\ncaptcha = false\nrate_limit_per_minute = 1\n\
+         [availability]\nmin_notice_minutes = 60\nhorizon_days = 20\n\
+         working_hours = {{ mon = {day}, tue = {day}, wed = {day}, thu = {day}, fri = {day}, sat = {day}, sun = {day} }}\n\
+         [[event_types]]\nslug = \"intro\"\ntitle = \"Intro call\"\nduration_minutes = 30\n"
+    );
+    let service = start_service(&config).await;
+    scenario("booking.mjs", &service.base, &[("PHASE", "limits")]);
+}

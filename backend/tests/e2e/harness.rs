@@ -15,7 +15,7 @@ pub fn frontend() -> PathBuf {
 }
 
 /// Whether the built SPA, playwright-core, axe-core and Chromium are all there. Without them the
-/// test says what is missing and passes, unless OPENSLOT_E2E=required (set by `make test`).
+/// test says what is missing and passes, unless E2E_REQUIRED=1 (set by `make test`).
 pub fn ready(test: &str) -> bool {
     let mut missing = Vec::new();
     if !frontend().join("dist/index.html").is_file() {
@@ -37,8 +37,8 @@ pub fn ready(test: &str) -> bool {
     }
     missing.dedup();
     let message = format!("{test}: SKIPPED, missing {}", missing.join(", "));
-    if std::env::var("OPENSLOT_E2E").as_deref() == Ok("required") {
-        panic!("{message} (OPENSLOT_E2E=required)");
+    if std::env::var("E2E_REQUIRED").as_deref() == Ok("1") {
+        panic!("{message} (E2E_REQUIRED=1)");
     }
     eprintln!("{message}");
     false

@@ -375,3 +375,36 @@ where
 pub fn go_home(route: RwSignal<Route>) {
     crate::route::navigate(route, "/");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ErrorBody;
+
+    fn status(status: u16, message: &str, retry_after: Option<u32>) -> ApiError {
+        ApiError::Status {
+            status,
+            body: ErrorBody {
+                error: "x".into(),
+                message: message.into(),
+                ..ErrorBody::default()
+            },
+            retry_after,
+        }
+    }
+
+    #[test]
+    fn every_failure_has_a_sentence_for_people() {
+        assert_eq!(explain(&ApiError::Offline), t::OFFLINE);
+        assert!(explain(&status(429, "", Some(42))).contains("wait 42 seconds"));
+        assert!(explain(&status(429, "", None)).contains("wait a minute"));
+        assert_eq!(explain(&status(503, "internal words", None)), t::STALE);
+        assert_eq!(
+            explain(&status(404, "no such booking", None)),
+            "no such booking"
+        );
+        // A 500's message is never shown: it is ours, not the visitor's business.
+        assert_eq!(explain(&status(500, "db locked", None)), t::SERVER_ERROR);
+        assert_eq!(explain(&ApiError::Unexpected("x".into())), t::SERVER_ERROR);
+    }
+}
