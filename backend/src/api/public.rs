@@ -248,10 +248,13 @@ pub struct PageJson {
     /// The owner's IANA time zone.
     pub timezone: String,
     /// A short text from the owner (plain text, never markup).
+    #[oai(skip_serializing_if_is_none)]
     pub intro: Option<String>,
     /// The page's accent colour, `#rrggbb`.
+    #[oai(skip_serializing_if_is_none)]
     pub accent_color: Option<String>,
     /// Where the owner's logo is (`GET` it), when there is one.
+    #[oai(skip_serializing_if_is_none)]
     pub logo_url: Option<String>,
     /// Slots are offered from today up to this many days (today included).
     pub horizon_days: u32,
