@@ -1,0 +1,627 @@
+//! The deployment as shipped, with real parts: Debian's nginx runs the shipped
+//! `nginx/templates/openslot.conf.template` (rendered as the nginx image's envsubst does, with
+//! local ports and paths), in front of the built `openslot` binary, over HTTPS with a CA and a
+//! certificate made here with the openssl CLI. The booking page is `frontend/dist` prepared by
+//! the shipped `nginx/prepare-dist.sh` (on a copy).
+//!
+//! Clients connect from different loopback addresses (127.0.0.2, .3, ...) so nginx and the
+//! backend see different visitors; nginx itself reaches the backend from 127.0.0.1, the only
+//! trusted proxy.
+//!
+//! Skipped, with a message, when nginx or openssl is not installed (`make test` installs nginx).
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use std::io::Read;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use reqwest::redirect::Policy;
+use serde_json::{Value, json};
+
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// nginx from PATH or /usr/sbin (not in a normal user's PATH on Debian).
+fn nginx_binary() -> Option<PathBuf> {
+    ["nginx", "/usr/sbin/nginx"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| {
+            Command::new(p)
+                .arg("-v")
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CA and a server certificate for localhost and 127.0.0.1, as nginx wants them
+/// (fullchain.pem, privkey.pem, chain.pem in `tls`); returns the CA's PEM.
+fn make_certificates(tls: &Path) -> Vec<u8> {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run(Command::new("openssl")
+        .current_dir(tls)
+        .args([
+            "req",
+            "-x509",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=OpenSlot test CA",
+        ])
+        .args(ec)
+        .args(["-keyout", "ca.key", "-out", "ca.pem"])
+        .args(["-addext", "basicConstraints=critical,CA:TRUE"])
+        .args(["-addext", "keyUsage=critical,keyCertSign,cRLSign"]));
+    run(Command::new("openssl")
+        .current_dir(tls)
+        .args(["req", "-subj", "/CN=localhost"])
+        .args(ec)
+        .args(["-keyout", "privkey.pem", "-out", "server.csr"]));
+    std::fs::write(
+        tls.join("server.ext"),
+        "subjectAltName = DNS:localhost, IP:127.0.0.1\nbasicConstraints = CA:FALSE\n\
+         keyUsage = critical, digitalSignature\nextendedKeyUsage = serverAuth\n",
+    )
+    .unwrap();
+    run(Command::new("openssl").current_dir(tls).args([
+        "x509",
+        "-req",
+        "-days",
+        "2",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ]));
+    let (server, ca) = (
+        std::fs::read(tls.join("server.pem")).unwrap(),
+        std::fs::read(tls.join("ca.pem")).unwrap(),
+    );
+    std::fs::write(tls.join("fullchain.pem"), [server, ca.clone()].concat()).unwrap();
+    std::fs::write(tls.join("chain.pem"), &ca).unwrap();
+    ca
+}
+
+/// The shipped template with `vars` put in, as envsubst does; every `${...}` must be one of them.
+fn render(vars: &[(&str, String)]) -> String {
+    let template =
+        std::fs::read_to_string(repo().join("nginx/templates/openslot.conf.template")).unwrap();
+    let mut text = template;
+    for (name, value) in vars {
+        text = text.replace(&format!("${{{name}}}"), value);
+    }
+    assert!(
+        !text.contains("${"),
+        "the template uses a variable the test does not set"
+    );
+    text
+}
+
+/// `frontend/dist` copied to `to` and prepared as `make dist` does; false when not built.
+fn prepare_dist(to: &Path) -> bool {
+    let dist = repo().join("frontend/dist");
+    if !dist.join("index.html").is_file() {
+        return false;
+    }
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(&dist).unwrap() {
+        let path = entry.unwrap().path();
+        // A dist that `make dist` already prepared: start from trunk's output only.
+        if path.is_file() && path.extension().is_none_or(|e| e != "gz") {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    run(Command::new(repo().join("nginx/prepare-dist.sh")).arg(to));
+    true
+}
+
+/// Folders nginx's workers (user nobody when the test runs as root) must read.
+fn open_to_all(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running stack: the backend, nginx in front, their files.
+struct Stack {
+    dir: tempfile::TempDir,
+    https: u16,
+    http: u16,
+    admin: u16,
+    ca: Vec<u8>,
+    static_root: Option<PathBuf>,
+    _backend: Killed,
+    _nginx: Killed,
+}
+
+impl Stack {
+    async fn start(nginx: &Path) -> Stack {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        open_to_all(d);
+        let tls = d.join("tls");
+        std::fs::create_dir_all(&tls).unwrap();
+        let ca = make_certificates(&tls);
+        let acme = d.join("acme");
+        std::fs::create_dir_all(acme.join(".well-known/acme-challenge")).unwrap();
+        std::fs::write(acme.join(".well-known/acme-challenge/token-1"), "proof-1").unwrap();
+        let static_root = prepare_dist(&d.join("www")).then(|| d.join("www"));
+        if static_root.is_none() {
+            eprintln!(
+                "NOTE: frontend/dist is not built (make spa): the static file checks are SKIPPED"
+            );
+            std::fs::create_dir_all(d.join("www")).unwrap();
+        }
+
+        let (public, admin, http, https) = (free_port(), free_port(), free_port(), free_port());
+        let all_day = "[\"00:00-24:00\"]";
+        std::fs::write(
+            d.join("openslot.toml"),
+            format!(
+                "[owner]\nname = \"Ada\"\nemail = \"ada@example.org\"\ntimezone = \"UTC\"\n\
+                 [server]\nlisten = \"127.0.0.1:{public}\"\nadmin_listen = \"127.0.0.1:{admin}\"\n\
+                 data_dir = \"data\"\npublic_url = \"https://localhost:{https}\"\n\
+                 [security]\ncaptcha = false\nrate_limit_per_minute = 3\n\
+                 trusted_proxies = [\"127.0.0.1\"]\n\
+                 [availability]\nmin_notice_minutes = 0\nhorizon_days = 30\n\
+                 working_hours = {{ mon = {all_day}, tue = {all_day}, wed = {all_day}, \
+                 thu = {all_day}, fri = {all_day}, sat = {all_day}, sun = {all_day} }}\n\
+                 [[event_types]]\nslug = \"q\"\ntitle = \"Quick\"\nduration_minutes = 15\n"
+            ),
+        )
+        .unwrap();
+        let backend = Killed(
+            Command::new(env!("CARGO_BIN_EXE_openslot"))
+                .args(["serve", "--config", "openslot.toml"])
+                .current_dir(d)
+                .env("OPENSLOT_LOG", "warn")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(d.join("openslot.log")).unwrap())
+                .spawn()
+                .unwrap(),
+        );
+
+        let conf = render(&[
+            ("OPENSLOT_DOMAIN", "localhost".into()),
+            ("NGINX_HTTP_LISTEN", format!("127.0.0.1:{http}")),
+            ("NGINX_HTTPS_LISTEN", format!("127.0.0.1:{https}")),
+            ("OPENSLOT_UPSTREAM", format!("127.0.0.1:{public}")),
+            ("NGINX_STATIC_ROOT", d.join("www").display().to_string()),
+            ("NGINX_TLS_DIR", tls.display().to_string()),
+            ("NGINX_ACME_ROOT", acme.display().to_string()),
+            ("NGINX_RESOLVER", "127.0.0.1".into()),
+        ]);
+        std::fs::write(d.join("openslot.conf"), conf).unwrap();
+        // What the nginx image's own nginx.conf holds around conf.d/*.conf, with the process's
+        // paths moved into the temp folder.
+        let p = d.display();
+        std::fs::write(
+            d.join("nginx.conf"),
+            format!(
+                "worker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log warn;\n\
+                 events {{ worker_connections 256; }}\n\
+                 http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n\
+                 client_body_temp_path {p}/body; proxy_temp_path {p}/proxy;\n\
+                 fastcgi_temp_path {p}/fastcgi; uwsgi_temp_path {p}/uwsgi; scgi_temp_path {p}/scgi;\n\
+                 include {p}/openslot.conf;\n}}\n"
+            ),
+        )
+        .unwrap();
+        let conf_args = |cmd: &mut Command| {
+            cmd.arg("-p")
+                .arg(d)
+                .arg("-c")
+                .arg(d.join("nginx.conf"))
+                .stdin(Stdio::null());
+        };
+        let mut test = Command::new(nginx);
+        conf_args(test.arg("-t"));
+        run(&mut test);
+        let mut cmd = Command::new(nginx);
+        conf_args(cmd.args(["-g", "daemon off;"]));
+        let nginx = Killed(
+            cmd.stdout(std::fs::File::create(d.join("access.log")).unwrap())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+
+        let stack = Stack {
+            dir,
+            https,
+            http,
+            admin,
+            ca,
+            static_root,
+            _backend: backend,
+            _nginx: nginx,
+        };
+        stack.wait_until_up().await;
+        stack
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("https://127.0.0.1:{}{path}", self.https)
+    }
+
+    /// An HTTPS client trusting only the test CA, connecting from `from`, following no
+    /// redirect, decoding no gzip (the test looks at the bytes on the wire).
+    fn client(&self, from: &str) -> reqwest::Client {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::builder()
+            .tls_certs_only([reqwest::Certificate::from_pem(&self.ca).unwrap()])
+            .local_address(from.parse::<IpAddr>().unwrap())
+            .redirect(Policy::none())
+            .gzip(false)
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap()
+    }
+
+    async fn wait_until_up(&self) {
+        let client = self.client("127.0.0.1");
+        for _ in 0..300 {
+            if client
+                .get(self.url("/healthz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "nginx + openslot did not come up; nginx: {}\nopenslot: {}",
+            self.file("error.log"),
+            self.file("openslot.log")
+        );
+    }
+
+    fn file(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
+    }
+}
+
+fn tools_present() -> Option<PathBuf> {
+    let Some(nginx) = nginx_binary() else {
+        eprintln!("SKIPPED: nginx is not installed (`make system-deps` installs it)");
+        return None;
+    };
+    if Command::new("openssl").arg("version").output().is_err() {
+        eprintln!("SKIPPED: the openssl command is not installed");
+        return None;
+    }
+    Some(nginx)
+}
+
+async fn json_of(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn header<'a>(r: &'a reqwest::Response, name: &str) -> &'a str {
+    r.headers()
+        .get(name)
+        .map_or("", |v| v.to_str().unwrap_or(""))
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_flow_headers_limits_and_static_files_through_nginx() {
+    let Some(nginx) = tools_present() else {
+        return;
+    };
+    let stack = Stack::start(&nginx).await;
+    let visitor = stack.client("127.0.0.2");
+
+    // The whole booking flow over HTTPS.
+    let (status, types) = json_of(
+        visitor
+            .get(stack.url("/api/v1/event-types"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{types}");
+    assert!(types.to_string().contains("\"q\""), "{types}");
+    let today = openslot::clock::now().date_naive();
+    let (status, slots) = json_of(
+        visitor
+            .get(stack.url(&format!(
+                "/api/v1/slots?event_type=q&from={}&to={}",
+                today + chrono::Duration::days(1),
+                today + chrono::Duration::days(2)
+            )))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{slots}");
+    let start = slots["slots"][0]["start"].as_str().unwrap().to_owned();
+    let r = visitor
+        .post(stack.url("/api/v1/bookings"))
+        .json(&json!({
+            "event_type": "q", "start": start, "name": "Eve Visitor",
+            "email": "eve@example.com", "timezone": "UTC"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&r, "strict-transport-security"), "max-age=63072000");
+    let (status, booked) = json_of(r).await;
+    assert_eq!(status, 201, "{booked}");
+    let (id, token) = (
+        booked["id"].as_str().unwrap().to_owned(),
+        booked["manage_token"].as_str().unwrap().to_owned(),
+    );
+    let manage = stack.url(&format!("/api/v1/bookings/{id}?token={token}"));
+    let (status, got) = json_of(visitor.get(&manage).send().await.unwrap()).await;
+    assert_eq!((status, got["status"].as_str()), (200, Some("confirmed")));
+    let (status, cancelled) = json_of(visitor.delete(&manage).send().await.unwrap()).await;
+    assert_eq!(
+        (status, cancelled["status"].as_str()),
+        (200, Some("cancelled"))
+    );
+    let log = stack.file("access.log");
+    assert!(log.contains("DELETE /api/v1/bookings/"), "{log}");
+    assert!(
+        !log.contains(&token) && !log.contains("127.0.0.2"),
+        "nginx logs no token and no visitor address: {log}"
+    );
+
+    // Plain HTTP: a redirect to HTTPS, except for Let's Encrypt's challenge.
+    let plain = |path: &str| format!("http://127.0.0.1:{}{path}", stack.http);
+    let r = visitor.get(plain("/manage/x?a=1")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 301);
+    assert_eq!(header(&r, "location"), "https://127.0.0.1/manage/x?a=1");
+    let r = visitor
+        .get(plain("/.well-known/acme-challenge/token-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.text().await.unwrap(), "proof-1");
+
+    // Security headers, on the page and on errors.
+    for path in ["/", "/manage/abc", "/api/v1/nothing-here"] {
+        let r = visitor.get(stack.url(path)).send().await.unwrap();
+        assert_eq!(header(&r, "content-security-policy"), CSP, "{path}");
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header(&r, "referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header(&r, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(
+            header(&r, "strict-transport-security"),
+            "max-age=63072000",
+            "{path}"
+        );
+    }
+
+    // The owner's side is not public, though the backend serves it on its admin listener.
+    let direct = reqwest::Client::new();
+    let r = direct
+        .get(format!("http://127.0.0.1:{}/metrics", stack.admin))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    for path in [
+        "/metrics",
+        "/admin",
+        "/admin/",
+        "/admin/api/bookings",
+        "/admin/api/login",
+        "/admin/api/openapi.yaml",
+        "/api/v2/slots",
+        "/api/",
+    ] {
+        let r = visitor.get(stack.url(path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+    }
+    let r = visitor
+        .post(stack.url("/admin/api/login"))
+        .json(&json!({"password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+
+    // Bodies are small.
+    let r = visitor
+        .post(stack.url("/api/v1/bookings"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 64 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+
+    // The backend sees the visitor's address, not nginx's and not one the visitor wrote: its own
+    // limit (3 a minute) stops 127.0.0.3 and still lets 127.0.0.4 through. Both stay under
+    // nginx's limit (5 at once). The backend marks its answers with X-Request-Id.
+    let book_nothing = |client: &reqwest::Client, spoof: Option<&str>| {
+        let mut req = client.post(stack.url("/api/v1/bookings")).json(&json!({}));
+        if let Some(ip) = spoof {
+            req = req.header("x-forwarded-for", ip);
+        }
+        req.send()
+    };
+    let three = stack.client("127.0.0.3");
+    for _ in 0..3 {
+        let r = book_nothing(&three, None).await.unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+    }
+    let r = book_nothing(&three, None).await.unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(!header(&r, "x-request-id").is_empty(), "the backend's 429");
+    let r = book_nothing(&three, Some("127.0.0.77")).await.unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        429,
+        "a written X-Forwarded-For changes nothing"
+    );
+    assert!(!header(&r, "x-request-id").is_empty(), "the backend's 429");
+    let r = book_nothing(&stack.client("127.0.0.4"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "another visitor is not limited by the first"
+    );
+
+    // nginx's own limit: a burst of booking requests from one address ends in nginx's 429
+    // (JSON, no X-Request-Id: it never reached the backend). Reads are not limited.
+    let five = stack.client("127.0.0.5");
+    let mut by_nginx = 0;
+    for _ in 0..12 {
+        let r = book_nothing(&five, None).await.unwrap();
+        if r.status().as_u16() == 429 && header(&r, "x-request-id").is_empty() {
+            assert_eq!(header(&r, "content-type"), "application/json");
+            let (_, v) = json_of(r).await;
+            assert_eq!(v["error"], "rate_limited");
+            by_nginx += 1;
+        }
+    }
+    assert!(by_nginx > 0, "nginx answered 429 itself");
+    for _ in 0..10 {
+        let r = five
+            .get(stack.url("/api/v1/event-types"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "reads are not limited");
+    }
+
+    // Health for uptime monitors.
+    for path in ["/healthz", "/readyz"] {
+        let r = visitor.get(stack.url(path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+    }
+
+    // The booking page: hashed files compressed and cached for a year, index.html revalidated.
+    let Some(root) = &stack.static_root else {
+        return;
+    };
+    let index = std::fs::read_to_string(root.join("index.html")).unwrap();
+    assert!(
+        !index.contains("<script type=\"module\">"),
+        "no inline script left for the CSP to block"
+    );
+    let mut hashed: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| [".js", ".wasm", ".css"].iter().any(|x| n.ends_with(x)))
+        .collect();
+    hashed.sort();
+    assert!(
+        hashed.iter().any(|n| n.ends_with("_bg.wasm"))
+            && hashed.iter().any(|n| n.starts_with("start-")),
+        "{hashed:?}"
+    );
+    for name in &hashed {
+        let r = visitor
+            .get(stack.url(&format!("/{name}")))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{name}");
+        assert_eq!(header(&r, "content-encoding"), "gzip", "{name}");
+        assert_eq!(header(&r, "vary"), "Accept-Encoding", "{name}");
+        assert_eq!(
+            header(&r, "cache-control"),
+            "public, max-age=31536000, immutable",
+            "{name}"
+        );
+        if name.ends_with(".wasm") {
+            assert_eq!(header(&r, "content-type"), "application/wasm");
+        }
+        let body = r.bytes().await.unwrap();
+        assert_eq!(
+            gunzip(&body),
+            std::fs::read(root.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let r = visitor
+        .get(stack.url("/openslot-frontend-0000000000000000_bg.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "a missing hashed file is not the page"
+    );
+    for path in ["/", "/index.html", "/manage/some-booking"] {
+        let r = visitor
+            .get(stack.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        assert_eq!(header(&r, "cache-control"), "no-cache", "{path}");
+        assert_eq!(header(&r, "content-encoding"), "gzip", "{path}");
+        let body = r.bytes().await.unwrap();
+        assert_eq!(String::from_utf8(gunzip(&body)).unwrap(), index, "{path}");
+    }
+}
