@@ -174,6 +174,7 @@ struct Stack {
     dir: tempfile::TempDir,
     https: u16,
     http: u16,
+    public: u16,
     admin: u16,
     ca: Vec<u8>,
     static_root: Option<PathBuf>,
@@ -278,6 +279,7 @@ impl Stack {
             dir,
             https,
             http,
+            public,
             admin,
             ca,
             static_root,
@@ -549,6 +551,14 @@ async fn booking_flow_headers_limits_and_static_files_through_nginx() {
             .unwrap();
         assert_eq!(r.status().as_u16(), 200, "reads are not limited");
     }
+
+    // The container's health check, against the backend's own listener.
+    let status = Command::new(env!("CARGO_BIN_EXE_openslot"))
+        .args(["healthcheck", "--url"])
+        .arg(format!("http://127.0.0.1:{}/healthz", stack.public))
+        .status()
+        .unwrap();
+    assert!(status.success());
 
     // Health for uptime monitors.
     for path in ["/healthz", "/readyz"] {
