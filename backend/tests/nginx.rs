@@ -635,3 +635,38 @@ async fn booking_flow_headers_limits_and_static_files_through_nginx() {
         assert_eq!(String::from_utf8(gunzip(&body)).unwrap(), index, "{path}");
     }
 }
+
+/// The booking page in a browser through nginx: the WebAssembly app starts under the CSP (no page
+/// error, no CSP violation). Hook for the booking page's end-to-end suite: when `frontend/e2e`
+/// exists, run it here against `stack.url("/")` as well (`e2e_base_url`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn booking_page_starts_in_a_browser_through_nginx() {
+    let Some(nginx) = tools_present() else {
+        return;
+    };
+    let node_modules = repo().join("frontend/node_modules");
+    if !node_modules.join("playwright-core").is_dir() || !Path::new("/usr/bin/chromium").exists() {
+        eprintln!(
+            "SKIPPED: playwright-core (make tools) or chromium (make system-deps) is missing"
+        );
+        return;
+    }
+    let stack = Stack::start(&nginx).await;
+    if stack.static_root.is_none() {
+        eprintln!("SKIPPED: frontend/dist is not built (make spa)");
+        return;
+    }
+    let e2e_base_url = stack.url("/");
+    // Both servers are processes of their own: blocking here stops nothing.
+    let out = Command::new("node")
+        .arg(repo().join("backend/tests/nginx_page.cjs"))
+        .arg(&e2e_base_url)
+        .env("NODE_PATH", &node_modules)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let result: Value = serde_json::from_str(text.lines().last().unwrap_or(""))
+        .unwrap_or_else(|_| panic!("{text}{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(result["problems"], json!([]), "{result}");
+    assert_eq!(result["mounted"], true, "{result}");
+}
