@@ -6,7 +6,7 @@ CARGO ?= cargo
 FROM  ?= $(shell date +%F)
 TO    ?= $(shell date -d '+6 days' +%F)
 
-.PHONY: run slots test setup test-deps system-deps tools spa spa-size dist fmt lint unit frontend e2e bench fuzz spa-web
+.PHONY: run slots test setup test-deps system-deps tools spa spa-size dist fmt lint unit frontend bench fuzz
 
 # The booking page is built first (frontend/dist, served at / by the demo configuration).
 run: spa
@@ -44,10 +44,12 @@ fmt:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-# Unit, property, corpus, CLI and fuzz-regression tests; the last line sums them up.
+# Unit, property, corpus, CLI, fuzz-regression and end-to-end tests (the e2e tests need the
+# SPA that `frontend` built, and Chromium from `system-deps`); the last line sums them up.
 unit:
 	@mkdir -p target
-	set -o pipefail; $(CARGO) test -p openslot --lib --bins --tests 2>&1 | tee target/test-output.log
+	set -o pipefail; { E2E_REQUIRED=1 $(CARGO) test -p openslot --lib --bins --tests \
+	  && $(CARGO) test -p openslot-frontend --lib; } 2>&1 | tee target/test-output.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "openslot: %d passed, %d failed\n", p, f}' target/test-output.log
 
 # The booking page as it ships (trunk, release, wasm-opt), then its size budget.
@@ -84,9 +86,12 @@ system-deps:
 # frontend/dist: the SPA exactly as it ships. `cargo fetch` first because trunk runs cargo offline.
 spa: tools
 	$(CARGO) fetch --quiet
-	cd frontend && PATH=$(NPM_BIN):$$PATH trunk build --release --offline
+	cd frontend && PATH=$(NPM_BIN):$$PATH trunk build index.html --release --offline
+	cd frontend && PATH=$(NPM_BIN):$$PATH trunk build admin.html --release --offline \
+	  --dist dist/admin --public-url /admin/
 
-# The first load of the booking page (HTML, JS, WASM, CSS) must stay under 250 KB gzip.
+# The first load of the booking page (HTML, JS, WASM, CSS) must stay under 250 KB gzip (the
+# dashboard, in dist/admin/, is not part of it).
 SPA_BUDGET_BYTES := 256000
 spa-size:
 	@total=0; for f in frontend/dist/*.html frontend/dist/*.js frontend/dist/*.wasm frontend/dist/*.css; do \
@@ -111,6 +116,7 @@ fuzz:
 # frontend/dist as nginx serves it: trunk's inline start-up script moved into a hashed file (the
 # Content-Security-Policy allows no inline script) and a .gz next to each file (gzip_static).
 # Part of `make dist` (what the Dockerfile runs); backend/tests/nginx.rs runs the script on a copy.
+.PHONY: spa-web
 dist: spa-web
 spa-web: spa
 	nginx/prepare-dist.sh frontend/dist

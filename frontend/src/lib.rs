@@ -1,13 +1,34 @@
-//! OpenSlot booking page (Leptos CSR). A placeholder page until the booking page issue builds it out.
+//! OpenSlot in the browser: the booking page and manage page for visitors (`public/`, entry
+//! `main.rs` + `index.html`), the owner's dashboard (`admin/`, entry `bin/dashboard.rs` +
+//! `admin.html`, built into `dist/admin/`). Client-side rendered with Leptos; the backend
+//! serves the built files and the JSON API on the same origin.
+
+pub mod admin;
+pub mod api;
+pub mod public;
+pub mod route;
+pub mod strings;
+pub mod time;
+
+/// The visitor text rules of the API, compiled into the page from the backend's own file so
+/// that the form and the API cannot disagree.
+#[path = "../../backend/src/booking/visitor_text.rs"]
+pub mod visitor_text;
+
 use leptos::prelude::*;
 
-/// The root component.
+use route::Route;
+
+/// The visitors' root: the view the address asks for. (`/admin` never reaches this app: the
+/// public listener answers 404 there, and the dashboard is its own entry, `admin.html`.)
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <main>
-            <h1>"OpenSlot"</h1>
-            <p>"The booking page is coming. The API and the calendar engine come first."</p>
-        </main>
+    let route = route::current();
+    move || match route.get() {
+        Route::Admin => view! { <public::BookingPage/> }.into_any(),
+        Route::Manage { id, token } => {
+            view! { <public::manage::ManagePage id token route/> }.into_any()
+        }
+        Route::Booking => view! { <public::BookingPage/> }.into_any(),
     }
 }

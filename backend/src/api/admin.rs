@@ -1,6 +1,6 @@
 //! The owner's API (`/admin/api`, only on `admin_listen`): login, bookings (list, filter,
-//! cancel), manual blocks, sources and their status, the rules, `explain`, statistics
-//! (`/metrics` is in `metrics.rs`).
+//! cancel), manual blocks, sources and their status, the rules (read, edit, reset), `explain`,
+//! the week view (`admin_week.rs`), statistics (`/metrics` is in `metrics.rs`).
 //!
 //! Invariants: every endpoint but `login` needs a valid owner token (HS256, not expired at the
 //! service's `now`); without a configured password hash no token is accepted at all and login
@@ -19,7 +19,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, SecurityScheme, Tags};
 
 use crate::availability::{Explanation, Facts, explain};
-use crate::booking::{BookError, BookingService};
+use crate::booking::{BookError, BookingService, RulesError};
 use crate::calendar::Interval;
 use crate::config::format_range;
 use crate::store::bookings::{self, BlockRow, BookingFilter};
@@ -186,6 +186,15 @@ struct WeekJson {
     cancelled: u32,
 }
 
+/// How many bookings were made this long before their meeting.
+#[derive(Debug, Object)]
+struct LeadBucketJson {
+    /// The bucket holds lead times below this many hours (and at or above the previous
+    /// bucket's); `None` for the last, open-ended one.
+    below_hours: Option<u32>,
+    count: u32,
+}
+
 #[derive(Debug, Object)]
 struct StatsJson {
     /// The last 12 ISO weeks, oldest first (the current one last).
@@ -194,6 +203,8 @@ struct StatsJson {
     cancelled: u32,
     /// From booking to meeting, over the bookings made in those weeks; none without bookings.
     average_lead_time_hours: Option<f64>,
+    /// The same bookings by lead time: under a day, 1-3 days, 3-7 days, 1-2 weeks, longer.
+    lead_time: Vec<LeadBucketJson>,
 }
 
 #[derive(ApiResponse)]
@@ -278,6 +289,28 @@ enum JsonResponse {
 enum ExplainResponse {
     #[oai(status = 200)]
     Ok(Json<ExplainJson>),
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum RulesEditResponse {
+    /// Saved and applied: the rules as they are now (like `GET /rules`).
+    #[oai(status = 200)]
+    Ok(Json<serde_json::Value>),
+    /// The document does not check out; `fields` names each key as the file would.
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum WeekResponse {
+    #[oai(status = 200)]
+    Ok(Json<super::admin_week::WeekViewJson>),
     #[oai(status = 422)]
     Invalid(Json<ErrorJson>),
     #[oai(status = 500)]
@@ -398,9 +431,11 @@ impl AdminApi {
         }
     }
 
-    /// The rules and event types, as the configuration has them.
+    /// The rules and event types that apply, where they come from (`file` or `dashboard`),
+    /// and `document`: the same as an editable document (`PUT /rules` takes it back).
     fn rules_json(&self) -> serde_json::Value {
         let config = self.service().config();
+        let edited_at = self.service().rules_edited_at();
         let rules = config.rules();
         let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
         let hours: serde_json::Map<String, serde_json::Value> = days
@@ -459,6 +494,9 @@ impl AdminApi {
             "buffer_after_minutes": a.buffer_after_minutes,
             "max_bookings_per_day": a.max_bookings_per_day,
             "event_types": event_types,
+            "source": if edited_at.is_some() { "dashboard" } else { "file" },
+            "edited_at": edited_at.map(utc),
+            "document": crate::config::rules_document(&config),
         })
     }
 
@@ -500,6 +538,16 @@ fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize) -> StatsJson {
             }
         })
         .collect();
+    const LEAD_BUCKETS: [u32; 4] = [24, 72, 168, 336];
+    let mut lead_time: Vec<LeadBucketJson> = LEAD_BUCKETS
+        .iter()
+        .map(|&h| Some(h))
+        .chain([None])
+        .map(|below_hours| LeadBucketJson {
+            below_hours,
+            count: 0,
+        })
+        .collect();
     let (mut lead_sum, mut lead_n) = (0.0, 0u32);
     for b in rows {
         if let Some(i) = week_of(b.created_at) {
@@ -508,7 +556,13 @@ fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize) -> StatsJson {
                 .by_event_type
                 .entry(b.event_type.clone())
                 .or_insert(0) += 1;
-            lead_sum += (b.start - b.created_at).num_seconds() as f64 / 3600.0;
+            let hours = (b.start - b.created_at).num_seconds() as f64 / 3600.0;
+            lead_sum += hours;
+            let bucket = LEAD_BUCKETS
+                .iter()
+                .position(|&h| hours < f64::from(h))
+                .unwrap_or(LEAD_BUCKETS.len());
+            lead_time[bucket].count += 1;
             lead_n += 1;
         }
         if let Some(i) = b.cancelled_at.and_then(week_of) {
@@ -521,6 +575,7 @@ fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize) -> StatsJson {
         average_lead_time_hours: (lead_n > 0)
             .then(|| (lead_sum / f64::from(lead_n) * 10.0).round() / 10.0),
         weeks: out,
+        lead_time,
     }
 }
 
@@ -776,11 +831,85 @@ impl AdminApi {
         JsonResponse::Ok(Json(self.sources_json(service.now())))
     }
 
-    /// The availability rules and event types (read-only for now; they live in the
-    /// configuration file).
+    /// The availability rules and event types that apply: from the configuration file, or as
+    /// edited in the dashboard (`source`), with `document` to edit.
     #[oai(path = "/rules", method = "get", tag = "Tag::Availability")]
     async fn rules(&self, _auth: OwnerToken) -> JsonResponse {
         JsonResponse::Ok(Json(self.rules_json()))
+    }
+
+    /// Replaces the rules and event types with `{"availability": {…}, "event_types": […]}`
+    /// (the configuration file's shape and checks). Applied at once, kept across restarts,
+    /// until `DELETE /rules`.
+    #[oai(path = "/rules", method = "put", tag = "Tag::Availability")]
+    async fn edit_rules(
+        &self,
+        _auth: OwnerToken,
+        body: Json<serde_json::Value>,
+    ) -> RulesEditResponse {
+        match self.service().save_rules(&body.0).await {
+            Ok(_) => {
+                tracing::info!("rules edited in the dashboard");
+                RulesEditResponse::Ok(Json(self.rules_json()))
+            }
+            Err(RulesError::Invalid(problems)) => {
+                let mut body = error("invalid", problems.to_string());
+                body.0.fields = problems
+                    .0
+                    .iter()
+                    .map(|p| super::public::FieldError {
+                        field: p.key.clone(),
+                        reason: p.message.clone(),
+                    })
+                    .collect();
+                RulesEditResponse::Invalid(body)
+            }
+            Err(RulesError::Store(e)) => RulesEditResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Forgets the dashboard's edits: the configuration file's rules apply again.
+    #[oai(path = "/rules", method = "delete", tag = "Tag::Availability")]
+    async fn reset_rules(&self, _auth: OwnerToken) -> RulesEditResponse {
+        match self.service().reset_rules().await {
+            Ok(()) => {
+                tracing::info!("rules reset to the configuration file");
+                RulesEditResponse::Ok(Json(self.rules_json()))
+            }
+            Err(e) => RulesEditResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Busy time per calendar and merged, bookings, manual blocks and free slots of every
+    /// event type for `days` days (default 7, at most 31) from `from` (a day in the owner's
+    /// zone, default today).
+    #[oai(path = "/week", method = "get", tag = "Tag::Availability")]
+    async fn week(
+        &self,
+        _auth: OwnerToken,
+        from: Query<Option<String>>,
+        days: Query<Option<u32>>,
+    ) -> WeekResponse {
+        let zone = self.service().config().owner.timezone;
+        let today = self.service().now().with_timezone(&zone).date_naive();
+        let first = match from.0.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => today,
+            Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) => d,
+                Err(_) => {
+                    return WeekResponse::Invalid(invalid("from", "is not a date (YYYY-MM-DD)"));
+                }
+            },
+        };
+        let days = days.0.unwrap_or(7);
+        if !(1..=super::admin_week::MAX_DAYS).contains(&days) {
+            return WeekResponse::Invalid(invalid("days", "must be between 1 and 31"));
+        }
+        match super::admin_week::week_view(self.service(), first, days).await {
+            Ok(Some(view)) => WeekResponse::Ok(Json(view)),
+            Ok(None) => WeekResponse::Invalid(invalid("from", "is out of range")),
+            Err(e) => WeekResponse::Internal(internal(&e)),
+        }
     }
 
     /// Why an instant (`at`, RFC 3339) is or is not bookable, for an event type or as a bare
@@ -940,6 +1069,8 @@ mod tests {
         assert_eq!(s.weeks[10].by_event_type.get("consult"), Some(&1));
         assert_eq!((s.booked, s.cancelled), (2, 2));
         assert_eq!(s.average_lead_time_hours, Some(18.0));
+        let counts: Vec<u32> = s.lead_time.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [1, 1, 0, 0, 0], "12 hours and exactly a day");
         assert_eq!(stats(&[], since, 12).average_lead_time_hours, None);
     }
 }

@@ -308,7 +308,7 @@ fn public_routes(
         .nest("/", openapi)
         .with(super::request_log::RequestLog)
         .boxed();
-    let Some(page) = spa_endpoint(service) else {
+    let Some(page) = spa_endpoint(service, "") else {
         return api_routes;
     };
     // The booking page at `/`: its files, and index.html for every other path (the SPA's own
@@ -329,15 +329,19 @@ fn public_routes(
     .boxed()
 }
 
-/// The built SPA (`server.static_dir`) with index.html for every path it does not hold, when
-/// the folder exists.
-fn spa_endpoint(service: &BookingService) -> Option<Arc<poem::endpoint::BoxEndpoint<'static>>> {
+/// A built SPA folder (`server.static_dir`, or its `admin/` for the dashboard) with index.html
+/// for every path it does not hold, when the folder exists.
+fn spa_endpoint(
+    service: &BookingService,
+    sub_dir: &str,
+) -> Option<Arc<poem::endpoint::BoxEndpoint<'static>>> {
     let dir = service
         .config()
         .server
         .static_dir
-        .clone()
-        .filter(|d| d.is_dir())?;
+        .as_ref()
+        .map(|d| d.join(sub_dir))
+        .filter(|d| d.join("index.html").is_file())?;
     Some(Arc::new(
         StaticFilesEndpoint::new(dir)
             .index_file("index.html")
@@ -437,10 +441,21 @@ fn admin_routes(
         .catch_error(|_: poem_openapi::error::AuthorizationError| async { admin::unauthorized() })
         .with(super::request_log::RequestLog)
         .boxed();
-    let Some(page) = spa_endpoint(service) else {
+    let Some(dashboard) = spa_endpoint(service, "admin") else {
         return api_routes;
     };
-    // The dashboard: the same SPA, which renders the owner's views under `/admin`.
+    // The dashboard: `static_dir/admin` (its own wasm, built with the public URL /admin/).
+    let page = Arc::new(
+        Route::new()
+            .nest(
+                "/admin",
+                poem::endpoint::make(move |req: poem::Request| {
+                    let dashboard = Arc::clone(&dashboard);
+                    async move { dashboard.get_response(req).await }
+                }),
+            )
+            .boxed(),
+    );
     let api = Arc::new(api_routes);
     poem::endpoint::make(move |req: poem::Request| {
         let (api, page) = (Arc::clone(&api), Arc::clone(&page));
@@ -449,7 +464,7 @@ fn admin_routes(
             if path == "/" {
                 poem::Response::builder()
                     .status(poem::http::StatusCode::FOUND)
-                    .header("Location", "/admin")
+                    .header("Location", "/admin/")
                     .finish()
             } else if path.starts_with("/admin/api/")
                 || path == "/admin/api"

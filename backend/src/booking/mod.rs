@@ -6,5 +6,6 @@ pub mod input;
 pub mod outbox;
 pub mod service;
 pub mod token;
+pub mod visitor_text;
 
-pub use service::{BookError, BookRequest, Booked, BookingService, event_uid};
+pub use service::{BookError, BookRequest, Booked, BookingService, RulesError, event_uid};

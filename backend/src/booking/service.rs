@@ -65,7 +65,10 @@ pub struct BookingService {
 
 #[derive(Debug)]
 struct Inner {
-    config: Config,
+    /// The configuration file's, as loaded.
+    file_config: Config,
+    /// What applies: the file's, or with the owner's edited rules (swapped whole, never torn).
+    current: std::sync::RwLock<Current>,
     store: Store,
     hub: Arc<SyncHub>,
     tokens: TokenKey,
@@ -73,6 +76,22 @@ struct Inner {
     /// Wakes the outbox worker after a commit that queued writes.
     wake: Arc<tokio::sync::Notify>,
     slot_cache: SlotCache,
+}
+
+#[derive(Debug)]
+struct Current {
+    config: Arc<Config>,
+    /// When the rules were edited in the dashboard; `None`: the file's rules.
+    edited_at: Option<DateTime<Utc>>,
+}
+
+/// Why edited rules were not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{0}")]
+    Invalid(crate::config::ConfigErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 type SlotKey = (String, DateTime<Utc>, DateTime<Utc>);
@@ -111,6 +130,13 @@ impl SlotCache {
         fresh.then(|| Arc::clone(&hit.slots))
     }
 
+    fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
     fn put(&self, key: SlotKey, version: (u64, u64), now: DateTime<Utc>, slots: Arc<Vec<Slot>>) {
         let mut entries = self
             .entries
@@ -141,9 +167,11 @@ impl BookingService {
         tokens: TokenKey,
         clock: fn() -> DateTime<Utc>,
     ) -> Self {
+        let current = saved_rules(&config, &store);
         BookingService {
             inner: Arc::new(Inner {
-                config,
+                current: std::sync::RwLock::new(current),
+                file_config: config,
                 store,
                 hub,
                 tokens,
@@ -154,8 +182,66 @@ impl BookingService {
         }
     }
 
-    pub fn config(&self) -> &Config {
-        &self.inner.config
+    /// The configuration that applies now: the file's, with the owner's edited rules if any.
+    pub fn config(&self) -> Arc<Config> {
+        Arc::clone(&self.current().config)
+    }
+
+    /// The configuration file's, without the dashboard's edits.
+    pub fn file_config(&self) -> &Config {
+        &self.inner.file_config
+    }
+
+    /// When the rules were last edited in the dashboard; `None` while the file's apply.
+    pub fn rules_edited_at(&self) -> Option<DateTime<Utc>> {
+        self.current().edited_at
+    }
+
+    fn current(&self) -> std::sync::RwLockReadGuard<'_, Current> {
+        self.inner
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn set_current(&self, current: Current) {
+        *self
+            .inner
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = current;
+        self.inner.slot_cache.clear();
+    }
+
+    /// Checks `doc` (see [`crate::config::with_rules`]), stores it and applies it at once.
+    pub async fn save_rules(&self, doc: &serde_json::Value) -> Result<Arc<Config>, RulesError> {
+        let config = Arc::new(
+            crate::config::with_rules(&self.inner.file_config, doc).map_err(RulesError::Invalid)?,
+        );
+        let text = doc.to_string();
+        let now = self.now();
+        self.inner
+            .store
+            .call(move |c| crate::store::rules::save(c, &text, now))
+            .await?;
+        self.set_current(Current {
+            config: Arc::clone(&config),
+            edited_at: Some(now),
+        });
+        Ok(config)
+    }
+
+    /// Forgets the edited rules: the configuration file's apply again.
+    pub async fn reset_rules(&self) -> Result<(), StoreError> {
+        self.inner
+            .store
+            .call(|c| crate::store::rules::clear(c))
+            .await?;
+        self.set_current(Current {
+            config: Arc::new(self.inner.file_config.clone()),
+            edited_at: None,
+        });
+        Ok(())
     }
 
     pub fn store(&self) -> &Store {
@@ -184,7 +270,7 @@ impl BookingService {
     }
 
     pub fn event_type(&self, slug: &str) -> Option<EventType> {
-        self.inner.config.event_type(slug)
+        self.config().event_type(slug)
     }
 
     /// The manage token of a booking.
@@ -196,7 +282,7 @@ impl BookingService {
     pub fn manage_url(&self, id: &str) -> String {
         format!(
             "{}/manage/{id}?token={}",
-            self.inner.config.server.public_url,
+            self.config().server.public_url,
             self.manage_token(id)
         )
     }
@@ -252,20 +338,14 @@ impl BookingService {
             blocks: &blocks,
             now,
         };
-        Ok(slots(
-            &self.inner.config.rules(),
-            event_type,
-            &facts,
-            from,
-            to,
-        ))
+        Ok(slots(&self.config().rules(), event_type, &facts, from, to))
     }
 
     /// Busy time of every source around `start`, after an on-demand refresh; refuses when a
     /// source is too stale to know (freshness policy).
     async fn fresh_busy(&self, start: DateTime<Utc>) -> Result<Vec<SourceBusy>, BookError> {
         let now = self.now();
-        let budget = self.inner.config.server.refresh_budget();
+        let budget = self.config().server.refresh_budget();
         self.inner.hub.refresh_all(now, budget).await;
         let blocking = self.inner.hub.blocking_sources(now);
         if !blocking.is_empty() {
@@ -294,7 +374,7 @@ impl BookingService {
         let busy = self.fresh_busy(req.start).await?;
         let now = self.now();
         let id = new_id();
-        let rules = self.inner.config.rules();
+        let rules = self.config().rules();
         let writers: Vec<String> = self.writable_sources();
         let input = req.input.clone();
         let idempotency = req.idempotency.clone();
@@ -458,7 +538,7 @@ impl BookingService {
             .ok_or_else(|| BookError::UnknownEventType(booking.event_type.clone()))?;
         let busy = self.fresh_busy(start).await?;
         let now = self.now();
-        let rules = self.inner.config.rules();
+        let rules = self.config().rules();
         let writers = self.writable_sources();
         let booking_id = booking.id.clone();
         let old_uid = event_uid(&booking.id, booking.sequence);
@@ -506,7 +586,7 @@ impl BookingService {
     /// The ids of the sources bookings are written into.
     fn writable_sources(&self) -> Vec<String> {
         self.inner
-            .config
+            .file_config
             .sources
             .iter()
             .filter(|s| s.write)
@@ -579,4 +659,32 @@ fn new_id() -> String {
         bytes = fastrand::u128(..).to_le_bytes();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The rules at start-up: the saved edit when it still checks out against this file and this
+/// version's rules; otherwise the file's (and a warning that says why).
+fn saved_rules(config: &Config, store: &Store) -> Current {
+    let file = || Current {
+        config: Arc::new(config.clone()),
+        edited_at: None,
+    };
+    let saved = match store.call_now(|c| crate::store::rules::get(c)) {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return file(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the edited rules; using the file's");
+            return file();
+        }
+    };
+    let doc: serde_json::Value = serde_json::from_str(&saved.0).unwrap_or_default();
+    match crate::config::with_rules(config, &doc) {
+        Ok(edited) => Current {
+            config: Arc::new(edited),
+            edited_at: Some(saved.1),
+        },
+        Err(e) => {
+            tracing::warn!(problems = %e, "the rules edited in the dashboard no longer check out; using the file's");
+            file()
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //! paths (`server.data_dir`, `*_file`, `file://relative` source URLs) are resolved against the
 //! configuration file's folder; `file:///abs` is absolute. URLs are kept as written.
 
+mod edit;
 mod env;
 mod problem;
 mod read;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
+pub use edit::{rules_document, with_rules};
 pub use env::{NON_CONFIG_VARS, PREFIX as ENV_PREFIX};
 pub use problem::{ConfigError, ConfigErrors, Problem};
 pub use secret::Secret;

@@ -658,7 +658,7 @@ impl Reader<'_> {
         }
     }
 
-    fn availability(&mut self, root: &Table) -> AvailabilityConfig {
+    pub(super) fn availability(&mut self, root: &Table) -> AvailabilityConfig {
         let p = "availability";
         let t = self.section(root, p, schema::AVAILABILITY);
         let working_hours = match t.and_then(|t| t.get("working_hours")) {
@@ -765,7 +765,7 @@ impl Reader<'_> {
         })
     }
 
-    fn event_types(&mut self, root: &Table) -> Vec<EventTypeConfig> {
+    pub(super) fn event_types(&mut self, root: &Table) -> Vec<EventTypeConfig> {
         let items = self
             .array(Some(root), "", "event_types")
             .unwrap_or_default();

@@ -203,8 +203,10 @@ fn contract_example() {
 #[test]
 fn the_example_file_is_valid() {
     let text = include_str!("../../../examples/openslot.toml");
-    let config = ok(text, &[]);
+    let examples = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples"));
+    let config = from_toml_str(text, &[], examples).unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(config.owner.timezone, chrono_tz::Europe::Berlin);
+    assert_eq!(config.page.logo_file, Some(examples.join("logo.svg")));
     let paths: Vec<_> = config
         .sources
         .iter()
@@ -213,8 +215,8 @@ fn the_example_file_is_valid() {
     assert_eq!(
         paths,
         [
-            Path::new("/etc/openslot/calendars/work.ics"),
-            Path::new("/etc/openslot/calendars/uni.ics")
+            examples.join("calendars/work.ics"),
+            examples.join("calendars/uni.ics")
         ]
     );
     assert_eq!(config.event_types.len(), 2);

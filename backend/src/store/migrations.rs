@@ -76,6 +76,12 @@ const STEPS: &[&str] = &[
         etag        TEXT,
         PRIMARY KEY (source_id, uid)
     );",
+    // 2: the owner's edits of the rules and event types (dashboard), at most one document.
+    "CREATE TABLE rules_override (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        document  TEXT NOT NULL,
+        saved_at  INTEGER NOT NULL
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

@@ -11,6 +11,7 @@
 pub mod bookings;
 mod migrations;
 pub mod outbox;
+pub mod rules;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -104,6 +105,21 @@ impl Store {
         })
         .await
         .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+
+    /// Runs `f` with the connection on this thread (start-up only, before serving).
+    pub fn call_now<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let result = f(&mut guard);
+        self.changes
+            .store(guard.total_changes(), std::sync::atomic::Ordering::Release);
+        result
     }
 
     /// Whether the database takes a write now (for `/readyz`).

@@ -1,6 +1,7 @@
 //! The admin API over real HTTP on the admin listener: login, tokens refused in every way a
 //! token can be wrong, the public listener's 404 for all of it, bookings, blocks, explain,
-//! stats and metrics.
+//! stats and metrics; editing the rules (applied at once, kept over a restart, reset) and the
+//! week view.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -27,6 +28,9 @@ const GUARDED: &[(&str, &str)] = &[
     ("GET", "/admin/api/sources"),
     ("POST", "/admin/api/sources/sync"),
     ("GET", "/admin/api/rules"),
+    ("PUT", "/admin/api/rules"),
+    ("DELETE", "/admin/api/rules"),
+    ("GET", "/admin/api/week"),
     ("GET", "/admin/api/explain?at=2026-12-01T09:00:00Z"),
     ("GET", "/admin/api/stats"),
 ];
@@ -530,6 +534,23 @@ async fn sources_stats_and_metrics() {
         (Some(2), Some(1))
     );
     // Booked at about 06:00 UTC Monday for 08:00 UTC Tuesday and 09:00 UTC Wednesday.
+    let buckets: Vec<(Value, u64)> = v["lead_time"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["below_hours"].clone(), b["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        buckets,
+        [
+            (json!(24), 0),
+            (json!(72), 2),
+            (json!(168), 0),
+            (json!(336), 0),
+            (Value::Null, 0)
+        ],
+        "{v}"
+    );
     let lead = v["average_lead_time_hours"].as_f64().unwrap();
     assert!((38.0..=39.0).contains(&lead), "{lead}");
 
@@ -564,4 +585,214 @@ async fn sources_stats_and_metrics() {
     ] {
         assert!(text.contains(line), "{line} missing in\n{text}");
     }
+}
+
+fn intro_slots(v: &Value) -> usize {
+    v["slots"].as_array().map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn edited_rules_apply_at_once_survive_a_restart_and_reset_to_the_file() {
+    let slots = "/api/v1/slots?event_type=intro&from=2026-12-01&to=2026-12-01";
+    let mut app = spawn_app(&with_password()).await;
+    let t = token(&app).await;
+    let (status, rules) = admin(&app, "GET", "/admin/api/rules", Some(&t), None).await;
+    assert_eq!(status, 200, "{rules}");
+    assert_eq!(rules["source"], "file");
+    assert_eq!(rules["edited_at"], Value::Null);
+    let mut doc = rules["document"].clone();
+    assert_eq!(
+        doc["availability"]["working_hours"]["tue"],
+        json!(["09:00-17:00"])
+    );
+    assert_eq!(doc["event_types"][1]["step_minutes"], 30);
+    let (_, v) = app.get(slots).await;
+    assert_eq!(intro_slots(&v), 16, "the list is cached now: {v}");
+
+    // The unchanged document reads back to the same rules.
+    let (status, same) = admin(&app, "PUT", "/admin/api/rules", Some(&t), Some(doc.clone())).await;
+    assert_eq!(status, 200, "{same}");
+    assert_eq!(same["document"], doc);
+    assert_eq!(same["source"], "dashboard");
+
+    doc["availability"]["working_hours"]["tue"] = json!(["09:00-10:00"]);
+    doc["event_types"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"slug": "walk", "title": "A walk", "duration_minutes": 45}));
+    let (status, v) = admin(&app, "PUT", "/admin/api/rules", Some(&t), Some(doc.clone())).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["working_hours"]["tue"], json!(["09:00-10:00"]));
+    assert!(v["edited_at"].is_string(), "{v}");
+    let (_, v) = app.get(slots).await;
+    assert_eq!(intro_slots(&v), 2, "applied without a restart: {v}");
+    let (_, v) = app.get("/api/v1/event-types").await;
+    assert!(v.to_string().contains("\"walk\""), "{v}");
+    let (status, v) = app.book("intro", "2026-12-01T11:00:00+01:00").await;
+    assert_eq!(status, 409, "outside the edited hours: {v}");
+
+    // Checked like the file: every problem, keyed like the file's keys; nothing changes.
+    let mut bad = doc.clone();
+    bad["availability"]["horizon_days"] = json!(0);
+    bad["availability"]["working_hours"]["mon"] = json!(["10:00-09:00"]);
+    bad["availability"]["colour"] = json!("red");
+    bad["event_types"][0]["slug"] = json!("Not Safe");
+    bad["owner"] = json!({"name": "Mallory"});
+    let (status, v) = admin(&app, "PUT", "/admin/api/rules", Some(&t), Some(bad)).await;
+    assert_eq!(status, 422, "{v}");
+    let fields: Vec<&str> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    for key in [
+        "availability.horizon_days",
+        "availability.working_hours.mon[0]",
+        "availability.colour",
+        "event_types[0].slug",
+        "owner",
+    ] {
+        assert!(fields.contains(&key), "{key} in {fields:?}");
+    }
+    for wrong in [
+        json!([1, 2]),
+        json!({"event_types": []}),
+        json!({"availability": {"horizon_days": null}, "event_types": doc["event_types"]}),
+    ] {
+        let (status, v) = admin(&app, "PUT", "/admin/api/rules", Some(&t), Some(wrong)).await;
+        assert_eq!(status, 422, "{v}");
+    }
+    let (_, v) = app.get(slots).await;
+    assert_eq!(intro_slots(&v), 2, "a refused edit changes nothing");
+
+    // A restart keeps the edit.
+    let dir = std::mem::replace(&mut app.dir, tempfile::tempdir().unwrap());
+    drop(app);
+    let app = super::app::spawn_in(
+        dir,
+        &format!(
+            "[security]\ncaptcha = false\nrate_limit_per_minute = 0\n{}",
+            with_password()
+        ),
+    )
+    .await;
+    let (_, v) = app.get(slots).await;
+    assert_eq!(intro_slots(&v), 2, "{v}");
+    let t = token(&app).await;
+    let (status, v) = admin(&app, "DELETE", "/admin/api/rules", Some(&t), None).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["source"], "file");
+    assert_eq!(v["working_hours"]["tue"], json!(["09:00-17:00"]));
+    let (_, v) = app.get(slots).await;
+    assert_eq!(intro_slots(&v), 16, "the file's rules again: {v}");
+    let (_, v) = app.get("/api/v1/event-types").await;
+    assert!(!v.to_string().contains("\"walk\""), "{v}");
+}
+
+#[tokio::test]
+async fn the_week_view_shows_busy_bookings_blocks_and_free_slots_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("work.ics"),
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:w1\r\nDTSTART:20261201T080000Z\r\n\
+         DTEND:20261201T090000Z\r\nSUMMARY:Secret board meeting\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:w2\r\nDTSTART:20261201T083000Z\r\nDTEND:20261201T093000Z\r\n\
+         SUMMARY:Overlap\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("home.ics"),
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:h1\r\nDTSTART:20261201T090000Z\r\n\
+         DTEND:20261201T100000Z\r\nSUMMARY:Home\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let app = super::app::spawn_in(
+        dir,
+        &format!(
+            "[security]\ncaptcha = false\nrate_limit_per_minute = 0\n{}\n\
+             [[sources]]\nid = \"work\"\nkind = \"ics\"\nurl = \"file://work.ics\"\nname = \"Work\"\ncolor = \"#336699\"\n\
+             [[sources]]\nid = \"home\"\nkind = \"ics\"\nurl = \"file://home.ics\"\n",
+            with_password()
+        ),
+    )
+    .await;
+    let t = token(&app).await;
+    let (status, booked) = app.book("intro", "2026-12-02T09:00:00+01:00").await;
+    assert_eq!(status, 201, "{booked}");
+    let block = json!({"start": "2026-12-03T09:00:00+01:00", "end": "2026-12-03T12:00:00+01:00", "label": "Dentist"});
+    let (status, _) = admin(&app, "POST", "/admin/api/blocks", Some(&t), Some(block)).await;
+    assert_eq!(status, 201);
+
+    let (status, v) = admin(
+        &app,
+        "GET",
+        "/admin/api/week?from=2026-11-30",
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["timezone"], "Europe/Berlin");
+    assert_eq!(v["from"], "2026-11-29T23:00:00Z");
+    assert_eq!(v["to"], "2026-12-06T23:00:00Z");
+    assert_eq!(v["days"].as_array().unwrap().len(), 7);
+    assert_eq!(v["days"][6], "2026-12-06");
+    assert_eq!(v["sources"][0]["id"], "work");
+    assert_eq!(v["sources"][0]["color"], "#336699");
+    assert_eq!(
+        v["sources"][0]["busy"],
+        json!([{"start": "2026-12-01T08:00:00Z", "end": "2026-12-01T09:30:00Z"}]),
+        "one calendar's overlapping events as one span"
+    );
+    assert_eq!(v["sources"][1]["id"], "home");
+    assert_eq!(
+        v["merged_busy"],
+        json!([{"start": "2026-12-01T08:00:00Z", "end": "2026-12-01T10:00:00Z"}]),
+        "both calendars merged"
+    );
+    assert_eq!(v["bookings"][0]["id"], booked["id"]);
+    assert_eq!(v["bookings"][0]["name"], "Eve Visitor");
+    assert_eq!(v["blocks"][0]["label"], "Dentist");
+    let intro = v["free"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["event_type"] == "intro")
+        .unwrap();
+    let starts: Vec<&str> = intro["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["start"].as_str().unwrap())
+        .collect();
+    assert!(!starts.contains(&"2026-12-01T08:00:00Z"), "busy");
+    assert!(!starts.contains(&"2026-12-02T08:00:00Z"), "booked");
+    assert!(!starts.contains(&"2026-12-03T08:00:00Z"), "blocked");
+    assert!(!starts.contains(&"2026-12-01T09:30:00Z"), "busy at home");
+    assert!(starts.contains(&"2026-12-01T10:00:00Z"), "{starts:?}");
+    assert!(
+        !v.to_string().contains("Secret") && !v.to_string().contains("Home"),
+        "never an event title"
+    );
+
+    for (path, field) in [
+        ("/admin/api/week?from=monday", "from"),
+        ("/admin/api/week?days=0", "days"),
+        ("/admin/api/week?days=32", "days"),
+    ] {
+        let (status, v) = admin(&app, "GET", path, Some(&t), None).await;
+        assert_eq!(
+            (status, &v["fields"][0]["field"]),
+            (422, &json!(field)),
+            "{v}"
+        );
+    }
+    let (status, v) = admin(&app, "GET", "/admin/api/week?days=1", Some(&t), None).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v["days"],
+        json!(["2026-11-30"]),
+        "today in Berlin by default"
+    );
 }

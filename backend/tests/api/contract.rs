@@ -98,15 +98,16 @@ async fn json_logs_carry_request_ids_and_never_the_tokens() {
         .unwrap();
     let client = openslot::sources::http::client(Default::default()).unwrap();
     let url = format!("http://127.0.0.1:{port}/api/v1/bookings/abc?token=SECRET-TOKEN-123");
+    // Up to a minute for the binary to start on a loaded machine (it only matters when slow).
     let mut answer = None;
-    for _ in 0..200 {
+    for _ in 0..2400 {
         if let Ok(r) = client.get(&url).send().await {
             answer = Some(r);
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    let answer = answer.expect("the service answered");
+    let answer = answer.expect("the service answered within a minute");
     assert_eq!(answer.status().as_u16(), 404);
     let id = answer.headers()["x-request-id"]
         .to_str()
@@ -129,19 +130,32 @@ async fn json_logs_carry_request_ids_and_never_the_tokens() {
 }
 
 /// With `server.static_dir`, the booking page is served at `/`, its SPA routes fall back to
-/// index.html, and the API keeps its paths.
+/// index.html, and the API keeps its paths; the dashboard (`dist/admin`) is served only by the
+/// admin listener, at `/admin/`, and `/admin` is a 404 on the public side.
 #[tokio::test]
 async fn the_booking_page_is_served_at_the_root_beside_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
-    std::fs::create_dir(&dist).unwrap();
+    std::fs::create_dir_all(dist.join("admin")).unwrap();
     std::fs::write(
         dist.join("index.html"),
         "<!doctype html><title>OpenSlot</title>",
     )
     .unwrap();
     std::fs::write(dist.join("app-1234.js"), "console.log(1)").unwrap();
-    let text = super::app::config_text("[security]\ncaptcha = false\n").replace(
+    std::fs::write(
+        dist.join("admin/index.html"),
+        "<!doctype html><title>Dashboard</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("admin/dashboard-1234.js"), "console.log(2)").unwrap();
+    std::fs::write(
+        dir.path().join("logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let page = "[page]\nintro = \"Hello <b>there</b>\"\naccent_color = \"#0b6e4f\"\nlogo_file = \"logo.svg\"\n";
+    let text = super::app::config_text(&format!("[security]\ncaptcha = false\n{page}")).replace(
         "refresh_budget_ms = 2000",
         "refresh_budget_ms = 2000\nstatic_dir = \"dist\"",
     );
@@ -151,16 +165,19 @@ async fn the_booking_page_is_served_at_the_root_beside_the_api() {
         .await
         .unwrap();
     let base = format!("http://{}", built.public_addr());
+    let admin = format!("http://{}", built.admin_addr());
     let stop = built.stopper();
     tokio::spawn(built.run_until_stopped());
     let client = openslot::sources::http::client(Default::default()).unwrap();
-    let get = |p: &str| {
-        let r = client.get(format!("{base}{p}")).send();
+    let fetch = |url: String| {
+        let r = client.get(url).send();
         async move {
             let r = r.await.unwrap();
             (r.status().as_u16(), r.text().await.unwrap())
         }
     };
+    let get = |p: &str| fetch(format!("{base}{p}"));
+    let get_admin = |p: &str| fetch(format!("{admin}{p}"));
     assert!(get("/").await.1.contains("<title>OpenSlot</title>"));
     assert!(
         get("/manage/abc")
@@ -174,5 +191,92 @@ async fn the_booking_page_is_served_at_the_root_beside_the_api() {
     assert_eq!(status, 200);
     assert!(body.contains("\"slug\":\"intro\""), "{body}");
     assert_eq!(get("/healthz").await.1, "ok");
+
+    // The page description: the owner, [page], and the rules the picker needs.
+    let (status, body) = get("/api/v1/page").await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["owner_name"], "Ada Owner");
+    assert_eq!(v["timezone"], "Europe/Berlin");
+    assert_eq!(v["intro"], "Hello <b>there</b>", "plain text, kept as data");
+    assert_eq!(v["accent_color"], "#0b6e4f");
+    assert_eq!(v["horizon_days"], 30);
+    assert_eq!(v["captcha"], false);
+    let logo = client
+        .get(format!("{base}{}", v["logo_url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logo.status(), 200);
+    assert_eq!(logo.headers()["content-type"], "image/svg+xml");
+    assert!(
+        logo.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'"),
+        "an SVG logo cannot run script"
+    );
+
+    // The dashboard: only on the admin listener.
+    for path in [
+        "/admin",
+        "/admin/",
+        "/admin/bookings",
+        "/admin/dashboard-1234.js",
+        "/metrics",
+    ] {
+        let (status, body) = get(path).await;
+        assert_eq!(status, 404, "{path} on the public listener: {body}");
+        assert!(!body.contains("Dashboard"), "{path}");
+    }
+    assert!(
+        get_admin("/admin/")
+            .await
+            .1
+            .contains("<title>Dashboard</title>")
+    );
+    assert!(
+        get_admin("/admin/bookings")
+            .await
+            .1
+            .contains("<title>Dashboard</title>"),
+        "the dashboard's own routes"
+    );
+    assert_eq!(
+        get_admin("/admin/dashboard-1234.js").await.1,
+        "console.log(2)"
+    );
+    let (status, body) = get_admin("/admin/api/bookings").await;
+    assert_eq!(status, 401, "the admin API keeps its paths: {body}");
+    let root = client.get(format!("{admin}/")).send().await.unwrap();
+    assert!(
+        root.url().path().starts_with("/admin"),
+        "/ on the admin listener leads to the dashboard: {}",
+        root.url()
+    );
     let _ = stop.send(true);
+}
+
+/// Without `[page] logo_file` there is no logo, and its path is a JSON 404.
+#[tokio::test]
+async fn no_logo_without_a_logo_file() {
+    let app = super::app::spawn_app("").await;
+    let v: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/page"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(v["logo_url"].is_null(), "{v}");
+    assert!(v["intro"].is_null(), "{v}");
+    let r = app
+        .client
+        .get(app.url("/api/v1/page/logo"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
 }

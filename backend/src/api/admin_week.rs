@@ -1,0 +1,185 @@
+//! The dashboard's week view: for a few days, everything that decides availability side by
+//! side: busy time per calendar and merged, the bookings, manual blocks and the free slots of
+//! every event type.
+//!
+//! Invariant: this only reads (snapshots as they are, no refresh), like the slot listing, and
+//! never shows an event title: busy time is intervals only.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use poem_openapi::Object;
+
+use crate::booking::BookingService;
+use crate::calendar::{Interval, merge_intervals};
+use crate::store::bookings::{self, BookingFilter};
+use crate::store::{BookingStatus, StoreError};
+
+/// The most days one answer covers.
+pub const MAX_DAYS: u32 = 31;
+
+#[derive(Debug, Object)]
+pub struct SpanJson {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Object)]
+pub struct SourceBusyJson {
+    pub id: String,
+    pub name: Option<String>,
+    /// `#rrggbb` from the configuration, if set.
+    pub color: Option<String>,
+    pub busy: Vec<SpanJson>,
+}
+
+#[derive(Debug, Object)]
+pub struct WeekBookingJson {
+    pub id: String,
+    pub event_type: String,
+    pub name: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Object)]
+pub struct WeekBlockJson {
+    pub id: String,
+    pub label: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Object)]
+pub struct FreeJson {
+    pub event_type: String,
+    pub title: String,
+    pub slots: Vec<SpanJson>,
+}
+
+#[derive(Debug, Object)]
+pub struct WeekViewJson {
+    /// The first day's start and the last day's end (UTC).
+    pub from: String,
+    pub to: String,
+    /// The owner's zone; `days` are in it.
+    pub timezone: String,
+    pub days: Vec<String>,
+    pub sources: Vec<SourceBusyJson>,
+    /// All calendars' busy time as one list (what the rules see).
+    pub merged_busy: Vec<SpanJson>,
+    pub bookings: Vec<WeekBookingJson>,
+    pub blocks: Vec<WeekBlockJson>,
+    pub free: Vec<FreeJson>,
+}
+
+fn utc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+fn span(i: &Interval) -> SpanJson {
+    SpanJson {
+        start: utc(i.start),
+        end: utc(i.end),
+    }
+}
+
+/// The view of `days` days from `first` (a day in the owner's zone); `None` when the dates
+/// are out of range.
+pub async fn week_view(
+    service: &BookingService,
+    first: NaiveDate,
+    days: u32,
+) -> Result<Option<WeekViewJson>, StoreError> {
+    let config = service.config();
+    let zone = config.owner.timezone;
+    let dates: Vec<NaiveDate> = (0..days)
+        .filter_map(|i| first.checked_add_signed(Duration::days(i64::from(i))))
+        .collect();
+    let (Some(from), Some(to)) = (
+        crate::availability::start_of_day(zone, first),
+        dates
+            .last()
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| crate::availability::start_of_day(zone, d)),
+    ) else {
+        return Ok(None);
+    };
+    let window = Interval {
+        start: from,
+        end: to,
+    };
+    let now = service.now();
+    let (busy, _) = service.hub().busy(window, now);
+    let mut merged = Vec::new();
+    let sources = busy
+        .iter()
+        .map(|s| {
+            let clipped: Vec<Interval> =
+                s.intervals.iter().filter_map(|i| i.clip(&window)).collect();
+            merged.extend(clipped.iter().copied());
+            let source = config.source(&s.source_id);
+            SourceBusyJson {
+                id: s.source_id.clone(),
+                name: source.and_then(|c| c.name.clone()),
+                color: source.and_then(|c| c.color.clone()),
+                busy: clipped.iter().map(span).collect(),
+            }
+        })
+        .collect();
+    merge_intervals(&mut merged);
+    let (rows, blocks) = service
+        .store()
+        .call(move |c| {
+            let filter = BookingFilter {
+                status: Some(BookingStatus::Confirmed),
+                text: None,
+            };
+            Ok((
+                bookings::search(c, from, to, &filter, super::admin::MAX_LIST)?,
+                bookings::list_blocks(c, from, to)?,
+            ))
+        })
+        .await?;
+    let mut free = Vec::new();
+    for et in config.event_types() {
+        let slots = service.free_slots(&et, from, to).await?;
+        free.push(FreeJson {
+            event_type: et.slug.clone(),
+            title: et.title.clone(),
+            slots: slots
+                .iter()
+                .map(|s| SpanJson {
+                    start: utc(s.start),
+                    end: utc(s.end),
+                })
+                .collect(),
+        });
+    }
+    Ok(Some(WeekViewJson {
+        from: utc(from),
+        to: utc(to),
+        timezone: zone.name().to_owned(),
+        days: dates.iter().map(ToString::to_string).collect(),
+        sources,
+        merged_busy: merged.iter().map(span).collect(),
+        bookings: rows
+            .iter()
+            .map(|b| WeekBookingJson {
+                id: b.id.clone(),
+                event_type: b.event_type.clone(),
+                name: b.name.clone(),
+                start: utc(b.start),
+                end: utc(b.end),
+            })
+            .collect(),
+        blocks: blocks
+            .iter()
+            .map(|b| WeekBlockJson {
+                id: b.id.clone(),
+                label: b.label.clone(),
+                start: utc(b.span.start),
+                end: utc(b.span.end),
+            })
+            .collect(),
+        free,
+    }))
+}

@@ -1,0 +1,150 @@
+//! What every e2e test needs: the pieces checked, the service started from its binary on free
+//! ports with a config of the test's own, and a scenario run under node.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The workspace root (backend/..).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn frontend() -> PathBuf {
+    root().join("frontend")
+}
+
+/// Whether the built SPA, playwright-core, axe-core and Chromium are all there. Without them the
+/// test says what is missing and passes, unless E2E_REQUIRED=1 (set by `make test`).
+pub fn ready(test: &str) -> bool {
+    let mut missing = Vec::new();
+    if !frontend().join("dist/index.html").is_file() {
+        missing.push("frontend/dist (make spa)");
+    }
+    if !frontend().join("dist/admin/index.html").is_file() {
+        missing.push("frontend/dist/admin (make spa)");
+    }
+    for package in ["playwright-core", "axe-core"] {
+        if !frontend().join("node_modules").join(package).is_dir() {
+            missing.push("frontend/node_modules (make tools)");
+        }
+    }
+    if !Path::new(&chromium()).is_file() {
+        missing.push("chromium (make system-deps)");
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    missing.dedup();
+    let message = format!("{test}: SKIPPED, missing {}", missing.join(", "));
+    if std::env::var("E2E_REQUIRED").as_deref() == Ok("1") {
+        panic!("{message} (E2E_REQUIRED=1)");
+    }
+    eprintln!("{message}");
+    false
+}
+
+pub fn chromium() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The service, started from the built binary; killed when dropped.
+pub struct Service {
+    child: Child,
+    pub dir: tempfile::TempDir,
+    pub base: String,
+    /// The admin listener (the dashboard and its API).
+    #[allow(dead_code)]
+    pub admin: String,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Writes `config` (with `{listen}`, `{admin_listen}` and `{static_dir}` filled in) and starts
+/// `openslot serve` on it; returns once /healthz answers.
+pub async fn start_service(config: &str) -> Service {
+    let dir = tempfile::tempdir().unwrap();
+    let (port, admin_port) = (free_port(), free_port());
+    let dist = frontend().join("dist").canonicalize().unwrap();
+    let text = config
+        .replace("{listen}", &format!("127.0.0.1:{port}"))
+        .replace("{admin_listen}", &format!("127.0.0.1:{admin_port}"))
+        .replace("{static_dir}", &dist.display().to_string());
+    std::fs::write(dir.path().join("openslot.toml"), text).unwrap();
+    let log = std::fs::File::create(dir.path().join("openslot.log")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_openslot"))
+        .args(["serve", "--config", "openslot.toml"])
+        .current_dir(dir.path())
+        .env("OPENSLOT_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let service = Service {
+        child,
+        dir,
+        base: format!("http://127.0.0.1:{port}"),
+        admin: format!("http://127.0.0.1:{admin_port}"),
+    };
+    let client = openslot::sources::http::client(Default::default()).unwrap();
+    for _ in 0..500 {
+        if client
+            .get(format!("{}/readyz", service.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return service;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the service did not become ready: {}", service.log());
+}
+
+impl Service {
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("openslot.log")).unwrap_or_default()
+    }
+}
+
+/// Runs `frontend/e2e/{script}` with `BASE_URL` and `env`; panics with its output when it
+/// fails; returns what it wrote to OUT (JSON).
+pub fn scenario(script: &str, base_url: &str, env: &[(&str, &str)]) -> serde_json::Value {
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let screenshots = root().join("target/screenshots");
+    let mut command = Command::new("node");
+    command
+        .arg(frontend().join("e2e").join(script))
+        .current_dir(frontend())
+        .env("BASE_URL", base_url)
+        .env("OUT", out.path())
+        .env("SCREENSHOTS", &screenshots)
+        .env("CHROMIUM", chromium());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = command.output().unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{script} failed:\n{text}");
+    println!("{text}");
+    let json = std::fs::read_to_string(out.path()).unwrap_or_default();
+    serde_json::from_str(&json).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,14 @@
+//! End-to-end tests of the SPA in real headless Chromium (Debian's), driven by playwright-core
+//! scenarios in `frontend/e2e/*.mjs`, against the built binary serving `frontend/dist`, with a
+//! real Radicale as the owner's calendar. `make test` builds the SPA and installs what these
+//! need, and sets E2E_REQUIRED=1 so a missing piece fails instead of skipping.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+#[path = "../caldav/servers.rs"]
+#[allow(dead_code)]
+mod servers;
+
+mod booking;
+mod dashboard;
+mod harness;

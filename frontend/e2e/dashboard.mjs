@@ -1,0 +1,91 @@
+// The owner's dashboard (BASE_URL is the admin listener): login (a wrong password first),
+// the bookings list with real bookings and search, the calendars view with a real source and
+// "sync now", the week view, statistics and rules; axe finds no serious violation on any of
+// them; at 320 px nothing is wider than the screen; screenshots (dashboard.png at 1280x800).
+//
+// Also: PASSWORD, NAMES (comma-separated visitor names that must be listed), SOURCE (a
+// calendar's shown name).
+
+import { run, visitor, open, axe, screenshot, check, assertClean, output } from "./lib.mjs";
+
+const password = process.env.PASSWORD;
+const names = (process.env.NAMES || "").split(",").filter(Boolean);
+const sourceName = process.env.SOURCE;
+check(password && names.length >= 2 && sourceName, "set PASSWORD, NAMES (two or more) and SOURCE");
+
+await run("dashboard", async () => {
+  const { page } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
+  const section = async (name) => {
+    await page.getByRole("navigation", { name: "Dashboard sections" })
+      .getByRole("link", { name, exact: true }).click();
+    const heading = page.getByRole("heading", { level: 2, name, exact: true });
+    await heading.waitFor();
+    check(await heading.evaluate((el) => el === document.activeElement), `${name}: the heading has the focus`);
+  };
+
+  // Login: the field has the focus; a wrong password is refused in words, the focus stays.
+  await open(page, "/admin");
+  const field = page.getByLabel("Password");
+  await field.waitFor();
+  check(await field.evaluate((el) => el === document.activeElement), "the password field has the focus");
+  await axe(page, "login");
+  page.expectedStatuses.add(401);
+  await field.fill("not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByText("That password is not right.").waitFor();
+  check(await field.evaluate((el) => el === document.activeElement), "the focus is back on the field");
+  page.expectedStatuses.delete(401);
+  await field.fill(password);
+  await field.press("Enter");
+
+  // Bookings: the real ones, each once, with their calendar writes; search narrows them.
+  await page.getByRole("heading", { level: 2, name: "Bookings" }).waitFor();
+  for (const n of names) await page.locator(".booking .who", { hasText: n }).first().waitFor();
+  check(await page.locator(".booking").count() === names.length, "every booking is listed once");
+  check(await page.locator(".booking .writes").first().isVisible(), "calendar writes are shown");
+  const search = page.getByLabel("Search by name or email");
+  await search.fill(names[0]);
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await page.waitForFunction((n) => {
+    const rows = [...document.querySelectorAll(".booking .who")];
+    return rows.length === 1 && rows[0].textContent === n;
+  }, names[0]);
+  await search.fill("");
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await page.locator(".booking").nth(names.length - 1).waitFor();
+  await axe(page, "bookings");
+  await page.screenshot({ path: `${process.env.SCREENSHOTS || "target/screenshots"}/dashboard.png` });
+
+  // Calendars: the real source, healthy; "sync now" announces its outcome in the live region.
+  await section("Calendars");
+  const card = page.locator(".source", { hasText: sourceName });
+  await card.waitFor();
+  check(await card.locator(".badge-ok").count() === 1, `the calendar ${sourceName} is healthy`);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await page.getByRole("status").filter({ hasText: "Every calendar was synced." }).waitFor();
+  await axe(page, "calendars");
+  await screenshot(page, "dashboard-calendars");
+
+  // Week view: seven days of lanes; statistics: four charts; the rules form.
+  await section("Week");
+  await page.locator(".week-day").nth(6).waitFor();
+  check(await page.locator(".week-day").count() === 7, "seven days");
+  await axe(page, "week");
+  await screenshot(page, "dashboard-week");
+  await section("Statistics");
+  await page.locator(".chart svg").nth(3).waitFor();
+  await axe(page, "statistics");
+  await section("Rules");
+  await page.getByRole("button", { name: "Save and apply" }).waitFor();
+  await axe(page, "rules");
+
+  // A phone: nothing wider than the screen (the week scrolls inside its own region).
+  await page.setViewportSize({ width: 320, height: 640 });
+  await section("Bookings");
+  await page.locator(".booking").first().waitFor();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 320, `the page is ${wide} px wide at 320 px`);
+  await screenshot(page, "dashboard-320");
+  assertClean(page, "dashboard");
+  output({ bookings: names.length });
+});

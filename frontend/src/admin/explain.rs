@@ -1,0 +1,104 @@
+//! "Explain this time": a moment in the owner's zone (and an event type) → every reason it is
+//! offered or not.
+
+use leptos::prelude::*;
+
+use super::client::{explain as say, session};
+use super::clock;
+use super::model::{Explanation, Rules};
+use crate::api::{Call, encode};
+use crate::strings::admin as t;
+
+#[component]
+pub fn Explain() -> impl IntoView {
+    let session = session();
+    let at = RwSignal::new(String::new());
+    let slug = RwSignal::new(String::new());
+    let slugs = RwSignal::new(Vec::<String>::new());
+    let result = RwSignal::new(None::<Result<Explanation, String>>);
+    leptos::task::spawn_local(async move {
+        if let Ok(rules) = session.send::<Rules>(Call::get("/admin/api/rules")).await {
+            let list: Vec<String> = rules.document["event_types"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| e["slug"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            slugs.set(list);
+        }
+    });
+    let ask = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(instant) = clock::instant_of(&at.get_untracked(), &session.zone.get_untracked())
+        else {
+            result.set(Some(Err(t::BAD_TIME.to_owned())));
+            return;
+        };
+        let mut path = format!("/admin/api/explain?at={}", encode(&instant));
+        let s = slug.get_untracked();
+        if !s.is_empty() {
+            path.push_str(&format!("&event_type={}", encode(&s)));
+        }
+        leptos::task::spawn_local(async move {
+            let answer = session.send::<Explanation>(Call::get(path)).await;
+            let outcome = answer.map_err(|e| say(&e));
+            if let Ok(e) = &outcome {
+                session.announce(if e.bookable {
+                    t::BOOKABLE
+                } else {
+                    t::NOT_BOOKABLE
+                });
+            }
+            result.set(Some(outcome));
+        });
+    };
+    view! {
+        <p class="hint">{t::EXPLAIN_INTRO} " " {move || t::times_in(&session.zone.get())}</p>
+        <form class="card" on:submit=ask>
+            <div class="fields">
+                <div>
+                    <label for="explain-at">{t::MOMENT}</label>
+                    <input id="explain-at" type="datetime-local" required
+                        prop:value=move || at.get()
+                        on:input=move |ev| at.set(event_target_value(&ev)) />
+                </div>
+                <div>
+                    <label for="explain-type">{t::WHAT}</label>
+                    <select id="explain-type" on:change=move |ev| slug.set(event_target_value(&ev))>
+                        <option value="">{t::ANY_EVENT_TYPE}</option>
+                        {move || {
+                            slugs
+                                .get()
+                                .into_iter()
+                                .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+            </div>
+            <button type="submit" class="primary">{t::EXPLAIN_GO}</button>
+        </form>
+        <div class="explanation">
+            {move || match result.get() {
+                None => ().into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(e)) => {
+                    let (class, head) = if e.bookable {
+                        ("verdict ok", t::BOOKABLE)
+                    } else {
+                        ("verdict bad", t::NOT_BOOKABLE)
+                    };
+                    view! {
+                        <p class=class>{head}</p>
+                        <ul class="reasons">
+                            {e.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}

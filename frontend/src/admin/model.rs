@@ -1,0 +1,161 @@
+//! What the admin API answers, as the dashboard reads it (see backend/src/api/admin.rs).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct SessionJson {
+    pub token: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Write {
+    pub source: String,
+    pub action: String,
+    pub state: String,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Booking {
+    pub id: String,
+    pub event_type: String,
+    pub start: String,
+    pub end: String,
+    pub status: String,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub notes: String,
+    pub timezone: String,
+    #[serde(default)]
+    pub writes: Vec<Write>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Block {
+    pub id: String,
+    pub start: String,
+    pub end: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Source {
+    pub id: String,
+    pub kind: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub writable: bool,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub event_count: u64,
+    #[serde(default)]
+    pub age_seconds: Option<i64>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub healthy: bool,
+    #[serde(default)]
+    pub blocks_booking: bool,
+}
+
+impl Source {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Explanation {
+    pub bookable: bool,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Span {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct SourceBusy {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub color: Option<String>,
+    pub busy: Vec<Span>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct WeekBooking {
+    pub event_type: String,
+    pub name: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct WeekBlock {
+    pub label: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Free {
+    pub event_type: String,
+    pub title: String,
+    pub slots: Vec<Span>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Week {
+    pub timezone: String,
+    pub days: Vec<String>,
+    pub sources: Vec<SourceBusy>,
+    pub merged_busy: Vec<Span>,
+    pub bookings: Vec<WeekBooking>,
+    pub blocks: Vec<WeekBlock>,
+    pub free: Vec<Free>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct StatsWeek {
+    pub week: String,
+    pub starts: String,
+    pub booked: u32,
+    #[serde(default)]
+    pub by_event_type: BTreeMap<String, u32>,
+    pub cancelled: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct LeadBucket {
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Stats {
+    pub weeks: Vec<StatsWeek>,
+    pub booked: u32,
+    pub cancelled: u32,
+    #[serde(default)]
+    pub average_lead_time_hours: Option<f64>,
+    #[serde(default)]
+    pub lead_time: Vec<LeadBucket>,
+}
+
+/// `GET /rules`: the shown rules are read from `document` (the editable form of the same).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Rules {
+    pub timezone: String,
+    pub source: String,
+    pub document: serde_json::Value,
+}

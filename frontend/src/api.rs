@@ -1,0 +1,171 @@
+//! Talking to the backend: JSON over `fetch`, with every failure sorted into what the page can
+//! tell a person (offline, rate limited, the server's own error code and message).
+//!
+//! The public page uses `/api/v1/...` on its own origin; the dashboard uses `/admin/api/...` on
+//! the admin listener's origin with a Bearer token. Nothing here talks to another origin.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// One field the server refused, and why.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub reason: String,
+}
+
+/// A free slot: RFC 3339 start and end, with the offset of the zone they were asked in.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Slot {
+    pub start: String,
+    pub end: String,
+}
+
+/// The JSON body of every error answer (`ErrorJson` in openapi.yaml).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+    #[serde(default)]
+    pub next_slots: Vec<Slot>,
+}
+
+/// Why a request did not give what was asked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The request never reached the server (offline, DNS, connection refused).
+    Offline,
+    /// The server answered with an error status.
+    Status {
+        status: u16,
+        body: ErrorBody,
+        /// `Retry-After` in seconds, on 429.
+        retry_after: Option<u32>,
+    },
+    /// The server answered something this page does not understand.
+    Unexpected(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's error code (`not_free`, `rate_limited`, ...).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { body, .. } => Some(&body.error),
+            _ => None,
+        }
+    }
+}
+
+/// A request: method, path on this origin, optional JSON body and extra headers.
+#[derive(Debug, Default)]
+pub struct Call<'a> {
+    pub method: &'a str,
+    pub path: String,
+    pub body: Option<String>,
+    pub headers: Vec<(&'a str, String)>,
+}
+
+impl<'a> Call<'a> {
+    pub fn get(path: impl Into<String>) -> Self {
+        Call {
+            method: "GET",
+            path: path.into(),
+            ..Call::default()
+        }
+    }
+
+    pub fn send(method: &'a str, path: impl Into<String>, body: &impl serde::Serialize) -> Self {
+        Call {
+            method,
+            path: path.into(),
+            body: Some(serde_json::to_string(body).unwrap_or_default()),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn header(mut self, name: &'a str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Runs the request and reads a JSON answer of type `T` (a 204 reads as `null`).
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        let (status, text, retry_after) = self.run().await?;
+        if (200..300).contains(&status) {
+            let text = if text.is_empty() { "null" } else { &text };
+            serde_json::from_str(text).map_err(|e| ApiError::Unexpected(e.to_string()))
+        } else {
+            let body = serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
+                error: format!("http_{status}"),
+                message: String::new(),
+                ..ErrorBody::default()
+            });
+            Err(ApiError::Status {
+                status,
+                body,
+                retry_after,
+            })
+        }
+    }
+
+    async fn run(self) -> Result<(u16, String, Option<u32>), ApiError> {
+        let window = web_sys::window().ok_or(ApiError::Offline)?;
+        let init = web_sys::RequestInit::new();
+        init.set_method(self.method);
+        let headers = web_sys::Headers::new().map_err(js_error)?;
+        headers
+            .set("Accept", "application/json")
+            .map_err(js_error)?;
+        if let Some(body) = &self.body {
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(js_error)?;
+            init.set_body(&JsValue::from_str(body));
+        }
+        for (name, value) in &self.headers {
+            headers.set(name, value).map_err(js_error)?;
+        }
+        init.set_headers(&headers);
+        let request =
+            web_sys::Request::new_with_str_and_init(&self.path, &init).map_err(js_error)?;
+        // fetch rejects only when nothing came back: that is "offline" to a person.
+        let response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| ApiError::Offline)?;
+        let response: web_sys::Response = response.dyn_into().map_err(js_error)?;
+        let retry_after = response
+            .headers()
+            .get("Retry-After")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse().ok());
+        let text = JsFuture::from(response.text().map_err(js_error)?)
+            .await
+            .map_err(|_| ApiError::Offline)?;
+        Ok((
+            response.status(),
+            text.as_string().unwrap_or_default(),
+            retry_after,
+        ))
+    }
+}
+
+fn js_error(e: JsValue) -> ApiError {
+    ApiError::Unexpected(format!("{e:?}"))
+}
+
+/// Percent-encodes a query or path component.
+pub fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}

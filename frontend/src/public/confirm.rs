@@ -1,0 +1,186 @@
+//! The confirmation: what and when (the visitor's zone and the owner's), "add to calendar"
+//! (an .ics file made here, links for Google and Outlook on the web), and the manage link.
+
+use leptos::prelude::*;
+
+use super::{Booking, EventType, PageInfo, announcer, focus_on_mount};
+use crate::api::encode;
+use crate::strings::public as t;
+use crate::time;
+
+#[component]
+pub fn Confirmation(
+    booking: Booking,
+    event: EventType,
+    page: PageInfo,
+    on_again: Callback<()>,
+) -> impl IntoView {
+    let heading = NodeRef::<leptos::html::H1>::new();
+    focus_on_mount(heading);
+    let what = t::with_whom(&event.title, &page.owner_name);
+    announcer().say(format!("{}. {what}.", t::BOOKED));
+    view! {
+        <section aria-labelledby="step-title" class="confirmation">
+            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::BOOKED}</h1>
+            <BookingFacts booking=booking.clone() event=event.clone() page=page.clone()/>
+            <h2>{t::ADD_TO_CALENDAR}</h2>
+            <CalendarLinks booking=booking.clone() title=what.clone()/>
+            <p class="manage">
+                <a href=manage_path(&booking)>{t::MANAGE_LINK}</a>
+                <br/><span class="hint">{t::MANAGE_HINT}</span>
+                <br/><code class="manage-url">{booking.manage_url.clone()}</code>
+            </p>
+            <button type="button" class="secondary" on:click=move |_| on_again.run(())>{t::BOOK_ANOTHER}</button>
+        </section>
+    }
+}
+
+/// When and what, in the visitor's zone and (when it differs) the owner's.
+#[component]
+pub fn BookingFacts(booking: Booking, event: EventType, page: PageInfo) -> impl IntoView {
+    let visitor_zone = booking.timezone.clone();
+    let owner_differs = visitor_zone != page.timezone;
+    view! {
+        <dl class="facts">
+            <dt>{event.title.clone()}</dt>
+            <dd>{t::minutes(event.duration)}", "{page.owner_name.clone()}</dd>
+            <dt>{t::WHEN_YOURS}</dt>
+            <dd class="when-visitor">{time::moment(&booking.start, &visitor_zone)}" ("{visitor_zone.clone()}")"</dd>
+            {owner_differs.then(|| view! {
+                <dt>{t::when_owners(&page.owner_name)}</dt>
+                <dd class="when-owner">{time::moment(&booking.start, &page.timezone)}" ("{page.timezone.clone()}")"</dd>
+            })}
+            <dt>{t::NAME}</dt>
+            <dd>{booking.name.clone()}</dd>
+            <dt>{t::EMAIL}</dt>
+            <dd>{booking.email.clone()}</dd>
+        </dl>
+    }
+}
+
+/// The manage page of a booking, on this site (the API's `manage_url` names the public URL).
+pub fn manage_path(b: &Booking) -> String {
+    format!(
+        "/manage/{}?token={}",
+        encode(&b.id),
+        encode(&b.manage_token)
+    )
+}
+
+#[component]
+fn CalendarLinks(booking: Booking, title: String) -> impl IntoView {
+    let (start, end) = (
+        time::utc_stamp(&booking.start),
+        time::utc_stamp(&booking.end),
+    );
+    let details = format!("{}\n{}", t::MANAGE_HINT, booking.manage_url);
+    let google = format!(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={start}/{end}&details={}",
+        encode(&title),
+        encode(&details)
+    );
+    let outlook = format!(
+        "https://outlook.live.com/calendar/0/deeplink/compose?path=/calendar/action/compose&rru=addevent&subject={}&startdt={}&enddt={}&body={}",
+        encode(&title),
+        encode(&booking.start),
+        encode(&booking.end),
+        encode(&details)
+    );
+    let ics = ics_file(&booking, &title, &start, &end);
+    let href = blob_url(&ics);
+    view! {
+        <ul class="calendar-links">
+            <li><a href=href download="booking.ics">{t::DOWNLOAD_ICS}</a></li>
+            <li><a href=google rel="noopener noreferrer" target="_blank">{t::GOOGLE}</a></li>
+            <li><a href=outlook rel="noopener noreferrer" target="_blank">{t::OUTLOOK}</a></li>
+        </ul>
+    }
+}
+
+/// A one-event calendar file (RFC 5545), times in UTC, text escaped.
+pub fn ics_file(b: &Booking, title: &str, start: &str, end: &str) -> String {
+    let lines = [
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//OpenSlot//Booking page//EN".to_owned(),
+        "METHOD:PUBLISH".to_owned(),
+        "BEGIN:VEVENT".to_owned(),
+        format!("UID:{}-visitor@openslot", ics_text(&b.id)),
+        format!("DTSTAMP:{start}"),
+        format!("DTSTART:{start}"),
+        format!("DTEND:{end}"),
+        format!("SUMMARY:{}", ics_text(title)),
+        format!(
+            "DESCRIPTION:{}",
+            ics_text(&format!("{}\n{}", t::MANAGE_HINT, b.manage_url))
+        ),
+        "END:VEVENT".to_owned(),
+        "END:VCALENDAR".to_owned(),
+    ];
+    lines
+        .iter()
+        .map(|l| fold(l))
+        .collect::<Vec<_>>()
+        .join("\r\n")
+        + "\r\n"
+}
+
+/// Folds a content line to at most 75 octets per physical line (RFC 5545 3.1).
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out
+}
+
+/// TEXT value escaping (RFC 5545 3.3.11).
+fn ics_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn blob_url(text: &str) -> String {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/calendar");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .ok()
+        .and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ics_text_is_escaped() {
+        assert_eq!(ics_text("a;b,c\\d\ne\r\u{7}"), "a\\;b\\,c\\\\d\\ne");
+    }
+
+    #[test]
+    fn long_lines_fold_on_character_boundaries() {
+        let line = format!("SUMMARY:{}", "é".repeat(60));
+        let folded = fold(&line);
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(folded.replace("\r\n ", ""), line);
+    }
+}

@@ -1,0 +1,295 @@
+//! Name, email and notes, checked as the visitor types with the API's own rules
+//! (`visitor_text`, the same file the backend uses), then the proof of work and the booking.
+
+use leptos::prelude::*;
+
+use super::captcha::{self, CaptchaError};
+use super::{Booking, EventType, explain, focus_on_mount};
+use crate::api::{ApiError, Call, Slot};
+use crate::strings::public as t;
+use crate::time;
+use crate::visitor_text;
+
+/// The request body of `POST /api/v1/bookings`.
+#[derive(Debug, serde::Serialize)]
+struct BookingBody<'a> {
+    event_type: &'a str,
+    start: &'a str,
+    name: &'a str,
+    email: &'a str,
+    notes: &'a str,
+    timezone: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    captcha: Option<String>,
+}
+
+/// One input with its live check.
+#[derive(Clone, Copy)]
+struct Field {
+    value: RwSignal<String>,
+    /// Shown once the field was left or the form was sent.
+    touched: RwSignal<bool>,
+    /// What the server said about it (cleared when the visitor edits).
+    server: RwSignal<Option<String>>,
+    check: fn(&str) -> Result<String, String>,
+}
+
+impl Field {
+    fn new(check: fn(&str) -> Result<String, String>) -> Self {
+        Field {
+            value: RwSignal::new(String::new()),
+            touched: RwSignal::new(false),
+            server: RwSignal::new(None),
+            check,
+        }
+    }
+
+    fn problem(&self) -> Option<String> {
+        if let Some(s) = self.server.get() {
+            return Some(s);
+        }
+        if !self.touched.get() {
+            return None;
+        }
+        (self.check)(&self.value.get()).err()
+    }
+}
+
+/// What the form is doing.
+#[derive(Clone, Debug, PartialEq)]
+enum Sending {
+    Idle,
+    Solving,
+    Booking,
+}
+
+#[component]
+pub fn BookingForm(
+    event: EventType,
+    time_slot: Slot,
+    zone: String,
+    captcha: bool,
+    on_back: Callback<()>,
+    on_taken: Callback<Vec<Slot>>,
+    on_booked: Callback<Booking>,
+) -> impl IntoView {
+    let name = Field::new(visitor_text::name);
+    let email = Field::new(visitor_text::email);
+    let notes = Field::new(visitor_text::notes);
+    let sending = RwSignal::new(Sending::Idle);
+    let progress = RwSignal::new(0.0_f64);
+    let failure = RwSignal::new(None::<String>);
+    let heading = NodeRef::<leptos::html::H1>::new();
+    focus_on_mount(heading);
+    // One key per form: a retry after a lost answer gives the same booking, never a second.
+    let idempotency_key = random_key();
+    let when = time::moment(&time_slot.start, &zone);
+    let slot = StoredValue::new(time_slot);
+    let event = StoredValue::new(event);
+    let zone = StoredValue::new(zone);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() != Sending::Idle {
+            return;
+        }
+        for f in [name, email, notes] {
+            f.touched.set(true);
+        }
+        let first_bad = [("name", name), ("email", email), ("notes", notes)]
+            .into_iter()
+            .find(|(_, f)| {
+                (f.check)(&f.value.get_untracked()).is_err() || f.server.get_untracked().is_some()
+            });
+        if let Some((id, _)) = first_bad {
+            failure.set(Some(t::FIX_FIELDS.to_owned()));
+            focus_id(id);
+            return;
+        }
+        failure.set(None);
+        let key = idempotency_key.clone();
+        leptos::task::spawn_local(async move {
+            let answer = send(
+                SendArgs {
+                    event: event.get_value(),
+                    slot: slot.get_value(),
+                    zone: zone.get_value(),
+                    name: name.value.get_untracked(),
+                    email: email.value.get_untracked(),
+                    notes: notes.value.get_untracked(),
+                    key,
+                    captcha,
+                },
+                sending,
+                progress,
+            )
+            .await;
+            sending.set(Sending::Idle);
+            match answer {
+                Ok(booking) => on_booked.run(booking),
+                Err(Failed::Taken(next)) => on_taken.run(next),
+                Err(Failed::Fields(fields)) => {
+                    for fe in &fields {
+                        let target = match fe.field.as_str() {
+                            "name" => name,
+                            "email" => email,
+                            "notes" => notes,
+                            _ => continue,
+                        };
+                        target.server.set(Some(fe.reason.clone()));
+                    }
+                    failure.set(Some(t::FIX_FIELDS.to_owned()));
+                    if let Some(fe) = fields.first() {
+                        focus_id(&fe.field);
+                    }
+                }
+                // The problem line is role="alert": read out once, not also by the live region.
+                Err(Failed::Say(message)) => failure.set(Some(message)),
+            }
+        });
+    };
+
+    let input = move |id: &'static str,
+                      label: &'static str,
+                      kind: &'static str,
+                      autocomplete: &'static str,
+                      f: Field| {
+        let problem_id = format!("{id}-problem");
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id name=id type=kind autocomplete=autocomplete required=true
+                    aria-invalid=move || f.problem().is_some().to_string()
+                    aria-describedby=problem_id.clone()
+                    prop:value=move || f.value.get()
+                    on:input=move |ev| { f.value.set(event_target_value(&ev)); f.server.set(None); }
+                    on:blur=move |_| { if !f.value.get_untracked().is_empty() { f.touched.set(true); } } />
+                <p id=problem_id class="field-problem">{move || f.problem().map(|p| t::field_error(label, &p))}</p>
+            </div>
+        }
+    };
+
+    view! {
+        <section aria-labelledby="step-title">
+            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::YOUR_DETAILS}</h1>
+            <p class="meta"><strong>{event.with_value(|e| e.title.clone())}</strong>", "{when}" ("{zone.get_value()}")"</p>
+            <button type="button" class="link" on:click=move |_| on_back.run(())>{t::BACK_TO_TIMES}</button>
+            <form class="booking-form" novalidate=true on:submit=submit aria-describedby="form-problem">
+                {input("name", t::NAME, "text", "name", name)}
+                {input("email", t::EMAIL, "email", "email", email)}
+                <div class="field">
+                    <label for="notes">{t::NOTES}</label>
+                    <textarea id="notes" name="notes" rows="4"
+                        aria-invalid=move || notes.problem().is_some().to_string()
+                        aria-describedby="notes-count notes-problem"
+                        prop:value=move || notes.value.get()
+                        on:input=move |ev| { notes.value.set(event_target_value(&ev)); notes.server.set(None); notes.touched.set(true); }></textarea>
+                    <p id="notes-count" class="hint">{move || t::notes_count(notes.value.get().chars().count(), visitor_text::NOTES_MAX_CHARS)}</p>
+                    <p id="notes-problem" class="field-problem">{move || notes.problem().map(|p| t::field_error(t::NOTES, &p))}</p>
+                </div>
+                <div id="form-problem" class="problem" role="alert">{move || failure.get()}</div>
+                <Show when=move || sending.get() == Sending::Solving>
+                    <div class="solving" role="status">
+                        <label for="captcha-progress">{t::SOLVING}</label>
+                        <progress id="captcha-progress" max="1" value=move || progress.get().to_string()></progress>
+                    </div>
+                </Show>
+                <button type="submit" class="primary" aria-disabled=move || (sending.get() != Sending::Idle).to_string()>
+                    {move || if sending.get() == Sending::Idle { t::BOOK } else { t::BOOKING }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+struct SendArgs {
+    event: EventType,
+    slot: Slot,
+    zone: String,
+    name: String,
+    email: String,
+    notes: String,
+    key: String,
+    captcha: bool,
+}
+
+enum Failed {
+    Taken(Vec<Slot>),
+    Fields(Vec<crate::api::FieldError>),
+    Say(String),
+}
+
+/// The proof of work (once more if the server refuses it), then the booking.
+async fn send(
+    args: SendArgs,
+    sending: RwSignal<Sending>,
+    progress: RwSignal<f64>,
+) -> Result<Booking, Failed> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let captcha = if args.captcha {
+            sending.set(Sending::Solving);
+            match captcha::solve(progress).await {
+                Ok(payload) => Some(payload),
+                Err(CaptchaError::Api(e)) => return Err(Failed::Say(explain(&e))),
+                Err(CaptchaError::Worker) => {
+                    return Err(Failed::Say(t::CAPTCHA_UNSUPPORTED.to_owned()));
+                }
+            }
+        } else {
+            None
+        };
+        sending.set(Sending::Booking);
+        let body = BookingBody {
+            event_type: &args.event.slug,
+            start: &args.slot.start,
+            name: args.name.trim(),
+            email: args.email.trim(),
+            notes: args.notes.trim(),
+            timezone: &args.zone,
+            captcha,
+        };
+        let answer: Result<Booking, ApiError> = Call::send("POST", "/api/v1/bookings", &body)
+            .header("Idempotency-Key", args.key.clone())
+            .json()
+            .await;
+        return match answer {
+            Ok(b) => Ok(b),
+            Err(e) => match (e.status(), e.code()) {
+                (Some(409), _) => Err(Failed::Taken(match e {
+                    ApiError::Status { body, .. } => body.next_slots,
+                    _ => Vec::new(),
+                })),
+                (Some(400), Some("captcha")) if attempts < 2 => continue,
+                (Some(400), Some("captcha")) => Err(Failed::Say(t::CAPTCHA_FAILED.to_owned())),
+                (Some(422), _) => match e {
+                    ApiError::Status { body, .. } if !body.fields.is_empty() => {
+                        Err(Failed::Fields(body.fields))
+                    }
+                    other => Err(Failed::Say(explain(&other))),
+                },
+                _ => Err(Failed::Say(explain(&e))),
+            },
+        };
+    }
+}
+
+fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// A random idempotency key (the browser's UUID generator).
+fn random_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("k{}", js_sys::Math::random().to_bits()))
+}

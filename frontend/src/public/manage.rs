@@ -1,0 +1,217 @@
+//! The manage page (`/manage/{id}?token=...`, the link of the confirmation): see the booking,
+//! cancel it, or move it to another free time of the same event type.
+
+use leptos::prelude::*;
+
+use super::confirm::BookingFacts;
+use super::picker::SlotPicker;
+use super::zone::ZonePicker;
+use super::{
+    Booking, EventType, PageInfo, Shell, announcer, explain, focus_on_mount, initial_zone,
+};
+use crate::api::{ApiError, Call, Slot, encode};
+use crate::route::Route;
+use crate::strings::public as t;
+use crate::time;
+
+#[component]
+pub fn ManagePage(id: String, token: String, route: RwSignal<Route>) -> impl IntoView {
+    view! {
+        <Shell content=Box::new(move |page, types| {
+            view! { <Manage id=id.clone() token=token.clone() page types route/> }.into_any()
+        })/>
+    }
+}
+
+/// What the visitor is doing on the page.
+#[derive(Clone, Debug, PartialEq)]
+enum Doing {
+    Looking,
+    ConfirmCancel,
+    Picking,
+    ConfirmMove(Slot),
+}
+
+fn booking_path(id: &str, token: &str, rest: &str) -> String {
+    format!(
+        "/api/v1/bookings/{}{rest}?token={}",
+        encode(id),
+        encode(token)
+    )
+}
+
+#[component]
+fn Manage(
+    id: String,
+    token: String,
+    page: PageInfo,
+    types: Vec<EventType>,
+    route: RwSignal<Route>,
+) -> impl IntoView {
+    let path = StoredValue::new(booking_path(&id, &token, ""));
+    let move_path = StoredValue::new(booking_path(&id, &token, "/reschedule"));
+    let loaded = LocalResource::new(move || Call::get(path.get_value()).json::<Booking>());
+    let booking = RwSignal::new(None::<Booking>);
+    let doing = RwSignal::new(Doing::Looking);
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let zone = RwSignal::new(initial_zone(&page.timezone));
+    let say = announcer();
+    let page = StoredValue::new(page);
+    let types = StoredValue::new(types);
+    let heading = NodeRef::<leptos::html::H1>::new();
+    focus_on_mount(heading);
+
+    Effect::new(move |_| {
+        if let Some(Ok(b)) = loaded.get() {
+            booking.set(Some(b));
+        }
+    });
+
+    let cancel = move || {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = Call {
+                method: "DELETE",
+                path: path.get_value(),
+                ..Call::default()
+            }
+            .json::<Booking>()
+            .await;
+            busy.set(false);
+            match answer {
+                Ok(b) => {
+                    booking.set(Some(b));
+                    doing.set(Doing::Looking);
+                    problem.set(None);
+                    say.say(t::CANCEL_DONE);
+                }
+                Err(e) => problem.set(Some(explain(&e))),
+            }
+        });
+    };
+    let reschedule = move |slot: Slot| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let body = serde_json::json!({ "start": slot.start });
+            let answer = Call::send("POST", move_path.get_value(), &body)
+                .json::<Booking>()
+                .await;
+            busy.set(false);
+            match answer {
+                Ok(b) => {
+                    booking.set(Some(b));
+                    doing.set(Doing::Looking);
+                    problem.set(None);
+                    say.say(t::RESCHEDULE_DONE);
+                }
+                Err(e) if e.status() == Some(409) => {
+                    problem.set(Some(format!("{} {}", t::JUST_TAKEN, t::PICK_ANOTHER)));
+                    doing.set(Doing::Picking);
+                }
+                Err(e) => problem.set(Some(explain(&e))),
+            }
+        });
+    };
+
+    view! {
+        <main class="card">
+            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::YOUR_BOOKING}</h1>
+            <p class="sr-only" aria-live="polite">{move || problem.get()}</p>
+            {move || match (loaded.get(), booking.get()) {
+                (None, _) => view! { <p class="loading" role="status">{t::LOADING_BOOKING}</p> }.into_any(),
+                (Some(Err(ApiError::Status { status: 404, .. })), _) => view! {
+                    <p class="problem" role="alert">{t::BAD_LINK}</p>
+                    <a href="/" on:click=move |ev| { ev.prevent_default(); super::go_home(route); }>{t::BOOK_ANOTHER}</a>
+                }.into_any(),
+                (Some(Err(e)), _) => view! {
+                    <p class="problem" role="alert">{explain(&e)}</p>
+                    <button type="button" on:click=move |_| loaded.refetch()>{t::RETRY}</button>
+                }.into_any(),
+                (Some(Ok(_)), None) => ().into_any(),
+                (Some(Ok(_)), Some(b)) => {
+                    let event = types.with_value(|all| all.iter().find(|e| e.slug == b.event_type).cloned())
+                        .unwrap_or_else(|| EventType { slug: b.event_type.clone(), title: b.event_type.clone(), duration: 0, description: String::new() });
+                    let cancelled = b.status == "cancelled";
+                    view! {
+                        <BookingFacts booking=b.clone() event=event.clone() page=page.get_value()/>
+                        {cancelled.then(|| view! { <p class="notice" role="status">{t::CANCELLED}</p> })}
+                        <p class="problem" role="alert">{move || problem.get()}</p>
+                        {(!cancelled).then(|| view! {
+                            <ManageActions doing busy event=event.clone() zone page=page.get_value()
+                                cancel=Callback::new(move |_| cancel())
+                                reschedule=Callback::new(reschedule)/>
+                        })}
+                        <p><a href="/" on:click=move |ev| { ev.prevent_default(); super::go_home(route); }>{t::BOOK_ANOTHER}</a></p>
+                    }.into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn ManageActions(
+    doing: RwSignal<Doing>,
+    busy: RwSignal<bool>,
+    event: EventType,
+    zone: RwSignal<String>,
+    page: PageInfo,
+    cancel: Callback<()>,
+    reschedule: Callback<Slot>,
+) -> impl IntoView {
+    let event = StoredValue::new(event);
+    let page = StoredValue::new(page);
+    move || {
+        match doing.get() {
+        Doing::Looking => view! {
+            <div class="actions">
+                <button type="button" on:click=move |_| doing.set(Doing::Picking)>{t::RESCHEDULE}</button>
+                <button type="button" class="danger" on:click=move |_| doing.set(Doing::ConfirmCancel)>{t::CANCEL}</button>
+            </div>
+        }
+        .into_any(),
+        Doing::ConfirmCancel => {
+            let question = NodeRef::<leptos::html::P>::new();
+            focus_on_mount(question);
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="cancel-question">
+                    <p id="cancel-question" tabindex="-1" node_ref=question>{t::CANCEL_CONFIRM}</p>
+                    <div class="actions">
+                        <button type="button" class="danger" aria-disabled=move || busy.get().to_string()
+                            on:click=move |_| if !busy.get_untracked() { cancel.run(()) }>{t::CANCEL_YES}</button>
+                        <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Looking)>{t::CANCEL_NO}</button>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        Doing::Picking => view! {
+            <section aria-labelledby="pick-title">
+                <h2 id="pick-title">{t::RESCHEDULE_PICK}</h2>
+                <ZonePicker zone/>
+                <SlotPicker slug=event.with_value(|e| e.slug.clone()) zone page=page.get_value()
+                    on_pick=Callback::new(move |slot| doing.set(Doing::ConfirmMove(slot)))/>
+                <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Looking)>{t::KEEP_TIME}</button>
+            </section>
+        }
+        .into_any(),
+        Doing::ConfirmMove(slot) => {
+            let question = NodeRef::<leptos::html::P>::new();
+            focus_on_mount(question);
+            let when = format!("{} ({})", time::moment(&slot.start, &zone.get_untracked()), zone.get_untracked());
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="move-question">
+                    <p id="move-question" tabindex="-1" node_ref=question>{t::reschedule_confirm(&when)}</p>
+                    <div class="actions">
+                        <button type="button" class="primary" aria-disabled=move || busy.get().to_string()
+                            on:click=move |_| if !busy.get_untracked() { reschedule.run(slot.clone()) }>{t::RESCHEDULE_YES}</button>
+                        <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Picking)>{t::KEEP_TIME}</button>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+    }
+    }
+}

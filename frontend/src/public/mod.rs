@@ -1,0 +1,410 @@
+//! The visitor's side: the booking page (`/`) and a booking's manage page (`/manage/{id}`).
+//!
+//! One path through the page: event type (skipped when there is one) → day and time, in the
+//! visitor's zone → name, email, notes (+ the proof-of-work check) → confirmation. Every
+//! failure on the way says what happened and offers a way on.
+
+mod captcha;
+mod confirm;
+mod form;
+pub mod manage;
+mod picker;
+mod zone;
+
+use chrono::{Duration, NaiveDate};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::api::{ApiError, Call, Slot};
+use crate::route::{Route, query_value};
+use crate::strings::public as t;
+use crate::time;
+
+use confirm::Confirmation;
+use form::BookingForm;
+use picker::SlotPicker;
+use zone::ZonePicker;
+
+/// `GET /api/v1/page`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct PageInfo {
+    pub owner_name: String,
+    pub timezone: String,
+    #[serde(default)]
+    pub intro: Option<String>,
+    #[serde(default)]
+    pub accent_color: Option<String>,
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    pub horizon_days: u32,
+    pub min_notice_minutes: u32,
+    pub captcha: bool,
+}
+
+impl PageInfo {
+    /// The last day slots can be on, as a date in `zone` (one day of slack for zones ahead of
+    /// the owner's; the API never offers a slot past the horizon anyway).
+    pub fn last_day(&self, today: NaiveDate) -> NaiveDate {
+        today + Duration::days(i64::from(self.horizon_days.max(1)))
+    }
+}
+
+/// `GET /api/v1/event-types`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct EventType {
+    pub slug: String,
+    pub title: String,
+    pub duration: u32,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `BookingJson`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Booking {
+    pub id: String,
+    pub event_type: String,
+    pub start: String,
+    pub end: String,
+    pub status: String,
+    pub timezone: String,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub notes: String,
+    pub manage_url: String,
+    pub manage_token: String,
+}
+
+/// Announces changes to screen readers (one polite live region for the whole app).
+#[derive(Clone, Copy, Debug)]
+pub struct Announcer(RwSignal<String>);
+
+impl Announcer {
+    pub fn say(&self, text: impl Into<String>) {
+        let text = text.into();
+        // The same text twice is still announced: clear first.
+        self.0.set(String::new());
+        let signal = self.0;
+        request_animation_frame(move || signal.set(text));
+    }
+}
+
+pub fn announcer() -> Announcer {
+    use_context::<Announcer>().unwrap_or(Announcer(RwSignal::new(String::new())))
+}
+
+const ZONE_KEY: &str = "openslot.zone";
+
+/// The visitor's zone: the one they chose before, else the browser's, else the owner's.
+pub fn initial_zone(owner_zone: &str) -> String {
+    let stored = storage().and_then(|s| s.get_item(ZONE_KEY).ok().flatten());
+    stored
+        .filter(|z| time::is_zone(z))
+        .or_else(time::browser_zone)
+        .unwrap_or_else(|| owner_zone.to_owned())
+}
+
+/// Remembers the visitor's choice of zone in this browser.
+pub fn remember_zone(zone: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(ZONE_KEY, zone);
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Loads the page description and the event types together.
+async fn load_page() -> Result<(PageInfo, Vec<EventType>), ApiError> {
+    let page: PageInfo = Call::get("/api/v1/page").json().await?;
+    let types: Vec<EventType> = Call::get("/api/v1/event-types").json().await?;
+    Ok((page, types))
+}
+
+/// The frame of both visitor pages: the owner's logo, name and text, the accent colour, the
+/// live region; `content` gets the loaded page description.
+#[component]
+pub fn Shell(
+    content: Box<dyn Fn(PageInfo, Vec<EventType>) -> AnyView + Send + Sync>,
+) -> impl IntoView {
+    let live = RwSignal::new(String::new());
+    provide_context(Announcer(live));
+    let loaded = LocalResource::new(load_page);
+    let content = std::sync::Arc::new(content);
+    view! {
+        <div class="page">
+            <p class="sr-only" aria-live="polite" aria-atomic="true">{move || live.get()}</p>
+            {move || {
+                let content = std::sync::Arc::clone(&content);
+                match loaded.get() {
+                    None => view! {
+                        <main class="card" aria-busy="true"><p class="loading">{t::LOADING_PAGE}</p></main>
+                    }.into_any(),
+                    Some(Err(e)) => view! {
+                        <main class="card">
+                            <p class="problem" role="alert">{t::PAGE_FAILED}" "{explain(&e)}</p>
+                            <button type="button" on:click=move |_| loaded.refetch()>{t::RETRY}</button>
+                        </main>
+                    }.into_any(),
+                    Some(Ok((page, types))) => {
+                        let style = page.accent_color.as_ref().map(|c| format!("--accent: {c}"));
+                        view! {
+                            <div class="frame" style=style>
+                                <header class="owner">
+                                    {page.logo_url.clone().map(|src| view! { <img class="logo" src=src alt=t::LOGO_ALT width="48" height="48"/> })}
+                                    <div>
+                                        <p class="owner-name">{page.owner_name.clone()}</p>
+                                        {page.intro.clone().map(|i| view! { <p class="intro">{i}</p> })}
+                                    </div>
+                                </header>
+                                {content(page, types)}
+                            </div>
+                        }.into_any()
+                    }
+                }
+            }}
+        </div>
+    }
+}
+
+/// One sentence for a person about a failed request (never the raw internals).
+pub fn explain(e: &ApiError) -> String {
+    match e {
+        ApiError::Offline => t::OFFLINE.to_owned(),
+        ApiError::Status {
+            status: 429,
+            retry_after,
+            ..
+        } => t::rate_limited(*retry_after),
+        ApiError::Status { status: 503, .. } => t::STALE.to_owned(),
+        ApiError::Status { status, body, .. } if *status < 500 && !body.message.is_empty() => {
+            body.message.clone()
+        }
+        _ => t::SERVER_ERROR.to_owned(),
+    }
+}
+
+/// Where the visitor is on the booking page.
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    ChooseType,
+    Pick,
+    Form(Slot),
+    Done(Box<Booking>),
+}
+
+/// The booking page.
+#[component]
+pub fn BookingPage() -> impl IntoView {
+    view! {
+        <Shell content=Box::new(|page, types| view! { <Booking page types/> }.into_any())/>
+    }
+}
+
+#[component]
+fn Booking(page: PageInfo, types: Vec<EventType>) -> impl IntoView {
+    let zone = RwSignal::new(initial_zone(&page.timezone));
+    let wanted = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| query_value(&q, "type"));
+    let preselected = types
+        .iter()
+        .find(|e| Some(&e.slug) == wanted.as_ref())
+        .or(if types.len() == 1 {
+            types.first()
+        } else {
+            None
+        })
+        .cloned();
+    let chosen = RwSignal::new(preselected.clone());
+    let step = RwSignal::new(if preselected.is_some() {
+        Step::Pick
+    } else {
+        Step::ChooseType
+    });
+    // After "just taken": the next free times the server suggested.
+    let taken = RwSignal::new(None::<Vec<Slot>>);
+    let several = types.len() > 1;
+    let page = StoredValue::new(page);
+    let types = StoredValue::new(types);
+    let heading = NodeRef::<leptos::html::H1>::new();
+
+    let pick = Callback::new(move |slot: Slot| {
+        taken.set(None);
+        step.set(Step::Form(slot));
+    });
+
+    view! {
+        <main class="card">
+            {move || match step.get() {
+                Step::ChooseType => view! {
+                    <section aria-labelledby="step-title">
+                        <h1 id="step-title" tabindex="-1" node_ref=heading>{t::book_with(&page.with_value(|p| p.owner_name.clone()))}</h1>
+                        <h2>{t::CHOOSE_TYPE}</h2>
+                        <ul class="types">
+                            {types.get_value().into_iter().map(|e| {
+                                let chosen_type = e.clone();
+                                view! {
+                                    <li>
+                                        <button type="button" class="type" on:click=move |_| {
+                                            chosen.set(Some(chosen_type.clone()));
+                                            step.set(Step::Pick);
+                                        }>
+                                            <span class="type-title">{e.title.clone()}</span>
+                                            <span class="type-duration">{t::minutes(e.duration)}</span>
+                                            <span class="type-description">{e.description.clone()}</span>
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any(),
+                Step::Pick => {
+                    let Some(event) = chosen.get_untracked() else {
+                        return view! { <p>{t::CHOOSE_TYPE}</p> }.into_any();
+                    };
+                    view! {
+                        <section aria-labelledby="step-title">
+                            <EventSummary event=event.clone()/>
+                            {several.then(|| view! {
+                                <button type="button" class="link" on:click=move |_| step.set(Step::ChooseType)>{t::CHANGE_TYPE}</button>
+                            })}
+                            {move || taken.get().map(|next| view! { <Taken next pick zone/> })}
+                            <ZonePicker zone/>
+                            <SlotPicker slug=event.slug.clone() zone page=page.get_value() on_pick=pick/>
+                        </section>
+                    }.into_any()
+                }
+                Step::Form(slot) => {
+                    let Some(event) = chosen.get_untracked() else {
+                        return ().into_any();
+                    };
+                    view! {
+                        <BookingForm
+                            event
+                            time_slot=slot
+                            zone=zone.get_untracked()
+                            captcha=page.with_value(|p| p.captcha)
+                            on_back=Callback::new(move |_| step.set(Step::Pick))
+                            on_taken=Callback::new(move |next: Vec<Slot>| {
+                                taken.set(Some(next));
+                                step.set(Step::Pick);
+                            })
+                            on_booked=Callback::new(move |b: Booking| step.set(Step::Done(Box::new(b))))
+                        />
+                    }.into_any()
+                }
+                Step::Done(booking) => {
+                    let Some(event) = chosen.get_untracked() else {
+                        return ().into_any();
+                    };
+                    view! {
+                        <Confirmation
+                            booking=*booking
+                            event
+                            page=page.get_value()
+                            on_again=Callback::new(move |_| step.set(Step::Pick))
+                        />
+                    }.into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+/// The title, length and description of the chosen event type, as the step's heading.
+#[component]
+pub fn EventSummary(event: EventType) -> impl IntoView {
+    let heading = NodeRef::<leptos::html::H1>::new();
+    focus_on_mount(heading);
+    view! {
+        <h1 id="step-title" tabindex="-1" node_ref=heading>{event.title.clone()}</h1>
+        <p class="meta">{t::minutes(event.duration)}</p>
+        {(!event.description.is_empty()).then(|| view! { <p class="description">{event.description.clone()}</p> })}
+    }
+}
+
+/// "Someone took that time": the server's next free times, one click each.
+#[component]
+fn Taken(next: Vec<Slot>, pick: Callback<Slot>, zone: RwSignal<String>) -> impl IntoView {
+    let box_ref = NodeRef::<leptos::html::Div>::new();
+    focus_on_mount(box_ref);
+    view! {
+        <div class="notice" role="alert" tabindex="-1" node_ref=box_ref>
+            <p><strong>{t::JUST_TAKEN}</strong></p>
+            {if next.is_empty() {
+                view! { <p>{t::PICK_ANOTHER}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{t::NEXT_FREE}</p>
+                    <ul class="slots">
+                        {next.into_iter().map(|slot| {
+                            let label = time::moment(&slot.start, &zone.get_untracked());
+                            let chosen = slot.clone();
+                            let start = slot.start.clone();
+                            view! { <li><button type="button" class="slot" data-start=start on:click=move |_| pick.run(chosen.clone())>{label}</button></li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// Moves keyboard and screen-reader focus to `target` once it is on the page.
+pub fn focus_on_mount<E>(target: NodeRef<E>)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+    NodeRef<E>: Get<Value = Option<E::Output>>,
+{
+    Effect::new(move |_| {
+        if let Some(el) = target.get() {
+            use wasm_bindgen::JsCast;
+            if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// Goes to the booking page (from the manage page).
+pub fn go_home(route: RwSignal<Route>) {
+    crate::route::navigate(route, "/");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ErrorBody;
+
+    fn status(status: u16, message: &str, retry_after: Option<u32>) -> ApiError {
+        ApiError::Status {
+            status,
+            body: ErrorBody {
+                error: "x".into(),
+                message: message.into(),
+                ..ErrorBody::default()
+            },
+            retry_after,
+        }
+    }
+
+    #[test]
+    fn every_failure_has_a_sentence_for_people() {
+        assert_eq!(explain(&ApiError::Offline), t::OFFLINE);
+        assert!(explain(&status(429, "", Some(42))).contains("wait 42 seconds"));
+        assert!(explain(&status(429, "", None)).contains("wait a minute"));
+        assert_eq!(explain(&status(503, "internal words", None)), t::STALE);
+        assert_eq!(
+            explain(&status(404, "no such booking", None)),
+            "no such booking"
+        );
+        // A 500's message is never shown: it is ours, not the visitor's business.
+        assert_eq!(explain(&status(500, "db locked", None)), t::SERVER_ERROR);
+        assert_eq!(explain(&ApiError::Unexpected("x".into())), t::SERVER_ERROR);
+    }
+}

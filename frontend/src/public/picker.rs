@@ -1,0 +1,222 @@
+//! The month with its bookable days, and the free times of the chosen day, in the visitor's
+//! zone. The month never moves before today or past the horizon; while times load the page
+//! says so (loading never looks like "no free times").
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use leptos::prelude::*;
+
+use super::{PageInfo, announcer, explain};
+use crate::api::{ApiError, Call, Slot, encode};
+use crate::strings::public as t;
+use crate::time;
+
+/// `SlotsJson`.
+#[derive(Clone, Debug, serde::Deserialize)]
+struct SlotsAnswer {
+    slots: Vec<Slot>,
+}
+
+type Days = BTreeMap<NaiveDate, Vec<Slot>>;
+
+/// Free slots grouped by their civil date in the zone they were asked in.
+fn by_day(slots: Vec<Slot>) -> Days {
+    let mut days = Days::new();
+    for slot in slots {
+        if let Some(d) = time::civil_date(&slot.start) {
+            days.entry(d).or_default().push(slot);
+        }
+    }
+    days
+}
+
+async fn load(
+    slug: String,
+    zone: String,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Days, ApiError> {
+    if to < from {
+        return Ok(Days::new());
+    }
+    let path = format!(
+        "/api/v1/slots?event_type={}&from={from}&to={to}&tz={}",
+        encode(&slug),
+        encode(&zone)
+    );
+    let answer: SlotsAnswer = Call::get(path).json().await?;
+    Ok(by_day(answer.slots))
+}
+
+fn month_end(first: NaiveDate) -> NaiveDate {
+    time::next_month(first).pred_opt().unwrap_or(first)
+}
+
+#[component]
+pub fn SlotPicker(
+    slug: String,
+    zone: RwSignal<String>,
+    page: PageInfo,
+    on_pick: Callback<Slot>,
+) -> impl IntoView {
+    let today = Memo::new(move |_| time::today_in(&zone.get()).unwrap_or_default());
+    let last_day = Memo::new(move |_| page.last_day(today.get()));
+    let month = RwSignal::new(time::month_start(today.get_untracked()));
+    let chosen_day = RwSignal::new(None::<NaiveDate>);
+    let say = announcer();
+    let slug = StoredValue::new(slug);
+
+    let days = LocalResource::new(move || {
+        let (first, zone, today, last) = (month.get(), zone.get(), today.get(), last_day.get());
+        load(
+            slug.get_value(),
+            zone,
+            first.max(today),
+            month_end(first).min(last),
+        )
+    });
+
+    // When a month's times arrive: keep the chosen day if it has times, else the first that has.
+    Effect::new(move |_| {
+        if let Some(Ok(days)) = days.get() {
+            let keep = chosen_day.get_untracked().filter(|d| days.contains_key(d));
+            chosen_day.set(keep.or_else(|| days.keys().next().copied()));
+            let count = days.values().map(Vec::len).sum();
+            say.say(t::slots_loaded(
+                &time::month_title(month.get_untracked()),
+                count,
+            ));
+        }
+    });
+
+    let can_go_back = move || month.get() > time::month_start(today.get());
+    let can_go_on = move || time::next_month(month.get()) <= last_day.get();
+    let weekdays = time::weekday_names();
+
+    view! {
+        <div class="picker">
+            <section class="month" aria-labelledby="month-title">
+                <h2 class="sr-only">{t::PICK_DAY}</h2>
+                <div class="month-nav">
+                    <button type="button" class="icon" aria-label=t::PREVIOUS_MONTH title=t::PREVIOUS_MONTH
+                        disabled=move || !can_go_back()
+                        on:click=move |_| month.update(|m| *m = time::previous_month(*m))>"‹"</button>
+                    <p id="month-title" class="month-title" aria-live="polite">{move || time::month_title(month.get())}</p>
+                    <button type="button" class="icon" aria-label=t::NEXT_MONTH title=t::NEXT_MONTH
+                        disabled=move || !can_go_on()
+                        on:click=move |_| month.update(|m| *m = time::next_month(*m))>"›"</button>
+                </div>
+                <div class="grid" role="group" aria-labelledby="month-title" aria-busy=move || days.get().is_none().to_string()>
+                    {weekdays.into_iter().map(|w| view! { <span class="weekday" aria-hidden="true">{w}</span> }).collect_view()}
+                    {move || {
+                        let loaded = days.get();
+                        let (today, last) = (today.get(), last_day.get());
+                        time::month_grid(month.get()).into_iter().map(|cell| match cell {
+                            None => view! { <span class="blank" aria-hidden="true"></span> }.into_any(),
+                            Some(day) => {
+                                let count = match &loaded {
+                                    Some(Ok(d)) => d.get(&day).map_or(0, Vec::len),
+                                    _ => 0,
+                                };
+                                let outside = day < today || day > last;
+                                let has_slots = count > 0;
+                                let label = if outside || loaded.is_none() {
+                                    time::long_date(day)
+                                } else {
+                                    format!("{}, {}", time::long_date(day), t::free_times(count))
+                                };
+                                view! {
+                                    <button type="button" class="day"
+                                        class:has-slots=has_slots
+                                        class:chosen=move || chosen_day.get() == Some(day)
+                                        aria-pressed=move || (chosen_day.get() == Some(day)).to_string()
+                                        aria-label=label
+                                        disabled=!has_slots
+                                        on:click=move |_| chosen_day.set(Some(day))>
+                                        {day.day()}
+                                    </button>
+                                }.into_any()
+                            }
+                        }).collect_view()
+                    }}
+                </div>
+            </section>
+            <section class="times" aria-labelledby="times-title">
+                {move || match days.get() {
+                    None => view! { <p id="times-title" class="loading" role="status">{t::LOADING_SLOTS}</p> }.into_any(),
+                    Some(Err(e)) => view! {
+                        <div role="alert">
+                            <p id="times-title" class="problem">{t::SLOTS_FAILED}" "{explain(&e)}</p>
+                            <button type="button" on:click=move |_| days.refetch()>{t::RETRY}</button>
+                        </div>
+                    }.into_any(),
+                    Some(Ok(found)) => match chosen_day.get().and_then(|d| found.get(&d).cloned().map(|s| (d, s))) {
+                        Some((day, slots)) => {
+                            let zone_now = zone.get();
+                            view! {
+                                <h2 id="times-title">{t::slots_of(&time::long_date(day))}</h2>
+                                <ul class="slots">
+                                    {slots.into_iter().map(|slot| {
+                                        let clock = time::clock(&slot.start, &zone_now);
+                                        let label = time::moment(&slot.start, &zone_now);
+                                        let start = slot.start.clone();
+                                        view! {
+                                            <li><button type="button" class="slot" aria-label=label data-start=start
+                                                on:click=move |_| on_pick.run(slot.clone())>{clock}</button></li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }
+                        None => {
+                            let first = month.get();
+                            let more = time::next_month(first) <= last_day.get();
+                            view! {
+                                <p id="times-title">
+                                    {if more || first > time::month_start(today.get()) {
+                                        t::no_slots_in_month(&time::month_title(first))
+                                    } else {
+                                        t::NO_SLOTS_AT_ALL.to_owned()
+                                    }}
+                                </p>
+                                {more.then(|| view! {
+                                    <button type="button" on:click=move |_| month.update(|m| *m = time::next_month(*m))>{t::TRY_NEXT_MONTH}</button>
+                                })}
+                            }.into_any()
+                        }
+                    },
+                }}
+            </section>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_group_by_the_date_as_written() {
+        let slot = |s: &str| Slot {
+            start: s.to_owned(),
+            end: s.to_owned(),
+        };
+        let days = by_day(vec![
+            slot("2026-12-01T23:30:00+09:00"),
+            slot("2026-12-02T00:00:00+09:00"),
+            slot("2026-12-02T00:30:00+09:00"),
+        ]);
+        let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
+        assert_eq!(days.len(), 2);
+        assert_eq!(days[&d(1)].len(), 1);
+        assert_eq!(days[&d(2)].len(), 2);
+    }
+
+    #[test]
+    fn month_end_of_december() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(month_end(d(12, 1)), d(12, 31));
+        assert_eq!(month_end(d(2, 1)), d(2, 28));
+    }
+}

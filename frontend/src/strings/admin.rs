@@ -1,0 +1,219 @@
+//! The dashboard's text (see `admin/`), English. Functions build the sentences that hold a
+//! value so that a translation can reorder them.
+
+pub const TITLE: &str = "OpenSlot dashboard";
+pub const SKIP: &str = "Skip to the content";
+
+// Login and session.
+pub const LOGIN_TITLE: &str = "Log in";
+pub const LOGIN_INTRO: &str = "The owner's password (set in the configuration file).";
+pub const PASSWORD: &str = "Password";
+pub const LOGIN: &str = "Log in";
+pub const LOGGING_IN: &str = "Logging in…";
+pub const LOGOUT: &str = "Log out";
+pub const WRONG_PASSWORD: &str = "That password is not right.";
+pub const NO_PASSWORD: &str = "No admin password is configured. Set [admin] password_hash (openslot hash-password makes one).";
+pub const SESSION_ENDED: &str = "Your session ended. Please log in again.";
+pub const LOGGED_OUT: &str = "You are logged out.";
+
+// Failures anywhere.
+pub const OFFLINE: &str = "The server cannot be reached. Check the connection and try again.";
+pub const LOADING: &str = "Loading…";
+pub const RETRY: &str = "Try again";
+pub fn failed(detail: &str) -> String {
+    format!("That did not work: {detail}")
+}
+pub fn rate_limited(seconds: u32) -> String {
+    format!("Too many attempts. Wait {seconds} seconds and try again.")
+}
+
+// Sections.
+pub const NAV_LABEL: &str = "Dashboard sections";
+pub const BOOKINGS: &str = "Bookings";
+pub const WEEK: &str = "Week";
+pub const BLOCKS: &str = "Blocks";
+pub const SOURCES: &str = "Calendars";
+pub const RULES: &str = "Rules";
+pub const EXPLAIN: &str = "Explain a time";
+pub const STATS: &str = "Statistics";
+
+// Bookings.
+pub const UPCOMING: &str = "Upcoming";
+pub const PAST: &str = "Past";
+pub const WHICH_BOOKINGS: &str = "Which bookings";
+pub const SEARCH_LABEL: &str = "Search by name or email";
+pub const SEARCH: &str = "Search";
+pub const NO_BOOKINGS: &str = "No bookings here.";
+pub const WHEN: &str = "When";
+pub const WHAT: &str = "Event type";
+pub const WHO: &str = "Visitor";
+pub const STATUS: &str = "Status";
+pub const CALENDARS: &str = "Calendar writes";
+pub const ACTIONS: &str = "Actions";
+pub const CONFIRMED: &str = "confirmed";
+pub const CANCELLED: &str = "cancelled";
+pub const NO_WRITES: &str = "no writable calendar";
+pub const CANCEL: &str = "Cancel…";
+pub const CANCEL_NOTE: &str = "Note (kept in the log, not sent to the visitor)";
+pub const CANCEL_CONFIRM: &str = "Cancel this booking";
+pub const KEEP: &str = "Keep it";
+pub const NOTES: &str = "Notes";
+pub fn visitor_zone(zone: &str) -> String {
+    format!("visitor's zone: {zone}")
+}
+pub fn cancelled_booking(name: &str) -> String {
+    format!("The booking of {name} is cancelled.")
+}
+pub fn booking_count(n: usize) -> String {
+    match n {
+        1 => "1 booking".to_owned(),
+        n => format!("{n} bookings"),
+    }
+}
+pub fn write_state(source: &str, action: &str, state: &str) -> String {
+    format!("{source}: {action} {state}")
+}
+pub fn times_in(zone: &str) -> String {
+    format!("Times in {zone}.")
+}
+
+// Blocks.
+pub const BLOCKS_INTRO: &str = "A manual block hides every slot that overlaps it.";
+pub const ADD_BLOCK: &str = "Add a block";
+pub const START: &str = "Start";
+pub const END: &str = "End";
+pub const LABEL: &str = "Label (optional)";
+pub const ADD: &str = "Add";
+pub const REMOVE: &str = "Remove";
+pub const NO_BLOCKS: &str = "No manual blocks.";
+pub const BLOCK_ADDED: &str = "The block is added.";
+pub const BLOCK_REMOVED: &str = "The block is removed.";
+pub const BAD_TIME: &str = "Enter a date and a time.";
+pub fn remove_block(label: &str) -> String {
+    format!("Remove the block {label}")
+}
+
+// Sources.
+pub const SYNC_NOW: &str = "Sync now";
+pub const SYNCING: &str = "Syncing…";
+pub const SYNCED: &str = "Every calendar was synced.";
+pub const NO_SOURCES: &str = "No calendars are configured: only the rules decide.";
+pub const KIND: &str = "Kind";
+pub const LAST_SYNC: &str = "Last sync";
+pub const LAST_ERROR: &str = "Last error";
+pub const EVENTS: &str = "Events";
+pub const WRITABLE: &str = "Bookings are written here";
+pub const NEVER: &str = "never";
+pub const HEALTHY: &str = "ok";
+pub const UNHEALTHY: &str = "needs attention";
+pub const BLOCKS_BOOKING: &str = "Bookings are refused until this calendar syncs.";
+pub fn age(seconds: i64) -> String {
+    match seconds {
+        s if s < 90 => format!("{s} s ago"),
+        s if s < 90 * 60 => format!("{} min ago", s / 60),
+        s if s < 48 * 3600 => format!("{} h ago", s / 3600),
+        s => format!("{} days ago", s / 86_400),
+    }
+}
+
+// Rules.
+pub const RULES_FROM_FILE: &str = "These rules come from the configuration file.";
+pub const RULES_FROM_DASHBOARD: &str =
+    "These rules were edited here and override the configuration file.";
+pub const WORKING_HOURS: &str = "Working hours";
+pub const HOURS_HINT: &str = "Ranges like 09:00-12:00, 13:00-17:00; empty is a day off.";
+pub const DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+pub const OVERRIDES: &str = "Date overrides";
+pub const OVERRIDES_HINT: &str =
+    "One per line: 2026-12-24: 09:00-12:00 (nothing after the colon is a day off).";
+pub const RECURRING: &str = "Recurring blocks";
+pub const RECURRING_HINT: &str = "One per line: Lunch | mon,tue,wed,thu,fri | 12:00-13:00";
+pub const LIMITS: &str = "Limits";
+pub const MIN_NOTICE: &str = "Minimum notice (minutes)";
+pub const HORIZON: &str = "Horizon (days)";
+pub const BUFFER_BEFORE: &str = "Buffer before (minutes)";
+pub const BUFFER_AFTER: &str = "Buffer after (minutes)";
+pub const MAX_PER_DAY: &str = "Most bookings per day (empty: no limit)";
+pub const EVENT_TYPES: &str = "Event types";
+pub const SLUG: &str = "Slug (in links)";
+pub const EVENT_TITLE: &str = "Title";
+pub const DESCRIPTION: &str = "Description";
+pub const DURATION: &str = "Duration (minutes)";
+pub const STEP: &str = "Start every … minutes (empty: the duration)";
+pub const ET_BUFFER_BEFORE: &str = "Buffer before (empty: the general one)";
+pub const ET_BUFFER_AFTER: &str = "Buffer after (empty: the general one)";
+pub const ET_MAX_PER_DAY: &str = "Most per day (empty: no limit)";
+pub const ADD_EVENT_TYPE: &str = "Add an event type";
+pub const REMOVE_EVENT_TYPE: &str = "Remove this event type";
+pub const SAVE_RULES: &str = "Save and apply";
+pub const SAVING: &str = "Saving…";
+pub const RULES_SAVED: &str = "The rules are saved and apply now.";
+pub const RESET_RULES: &str = "Reset to the configuration file";
+pub const RESET_CONFIRM: &str = "Forget the edits here and use the configuration file's rules?";
+pub const RULES_RESET: &str = "The configuration file's rules apply again.";
+pub const RULES_INVALID: &str = "The rules were not saved. Fix these:";
+pub fn new_event_type(n: usize) -> String {
+    format!("Event type {n}")
+}
+pub fn bad_override(line: &str) -> String {
+    format!("not a date override: {line}")
+}
+pub fn bad_recurring(line: &str) -> String {
+    format!("not a recurring block: {line}")
+}
+
+// Explain.
+pub const EXPLAIN_INTRO: &str = "Why is a time offered, or not? Pick a moment in your zone.";
+pub const MOMENT: &str = "Date and time";
+pub const ANY_EVENT_TYPE: &str = "Any (the bare instant)";
+pub const EXPLAIN_GO: &str = "Explain";
+pub const BOOKABLE: &str = "Bookable.";
+pub const NOT_BOOKABLE: &str = "Not bookable.";
+
+// Week.
+pub const PREVIOUS_WEEK: &str = "Previous week";
+pub const NEXT_WEEK: &str = "Next week";
+pub const THIS_WEEK: &str = "This week";
+pub const MERGED_BUSY: &str = "Busy (all calendars)";
+pub const BOOKED: &str = "Bookings and blocks";
+pub const FREE: &str = "Free slots";
+pub const BUSY: &str = "busy";
+pub const BOOKING: &str = "booking";
+pub const BLOCK: &str = "block";
+pub const FREE_SLOT: &str = "free";
+pub const FREE_FOR: &str = "Free slots of";
+pub const NOTHING: &str = "nothing";
+pub fn span_label(what: &str, from: &str, to: &str) -> String {
+    format!("{what} {from}–{to}")
+}
+pub fn week_of(first: &str) -> String {
+    format!("Week from {first}")
+}
+
+// Statistics.
+pub const PER_WEEK: &str = "Bookings per week";
+pub const BY_EVENT_TYPE: &str = "By event type (12 weeks)";
+pub const LEAD_TIME: &str = "Lead time (booking to meeting)";
+pub const CANCELLATIONS: &str = "Cancellations per week";
+pub const LEAD_BUCKETS: [&str; 5] = ["< 1 day", "1–3 days", "3–7 days", "1–2 weeks", "> 2 weeks"];
+pub fn totals(booked: u32, cancelled: u32) -> String {
+    format!("{booked} booked, {cancelled} cancelled in the last 12 weeks.")
+}
+pub fn average_lead(hours: f64) -> String {
+    if hours < 48.0 {
+        format!("On average booked {hours:.0} hours ahead.")
+    } else {
+        format!("On average booked {:.1} days ahead.", hours / 24.0)
+    }
+}
+pub fn chart_value(label: &str, n: u32) -> String {
+    format!("{label}: {n}")
+}
