@@ -157,8 +157,6 @@ impl Drop for Killed {
     }
 }
 
-/// A running stack: the backend, nginx in front, their files.
-
 /// nginx and openssl, or None (with a message): the tests then pass as SKIPPED.
 pub fn tools_present() -> Option<PathBuf> {
     let Some(nginx) = nginx_binary() else {
