@@ -1,7 +1,8 @@
 //! The booking page's end-to-end scenario (frontend/e2e/booking.mjs) again, through the shipped
 //! nginx over HTTPS (backend/tests/support/nginx_front.rs): the CSP, the static files nginx
 //! serves, its rate limit and its proxying must not break the visitor's path. Chromium trusts
-//! the test server's key through a wrapper (--ignore-certificate-errors-spki-list).
+//! the test server's key through a wrapper (--ignore-certificate-errors-spki-list), node's fetch
+//! the test CA (NODE_EXTRA_CA_CERTS).
 
 use super::booking::config;
 use super::harness::{ready, scenario, start_service};
@@ -25,11 +26,18 @@ async fn the_booking_page_works_through_nginx() {
     let chromium = front.chromium_trusting_the_server();
     let chromium = chromium.to_str().unwrap();
     let base = front.url("");
+    // The scenario's own fetch() calls (node) trust the test CA too.
+    let ca = front.dir.path().join("tls/ca.pem");
+    let ca = ca.to_str().unwrap();
 
     let booked = scenario(
         "booking.mjs",
         &base,
-        &[("PHASE", "book"), ("CHROMIUM", chromium)],
+        &[
+            ("PHASE", "book"),
+            ("CHROMIUM", chromium),
+            ("NODE_EXTRA_CA_CERTS", ca),
+        ],
     );
     assert!(booked["id"].is_string(), "{booked}");
     scenario(
@@ -38,6 +46,7 @@ async fn the_booking_page_works_through_nginx() {
         &[
             ("PHASE", "after"),
             ("CHROMIUM", chromium),
+            ("NODE_EXTRA_CA_CERTS", ca),
             ("MANAGE_PATH", booked["manage_path"].as_str().unwrap()),
             ("START", booked["start"].as_str().unwrap()),
         ],
