@@ -100,9 +100,10 @@ spa-size:
 	echo "booking page first load: $$total bytes gzip (budget $(SPA_BUDGET_BYTES))"; \
 	[ $$total -le $(SPA_BUDGET_BYTES) ]
 
-# What the Dockerfile runs: the release binary and the SPA.
+# What the Dockerfile runs: the release binary and the SPA. TARGET=aarch64-unknown-linux-gnu
+# cross-compiles the binary (README "Deployment"); the SPA is wasm whatever the target.
 dist: spa
-	$(CARGO) build --release --locked -p openslot
+	$(CARGO) build --release --locked -p openslot $(if $(TARGET),--target $(TARGET))
 
 # Not part of `make test`: speed is measured, never asserted in tests.
 bench:
@@ -110,3 +111,12 @@ bench:
 
 fuzz:
 	@echo "see backend/fuzz/README.md"
+
+# ---- Deployment (nginx/, Dockerfile) --------------------------------------------------------
+# frontend/dist as nginx serves it: trunk's inline start-up script moved into a hashed file (the
+# Content-Security-Policy allows no inline script) and a .gz next to each file (gzip_static).
+# Part of `make dist` (what the Dockerfile runs); backend/tests/nginx.rs runs the script on a copy.
+.PHONY: spa-web
+dist: spa-web
+spa-web: spa
+	nginx/prepare-dist.sh frontend/dist

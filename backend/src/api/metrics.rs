@@ -16,11 +16,19 @@ use crate::store::{StoreError, bookings, outbox};
 /// Status classes counted: 1xx..5xx.
 const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 
-/// Requests to the public listener: counts per status class, total seconds.
+/// Upper bounds (`le`) of the latency histogram's buckets, in microseconds: 5 ms to 10 s.
+const BUCKETS_MICROS: [u64; 11] = [
+    5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000,
+    10_000_000,
+];
+
+/// Requests to the public listener: counts per status class, total seconds, and how many took
+/// at most each bucket's bound (not cumulative here; `render` sums them up).
 #[derive(Debug, Default)]
 pub struct RequestStats {
     counts: [AtomicU64; 5],
     micros: AtomicU64,
+    buckets: [AtomicU64; BUCKETS_MICROS.len()],
 }
 
 impl RequestStats {
@@ -28,6 +36,10 @@ impl RequestStats {
         let class = usize::from(status / 100).clamp(1, 5) - 1;
         self.counts[class].fetch_add(1, Ordering::Relaxed);
         self.micros.fetch_add(micros, Ordering::Relaxed);
+        // Slower than the last bound: only in `+Inf` (the count).
+        if let Some(i) = BUCKETS_MICROS.iter().position(|&le| micros <= le) {
+            self.buckets[i].fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Runs `ep` for `req` and counts the answer.
@@ -60,11 +72,19 @@ pub async fn render(
     service: &BookingService,
     requests: &RequestStats,
 ) -> Result<String, StoreError> {
+    let mut out = String::new();
+    head(
+        &mut out,
+        "openslot_build_info",
+        "gauge",
+        "The running version (always 1).",
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    let _ = writeln!(out, "openslot_build_info{{version=\"{version}\"}} 1");
     let (by_status, backlog) = service
         .store()
         .call(|c| Ok((bookings::count_by_status(c)?, outbox::backlog(c)?)))
         .await?;
-    let mut out = String::new();
     head(
         &mut out,
         "openslot_bookings_total",
@@ -137,8 +157,21 @@ pub async fn render(
     head(
         &mut out,
         "openslot_http_request_duration_seconds",
-        "summary",
+        "histogram",
         "Time to answer requests on the public listener.",
+    );
+    let mut cumulative = 0;
+    for (le, n) in BUCKETS_MICROS.iter().zip(&requests.buckets) {
+        cumulative += n.load(Ordering::Relaxed);
+        let le = *le as f64 / 1e6;
+        let _ = writeln!(
+            out,
+            "openslot_http_request_duration_seconds_bucket{{le=\"{le}\"}} {cumulative}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "openslot_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {total}"
     );
     let seconds = requests.micros.load(Ordering::Relaxed) as f64 / 1e6;
     let _ = writeln!(out, "openslot_http_request_duration_seconds_sum {seconds}");
@@ -168,5 +201,12 @@ mod tests {
             .collect();
         assert_eq!(counts, [0, 1, 0, 1, 1]);
         assert_eq!(stats.micros.load(Ordering::Relaxed), 2_000_000);
+        let buckets: Vec<u64> = stats
+            .buckets
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .collect();
+        // 0 s and 0.5 s fall in their buckets; 1.5 s in the one of 2.5 s.
+        assert_eq!(buckets, [1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0]);
     }
 }

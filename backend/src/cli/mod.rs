@@ -15,6 +15,8 @@
 //!   the service runs
 //! - `openslot hash-password`: reads a password from stdin, prints its argon2id hash for
 //!   `[admin] password_hash`
+//! - `openslot healthcheck [--url URL]`: exit 0 when URL (default the public `/healthz` on
+//!   127.0.0.1:8080) answers 200; the container's HEALTHCHECK (the image has no curl)
 //!
 //! `--now RFC3339` (slots, explain) replaces the clock, for reproducible output. `slots` and
 //! `explain` read the sources through the sync layer: a quick refresh, then the snapshots in
@@ -46,6 +48,7 @@ macro_rules! outln {
 }
 
 mod admin_cmd;
+mod health_cmd;
 mod serve_cmd;
 mod sources_cmd;
 
@@ -151,6 +154,11 @@ enum Command {
     },
     /// Reads a password (one line) from stdin and prints its argon2id hash for `[admin]`.
     HashPassword,
+    /// Exit 0 when the URL answers 200 (plain HTTP): the container's health check.
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
+        url: String,
+    },
     /// Authorizes OpenSlot to read and write a Google or Microsoft calendar (once per source).
     Auth {
         #[arg(value_enum)]
@@ -213,6 +221,7 @@ pub fn run() -> ExitCode {
         Command::Openapi => serve_cmd::openapi(),
         Command::Backup { config, to } => serve_cmd::backup(&config, &to),
         Command::HashPassword => admin_cmd::hash_password(),
+        Command::Healthcheck { url } => health_cmd::healthcheck(&url),
         Command::Sources { config, json } => sources_cmd::sources_cmd(&config, json),
         Command::Auth {
             service,

@@ -9,6 +9,10 @@
 #[allow(dead_code)]
 mod servers;
 
+#[path = "../support/nginx_front.rs"]
+mod nginx_front;
+
 mod booking;
 mod dashboard;
 mod harness;
+mod through_nginx;
