@@ -4,8 +4,8 @@
 //              Tokyo and Berlin times; a second visitor no longer sees that slot; axe finds no
 //              serious violation on the page and the confirmation. Writes {id, start, end,
 //              manage_path} to OUT; the Rust side then finds the event in Radicale.
-// PHASE=after: MANAGE_PATH and START from the first phase: cancel through the manage link frees
-//              the slot; offline while booking says so and keeps the form; a slot taken a moment
+// PHASE=after: MANAGE_PATH and START from the first phase: the manage link moves the booking
+//              (the page shows the new time), then cancels it; both times are offered again; offline while booking says so and keeps the form; a slot taken a moment
 //              ago shows the "just taken" path with the next free times; a keyboard-only visitor
 //              books; screenshots at 390x844; no sideways scrolling at 390 and 320 px.
 
@@ -138,22 +138,39 @@ async function after() {
   check(managePath && start, "MANAGE_PATH and START are set");
   const instant = new Date(start).getTime();
 
-  // Cancel through the manage link.
+  // Move the booking through the manage link, then cancel it.
   const { page } = await visitor({ timezoneId: "Asia/Tokyo" });
   await open(page, managePath);
   await page.getByRole("heading", { name: "Your booking" }).waitFor();
   await page.getByText("Yuki <b>Tanaka</b>").waitFor();
+  const before = await page.locator(".when-visitor").innerText();
+  await page.getByRole("button", { name: "Move to another time" }).click();
+  await waitForSlots(page);
+  const target = page.locator("button.slot").nth(1);
+  const movedStart = await target.getAttribute("data-start");
+  check(new Date(movedStart).getTime() !== instant, "another time is chosen");
+  await target.click();
+  await page.getByRole("button", { name: "Yes, move it" }).click();
+  await page.getByText("The booking is moved.").first().waitFor();
+  const moved = await page.locator(".when-visitor").innerText();
+  check(moved !== before, `the manage page shows the new time: ${before} -> ${moved}`);
+  const clock = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "Asia/Tokyo" })
+    .format(new Date(movedStart));
+  check(moved.includes(clock), `the new time ${clock} in ${moved}`);
   await page.getByRole("button", { name: "Cancel the booking" }).click();
   await page.getByRole("button", { name: "Yes, cancel it" }).click();
   await page.getByText("This booking is cancelled.").waitFor();
-  assertClean(page, "cancel");
+  assertClean(page, "reschedule and cancel");
 
-  // The slot is free again.
+  // Both times are free again: the first one when the booking moved, the second when it was cancelled.
   const again = await visitor({ timezoneId: "Asia/Tokyo" });
   await open(again.page, "/?type=intro");
   await openDayOf(again.page, start);
   await waitForSlots(again.page);
-  check((await shownInstants(again.page)).includes(instant), "the cancelled slot is offered again");
+  check((await shownInstants(again.page)).includes(instant), "the first time is offered again");
+  await openDayOf(again.page, movedStart);
+  await waitForSlots(again.page);
+  check((await shownInstants(again.page)).includes(new Date(movedStart).getTime()), "the cancelled time is offered again");
   assertClean(again.page, "after cancel");
 
   // The network goes away while the visitor books: a human message, the form kept, and the

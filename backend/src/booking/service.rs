@@ -646,7 +646,10 @@ fn unwrite(
 
 /// The UID of a booking's calendar event; a reschedule makes a new event (a new sequence).
 pub fn event_uid(booking_id: &str, sequence: u32) -> String {
-    format!("{booking_id}-{sequence}@openslot")
+    format!(
+        "{booking_id}-{sequence}{}",
+        crate::calendar::BOOKING_UID_DOMAIN
+    )
 }
 
 /// 128 random bits, hex.

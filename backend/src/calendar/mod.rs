@@ -27,4 +27,7 @@ pub use model::{Calendar, Event, Status};
 pub use parse::{parse_calendar, parse_reader};
 pub use tz::resolve_tzid;
 pub use warning::Warning;
-pub use write::{BookingEvent, Person, booking_ics, events_ics, freebusy_ics, text_value};
+pub use write::{
+    BOOKING_UID_DOMAIN, BookingEvent, Person, booking_ics, events_ics, freebusy_ics,
+    is_booking_event, text_value,
+};

@@ -34,6 +34,18 @@ pub struct BookingEvent {
 }
 
 /// The VCALENDAR text of one event (CRLF line ends, folded).
+/// The UID domain of the events OpenSlot writes for its bookings (`{id}-{sequence}@openslot`).
+pub const BOOKING_UID_DOMAIN: &str = "@openslot";
+
+/// Whether an event is one OpenSlot wrote for a booking. Its time is the booking's, which the
+/// booking store holds with its live status, so a calendar's copy is not busy time of its own:
+/// a cancelled or moved booking frees its slot at once, not when the calendar's delete is read
+/// back (one OpenSlot per calendar; two instances writing one calendar would not see each other's
+/// bookings).
+pub fn is_booking_event(uid: &str) -> bool {
+    uid.ends_with(BOOKING_UID_DOMAIN)
+}
+
 pub fn booking_ics(event: &BookingEvent) -> String {
     events_ics(std::slice::from_ref(event), None)
 }

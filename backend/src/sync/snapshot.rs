@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::availability::start_of_day;
 use crate::calendar::{
-    BusyPolicy, Calendar, Interval, Warning, busy_intervals, merge_intervals, parse_calendar,
+    BusyPolicy, Calendar, Interval, Warning, busy_intervals, is_booking_event, merge_intervals,
+    parse_calendar,
 };
 use crate::sources::{Cursor, Fetched, Item, Occurrence, When};
 
@@ -49,6 +50,8 @@ impl Loaded {
         loaded
     }
 
+    /// Parses the held iCalendar items; the events OpenSlot wrote for its own bookings are left
+    /// out (the booking store has them, see `calendar::is_booking_event`).
     fn reparse(&mut self) {
         let id = &self.snapshot.source_id;
         self.calendars = self
@@ -56,7 +59,12 @@ impl Loaded {
             .items
             .values()
             .filter_map(|item| match item {
-                Item::Ics { text, .. } => Some(parse_calendar(text, id)),
+                Item::Ics { text, .. } => {
+                    let mut cal = parse_calendar(text, id);
+                    cal.events
+                        .retain(|e| !e.uid.as_deref().is_some_and(is_booking_event));
+                    Some(cal)
+                }
                 Item::Occurrence(_) => None,
             })
             .collect();
@@ -284,6 +292,31 @@ mod tests {
             &BusyPolicy::default(),
             &mut Vec::new(),
         )
+    }
+
+    /// The events OpenSlot wrote for its bookings are not busy time: the booking store holds
+    /// them, so a cancelled booking's slot is free before the calendar's delete is read back.
+    #[test]
+    fn own_booking_events_are_not_busy() {
+        let mut l = Loaded::default();
+        let items = BTreeMap::from([
+            ("a".to_owned(), ics("owner-meeting@example.org", 2)),
+            ("b".to_owned(), ics("0123abcd-0@openslot", 3)),
+            ("c".to_owned(), ics("openslot-lookalike@example.org", 4)),
+        ]);
+        l.apply(
+            Fetched::Full {
+                items,
+                cursor: Cursor::default(),
+            },
+            window(),
+            at(1, 0),
+        );
+        let days: Vec<u32> = busy(&l)
+            .iter()
+            .map(|i| chrono::Datelike::day(&i.start))
+            .collect();
+        assert_eq!(days, vec![2, 4]);
     }
 
     #[test]

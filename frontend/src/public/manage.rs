@@ -68,42 +68,18 @@ fn Manage(
         }
     });
 
-    let cancel = move || {
+    // Runs a change of the booking: the new state on success, the reason otherwise.
+    let change = move |call: Call<'static>, done: &'static str| {
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let answer = Call {
-                method: "DELETE",
-                path: path.get_value(),
-                ..Call::default()
-            }
-            .json::<Booking>()
-            .await;
+            let answer = call.json::<Booking>().await;
             busy.set(false);
             match answer {
                 Ok(b) => {
                     booking.set(Some(b));
                     doing.set(Doing::Looking);
                     problem.set(None);
-                    say.say(t::CANCEL_DONE);
-                }
-                Err(e) => problem.set(Some(explain(&e))),
-            }
-        });
-    };
-    let reschedule = move |slot: Slot| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let body = serde_json::json!({ "start": slot.start });
-            let answer = Call::send("POST", move_path.get_value(), &body)
-                .json::<Booking>()
-                .await;
-            busy.set(false);
-            match answer {
-                Ok(b) => {
-                    booking.set(Some(b));
-                    doing.set(Doing::Looking);
-                    problem.set(None);
-                    say.say(t::RESCHEDULE_DONE);
+                    say.say(done);
                 }
                 Err(e) if e.status() == Some(409) => {
                     problem.set(Some(format!("{} {}", t::JUST_TAKEN, t::PICK_ANOTHER)));
@@ -112,6 +88,21 @@ fn Manage(
                 Err(e) => problem.set(Some(explain(&e))),
             }
         });
+    };
+    let cancel = move || {
+        let call = Call {
+            method: "DELETE",
+            path: path.get_value(),
+            ..Call::default()
+        };
+        change(call, t::CANCEL_DONE);
+    };
+    let reschedule = move |slot: Slot| {
+        let body = serde_json::json!({ "start": slot.start });
+        change(
+            Call::send("POST", move_path.get_value(), &body),
+            t::RESCHEDULE_DONE,
+        );
     };
 
     view! {
