@@ -30,7 +30,7 @@ setup:
 
 # Real servers the tests start on 127.0.0.1 (Radicale, Xandikos, aiosmtpd) and schemathesis
 # (backend/tests/schemathesis.rs), in a venv of their own; the tests find it at
-# target/test-venv (or $$OPENSLOT_TEST_VENV).
+# target/test-venv (or $$TEST_VENV).
 TEST_VENV := target/test-venv
 PY_TEST_DEPS := radicale==3.9.0 xandikos==0.4.10 aiosmtpd==1.4.6 schemathesis==4.32.5
 test-deps:

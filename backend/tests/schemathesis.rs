@@ -1,5 +1,5 @@
 //! The committed `openapi.yaml` against the live service, by schemathesis (from
-//! `make test-deps`: `target/test-venv`, or `$OPENSLOT_TEST_VENV`): generated valid and
+//! `make test-deps`: `target/test-venv`, or `$TEST_VENV`): generated valid and
 //! invalid requests to every operation must get no 500 and no answer the spec does not
 //! describe (status, content type, body schema, headers).
 //!
@@ -68,14 +68,14 @@ rate_limit_per_minute = 0
 "#;
 
 fn schemathesis_bin() -> PathBuf {
-    let venv = std::env::var_os("OPENSLOT_TEST_VENV").map_or_else(
+    let venv = std::env::var_os("TEST_VENV").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv"),
         PathBuf::from,
     );
     let bin = venv.join("bin").join("schemathesis");
     assert!(
         bin.is_file(),
-        "{} is missing: run `make test-deps` in the workspace (or set OPENSLOT_TEST_VENV)",
+        "{} is missing: run `make test-deps` in the workspace (or set TEST_VENV)",
         bin.display()
     );
     bin

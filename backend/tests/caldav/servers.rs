@@ -1,7 +1,7 @@
 //! Real CalDAV servers for the tests: each test starts its own Radicale or Xandikos on
 //! 127.0.0.1 (a free port, a temporary folder) and the guard kills it when dropped.
 //! The servers come from `make test-deps` (a venv at `target/test-venv`, or
-//! `$OPENSLOT_TEST_VENV`); without it the tests fail and say so.
+//! `$TEST_VENV`); without it the tests fail and say so.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -45,14 +45,14 @@ impl Drop for Server {
 }
 
 fn venv() -> PathBuf {
-    let dir = std::env::var_os("OPENSLOT_TEST_VENV").map_or_else(
+    let dir = std::env::var_os("TEST_VENV").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv"),
         PathBuf::from,
     );
     for tool in ["radicale", "xandikos"] {
         assert!(
             dir.join("bin").join(tool).is_file(),
-            "{} is missing: run `make test-deps` in the workspace (or set OPENSLOT_TEST_VENV)",
+            "{} is missing: run `make test-deps` in the workspace (or set TEST_VENV)",
             dir.join("bin").join(tool).display()
         );
     }

@@ -263,6 +263,10 @@ pub async fn writer_story(writer: Arc<dyn CalendarWriter>, reader: Arc<dyn Calen
         1,
         "exactly one copy: {items:?}"
     );
+    // A calendar's copy of OpenSlot's own booking event is not busy time when it carries the
+    // UID (iCalendar): the booking store blocks the booking, and a cancel frees it at once.
+    // Services that answer occurrences without the UID (Google, Graph) still count it.
+    let has_uid = items.values().any(|i| matches!(i, Item::Ics { .. }));
     let mut loaded = Loaded::default();
     loaded.apply(
         Fetched::Full {
@@ -272,12 +276,13 @@ pub async fn writer_story(writer: Arc<dyn CalendarWriter>, reader: Arc<dyn Calen
         window(),
         now(),
     );
-    assert!(
-        busy_of(&loaded).contains(&Interval {
-            start: event.start,
-            end: event.end
-        }),
-        "the booking blocks its time"
+    let counted = busy_of(&loaded).contains(&Interval {
+        start: event.start,
+        end: event.end,
+    });
+    assert_eq!(
+        counted, !has_uid,
+        "own booking events count as busy only where the UID is unknown"
     );
     writer.delete(&again).await.expect("delete");
     writer
