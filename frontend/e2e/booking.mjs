@@ -240,12 +240,12 @@ async function after() {
   assertClean(keys.page, "keyboard only");
 
   // The phone layout.
-  const phone = await visitor({ timezoneId: "America/New_York", width: 390, height: 844 });
+  const phone = await visitor({ timezoneId: "America/New_York", width: 390, height: 844, colorScheme: "dark" });
   await open(phone.page, "/?type=intro");
   await waitForSlots(phone.page);
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, `no sideways scrolling at 390 px (${overflow} px too wide)`);
-  await axe(phone.page, "booking page at 390x844");
+  await axe(phone.page, "booking page at 390x844, dark");
   await screenshot(phone.page, "booking-390x844");
   const narrow = await visitor({ width: 320, height: 640 });
   await open(narrow.page, "/?type=intro");

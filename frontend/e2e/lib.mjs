@@ -67,8 +67,9 @@ export async function close() {
  * viewport, and a page that records every error. `expected` lists HTTP statuses the scenario
  * provokes on purpose (Chromium logs those as console errors: "Failed to load resource").
  */
-export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 1280, height = 800, ignoreHTTPSErrors = false } = {}) {
+export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 1280, height = 800, ignoreHTTPSErrors = false, colorScheme = "light" } = {}) {
   const context = await browser.newContext({
+    colorScheme,
     timezoneId,
     locale,
     viewport: { width, height },
