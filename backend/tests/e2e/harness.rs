@@ -5,13 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// The workspace root (backend/..).
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use super::nginx_front::{free_port, repo};
 
 pub fn frontend() -> PathBuf {
-    root().join("frontend")
+    repo().join("frontend")
 }
 
 /// Whether the built SPA, playwright-core, axe-core and Chromium are all there. Without them the
@@ -46,14 +43,6 @@ pub fn ready(test: &str) -> bool {
 
 pub fn chromium() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The service, started from the built binary; killed when dropped.
@@ -125,7 +114,7 @@ impl Service {
 /// fails; returns what it wrote to OUT (JSON).
 pub fn scenario(script: &str, base_url: &str, env: &[(&str, &str)]) -> serde_json::Value {
     let out = tempfile::NamedTempFile::new().unwrap();
-    let screenshots = root().join("target/screenshots");
+    let screenshots = repo().join("target/screenshots");
     let mut command = Command::new("node");
     command
         .arg(frontend().join("e2e").join(script))
