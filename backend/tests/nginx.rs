@@ -162,7 +162,15 @@ async fn booking_flow_headers_limits_and_static_files_through_nginx() {
         (status, cancelled["status"].as_str()),
         (200, Some("cancelled"))
     );
-    let log = stack.file("access.log");
+    // nginx writes the access log line after the answer has left: wait for it.
+    let mut log = stack.file("access.log");
+    for _ in 0..100 {
+        if log.contains("DELETE /api/v1/bookings/") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        log = stack.file("access.log");
+    }
     assert!(log.contains("DELETE /api/v1/bookings/"), "{log}");
     assert!(
         !log.contains(&token) && !log.contains("127.0.0.2"),
