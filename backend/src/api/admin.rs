@@ -1029,6 +1029,7 @@ mod tests {
             created_at: at(created),
             updated_at: at(created),
             cancelled_at: cancelled.map(at),
+            series: None,
         }
     }
 

@@ -16,8 +16,9 @@ use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
 use crate::booking::input::{InputError, Zone, parse_booking};
+use crate::booking::series::{Frequency, SeriesRequest};
 use crate::booking::token::Purpose;
-use crate::booking::{BookError, BookRequest, Booked, BookingService};
+use crate::booking::{BookError, BookRequest, Booked, BookingService, CancelScope};
 use crate::calendar::Interval;
 use crate::store::{BookingRow, IdempotentRequest, bookings};
 
@@ -63,6 +64,13 @@ pub struct EventTypeJson {
     pub owner_name: String,
     /// The owner's IANA time zone.
     pub timezone: String,
+    /// The series a visitor may book instead of one meeting: `weekly`, `every_2_weeks`
+    /// (absent: none).
+    #[oai(default, skip_serializing_if_is_empty)]
+    pub repeat: Vec<String>,
+    /// With `repeat`: the most sessions a series may have.
+    #[oai(skip_serializing_if_is_none)]
+    pub max_sessions: Option<u32>,
 }
 
 /// One bookable slot; RFC 3339 with the offset of the asked zone.
@@ -96,6 +104,51 @@ pub struct BookingBody {
     /// The proof-of-work payload (ALTCHA) when the captcha is on.
     #[oai(skip_serializing_if_is_none)]
     pub captcha: Option<String>,
+    /// Book a series instead of one meeting (event types with `repeat` only): the same time
+    /// every week or every two weeks, in the owner's zone. All sessions or none are booked.
+    #[oai(skip_serializing_if_is_none)]
+    pub repeat: Option<RepeatBody>,
+}
+
+/// A series of sessions.
+#[derive(Debug, Object, Clone)]
+pub struct RepeatBody {
+    /// `weekly` or `every_2_weeks`.
+    pub frequency: Option<String>,
+    /// Sessions in all, the first included (2 to the event type's `max_sessions`).
+    pub sessions: Option<u32>,
+}
+
+/// The sessions of a series, in order.
+#[derive(Debug, Object)]
+pub struct SeriesJson {
+    pub id: String,
+    /// `weekly` or `every_2_weeks`.
+    pub frequency: String,
+    pub sessions: Vec<SessionJson>,
+}
+
+/// One session of a series: a booking with its own manage link.
+#[derive(Debug, Object)]
+pub struct SessionJson {
+    pub id: String,
+    pub start: String,
+    pub end: String,
+    /// `confirmed` or `cancelled`.
+    pub status: String,
+    pub manage_url: String,
+    pub manage_token: String,
+}
+
+/// Which session of a series could not be booked (nothing was).
+#[derive(Debug, Object)]
+pub struct SeriesConflictJson {
+    /// Counted from 1 (the first session is the chosen slot).
+    pub session: u32,
+    /// Its start, in the visitor's zone.
+    pub start: String,
+    /// `busy`, `unavailable`, `beyond_horizon` or `day_full`.
+    pub reason: String,
 }
 
 /// A booking, as its visitor sees it.
@@ -115,6 +168,9 @@ pub struct BookingJson {
     pub manage_url: String,
     /// The token of that link (query parameter `token` of the booking endpoints).
     pub manage_token: String,
+    /// When this booking is a session of a series: the series, every session with its link.
+    #[oai(skip_serializing_if_is_none)]
+    pub series: Option<Box<SeriesJson>>,
 }
 
 impl poem_openapi::types::Example for BookingBody {
@@ -127,6 +183,7 @@ impl poem_openapi::types::Example for BookingBody {
             notes: Some("Hello".to_owned()),
             timezone: Some("Europe/Berlin".to_owned()),
             captcha: None,
+            repeat: None,
         }
     }
 }
@@ -156,8 +213,8 @@ pub struct FieldError {
 /// Every error answer.
 #[derive(Debug, Object)]
 pub struct ErrorJson {
-    /// A stable code: `invalid`, `not_free`, `captcha`, `rate_limited`, `calendars_stale`,
-    /// `not_found`, `internal`, `unsupported_media_type`.
+    /// A stable code: `invalid`, `not_free`, `series_conflict`, `captcha`, `rate_limited`,
+    /// `calendars_stale`, `not_found`, `internal`, `unsupported_media_type`.
     pub error: String,
     /// For people.
     pub message: String,
@@ -167,6 +224,9 @@ pub struct ErrorJson {
     /// With `not_free`: the next free slots of that event type (absent when empty).
     #[oai(default, skip_serializing_if_is_empty)]
     pub next_slots: Vec<SlotJson>,
+    /// With `series_conflict`: the first session of the series that is not free.
+    #[oai(skip_serializing_if_is_none)]
+    pub conflict: Option<Box<SeriesConflictJson>>,
 }
 
 /// An error body with a stable code (both APIs use it).
@@ -176,6 +236,7 @@ pub(super) fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
         message: message.into(),
         fields: Vec::new(),
         next_slots: Vec::new(),
+        conflict: None,
     })
 }
 
@@ -205,6 +266,7 @@ fn invalid(problems: Vec<InputError>) -> Json<ErrorJson> {
             })
             .collect(),
         next_slots: Vec::new(),
+        conflict: None,
     })
 }
 
@@ -312,7 +374,8 @@ enum BookResponse {
     /// a JSON object of this shape (`invalid`).
     #[oai(status = 400)]
     BadRequest(Json<ErrorJson>),
-    /// The slot is not free (any more); `next_slots` lists the next free ones.
+    /// The slot is not free (any more); `next_slots` lists the next free ones. For a series
+    /// whose later session is not free: `series_conflict` with `conflict` naming it.
     #[oai(status = 409)]
     NotFree(Json<ErrorJson>),
     /// Invalid input: `fields` names each field and the reason. Also an Idempotency-Key used
@@ -348,6 +411,9 @@ enum ManageResponse {
     /// Unknown id, or a missing or wrong token (the two are not told apart).
     #[oai(status = 404)]
     NotFound(Json<ErrorJson>),
+    /// A parameter other than the id and token is wrong (`fields` says which).
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
     #[oai(status = 429)]
     TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
     #[oai(status = 500)]
@@ -435,9 +501,40 @@ fn shown(t: DateTime<Utc>, zone: Tz) -> String {
 }
 
 impl PublicApi {
-    fn booking_json(&self, b: &BookingRow, token: &str) -> BookingJson {
+    fn manage_url(&self, id: &str, token: &str) -> String {
+        format!(
+            "{}/manage/{id}?token={token}",
+            self.service.config().server.public_url
+        )
+    }
+
+    /// A booking as its visitor sees it; a session of a series comes with the whole series.
+    async fn booking_json(&self, b: &BookingRow, token: &str) -> Result<BookingJson, BookError> {
         let zone: Tz = b.timezone.parse().unwrap_or(chrono_tz::UTC);
-        BookingJson {
+        let series = match &b.series {
+            Some((id, _)) => self.service.series(id).await?.map(|(row, sessions)| {
+                Box::new(SeriesJson {
+                    id: row.id,
+                    frequency: row.frequency,
+                    sessions: sessions
+                        .iter()
+                        .map(|s| {
+                            let token = self.service.manage_token(&s.id);
+                            SessionJson {
+                                id: s.id.clone(),
+                                start: shown(s.start, zone),
+                                end: shown(s.end, zone),
+                                status: s.status.as_str().to_owned(),
+                                manage_url: self.manage_url(&s.id, &token),
+                                manage_token: token,
+                            }
+                        })
+                        .collect(),
+                })
+            }),
+            None => None,
+        };
+        Ok(BookingJson {
             id: b.id.clone(),
             event_type: b.event_type.clone(),
             start: shown(b.start, zone),
@@ -447,12 +544,16 @@ impl PublicApi {
             name: b.name.clone(),
             email: b.email.clone(),
             notes: b.notes.clone(),
-            manage_url: format!(
-                "{}/manage/{}?token={token}",
-                self.service.config().server.public_url,
-                b.id
-            ),
+            manage_url: self.manage_url(&b.id, token),
             manage_token: token.to_owned(),
+            series,
+        })
+    }
+
+    async fn manage_answer(&self, b: &BookingRow, token: &str) -> ManageResponse {
+        match self.booking_json(b, token).await {
+            Ok(json) => ManageResponse::Ok(Json(json)),
+            Err(e) => ManageResponse::Internal(internal(&e)),
         }
     }
 
@@ -515,6 +616,25 @@ fn parse_start(field: &'static str, text: Option<&str>) -> Result<DateTime<Utc>,
         })
 }
 
+/// `repeat` of a booking request, or its problems.
+fn parse_repeat(body: &RepeatBody) -> Result<SeriesRequest, Vec<InputError>> {
+    let frequency = match body.frequency.as_deref().map(str::trim) {
+        None => Err(problem("repeat.frequency", "is required")),
+        Some(f) => Frequency::parse(f)
+            .ok_or_else(|| problem("repeat.frequency", "must be `weekly` or `every_2_weeks`")),
+    };
+    let sessions = body
+        .sessions
+        .ok_or_else(|| problem("repeat.sessions", "is required"));
+    match (frequency, sessions) {
+        (Ok(frequency), Ok(sessions)) => Ok(SeriesRequest {
+            frequency,
+            sessions,
+        }),
+        (f, n) => Err([f.err(), n.err()].into_iter().flatten().collect()),
+    }
+}
+
 /// A stable hash of what a booking request asks for (an Idempotency-Key must come back with
 /// the same request).
 fn request_hash(body: &BookingBody) -> String {
@@ -524,7 +644,8 @@ fn request_hash(body: &BookingBody) -> String {
         body.name,
         body.email,
         body.notes,
-        body.timezone
+        body.timezone,
+        body.repeat.as_ref().map(|r| (&r.frequency, r.sessions))
     ])
     .to_string();
     let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
@@ -565,6 +686,8 @@ impl PublicApi {
                     description: e.description.clone(),
                     owner_name: config.owner.shown_name().to_owned(),
                     timezone: config.owner.timezone.name().to_owned(),
+                    repeat: e.repeat.iter().map(|f| f.as_str().to_owned()).collect(),
+                    max_sessions: (!e.repeat.is_empty()).then_some(e.max_sessions),
                 })
                 .collect(),
         ))
@@ -717,6 +840,14 @@ impl PublicApi {
         if let Err(e) = &start {
             problems.push(problem(e.field, e.reason.clone()));
         }
+        let series = match body.repeat.as_ref().map(parse_repeat) {
+            Some(Ok(series)) => Some(series),
+            Some(Err(e)) => {
+                problems.extend(e);
+                None
+            }
+            None => None,
+        };
         let key = match idempotency_key.0.as_deref().map(str::trim) {
             Some(k) if k.is_empty() || k.len() > 200 => {
                 problems.push(problem("Idempotency-Key", "must be 1-200 characters"));
@@ -746,6 +877,7 @@ impl PublicApi {
                 start,
                 input,
                 idempotency: key,
+                series,
             })
             .await;
         match result {
@@ -758,10 +890,36 @@ impl PublicApi {
                     tracing::info!(booking = %booking.id, event_type = %booking.event_type,
                         start = %booking.start, "booked");
                 }
-                BookResponse::Created(
-                    Json(self.booking_json(&booking, &manage_token)),
-                    replayed.then(|| "true".to_owned()),
-                )
+                match self.booking_json(&booking, &manage_token).await {
+                    Ok(json) => {
+                        BookResponse::Created(Json(json), replayed.then(|| "true".to_owned()))
+                    }
+                    Err(e) => BookResponse::Internal(internal(&e)),
+                }
+            }
+            Err(BookError::SeriesConflict {
+                session,
+                start,
+                conflict,
+            }) => {
+                let when = start.with_timezone(&zone);
+                let mut body = error(
+                    "series_conflict",
+                    format!(
+                        "nothing was booked: session {session} of the series ({}) cannot be booked: {}",
+                        when.format("%Y-%m-%d %H:%M"),
+                        conflict.explain()
+                    ),
+                );
+                body.0.conflict = Some(Box::new(SeriesConflictJson {
+                    session,
+                    start: when.to_rfc3339(),
+                    reason: conflict.as_str().to_owned(),
+                }));
+                BookResponse::NotFree(body)
+            }
+            Err(BookError::SeriesNotOffered(why)) => {
+                BookResponse::Invalid(invalid(vec![problem("repeat", why)]))
             }
             Err(BookError::NotFree) => {
                 let mut e = error("not_free", "that time was just taken or is not free");
@@ -791,29 +949,41 @@ impl PublicApi {
     async fn get_booking(&self, id: Path<String>, token: Query<Option<String>>) -> ManageResponse {
         let token = token.0.unwrap_or_default();
         match self.service.get(&id.0, &token).await {
-            Ok(b) => ManageResponse::Ok(Json(self.booking_json(&b, &token))),
+            Ok(b) => self.manage_answer(&b, &token).await,
             Err(BookError::NotFound) => ManageResponse::NotFound(not_found()),
             Err(e) => ManageResponse::Internal(internal(&e)),
         }
     }
 
     /// Cancels a booking (its events are removed from the owner's calendars). Cancelling a
-    /// cancelled booking answers it again.
+    /// cancelled booking answers it again. For a session of a series, `scope=following` also
+    /// cancels every later session (default `this`: only this one).
     #[oai(path = "/bookings/:id", method = "delete", tag = "Tag::Bookings")]
     async fn cancel_booking(
         &self,
         req: &Request,
         id: Path<String>,
         token: Query<Option<String>>,
+        scope: Query<Option<String>>,
     ) -> ManageResponse {
         if let Err(secs) = self.limited(req) {
             return ManageResponse::TooMany(error("rate_limited", "too many requests"), secs);
         }
         let token = token.0.unwrap_or_default();
-        match self.service.cancel(&id.0, &token).await {
+        let scope = match scope.0.as_deref() {
+            None | Some("this") => CancelScope::This,
+            Some("following") => CancelScope::Following,
+            Some(_) => {
+                return ManageResponse::Invalid(invalid(vec![problem(
+                    "scope",
+                    "must be `this` or `following`",
+                )]));
+            }
+        };
+        match self.service.cancel(&id.0, &token, scope).await {
             Ok(b) => {
                 tracing::info!(booking = %b.id, "cancelled");
-                ManageResponse::Ok(Json(self.booking_json(&b, &token)))
+                self.manage_answer(&b, &token).await
             }
             Err(BookError::NotFound) => ManageResponse::NotFound(not_found()),
             Err(e) => ManageResponse::Internal(internal(&e)),
@@ -845,7 +1015,10 @@ impl PublicApi {
         match self.service.reschedule(&id.0, &token, start).await {
             Ok(b) => {
                 tracing::info!(booking = %b.booking.id, start = %b.booking.start, "rescheduled");
-                RescheduleResponse::Ok(Json(self.booking_json(&b.booking, &token)))
+                match self.booking_json(&b.booking, &token).await {
+                    Ok(json) => RescheduleResponse::Ok(Json(json)),
+                    Err(e) => RescheduleResponse::Internal(internal(&e)),
+                }
             }
             Err(BookError::NotFound) => RescheduleResponse::NotFound(not_found()),
             Err(BookError::NotFree) => {

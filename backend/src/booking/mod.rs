@@ -1,11 +1,14 @@
 //! Use cases of a booking: book, look up, cancel, reschedule (`service`); the calendar writes
 //! they cause (`outbox`); visitor input parsed once into newtypes (`input`); the signed manage
-//! and feed tokens (`token`).
+//! and feed tokens (`token`); recurring series (`series`).
 
 pub mod input;
 pub mod outbox;
+pub mod series;
 pub mod service;
 pub mod token;
 pub mod visitor_text;
 
-pub use service::{BookError, BookRequest, Booked, BookingService, RulesError, event_uid};
+pub use service::{
+    BookError, BookRequest, Booked, BookingService, CancelScope, RulesError, event_uid,
+};

@@ -11,14 +11,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::TransactionBehavior;
 
-use crate::availability::{EventType, Facts, Slot, SourceBusy, slots};
+use crate::availability::{EventType, Facts, Reason, Slot, SourceBusy, explain, slots};
 use crate::calendar::Interval;
 use crate::config::Config;
+use crate::store::bookings::SeriesRow;
 use crate::store::outbox::{self as outbox_rows, OutboxAction};
 use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError, bookings};
 use crate::sync::SyncHub;
 
 use super::input::BookingInput;
+use super::series::{Conflict, MIN_SESSIONS, SeriesRequest, session_starts};
 use super::token::{Purpose, TokenKey};
 
 /// Why a booking (or a reschedule) was not made.
@@ -34,6 +36,16 @@ pub enum BookError {
     KeyReused,
     #[error("no such booking")]
     NotFound,
+    /// The event type does not offer this series (frequency or number of sessions).
+    #[error("{0}")]
+    SeriesNotOffered(String),
+    /// A later session of a series is not free; nothing was booked. `session` counts from 1.
+    #[error("session {session} of the series ({start}) cannot be booked: {}", conflict.explain())]
+    SeriesConflict {
+        session: u32,
+        start: DateTime<Utc>,
+        conflict: Conflict,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -55,6 +67,15 @@ pub struct BookRequest {
     pub start: DateTime<Utc>,
     pub input: BookingInput,
     pub idempotency: Option<IdempotentRequest>,
+    /// More sessions after the first, every week or two (`None`: one meeting).
+    pub series: Option<SeriesRequest>,
+}
+
+/// Which sessions a cancel takes: this one, or this one and every later one of its series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelScope {
+    This,
+    Following,
 }
 
 /// The service the API calls; cheap to clone.
@@ -341,9 +362,13 @@ impl BookingService {
         Ok(slots(&self.config().rules(), event_type, &facts, from, to))
     }
 
-    /// Busy time of every source around `start`, after an on-demand refresh; refuses when a
-    /// source is too stale to know (freshness policy).
-    async fn fresh_busy(&self, start: DateTime<Utc>) -> Result<Vec<SourceBusy>, BookError> {
+    /// Busy time of every source around `[first, last]`, after an on-demand refresh; refuses
+    /// when a source is too stale to know (freshness policy).
+    async fn fresh_busy(
+        &self,
+        first: DateTime<Utc>,
+        last: DateTime<Utc>,
+    ) -> Result<Vec<SourceBusy>, BookError> {
         let now = self.now();
         let budget = self.config().server.refresh_budget();
         self.inner.hub.refresh_all(now, budget).await;
@@ -356,30 +381,43 @@ impl BookingService {
             return Err(BookError::Stale(names.join("; ")));
         }
         let window = Interval {
-            start: start - MARGIN,
-            end: start + MARGIN,
+            start: first - MARGIN,
+            end: last + MARGIN,
         };
         Ok(self.inner.hub.busy(window, now).0)
     }
 
-    /// Books a slot: exactly one of any number of concurrent requests for overlapping times
-    /// wins. With an Idempotency-Key, a retry of the same request gets the same booking.
+    /// Books a slot (or a whole series of them): exactly one of any number of concurrent
+    /// requests for overlapping times wins. With an Idempotency-Key, a retry of the same
+    /// request gets the same booking. A series is checked and booked in one transaction: all
+    /// of its sessions or none, naming the first session that is not free.
     pub async fn book(&self, req: BookRequest) -> Result<Booked, BookError> {
         let et = self
             .event_type(&req.event_type)
             .ok_or_else(|| BookError::UnknownEventType(req.event_type.clone()))?;
+        if let Some(series) = req.series {
+            self.check_series(&req.event_type, series)?;
+        }
         if let Some(done) = self.replay(req.idempotency.as_ref()).await? {
             return Ok(done);
         }
-        let busy = self.fresh_busy(req.start).await?;
+        let rules = self.config().rules();
+        let starts = match req.series {
+            Some(series) => session_starts(req.start, series, rules.timezone),
+            None => vec![req.start],
+        };
+        let last = *starts.last().unwrap_or(&req.start);
+        let busy = self.fresh_busy(req.start, last + et.duration).await?;
         let now = self.now();
         let id = new_id();
-        let rules = self.config().rules();
         let writers: Vec<String> = self.writable_sources();
         let input = req.input.clone();
         let idempotency = req.idempotency.clone();
-        let start = req.start;
-        let end = start + et.duration;
+        let series = req.series.map(|s| SeriesRow {
+            id: new_id(),
+            frequency: s.frequency.as_str().to_owned(),
+            sessions: s.sessions,
+        });
         let booking_id = id.clone();
         let outcome = self
             .inner
@@ -392,36 +430,56 @@ impl BookingService {
                 {
                     return Ok(Decision::Existing { hash, id: existing });
                 }
-                if !is_free(&tx, &rules, &et, &busy, start, now, None)? {
-                    return Ok(Decision::NotFree);
+                if let Some(series) = &series {
+                    bookings::insert_series(&tx, series, now)?;
                 }
-                bookings::insert(
-                    &tx,
-                    &NewBooking {
-                        id: booking_id.clone(),
-                        event_type: et.slug.clone(),
-                        start,
-                        end,
-                        name: input.name.as_str().to_owned(),
-                        email: input.email.as_str().to_owned(),
-                        notes: input.notes.as_str().to_owned(),
-                        timezone: input.timezone.tz().name().to_owned(),
-                        now,
-                    },
-                )?;
+                for (index, &start) in (0u32..).zip(&starts) {
+                    if let Some(reasons) = not_free(&tx, &rules, &et, &busy, start, now, None)? {
+                        // Dropping the transaction rolls back the sessions inserted so far.
+                        return Ok(if index == 0 {
+                            Decision::NotFree
+                        } else {
+                            Decision::SeriesConflict {
+                                session: index + 1,
+                                start,
+                                conflict: Conflict::from_reasons(&reasons),
+                            }
+                        });
+                    }
+                    let session_id = if index == 0 {
+                        booking_id.clone()
+                    } else {
+                        new_id()
+                    };
+                    bookings::insert(
+                        &tx,
+                        &NewBooking {
+                            id: session_id.clone(),
+                            event_type: et.slug.clone(),
+                            start,
+                            end: start + et.duration,
+                            name: input.name.as_str().to_owned(),
+                            email: input.email.as_str().to_owned(),
+                            notes: input.notes.as_str().to_owned(),
+                            timezone: input.timezone.tz().name().to_owned(),
+                            now,
+                            series: series.as_ref().map(|s| (s.id.clone(), index)),
+                        },
+                    )?;
+                    let uid = event_uid(&session_id, 0);
+                    for source in &writers {
+                        outbox_rows::enqueue(
+                            &tx,
+                            &session_id,
+                            source,
+                            OutboxAction::Create,
+                            &uid,
+                            now,
+                        )?;
+                    }
+                }
                 if let Some(k) = &idempotency {
                     bookings::remember_key(&tx, k, &booking_id, now)?;
-                }
-                let uid = event_uid(&booking_id, 0);
-                for source in &writers {
-                    outbox_rows::enqueue(
-                        &tx,
-                        &booking_id,
-                        source,
-                        OutboxAction::Create,
-                        &uid,
-                        now,
-                    )?;
                 }
                 tx.commit()?;
                 Ok(Decision::Booked)
@@ -438,12 +496,60 @@ impl BookingService {
                 })
             }
             Ok(Decision::NotFree) => Err(BookError::NotFree),
+            Ok(Decision::SeriesConflict {
+                session,
+                start,
+                conflict,
+            }) => Err(BookError::SeriesConflict {
+                session,
+                start,
+                conflict,
+            }),
             Ok(Decision::Existing { hash, id }) => {
                 self.replayed(req.idempotency.as_ref(), &hash, &id).await
             }
             Err(e) if bookings::is_overlap(&e) => Err(BookError::NotFree),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Whether the event type `slug` offers `series`.
+    fn check_series(&self, slug: &str, series: SeriesRequest) -> Result<(), BookError> {
+        let config = self.config();
+        let Some(et) = config.event_types.iter().find(|e| e.slug == slug) else {
+            return Err(BookError::UnknownEventType(slug.to_owned()));
+        };
+        if !et.repeat.contains(&series.frequency) {
+            return Err(BookError::SeriesNotOffered(if et.repeat.is_empty() {
+                format!("`{slug}` cannot be booked as a series")
+            } else {
+                let offered: Vec<&str> = et.repeat.iter().map(|f| f.as_str()).collect();
+                format!(
+                    "`{slug}` repeats only {}, not `{}`",
+                    offered.join(" or "),
+                    series.frequency.as_str()
+                )
+            }));
+        }
+        if !(MIN_SESSIONS..=et.max_sessions).contains(&series.sessions) {
+            return Err(BookError::SeriesNotOffered(format!(
+                "a series of `{slug}` has {MIN_SESSIONS} to {} sessions",
+                et.max_sessions
+            )));
+        }
+        Ok(())
+    }
+
+    /// A series and its sessions, in order.
+    pub async fn series(
+        &self,
+        series_id: &str,
+    ) -> Result<Option<(SeriesRow, Vec<BookingRow>)>, StoreError> {
+        let id = series_id.to_owned();
+        self.inner
+            .store
+            .call(move |c| bookings::series(c, &id))
+            .await
     }
 
     /// The earlier answer for an Idempotency-Key, checked before any work.
@@ -491,26 +597,50 @@ impl BookingService {
         self.find(id).await?.ok_or(BookError::NotFound)
     }
 
-    /// Cancels a booking and queues the deletion of its events. Cancelling twice is fine.
-    pub async fn cancel(&self, id: &str, token: &str) -> Result<BookingRow, BookError> {
-        self.get(id, token).await?;
-        self.cancel_as_owner(id).await
+    /// Cancels a booking (with `Following`, also every later session of its series) and
+    /// queues the deletion of their events. Cancelling twice is fine.
+    pub async fn cancel(
+        &self,
+        id: &str,
+        token: &str,
+        scope: CancelScope,
+    ) -> Result<BookingRow, BookError> {
+        let booking = self.get(id, token).await?;
+        let mut targets = vec![booking.clone()];
+        if let (CancelScope::Following, Some((series_id, index))) = (scope, &booking.series)
+            && let Some((_, sessions)) = self.series(series_id).await?
+        {
+            targets.extend(
+                sessions
+                    .into_iter()
+                    .filter(|s| s.series.as_ref().is_some_and(|(_, i)| i > index)),
+            );
+        }
+        self.cancel_all(targets).await?;
+        self.find(id).await?.ok_or(BookError::NotFound)
     }
 
     /// The owner's cancel (admin API; no manage token): the same transaction as the visitor's.
     pub async fn cancel_as_owner(&self, id: &str) -> Result<BookingRow, BookError> {
         let booking = self.find(id).await?.ok_or(BookError::NotFound)?;
+        self.cancel_all(vec![booking]).await?;
+        self.find(id).await?.ok_or(BookError::NotFound)
+    }
+
+    /// Cancels the confirmed ones of `targets` in one transaction.
+    async fn cancel_all(&self, targets: Vec<BookingRow>) -> Result<(), BookError> {
         let now = self.now();
         let writers = self.writable_sources();
-        let uid = event_uid(&booking.id, booking.sequence);
-        let booking_id = booking.id.clone();
         self.inner
             .store
             .call(move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                if bookings::cancel(&tx, &booking_id, now)? {
-                    for source in &writers {
-                        unwrite(&tx, &booking_id, source, &uid, now)?;
+                for booking in &targets {
+                    if bookings::cancel(&tx, &booking.id, now)? {
+                        let uid = event_uid(&booking.id, booking.sequence);
+                        for source in &writers {
+                            unwrite(&tx, &booking.id, source, &uid, now)?;
+                        }
                     }
                 }
                 tx.commit()?;
@@ -518,7 +648,7 @@ impl BookingService {
             })
             .await?;
         self.inner.wake.notify_one();
-        self.find(id).await?.ok_or(BookError::NotFound)
+        Ok(())
     }
 
     /// Moves a booking to `start` in one transaction: the new time is checked (this booking's
@@ -536,7 +666,7 @@ impl BookingService {
         let et = self
             .event_type(&booking.event_type)
             .ok_or_else(|| BookError::UnknownEventType(booking.event_type.clone()))?;
-        let busy = self.fresh_busy(start).await?;
+        let busy = self.fresh_busy(start, start + et.duration).await?;
         let now = self.now();
         let rules = self.config().rules();
         let writers = self.writable_sources();
@@ -547,7 +677,7 @@ impl BookingService {
             .store
             .call(move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                if !is_free(&tx, &rules, &et, &busy, start, now, Some(&booking_id))? {
+                if not_free(&tx, &rules, &et, &busy, start, now, Some(&booking_id))?.is_some() {
                     return Ok(false);
                 }
                 let sequence =
@@ -598,12 +728,21 @@ impl BookingService {
 enum Decision {
     Booked,
     NotFree,
-    Existing { hash: String, id: String },
+    SeriesConflict {
+        session: u32,
+        start: DateTime<Utc>,
+        conflict: Conflict,
+    },
+    Existing {
+        hash: String,
+        id: String,
+    },
 }
 
-/// Whether `start` is an offered slot now: the rules over the refreshed busy time and the
-/// stored bookings (except `except`, the one being moved) and blocks, read in the transaction.
-fn is_free(
+/// `None` when `start` is an offered slot now, else why not: the rules over the refreshed busy
+/// time and the stored bookings (except `except`, the one being moved) and blocks, read in the
+/// transaction.
+fn not_free(
     conn: &rusqlite::Connection,
     rules: &crate::availability::Rules,
     et: &EventType,
@@ -611,7 +750,7 @@ fn is_free(
     start: DateTime<Utc>,
     now: DateTime<Utc>,
     except: Option<&str>,
-) -> Result<bool, StoreError> {
+) -> Result<Option<Vec<Reason>>, StoreError> {
     let (lo, hi) = (start - MARGIN, start + MARGIN);
     let mut stored = bookings::confirmed_between(conn, lo, hi)?;
     if let Some(id) = except {
@@ -625,9 +764,13 @@ fn is_free(
         now,
     };
     let day = Duration::days(1);
-    Ok(slots(rules, et, &facts, start - day, start + day)
+    if slots(rules, et, &facts, start - day, start + day)
         .iter()
-        .any(|s| s.start == start))
+        .any(|s| s.start == start)
+    {
+        return Ok(None);
+    }
+    Ok(Some(explain(rules, Some(et), &facts, start).reasons))
 }
 
 /// Queues the removal of an event: a create not written yet is skipped, otherwise a delete.

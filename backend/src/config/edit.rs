@@ -119,6 +119,11 @@ pub fn rules_document(config: &Config) -> Value {
                     v[key] = json!(n);
                 }
             }
+            if !e.repeat.is_empty() {
+                let repeat: Vec<&str> = e.repeat.iter().map(|f| f.as_str()).collect();
+                v["repeat"] = json!(repeat);
+                v["max_sessions"] = json!(e.max_sessions);
+            }
             v
         })
         .collect();

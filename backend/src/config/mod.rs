@@ -348,6 +348,10 @@ pub struct EventTypeConfig {
     pub buffer_after_minutes: Option<u32>,
     /// Default none.
     pub max_per_day: Option<u32>,
+    /// The series a visitor may book (`"weekly"`, `"every_2_weeks"`); default none.
+    pub repeat: Vec<crate::booking::series::Frequency>,
+    /// Sessions of a series at most, 2..=52; default 6. Only read with `repeat`.
+    pub max_sessions: u32,
 }
 
 fn minutes(n: u32) -> Duration {

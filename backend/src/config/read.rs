@@ -18,6 +18,7 @@ use super::{
     Secret, SecurityConfig, ServerConfig, SourceConfig, SourceKind, defaults,
 };
 use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
+use crate::booking::series::{DEFAULT_MAX_SESSIONS, Frequency, MAX_SESSIONS, MIN_SESSIONS};
 
 const MINUTES_PER_DAY: u32 = 24 * 60;
 
@@ -765,6 +766,39 @@ impl Reader<'_> {
         })
     }
 
+    /// `repeat`: the series frequencies an event type offers, each once.
+    fn frequencies(&mut self, t: Option<&Table>, path: &str) -> Vec<Frequency> {
+        let key = join(path, "repeat");
+        let mut found = Vec::new();
+        for (i, value) in self
+            .array(t, path, "repeat")
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let known = || {
+                Frequency::ALL
+                    .iter()
+                    .map(|f| format!("`{}`", f.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            };
+            match value.as_str().map(|v| (v, Frequency::parse(v))) {
+                Some((_, Some(f))) if !found.contains(&f) => found.push(f),
+                Some((_, Some(f))) => self.problem(
+                    format!("{key}[{i}]"),
+                    format!("`{}` is listed twice", f.as_str()),
+                ),
+                Some((v, None)) => self.problem(
+                    format!("{key}[{i}]"),
+                    format!("`{v}` is not a frequency: use {}", known()),
+                ),
+                None => self.wrong_type(format!("{key}[{i}]"), "a string", value),
+            }
+        }
+        found
+    }
+
     pub(super) fn event_types(&mut self, root: &Table) -> Vec<EventTypeConfig> {
         let items = self
             .array(Some(root), "", "event_types")
@@ -802,7 +836,19 @@ impl Reader<'_> {
             let duration_minutes = self
                 .int(t, &p, "duration_minutes", 1, MINUTES_PER_DAY)
                 .unwrap_or(30);
+            let repeat = self.frequencies(t, &p);
+            let max_sessions = self
+                .int(t, &p, "max_sessions", MIN_SESSIONS, MAX_SESSIONS)
+                .unwrap_or(DEFAULT_MAX_SESSIONS);
+            if repeat.is_empty() && t.is_some_and(|t| t.contains_key("max_sessions")) {
+                self.problem(
+                    join(&p, "max_sessions"),
+                    "only means something with `repeat` (e.g. repeat = [\"weekly\"])",
+                );
+            }
             types.push(EventTypeConfig {
+                repeat,
+                max_sessions,
                 description: self.str(t, &p, "description").unwrap_or_default(),
                 step_minutes: self.int(t, &p, "step_minutes", 1, MINUTES_PER_DAY),
                 buffer_before_minutes: self.int(t, &p, "buffer_before_minutes", 0, MINUTES_PER_DAY),

@@ -119,6 +119,8 @@ pub(super) const EVENT_TYPE: &[Field] = &[
     ("buffer_before_minutes", Ty::Int),
     ("buffer_after_minutes", Ty::Int),
     ("max_per_day", Ty::Int),
+    ("repeat", Ty::Array),
+    ("max_sessions", Ty::Int),
 ];
 
 pub(super) const SECTIONS: &[Section] = &[

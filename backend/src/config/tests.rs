@@ -619,6 +619,44 @@ fn event_type_problems_and_values() {
 }
 
 #[test]
+fn event_types_offer_series() {
+    use crate::booking::series::Frequency;
+    let event =
+        |body: &str| format!("{OWNER}[[event_types]]\nslug = 'intro'\ntitle = 'Intro'\n{body}");
+    let config = ok(
+        &event("duration_minutes = 30\nrepeat = ['weekly', 'every_2_weeks']\nmax_sessions = 10"),
+        &[],
+    );
+    let intro = &config.event_types[0];
+    assert_eq!(intro.repeat, [Frequency::Weekly, Frequency::EveryTwoWeeks]);
+    assert_eq!(intro.max_sessions, 10);
+    let config = ok(&event("duration_minutes = 30\nrepeat = ['weekly']"), &[]);
+    assert_eq!(config.event_types[0].max_sessions, 6);
+    check(
+        &event("duration_minutes = 30\nrepeat = ['biweekly', 'weekly', 'weekly', 3]"),
+        &[
+            (
+                "event_types[0].repeat[0]",
+                "`biweekly` is not a frequency: use `weekly` or `every_2_weeks`",
+            ),
+            ("event_types[0].repeat[2]", "listed twice"),
+            ("event_types[0].repeat[3]", "found integer"),
+        ],
+    );
+    check(
+        &event("duration_minutes = 30\nrepeat = ['weekly']\nmax_sessions = 1"),
+        &[("event_types[0].max_sessions", "between 2 and 52")],
+    );
+    check(
+        &event("duration_minutes = 30\nmax_sessions = 4"),
+        &[(
+            "event_types[0].max_sessions",
+            "only means something with `repeat`",
+        )],
+    );
+}
+
+#[test]
 fn hostile_input_never_panics() {
     let cases = [
         "\u{0}\u{1}\u{7f}garbage\u{fffd}",

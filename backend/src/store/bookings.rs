@@ -40,6 +40,8 @@ pub struct BookingRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// The series this booking is a session of, and which (0 = the first).
+    pub series: Option<(String, u32)>,
 }
 
 /// What a new booking stores.
@@ -54,6 +56,17 @@ pub struct NewBooking {
     pub notes: String,
     pub timezone: String,
     pub now: DateTime<Utc>,
+    /// With a series: its id and this session's index.
+    pub series: Option<(String, u32)>,
+}
+
+/// A series of sessions (the sessions are bookings).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeriesRow {
+    pub id: String,
+    /// `weekly` or `every_2_weeks`.
+    pub frequency: String,
+    pub sessions: u32,
 }
 
 /// An `Idempotency-Key` and the hash of the request it came with.
@@ -64,7 +77,7 @@ pub struct IdempotentRequest {
 }
 
 const COLUMNS: &str = "id, event_type, start_utc, end_utc, name, email, notes, timezone, status, \
-                       sequence, created_at, updated_at, cancelled_at";
+                       sequence, created_at, updated_at, cancelled_at, series_id, series_index";
 
 fn row(r: &Row) -> rusqlite::Result<BookingRow> {
     let status: String = r.get(8)?;
@@ -86,14 +99,21 @@ fn row(r: &Row) -> rusqlite::Result<BookingRow> {
         created_at: time(r.get(10)?),
         updated_at: time(r.get(11)?),
         cancelled_at: r.get::<_, Option<i64>>(12)?.map(time),
+        series: match (
+            r.get::<_, Option<String>>(13)?,
+            r.get::<_, Option<u32>>(14)?,
+        ) {
+            (Some(id), Some(index)) => Some((id, index)),
+            _ => None,
+        },
     })
 }
 
 pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, notes, timezone, \
-         status, sequence, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'confirmed', 0, ?9, ?9)",
+         status, sequence, created_at, updated_at, series_id, series_index) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'confirmed', 0, ?9, ?9, ?10, ?11)",
         params![
             b.id,
             b.event_type,
@@ -103,10 +123,53 @@ pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
             b.email,
             b.notes,
             b.timezone,
-            secs(b.now)
+            secs(b.now),
+            b.series.as_ref().map(|s| &s.0),
+            b.series.as_ref().map(|s| s.1),
         ],
     )?;
     Ok(())
+}
+
+/// Records a series; its sessions are inserted with its id.
+pub fn insert_series(
+    conn: &Connection,
+    series: &SeriesRow,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO series (id, frequency, sessions, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![series.id, series.frequency, series.sessions, secs(now)],
+    )?;
+    Ok(())
+}
+
+/// A series and its sessions in order (cancelled ones included).
+pub fn series(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<(SeriesRow, Vec<BookingRow>)>, StoreError> {
+    let Some(found) = conn
+        .query_row(
+            "SELECT id, frequency, sessions FROM series WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(SeriesRow {
+                    id: r.get(0)?,
+                    frequency: r.get(1)?,
+                    sessions: r.get(2)?,
+                })
+            },
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM bookings WHERE series_id = ?1 ORDER BY series_index"
+    ))?;
+    let sessions = stmt.query_map([id], row)?.collect::<Result<_, _>>()?;
+    Ok(Some((found, sessions)))
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<BookingRow>, StoreError> {

@@ -82,6 +82,17 @@ const STEPS: &[&str] = &[
         document  TEXT NOT NULL,
         saved_at  INTEGER NOT NULL
     );",
+    // 3: recurring bookings: each session is a booking of its own, tied by its series.
+    "ALTER TABLE bookings ADD COLUMN series_id TEXT;
+    ALTER TABLE bookings ADD COLUMN series_index INTEGER;
+    CREATE TABLE series (
+        id          TEXT PRIMARY KEY,
+        frequency   TEXT NOT NULL,
+        sessions    INTEGER NOT NULL CHECK (sessions >= 2),
+        created_at  INTEGER NOT NULL
+    );
+    CREATE INDEX bookings_by_series ON bookings (series_id, series_index)
+        WHERE series_id IS NOT NULL;",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

@@ -173,3 +173,49 @@ async fn a_calendar_server_down_delays_the_event_never_the_booking() {
     let id = b["id"].as_str().unwrap();
     assert_eq!(events_with(&server, &cal, id).await.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_series_makes_one_event_per_session_and_cancelling_one_removes_only_it() {
+    let server = Server::start(Kind::Radicale).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    let app = spawn_app(&format!("{}{}", source(&cal), super::series::COACHING)).await;
+    let mut body = super::app::booking("coaching", "2026-12-02T11:00:00+01:00");
+    body["repeat"] = serde_json::json!({"frequency": "weekly", "sessions": 3});
+    let (status, b) = app.post("/api/v1/bookings", &body).await;
+    assert_eq!(status, 201, "{b}");
+    let sessions = b["series"]["sessions"].as_array().unwrap().clone();
+    let rows = drained(&app, Duration::from_secs(20)).await;
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().all(|(s, _)| s == "done"), "{rows:?}");
+    let expected = [
+        "DTSTART:20261202T100000Z",
+        "DTSTART:20261209T100000Z",
+        "DTSTART:20261216T100000Z",
+    ];
+    for (session, dtstart) in sessions.iter().zip(expected) {
+        let events = events_with(&server, &cal, session["id"].as_str().unwrap()).await;
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(events[0].contains(dtstart), "{}", events[0]);
+    }
+
+    let second = &sessions[1];
+    let (status, _) = app
+        .delete(&format!(
+            "/api/v1/bookings/{}?token={}",
+            second["id"].as_str().unwrap(),
+            second["manage_token"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, 200);
+    drained(&app, Duration::from_secs(20)).await;
+    assert!(
+        events_with(&server, &cal, second["id"].as_str().unwrap())
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        events_with(&server, &cal, "").await.len(),
+        2,
+        "the other sessions stay"
+    );
+}
