@@ -277,5 +277,70 @@ async function limits() {
   assertClean(page, "rate limited");
 }
 
-const PHASES = { book, after, limits };
+// PHASE=series: a visitor books "Consultation" (repeats weekly or every 2 weeks): a weekly
+//              series whose second session was taken a moment ago is refused whole and the page
+//              names that session; every two weeks books three sessions, listed on the
+//              confirmation; the manage page cancels this and the later sessions.
+async function series() {
+  const { page } = await visitor({ timezoneId: "Europe/Berlin", locale: "en-GB" });
+  await open(page, "/?type=consult");
+  await page.getByRole("heading", { level: 1, name: "Consultation" }).waitFor();
+  await waitForSlots(page);
+  const first = page.locator("button.slot").first();
+  const start = await first.getAttribute("data-start");
+  await first.click();
+  await page.getByRole("heading", { name: "Your details" }).waitFor();
+  await fillForm(page, "Sam Series", "sam@example.org");
+
+  // Someone else takes the time a week later, behind the visitor's back.
+  const weekLater = new Date(new Date(start).getTime() + 7 * 864e5).toISOString();
+  const taken = await fetch(`${BASE_URL}/api/v1/bookings`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      event_type: "consult", start: weekLater, name: "Other", email: "other@example.org",
+      timezone: "Europe/Berlin", captcha: await captchaPayload(),
+    }),
+  });
+  check(taken.status === 201, `the other booking: ${taken.status}`);
+
+  await page.getByRole("radio", { name: "Every week" }).check();
+  await page.getByLabel("Number of sessions").selectOption("3");
+  page.expectedStatuses.add(409);
+  const refused = page.waitForResponse((r) => r.url().endsWith("/api/v1/bookings") && r.request().method() === "POST");
+  await page.getByRole("button", { name: "Book this time" }).click();
+  check((await refused).status() === 409, "the weekly series is refused");
+  const alert = page.getByRole("alert").filter({ hasText: "Nothing was booked" });
+  await alert.waitFor();
+  const said = await alert.innerText();
+  check(said.includes("session 2") && said.includes("already taken"), `the page names the session: ${said}`);
+  page.expectedStatuses.delete(409);
+
+  await page.getByRole("radio", { name: "Every 2 weeks" }).check();
+  const answer = page.waitForResponse((r) => r.url().endsWith("/api/v1/bookings") && r.request().method() === "POST");
+  await page.getByRole("button", { name: "Book this time" }).click();
+  const response = await answer;
+  check(response.status() === 201, `the series is booked: ${response.status()}`);
+  const booking = await response.json();
+  check(booking.series && booking.series.sessions.length === 3, "three sessions");
+  check(booking.series.frequency === "every_2_weeks", booking.series.frequency);
+  await page.getByRole("heading", { name: "You are booked" }).waitFor();
+  const listed = await page.locator("ol.sessions li").count();
+  check(listed === 3, `the confirmation lists the sessions: ${listed}`);
+  await axe(page, "series confirmation");
+  await screenshot(page, "series-confirmation");
+
+  await page.getByRole("link", { name: "Manage this booking" }).click();
+  await page.getByRole("heading", { name: "Your booking" }).waitFor();
+  await page.getByRole("button", { name: "Cancel this and all later sessions" }).click();
+  await page.getByText("Cancel this session and every later one").waitFor();
+  await page.getByRole("button", { name: "Yes, cancel it" }).click();
+  await page.getByText("This booking is cancelled.").waitFor();
+  const cancelled = await page.locator("ol.sessions li.cancelled").count();
+  check(cancelled === 3, `every session shows cancelled: ${cancelled}`);
+  assertClean(page, "series");
+  output({ ids: booking.series.sessions.map((s) => s.id) });
+}
+
+const PHASES = { book, after, limits, series };
 run(`booking (${PHASE})`, PHASES[PHASE]);

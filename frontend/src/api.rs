@@ -32,6 +32,17 @@ pub struct ErrorBody {
     pub fields: Vec<FieldError>,
     #[serde(default)]
     pub next_slots: Vec<Slot>,
+    /// With `series_conflict`: the first session of a series that is not free.
+    #[serde(default)]
+    pub conflict: Option<Box<SeriesConflict>>,
+}
+
+/// `SeriesConflictJson`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct SeriesConflict {
+    pub session: u32,
+    pub start: String,
+    pub reason: String,
 }
 
 /// Why a request did not give what was asked.

@@ -26,6 +26,7 @@ pub fn config(calendar_url: &str) -> String {
          [[event_types]]\nslug = \"intro\"\ntitle = \"Intro call\"\nduration_minutes = 30\n\
          description = \"A first call.\"\n\
          [[event_types]]\nslug = \"consult\"\ntitle = \"Consultation\"\nduration_minutes = 60\n\
+         repeat = [\"weekly\", \"every_2_weeks\"]\nmax_sessions = 4\n\
          [[sources]]\nid = \"cal\"\nkind = \"caldav\"\nurl = \"{calendar_url}\"\nusername = \"{USER}\"\n\
          password = \"{PASSWORD}\"\nwrite = true\ntimeout_seconds = 5\n"
     )
@@ -133,4 +134,41 @@ async fn a_rate_limited_visitor_is_told_how_long_to_wait() {
     );
     let service = start_service(&config).await;
     scenario("booking.mjs", &service.base, &[("PHASE", "limits")]);
+}
+
+/// A series from the page: refused whole when a later session is taken (the page names it),
+/// booked every two weeks, listed on the confirmation, cancelled from the manage page with the
+/// later sessions; their events leave Radicale.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_books_a_series_and_cancels_the_rest_of_it() {
+    if !ready("booking page e2e (series)") {
+        return;
+    }
+    let radicale = Server::start(Kind::Radicale).await;
+    let calendar = radicale.mkcalendar("work", "Work", "#112233FF").await;
+    let service = start_service(&config(&calendar)).await;
+    let out = scenario("booking.mjs", &service.base, &[("PHASE", "series")]);
+    let ids: Vec<String> = out["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    for id in &ids {
+        let uid = format!("{id}-");
+        let mut left = Vec::new();
+        for _ in 0..100 {
+            left = busy_of(&radicale, &calendar, &uid).await;
+            if left.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            left.is_empty(),
+            "session {id} left Radicale; log:\n{}",
+            service.log()
+        );
+    }
 }

@@ -50,6 +50,24 @@ pub fn BookingFacts(booking: Booking, event: EventType, page: PageInfo) -> impl 
                 <dt>{t::when_owners(&page.owner_name)}</dt>
                 <dd class="when-owner">{time::moment(&booking.start, &page.timezone)}" ("{page.timezone.clone()}")"</dd>
             })}
+            {booking.series.clone().map(|series| view! {
+                <dt>{t::YOUR_SESSIONS}</dt>
+                <dd>
+                    <p class="meta">{t::frequency(&series.frequency)}</p>
+                    <ol class="sessions">
+                        {series.sessions.into_iter().map(|s| {
+                            let cancelled = s.status == "cancelled";
+                            let current = s.id == booking.id;
+                            view! {
+                                <li class:cancelled=cancelled aria-current=current.then_some("true")>
+                                    {time::moment(&s.start, &visitor_zone)}
+                                    {cancelled.then(|| format!(" ({})", t::SESSION_CANCELLED))}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                </dd>
+            })}
             <dt>{t::NAME}</dt>
             <dd>{booking.name.clone()}</dd>
             <dt>{t::EMAIL}</dt>
@@ -86,7 +104,7 @@ fn CalendarLinks(booking: Booking, title: String) -> impl IntoView {
         encode(&booking.end),
         encode(&details)
     );
-    let ics = ics_file(&booking, &title, &start, &end);
+    let ics = ics_file(&booking, &title);
     let href = blob_url(&ics);
     view! {
         <ul class="calendar-links">
@@ -97,26 +115,54 @@ fn CalendarLinks(booking: Booking, title: String) -> impl IntoView {
     }
 }
 
-/// A one-event calendar file (RFC 5545), times in UTC, text escaped.
-pub fn ics_file(b: &Booking, title: &str, start: &str, end: &str) -> String {
-    let lines = [
+/// A calendar file (RFC 5545) with the booking, or every confirmed session of its series; times
+/// in UTC, text escaped.
+pub fn ics_file(b: &Booking, title: &str) -> String {
+    let single = [(
+        b.id.as_str(),
+        b.start.as_str(),
+        b.end.as_str(),
+        b.manage_url.as_str(),
+    )];
+    let events: Vec<(&str, &str, &str, &str)> = match &b.series {
+        Some(series) => series
+            .sessions
+            .iter()
+            .filter(|s| s.status != "cancelled")
+            .map(|s| {
+                (
+                    s.id.as_str(),
+                    s.start.as_str(),
+                    s.end.as_str(),
+                    s.manage_url.as_str(),
+                )
+            })
+            .collect(),
+        None => single.to_vec(),
+    };
+    let stamp = time::utc_stamp(&b.start);
+    let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
         "PRODID:-//OpenSlot//Booking page//EN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
-        "BEGIN:VEVENT".to_owned(),
-        format!("UID:{}-visitor@openslot", ics_text(&b.id)),
-        format!("DTSTAMP:{start}"),
-        format!("DTSTART:{start}"),
-        format!("DTEND:{end}"),
-        format!("SUMMARY:{}", ics_text(title)),
-        format!(
-            "DESCRIPTION:{}",
-            ics_text(&format!("{}\n{}", t::MANAGE_HINT, b.manage_url))
-        ),
-        "END:VEVENT".to_owned(),
-        "END:VCALENDAR".to_owned(),
     ];
+    for (id, start, end, manage) in events {
+        lines.extend([
+            "BEGIN:VEVENT".to_owned(),
+            format!("UID:{}-visitor@openslot", ics_text(id)),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART:{}", time::utc_stamp(start)),
+            format!("DTEND:{}", time::utc_stamp(end)),
+            format!("SUMMARY:{}", ics_text(title)),
+            format!(
+                "DESCRIPTION:{}",
+                ics_text(&format!("{}\n{manage}", t::MANAGE_HINT))
+            ),
+            "END:VEVENT".to_owned(),
+        ]);
+    }
+    lines.push("END:VCALENDAR".to_owned());
     lines
         .iter()
         .map(|l| fold(l))

@@ -21,6 +21,15 @@ struct BookingBody<'a> {
     timezone: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     captcha: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repeat: Option<Repeat>,
+}
+
+/// A series instead of one meeting.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+struct Repeat {
+    frequency: String,
+    sessions: u32,
 }
 
 /// One input with its live check.
@@ -76,6 +85,10 @@ pub fn BookingForm(
     let name = Field::new(visitor_text::name);
     let email = Field::new(visitor_text::email);
     let notes = Field::new(visitor_text::notes);
+    // "" = once; else one of the event type's frequencies.
+    let frequency = RwSignal::new(String::new());
+    let max_sessions = event.max_sessions.unwrap_or(2).max(2);
+    let sessions = RwSignal::new(max_sessions.min(4));
     let sending = RwSignal::new(Sending::Idle);
     let progress = RwSignal::new(0.0_f64);
     let failure = RwSignal::new(None::<String>);
@@ -119,6 +132,12 @@ pub fn BookingForm(
                     notes: notes.value.get_untracked(),
                     key,
                     captcha,
+                    repeat: Some(frequency.get_untracked())
+                        .filter(|f| !f.is_empty())
+                        .map(|frequency| Repeat {
+                            frequency,
+                            sessions: sessions.get_untracked(),
+                        }),
                 },
                 sending,
                 progress,
@@ -134,11 +153,16 @@ pub fn BookingForm(
                             "name" => name,
                             "email" => email,
                             "notes" => notes,
-                            _ => continue,
+                            _ => {
+                                failure.set(Some(t::field_error(&fe.field, &fe.reason)));
+                                continue;
+                            }
                         };
                         target.server.set(Some(fe.reason.clone()));
                     }
-                    failure.set(Some(t::FIX_FIELDS.to_owned()));
+                    if failure.get_untracked().is_none() {
+                        failure.set(Some(t::FIX_FIELDS.to_owned()));
+                    }
                     if let Some(fe) = fields.first() {
                         focus_id(&fe.field);
                     }
@@ -187,6 +211,38 @@ pub fn BookingForm(
                     <p id="notes-count" class="hint">{move || t::notes_count(notes.value.get().chars().count(), visitor_text::NOTES_MAX_CHARS)}</p>
                     <p id="notes-problem" class="field-problem">{move || notes.problem().map(|p| t::field_error(t::NOTES, &p))}</p>
                 </div>
+                {(!event.with_value(|e| e.repeat.is_empty())).then(|| view! {
+                    <fieldset class="field repeat">
+                        <legend>{t::REPEAT_LEGEND}</legend>
+                        <label class="choice">
+                            <input type="radio" name="repeat" value="" prop:checked=move || frequency.get().is_empty()
+                                on:change=move |_| frequency.set(String::new())/>
+                            {t::REPEAT_ONCE}
+                        </label>
+                        {event.with_value(|e| e.repeat.clone()).into_iter().map(|f| {
+                            let value = f.clone();
+                            let chosen = f.clone();
+                            let label = t::frequency(&f);
+                            view! {
+                                <label class="choice">
+                                    <input type="radio" name="repeat" value=value prop:checked=move || frequency.get() == f
+                                        on:change=move |_| frequency.set(chosen.clone())/>
+                                    {label}
+                                </label>
+                            }
+                        }).collect_view()}
+                        <Show when=move || !frequency.get().is_empty()>
+                            <label for="sessions">{t::SESSIONS}</label>
+                            <select id="sessions" name="sessions" aria-describedby="sessions-hint"
+                                on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { sessions.set(n) }>
+                                {(2..=max_sessions).map(|n| view! {
+                                    <option value=n.to_string() selected=move || sessions.get() == n>{n.to_string()}</option>
+                                }).collect_view()}
+                            </select>
+                            <p id="sessions-hint" class="hint">{t::sessions_hint(max_sessions)}</p>
+                        </Show>
+                    </fieldset>
+                })}
                 <div id="form-problem" class="problem" role="alert">{move || failure.get()}</div>
                 <Show when=move || sending.get() == Sending::Solving>
                     <div class="solving" role="status">
@@ -211,6 +267,7 @@ struct SendArgs {
     notes: String,
     key: String,
     captcha: bool,
+    repeat: Option<Repeat>,
 }
 
 enum Failed {
@@ -249,6 +306,7 @@ async fn send(
             notes: args.notes.trim(),
             timezone: &args.zone,
             captcha,
+            repeat: args.repeat.clone(),
         };
         let answer: Result<Booking, ApiError> = Call::send("POST", "/api/v1/bookings", &body)
             .header("Idempotency-Key", args.key.clone())
@@ -257,6 +315,20 @@ async fn send(
         return match answer {
             Ok(b) => Ok(b),
             Err(e) => match (e.status(), e.code()) {
+                (Some(409), Some("series_conflict")) => Err(Failed::Say(match e {
+                    ApiError::Status {
+                        body:
+                            crate::api::ErrorBody {
+                                conflict: Some(c), ..
+                            },
+                        ..
+                    } => t::series_conflict(
+                        c.session,
+                        &time::moment(&c.start, &args.zone),
+                        &c.reason,
+                    ),
+                    other => explain(&other),
+                })),
                 (Some(409), _) => Err(Failed::Taken(match e {
                     ApiError::Status { body, .. } => body.next_slots,
                     _ => Vec::new(),

@@ -27,7 +27,8 @@ pub fn ManagePage(id: String, token: String, route: RwSignal<Route>) -> impl Int
 #[derive(Clone, Debug, PartialEq)]
 enum Doing {
     Looking,
-    ConfirmCancel,
+    /// With `true`: this session and every later one of its series.
+    ConfirmCancel(bool),
     Picking,
     ConfirmMove(Slot),
 }
@@ -89,13 +90,19 @@ fn Manage(
             }
         });
     };
-    let cancel = move || {
+    let cancel = move |following: bool| {
+        let path = path.get_value();
+        let (path, done) = if following {
+            (format!("{path}&scope=following"), t::CANCEL_FOLLOWING_DONE)
+        } else {
+            (path, t::CANCEL_DONE)
+        };
         let call = Call {
             method: "DELETE",
-            path: path.get_value(),
+            path,
             ..Call::default()
         };
-        change(call, t::CANCEL_DONE);
+        change(call, done);
     };
     let reschedule = move |slot: Slot| {
         let body = serde_json::json!({ "start": slot.start });
@@ -122,15 +129,16 @@ fn Manage(
                 (Some(Ok(_)), None) => ().into_any(),
                 (Some(Ok(_)), Some(b)) => {
                     let event = types.with_value(|all| all.iter().find(|e| e.slug == b.event_type).cloned())
-                        .unwrap_or_else(|| EventType { slug: b.event_type.clone(), title: b.event_type.clone(), duration: 0, description: String::new() });
+                        .unwrap_or_else(|| EventType { slug: b.event_type.clone(), title: b.event_type.clone(), duration: 0, description: String::new(), repeat: Vec::new(), max_sessions: None });
                     let cancelled = b.status == "cancelled";
+                    let later = has_later_sessions(&b);
                     view! {
                         <BookingFacts booking=b.clone() event=event.clone() page=page.get_value()/>
                         {cancelled.then(|| view! { <p class="notice" role="status">{t::CANCELLED}</p> })}
                         <p class="problem" role="alert">{move || problem.get()}</p>
                         {(!cancelled).then(|| view! {
-                            <ManageActions doing busy event=event.clone() zone page=page.get_value()
-                                cancel=Callback::new(move |_| cancel())
+                            <ManageActions doing busy event=event.clone() zone page=page.get_value() later
+                                cancel=Callback::new(cancel)
                                 reschedule=Callback::new(reschedule)/>
                         })}
                         <p><a href="/" on:click=move |ev| { ev.prevent_default(); super::go_home(route); }>{t::BOOK_ANOTHER}</a></p>
@@ -148,7 +156,9 @@ fn ManageActions(
     event: EventType,
     zone: RwSignal<String>,
     page: PageInfo,
-    cancel: Callback<()>,
+    /// The booking is a session of a series with later confirmed sessions.
+    later: bool,
+    cancel: Callback<bool>,
     reschedule: Callback<Slot>,
 ) -> impl IntoView {
     let event = StoredValue::new(event);
@@ -158,19 +168,26 @@ fn ManageActions(
         Doing::Looking => view! {
             <div class="actions">
                 <button type="button" on:click=move |_| doing.set(Doing::Picking)>{t::RESCHEDULE}</button>
-                <button type="button" class="danger" on:click=move |_| doing.set(Doing::ConfirmCancel)>{t::CANCEL}</button>
+                <button type="button" class="danger" on:click=move |_| doing.set(Doing::ConfirmCancel(false))>
+                    {if later { t::CANCEL_SESSION } else { t::CANCEL }}
+                </button>
+                {later.then(|| view! {
+                    <button type="button" class="danger" on:click=move |_| doing.set(Doing::ConfirmCancel(true))>{t::CANCEL_FOLLOWING}</button>
+                })}
             </div>
         }
         .into_any(),
-        Doing::ConfirmCancel => {
+        Doing::ConfirmCancel(following) => {
             let question = NodeRef::<leptos::html::P>::new();
             focus_on_mount(question);
             view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="cancel-question">
-                    <p id="cancel-question" tabindex="-1" node_ref=question>{t::CANCEL_CONFIRM}</p>
+                    <p id="cancel-question" tabindex="-1" node_ref=question>
+                        {if following { t::CANCEL_FOLLOWING_CONFIRM } else { t::CANCEL_CONFIRM }}
+                    </p>
                     <div class="actions">
                         <button type="button" class="danger" aria-disabled=move || busy.get().to_string()
-                            on:click=move |_| if !busy.get_untracked() { cancel.run(()) }>{t::CANCEL_YES}</button>
+                            on:click=move |_| if !busy.get_untracked() { cancel.run(following) }>{t::CANCEL_YES}</button>
                         <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Looking)>{t::CANCEL_NO}</button>
                     </div>
                 </div>
@@ -204,5 +221,66 @@ fn ManageActions(
             .into_any()
         }
     }
+    }
+}
+
+/// Whether `b` is a session of a series with a confirmed session after it.
+fn has_later_sessions(b: &Booking) -> bool {
+    b.series.as_ref().is_some_and(|series| {
+        series
+            .sessions
+            .iter()
+            .skip_while(|s| s.id != b.id)
+            .skip(1)
+            .any(|s| s.status == "confirmed")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::public::{Series, Session};
+
+    fn booking(id: &str, states: &[(&str, &str)]) -> Booking {
+        Booking {
+            id: id.into(),
+            event_type: "consult".into(),
+            start: String::new(),
+            end: String::new(),
+            status: "confirmed".into(),
+            timezone: "UTC".into(),
+            name: "n".into(),
+            email: "e@x".into(),
+            notes: String::new(),
+            manage_url: String::new(),
+            manage_token: String::new(),
+            series: (!states.is_empty()).then(|| Series {
+                id: "s".into(),
+                frequency: "weekly".into(),
+                sessions: states
+                    .iter()
+                    .map(|(id, status)| Session {
+                        id: (*id).into(),
+                        start: String::new(),
+                        end: String::new(),
+                        status: (*status).into(),
+                        manage_url: String::new(),
+                        manage_token: String::new(),
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
+    #[test]
+    fn later_sessions_are_only_confirmed_ones_after_this_one() {
+        let all = [("a", "confirmed"), ("b", "confirmed"), ("c", "cancelled")];
+        assert!(has_later_sessions(&booking("a", &all)));
+        assert!(
+            !has_later_sessions(&booking("b", &all)),
+            "only a cancelled one after it"
+        );
+        assert!(!has_later_sessions(&booking("c", &all)));
+        assert!(!has_later_sessions(&booking("a", &[])), "not a series");
     }
 }

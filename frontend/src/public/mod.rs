@@ -57,6 +57,11 @@ pub struct EventType {
     pub duration: u32,
     #[serde(default)]
     pub description: String,
+    /// The series it may be booked as (`weekly`, `every_2_weeks`); empty: one meeting only.
+    #[serde(default)]
+    pub repeat: Vec<String>,
+    #[serde(default)]
+    pub max_sessions: Option<u32>,
 }
 
 /// `BookingJson`.
@@ -72,6 +77,27 @@ pub struct Booking {
     pub email: String,
     #[serde(default)]
     pub notes: String,
+    pub manage_url: String,
+    pub manage_token: String,
+    #[serde(default)]
+    pub series: Option<Series>,
+}
+
+/// The sessions of a series (`SeriesJson`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Series {
+    pub id: String,
+    pub frequency: String,
+    pub sessions: Vec<Session>,
+}
+
+/// One session of a series, with its own manage link.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Session {
+    pub id: String,
+    pub start: String,
+    pub end: String,
+    pub status: String,
     pub manage_url: String,
     pub manage_token: String,
 }

@@ -137,3 +137,37 @@ pub fn reschedule_confirm(new: &str) -> String {
 pub const RESCHEDULE_YES: &str = "Yes, move it";
 pub const RESCHEDULE_DONE: &str = "The booking is moved.";
 pub const KEEP_TIME: &str = "Keep the current time";
+
+// Series (event types that repeat).
+pub const REPEAT_LEGEND: &str = "How often";
+pub const REPEAT_ONCE: &str = "Just once";
+pub fn frequency(f: &str) -> &'static str {
+    match f {
+        "weekly" => "Every week",
+        "every_2_weeks" => "Every 2 weeks",
+        _ => "Repeating",
+    }
+}
+pub const SESSIONS: &str = "Number of sessions";
+pub fn sessions_hint(max: u32) -> String {
+    format!("2 to {max}, at the same time each time. All of them are booked, or none.")
+}
+pub const YOUR_SESSIONS: &str = "Your sessions";
+pub const SESSION_CANCELLED: &str = "cancelled";
+pub fn series_conflict(session: u32, when: &str, reason: &str) -> String {
+    let why = match reason {
+        "busy" => "that time is already taken",
+        "unavailable" => "the owner is not available then",
+        "beyond_horizon" => "it is further ahead than bookings are taken",
+        "day_full" => "that day is fully booked",
+        _ => "it is not free",
+    };
+    format!(
+        "Nothing was booked: session {session} ({when}) is not possible, because {why}. Choose fewer sessions or another time."
+    )
+}
+pub const CANCEL_SESSION: &str = "Cancel only this session";
+pub const CANCEL_FOLLOWING: &str = "Cancel this and all later sessions";
+pub const CANCEL_FOLLOWING_CONFIRM: &str =
+    "Cancel this session and every later one of the series? This cannot be undone.";
+pub const CANCEL_FOLLOWING_DONE: &str = "This session and the later ones are cancelled.";
