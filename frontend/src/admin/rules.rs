@@ -128,6 +128,9 @@ struct EventTypeForm {
     before: RwSignal<String>,
     after: RwSignal<String>,
     max: RwSignal<String>,
+    /// The event type as loaded: what this form does not edit (series, location, questions)
+    /// is sent back unchanged.
+    loaded: RwSignal<Value>,
 }
 
 const ET_NUMBERS: [&str; 5] = [
@@ -152,6 +155,7 @@ impl EventTypeForm {
             before: n("buffer_before_minutes"),
             after: n("buffer_after_minutes"),
             max: n("max_per_day"),
+            loaded: RwSignal::new(v.clone()),
         }
     }
 
@@ -160,14 +164,20 @@ impl EventTypeForm {
     }
 
     fn to_json(self) -> Value {
-        let mut v = json!({
-            "slug": self.slug.get_untracked().trim(),
-            "title": self.title.get_untracked().trim(),
-            "description": self.description.get_untracked().trim(),
-        });
+        let mut v = match self.loaded.get_untracked() {
+            Value::Object(o) => Value::Object(o),
+            _ => json!({}),
+        };
+        v["slug"] = json!(self.slug.get_untracked().trim());
+        v["title"] = json!(self.title.get_untracked().trim());
+        v["description"] = json!(self.description.get_untracked().trim());
         for (key, field) in ET_NUMBERS.iter().zip(self.numbers()) {
-            if let Some(n) = number(&field.get_untracked()) {
-                v[*key] = n;
+            match (number(&field.get_untracked()), v.as_object_mut()) {
+                (Some(n), _) => v[*key] = n,
+                (None, Some(o)) => {
+                    o.remove(*key);
+                }
+                (None, None) => {}
             }
         }
         v
@@ -506,6 +516,25 @@ mod tests {
         assert_eq!(
             ranges("09:00-12:00,, 13:00-17:00 "),
             vec![json!("09:00-12:00"), json!("13:00-17:00")]
+        );
+    }
+
+    #[test]
+    fn fields_the_form_does_not_edit_are_sent_back() {
+        let loaded = json!({
+            "slug": "coaching", "title": "Coaching", "description": "", "duration_minutes": 60,
+            "max_per_day": 2, "repeat": ["weekly"], "max_sessions": 4,
+        });
+        let form = EventTypeForm::new(0, &loaded);
+        form.title.set("Coaching session".into());
+        form.max.set(String::new());
+        let sent = form.to_json();
+        assert_eq!(sent["title"], "Coaching session");
+        assert_eq!(sent["repeat"], json!(["weekly"]));
+        assert_eq!(sent["max_sessions"], 4);
+        assert!(
+            sent.get("max_per_day").is_none(),
+            "an emptied number is left out"
         );
     }
 }
