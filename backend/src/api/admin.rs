@@ -141,6 +141,45 @@ struct AdminBookingJson {
     manage_url: String,
     /// Per writable calendar: the event's writes and their state.
     writes: Vec<WriteJson>,
+    /// The series this booking is a session of.
+    #[oai(skip_serializing_if_is_none)]
+    series_id: Option<String>,
+    /// Which session (1 = the first).
+    #[oai(skip_serializing_if_is_none)]
+    session: Option<u32>,
+    /// The answers to the event type's questions, with the labels asked.
+    answers: Vec<AdminAnswerJson>,
+    /// Where the visit came from (`?ref=` of the booking page).
+    #[oai(skip_serializing_if_is_none)]
+    visit_ref: Option<String>,
+    /// Marked by the owner: the visitor did not come.
+    no_show: bool,
+}
+
+#[derive(Debug, Object)]
+struct AdminAnswerJson {
+    id: String,
+    label: String,
+    value: String,
+}
+
+#[derive(Debug, Object)]
+struct NoShowBody {
+    /// `true`: the visitor did not come; `false` takes the mark back.
+    no_show: bool,
+}
+
+#[derive(ApiResponse)]
+enum NoShowResponse {
+    #[oai(status = 200)]
+    Ok(Json<Box<AdminBookingJson>>),
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    /// The meeting has not begun yet.
+    #[oai(status = 409)]
+    NotYet(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
 }
 
 #[derive(Debug, Object)]
@@ -205,6 +244,28 @@ struct StatsJson {
     average_lead_time_hours: Option<f64>,
     /// The same bookings by lead time: under a day, 1-3 days, 3-7 days, 1-2 weeks, longer.
     lead_time: Vec<LeadBucketJson>,
+    /// Every day of those weeks (UTC), oldest first: bookings made and cancellations.
+    days: Vec<DayJson>,
+    /// Bookings made in those weeks by event type.
+    by_event_type: BTreeMap<String, u32>,
+    /// Bookings made in those weeks by where the visit came from (the booking page's `?ref=`;
+    /// `direct` without one).
+    by_ref: BTreeMap<String, u32>,
+    /// Of the bookings made in those weeks, the share cancelled since (0-1); none without
+    /// bookings.
+    cancellation_rate: Option<f64>,
+    /// Of those whose meeting has begun and that were not cancelled, the share the owner marked
+    /// as no-show (0-1); none without such meetings.
+    no_show_rate: Option<f64>,
+}
+
+/// One day (UTC) of bookings made and cancelled.
+#[derive(Debug, Object)]
+struct DayJson {
+    /// `2026-11-30`.
+    date: String,
+    booked: u32,
+    cancelled: u32,
 }
 
 #[derive(ApiResponse)]
@@ -428,6 +489,19 @@ impl AdminApi {
                     last_error: w.last_error.clone(),
                 })
                 .collect(),
+            series_id: b.series.as_ref().map(|s| s.0.clone()),
+            session: b.series.as_ref().map(|s| s.1 + 1),
+            answers: b
+                .answers
+                .iter()
+                .map(|a| AdminAnswerJson {
+                    id: a.id.clone(),
+                    label: a.label.clone(),
+                    value: a.value.clone(),
+                })
+                .collect(),
+            visit_ref: b.visit_ref.clone(),
+            no_show: b.no_show,
         }
     }
 
@@ -519,8 +593,46 @@ impl AdminApi {
     }
 }
 
-/// Statistics over `rows` (bookings made or cancelled since `since`), 12 ISO weeks to `now`.
-fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize) -> StatsJson {
+/// Statistics over `rows` (bookings made or cancelled since `since`), `weeks` ISO weeks on;
+/// `now` decides which meetings have begun (no-show rate).
+fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize, now: DateTime<Utc>) -> StatsJson {
+    let day_of = |t: DateTime<Utc>| -> Option<usize> {
+        usize::try_from((t - since).num_days())
+            .ok()
+            .filter(|&i| t >= since && i < weeks * 7)
+    };
+    let mut days: Vec<DayJson> = (0..weeks * 7)
+        .map(|i| DayJson {
+            date: (since + Duration::days(i as i64)).date_naive().to_string(),
+            booked: 0,
+            cancelled: 0,
+        })
+        .collect();
+    let (mut by_event_type, mut by_ref) = (BTreeMap::new(), BTreeMap::new());
+    let (mut made, mut made_cancelled, mut met, mut no_shows) = (0u32, 0u32, 0u32, 0u32);
+    for b in rows {
+        if let Some(i) = day_of(b.created_at) {
+            days[i].booked += 1;
+            made += 1;
+            *by_event_type.entry(b.event_type.clone()).or_insert(0) += 1;
+            let source = b.visit_ref.clone().unwrap_or_else(|| "direct".to_owned());
+            *by_ref.entry(source).or_insert(0) += 1;
+            match b.status {
+                BookingStatus::Cancelled => made_cancelled += 1,
+                BookingStatus::Confirmed if b.start <= now => {
+                    met += 1;
+                    no_shows += u32::from(b.no_show);
+                }
+                BookingStatus::Confirmed => {}
+            }
+        }
+        if let Some(i) = b.cancelled_at.and_then(day_of) {
+            days[i].cancelled += 1;
+        }
+    }
+    let rate = |n: u32, of: u32| {
+        (of > 0).then(|| (f64::from(n) / f64::from(of) * 1000.0).round() / 1000.0)
+    };
     let week_of = |t: DateTime<Utc>| -> Option<usize> {
         let i = (t - since).num_days().checked_div(7)?;
         usize::try_from(i).ok().filter(|&i| t >= since && i < weeks)
@@ -576,6 +688,11 @@ fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize) -> StatsJson {
             .then(|| (lead_sum / f64::from(lead_n) * 10.0).round() / 10.0),
         weeks: out,
         lead_time,
+        days,
+        by_event_type,
+        by_ref,
+        cancellation_rate: rate(made_cancelled, made),
+        no_show_rate: rate(no_shows, met),
     }
 }
 
@@ -719,6 +836,37 @@ impl AdminApi {
                 CancelResponse::NotFound(error("not_found", "no such booking"))
             }
             Err(e) => CancelResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Marks a booking whose meeting has begun as a no-show (or takes the mark back); the
+    /// statistics count it.
+    #[oai(path = "/bookings/:id/no-show", method = "post", tag = "Tag::Bookings")]
+    async fn no_show(
+        &self,
+        _auth: OwnerToken,
+        id: Path<String>,
+        body: Json<NoShowBody>,
+    ) -> NoShowResponse {
+        match self.service().set_no_show(&id.0, body.0.no_show).await {
+            Ok(b) => {
+                let bid = b.id.clone();
+                let writes = self
+                    .service()
+                    .store()
+                    .call(move |c| outbox::of_booking(c, &bid))
+                    .await
+                    .unwrap_or_default();
+                NoShowResponse::Ok(Json(Box::new(self.booking_json(&b, &writes))))
+            }
+            Err(BookError::NotFound) => {
+                NoShowResponse::NotFound(error("not_found", "no such booking"))
+            }
+            Err(BookError::NotYet) => NoShowResponse::NotYet(error(
+                "not_yet",
+                "the meeting has not started yet; a no-show can be marked once it has",
+            )),
+            Err(e) => NoShowResponse::Internal(internal(&e)),
         }
     }
 
@@ -989,7 +1137,12 @@ impl AdminApi {
             .call(move |c| bookings::touched_since(c, since))
             .await
         {
-            Ok(rows) => StatsResponse::Ok(Json(stats(&rows, since, WEEKS as usize))),
+            Ok(rows) => StatsResponse::Ok(Json(stats(
+                &rows,
+                since,
+                WEEKS as usize,
+                self.service().now(),
+            ))),
             Err(e) => StatsResponse::Internal(internal(&e)),
         }
     }
@@ -1030,6 +1183,9 @@ mod tests {
             updated_at: at(created),
             cancelled_at: cancelled.map(at),
             series: None,
+            answers: Vec::new(),
+            visit_ref: None,
+            no_show: false,
         }
     }
 
@@ -1061,7 +1217,7 @@ mod tests {
                 Some("2026-11-24T00:00:00Z"),
             ),
         ];
-        let s = stats(&rows, since, 12);
+        let s = stats(&rows, since, 12, now);
         assert_eq!(s.weeks.len(), 12);
         assert_eq!(s.weeks[11].week, "2026-W49");
         assert_eq!(s.weeks[11].starts, "2026-11-30");
@@ -1072,6 +1228,47 @@ mod tests {
         assert_eq!(s.average_lead_time_hours, Some(18.0));
         let counts: Vec<u32> = s.lead_time.iter().map(|b| b.count).collect();
         assert_eq!(counts, [1, 1, 0, 0, 0], "12 hours and exactly a day");
-        assert_eq!(stats(&[], since, 12).average_lead_time_hours, None);
+        let empty = stats(&[], since, 12, now);
+        assert_eq!(empty.average_lead_time_hours, None);
+        assert_eq!((empty.cancellation_rate, empty.no_show_rate), (None, None));
+        assert_eq!(empty.days.len(), 84);
+    }
+
+    #[test]
+    fn days_sources_and_rates() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+        let since = stats_since(now, 12);
+        let made = "2026-11-29T10:00:00Z";
+        let mut rows = vec![
+            row("a", "intro", made, "2026-11-30T09:00:00Z", None),
+            row("b", "intro", made, "2026-11-30T10:00:00Z", None),
+            row(
+                "c",
+                "consult",
+                made,
+                "2026-12-02T10:00:00Z",
+                Some("2026-11-30T08:00:00Z"),
+            ),
+            row("d", "consult", made, "2026-12-03T10:00:00Z", None),
+        ];
+        rows[0].no_show = true;
+        rows[0].visit_ref = Some("newsletter".into());
+        rows[2].visit_ref = Some("newsletter".into());
+        let s = stats(&rows, since, 12, now);
+        let day = |d: &str| {
+            s.days
+                .iter()
+                .find(|x| x.date == d)
+                .map(|x| (x.booked, x.cancelled))
+        };
+        assert_eq!(day("2026-11-29"), Some((4, 0)));
+        assert_eq!(day("2026-11-30"), Some((0, 1)));
+        assert_eq!(s.days.last().map(|d| d.date.as_str()), Some("2026-12-06"));
+        assert_eq!(s.by_event_type.get("consult"), Some(&2));
+        assert_eq!(s.by_ref.get("newsletter"), Some(&2));
+        assert_eq!(s.by_ref.get("direct"), Some(&2));
+        assert_eq!(s.cancellation_rate, Some(0.25));
+        // a and b have begun and were not cancelled; a is a no-show.
+        assert_eq!(s.no_show_rate, Some(0.5));
     }
 }

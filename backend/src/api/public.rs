@@ -5,6 +5,7 @@
 //! booking looks exactly like an unknown one (404); visitor text is returned as JSON data,
 //! never as markup; a 500 never carries internals (the log keeps them).
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -15,9 +16,11 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
+use crate::booking::details::{QuestionKind, check_answers};
 use crate::booking::input::{InputError, Zone, parse_booking};
 use crate::booking::series::{Frequency, SeriesRequest};
 use crate::booking::token::Purpose;
+use crate::booking::visitor_text;
 use crate::booking::{BookError, BookRequest, Booked, BookingService, CancelScope};
 use crate::calendar::Interval;
 use crate::store::{BookingRow, IdempotentRequest, bookings};
@@ -71,6 +74,42 @@ pub struct EventTypeJson {
     /// With `repeat`: the most sessions a series may have.
     #[oai(skip_serializing_if_is_none)]
     pub max_sessions: Option<u32>,
+    /// Where the meeting is (absent: not said).
+    #[oai(skip_serializing_if_is_none)]
+    pub location: Option<LocationJson>,
+    /// The owner's questions for the booking form, in order (absent: none).
+    #[oai(default, skip_serializing_if_is_empty)]
+    pub questions: Vec<QuestionJson>,
+}
+
+/// Where a meeting is.
+#[derive(Debug, Object)]
+pub struct LocationJson {
+    /// `video`, `address` or `phone`.
+    pub kind: String,
+    /// The address (only for `address`: a phone number or video link comes with the booking).
+    #[oai(skip_serializing_if_is_none)]
+    pub value: Option<String>,
+}
+
+/// A question on the booking form; its answer goes in `answers[id]`.
+#[derive(Debug, Object)]
+pub struct QuestionJson {
+    pub id: String,
+    pub label: String,
+    /// `text` (one line, up to 500 characters) or `choice` (one of `choices`).
+    pub kind: String,
+    pub required: bool,
+    #[oai(default, skip_serializing_if_is_empty)]
+    pub choices: Vec<String>,
+}
+
+/// An answer, with the question's label when the booking was made.
+#[derive(Debug, Object)]
+pub struct AnswerJson {
+    pub id: String,
+    pub label: String,
+    pub value: String,
 }
 
 /// One bookable slot; RFC 3339 with the offset of the asked zone.
@@ -108,6 +147,13 @@ pub struct BookingBody {
     /// every week or every two weeks, in the owner's zone. All sessions or none are booked.
     #[oai(skip_serializing_if_is_none)]
     pub repeat: Option<RepeatBody>,
+    /// Answers to the event type's `questions`, by question id.
+    #[oai(skip_serializing_if_is_none)]
+    pub answers: Option<BTreeMap<String, String>>,
+    /// Where the visit came from (the booking page passes its `?ref=`): 1-64 of
+    /// `A-Z a-z 0-9 . - _`. Only the owner's statistics use it.
+    #[oai(rename = "ref", skip_serializing_if_is_none)]
+    pub visit_ref: Option<String>,
 }
 
 /// A series of sessions.
@@ -171,6 +217,12 @@ pub struct BookingJson {
     /// When this booking is a session of a series: the series, every session with its link.
     #[oai(skip_serializing_if_is_none)]
     pub series: Option<Box<SeriesJson>>,
+    /// Where the meeting is: the address, the number to call, or this booking's video link.
+    #[oai(skip_serializing_if_is_none)]
+    pub location: Option<Box<LocationJson>>,
+    /// The answers given to the owner's questions.
+    #[oai(default, skip_serializing_if_is_empty)]
+    pub answers: Vec<AnswerJson>,
 }
 
 impl poem_openapi::types::Example for BookingBody {
@@ -184,6 +236,8 @@ impl poem_openapi::types::Example for BookingBody {
             timezone: Some("Europe/Berlin".to_owned()),
             captcha: None,
             repeat: None,
+            answers: None,
+            visit_ref: None,
         }
     }
 }
@@ -261,7 +315,7 @@ fn invalid(problems: Vec<InputError>) -> Json<ErrorJson> {
         fields: problems
             .into_iter()
             .map(|p| FieldError {
-                field: p.field.to_owned(),
+                field: p.field.into_owned(),
                 reason: p.reason,
             })
             .collect(),
@@ -297,7 +351,7 @@ fn unparsable(err: &poem::Error) -> Unparsable {
 
 fn problem(field: &'static str, reason: impl Into<String>) -> InputError {
     InputError {
-        field,
+        field: field.into(),
         reason: reason.into(),
     }
 }
@@ -367,7 +421,7 @@ enum BookResponse {
     /// `Idempotent-Replayed: true`).
     #[oai(status = 201)]
     Created(
-        Json<BookingJson>,
+        Json<Box<BookingJson>>,
         #[oai(header = "Idempotent-Replayed")] Option<String>,
     ),
     /// The captcha is missing, wrong, expired or already used (`captcha`), or the body is not
@@ -407,7 +461,7 @@ fn book_bad_request(err: poem::Error) -> BookResponse {
 #[oai(bad_request_handler = "manage_bad_request")]
 enum ManageResponse {
     #[oai(status = 200)]
-    Ok(Json<BookingJson>),
+    Ok(Json<Box<BookingJson>>),
     /// Unknown id, or a missing or wrong token (the two are not told apart).
     #[oai(status = 404)]
     NotFound(Json<ErrorJson>),
@@ -429,7 +483,7 @@ fn manage_bad_request(_: poem::Error) -> ManageResponse {
 #[oai(bad_request_handler = "reschedule_bad_request")]
 enum RescheduleResponse {
     #[oai(status = 200)]
-    Ok(Json<BookingJson>),
+    Ok(Json<Box<BookingJson>>),
     /// The body is not a JSON object of this shape (`invalid`).
     #[oai(status = 400)]
     BadRequest(Json<ErrorJson>),
@@ -547,12 +601,34 @@ impl PublicApi {
             manage_url: self.manage_url(&b.id, token),
             manage_token: token.to_owned(),
             series,
+            location: self
+                .service
+                .config()
+                .event_types
+                .iter()
+                .find(|e| e.slug == b.event_type)
+                .and_then(|e| e.location.as_ref())
+                .map(|l| {
+                    Box::new(LocationJson {
+                        kind: l.kind.as_str().to_owned(),
+                        value: Some(l.for_booking(&b.id)),
+                    })
+                }),
+            answers: b
+                .answers
+                .iter()
+                .map(|a| AnswerJson {
+                    id: a.id.clone(),
+                    label: a.label.clone(),
+                    value: a.value.clone(),
+                })
+                .collect(),
         })
     }
 
     async fn manage_answer(&self, b: &BookingRow, token: &str) -> ManageResponse {
         match self.booking_json(b, token).await {
-            Ok(json) => ManageResponse::Ok(Json(json)),
+            Ok(json) => ManageResponse::Ok(Json(Box::new(json))),
             Err(e) => ManageResponse::Internal(internal(&e)),
         }
     }
@@ -645,7 +721,9 @@ fn request_hash(body: &BookingBody) -> String {
         body.email,
         body.notes,
         body.timezone,
-        body.repeat.as_ref().map(|r| (&r.frequency, r.sessions))
+        body.repeat.as_ref().map(|r| (&r.frequency, r.sessions)),
+        body.answers,
+        body.visit_ref
     ])
     .to_string();
     let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
@@ -688,6 +766,24 @@ impl PublicApi {
                     timezone: config.owner.timezone.name().to_owned(),
                     repeat: e.repeat.iter().map(|f| f.as_str().to_owned()).collect(),
                     max_sessions: (!e.repeat.is_empty()).then_some(e.max_sessions),
+                    location: e.location.as_ref().map(|l| LocationJson {
+                        kind: l.kind.as_str().to_owned(),
+                        value: l.public_value().map(str::to_owned),
+                    }),
+                    questions: e
+                        .questions
+                        .iter()
+                        .map(|q| QuestionJson {
+                            id: q.id.clone(),
+                            label: q.label.clone(),
+                            kind: q.kind.as_str().to_owned(),
+                            required: q.required,
+                            choices: match &q.kind {
+                                QuestionKind::Choice(c) => c.clone(),
+                                QuestionKind::Text => Vec::new(),
+                            },
+                        })
+                        .collect(),
                 })
                 .collect(),
         ))
@@ -726,7 +822,7 @@ impl PublicApi {
             Some(t) => match Zone::parse(t) {
                 Ok(z) => Some(z.tz()),
                 Err(mut e) => {
-                    e.field = "tz";
+                    e.field = "tz".into();
                     problems.push(e);
                     None
                 }
@@ -838,8 +934,34 @@ impl PublicApi {
             body.timezone.as_deref().unwrap_or_default(),
         );
         if let Err(e) = &start {
-            problems.push(problem(e.field, e.reason.clone()));
+            problems.push(e.clone());
         }
+        let questions = self
+            .service
+            .config()
+            .event_types
+            .iter()
+            .find(|e| e.slug == slug)
+            .map(|e| e.questions.clone())
+            .unwrap_or_default();
+        let answers = match check_answers(&questions, &body.answers.clone().unwrap_or_default()) {
+            Ok(a) => a,
+            Err(found) => {
+                problems.extend(found.into_iter().map(|p| InputError {
+                    field: format!("answers.{}", p.question).into(),
+                    reason: p.reason,
+                }));
+                Vec::new()
+            }
+        };
+        let visit_ref = match body.visit_ref.as_deref().map(visitor_text::visit_ref) {
+            Some(Ok(r)) => Some(r),
+            Some(Err(reason)) => {
+                problems.push(problem("ref", reason));
+                None
+            }
+            None => None,
+        };
         let series = match body.repeat.as_ref().map(parse_repeat) {
             Some(Ok(series)) => Some(series),
             Some(Err(e)) => {
@@ -878,6 +1000,8 @@ impl PublicApi {
                 input,
                 idempotency: key,
                 series,
+                answers,
+                visit_ref,
             })
             .await;
         match result {
@@ -891,9 +1015,10 @@ impl PublicApi {
                         start = %booking.start, "booked");
                 }
                 match self.booking_json(&booking, &manage_token).await {
-                    Ok(json) => {
-                        BookResponse::Created(Json(json), replayed.then(|| "true".to_owned()))
-                    }
+                    Ok(json) => BookResponse::Created(
+                        Json(Box::new(json)),
+                        replayed.then(|| "true".to_owned()),
+                    ),
                     Err(e) => BookResponse::Internal(internal(&e)),
                 }
             }
@@ -1016,7 +1141,7 @@ impl PublicApi {
             Ok(b) => {
                 tracing::info!(booking = %b.booking.id, start = %b.booking.start, "rescheduled");
                 match self.booking_json(&b.booking, &token).await {
-                    Ok(json) => RescheduleResponse::Ok(Json(json)),
+                    Ok(json) => RescheduleResponse::Ok(Json(Box::new(json))),
                     Err(e) => RescheduleResponse::Internal(internal(&e)),
                 }
             }

@@ -20,14 +20,14 @@ pub use super::visitor_text::{
 #[error("{field}: {reason}")]
 pub struct InputError {
     /// The name of the field in the booking request (`name`, `email`, `notes`, `timezone`).
-    pub field: &'static str,
+    pub field: std::borrow::Cow<'static, str>,
     pub reason: String,
 }
 
 impl InputError {
     fn new(field: &'static str, reason: impl Into<String>) -> Self {
         Self {
-            field,
+            field: field.into(),
             reason: reason.into(),
         }
     }
@@ -433,7 +433,7 @@ mod tests {
         assert_eq!(with_notes.notes.as_str(), "see you");
 
         let errors = parse_booking("Ann\nLee", "a@b", Some("\0"), "Nowhere").unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["name", "email", "notes", "timezone"]);
 
         let errors = parse_booking("Ann", "nope", Some("fine"), "UTC").unwrap_err();

@@ -1,7 +1,9 @@
 //! Use cases of a booking: book, look up, cancel, reschedule (`service`); the calendar writes
 //! they cause (`outbox`); visitor input parsed once into newtypes (`input`); the signed manage
-//! and feed tokens (`token`); recurring series (`series`).
+//! and feed tokens (`token`); recurring series (`series`); where a meeting is and the owner's
+//! questions (`details`).
 
+pub mod details;
 pub mod input;
 pub mod outbox;
 pub mod series;

@@ -225,13 +225,24 @@ pub fn booking_event(
     now: DateTime<Utc>,
 ) -> BookingEvent {
     let config = service.config();
-    let title = config
-        .event_type(&b.event_type)
-        .map_or_else(|| b.event_type.clone(), |e| e.title);
+    let event_type = config.event_types.iter().find(|e| e.slug == b.event_type);
+    let title = event_type.map_or_else(|| b.event_type.clone(), |e| e.title.clone());
+    let location = event_type
+        .and_then(|e| e.location.as_ref())
+        .map(|l| l.for_booking(&b.id));
     let mut description = format!(
         "Booked through OpenSlot by {} <{}> (time zone {}).\n",
         b.name, b.email, b.timezone
     );
+    if let Some(place) = &location {
+        description.push_str(&format!("\nWhere: {place}\n"));
+    }
+    if !b.answers.is_empty() {
+        description.push('\n');
+        for a in &b.answers {
+            description.push_str(&format!("{}: {}\n", a.label, a.value));
+        }
+    }
     if !b.notes.is_empty() {
         description.push_str(&format!("\nNotes:\n{}\n", b.notes));
     }
@@ -244,7 +255,7 @@ pub fn booking_event(
         end: b.end,
         summary: format!("{title}: {}", b.name),
         description,
-        location: None,
+        location,
         organizer: Some(Person {
             name: config.owner.shown_name().to_owned(),
             email: config.owner.email.clone(),

@@ -19,6 +19,7 @@ use crate::store::outbox::{self as outbox_rows, OutboxAction};
 use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError, bookings};
 use crate::sync::SyncHub;
 
+use super::details::Answer;
 use super::input::BookingInput;
 use super::series::{Conflict, MIN_SESSIONS, SeriesRequest, session_starts};
 use super::token::{Purpose, TokenKey};
@@ -36,6 +37,9 @@ pub enum BookError {
     KeyReused,
     #[error("no such booking")]
     NotFound,
+    /// A no-show can only be marked once the meeting has begun.
+    #[error("the meeting has not started yet")]
+    NotYet,
     /// The event type does not offer this series (frequency or number of sessions).
     #[error("{0}")]
     SeriesNotOffered(String),
@@ -69,6 +73,10 @@ pub struct BookRequest {
     pub idempotency: Option<IdempotentRequest>,
     /// More sessions after the first, every week or two (`None`: one meeting).
     pub series: Option<SeriesRequest>,
+    /// The answers to the event type's questions, checked (`details::check_answers`).
+    pub answers: Vec<Answer>,
+    /// Where the visit came from (checked `visitor_text::visit_ref`).
+    pub visit_ref: Option<String>,
 }
 
 /// Which sessions a cancel takes: this one, or this one and every later one of its series.
@@ -412,6 +420,7 @@ impl BookingService {
         let id = new_id();
         let writers: Vec<String> = self.writable_sources();
         let input = req.input.clone();
+        let (answers, visit_ref) = (req.answers.clone(), req.visit_ref.clone());
         let idempotency = req.idempotency.clone();
         let series = req.series.map(|s| SeriesRow {
             id: new_id(),
@@ -464,6 +473,8 @@ impl BookingService {
                             timezone: input.timezone.tz().name().to_owned(),
                             now,
                             series: series.as_ref().map(|s| (s.id.clone(), index)),
+                            answers: answers.clone(),
+                            visit_ref: visit_ref.clone(),
                         },
                     )?;
                     let uid = event_uid(&session_id, 0);
@@ -618,6 +629,21 @@ impl BookingService {
         }
         self.cancel_all(targets).await?;
         self.find(id).await?.ok_or(BookError::NotFound)
+    }
+
+    /// The owner's mark that the visitor of a past booking did not come (or did after all).
+    pub async fn set_no_show(&self, id: &str, no_show: bool) -> Result<BookingRow, BookError> {
+        let booking = self.find(id).await?.ok_or(BookError::NotFound)?;
+        if booking.start > self.now() {
+            return Err(BookError::NotYet);
+        }
+        let (id, now) = (id.to_owned(), self.now());
+        let booking_id = id.clone();
+        self.inner
+            .store
+            .call(move |c| bookings::set_no_show(c, &booking_id, no_show, now))
+            .await?;
+        self.find(&id).await?.ok_or(BookError::NotFound)
     }
 
     /// The owner's cancel (admin API; no manage token): the same transaction as the visitor's.

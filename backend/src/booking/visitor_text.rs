@@ -8,6 +8,7 @@ pub const EMAIL_MAX_CHARS: usize = 254;
 pub const EMAIL_LOCAL_MAX_CHARS: usize = 64;
 pub const DOMAIN_LABEL_MAX_CHARS: usize = 63;
 pub const NOTES_MAX_CHARS: usize = 2000;
+pub const ANSWER_MAX_CHARS: usize = 500;
 
 /// Characters that end a line somewhere: in mail headers, ICS content lines, logs.
 pub fn is_line_break(c: char) -> bool {
@@ -102,6 +103,42 @@ pub fn notes(text: &str) -> Result<String, String> {
     let len = text.chars().count();
     if len > NOTES_MAX_CHARS {
         return Err(too_long(NOTES_MAX_CHARS, len));
+    }
+    Ok(text.to_owned())
+}
+
+/// The answer to one of the owner's questions: trimmed, one line, up to 500 characters (may
+/// be empty: whether it must be given is the question's business).
+pub fn answer(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.chars().any(is_line_break) {
+        return Err("must be a single line".into());
+    }
+    if text.chars().any(char::is_control) {
+        return Err(CONTROL.into());
+    }
+    if text.chars().any(is_direction_control) {
+        return Err(DIRECTION.into());
+    }
+    let len = text.chars().count();
+    if len > ANSWER_MAX_CHARS {
+        return Err(too_long(ANSWER_MAX_CHARS, len));
+    }
+    Ok(text.to_owned())
+}
+
+/// The `ref` of a visit (where the visitor came from, for the owner's statistics): 1 to 64
+/// letters, digits, `.`, `-` or `_`.
+pub fn visit_ref(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 64 {
+        return Err("must be 1 to 64 characters".into());
+    }
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err("may only contain letters, digits, `.`, `-` and `_`".into());
     }
     Ok(text.to_owned())
 }

@@ -124,6 +124,28 @@ pub fn rules_document(config: &Config) -> Value {
                 v["repeat"] = json!(repeat);
                 v["max_sessions"] = json!(e.max_sessions);
             }
+            if let Some(l) = &e.location {
+                v["location"] = json!({"kind": l.kind.as_str(), "value": l.value});
+            }
+            if !e.questions.is_empty() {
+                let questions: Vec<Value> = e
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let mut v = json!({
+                            "id": q.id,
+                            "label": q.label,
+                            "kind": q.kind.as_str(),
+                            "required": q.required,
+                        });
+                        if let crate::booking::details::QuestionKind::Choice(c) = &q.kind {
+                            v["choices"] = json!(c);
+                        }
+                        v
+                    })
+                    .collect();
+                v["questions"] = json!(questions);
+            }
             v
         })
         .collect();

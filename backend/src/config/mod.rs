@@ -352,6 +352,10 @@ pub struct EventTypeConfig {
     pub repeat: Vec<crate::booking::series::Frequency>,
     /// Sessions of a series at most, 2..=52; default 6. Only read with `repeat`.
     pub max_sessions: u32,
+    /// Where the meeting is; default none.
+    pub location: Option<crate::booking::details::Location>,
+    /// The owner's questions on the booking form, in order; default none.
+    pub questions: Vec<crate::booking::details::Question>,
 }
 
 fn minutes(n: u32) -> Duration {

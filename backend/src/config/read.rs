@@ -18,6 +18,9 @@ use super::{
     Secret, SecurityConfig, ServerConfig, SourceConfig, SourceKind, defaults,
 };
 use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
+use crate::booking::details::{
+    Location, LocationKind, MAX_CHOICES, MAX_QUESTIONS, Question, QuestionKind,
+};
 use crate::booking::series::{DEFAULT_MAX_SESSIONS, Frequency, MAX_SESSIONS, MIN_SESSIONS};
 
 const MINUTES_PER_DAY: u32 = 24 * 60;
@@ -766,6 +769,127 @@ impl Reader<'_> {
         })
     }
 
+    /// `location = { kind = "video" | "address" | "phone", value = "..." }`.
+    fn location(&mut self, t: Option<&Table>, path: &str) -> Option<Location> {
+        let p = join(path, "location");
+        let value = t?.get("location")?;
+        let table = Some(self.table(&p, value, schema::LOCATION)?);
+        let kind_text = self.required_str(table, &p, "kind");
+        let value = self.required_str(table, &p, "value");
+        let Some(kind) = LocationKind::parse(&kind_text) else {
+            if !kind_text.is_empty() {
+                self.problem(
+                    join(&p, "kind"),
+                    format!(
+                        "`{kind_text}` is not a kind of place: use `video`, `address` or `phone`"
+                    ),
+                );
+            }
+            return None;
+        };
+        let location = Location {
+            kind,
+            value: value.trim().to_owned(),
+        };
+        if let Some(problem) = location.problem().filter(|_| !value.is_empty()) {
+            self.problem(join(&p, "value"), problem);
+        }
+        Some(location)
+    }
+
+    /// `[[event_types.questions]]`: id, label, kind (`text` or `choice` with `choices`), required.
+    fn questions(&mut self, t: Option<&Table>, path: &str) -> Vec<Question> {
+        let items = self.array(t, path, "questions").unwrap_or_default();
+        if items.len() > MAX_QUESTIONS {
+            self.problem(
+                join(path, "questions"),
+                format!("at most {MAX_QUESTIONS} questions, found {}", items.len()),
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut questions = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{}[{i}]", join(path, "questions"));
+            let Some(q) = self.table(&p, item, schema::QUESTION) else {
+                continue;
+            };
+            let q = Some(q);
+            let id = self.required_str(q, &p, "id");
+            if !id.is_empty() && !is_id(&id) {
+                self.problem(join(&p, "id"), format!("`{id}` is not url-safe: {ID_RULE}"));
+            } else if is_id(&id) && !seen.insert(id.clone()) {
+                self.problem(
+                    join(&p, "id"),
+                    format!("`{id}` is used by another question"),
+                );
+            }
+            let label = self.required_str(q, &p, "label");
+            if label.chars().count() > 200 || label.chars().any(char::is_control) {
+                self.problem(
+                    join(&p, "label"),
+                    "must be one line of at most 200 characters",
+                );
+            }
+            let required = self.bool(q, &p, "required", false);
+            let kind = self.str(q, &p, "kind").unwrap_or_else(|| "text".to_owned());
+            let choices = self.array(q, &p, "choices");
+            let kind = match (kind.as_str(), choices) {
+                ("text", None) => QuestionKind::Text,
+                ("text", Some(_)) => {
+                    self.problem(join(&p, "choices"), "only a `choice` question has choices");
+                    QuestionKind::Text
+                }
+                ("choice", Some(list)) => QuestionKind::Choice(self.choices(&p, list)),
+                ("choice", None) => {
+                    self.problem(join(&p, "choices"), "a `choice` question needs its choices");
+                    QuestionKind::Choice(Vec::new())
+                }
+                (other, _) => {
+                    self.problem(
+                        join(&p, "kind"),
+                        format!("`{other}` is not a kind of question: use `text` or `choice`"),
+                    );
+                    QuestionKind::Text
+                }
+            };
+            questions.push(Question {
+                id,
+                label,
+                required,
+                kind,
+            });
+        }
+        questions
+    }
+
+    fn choices(&mut self, path: &str, list: &[Value]) -> Vec<String> {
+        let key = join(path, "choices");
+        if list.is_empty() || list.len() > MAX_CHOICES {
+            self.problem(key.clone(), format!("must have 1 to {MAX_CHOICES} choices"));
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (i, value) in list.iter().enumerate() {
+            match value.as_str().map(str::trim) {
+                Some(c)
+                    if c.is_empty()
+                        || c.chars().count() > 100
+                        || c.chars().any(char::is_control) =>
+                {
+                    self.problem(
+                        format!("{key}[{i}]"),
+                        "must be one line of 1 to 100 characters",
+                    )
+                }
+                Some(c) if out.iter().any(|o| o == c) => {
+                    self.problem(format!("{key}[{i}]"), format!("`{c}` is listed twice"))
+                }
+                Some(c) => out.push(c.to_owned()),
+                None => self.wrong_type(format!("{key}[{i}]"), "a string", value),
+            }
+        }
+        out
+    }
+
     /// `repeat`: the series frequencies an event type offers, each once.
     fn frequencies(&mut self, t: Option<&Table>, path: &str) -> Vec<Frequency> {
         let key = join(path, "repeat");
@@ -846,9 +970,13 @@ impl Reader<'_> {
                     "only means something with `repeat` (e.g. repeat = [\"weekly\"])",
                 );
             }
+            let location = self.location(t, &p);
+            let questions = self.questions(t, &p);
             types.push(EventTypeConfig {
                 repeat,
                 max_sessions,
+                location,
+                questions,
                 description: self.str(t, &p, "description").unwrap_or_default(),
                 step_minutes: self.int(t, &p, "step_minutes", 1, MINUTES_PER_DAY),
                 buffer_before_minutes: self.int(t, &p, "buffer_before_minutes", 0, MINUTES_PER_DAY),

@@ -121,6 +121,18 @@ pub(super) const EVENT_TYPE: &[Field] = &[
     ("max_per_day", Ty::Int),
     ("repeat", Ty::Array),
     ("max_sessions", Ty::Int),
+    ("location", Ty::Table(LOCATION)),
+    ("questions", Ty::Array),
+];
+
+pub(super) const LOCATION: &[Field] = &[("kind", Ty::Str), ("value", Ty::Str)];
+
+pub(super) const QUESTION: &[Field] = &[
+    ("id", Ty::Str),
+    ("label", Ty::Str),
+    ("kind", Ty::Str),
+    ("required", Ty::Bool),
+    ("choices", Ty::Array),
 ];
 
 pub(super) const SECTIONS: &[Section] = &[

@@ -657,6 +657,75 @@ fn event_types_offer_series() {
 }
 
 #[test]
+fn event_types_tell_where_and_ask_questions() {
+    use crate::booking::details::{LocationKind, QuestionKind};
+    let event = |body: &str| {
+        format!(
+            "{OWNER}[[event_types]]\nslug = 'intro'\ntitle = 'Intro'\nduration_minutes = 30\n{body}"
+        )
+    };
+    let config = ok(
+        &event(
+            "location = { kind = 'video', value = 'https://meet.example.org/{booking_id}' }\n\
+             [[event_types.questions]]\nid = 'company'\nlabel = 'Company'\n\
+             [[event_types.questions]]\nid = 'topic'\nlabel = 'Topic'\nkind = 'choice'\nrequired = true\n\
+             choices = ['Sales', 'Support']\n",
+        ),
+        &[],
+    );
+    let intro = &config.event_types[0];
+    assert_eq!(
+        intro.location.as_ref().map(|l| l.kind),
+        Some(LocationKind::Video)
+    );
+    assert_eq!(intro.questions.len(), 2);
+    assert_eq!(intro.questions[0].kind, QuestionKind::Text);
+    assert!(!intro.questions[0].required);
+    assert_eq!(
+        intro.questions[1].kind,
+        QuestionKind::Choice(vec!["Sales".into(), "Support".into()])
+    );
+    // What the dashboard edits reads back to the same.
+    let doc = crate::config::rules_document(&config);
+    let back = crate::config::with_rules(&config, &doc).unwrap();
+    assert_eq!(back.event_types, config.event_types);
+
+    check(
+        &event("location = { kind = 'zoom', value = 'x' }"),
+        &[(
+            "event_types[0].location.kind",
+            "use `video`, `address` or `phone`",
+        )],
+    );
+    check(
+        &event("location = { kind = 'video', value = 'javascript:alert(1)' }"),
+        &[("event_types[0].location.value", "https://")],
+    );
+    check(
+        &event("location = { kind = 'phone' }"),
+        &[("event_types[0].location.value", "is required")],
+    );
+    check(
+        &event(
+            "[[event_types.questions]]\nid = 'Bad Id'\nlabel = 'X'\n\
+             [[event_types.questions]]\nid = 'a'\nlabel = 'A'\nkind = 'choice'\n\
+             [[event_types.questions]]\nid = 'a'\nlabel = 'B'\nchoices = ['x']\n\
+             [[event_types.questions]]\nid = 'c'\nlabel = 'C'\nkind = 'choice'\nchoices = ['x', 'x']\n",
+        ),
+        &[
+            ("event_types[0].questions[0].id", "not url-safe"),
+            ("event_types[0].questions[1].choices", "needs its choices"),
+            ("event_types[0].questions[2].id", "used by another question"),
+            (
+                "event_types[0].questions[2].choices",
+                "only a `choice` question",
+            ),
+            ("event_types[0].questions[3].choices[1]", "listed twice"),
+        ],
+    );
+}
+
+#[test]
 fn hostile_input_never_panics() {
     let cases = [
         "\u{0}\u{1}\u{7f}garbage\u{fffd}",

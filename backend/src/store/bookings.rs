@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::availability::ExistingBooking;
+use crate::booking::details::Answer;
 use crate::calendar::Interval;
 
 use super::{StoreError, secs, time};
@@ -42,6 +43,12 @@ pub struct BookingRow {
     pub cancelled_at: Option<DateTime<Utc>>,
     /// The series this booking is a session of, and which (0 = the first).
     pub series: Option<(String, u32)>,
+    /// The answers to the event type's questions.
+    pub answers: Vec<Answer>,
+    /// Where the visit came from (the page's `ref` parameter).
+    pub visit_ref: Option<String>,
+    /// Marked by the owner: the visitor did not come.
+    pub no_show: bool,
 }
 
 /// What a new booking stores.
@@ -58,6 +65,8 @@ pub struct NewBooking {
     pub now: DateTime<Utc>,
     /// With a series: its id and this session's index.
     pub series: Option<(String, u32)>,
+    pub answers: Vec<Answer>,
+    pub visit_ref: Option<String>,
 }
 
 /// A series of sessions (the sessions are bookings).
@@ -77,7 +86,8 @@ pub struct IdempotentRequest {
 }
 
 const COLUMNS: &str = "id, event_type, start_utc, end_utc, name, email, notes, timezone, status, \
-                       sequence, created_at, updated_at, cancelled_at, series_id, series_index";
+                       sequence, created_at, updated_at, cancelled_at, series_id, series_index, \
+                       answers, visit_ref, no_show";
 
 fn row(r: &Row) -> rusqlite::Result<BookingRow> {
     let status: String = r.get(8)?;
@@ -106,14 +116,18 @@ fn row(r: &Row) -> rusqlite::Result<BookingRow> {
             (Some(id), Some(index)) => Some((id, index)),
             _ => None,
         },
+        // Written by `insert` only; a row that does not read (edited by hand) shows no answers.
+        answers: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
+        visit_ref: r.get(16)?,
+        no_show: r.get(17)?,
     })
 }
 
 pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, notes, timezone, \
-         status, sequence, created_at, updated_at, series_id, series_index) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'confirmed', 0, ?9, ?9, ?10, ?11)",
+         status, sequence, created_at, updated_at, series_id, series_index, answers, visit_ref) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'confirmed', 0, ?9, ?9, ?10, ?11, ?12, ?13)",
         params![
             b.id,
             b.event_type,
@@ -126,6 +140,8 @@ pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
             secs(b.now),
             b.series.as_ref().map(|s| &s.0),
             b.series.as_ref().map(|s| s.1),
+            serde_json::to_string(&b.answers).unwrap_or_else(|_| "[]".to_owned()),
+            b.visit_ref,
         ],
     )?;
     Ok(())
@@ -400,4 +416,18 @@ pub fn remember_key(
 /// caught; reported as "not free", never as a server error).
 pub fn is_overlap(e: &StoreError) -> bool {
     matches!(e, StoreError::Sqlite(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("overlapping booking"))
+}
+
+/// Marks (or unmarks) a past booking as a no-show; false when there is no such booking.
+pub fn set_no_show(
+    conn: &Connection,
+    id: &str,
+    no_show: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = conn.execute(
+        "UPDATE bookings SET no_show = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, no_show, secs(now)],
+    )?;
+    Ok(n == 1)
 }

@@ -93,6 +93,11 @@ const STEPS: &[&str] = &[
     );
     CREATE INDEX bookings_by_series ON bookings (series_id, series_index)
         WHERE series_id IS NOT NULL;",
+    // 4: the answers to the owner's questions (JSON), where the visit came from (`ref`), and
+    // the owner's mark that the visitor did not come.
+    "ALTER TABLE bookings ADD COLUMN answers TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE bookings ADD COLUMN visit_ref TEXT;
+    ALTER TABLE bookings ADD COLUMN no_show INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

@@ -14,7 +14,7 @@ use super::app::{TestApp, spawn_app};
 const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
 const TUE_9: &str = "2026-12-01T09:00:00+01:00";
 
-fn with_password() -> String {
+pub(super) fn with_password() -> String {
     format!("[admin]\npassword_hash = '{HUNTER2}'\n")
 }
 
@@ -33,6 +33,7 @@ const GUARDED: &[(&str, &str)] = &[
     ("GET", "/admin/api/week"),
     ("GET", "/admin/api/explain?at=2026-12-01T09:00:00Z"),
     ("GET", "/admin/api/stats"),
+    ("POST", "/admin/api/bookings/x/no-show"),
 ];
 
 async fn send(
@@ -60,7 +61,7 @@ async fn send(
     )
 }
 
-async fn admin(
+pub(super) async fn admin(
     app: &TestApp,
     method: &str,
     path: &str,
@@ -81,7 +82,7 @@ async fn login(app: &TestApp, password: &str) -> (u16, Value) {
     .await
 }
 
-async fn token(app: &TestApp) -> String {
+pub(super) async fn token(app: &TestApp) -> String {
     let (status, v) = login(app, "hunter2").await;
     assert_eq!(status, 200, "{v}");
     v["token"].as_str().unwrap().to_owned()

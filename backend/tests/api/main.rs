@@ -9,6 +9,7 @@ mod app;
 mod bookings;
 mod concurrency;
 mod contract;
+mod details;
 mod series;
 #[path = "../caldav/servers.rs"]
 #[allow(dead_code)]

@@ -219,3 +219,26 @@ async fn a_series_makes_one_event_per_session_and_cancelling_one_removes_only_it
         "the other sessions stay"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_says_where_and_carries_the_answers_escaped() {
+    let server = Server::start(Kind::Radicale).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    let app = spawn_app(&format!("{}{}", source(&cal), super::details::DETAILS)).await;
+    let mut body = super::app::booking("demo", "2026-12-01T09:00:00+01:00");
+    body["answers"] = serde_json::json!({"company": "ACME; Inc, \\ Ltd", "topic": "Sales"});
+    let (status, b) = app.post("/api/v1/bookings", &body).await;
+    assert_eq!(status, 201, "{b}");
+    let id = b["id"].as_str().unwrap();
+    drained(&app, Duration::from_secs(20)).await;
+    let events = events_with(&server, &cal, id).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    // Unfolded: a long DESCRIPTION is folded over several lines.
+    let text = events[0].replace("\r\n ", "").replace("\n ", "");
+    assert!(
+        text.contains(&format!("LOCATION:https://meet.example.org/openslot-{id}")),
+        "{text}"
+    );
+    assert!(text.contains("Company: ACME\\; Inc\\, \\\\ Ltd"), "{text}");
+    assert!(text.contains("Topic: Sales"), "{text}");
+}
