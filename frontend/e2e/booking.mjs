@@ -204,7 +204,7 @@ async function after() {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({
       event_type: "intro", start: wantedStart, name: "Quick Visitor", email: "quick@example.org",
-      timezone: "Europe/Berlin", captcha: await captchaPayload(),
+      timezone: "Europe/Berlin", captcha: await captchaPayload(), answers: { topic: "Coaching" },
     }),
   });
   check(taken.status === 201, `the other visitor booked first: ${taken.status}`);
@@ -283,14 +283,21 @@ async function limits() {
 //              confirmation; the manage page cancels this and the later sessions.
 async function series() {
   const { page } = await visitor({ timezoneId: "Europe/Berlin", locale: "en-GB" });
-  await open(page, "/?type=consult");
+  await open(page, "/?type=consult&ref=newsletter");
   await page.getByRole("heading", { level: 1, name: "Consultation" }).waitFor();
+  await page.getByText("Video call (the link comes with your booking)").waitFor();
   await waitForSlots(page);
   const first = page.locator("button.slot").first();
   const start = await first.getAttribute("data-start");
   await first.click();
   await page.getByRole("heading", { name: "Your details" }).waitFor();
   await fillForm(page, "Sam Series", "sam@example.org");
+  await page.getByLabel("Company (optional)").fill("ACME <i>Ltd</i>");
+  // The required question is checked in the page, before anything is sent.
+  await page.getByRole("button", { name: "Book this time" }).click();
+  await page.getByText("Topic is required").waitFor();
+  check(await page.evaluate(() => document.activeElement.id) === "q-topic", "focus goes to the question");
+  await page.getByLabel("Topic").selectOption("Review");
 
   // Someone else takes the time a week later, behind the visitor's back.
   const weekLater = new Date(new Date(start).getTime() + 7 * 864e5).toISOString();
@@ -299,7 +306,7 @@ async function series() {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({
       event_type: "consult", start: weekLater, name: "Other", email: "other@example.org",
-      timezone: "Europe/Berlin", captcha: await captchaPayload(),
+      timezone: "Europe/Berlin", captcha: await captchaPayload(), answers: { topic: "Coaching" },
     }),
   });
   check(taken.status === 201, `the other booking: ${taken.status}`);
@@ -321,10 +328,17 @@ async function series() {
   await page.getByRole("button", { name: "Book this time" }).click();
   const response = await answer;
   check(response.status() === 201, `the series is booked: ${response.status()}`);
+  const sent = JSON.parse(response.request().postData());
+  check(sent.ref === "newsletter", `the page passes its ref: ${sent.ref}`);
+  check(sent.answers.topic === "Review" && sent.answers.company === "ACME <i>Ltd</i>", JSON.stringify(sent.answers));
   const booking = await response.json();
   check(booking.series && booking.series.sessions.length === 3, "three sessions");
   check(booking.series.frequency === "every_2_weeks", booking.series.frequency);
   await page.getByRole("heading", { name: "You are booked" }).waitFor();
+  const join = await page.getByRole("link", { name: "Join the video call" }).getAttribute("href");
+  check(join === `https://meet.example.org/openslot-${booking.id}`, `the booking's own video link: ${join}`);
+  await page.getByText("ACME <i>Ltd</i>").waitFor();
+  check(await page.locator("dd.answer i").count() === 0, "an answer is shown as text");
   const listed = await page.locator("ol.sessions li").count();
   check(listed === 3, `the confirmation lists the sessions: ${listed}`);
   await axe(page, "series confirmation");

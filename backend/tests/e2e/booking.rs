@@ -27,6 +27,10 @@ pub fn config(calendar_url: &str) -> String {
          description = \"A first call.\"\n\
          [[event_types]]\nslug = \"consult\"\ntitle = \"Consultation\"\nduration_minutes = 60\n\
          repeat = [\"weekly\", \"every_2_weeks\"]\nmax_sessions = 4\n\
+         location = {{ kind = \"video\", value = \"https://meet.example.org/openslot-{{booking_id}}\" }}\n\
+         [[event_types.questions]]\nid = \"company\"\nlabel = \"Company\"\n\
+         [[event_types.questions]]\nid = \"topic\"\nlabel = \"Topic\"\nkind = \"choice\"\nrequired = true\n\
+         choices = [\"Coaching\", \"Review\"]\n\
          [[sources]]\nid = \"cal\"\nkind = \"caldav\"\nurl = \"{calendar_url}\"\nusername = \"{USER}\"\n\
          password = \"{PASSWORD}\"\nwrite = true\ntimeout_seconds = 5\n"
     )

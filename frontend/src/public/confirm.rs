@@ -68,12 +68,41 @@ pub fn BookingFacts(booking: Booking, event: EventType, page: PageInfo) -> impl 
                     </ol>
                 </dd>
             })}
+            {booking.location.clone().and_then(|l| where_link(&l)).map(|place| view! {
+                <dt>{t::WHERE}</dt>
+                <dd class="where">{place}</dd>
+            })}
+            {booking.answers.iter().map(|a| view! {
+                <dt>{a.label.clone()}</dt>
+                <dd class="answer">{a.value.clone()}</dd>
+            }).collect_view()}
             <dt>{t::NAME}</dt>
             <dd>{booking.name.clone()}</dd>
             <dt>{t::EMAIL}</dt>
             <dd>{booking.email.clone()}</dd>
         </dl>
     }
+}
+
+/// Where the meeting is, as something to click where it can be: the video link (only an
+/// http(s) link is ever made a link), the number to call, or the address as text.
+fn where_link(l: &super::Location) -> Option<AnyView> {
+    let value = l.value.clone()?;
+    Some(match l.kind.as_str() {
+        "video" if value.starts_with("https://") || value.starts_with("http://") => view! {
+            <a href=value.clone() rel="noopener noreferrer" target="_blank">{t::JOIN_VIDEO}</a>
+            <br/><span class="manage-url">{value}</span>
+        }
+        .into_any(),
+        "phone" => {
+            let tel: String = value
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            view! { <a href=format!("tel:{tel}")>{t::call_number(&value)}</a> }.into_any()
+        }
+        _ => view! { <span>{value}</span> }.into_any(),
+    })
 }
 
 /// The manage page of a booking, on this site (the API's `manage_url` names the public URL).
@@ -141,6 +170,11 @@ pub fn ics_file(b: &Booking, title: &str) -> String {
         None => single.to_vec(),
     };
     let stamp = time::utc_stamp(&b.start);
+    let place = b
+        .location
+        .as_ref()
+        .and_then(|l| l.value.as_deref())
+        .unwrap_or_default();
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
@@ -155,6 +189,7 @@ pub fn ics_file(b: &Booking, title: &str) -> String {
             format!("DTSTART:{}", time::utc_stamp(start)),
             format!("DTEND:{}", time::utc_stamp(end)),
             format!("SUMMARY:{}", ics_text(title)),
+            format!("LOCATION:{}", ics_text(place)),
             format!(
                 "DESCRIPTION:{}",
                 ics_text(&format!("{}\n{manage}", t::MANAGE_HINT))
@@ -163,6 +198,7 @@ pub fn ics_file(b: &Booking, title: &str) -> String {
         ]);
     }
     lines.push("END:VCALENDAR".to_owned());
+    lines.retain(|l| l != "LOCATION:");
     lines
         .iter()
         .map(|l| fold(l))

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::captcha::{self, CaptchaError};
-use super::{Booking, EventType, explain, focus_on_mount};
+use super::{Booking, EventType, Question, explain, focus_on_mount};
 use crate::api::{ApiError, Call, Slot};
 use crate::strings::public as t;
 use crate::time;
@@ -23,6 +23,10 @@ struct BookingBody<'a> {
     captcha: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     repeat: Option<Repeat>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    answers: std::collections::BTreeMap<String, String>,
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    visit_ref: Option<String>,
 }
 
 /// A series instead of one meeting.
@@ -64,6 +68,49 @@ impl Field {
     }
 }
 
+/// One of the owner's questions with its input.
+#[derive(Clone)]
+struct QuestionField {
+    question: Question,
+    value: RwSignal<String>,
+    touched: RwSignal<bool>,
+    server: RwSignal<Option<String>>,
+}
+
+impl QuestionField {
+    fn new(question: Question) -> Self {
+        QuestionField {
+            question,
+            value: RwSignal::new(String::new()),
+            touched: RwSignal::new(false),
+            server: RwSignal::new(None),
+        }
+    }
+
+    /// The element id of its input.
+    fn dom_id(&self) -> String {
+        format!("q-{}", self.question.id)
+    }
+
+    fn problem(&self) -> Option<String> {
+        if let Some(s) = self.server.get() {
+            return Some(s);
+        }
+        if !self.touched.get() {
+            return None;
+        }
+        self.question.check(&self.value.get()).err()
+    }
+}
+
+/// The `ref` of the page's address (where the visitor came from), when it is one the API takes.
+pub fn visit_ref_of_page() -> Option<String> {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| crate::route::query_value(&q, "ref"))
+        .and_then(|r| visitor_text::visit_ref(&r).ok())
+}
+
 /// What the form is doing.
 #[derive(Clone, Debug, PartialEq)]
 enum Sending {
@@ -89,6 +136,14 @@ pub fn BookingForm(
     let frequency = RwSignal::new(String::new());
     let max_sessions = event.max_sessions.unwrap_or(2).max(2);
     let sessions = RwSignal::new(max_sessions.min(4));
+    let questions: Vec<QuestionField> = event
+        .questions
+        .iter()
+        .cloned()
+        .map(QuestionField::new)
+        .collect();
+    let questions = StoredValue::new(questions);
+    let visit_ref = visit_ref_of_page();
     let sending = RwSignal::new(Sending::Idle);
     let progress = RwSignal::new(0.0_f64);
     let failure = RwSignal::new(None::<String>);
@@ -109,16 +164,37 @@ pub fn BookingForm(
         for f in [name, email, notes] {
             f.touched.set(true);
         }
+        questions.with_value(|qs| qs.iter().for_each(|q| q.touched.set(true)));
         let first_bad = [("name", name), ("email", email), ("notes", notes)]
             .into_iter()
             .find(|(_, f)| {
                 (f.check)(&f.value.get_untracked()).is_err() || f.server.get_untracked().is_some()
+            })
+            .map(|(id, _)| id.to_owned())
+            .or_else(|| {
+                questions.with_value(|qs| {
+                    qs.iter()
+                        .find(|q| {
+                            q.question.check(&q.value.get_untracked()).is_err()
+                                || q.server.get_untracked().is_some()
+                        })
+                        .map(QuestionField::dom_id)
+                })
             });
-        if let Some((id, _)) = first_bad {
+        if let Some(id) = first_bad {
             failure.set(Some(t::FIX_FIELDS.to_owned()));
-            focus_id(id);
+            focus_id(&id);
             return;
         }
+        let answers: std::collections::BTreeMap<String, String> = questions.with_value(|qs| {
+            qs.iter()
+                .filter_map(|q| {
+                    let v = q.question.check(&q.value.get_untracked()).ok()?;
+                    (!v.is_empty()).then(|| (q.question.id.clone(), v))
+                })
+                .collect()
+        });
+        let visit_ref = visit_ref.clone();
         failure.set(None);
         let key = idempotency_key.clone();
         leptos::task::spawn_local(async move {
@@ -132,6 +208,8 @@ pub fn BookingForm(
                     notes: notes.value.get_untracked(),
                     key,
                     captcha,
+                    answers,
+                    visit_ref,
                     repeat: Some(frequency.get_untracked())
                         .filter(|f| !f.is_empty())
                         .map(|frequency| Repeat {
@@ -149,6 +227,14 @@ pub fn BookingForm(
                 Err(Failed::Taken(next)) => on_taken.run(next),
                 Err(Failed::Fields(fields)) => {
                     for fe in &fields {
+                        if let Some(id) = fe.field.strip_prefix("answers.") {
+                            questions.with_value(|qs| {
+                                if let Some(q) = qs.iter().find(|q| q.question.id == id) {
+                                    q.server.set(Some(fe.reason.clone()));
+                                }
+                            });
+                            continue;
+                        }
                         let target = match fe.field.as_str() {
                             "name" => name,
                             "email" => email,
@@ -164,7 +250,10 @@ pub fn BookingForm(
                         failure.set(Some(t::FIX_FIELDS.to_owned()));
                     }
                     if let Some(fe) = fields.first() {
-                        focus_id(&fe.field);
+                        match fe.field.strip_prefix("answers.") {
+                            Some(id) => focus_id(&format!("q-{id}")),
+                            None => focus_id(&fe.field),
+                        }
                     }
                 }
                 // The problem line is role="alert": read out once, not also by the live region.
@@ -211,6 +300,7 @@ pub fn BookingForm(
                     <p id="notes-count" class="hint">{move || t::notes_count(notes.value.get().chars().count(), visitor_text::NOTES_MAX_CHARS)}</p>
                     <p id="notes-problem" class="field-problem">{move || notes.problem().map(|p| t::field_error(t::NOTES, &p))}</p>
                 </div>
+                {questions.get_value().into_iter().map(question_input).collect_view()}
                 {(!event.with_value(|e| e.repeat.is_empty())).then(|| view! {
                     <fieldset class="field repeat">
                         <legend>{t::REPEAT_LEGEND}</legend>
@@ -268,6 +358,8 @@ struct SendArgs {
     key: String,
     captcha: bool,
     repeat: Option<Repeat>,
+    answers: std::collections::BTreeMap<String, String>,
+    visit_ref: Option<String>,
 }
 
 enum Failed {
@@ -307,6 +399,8 @@ async fn send(
             timezone: &args.zone,
             captcha,
             repeat: args.repeat.clone(),
+            answers: args.answers.clone(),
+            visit_ref: args.visit_ref.clone(),
         };
         let answer: Result<Booking, ApiError> = Call::send("POST", "/api/v1/bookings", &body)
             .header("Idempotency-Key", args.key.clone())
@@ -344,6 +438,58 @@ async fn send(
                 _ => Err(Failed::Say(explain(&e))),
             },
         };
+    }
+}
+
+/// The input of one question: a line of text, or a list of its choices.
+fn question_input(f: QuestionField) -> impl IntoView {
+    let id = f.dom_id();
+    let problem_id = format!("{id}-problem");
+    let label = f.question.label.clone();
+    let shown_label = if f.question.required {
+        label.clone()
+    } else {
+        format!("{label} {}", t::OPTIONAL)
+    };
+    let (value, touched, server) = (f.value, f.touched, f.server);
+    let problem = {
+        let f = f.clone();
+        move || f.problem().map(|p| t::field_error(&label, &p))
+    };
+    let invalid = {
+        let f = f.clone();
+        move || f.problem().is_some().to_string()
+    };
+    let input = if f.question.kind == "choice" {
+        view! {
+            <select id=id.clone() name=id.clone() required=f.question.required
+                aria-invalid=invalid aria-describedby=problem_id.clone()
+                on:change=move |ev| { value.set(event_target_value(&ev)); server.set(None); touched.set(true); }>
+                <option value="">{t::CHOOSE}</option>
+                {f.question.choices.iter().map(|c| {
+                    let (shown, v) = (c.clone(), c.clone());
+                    view! { <option value=v>{shown}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() name=id.clone() type="text" required=f.question.required
+                maxlength=visitor_text::ANSWER_MAX_CHARS.to_string()
+                aria-invalid=invalid aria-describedby=problem_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| { value.set(event_target_value(&ev)); server.set(None); }
+                on:blur=move |_| { if !value.get_untracked().is_empty() { touched.set(true); } } />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{shown_label}</label>
+            {input}
+            <p id=problem_id class="field-problem">{problem}</p>
+        </div>
     }
 }
 

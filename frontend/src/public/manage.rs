@@ -129,7 +129,7 @@ fn Manage(
                 (Some(Ok(_)), None) => ().into_any(),
                 (Some(Ok(_)), Some(b)) => {
                     let event = types.with_value(|all| all.iter().find(|e| e.slug == b.event_type).cloned())
-                        .unwrap_or_else(|| EventType { slug: b.event_type.clone(), title: b.event_type.clone(), duration: 0, description: String::new(), repeat: Vec::new(), max_sessions: None });
+                        .unwrap_or_else(|| EventType { slug: b.event_type.clone(), title: b.event_type.clone(), duration: 0, description: String::new(), repeat: Vec::new(), max_sessions: None, location: None, questions: Vec::new() });
                     let cancelled = b.status == "cancelled";
                     let later = has_later_sessions(&b);
                     view! {
@@ -254,6 +254,8 @@ mod tests {
             notes: String::new(),
             manage_url: String::new(),
             manage_token: String::new(),
+            location: None,
+            answers: Vec::new(),
             series: (!states.is_empty()).then(|| Series {
                 id: "s".into(),
                 frequency: "weekly".into(),

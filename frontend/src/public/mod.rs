@@ -62,6 +62,56 @@ pub struct EventType {
     pub repeat: Vec<String>,
     #[serde(default)]
     pub max_sessions: Option<u32>,
+    #[serde(default)]
+    pub location: Option<Location>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+/// Where a meeting is (`LocationJson`): before booking only an address has a value.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Location {
+    pub kind: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// One of the owner's questions (`QuestionJson`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub label: String,
+    /// `text` or `choice`.
+    pub kind: String,
+    pub required: bool,
+    #[serde(default)]
+    pub choices: Vec<String>,
+}
+
+impl Question {
+    /// The answer as the API will keep it, or why it will refuse it (the same rules).
+    pub fn check(&self, text: &str) -> Result<String, String> {
+        let value = crate::visitor_text::answer(text)?;
+        if value.is_empty() {
+            return if self.required {
+                Err(t::REQUIRED_ANSWER.to_owned())
+            } else {
+                Ok(value)
+            };
+        }
+        if self.kind == "choice" && !self.choices.contains(&value) {
+            return Err(t::not_a_choice(&self.choices));
+        }
+        Ok(value)
+    }
+}
+
+/// An answer given (`AnswerJson`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Answer {
+    pub id: String,
+    pub label: String,
+    pub value: String,
 }
 
 /// `BookingJson`.
@@ -81,6 +131,10 @@ pub struct Booking {
     pub manage_token: String,
     #[serde(default)]
     pub series: Option<Series>,
+    #[serde(default)]
+    pub location: Option<Location>,
+    #[serde(default)]
+    pub answers: Vec<Answer>,
 }
 
 /// The sessions of a series (`SeriesJson`).
@@ -349,6 +403,9 @@ pub fn EventSummary(event: EventType) -> impl IntoView {
     view! {
         <h1 id="step-title" tabindex="-1" node_ref=heading>{event.title.clone()}</h1>
         <p class="meta">{t::minutes(event.duration)}</p>
+        {event.location.as_ref().map(|l| t::location_before(&l.kind, l.value.as_deref()))
+            .filter(|s| !s.is_empty())
+            .map(|s| view! { <p class="meta location">{s}</p> })}
         {(!event.description.is_empty()).then(|| view! { <p class="description">{event.description.clone()}</p> })}
     }
 }
@@ -406,6 +463,28 @@ pub fn go_home(route: RwSignal<Route>) {
 mod tests {
     use super::*;
     use crate::api::ErrorBody;
+
+    #[test]
+    fn questions_check_like_the_api() {
+        let q = Question {
+            id: "topic".into(),
+            label: "Topic".into(),
+            kind: "choice".into(),
+            required: true,
+            choices: vec!["Sales".into(), "Support".into()],
+        };
+        assert_eq!(q.check(" Sales "), Ok("Sales".into()));
+        assert_eq!(q.check(""), Err(t::REQUIRED_ANSWER.into()));
+        assert!(q.check("Other").unwrap_err().contains("Sales, Support"));
+        let free = Question {
+            kind: "text".into(),
+            required: false,
+            choices: Vec::new(),
+            ..q
+        };
+        assert_eq!(free.check(""), Ok(String::new()));
+        assert!(free.check("a\nb").is_err());
+    }
 
     fn status(status: u16, message: &str, retry_after: Option<u32>) -> ApiError {
         ApiError::Status {

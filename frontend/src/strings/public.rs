@@ -171,3 +171,24 @@ pub const CANCEL_FOLLOWING: &str = "Cancel this and all later sessions";
 pub const CANCEL_FOLLOWING_CONFIRM: &str =
     "Cancel this session and every later one of the series? This cannot be undone.";
 pub const CANCEL_FOLLOWING_DONE: &str = "This session and the later ones are cancelled.";
+
+// Where the meeting is; the owner's questions.
+pub fn location_before(kind: &str, value: Option<&str>) -> String {
+    match (kind, value) {
+        ("address", Some(address)) => format!("In person: {address}"),
+        ("video", _) => "Video call (the link comes with your booking)".to_owned(),
+        ("phone", _) => "Phone call (the number comes with your booking)".to_owned(),
+        _ => String::new(),
+    }
+}
+pub const WHERE: &str = "Where";
+pub const JOIN_VIDEO: &str = "Join the video call";
+pub fn call_number(number: &str) -> String {
+    format!("Call {number}")
+}
+pub const CHOOSE: &str = "Choose…";
+pub const OPTIONAL: &str = "(optional)";
+pub const REQUIRED_ANSWER: &str = "is required";
+pub fn not_a_choice(choices: &[String]) -> String {
+    format!("must be one of: {}", choices.join(", "))
+}
