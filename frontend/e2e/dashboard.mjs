@@ -66,14 +66,18 @@ await run("dashboard", async () => {
   await axe(page, "calendars");
   await screenshot(page, "dashboard-calendars");
 
-  // Week view: seven days of lanes; statistics: four charts; the rules form.
+  // Week view: seven days of lanes; statistics: six charts and the rates; the rules form.
   await section("Week");
   await page.locator(".week-day").nth(6).waitFor();
   check(await page.locator(".week-day").count() === 7, "seven days");
   await axe(page, "week");
   await screenshot(page, "dashboard-week");
   await section("Statistics");
-  await page.locator(".chart svg").nth(3).waitFor();
+  await page.locator(".chart svg").nth(5).waitFor();
+  const rates = await page.locator(".rates").innerText();
+  check(rates.includes("Cancelled: 0 %"), `the rates: ${rates}`);
+  const sources = await page.locator(".chart-refs svg").getAttribute("aria-label");
+  check(sources.includes("direct"), `bookings by source: ${sources}`);
   await axe(page, "statistics");
   await section("Rules");
   await page.getByRole("button", { name: "Save and apply" }).waitFor();

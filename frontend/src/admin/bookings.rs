@@ -197,6 +197,54 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
             .collect_view()
             .into_any()
     };
+    // A meeting that has begun and was not cancelled can be marked as a no-show.
+    let begun = crate::time::instant(&booking.start).get_time() <= js_sys::Date::now();
+    let no_show = RwSignal::new(booking.no_show);
+    let toggle_no_show = {
+        let (id, name) = (booking.id.clone(), booking.name.clone());
+        move |_| {
+            let (id, name) = (id.clone(), name.clone());
+            let wanted = !no_show.get_untracked();
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let answer = session
+                    .send::<Booking>(Call::send(
+                        "POST",
+                        format!("/admin/api/bookings/{}/no-show", encode(&id)),
+                        &serde_json::json!({ "no_show": wanted }),
+                    ))
+                    .await;
+                busy.set(false);
+                match answer {
+                    Ok(updated) => {
+                        no_show.set(updated.no_show);
+                        session.announce(t::no_show_marked(&name, updated.no_show));
+                    }
+                    Err(e) => error.set(Some(explain(&e))),
+                }
+            });
+        }
+    };
+    let details = {
+        let mut parts = Vec::new();
+        if let Some(n) = booking.session {
+            parts.push(t::session_of_series(n));
+        }
+        if let Some(r) = &booking.visit_ref {
+            parts.push(t::came_from(r));
+        }
+        (!parts.is_empty()).then(|| view! { <p class="muted small">{parts.join(" · ")}</p> })
+    };
+    let answers = (!booking.answers.is_empty()).then(|| {
+        view! {
+            <dl class="answers">
+                {booking.answers.iter().map(|a| view! {
+                    <dt>{a.label.clone()}</dt>
+                    <dd>{a.value.clone()}</dd>
+                }).collect_view()}
+            </dl>
+        }
+    });
     let status_class = format!("badge badge-{}", booking.status);
     let status_text = if cancelled {
         t::CANCELLED
@@ -225,6 +273,8 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
                 <a href=format!("mailto:{}", booking.email)>{booking.email.clone()}</a>
             </p>
             <p class="muted small">{t::visitor_zone(&booking.timezone)}</p>
+            {details}
+            {answers}
             {notes}
             <p class="writes">
                 <span class="muted">{t::CALENDARS} ": "</span>
@@ -235,6 +285,15 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
                     {t::CANCEL}
                 </button>
             </Show>
+            {(begun && !cancelled).then(|| view! {
+                <Show when=move || no_show.get()>
+                    <span class="badge badge-no-show">{t::NO_SHOW}</span>
+                </Show>
+                <button type="button" class="secondary" aria-pressed=move || no_show.get().to_string()
+                    disabled=move || busy.get() on:click=toggle_no_show.clone()>
+                    {move || if no_show.get() { t::UNMARK_NO_SHOW } else { t::MARK_NO_SHOW }}
+                </button>
+            })}
             <Show when=move || asking.get()>
                 <form class="cancel-form" on:submit=cancel.clone()>
                     <label for=note_id.clone()>{t::CANCEL_NOTE}</label>

@@ -32,6 +32,28 @@ pub struct Booking {
     pub timezone: String,
     #[serde(default)]
     pub writes: Vec<Write>,
+    /// With a series: which session (1 = the first).
+    #[serde(default)]
+    pub session: Option<u32>,
+    #[serde(default)]
+    pub answers: Vec<Answer>,
+    #[serde(default)]
+    pub visit_ref: Option<String>,
+    #[serde(default)]
+    pub no_show: bool,
+}
+
+/// An answer to one of the owner's questions, with the label asked.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Answer {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct StatsDay {
+    pub date: String,
+    pub booked: u32,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -150,6 +172,14 @@ pub struct Stats {
     pub average_lead_time_hours: Option<f64>,
     #[serde(default)]
     pub lead_time: Vec<LeadBucket>,
+    #[serde(default)]
+    pub days: Vec<StatsDay>,
+    #[serde(default)]
+    pub by_ref: BTreeMap<String, u32>,
+    #[serde(default)]
+    pub cancellation_rate: Option<f64>,
+    #[serde(default)]
+    pub no_show_rate: Option<f64>,
 }
 
 /// `GET /rules`: the shown rules are read from `document` (the editable form of the same).

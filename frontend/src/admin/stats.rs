@@ -90,6 +90,25 @@ pub fn Statistics() -> impl IntoView {
                     *by_type.entry(k.clone()).or_default() += v;
                 }
             }
+            // The last four weeks, labelled by day of the month.
+            let per_day = s
+                .days
+                .iter()
+                .rev()
+                .take(28)
+                .rev()
+                .map(|d| {
+                    (
+                        d.date
+                            .get(8..)
+                            .unwrap_or(&d.date)
+                            .trim_start_matches('0')
+                            .to_owned(),
+                        d.booked,
+                    )
+                })
+                .collect();
+            let by_ref = s.by_ref.clone().into_iter().collect();
             let lead = t::LEAD_BUCKETS
                 .iter()
                 .zip(s.lead_time.iter())
@@ -101,11 +120,14 @@ pub fn Statistics() -> impl IntoView {
                     " "
                     {s.average_lead_time_hours.map(t::average_lead)}
                 </p>
+                <p class="rates">{t::rates(s.cancellation_rate, s.no_show_rate)}</p>
                 <div class="charts">
                     {chart(t::PER_WEEK, "chart-booked", per_week)}
                     {chart(t::CANCELLATIONS, "chart-cancelled", cancelled)}
                     {chart(t::BY_EVENT_TYPE, "chart-types", by_type.into_iter().collect())}
                     {chart(t::LEAD_TIME, "chart-lead", lead)}
+                    {chart(t::PER_DAY, "chart-days", per_day)}
+                    {chart(t::BY_SOURCE, "chart-refs", by_ref)}
                 </div>
             }
             .into_any()

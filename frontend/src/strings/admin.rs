@@ -217,3 +217,31 @@ pub fn average_lead(hours: f64) -> String {
 pub fn chart_value(label: &str, n: u32) -> String {
     format!("{label}: {n}")
 }
+
+// Event details, sources of visits, no-shows.
+pub fn session_of_series(n: u32) -> String {
+    format!("session {n} of a series")
+}
+pub fn came_from(visit_ref: &str) -> String {
+    format!("came from “{visit_ref}”")
+}
+pub const NO_SHOW: &str = "No-show";
+pub const MARK_NO_SHOW: &str = "Mark as no-show";
+pub const UNMARK_NO_SHOW: &str = "They came after all";
+pub fn no_show_marked(name: &str, no_show: bool) -> String {
+    if no_show {
+        format!("{name} is marked as a no-show")
+    } else {
+        format!("{name} is no longer marked as a no-show")
+    }
+}
+pub const PER_DAY: &str = "Bookings per day (last 4 weeks)";
+pub const BY_SOURCE: &str = "Bookings by source (?ref=)";
+pub fn rates(cancellation: Option<f64>, no_show: Option<f64>) -> String {
+    let pct = |r: Option<f64>| r.map_or_else(|| "–".to_owned(), |r| format!("{:.0} %", r * 100.0));
+    format!(
+        "Cancelled: {} of the bookings made. No-shows: {} of the meetings held.",
+        pct(cancellation),
+        pct(no_show)
+    )
+}
