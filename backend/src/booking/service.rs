@@ -14,6 +14,7 @@ use rusqlite::TransactionBehavior;
 use crate::availability::{EventType, Facts, Slot, SourceBusy, slots};
 use crate::calendar::Interval;
 use crate::config::Config;
+use crate::notify::{self, Event};
 use crate::store::outbox::{self as outbox_rows, OutboxAction};
 use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError, bookings};
 use crate::sync::SyncHub;
@@ -75,6 +76,8 @@ struct Inner {
     clock: fn() -> DateTime<Utc>,
     /// Wakes the outbox worker after a commit that queued writes.
     wake: Arc<tokio::sync::Notify>,
+    /// Wakes the notify worker (mail, webhooks) likewise.
+    notify_wake: Arc<tokio::sync::Notify>,
     slot_cache: SlotCache,
 }
 
@@ -177,6 +180,7 @@ impl BookingService {
                 tokens,
                 clock,
                 wake: Arc::new(tokio::sync::Notify::new()),
+                notify_wake: Arc::new(tokio::sync::Notify::new()),
                 slot_cache: SlotCache::default(),
             }),
         }
@@ -267,6 +271,16 @@ impl BookingService {
 
     pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
         Arc::clone(&self.inner.wake)
+    }
+
+    pub fn notify_wake(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.inner.notify_wake)
+    }
+
+    /// After a commit that queued work: both workers look at once.
+    fn wake_workers(&self) {
+        self.inner.wake.notify_one();
+        self.inner.notify_wake.notify_one();
     }
 
     pub fn event_type(&self, slug: &str) -> Option<EventType> {
@@ -381,6 +395,7 @@ impl BookingService {
         let start = req.start;
         let end = start + et.duration;
         let booking_id = id.clone();
+        let notify_config = self.config();
         let outcome = self
             .inner
             .store
@@ -423,13 +438,14 @@ impl BookingService {
                         now,
                     )?;
                 }
+                notify::enqueue(&tx, &notify_config, Event::Created, &booking_id, now)?;
                 tx.commit()?;
                 Ok(Decision::Booked)
             })
             .await;
         match outcome {
             Ok(Decision::Booked) => {
-                self.inner.wake.notify_one();
+                self.wake_workers();
                 let booking = self.find(&id).await?.ok_or(BookError::NotFound)?;
                 Ok(Booked {
                     manage_token: self.manage_token(&booking.id),
@@ -504,6 +520,7 @@ impl BookingService {
         let writers = self.writable_sources();
         let uid = event_uid(&booking.id, booking.sequence);
         let booking_id = booking.id.clone();
+        let notify_config = self.config();
         self.inner
             .store
             .call(move |c| {
@@ -512,12 +529,13 @@ impl BookingService {
                     for source in &writers {
                         unwrite(&tx, &booking_id, source, &uid, now)?;
                     }
+                    notify::enqueue(&tx, &notify_config, Event::Cancelled, &booking_id, now)?;
                 }
                 tx.commit()?;
                 Ok(())
             })
             .await?;
-        self.inner.wake.notify_one();
+        self.wake_workers();
         self.find(id).await?.ok_or(BookError::NotFound)
     }
 
@@ -542,6 +560,7 @@ impl BookingService {
         let writers = self.writable_sources();
         let booking_id = booking.id.clone();
         let old_uid = event_uid(&booking.id, booking.sequence);
+        let notify_config = self.config();
         let outcome = self
             .inner
             .store
@@ -564,13 +583,14 @@ impl BookingService {
                         now,
                     )?;
                 }
+                notify::enqueue(&tx, &notify_config, Event::Rescheduled, &booking_id, now)?;
                 tx.commit()?;
                 Ok(true)
             })
             .await;
         match outcome {
             Ok(true) => {
-                self.inner.wake.notify_one();
+                self.wake_workers();
                 Ok(Booked {
                     booking: self.find(id).await?.ok_or(BookError::NotFound)?,
                     manage_token: token.to_owned(),
