@@ -44,44 +44,46 @@ pub struct Composed {
 pub fn compose(f: &Facts<'_>) -> Composed {
     let b = f.booking;
     let when = when(b.start, b.end, f.zone);
+    // Names are one line already (visitor_text); kept so whatever the store holds.
+    let name = one_line(&b.name);
     let (headline, subject) = match (f.notice, f.reader) {
         (Event::Created, Reader::Visitor) => (
             format!("Your booking with {} is confirmed.", f.owner_name),
             format!("Confirmed: {} with {}", f.title, f.owner_name),
         ),
         (Event::Created, Reader::Owner) => (
-            format!("{} booked {}.", b.name, f.title),
-            format!("New booking: {} with {}", f.title, b.name),
+            format!("{} booked {}.", name, f.title),
+            format!("New booking: {} with {}", f.title, name),
         ),
         (Event::Rescheduled, Reader::Visitor) => (
             format!("Your booking with {} has a new time.", f.owner_name),
             format!("Moved: {} with {}", f.title, f.owner_name),
         ),
         (Event::Rescheduled, Reader::Owner) => (
-            format!("{} moved {}.", b.name, f.title),
-            format!("Moved: {} with {}", f.title, b.name),
+            format!("{} moved {}.", name, f.title),
+            format!("Moved: {} with {}", f.title, name),
         ),
         (Event::Cancelled, Reader::Visitor) => (
             format!("Your booking with {} is cancelled.", f.owner_name),
             format!("Cancelled: {} with {}", f.title, f.owner_name),
         ),
         (Event::Cancelled, Reader::Owner) => (
-            format!("The booking of {} by {} is cancelled.", f.title, b.name),
-            format!("Cancelled: {} with {}", f.title, b.name),
+            format!("The booking of {} by {} is cancelled.", f.title, name),
+            format!("Cancelled: {} with {}", f.title, name),
         ),
         (Event::Reminder, Reader::Visitor) => (
             format!("A reminder of your booking with {}.", f.owner_name),
             format!("Reminder: {} with {}", f.title, f.owner_name),
         ),
         (Event::Reminder, Reader::Owner) => (
-            format!("A reminder of the booking by {}.", b.name),
-            format!("Reminder: {} with {}", f.title, b.name),
+            format!("A reminder of the booking by {}.", name),
+            format!("Reminder: {} with {}", f.title, name),
         ),
     };
     let mut rows: Vec<(&str, String)> = vec![
         ("What", f.title.to_owned()),
         ("When", when),
-        ("Who", format!("{} <{}>", b.name, b.email)),
+        ("Who", format!("{} <{}>", name, b.email)),
     ];
     if !b.notes.is_empty() {
         rows.push(("Notes", b.notes.replace("\r\n", "\n").replace('\r', "\n")));
