@@ -1080,7 +1080,11 @@ impl AdminApi {
 
     /// Tries a failed delivery once more, now (its attempts so far are kept: if it fails
     /// again it is failed again, with the new reason).
-    #[oai(path = "/deliveries/:id/retry", method = "post", tag = "Tag::Deliveries")]
+    #[oai(
+        path = "/deliveries/:id/retry",
+        method = "post",
+        tag = "Tag::Deliveries"
+    )]
     async fn retry_delivery(&self, _auth: OwnerToken, id: Path<i64>) -> RetryResponse {
         let now = self.service().now();
         let id = id.0;

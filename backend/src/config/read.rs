@@ -915,10 +915,7 @@ impl Reader<'_> {
                     format!("`{id}` is not a valid id: {ID_RULE}"),
                 );
             } else if is_id(&id) && !seen.insert(id.clone()) {
-                self.problem(
-                    join(&p, "id"),
-                    format!("`{id}` is used by another webhook"),
-                );
+                self.problem(join(&p, "id"), format!("`{id}` is used by another webhook"));
             }
             let url = self.required_str(t, &p, "url");
             if !url.is_empty()

@@ -85,7 +85,10 @@ mod tests {
         assert!(l.contains(&"SEQUENCE:2"));
         assert!(l.contains(&"STATUS:CONFIRMED"));
         assert!(l.contains(&"ORGANIZER;CN=\"Ada\":mailto:ada@example.org"));
-        assert!(l.iter().any(|x| x.starts_with("ATTENDEE;") && x.contains("RSVP=FALSE")));
+        assert!(
+            l.iter()
+                .any(|x| x.starts_with("ATTENDEE;") && x.contains("RSVP=FALSE"))
+        );
         // METHOD belongs to the VCALENDAR, before the component.
         let method_at = l.iter().position(|x| *x == "METHOD:REQUEST").unwrap();
         let event_at = l.iter().position(|x| *x == "BEGIN:VEVENT").unwrap();

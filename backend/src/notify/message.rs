@@ -104,9 +104,7 @@ pub fn compose(f: &Facts<'_>) -> Composed {
     }
     html.push_str("</table>");
     if let (Some(url), false) = (f.manage_url, f.notice == Event::Cancelled) {
-        text.push_str(&format!(
-            "\nTo see, move or cancel the booking: {url}\n"
-        ));
+        text.push_str(&format!("\nTo see, move or cancel the booking: {url}\n"));
         html.push_str(&format!(
             "<p><a href=\"{0}\">See, move or cancel the booking</a></p>",
             escape_html(url)
@@ -225,10 +223,14 @@ mod tests {
     fn only_the_visitor_gets_the_manage_link_and_not_after_a_cancel() {
         let b = snapshot("Eve", "");
         let v = compose(&facts(&b, Reader::Visitor, Event::Created));
-        assert!(v.text.contains("https://book.example.org/manage/b1?token=t"));
         assert!(
-            v.html
-                .contains("href=\"https://book.example.org/manage/b1?token=t&amp;x=&quot;y&quot;\"")
+            v.text
+                .contains("https://book.example.org/manage/b1?token=t")
+        );
+        assert!(
+            v.html.contains(
+                "href=\"https://book.example.org/manage/b1?token=t&amp;x=&quot;y&quot;\""
+            )
         );
         let o = compose(&facts(&b, Reader::Owner, Event::Created));
         assert!(!o.text.contains("/manage/"));
@@ -245,7 +247,10 @@ mod tests {
         let o = compose(&facts(&b, Reader::Owner, Event::Created));
         assert!(!o.html.contains("<script>"), "{}", o.html);
         assert!(!o.html.contains("<b>Eve"));
-        assert!(o.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;<br>BEGIN:VEVENT"));
+        assert!(
+            o.html
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;<br>BEGIN:VEVENT")
+        );
         assert!(!o.subject.contains('\n') && !o.subject.contains('\r'));
         assert_eq!(
             o.subject,
@@ -266,6 +271,9 @@ mod tests {
 
     #[test]
     fn html_escape_covers_the_five() {
-        assert_eq!(escape_html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }

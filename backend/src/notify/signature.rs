@@ -101,10 +101,7 @@ mod tests {
             verify(b"s3cret", &h, body, 1000 + 301),
             Err(VerifyError::Expired)
         );
-        assert_eq!(
-            verify(b"other", &h, body, 1000),
-            Err(VerifyError::Mismatch)
-        );
+        assert_eq!(verify(b"other", &h, body, 1000), Err(VerifyError::Mismatch));
         assert_eq!(
             verify(b"s3cret", &h, br#"{"event":"booking.cancelled"}"#, 1000),
             Err(VerifyError::Mismatch)

@@ -81,10 +81,8 @@ impl Mailer {
                 .tls(tls)
                 .timeout(Some(TIMEOUT));
         if let (Some(user), Some(password)) = (&config.username, &config.password) {
-            builder = builder.credentials(Credentials::new(
-                user.clone(),
-                password.expose().to_owned(),
-            ));
+            builder =
+                builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
         }
         Ok(Mailer {
             transport: builder.build(),
@@ -128,7 +126,8 @@ pub fn build(from: &Mailbox, mail: &Outgoing) -> Result<Message, MailError> {
             method_name(*method)
         ))
         .map_err(|e| MailError::Permanent(format!("content type: {e}"), None))?;
-        alternative = alternative.singlepart(SinglePart::builder().header(inline).body(ics.clone()));
+        alternative =
+            alternative.singlepart(SinglePart::builder().header(inline).body(ics.clone()));
         let file = ContentType::parse("application/ics")
             .map_err(|e| MailError::Permanent(format!("content type: {e}"), None))?;
         attachment = Some(Attachment::new("invite.ics".to_owned()).body(ics.clone(), file));

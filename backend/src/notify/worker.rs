@@ -83,7 +83,10 @@ pub async fn run(service: BookingService, mut shutdown: watch::Receiver<bool>) {
 }
 
 /// Processes the rows due now; returns how many were attempted.
-pub async fn drain_once(service: &BookingService, channels: &Channels) -> Result<usize, StoreError> {
+pub async fn drain_once(
+    service: &BookingService,
+    channels: &Channels,
+) -> Result<usize, StoreError> {
     let now = service.now();
     let due = service
         .store()
@@ -122,7 +125,9 @@ async fn process(
             tracing::info!(delivery = id, booking = %row.booking_id, channel = row.channel.as_str(),
                 event = %row.event, "notify: delivered");
             store
-                .call(move |c| deliveries::finish(c, id, OutboxState::Done, Some(status), None, now))
+                .call(move |c| {
+                    deliveries::finish(c, id, OutboxState::Done, Some(status), None, now)
+                })
                 .await
         }
         Outcome::Skipped(why) => {
@@ -162,7 +167,11 @@ async fn mail(
     row: &DeliveryRow,
 ) -> Result<Outcome, StoreError> {
     let Some(mailer) = &channels.mailer else {
-        return Ok(failed("mail is not configured (no working [mail] section)", None, true));
+        return Ok(failed(
+            "mail is not configured (no working [mail] section)",
+            None,
+            true,
+        ));
     };
     let Ok(snapshot) = serde_json::from_str::<Snapshot>(&row.payload) else {
         return Ok(failed("the stored payload does not read", None, true));
@@ -189,7 +198,10 @@ async fn mail(
     };
     let zone = match reader {
         Reader::Owner => config.owner.timezone,
-        Reader::Visitor => snapshot.timezone.parse::<Tz>().unwrap_or(config.owner.timezone),
+        Reader::Visitor => snapshot
+            .timezone
+            .parse::<Tz>()
+            .unwrap_or(config.owner.timezone),
     };
     let booking = snapshot.to_row();
     let manage_url = service.manage_url(&booking.id);
