@@ -18,7 +18,7 @@ use crate::booking::BookingService;
 use crate::booking::outbox::{MAX_ATTEMPTS, backoff, booking_event};
 use crate::calendar::Person;
 use crate::store::deliveries::{self, Channel, DeliveryRow};
-use crate::store::{BookingStatus, OutboxState, StoreError, bookings};
+use crate::store::{BookingRow, BookingStatus, OutboxState, StoreError, bookings};
 
 use super::message::{Facts, Reader, compose};
 use super::smtp::{MailError, Mailer, Outgoing};
@@ -185,9 +185,8 @@ async fn mail(
             .store()
             .call(move |c| bookings::get(c, &booking_id))
             .await?;
-        match now_row {
-            Some(b) if b.status == BookingStatus::Confirmed && b.sequence == snapshot.sequence => {}
-            _ => return Ok(Outcome::Skipped("the booking was cancelled or moved")),
+        if !reminder_still_due(&snapshot, now_row.as_ref()) {
+            return Ok(Outcome::Skipped("the booking was cancelled or moved"));
         }
     }
     let config = service.config();
@@ -239,11 +238,58 @@ async fn mail(
         composed,
         calendar: itip::invitation(event, notice),
     };
+    // A server's refusal often quotes the address: it stays out of logs and the owner's log.
+    let redact = |e: &MailError| e.to_string().replace(&outgoing.to_email, "[recipient]");
     Ok(match mailer.send(&outgoing).await {
         Ok(code) => Outcome::Sent(code),
-        Err(e @ MailError::Permanent(..)) => failed(e.to_string(), e.status(), true),
-        Err(e @ MailError::Transient(..)) => failed(e.to_string(), e.status(), false),
+        Err(e @ MailError::Permanent(..)) => failed(redact(&e), e.status(), true),
+        Err(e @ MailError::Transient(..)) => failed(redact(&e), e.status(), false),
     })
+}
+
+/// A reminder is sent only while its booking is confirmed at the time it was queued for
+/// (a reschedule queues new reminders with the new sequence; a cancel leaves none due).
+pub fn reminder_still_due(queued: &Snapshot, now: Option<&BookingRow>) -> bool {
+    now.is_some_and(|b| b.status == BookingStatus::Confirmed && b.sequence == queued.sequence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn reminders_of_cancelled_or_moved_bookings_are_not_due() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        let row = BookingRow {
+            id: "b".into(),
+            event_type: "intro".into(),
+            start: at,
+            end: at,
+            name: "Eve".into(),
+            email: "eve@example.com".into(),
+            notes: String::new(),
+            timezone: "UTC".into(),
+            status: BookingStatus::Confirmed,
+            sequence: 1,
+            created_at: at,
+            updated_at: at,
+            cancelled_at: None,
+        };
+        let queued = Snapshot::of(&row);
+        assert!(reminder_still_due(&queued, Some(&row)));
+        let moved = BookingRow {
+            sequence: 2,
+            ..row.clone()
+        };
+        assert!(!reminder_still_due(&queued, Some(&moved)));
+        let cancelled = BookingRow {
+            status: BookingStatus::Cancelled,
+            ..row.clone()
+        };
+        assert!(!reminder_still_due(&queued, Some(&cancelled)));
+        assert!(!reminder_still_due(&queued, None));
+    }
 }
 
 async fn webhook(service: &BookingService, channels: &Channels, row: &DeliveryRow) -> Outcome {
