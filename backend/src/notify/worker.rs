@@ -253,6 +253,35 @@ pub fn reminder_still_due(queued: &Snapshot, now: Option<&BookingRow>) -> bool {
     now.is_some_and(|b| b.status == BookingStatus::Confirmed && b.sequence == queued.sequence)
 }
 
+async fn webhook(service: &BookingService, channels: &Channels, row: &DeliveryRow) -> Outcome {
+    let config = service.config();
+    let Some(hook) = config.webhooks.iter().find(|h| h.id == row.target) else {
+        return failed(
+            format!("webhook `{}` is no longer in the configuration", row.target),
+            None,
+            true,
+        );
+    };
+    let Some(sender) = &channels.webhooks else {
+        return failed("the HTTP client could not be built", None, true);
+    };
+    let now: DateTime<Utc> = service.now();
+    match sender
+        .send(
+            &hook.url,
+            hook.secret.expose().as_bytes(),
+            &row.event,
+            row.id,
+            &row.payload,
+            now,
+        )
+        .await
+    {
+        Ok(status) => Outcome::Sent(status),
+        Err(e) => failed(e.to_string(), e.status(), e.is_permanent()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,34 +318,5 @@ mod tests {
         };
         assert!(!reminder_still_due(&queued, Some(&cancelled)));
         assert!(!reminder_still_due(&queued, None));
-    }
-}
-
-async fn webhook(service: &BookingService, channels: &Channels, row: &DeliveryRow) -> Outcome {
-    let config = service.config();
-    let Some(hook) = config.webhooks.iter().find(|h| h.id == row.target) else {
-        return failed(
-            format!("webhook `{}` is no longer in the configuration", row.target),
-            None,
-            true,
-        );
-    };
-    let Some(sender) = &channels.webhooks else {
-        return failed("the HTTP client could not be built", None, true);
-    };
-    let now: DateTime<Utc> = service.now();
-    match sender
-        .send(
-            &hook.url,
-            hook.secret.expose().as_bytes(),
-            &row.event,
-            row.id,
-            &row.payload,
-            now,
-        )
-        .await
-    {
-        Ok(status) => Outcome::Sent(status),
-        Err(e) => failed(e.to_string(), e.status(), e.is_permanent()),
     }
 }
