@@ -200,11 +200,12 @@ pub fn retry(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool, Sto
     Ok(n == 1)
 }
 
-/// Pending rows in all (the backlog).
-pub fn backlog(conn: &Connection) -> Result<i64, StoreError> {
+/// (pending, failed) rows in all; pending includes reminders not due yet.
+pub fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
     Ok(conn.query_row(
-        "SELECT count(*) FROM deliveries WHERE state = 'pending'",
+        "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'failed') \
+         FROM deliveries",
         [],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }

@@ -305,6 +305,19 @@ async fn the_owner_sees_the_log_and_retries_a_refused_delivery() {
         }
     })
     .await;
+    let metrics = app
+        .client
+        .get(format!("http://{}/metrics", app.admin))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("openslot_deliveries{state=\"failed\"} 1\n"),
+        "{metrics}"
+    );
     let text = log.to_string();
     assert!(
         !text.contains("eve@example.com") && !text.contains("ada@example.org"),
