@@ -924,6 +924,11 @@ impl Reader<'_> {
                 self.problem(join(&p, "url"), message);
             }
             let secret = self.secret(t, &p, "secret");
+            if secret.as_ref().is_some_and(|s| s.expose().is_empty())
+                && t.is_some_and(|t| t.contains_key("secret"))
+            {
+                self.problem(join(&p, "secret"), "must not be empty");
+            }
             if secret.is_none() && !has_key(t, "secret") {
                 self.problem(
                     join(&p, "secret"),

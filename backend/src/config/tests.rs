@@ -1104,6 +1104,10 @@ fn mail_and_webhooks() {
             ("webhooks[1].secret", "required"),
         ],
     );
+    check(
+        &minimal("[[webhooks]]\nid = 'a'\nurl = 'https://x/'\nsecret = ''\n"),
+        &[("webhooks[0].secret", "must not be empty")],
+    );
     // The environment reaches the new sections like the others.
     let env_set = ok(
         &minimal(
