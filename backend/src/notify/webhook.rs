@@ -2,8 +2,8 @@
 //!
 //! Invariants: the body never holds the manage token (nor the link); the signature covers the
 //! send time and the exact bytes sent; the request goes through the one HTTP client builder
-//! (timeouts, redirect limit). A 2xx answer is success; 4xx other than 408/429 is permanent
-//! (the receiver refuses it; retrying would not help), everything else is retried.
+//! (timeouts; no redirects followed). A 2xx answer is success; a redirect and a 4xx other than
+//! 408/429 are permanent (retrying would not help), everything else is retried.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -33,19 +33,21 @@ pub enum WebhookError {
     Refused(u16),
     #[error("the receiver answered HTTP {0}")]
     Status(u16),
+    #[error("the receiver answered with a redirect: set `url` to where it points")]
+    Redirected,
     #[error("{0}")]
     Transport(String),
 }
 
 impl WebhookError {
     pub fn is_permanent(&self) -> bool {
-        matches!(self, Self::Refused(_))
+        matches!(self, Self::Refused(_) | Self::Redirected)
     }
 
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Refused(s) | Self::Status(s) => Some(*s),
-            Self::Transport(_) => None,
+            Self::Redirected | Self::Transport(_) => None,
         }
     }
 }
@@ -89,10 +91,17 @@ impl Sender {
             .body(body.to_owned())
             .send()
             .await
-            .map_err(|e| WebhookError::Transport(transport_error(&e)))?;
+            .map_err(|e| {
+                if e.is_redirect() {
+                    WebhookError::Redirected
+                } else {
+                    WebhookError::Transport(transport_error(&e))
+                }
+            })?;
         let status = response.status().as_u16();
         match status {
             200..=299 => Ok(status),
+            300..=399 => Err(WebhookError::Redirected),
             408 | 429 => Err(WebhookError::Status(status)),
             400..=499 => Err(WebhookError::Refused(status)),
             _ => Err(WebhookError::Status(status)),
