@@ -274,3 +274,33 @@ pub fn delivery_state(state: &str, attempts: u32, last_status: Option<u16>) -> S
         other => other.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_words() {
+        assert_eq!(
+            delivery_what("mail", "booking.created"),
+            "Mail: booking made"
+        );
+        assert_eq!(
+            delivery_what("webhook", "booking.cancelled"),
+            "Webhook: booking cancelled"
+        );
+        assert_eq!(delivery_target("mail", "visitor"), "the visitor");
+        assert_eq!(delivery_target("mail", "owner"), "you");
+        assert_eq!(delivery_target("webhook", "crm"), "webhook crm");
+        assert_eq!(delivery_state("done", 0, Some(250)), "sent (250)");
+        assert_eq!(delivery_state("pending", 0, None), "waiting");
+        assert_eq!(
+            delivery_state("pending", 1, None),
+            "waiting, 1 attempt so far"
+        );
+        assert_eq!(
+            delivery_state("failed", 20, Some(500)),
+            "failed after 20 attempts (500)"
+        );
+    }
+}
