@@ -96,27 +96,18 @@ impl Snapshot {
         }
     }
 
-    /// Back to a row, for code that takes one (`booking::outbox::booking_event`).
-    pub fn to_row(&self) -> BookingRow {
-        BookingRow {
-            id: self.id.clone(),
-            event_type: self.event_type.clone(),
-            start: self.start,
-            end: self.end,
-            name: self.name.clone(),
-            email: self.email.clone(),
-            notes: self.notes.clone(),
-            timezone: self.timezone.clone(),
-            status: if self.status == "cancelled" {
-                BookingStatus::Cancelled
-            } else {
-                BookingStatus::Confirmed
-            },
-            sequence: self.sequence,
-            created_at: self.start,
-            updated_at: self.start,
-            cancelled_at: None,
-        }
+    /// The stored booking as this notice is about it: its time, status and sequence as they
+    /// were when the notice was queued; everything else (contact, answers, location, added by
+    /// later versions) as stored, so new event details flow into mail without a change here.
+    pub fn apply_to(&self, row: &mut BookingRow) {
+        row.start = self.start;
+        row.end = self.end;
+        row.sequence = self.sequence;
+        row.status = if self.status == BookingStatus::Cancelled.as_str() {
+            BookingStatus::Cancelled
+        } else {
+            BookingStatus::Confirmed
+        };
     }
 }
 

@@ -18,7 +18,7 @@ use crate::booking::BookingService;
 use crate::booking::outbox::{MAX_ATTEMPTS, backoff, booking_event};
 use crate::calendar::Person;
 use crate::store::deliveries::{self, Channel, DeliveryRow};
-use crate::store::{BookingRow, BookingStatus, OutboxState, StoreError, bookings};
+use crate::store::{BookingStatus, OutboxState, StoreError, bookings};
 
 use super::message::{Facts, Reader, compose};
 use super::smtp::{MailError, Mailer, Outgoing};
@@ -179,16 +179,20 @@ async fn mail(
     let Some(notice) = Event::parse(&row.event) else {
         return Ok(failed("unknown event", None, true));
     };
-    if notice == Event::Reminder {
-        let booking_id = row.booking_id.clone();
-        let now_row = service
-            .store()
-            .call(move |c| bookings::get(c, &booking_id))
-            .await?;
-        if !reminder_still_due(&snapshot, now_row.as_ref()) {
-            return Ok(Outcome::Skipped("the booking was cancelled or moved"));
-        }
+    let booking_id = row.booking_id.clone();
+    let stored = service
+        .store()
+        .call(move |c| bookings::get(c, &booking_id))
+        .await?;
+    let Some(mut booking) = stored else {
+        return Ok(failed("the booking is gone from the database", None, true));
+    };
+    if notice == Event::Reminder
+        && !reminder_still_due(&snapshot, Some((booking.status, booking.sequence)))
+    {
+        return Ok(Outcome::Skipped("the booking was cancelled or moved"));
     }
+    snapshot.apply_to(&mut booking);
     let config = service.config();
     let reader = if row.target == OWNER {
         Reader::Owner
@@ -202,7 +206,6 @@ async fn mail(
             .parse::<Tz>()
             .unwrap_or(config.owner.timezone),
     };
-    let booking = snapshot.to_row();
     let manage_url = service.manage_url(&booking.id);
     let title = config
         .event_type(&booking.event_type)
@@ -249,8 +252,9 @@ async fn mail(
 
 /// A reminder is sent only while its booking is confirmed at the time it was queued for
 /// (a reschedule queues new reminders with the new sequence; a cancel leaves none due).
-pub fn reminder_still_due(queued: &Snapshot, now: Option<&BookingRow>) -> bool {
-    now.is_some_and(|b| b.status == BookingStatus::Confirmed && b.sequence == queued.sequence)
+/// `now`: the stored booking's status and sequence, if it still exists.
+pub fn reminder_still_due(queued: &Snapshot, now: Option<(BookingStatus, u32)>) -> bool {
+    now == Some((BookingStatus::Confirmed, queued.sequence))
 }
 
 async fn webhook(service: &BookingService, channels: &Channels, row: &DeliveryRow) -> Outcome {
@@ -290,33 +294,30 @@ mod tests {
     #[test]
     fn reminders_of_cancelled_or_moved_bookings_are_not_due() {
         let at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
-        let row = BookingRow {
+        let queued = Snapshot {
             id: "b".into(),
             event_type: "intro".into(),
             start: at,
             end: at,
+            status: "confirmed".into(),
+            sequence: 1,
+            timezone: "UTC".into(),
             name: "Eve".into(),
             email: "eve@example.com".into(),
             notes: String::new(),
-            timezone: "UTC".into(),
-            status: BookingStatus::Confirmed,
-            sequence: 1,
-            created_at: at,
-            updated_at: at,
-            cancelled_at: None,
         };
-        let queued = Snapshot::of(&row);
-        assert!(reminder_still_due(&queued, Some(&row)));
-        let moved = BookingRow {
-            sequence: 2,
-            ..row.clone()
-        };
-        assert!(!reminder_still_due(&queued, Some(&moved)));
-        let cancelled = BookingRow {
-            status: BookingStatus::Cancelled,
-            ..row.clone()
-        };
-        assert!(!reminder_still_due(&queued, Some(&cancelled)));
+        assert!(reminder_still_due(
+            &queued,
+            Some((BookingStatus::Confirmed, 1))
+        ));
+        assert!(!reminder_still_due(
+            &queued,
+            Some((BookingStatus::Confirmed, 2))
+        ));
+        assert!(!reminder_still_due(
+            &queued,
+            Some((BookingStatus::Cancelled, 1))
+        ));
         assert!(!reminder_still_due(&queued, None));
     }
 }
