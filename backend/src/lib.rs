@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod notify;
 pub mod sources;
 pub mod store;
 pub mod sync;

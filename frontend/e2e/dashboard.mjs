@@ -1,6 +1,6 @@
 // The owner's dashboard (BASE_URL is the admin listener): login (a wrong password first),
 // the bookings list with real bookings and search, the calendars view with a real source and
-// "sync now", the week view, statistics and rules; axe finds no serious violation on any of
+// "sync now", the week view, statistics, rules and the delivery log; axe finds no serious violation on any of
 // them; at 320 px nothing is wider than the screen; screenshots (dashboard.png at 1280x800).
 //
 // Also: PASSWORD, NAMES (comma-separated visitor names that must be listed), SOURCE (a
@@ -82,6 +82,10 @@ await run("dashboard", async () => {
   await section("Rules");
   await page.getByRole("button", { name: "Save and apply" }).waitFor();
   await axe(page, "rules");
+  // Deliveries: without [mail] or [[webhooks]] the log says why it is empty.
+  await section("Deliveries");
+  await page.getByText("Nothing sent yet.", { exact: false }).waitFor();
+  await axe(page, "deliveries");
 
   // A phone: nothing wider than the screen (the week scrolls inside its own region).
   await page.setViewportSize({ width: 320, height: 640 });

@@ -81,9 +81,15 @@ pub async fn render(
     );
     let version = env!("CARGO_PKG_VERSION");
     let _ = writeln!(out, "openslot_build_info{{version=\"{version}\"}} 1");
-    let (by_status, backlog) = service
+    let (by_status, backlog, (pending, failed)) = service
         .store()
-        .call(|c| Ok((bookings::count_by_status(c)?, outbox::backlog(c)?)))
+        .call(|c| {
+            Ok((
+                bookings::count_by_status(c)?,
+                outbox::backlog(c)?,
+                crate::store::deliveries::counts(c)?,
+            ))
+        })
         .await?;
     head(
         &mut out,
@@ -105,6 +111,14 @@ pub async fn render(
         "Calendar writes waiting in the outbox.",
     );
     let _ = writeln!(out, "openslot_outbox_backlog {backlog}");
+    head(
+        &mut out,
+        "openslot_deliveries",
+        "gauge",
+        "Mail and webhook deliveries by state: pending (reminders not due yet included) or failed.",
+    );
+    let _ = writeln!(out, "openslot_deliveries{{state=\"pending\"}} {pending}");
+    let _ = writeln!(out, "openslot_deliveries{{state=\"failed\"}} {failed}");
     let statuses = service.hub().statuses(service.now());
     head(
         &mut out,

@@ -226,6 +226,10 @@ impl Application {
             service.clone(),
             shutdown.clone(),
         ));
+        let notifier = tokio::spawn(crate::notify::worker::run(
+            service.clone(),
+            shutdown.clone(),
+        ));
         let pruner = {
             let limiters = [Arc::clone(&limiter), Arc::clone(&login_limiter)];
             let mut shutdown = shutdown.clone();
@@ -281,6 +285,7 @@ impl Application {
             let _ = job.await;
         }
         let _ = worker.await;
+        let _ = notifier.await;
         let _ = pruner.await;
         a.and(b)
     }

@@ -14,6 +14,7 @@ use rusqlite::TransactionBehavior;
 use crate::availability::{EventType, Facts, Reason, Slot, SourceBusy, explain, slots};
 use crate::calendar::Interval;
 use crate::config::Config;
+use crate::notify::{self, Event};
 use crate::store::bookings::SeriesRow;
 use crate::store::outbox::{self as outbox_rows, OutboxAction};
 use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError, bookings};
@@ -104,6 +105,8 @@ struct Inner {
     clock: fn() -> DateTime<Utc>,
     /// Wakes the outbox worker after a commit that queued writes.
     wake: Arc<tokio::sync::Notify>,
+    /// Wakes the notify worker (mail, webhooks) likewise.
+    notify_wake: Arc<tokio::sync::Notify>,
     slot_cache: SlotCache,
 }
 
@@ -206,6 +209,7 @@ impl BookingService {
                 tokens,
                 clock,
                 wake: Arc::new(tokio::sync::Notify::new()),
+                notify_wake: Arc::new(tokio::sync::Notify::new()),
                 slot_cache: SlotCache::default(),
             }),
         }
@@ -296,6 +300,16 @@ impl BookingService {
 
     pub fn outbox_wake(&self) -> Arc<tokio::sync::Notify> {
         Arc::clone(&self.inner.wake)
+    }
+
+    pub fn notify_wake(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.inner.notify_wake)
+    }
+
+    /// After a commit that queued work: both workers look at once.
+    fn wake_workers(&self) {
+        self.inner.wake.notify_one();
+        self.inner.notify_wake.notify_one();
     }
 
     pub fn event_type(&self, slug: &str) -> Option<EventType> {
@@ -428,6 +442,7 @@ impl BookingService {
             sessions: s.sessions,
         });
         let booking_id = id.clone();
+        let notify_config = self.config();
         let outcome = self
             .inner
             .store
@@ -488,6 +503,7 @@ impl BookingService {
                             now,
                         )?;
                     }
+                    notify::enqueue(&tx, &notify_config, Event::Created, &session_id, now)?;
                 }
                 if let Some(k) = &idempotency {
                     bookings::remember_key(&tx, k, &booking_id, now)?;
@@ -498,7 +514,7 @@ impl BookingService {
             .await;
         match outcome {
             Ok(Decision::Booked) => {
-                self.inner.wake.notify_one();
+                self.wake_workers();
                 let booking = self.find(&id).await?.ok_or(BookError::NotFound)?;
                 Ok(Booked {
                     manage_token: self.manage_token(&booking.id),
@@ -657,6 +673,7 @@ impl BookingService {
     async fn cancel_all(&self, targets: Vec<BookingRow>) -> Result<(), BookError> {
         let now = self.now();
         let writers = self.writable_sources();
+        let notify_config = self.config();
         self.inner
             .store
             .call(move |c| {
@@ -667,13 +684,14 @@ impl BookingService {
                         for source in &writers {
                             unwrite(&tx, &booking.id, source, &uid, now)?;
                         }
+                        notify::enqueue(&tx, &notify_config, Event::Cancelled, &booking.id, now)?;
                     }
                 }
                 tx.commit()?;
                 Ok(())
             })
             .await?;
-        self.inner.wake.notify_one();
+        self.wake_workers();
         Ok(())
     }
 
@@ -698,6 +716,7 @@ impl BookingService {
         let writers = self.writable_sources();
         let booking_id = booking.id.clone();
         let old_uid = event_uid(&booking.id, booking.sequence);
+        let notify_config = self.config();
         let outcome = self
             .inner
             .store
@@ -720,13 +739,14 @@ impl BookingService {
                         now,
                     )?;
                 }
+                notify::enqueue(&tx, &notify_config, Event::Rescheduled, &booking_id, now)?;
                 tx.commit()?;
                 Ok(true)
             })
             .await;
         match outcome {
             Ok(true) => {
-                self.inner.wake.notify_one();
+                self.wake_workers();
                 Ok(Booked {
                     booking: self.find(id).await?.ok_or(BookError::NotFound)?,
                     manage_token: token.to_owned(),

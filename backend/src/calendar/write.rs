@@ -46,6 +46,32 @@ pub fn is_booking_event(uid: &str) -> bool {
     uid.ends_with(BOOKING_UID_DOMAIN)
 }
 
+/// An iTIP method (RFC 5546) of a scheduling message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItipMethod {
+    /// An invitation or an update of it (same UID, higher SEQUENCE).
+    Request,
+    /// The event is off.
+    Cancel,
+}
+
+/// The VCALENDAR of an iTIP message about one event (RFC 5546): `METHOD`, the organizer,
+/// attendees asked to reply (REQUEST) and, for CANCEL, `STATUS:CANCELLED`.
+pub fn itip_ics(event: &BookingEvent, method: ItipMethod) -> String {
+    let mut out = String::with_capacity(1024);
+    header(&mut out, None);
+    fold_into(
+        &mut out,
+        match method {
+            ItipMethod::Request => "METHOD:REQUEST",
+            ItipMethod::Cancel => "METHOD:CANCEL",
+        },
+    );
+    vevent_as(&mut out, event, Some(method));
+    fold_into(&mut out, "END:VCALENDAR");
+    out
+}
+
 pub fn booking_ics(event: &BookingEvent) -> String {
     events_ics(std::slice::from_ref(event), None)
 }
@@ -99,6 +125,11 @@ fn header(out: &mut String, name: Option<&str>) {
 }
 
 fn vevent(out: &mut String, event: &BookingEvent) {
+    vevent_as(out, event, None);
+}
+
+/// A VEVENT as written into a calendar (`None`) or sent as an iTIP message.
+fn vevent_as(out: &mut String, event: &BookingEvent, method: Option<ItipMethod>) {
     let mut line = |text: &str| fold_into(out, text);
     line("BEGIN:VEVENT");
     line(&format!("UID:{}", text_value(&event.uid)));
@@ -116,13 +147,21 @@ fn vevent(out: &mut String, event: &BookingEvent) {
     if let Some(p) = &event.organizer {
         line(&format!("ORGANIZER;{}", person_value(p)));
     }
+    let partstat = match method {
+        None => "PARTSTAT=ACCEPTED",
+        // The visitor chose the time: nothing to answer.
+        Some(_) => "PARTSTAT=ACCEPTED;RSVP=FALSE",
+    };
     for p in &event.attendees {
         line(&format!(
-            "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;{}",
+            "ATTENDEE;ROLE=REQ-PARTICIPANT;{partstat};{}",
             person_value(p)
         ));
     }
-    line("STATUS:CONFIRMED");
+    line(match method {
+        Some(ItipMethod::Cancel) => "STATUS:CANCELLED",
+        _ => "STATUS:CONFIRMED",
+    });
     line("TRANSP:OPAQUE");
     line("END:VEVENT");
 }

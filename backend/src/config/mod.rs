@@ -84,7 +84,83 @@ pub struct Config {
     pub availability: AvailabilityConfig,
     /// `[[event_types]]`: at least one.
     pub event_types: Vec<EventTypeConfig>,
+    /// `[mail]`: booking mail over SMTP; absent: no mail is queued.
+    pub mail: Option<MailConfig>,
+    /// `[[webhooks]]`: URLs told of bookings; may be empty.
+    pub webhooks: Vec<WebhookConfig>,
 }
+
+/// How the SMTP connection is protected (`mail.tls`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailTls {
+    /// Plain connection upgraded with STARTTLS, required (default; port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for an SMTP server on a loopback address (a local relay, tests).
+    None,
+}
+
+impl MailTls {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "starttls" => Self::Starttls,
+            "tls" => Self::Tls,
+            "none" => Self::None,
+            _ => return None,
+        })
+    }
+
+    /// The usual port of the mode.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::Starttls => 587,
+            Self::Tls => 465,
+            Self::None => 25,
+        }
+    }
+}
+
+/// `[mail]`: invitations, updates, cancellations and reminders, sent through the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailConfig {
+    /// Required.
+    pub smtp_host: String,
+    /// Default: 587 for starttls, 465 for tls, 25 for none.
+    pub smtp_port: u16,
+    /// Default starttls; `none` is refused unless `smtp_host` is a loopback address.
+    pub tls: MailTls,
+    pub username: Option<String>,
+    /// From `password` or `password_file` (required with `username`).
+    pub password: Option<Secret>,
+    /// Required: the sender, `addr@example.org` or `Name <addr@example.org>`.
+    pub from: String,
+    /// The owner gets a copy of every booking mail. Default true.
+    pub owner_copy: bool,
+    /// Reminders to the visitor, hours before the start (1..=720 each). Default none.
+    pub reminder_hours: Vec<u32>,
+}
+
+/// One `[[webhooks]]` entry: booking events POSTed as signed JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookConfig {
+    /// Required, unique, 1-64 of `a-z0-9-_`; names the webhook in the delivery log.
+    pub id: String,
+    /// Required, http(s)://.
+    pub url: String,
+    /// From `secret` or `secret_file` (required): the HMAC-SHA256 key of the signature.
+    pub secret: Secret,
+    /// Which events are sent: `booking.created`, `booking.rescheduled`, `booking.cancelled`.
+    /// Default all three.
+    pub events: Vec<String>,
+}
+
+/// The events a webhook can subscribe to.
+pub const WEBHOOK_EVENTS: &[&str] = &[
+    "booking.created",
+    "booking.rescheduled",
+    "booking.cancelled",
+];
 
 /// `[owner]`: who is booked.
 #[derive(Clone, Debug, PartialEq)]

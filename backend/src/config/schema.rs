@@ -135,6 +135,26 @@ pub(super) const QUESTION: &[Field] = &[
     ("choices", Ty::Array),
 ];
 
+pub(super) const MAIL: &[Field] = &[
+    ("smtp_host", Ty::Str),
+    ("smtp_port", Ty::Int),
+    ("tls", Ty::Str),
+    ("username", Ty::Str),
+    ("password", Ty::Str),
+    ("password_file", Ty::Str),
+    ("from", Ty::Str),
+    ("owner_copy", Ty::Bool),
+    ("reminder_hours", Ty::Array),
+];
+
+pub(super) const WEBHOOK: &[Field] = &[
+    ("id", Ty::Str),
+    ("url", Ty::Str),
+    ("secret", Ty::Str),
+    ("secret_file", Ty::Str),
+    ("events", Ty::Array),
+];
+
 pub(super) const SECTIONS: &[Section] = &[
     Section {
         name: "owner",
@@ -175,6 +195,16 @@ pub(super) const SECTIONS: &[Section] = &[
         name: "event_types",
         id_key: Some("slug"),
         fields: EVENT_TYPE,
+    },
+    Section {
+        name: "mail",
+        id_key: None,
+        fields: MAIL,
+    },
+    Section {
+        name: "webhooks",
+        id_key: Some("id"),
+        fields: WEBHOOK,
     },
 ];
 

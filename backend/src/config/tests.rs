@@ -1142,3 +1142,89 @@ fn page_section() {
         Some("#112233")
     );
 }
+
+#[test]
+fn mail_and_webhooks() {
+    let none = ok(&minimal(""), &[]);
+    assert_eq!((none.mail, none.webhooks.len()), (None, 0));
+
+    let c = ok(
+        &minimal(
+            "[mail]\nsmtp_host = 'smtp.example.org'\nusername = 'ada'\npassword = 'pw'\n\
+             from = 'Ada <ada@example.org>'\nreminder_hours = [24, 1, 24]\n\
+             [[webhooks]]\nid = 'crm'\nurl = 'https://crm.example.org/hook'\nsecret = 's'\n\
+             [[webhooks]]\nid = 'chat'\nurl = 'https://chat.example.org/'\nsecret = 's'\n\
+             events = ['booking.cancelled']\n",
+        ),
+        &[],
+    );
+    let mail = c.mail.unwrap();
+    assert_eq!(
+        (mail.smtp_port, mail.tls, mail.owner_copy),
+        (587, MailTls::Starttls, true)
+    );
+    assert_eq!(mail.reminder_hours, [1, 24]);
+    assert_eq!(mail.password.unwrap().expose(), "pw");
+    assert_eq!(c.webhooks[0].events.len(), 3, "all events by default");
+    assert_eq!(c.webhooks[1].events, ["booking.cancelled"]);
+    assert_eq!(format!("{:?}", c.webhooks[0].secret), "[redacted]");
+
+    let tls = ok(
+        &minimal("[mail]\nsmtp_host = 'h'\ntls = 'tls'\nfrom = 'a@b.c'\n"),
+        &[],
+    );
+    assert_eq!(tls.mail.unwrap().smtp_port, 465);
+    ok(
+        &minimal("[mail]\nsmtp_host = '127.0.0.1'\ntls = 'none'\nfrom = 'a@b.c'\n"),
+        &[],
+    );
+    check(
+        &minimal(
+            "[mail]\nsmtp_host = 'smtp.example.org'\ntls = 'none'\nusername = 'u'\n\
+             from = 'not an address'\nreminder_hours = [0]\nsmpt_port = 25\n",
+        ),
+        &[
+            ("mail.tls", "loopback"),
+            ("mail.password", "required with `username`"),
+            ("mail.from", "not a sender"),
+            ("mail.reminder_hours[0]", "between 1 and 720"),
+            ("mail.smpt_port", "did you mean `smtp_port`"),
+        ],
+    );
+    check(
+        &minimal("[mail]\ntls = 'ssl'\n"),
+        &[
+            ("mail.smtp_host", "required"),
+            ("mail.from", "required"),
+            ("mail.tls", "not a mode"),
+        ],
+    );
+    check(
+        &minimal(
+            "[[webhooks]]\nid = 'a'\nurl = 'ftp://x/'\nsecret = 's'\nevents = ['booking.made']\n\
+             [[webhooks]]\nid = 'a'\nurl = 'https://x/'\n",
+        ),
+        &[
+            ("webhooks[0].url", "ftp://"),
+            ("webhooks[0].events[0]", "not an event"),
+            ("webhooks[1].id", "used by another webhook"),
+            ("webhooks[1].secret", "required"),
+        ],
+    );
+    check(
+        &minimal("[[webhooks]]\nid = 'a'\nurl = 'https://x/'\nsecret = ''\n"),
+        &[("webhooks[0].secret", "must not be empty")],
+    );
+    // The environment reaches the new sections like the others.
+    let env_set = ok(
+        &minimal(
+            "[mail]\nsmtp_host = 'h'\nfrom = 'a@b.c'\n[[webhooks]]\nid = 'crm'\nurl = 'https://x/'\nsecret = 's'\n",
+        ),
+        &[
+            ("OPENSLOT_MAIL__PASSWORD", "true"),
+            ("OPENSLOT_WEBHOOKS__CRM__SECRET", "from-env"),
+        ],
+    );
+    assert_eq!(env_set.mail.unwrap().password.unwrap().expose(), "true");
+    assert_eq!(env_set.webhooks[0].secret.expose(), "from-env");
+}

@@ -98,6 +98,25 @@ const STEPS: &[&str] = &[
     "ALTER TABLE bookings ADD COLUMN answers TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE bookings ADD COLUMN visit_ref TEXT;
     ALTER TABLE bookings ADD COLUMN no_show INTEGER NOT NULL DEFAULT 0;",
+    // 5: mail and webhook deliveries a booking causes (notify), committed with the booking.
+    "CREATE TABLE deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id      TEXT NOT NULL REFERENCES bookings (id),
+        channel         TEXT NOT NULL CHECK (channel IN ('mail', 'webhook')),
+        target          TEXT NOT NULL,
+        event           TEXT NOT NULL CHECK (event IN ('booking.created', 'booking.rescheduled',
+                            'booking.cancelled', 'booking.reminder')),
+        payload         TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        last_status     INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

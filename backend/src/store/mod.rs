@@ -9,6 +9,7 @@
 //! allows one writer at a time anyway; reads are short).
 
 pub mod bookings;
+pub mod deliveries;
 mod migrations;
 pub mod outbox;
 pub mod rules;

@@ -1,6 +1,6 @@
 //! The owner's dashboard (`/admin`, served by the admin listener only; talks only to the
 //! admin API): login, then one section at a time (bookings, week, blocks, calendars, rules,
-//! explain, statistics), each its own module.
+//! explain, statistics, deliveries), each its own module.
 //!
 //! Invariant: nothing here talks to another origin or keeps the token beyond the tab
 //! (sessionStorage); every outcome is announced in one polite live region.
@@ -9,6 +9,7 @@ mod blocks;
 mod bookings;
 mod client;
 mod clock;
+mod deliveries;
 mod explain;
 mod login;
 mod model;
@@ -34,9 +35,10 @@ enum Section {
     Rules,
     Explain,
     Stats,
+    Deliveries,
 }
 
-const SECTIONS: [Section; 7] = [
+const SECTIONS: [Section; 8] = [
     Section::Bookings,
     Section::Week,
     Section::Blocks,
@@ -44,6 +46,7 @@ const SECTIONS: [Section; 7] = [
     Section::Rules,
     Section::Explain,
     Section::Stats,
+    Section::Deliveries,
 ];
 
 impl Section {
@@ -56,6 +59,7 @@ impl Section {
             Section::Rules => "rules",
             Section::Explain => "explain",
             Section::Stats => "statistics",
+            Section::Deliveries => "deliveries",
         }
     }
 
@@ -68,6 +72,7 @@ impl Section {
             Section::Rules => t::RULES,
             Section::Explain => t::EXPLAIN,
             Section::Stats => t::STATS,
+            Section::Deliveries => t::DELIVERIES,
         }
     }
 
@@ -183,6 +188,7 @@ fn Shell() -> impl IntoView {
                 Section::Rules => view! { <rules::RulesEditor/> }.into_any(),
                 Section::Explain => view! { <explain::Explain/> }.into_any(),
                 Section::Stats => view! { <stats::Statistics/> }.into_any(),
+                Section::Deliveries => view! { <deliveries::Deliveries/> }.into_any(),
             }}
         </main>
     }

@@ -189,3 +189,21 @@ pub struct Rules {
     pub source: String,
     pub document: serde_json::Value,
 }
+
+/// One mail or webhook delivery (`GET /admin/api/deliveries`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Delivery {
+    pub id: i64,
+    pub booking_id: String,
+    pub channel: String,
+    pub target: String,
+    pub event: String,
+    pub state: String,
+    pub attempts: u32,
+    #[serde(default)]
+    pub last_status: Option<u16>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    pub next_attempt_at: String,
+    pub updated_at: String,
+}

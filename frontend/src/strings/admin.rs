@@ -36,6 +36,7 @@ pub const SOURCES: &str = "Calendars";
 pub const RULES: &str = "Rules";
 pub const EXPLAIN: &str = "Explain a time";
 pub const STATS: &str = "Statistics";
+pub const DELIVERIES: &str = "Deliveries";
 
 // Bookings.
 pub const UPCOMING: &str = "Upcoming";
@@ -244,4 +245,90 @@ pub fn rates(cancellation: Option<f64>, no_show: Option<f64>) -> String {
         pct(cancellation),
         pct(no_show)
     )
+}
+
+// Deliveries (mail and webhooks).
+pub const REFRESH: &str = "Refresh";
+pub const NO_DELIVERIES: &str = "Nothing sent yet. Mail needs a [mail] section and webhooks a [[webhooks]] entry in the configuration.";
+pub const DELIVERY_WHEN: &str = "Last change";
+pub const DELIVERY_WHAT: &str = "What";
+pub const DELIVERY_TO: &str = "To";
+pub const DELIVERY_STATE: &str = "State";
+pub const RETRY_QUEUED: &str = "Queued again: it is sent in a moment.";
+
+/// "Mail: booking created", "Webhook: booking cancelled".
+pub fn delivery_what(channel: &str, event: &str) -> String {
+    let channel = match channel {
+        "mail" => "Mail",
+        "webhook" => "Webhook",
+        other => other,
+    };
+    let event = match event {
+        "booking.created" => "booking made",
+        "booking.rescheduled" => "booking moved",
+        "booking.cancelled" => "booking cancelled",
+        "booking.reminder" => "reminder",
+        other => other,
+    };
+    format!("{channel}: {event}")
+}
+
+/// "the visitor", "you", "webhook crm".
+pub fn delivery_target(channel: &str, target: &str) -> String {
+    match (channel, target) {
+        ("mail", "visitor") => "the visitor".to_owned(),
+        ("mail", "owner") => "you".to_owned(),
+        ("webhook", id) => format!("webhook {id}"),
+        (_, other) => other.to_owned(),
+    }
+}
+
+/// "sent (250)", "waiting, 3 attempts so far", "failed after 20 attempts (HTTP 500)", "skipped".
+pub fn delivery_state(state: &str, attempts: u32, last_status: Option<u16>) -> String {
+    let status = last_status.map(|s| format!(" ({s})")).unwrap_or_default();
+    let tries = |n: u32| {
+        if n == 1 {
+            "1 attempt".to_owned()
+        } else {
+            format!("{n} attempts")
+        }
+    };
+    match state {
+        "done" => format!("sent{status}"),
+        "pending" if attempts == 0 => "waiting".to_owned(),
+        "pending" => format!("waiting, {} so far{status}", tries(attempts)),
+        "failed" => format!("failed after {}{status}", tries(attempts)),
+        "skipped" => "skipped (the booking changed)".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_words() {
+        assert_eq!(
+            delivery_what("mail", "booking.created"),
+            "Mail: booking made"
+        );
+        assert_eq!(
+            delivery_what("webhook", "booking.cancelled"),
+            "Webhook: booking cancelled"
+        );
+        assert_eq!(delivery_target("mail", "visitor"), "the visitor");
+        assert_eq!(delivery_target("mail", "owner"), "you");
+        assert_eq!(delivery_target("webhook", "crm"), "webhook crm");
+        assert_eq!(delivery_state("done", 0, Some(250)), "sent (250)");
+        assert_eq!(delivery_state("pending", 0, None), "waiting");
+        assert_eq!(
+            delivery_state("pending", 1, None),
+            "waiting, 1 attempt so far"
+        );
+        assert_eq!(
+            delivery_state("failed", 20, Some(500)),
+            "failed after 20 attempts (500)"
+        );
+    }
 }

@@ -1,0 +1,283 @@
+//! The words of a booking mail: subject, plain text and HTML, for one reader (the visitor in
+//! the booking's zone with the manage link, or the owner in the owner's zone).
+//!
+//! Invariants: every value that came from a visitor is HTML-escaped in the HTML body; the
+//! subject (a header) never holds a line break or a control character; times are shown in
+//! the reader's zone with the zone's name. Pure: no I/O, no clock.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::{Event, Snapshot};
+
+/// Who reads the mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    Visitor,
+    Owner,
+}
+
+/// What a mail says, around its facts.
+#[derive(Clone, Debug)]
+pub struct Facts<'a> {
+    pub notice: Event,
+    pub booking: &'a Snapshot,
+    /// The event type's title.
+    pub title: &'a str,
+    /// The owner's shown name.
+    pub owner_name: &'a str,
+    pub reader: Reader,
+    /// The reader's zone.
+    pub zone: Tz,
+    /// The visitor's manage link (visitor mails only; never in the owner's).
+    pub manage_url: Option<&'a str>,
+}
+
+/// A composed mail, before addresses and the calendar part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Composed {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub fn compose(f: &Facts<'_>) -> Composed {
+    let b = f.booking;
+    let when = when(b.start, b.end, f.zone);
+    // Names are one line already (visitor_text); kept so whatever the store holds.
+    let name = one_line(&b.name);
+    let (headline, subject) = match (f.notice, f.reader) {
+        (Event::Created, Reader::Visitor) => (
+            format!("Your booking with {} is confirmed.", f.owner_name),
+            format!("Confirmed: {} with {}", f.title, f.owner_name),
+        ),
+        (Event::Created, Reader::Owner) => (
+            format!("{} booked {}.", name, f.title),
+            format!("New booking: {} with {}", f.title, name),
+        ),
+        (Event::Rescheduled, Reader::Visitor) => (
+            format!("Your booking with {} has a new time.", f.owner_name),
+            format!("Moved: {} with {}", f.title, f.owner_name),
+        ),
+        (Event::Rescheduled, Reader::Owner) => (
+            format!("{} moved {}.", name, f.title),
+            format!("Moved: {} with {}", f.title, name),
+        ),
+        (Event::Cancelled, Reader::Visitor) => (
+            format!("Your booking with {} is cancelled.", f.owner_name),
+            format!("Cancelled: {} with {}", f.title, f.owner_name),
+        ),
+        (Event::Cancelled, Reader::Owner) => (
+            format!("The booking of {} by {} is cancelled.", f.title, name),
+            format!("Cancelled: {} with {}", f.title, name),
+        ),
+        (Event::Reminder, Reader::Visitor) => (
+            format!("A reminder of your booking with {}.", f.owner_name),
+            format!("Reminder: {} with {}", f.title, f.owner_name),
+        ),
+        (Event::Reminder, Reader::Owner) => (
+            format!("A reminder of the booking by {}.", name),
+            format!("Reminder: {} with {}", f.title, name),
+        ),
+    };
+    let mut rows: Vec<(&str, String)> = vec![
+        ("What", f.title.to_owned()),
+        ("When", when),
+        ("Who", format!("{} <{}>", name, b.email)),
+    ];
+    if !b.notes.is_empty() {
+        rows.push(("Notes", b.notes.replace("\r\n", "\n").replace('\r', "\n")));
+    }
+    let mut text = format!("{headline}\n\n");
+    for (label, value) in &rows {
+        text.push_str(&format!("{label}: {value}\n"));
+    }
+    let mut html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><p>{}</p><table>",
+        escape_html(&headline)
+    );
+    for (label, value) in &rows {
+        html.push_str(&format!(
+            "<tr><th style=\"text-align:left;vertical-align:top\">{label}</th><td>{}</td></tr>",
+            escape_html(value).replace('\n', "<br>")
+        ));
+    }
+    html.push_str("</table>");
+    if let (Some(url), false) = (f.manage_url, f.notice == Event::Cancelled) {
+        text.push_str(&format!("\nTo see, move or cancel the booking: {url}\n"));
+        html.push_str(&format!(
+            "<p><a href=\"{0}\">See, move or cancel the booking</a></p>",
+            escape_html(url)
+        ));
+    }
+    html.push_str("</body></html>\n");
+    Composed {
+        subject: one_line(&subject),
+        text,
+        html,
+    }
+}
+
+/// "Tuesday, 1 December 2026, 10:00–10:30 (Europe/Berlin)", in `zone`.
+pub fn when(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
+    let (s, e) = (start.with_timezone(&zone), end.with_timezone(&zone));
+    let end = if s.date_naive() == e.date_naive() {
+        e.format("%H:%M").to_string()
+    } else {
+        e.format("%A, %-d %B %Y, %H:%M").to_string()
+    };
+    format!(
+        "{}–{end} ({})",
+        s.format("%A, %-d %B %Y, %H:%M"),
+        zone.name()
+    )
+}
+
+/// Text for HTML element content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One header-safe line: line breaks and other controls become spaces.
+pub fn one_line(text: &str) -> String {
+    let line: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || crate::booking::visitor_text::is_line_break(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    line.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn snapshot(name: &str, notes: &str) -> Snapshot {
+        Snapshot {
+            id: "b1".into(),
+            event_type: "intro".into(),
+            start: Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap(),
+            end: Utc.with_ymd_and_hms(2026, 12, 1, 15, 30, 0).unwrap(),
+            status: "confirmed".into(),
+            sequence: 0,
+            timezone: "America/New_York".into(),
+            name: name.into(),
+            email: "eve@example.com".into(),
+            notes: notes.into(),
+            answers: Vec::new(),
+            series_id: None,
+            session: None,
+            visit_ref: None,
+        }
+    }
+
+    fn facts<'a>(b: &'a Snapshot, reader: Reader, notice: Event) -> Facts<'a> {
+        Facts {
+            notice,
+            booking: b,
+            title: "Intro call",
+            owner_name: "Ada",
+            reader,
+            zone: match reader {
+                Reader::Visitor => chrono_tz::America::New_York,
+                Reader::Owner => chrono_tz::Europe::Berlin,
+            },
+            manage_url: (reader == Reader::Visitor)
+                .then_some("https://book.example.org/manage/b1?token=t&x=\"y\""),
+        }
+    }
+
+    #[test]
+    fn each_reader_sees_their_own_zone() {
+        let b = snapshot("Eve", "");
+        let v = compose(&facts(&b, Reader::Visitor, Event::Created));
+        assert!(
+            v.text
+                .contains("Tuesday, 1 December 2026, 10:00–10:30 (America/New_York)"),
+            "{}",
+            v.text
+        );
+        let o = compose(&facts(&b, Reader::Owner, Event::Created));
+        assert!(
+            o.text
+                .contains("Tuesday, 1 December 2026, 16:00–16:30 (Europe/Berlin)"),
+            "{}",
+            o.text
+        );
+    }
+
+    #[test]
+    fn only_the_visitor_gets_the_manage_link_and_not_after_a_cancel() {
+        let b = snapshot("Eve", "");
+        let v = compose(&facts(&b, Reader::Visitor, Event::Created));
+        assert!(
+            v.text
+                .contains("https://book.example.org/manage/b1?token=t")
+        );
+        assert!(
+            v.html.contains(
+                "href=\"https://book.example.org/manage/b1?token=t&amp;x=&quot;y&quot;\""
+            )
+        );
+        let o = compose(&facts(&b, Reader::Owner, Event::Created));
+        assert!(!o.text.contains("/manage/"));
+        let c = compose(&facts(&b, Reader::Visitor, Event::Cancelled));
+        assert!(!c.text.contains("/manage/"));
+    }
+
+    #[test]
+    fn visitor_text_is_escaped_in_html_and_subjects_are_one_line() {
+        let b = snapshot(
+            "<b>Eve</b>\r\nBcc: victim@example.com",
+            "<script>alert(1)</script>\r\nBEGIN:VEVENT",
+        );
+        let o = compose(&facts(&b, Reader::Owner, Event::Created));
+        assert!(!o.html.contains("<script>"), "{}", o.html);
+        assert!(!o.html.contains("<b>Eve"));
+        assert!(
+            o.html
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;<br>BEGIN:VEVENT")
+        );
+        assert!(!o.subject.contains('\n') && !o.subject.contains('\r'));
+        assert_eq!(
+            o.subject,
+            "New booking: Intro call with <b>Eve</b>  Bcc: victim@example.com"
+        );
+        assert!(!o.text.contains('\r'));
+    }
+
+    #[test]
+    fn times_across_midnight_name_both_days() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 22, 30, 0).unwrap();
+        let end = Utc.with_ymd_and_hms(2026, 12, 1, 23, 30, 0).unwrap();
+        assert_eq!(
+            when(start, end, chrono_tz::Europe::Berlin),
+            "Tuesday, 1 December 2026, 23:30–Wednesday, 2 December 2026, 00:30 (Europe/Berlin)"
+        );
+    }
+
+    #[test]
+    fn html_escape_covers_the_five() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! Mail and webhooks about bookings, driven by the outbox.
+//!
+//! Invariant: what a booking causes here is queued as `deliveries` rows in the booking's own
+//! transaction (`enqueue`), with the payload frozen then; nothing here ever runs inside a
+//! booking request, so an SMTP server or a receiver that is down delays a notice but never
+//! blocks or loses a booking. `worker` drains the rows with retries.
+//!
+//! Layout: pure parts (`itip`: the invitation's VCALENDAR; `message`: subject, text and HTML;
+//! `signature`: the webhook HMAC) are tested without servers; `smtp` (lettre) and `webhook`
+//! (the shared reqwest client) are the I/O edges; `worker` ties them to the store.
+//!
+//! Delivery is at-least-once with a small window: a row is marked done right after the SMTP
+//! server accepted the mail (or the receiver answered 2xx); only when the database write after
+//! that fails (or the process dies in between) is the same notice sent again. Webhook
+//! receivers can deduplicate on `OpenSlot-Delivery`; mail clients on the iTIP UID + SEQUENCE.
+
+pub mod itip;
+pub mod message;
+pub mod signature;
+pub mod smtp;
+pub mod webhook;
+pub mod worker;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::store::deliveries::{self, Channel, NewDelivery};
+use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
+
+/// What happened to a booking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    Created,
+    Rescheduled,
+    Cancelled,
+    /// A reminder before the start (mail only).
+    Reminder,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "booking.created",
+            Self::Rescheduled => "booking.rescheduled",
+            Self::Cancelled => "booking.cancelled",
+            Self::Reminder => "booking.reminder",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Created,
+            Self::Rescheduled,
+            Self::Cancelled,
+            Self::Reminder,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == text)
+    }
+}
+
+/// The booking as it was when a notice was queued (the payload of a mail row; the `booking`
+/// of a webhook body).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub id: String,
+    pub event_type: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// `confirmed` or `cancelled`.
+    pub status: String,
+    /// Bumped by every reschedule.
+    pub sequence: u32,
+    /// The visitor's IANA zone.
+    pub timezone: String,
+    pub name: String,
+    pub email: String,
+    pub notes: String,
+    /// The answers to the event type's questions.
+    #[serde(default)]
+    pub answers: Vec<crate::booking::details::Answer>,
+    /// With a series: its id and this session (1 = the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<u32>,
+    /// Where the visit came from (`ref` of the booking page).
+    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub visit_ref: Option<String>,
+}
+
+impl Snapshot {
+    pub fn of(b: &BookingRow) -> Self {
+        Snapshot {
+            id: b.id.clone(),
+            event_type: b.event_type.clone(),
+            start: b.start,
+            end: b.end,
+            status: b.status.as_str().to_owned(),
+            sequence: b.sequence,
+            timezone: b.timezone.clone(),
+            name: b.name.clone(),
+            email: b.email.clone(),
+            notes: b.notes.clone(),
+            answers: b.answers.clone(),
+            series_id: b.series.as_ref().map(|s| s.0.clone()),
+            session: b.series.as_ref().map(|s| s.1 + 1),
+            visit_ref: b.visit_ref.clone(),
+        }
+    }
+
+    /// The stored booking as this notice is about it: its time, status and sequence as they
+    /// were when the notice was queued; everything else (contact, answers, location, added by
+    /// later versions) as stored, so new event details flow into mail without a change here.
+    pub fn apply_to(&self, row: &mut BookingRow) {
+        row.start = self.start;
+        row.end = self.end;
+        row.sequence = self.sequence;
+        row.status = if self.status == BookingStatus::Cancelled.as_str() {
+            BookingStatus::Cancelled
+        } else {
+            BookingStatus::Confirmed
+        };
+    }
+}
+
+/// Who a mail row is for.
+pub const VISITOR: &str = "visitor";
+pub const OWNER: &str = "owner";
+
+/// Queues the notices of `event` for booking `booking_id`, inside the caller's transaction
+/// (call it after the booking row was written). No `[mail]`: no mail rows; webhooks only for
+/// the events each subscribed to. Created and rescheduled bookings also queue the reminders
+/// that are still ahead.
+pub fn enqueue(
+    tx: &Connection,
+    config: &Config,
+    event: Event,
+    booking_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(booking) = bookings::get(tx, booking_id)? else {
+        return Ok(());
+    };
+    let snapshot = Snapshot::of(&booking);
+    if let Some(mail) = &config.mail {
+        let payload = serde_json::to_string(&snapshot)
+            .map_err(|e| StoreError::Worker(format!("cannot encode a delivery: {e}")))?;
+        let mut targets = vec![VISITOR];
+        if mail.owner_copy {
+            targets.push(OWNER);
+        }
+        for target in targets {
+            deliveries::enqueue(
+                tx,
+                &NewDelivery {
+                    booking_id,
+                    channel: Channel::Mail,
+                    target,
+                    event: event.as_str(),
+                    payload: &payload,
+                    due: now,
+                },
+                now,
+            )?;
+        }
+        if matches!(event, Event::Created | Event::Rescheduled) {
+            for &hours in &mail.reminder_hours {
+                let due = booking.start - Duration::hours(i64::from(hours));
+                if due > now {
+                    deliveries::enqueue(
+                        tx,
+                        &NewDelivery {
+                            booking_id,
+                            channel: Channel::Mail,
+                            target: VISITOR,
+                            event: Event::Reminder.as_str(),
+                            payload: &payload,
+                            due,
+                        },
+                        now,
+                    )?;
+                }
+            }
+        }
+    }
+    let subscribed = config
+        .webhooks
+        .iter()
+        .filter(|h| h.events.iter().any(|e| e == event.as_str()));
+    for hook in subscribed {
+        let body = webhook::body(event, &snapshot, now);
+        deliveries::enqueue(
+            tx,
+            &NewDelivery {
+                booking_id,
+                channel: Channel::Webhook,
+                target: &hook.id,
+                event: event.as_str(),
+                payload: &body,
+                due: now,
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! Webhook requests: the JSON body (frozen when the delivery is queued) and the signed POST.
+//!
+//! Invariants: the body never holds the manage token (nor the link); the signature covers the
+//! send time and the exact bytes sent; the request goes through the one HTTP client builder
+//! (timeouts; no redirects followed). A 2xx answer is success; a redirect and a 4xx other than
+//! 408/429 are permanent (retrying would not help), everything else is retried.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::sources::http::{Limits, client};
+
+use super::{Event, Snapshot, signature};
+
+/// Headers of every request.
+pub const EVENT_HEADER: &str = "OpenSlot-Event";
+pub const DELIVERY_HEADER: &str = "OpenSlot-Delivery";
+
+/// The JSON body of an event (without the manage token).
+pub fn body(event: Event, booking: &Snapshot, occurred_at: DateTime<Utc>) -> String {
+    json!({
+        "event": event.as_str(),
+        "occurred_at": occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "booking": booking,
+    })
+    .to_string()
+}
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    #[error("the receiver refused it with HTTP {0}")]
+    Refused(u16),
+    #[error("the receiver answered HTTP {0}")]
+    Status(u16),
+    #[error("the receiver answered with a redirect: set `url` to where it points")]
+    Redirected,
+    #[error("{0}")]
+    Transport(String),
+}
+
+impl WebhookError {
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::Refused(_) | Self::Redirected)
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Refused(s) | Self::Status(s) => Some(*s),
+            Self::Redirected | Self::Transport(_) => None,
+        }
+    }
+}
+
+/// The client webhooks are sent with: 10 s per request, small answers.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    client: reqwest::Client,
+}
+
+impl Sender {
+    pub fn new() -> Result<Sender, WebhookError> {
+        let limits = Limits {
+            timeout: std::time::Duration::from_secs(10),
+            max_bytes: 64 * 1024,
+            max_redirects: 0,
+        };
+        client(limits)
+            .map(|client| Sender { client })
+            .map_err(|e| WebhookError::Transport(e.to_string()))
+    }
+
+    /// POSTs `body` signed at `now`; returns the answer's status.
+    pub async fn send(
+        &self,
+        url: &str,
+        secret: &[u8],
+        event: &str,
+        delivery_id: i64,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u16, WebhookError> {
+        let signature = signature::sign(secret, now.timestamp(), body.as_bytes());
+        let response = self
+            .client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(signature::HEADER, signature)
+            .header(EVENT_HEADER, event)
+            .header(DELIVERY_HEADER, delivery_id.to_string())
+            .body(body.to_owned())
+            .send()
+            .await
+            .map_err(|e| {
+                if e.is_redirect() {
+                    WebhookError::Redirected
+                } else {
+                    WebhookError::Transport(transport_error(&e))
+                }
+            })?;
+        let status = response.status().as_u16();
+        match status {
+            200..=299 => Ok(status),
+            300..=399 => Err(WebhookError::Redirected),
+            408 | 429 => Err(WebhookError::Status(status)),
+            400..=499 => Err(WebhookError::Refused(status)),
+            _ => Err(WebhookError::Status(status)),
+        }
+    }
+}
+
+/// The cause without the URL (it may hold a token in its query).
+fn transport_error(e: &reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else {
+        "the request failed"
+    };
+    let mut cause = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    if cause.is_empty() {
+        what.to_owned()
+    } else {
+        format!("{what}: {cause}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_body_names_the_event_and_holds_no_token() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
+        let b = Snapshot {
+            id: "b1".into(),
+            event_type: "intro".into(),
+            start: at,
+            end: at,
+            status: "confirmed".into(),
+            sequence: 0,
+            timezone: "UTC".into(),
+            name: "Eve".into(),
+            email: "eve@example.com".into(),
+            notes: String::new(),
+            answers: Vec::new(),
+            series_id: None,
+            session: None,
+            visit_ref: None,
+        };
+        let body = body(Event::Created, &b, at);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["event"], "booking.created");
+        assert_eq!(v["occurred_at"], "2026-12-01T10:00:00Z");
+        assert_eq!(v["booking"]["id"], "b1");
+        assert_eq!(v["booking"]["start"], "2026-12-01T10:00:00Z");
+        assert!(!body.contains("token") && !body.contains("manage"));
+    }
+}

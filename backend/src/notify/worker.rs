@@ -1,0 +1,327 @@
+//! Drains the `deliveries` rows: mails through `smtp`, webhooks through `webhook`, with the
+//! outbox's backoff and a maximum number of attempts, woken by the booking service.
+//!
+//! Invariants: a row is marked done right after the server accepted it (see the module docs
+//! of `notify` for the at-least-once window); a permanent refusal (bad address, 5xx, a 4xx
+//! from a receiver) fails the row at once, with its reason, for the owner to see and retry; a
+//! reminder whose booking was cancelled or moved since it was queued is skipped, not sent.
+//! Logs name delivery and booking ids only, never addresses, names or secrets.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use tokio::sync::watch;
+
+use crate::booking::BookingService;
+use crate::booking::outbox::{MAX_ATTEMPTS, backoff, booking_event};
+use crate::calendar::Person;
+use crate::store::deliveries::{self, Channel, DeliveryRow};
+use crate::store::{BookingStatus, OutboxState, StoreError, bookings};
+
+use super::message::{Facts, Reader, compose};
+use super::smtp::{MailError, Mailer, Outgoing};
+use super::webhook::Sender;
+use super::{Event, OWNER, Snapshot, itip};
+
+/// With nothing due, the worker still looks every so often (reminders, retries, clock jumps).
+const IDLE_POLL: Duration = Duration::from_secs(5);
+
+/// The clients, made once from the configuration.
+#[derive(Debug)]
+pub struct Channels {
+    mailer: Option<Mailer>,
+    webhooks: Option<Sender>,
+}
+
+impl Channels {
+    pub fn new(service: &BookingService) -> Channels {
+        let config = service.config();
+        let mailer = config.mail.as_ref().and_then(|m| match Mailer::new(m) {
+            Ok(mailer) => Some(mailer),
+            Err(e) => {
+                tracing::error!(error = %e, "notify: mail is off, the SMTP settings do not work");
+                None
+            }
+        });
+        let webhooks = match Sender::new() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::error!(error = %e, "notify: webhooks are off");
+                None
+            }
+        };
+        Channels { mailer, webhooks }
+    }
+}
+
+/// Drains the deliveries until `shutdown` turns true.
+pub async fn run(service: BookingService, mut shutdown: watch::Receiver<bool>) {
+    let wake = service.notify_wake();
+    let channels = Arc::new(Channels::new(&service));
+    loop {
+        let worked = match drain_once(&service, &channels).await {
+            Ok(n) => n > 0,
+            Err(e) => {
+                tracing::error!(error = %e, "notify: the database failed");
+                false
+            }
+        };
+        if worked {
+            continue;
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(IDLE_POLL) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}
+
+/// Processes the rows due now; returns how many were attempted.
+pub async fn drain_once(
+    service: &BookingService,
+    channels: &Channels,
+) -> Result<usize, StoreError> {
+    let now = service.now();
+    let due = service
+        .store()
+        .call(move |c| deliveries::due(c, now, 20))
+        .await?;
+    for row in &due {
+        process(service, channels, row).await?;
+    }
+    Ok(due.len())
+}
+
+/// What one attempt came to.
+enum Outcome {
+    Sent(u16),
+    Skipped(&'static str),
+    Failed {
+        error: String,
+        status: Option<u16>,
+        permanent: bool,
+    },
+}
+
+async fn process(
+    service: &BookingService,
+    channels: &Channels,
+    row: &DeliveryRow,
+) -> Result<(), StoreError> {
+    let outcome = match row.channel {
+        Channel::Mail => mail(service, channels, row).await?,
+        Channel::Webhook => webhook(service, channels, row).await,
+    };
+    let (id, now) = (row.id, service.now());
+    let store = service.store();
+    match outcome {
+        Outcome::Sent(status) => {
+            tracing::info!(delivery = id, booking = %row.booking_id, channel = row.channel.as_str(),
+                event = %row.event, "notify: delivered");
+            store
+                .call(move |c| {
+                    deliveries::finish(c, id, OutboxState::Done, Some(status), None, now)
+                })
+                .await
+        }
+        Outcome::Skipped(why) => {
+            store
+                .call(move |c| {
+                    deliveries::finish(c, id, OutboxState::Skipped, None, Some(why), now)
+                })
+                .await
+        }
+        Outcome::Failed {
+            error,
+            status,
+            permanent,
+        } => {
+            let attempts = row.attempts + 1;
+            tracing::warn!(delivery = id, booking = %row.booking_id, channel = row.channel.as_str(),
+                attempt = attempts, error = %error, "notify: delivery failed");
+            let next = (!permanent && attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts - 1));
+            store
+                .call(move |c| deliveries::failed_attempt(c, id, status, &error, next, now))
+                .await
+        }
+    }
+}
+
+fn failed(error: impl Into<String>, status: Option<u16>, permanent: bool) -> Outcome {
+    Outcome::Failed {
+        error: error.into(),
+        status,
+        permanent,
+    }
+}
+
+async fn mail(
+    service: &BookingService,
+    channels: &Channels,
+    row: &DeliveryRow,
+) -> Result<Outcome, StoreError> {
+    let Some(mailer) = &channels.mailer else {
+        return Ok(failed(
+            "mail is not configured (no working [mail] section)",
+            None,
+            true,
+        ));
+    };
+    let Ok(snapshot) = serde_json::from_str::<Snapshot>(&row.payload) else {
+        return Ok(failed("the stored payload does not read", None, true));
+    };
+    let Some(notice) = Event::parse(&row.event) else {
+        return Ok(failed("unknown event", None, true));
+    };
+    let booking_id = row.booking_id.clone();
+    let stored = service
+        .store()
+        .call(move |c| bookings::get(c, &booking_id))
+        .await?;
+    let Some(mut booking) = stored else {
+        return Ok(failed("the booking is gone from the database", None, true));
+    };
+    if notice == Event::Reminder
+        && !reminder_still_due(&snapshot, Some((booking.status, booking.sequence)))
+    {
+        return Ok(Outcome::Skipped("the booking was cancelled or moved"));
+    }
+    snapshot.apply_to(&mut booking);
+    let config = service.config();
+    let reader = if row.target == OWNER {
+        Reader::Owner
+    } else {
+        Reader::Visitor
+    };
+    let zone = match reader {
+        Reader::Owner => config.owner.timezone,
+        Reader::Visitor => snapshot
+            .timezone
+            .parse::<Tz>()
+            .unwrap_or(config.owner.timezone),
+    };
+    let manage_url = service.manage_url(&booking.id);
+    let title = config
+        .event_type(&booking.event_type)
+        .map_or_else(|| booking.event_type.clone(), |e| e.title);
+    let composed = compose(&Facts {
+        notice,
+        booking: &snapshot,
+        title: &title,
+        owner_name: config.owner.shown_name(),
+        reader,
+        zone,
+        manage_url: (reader == Reader::Visitor).then_some(manage_url.as_str()),
+    });
+    let event = booking_event(
+        service,
+        &booking,
+        &itip::invitation_uid(&booking.id),
+        service.now(),
+    );
+    let to = match reader {
+        Reader::Owner => Person {
+            name: config.owner.shown_name().to_owned(),
+            email: config.owner.email.clone(),
+        },
+        Reader::Visitor => Person {
+            name: snapshot.name.clone(),
+            email: snapshot.email.clone(),
+        },
+    };
+    let outgoing = Outgoing {
+        to_name: to.name,
+        to_email: to.email,
+        composed,
+        calendar: itip::invitation(event, notice),
+    };
+    // A server's refusal often quotes the address: it stays out of logs and the owner's log.
+    let redact = |e: &MailError| e.to_string().replace(&outgoing.to_email, "[recipient]");
+    Ok(match mailer.send(&outgoing).await {
+        Ok(code) => Outcome::Sent(code),
+        Err(e @ MailError::Permanent(..)) => failed(redact(&e), e.status(), true),
+        Err(e @ MailError::Transient(..)) => failed(redact(&e), e.status(), false),
+    })
+}
+
+/// A reminder is sent only while its booking is confirmed at the time it was queued for
+/// (a reschedule queues new reminders with the new sequence; a cancel leaves none due).
+/// `now`: the stored booking's status and sequence, if it still exists.
+pub fn reminder_still_due(queued: &Snapshot, now: Option<(BookingStatus, u32)>) -> bool {
+    now == Some((BookingStatus::Confirmed, queued.sequence))
+}
+
+async fn webhook(service: &BookingService, channels: &Channels, row: &DeliveryRow) -> Outcome {
+    let config = service.config();
+    let Some(hook) = config.webhooks.iter().find(|h| h.id == row.target) else {
+        return failed(
+            format!("webhook `{}` is no longer in the configuration", row.target),
+            None,
+            true,
+        );
+    };
+    let Some(sender) = &channels.webhooks else {
+        return failed("the HTTP client could not be built", None, true);
+    };
+    let now: DateTime<Utc> = service.now();
+    match sender
+        .send(
+            &hook.url,
+            hook.secret.expose().as_bytes(),
+            &row.event,
+            row.id,
+            &row.payload,
+            now,
+        )
+        .await
+    {
+        Ok(status) => Outcome::Sent(status),
+        Err(e) => failed(e.to_string(), e.status(), e.is_permanent()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn reminders_of_cancelled_or_moved_bookings_are_not_due() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        let queued = Snapshot {
+            id: "b".into(),
+            event_type: "intro".into(),
+            start: at,
+            end: at,
+            status: "confirmed".into(),
+            sequence: 1,
+            timezone: "UTC".into(),
+            name: "Eve".into(),
+            email: "eve@example.com".into(),
+            notes: String::new(),
+            answers: Vec::new(),
+            series_id: None,
+            session: None,
+            visit_ref: None,
+        };
+        assert!(reminder_still_due(
+            &queued,
+            Some((BookingStatus::Confirmed, 1))
+        ));
+        assert!(!reminder_still_due(
+            &queued,
+            Some((BookingStatus::Confirmed, 2))
+        ));
+        assert!(!reminder_still_due(
+            &queued,
+            Some((BookingStatus::Cancelled, 1))
+        ));
+        assert!(!reminder_still_due(&queued, None));
+    }
+}
