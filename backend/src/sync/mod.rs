@@ -8,6 +8,6 @@ pub mod schedule;
 pub mod snapshot;
 pub mod status;
 
-pub use hub::{SyncHub, SyncReport};
+pub use hub::{Prepared, SyncHub, SyncReport};
 pub use snapshot::{Loaded, Snapshot};
 pub use status::{Freshness, SourceStatus};
