@@ -140,6 +140,64 @@ pub fn redacted(url: &reqwest::Url) -> String {
     u.to_string()
 }
 
+/// Why an address must not be reached by a URL the owner typed in the dashboard, or `None`.
+///
+/// Refused: link-local (169.254.0.0/16 with the cloud metadata address 169.254.169.254,
+/// fe80::/10), unspecified (0.0.0.0, ::), multicast and broadcast, also when written as an
+/// IPv4-mapped IPv6 address. Allowed on purpose: loopback and private networks, because
+/// self-hosters run their Radicale or Nextcloud next to OpenSlot or on their LAN.
+pub fn refused_address(ip: std::net::IpAddr) -> Option<&'static str> {
+    use std::net::IpAddr;
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
+    match ip {
+        IpAddr::V4(v4) if v4.is_link_local() => Some("a link-local address (169.254.0.0/16, where cloud metadata services answer)"),
+        IpAddr::V4(v4) if v4.is_unspecified() => Some("the unspecified address"),
+        IpAddr::V4(v4) if v4.is_multicast() || v4.is_broadcast() => Some("a multicast or broadcast address"),
+        IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => Some("a link-local address (fe80::/10)"),
+        IpAddr::V6(v6) if v6.is_unspecified() => Some("the unspecified address"),
+        IpAddr::V6(v6) if v6.is_multicast() => Some("a multicast address"),
+        _ => None,
+    }
+}
+
+/// Checks a URL the owner typed in the dashboard before anything is sent to it: every address
+/// its host resolves to must pass [`refused_address`]. The check is made when the source is
+/// added, edited or its calendars listed (a name that later resolves elsewhere is not seen:
+/// the owner, who chose the name, is trusted with their own DNS).
+pub async fn check_owner_url(url: &str) -> Result<(), SourceError> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))?;
+    let refused = |why: &str| {
+        SourceError::Config(format!(
+            "{} is not allowed: it names {why}",
+            host_of(&parsed)
+        ))
+    };
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let Some(host) = parsed.host_str() else {
+        return Err(SourceError::Config("the URL names no host".to_owned()));
+    };
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses: Vec<std::net::IpAddr> = match literal.parse::<std::net::IpAddr>() {
+        Ok(ip) => vec![ip],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| SourceError::Unreachable {
+                host: host_of(&parsed),
+                detail: format!("the name does not resolve: {e}"),
+            })?
+            .map(|a| a.ip())
+            .collect(),
+    };
+    match addresses.into_iter().find_map(refused_address) {
+        Some(why) => Err(refused(why)),
+        None => Ok(()),
+    }
+}
+
 /// The innermost cause: "connection refused" rather than "error sending request for url".
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = e;
@@ -160,6 +218,50 @@ mod tests {
         assert!(!text.contains("pw") && !text.contains("s3cret"), "{text}");
         let e = status_error(StatusCode::NOT_FOUND, &url).to_string();
         assert!(!e.contains("s3cret") && !e.contains("pw"), "{e}");
+    }
+
+    #[test]
+    fn owner_urls_may_reach_the_lan_but_not_link_local_or_metadata() {
+        let refused = |ip: &str| refused_address(ip.parse().unwrap()).is_some();
+        for ip in [
+            "169.254.169.254",
+            "169.254.1.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+            "fe80::1",
+            "febf::1",
+            "::",
+            "ff02::1",
+            "::ffff:169.254.169.254",
+        ] {
+            assert!(refused(ip), "{ip} must be refused");
+        }
+        for ip in [
+            "127.0.0.1",
+            "10.0.0.2",
+            "192.168.1.5",
+            "172.16.0.1",
+            "::1",
+            "fd00::1",
+            "fec0::1",
+            "93.184.216.34",
+        ] {
+            assert!(!refused(ip), "{ip} must be allowed");
+        }
+    }
+
+    #[tokio::test]
+    async fn owner_urls_are_checked_after_resolution() {
+        let e = check_owner_url("http://169.254.169.254/latest/meta-data/")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("169.254.169.254 is not allowed: it names a link-local"), "{e}");
+        let e = check_owner_url("http://[fe80::1]:5232/").await.unwrap_err();
+        assert!(e.to_string().contains("not allowed"), "{e}");
+        check_owner_url("http://localhost:5232/").await.unwrap();
+        check_owner_url("http://10.1.2.3/dav/").await.unwrap();
     }
 
     #[test]
