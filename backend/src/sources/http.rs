@@ -153,10 +153,16 @@ pub fn refused_address(ip: std::net::IpAddr) -> Option<&'static str> {
         v4 => v4,
     };
     match ip {
-        IpAddr::V4(v4) if v4.is_link_local() => Some("a link-local address (169.254.0.0/16, where cloud metadata services answer)"),
+        IpAddr::V4(v4) if v4.is_link_local() => {
+            Some("a link-local address (169.254.0.0/16, where cloud metadata services answer)")
+        }
         IpAddr::V4(v4) if v4.is_unspecified() => Some("the unspecified address"),
-        IpAddr::V4(v4) if v4.is_multicast() || v4.is_broadcast() => Some("a multicast or broadcast address"),
-        IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => Some("a link-local address (fe80::/10)"),
+        IpAddr::V4(v4) if v4.is_multicast() || v4.is_broadcast() => {
+            Some("a multicast or broadcast address")
+        }
+        IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => {
+            Some("a link-local address (fe80::/10)")
+        }
         IpAddr::V6(v6) if v6.is_unspecified() => Some("the unspecified address"),
         IpAddr::V6(v6) if v6.is_multicast() => Some("a multicast address"),
         _ => None,
@@ -257,7 +263,10 @@ mod tests {
             .await
             .unwrap_err()
             .to_string();
-        assert!(e.contains("169.254.169.254 is not allowed: it names a link-local"), "{e}");
+        assert!(
+            e.contains("169.254.169.254 is not allowed: it names a link-local"),
+            "{e}"
+        );
         let e = check_owner_url("http://[fe80::1]:5232/").await.unwrap_err();
         assert!(e.to_string().contains("not allowed"), "{e}");
         check_owner_url("http://localhost:5232/").await.unwrap();

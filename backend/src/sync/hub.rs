@@ -2,7 +2,7 @@
 //! background jobs, the on-demand refresh of the booking path, and the busy time of all sources
 //! under the freshness policy.
 //!
-//! Sources come and go at runtime (the dashboard's, see `sources::catalog`): [`SyncHub::add`]
+//! Sources come and go at runtime (the dashboard's, see `catalog`): [`SyncHub::add`]
 //! and [`SyncHub::install`] put one in (replacing one of the same id) and start its background
 //! job when the jobs run; [`SyncHub::remove`] stops its job and drops its snapshot, so its busy
 //! time is gone from the next slot answer (the hub's version moves).

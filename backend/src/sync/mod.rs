@@ -3,6 +3,7 @@
 //! freshness policy (stale sources fail closed unless `fail_open`), and the on-demand refresh
 //! the booking path runs before it confirms.
 
+pub mod catalog;
 mod hub;
 pub mod schedule;
 pub mod snapshot;
