@@ -61,6 +61,10 @@ pub struct Prepared(Arc<Slot>);
 #[derive(Debug)]
 struct Slot {
     config: SourceConfig,
+    /// Where its snapshot and attempts are saved: `data_dir` for the file's sources,
+    /// `data_dir/dashboard` for the dashboard's (a file source of the same id never reads the
+    /// dashboard one's copy).
+    disk: PathBuf,
     /// The adapter, or why it could not be made (a configuration problem, shown as the error).
     reader: Result<Arc<dyn CalendarSource>, String>,
     writer: Option<Arc<dyn CalendarWriter>>,
@@ -96,7 +100,7 @@ impl SyncHub {
         let sources = config
             .sources
             .iter()
-            .map(|src| open_slot(&data_dir, src, None, true))
+            .map(|src| open_slot(&data_dir, data_dir.clone(), src, None, true))
             .collect();
         SyncHub {
             version: std::sync::atomic::AtomicU64::new(0),
@@ -124,7 +128,7 @@ impl SyncHub {
     /// Puts a source in with its last snapshot from disk (at start-up), replacing one of the
     /// same id. `broken`: why it cannot be read (shown as its error; it never syncs).
     pub fn add(self: &Arc<Self>, config: &SourceConfig, broken: Option<String>) {
-        let slot = open_slot(&self.data_dir, config, broken, true);
+        let slot = open_slot(&self.data_dir, self.dashboard_dir(), config, broken, true);
         self.put(slot);
     }
 
@@ -135,7 +139,7 @@ impl SyncHub {
         config: &SourceConfig,
         now: DateTime<Utc>,
     ) -> Result<Prepared, SourceError> {
-        let slot = open_slot(&self.data_dir, config, None, false);
+        let slot = open_slot(&self.data_dir, self.dashboard_dir(), config, None, false);
         if let Err(e) = &slot.reader {
             return Err(SourceError::Config(e.clone()));
         }
@@ -150,6 +154,11 @@ impl SyncHub {
         let snapshot = read(&slot.state).loaded.snapshot.clone();
         self.put(Arc::clone(&slot));
         self.persist(&slot, Some(snapshot)).await;
+    }
+
+    /// Where the dashboard's sources keep their snapshots.
+    fn dashboard_dir(&self) -> PathBuf {
+        self.data_dir.join("dashboard")
     }
 
     fn put(self: &Arc<Self>, slot: Arc<Slot>) {
@@ -187,22 +196,16 @@ impl SyncHub {
                 .sources
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let before = sources.len();
-            sources.retain(|s| {
-                let keep = s.config.id != id;
-                if !keep {
-                    s.removed.send_replace(true);
-                }
-                keep
-            });
-            sources.len() != before
+            let gone = sources.iter().position(|s| s.config.id == id);
+            gone.map(|i| sources.remove(i))
         };
-        if removed {
+        if let Some(slot) = &removed {
+            slot.removed.send_replace(true);
             self.version
                 .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
             for path in [
-                snapshot::path(&self.data_dir, id),
-                snapshot::attempts_path(&self.data_dir, id),
+                snapshot::path(&slot.disk, id),
+                snapshot::attempts_path(&slot.disk, id),
             ] {
                 if let Err(e) = std::fs::remove_file(&path)
                     && e.kind() != std::io::ErrorKind::NotFound
@@ -211,7 +214,7 @@ impl SyncHub {
                 }
             }
         }
-        removed
+        removed.is_some()
     }
 
     /// A number that changes whenever a snapshot changed.
@@ -320,7 +323,7 @@ impl SyncHub {
             // Removed (or replaced) while it synced: its files are gone or belong to another.
             return;
         }
-        let dir = self.data_dir.clone();
+        let dir = slot.disk.clone();
         let id = slot.config.id.clone();
         let (attempts, saved) = {
             let state = read(&slot.state);
@@ -352,7 +355,7 @@ impl SyncHub {
             Ok(Ok(())) => return,
             Ok(Err(e)) => format!(
                 "the copy could not be saved in {}: {e}",
-                self.data_dir.display()
+                slot.disk.display()
             ),
             Err(e) => format!("saving the copy failed: {e}"),
         };
@@ -555,9 +558,11 @@ impl SyncHub {
     }
 }
 
-/// A slot for `src`; `load`: with its last snapshot and attempts from `data_dir`.
+/// A slot for `src` (adapters see `data_dir`, snapshots live in `disk`); `load`: with its last
+/// snapshot and attempts from `disk`.
 fn open_slot(
     data_dir: &std::path::Path,
+    disk: PathBuf,
     src: &SourceConfig,
     broken: Option<String>,
     load: bool,
@@ -575,8 +580,8 @@ fn open_slot(
     let mut state = State::default();
     state.loaded.snapshot.source_id = src.id.clone();
     if load {
-        state.attempts = snapshot::load_attempts(data_dir, &src.id);
-        match snapshot::load(data_dir, &src.id) {
+        state.attempts = snapshot::load_attempts(&disk, &src.id);
+        match snapshot::load(&disk, &src.id) {
             Ok(Some(mut s)) => {
                 // An "unchanged" answer after the snapshot was written counts too.
                 s.fetched_at = s.fetched_at.max(state.attempts.last_success);
@@ -590,6 +595,7 @@ fn open_slot(
     }
     Arc::new(Slot {
         config: src.clone(),
+        disk,
         reader,
         writer,
         state: RwLock::new(state),
