@@ -171,7 +171,12 @@ fn SourceCard(source: Source, edit: Callback<Source>, done: Callback<()>) -> imp
 fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
     let session = session();
     let existing = editing.clone();
-    let get = |key: &str| existing.as_ref().map(|s| s.setting(key)).unwrap_or_default();
+    let get = |key: &str| {
+        existing
+            .as_ref()
+            .map(|s| s.setting(key))
+            .unwrap_or_default()
+    };
     let id = RwSignal::new(existing.as_ref().map(|s| s.id.clone()).unwrap_or_default());
     let name = RwSignal::new(get("name"));
     let kind = RwSignal::new(
@@ -317,7 +322,7 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
                     </div>
                 </Show>
                 <div>
-                    <label for="source-password">{t::PASSWORD}</label>
+                    <label for="source-password">{t::SOURCE_PASSWORD}</label>
                     <input id="source-password" type="password" autocomplete="new-password"
                         placeholder=if has_secret { t::PASSWORD_KEPT } else { "" }
                         prop:value=move || password.get()
@@ -343,8 +348,9 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
                                     <input type="radio" name="source-calendar"
                                         prop:checked=move || calendar.get() == chosen
                                         on:change=move |_| calendar.set(href.clone()) />
-                                    {c.color.map(|col| view! {
-                                        <span class="swatch" style=format!("background:{}", &col[..col.len().min(7)])></span>
+                                    {c.color.as_deref().and_then(swatch).map(|col| view! {
+                                        <span class="swatch" aria-hidden="true"
+                                            style=format!("background:{col}")></span>
                                     })}
                                     " " {label}
                                 </label>
@@ -372,7 +378,7 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
             <p class="error" role="alert">{move || error.get()}</p>
             <div class="toolbar">
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { t::SAVING } else { t::SAVE_SOURCE }}
+                    {move || if busy.get() { t::CHECKING } else { t::SAVE_SOURCE }}
                 </button>
                 <button type="button" class="secondary" on:click=move |_| done.run(())>
                     {t::CLOSE}
@@ -380,4 +386,12 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// A server's calendar colour as `#rrggbb` (CalDAV servers add alpha: `#rrggbbaa`); anything
+/// else is not put into a style.
+fn swatch(color: &str) -> Option<String> {
+    let hex = color.strip_prefix('#')?;
+    (matches!(hex.len(), 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| format!("#{}", &hex[..6]))
 }
