@@ -87,7 +87,7 @@ pub struct FoundCalendar {
 }
 
 impl Source {
-    pub fn from_dashboard(&self) -> bool {
+    pub fn is_dashboard(&self) -> bool {
         self.origin == "dashboard"
     }
 

@@ -92,12 +92,12 @@ fn SourceCard(source: Source, edit: Callback<Source>, done: Callback<()>) -> imp
         .age_seconds
         .map_or_else(|| t::NEVER.to_owned(), t::age);
     let label = source.label().to_owned();
-    let origin = if source.from_dashboard() {
+    let origin = if source.is_dashboard() {
         t::FROM_DASHBOARD
     } else {
         t::FROM_FILE
     };
-    let actions = source.from_dashboard().then(|| {
+    let actions = source.is_dashboard().then(|| {
         let id = source.id.clone();
         let remove = move |_| {
             let path = format!("/admin/api/sources/{}", encode(&id));
