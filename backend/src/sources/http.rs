@@ -4,6 +4,13 @@
 //! TLS is rustls with the `ring` provider (pure Rust + gcc, cross-compiles to arm64) and the
 //! system's root certificates. Authorization headers are not sent on to another host after a
 //! redirect (reqwest drops them across origins).
+//!
+//! Every client refuses to connect to link-local (cloud metadata), unspecified and multicast
+//! addresses ([`refused_address`]): its resolver refuses names that resolve there, and its
+//! redirect policy refuses such address literals, so neither a redirect nor a name that
+//! changes its address after the check leads there. An address literal in the configured URL
+//! itself is checked when a dashboard source is saved ([`check_owner_url`]); the configuration
+//! file is the owner's and trusted. Loopback and private networks are allowed.
 
 use std::time::Duration;
 
@@ -43,10 +50,69 @@ pub fn client(limits: Limits) -> Result<Client, SourceError> {
         .user_agent(concat!("OpenSlot/", env!("CARGO_PKG_VERSION")))
         .timeout(limits.timeout)
         .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
-        .redirect(redirect::Policy::limited(limits.max_redirects))
+        .redirect(guarded_redirects(limits.max_redirects))
+        .dns_resolver(std::sync::Arc::new(GuardedResolver))
         .gzip(true)
         .build()
         .map_err(|e| SourceError::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// A target OpenSlot does not connect to.
+#[derive(Debug, thiserror::Error)]
+#[error("{host} is not allowed: it names {why}")]
+struct RefusedTarget {
+    host: String,
+    why: &'static str,
+}
+
+/// The system's resolver, without the addresses of [`refused_address`].
+#[derive(Debug)]
+struct GuardedResolver;
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let addresses: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if let Some(why) = addresses.iter().find_map(|a| refused_address(a.ip())) {
+                return Err(Box::new(RefusedTarget { host, why }) as _);
+            }
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// At most `max` redirects, never to a refused address literal (names go through the
+/// resolver).
+fn guarded_redirects(max: usize) -> redirect::Policy {
+    let limited = redirect::Policy::limited(max);
+    redirect::Policy::custom(move |attempt| {
+        let refused = attempt.url().host_str().and_then(|h| {
+            let ip = h.trim_start_matches('[').trim_end_matches(']');
+            let why = refused_address(ip.parse().ok()?)?;
+            Some(RefusedTarget {
+                host: host_of(attempt.url()),
+                why,
+            })
+        });
+        match refused {
+            Some(e) => attempt.error(e),
+            None => limited.redirect(attempt),
+        }
+    })
+}
+
+/// The refused target somewhere in the cause chain of `e`.
+fn refused_target(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(r) = c.downcast_ref::<RefusedTarget>() {
+            return Some(r.to_string());
+        }
+        cause = c.source();
+    }
+    None
 }
 
 /// Reads the body, refusing it as soon as it passes `max_bytes` (the part already read is
@@ -79,7 +145,9 @@ pub async fn read_capped(mut response: Response, limits: Limits) -> Result<Vec<u
 /// A transport error in plain words.
 pub fn request_error(e: reqwest::Error, host: &str, limits: Limits) -> SourceError {
     let host = e.url().map(host_of).unwrap_or_else(|| host.to_owned());
-    if e.is_redirect() {
+    if let Some(refused) = refused_target(&e) {
+        SourceError::Config(refused)
+    } else if e.is_redirect() {
         SourceError::TooManyRedirects(limits.max_redirects)
     } else if e.is_timeout() {
         SourceError::Timeout {
@@ -271,6 +339,40 @@ mod tests {
         assert!(e.to_string().contains("not allowed"), "{e}");
         check_owner_url("http://localhost:5232/").await.unwrap();
         check_owner_url("http://10.1.2.3/dav/").await.unwrap();
+    }
+
+    /// A server that answers every request with a redirect to `location`.
+    async fn redirecting_to(location: &'static str) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf).await;
+                let answer = format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = s.write_all(answer.as_bytes()).await;
+            }
+        });
+        format!("http://{addr}/feed.ics")
+    }
+
+    #[tokio::test]
+    async fn no_request_reaches_a_refused_address_not_even_by_redirect() {
+        let c = client(Limits::default()).unwrap();
+        let url = redirecting_to("http://169.254.169.254/latest/meta-data/").await;
+        let e = c.get(&url).send().await.unwrap_err();
+        let text = request_error(e, "x", Limits::default()).to_string();
+        assert!(
+            text.contains("169.254.169.254 is not allowed: it names a link-local"),
+            "{text}"
+        );
+        let url = redirecting_to("http://[fe80::1]:5232/").await;
+        let e = c.get(&url).send().await.unwrap_err();
+        let text = request_error(e, "x", Limits::default()).to_string();
+        assert!(text.contains("[fe80::1]:5232 is not allowed"), "{text}");
     }
 
     #[test]
