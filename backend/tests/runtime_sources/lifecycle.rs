@@ -43,6 +43,34 @@ async fn an_added_source_blocks_its_time_at_once_and_frees_it_when_removed() {
     assert!(!busy.contains(&"10:30".to_owned()), "{busy:?}");
     assert_eq!(busy.len(), free.len() - 2, "{busy:?}");
 
+    // An edit without the password keeps the stored one (it syncs again before it is saved).
+    let mut edit = caldav_source("lan", &server, &cal, false);
+    edit.as_object_mut().unwrap().remove("password");
+    edit["name"] = json!("LAN calendar");
+    let (status, v) = admin(
+        &app,
+        "PUT",
+        "/admin/api/sources/lan",
+        &token,
+        Some(edit.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (v["name"].as_str(), v["has_secret"].as_bool()),
+        (Some("LAN calendar"), Some(true)),
+        "{v}"
+    );
+    assert_eq!(v["healthy"], true, "{v}");
+    edit["id"] = json!("other");
+    let (status, v) = admin(&app, "PUT", "/admin/api/sources/lan", &token, Some(edit)).await;
+    assert_eq!(
+        (status, v["fields"][0]["field"].as_str()),
+        (422, Some("id")),
+        "{v}"
+    );
+    assert_eq!(tuesday(&app).await, busy, "a refused edit changes nothing");
+
     let (status, v) = admin(&app, "DELETE", "/admin/api/sources/lan", &token, None).await;
     assert_eq!(status, 204, "{v}");
     assert_eq!(

@@ -10,26 +10,21 @@
 #[allow(dead_code, missing_debug_implementations)]
 mod app;
 mod calendars;
+#[path = "../support/fixed_clock.rs"]
+mod fixed_clock;
 mod lifecycle;
 #[path = "../caldav/servers.rs"]
 #[allow(dead_code)]
 mod servers;
 mod writes;
 
-use chrono::{DateTime, TimeZone, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use app::TestApp;
 use servers::{PASSWORD, Server, USER};
 
-/// The tests' clock, as in tests/api: Monday 30 November 2026, 06:00 UTC, running on.
-pub fn fixed_now() -> DateTime<Utc> {
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let elapsed = START.get_or_init(std::time::Instant::now).elapsed();
-    Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap()
-        + chrono::Duration::from_std(elapsed).unwrap_or_default()
-}
+pub use fixed_clock::fixed_now;
 
 /// `openslot hash-password` of "hunter2".
 const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
