@@ -120,9 +120,12 @@ impl SyncHub {
             .clone()
     }
 
-    /// Whether a source of this id is in.
-    pub fn contains(&self, id: &str) -> bool {
-        self.slots().iter().any(|s| s.config.id == id)
+    /// The entry of the source `id` in use now (the file's or the dashboard's).
+    pub fn source_config(&self, id: &str) -> Option<SourceConfig> {
+        self.slots()
+            .iter()
+            .find(|s| s.config.id == id)
+            .map(|s| s.config.clone())
     }
 
     /// Puts a source in with its last snapshot from disk (at start-up), replacing one of the

@@ -62,6 +62,24 @@ async fn an_added_source_blocks_its_time_at_once_and_frees_it_when_removed() {
         "{v}"
     );
     assert_eq!(v["healthy"], true, "{v}");
+    let (status, week) = admin(
+        &app,
+        "GET",
+        "/admin/api/week?from=2026-12-01&days=1",
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{week}");
+    assert_eq!(
+        week["sources"][0]["name"], "LAN calendar",
+        "the week view names it: {week}"
+    );
+    assert_eq!(
+        week["sources"][0]["busy"].as_array().map(Vec::len),
+        Some(1),
+        "{week}"
+    );
     edit["id"] = json!("other");
     let (status, v) = admin(&app, "PUT", "/admin/api/sources/lan", &token, Some(edit)).await;
     assert_eq!(
