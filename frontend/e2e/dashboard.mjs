@@ -1,6 +1,7 @@
 // The owner's dashboard (BASE_URL is the admin listener): login (a wrong password first),
-// the bookings list with real bookings and search, the calendars view with a real source and
-// "sync now", the week view, statistics, rules and the delivery log; axe finds no serious violation on any of
+// the bookings list with real bookings and search, the calendars view with a real source,
+// "sync now" and the add-a-calendar form (a refused feed), the week view, statistics, rules and the delivery log;
+// axe finds no serious violation on any of
 // them; at 320 px nothing is wider than the screen; screenshots (dashboard.png at 1280x800).
 //
 // Also: PASSWORD, NAMES (comma-separated visitor names that must be listed), SOURCE (a
@@ -63,6 +64,25 @@ await run("dashboard", async () => {
   check(await card.locator(".badge-ok").count() === 1, `the calendar ${sourceName} is healthy`);
   await page.getByRole("button", { name: "Sync now" }).click();
   await page.getByRole("status").filter({ hasText: "Every calendar was synced." }).waitFor();
+  check(await card.getByText("From the configuration file (read-only here)").count() === 1,
+    "the file's calendar is marked read-only");
+  check(await card.getByRole("button", { name: "Remove" }).count() === 0, "the file's calendar has no remove button");
+
+  // Adding a calendar: the form; a feed nobody serves is refused in words and nothing is saved.
+  await page.getByRole("button", { name: "Add a calendar" }).click();
+  const form = page.locator("form.source-form");
+  await form.waitFor();
+  await axe(page, "add a calendar");
+  await form.getByLabel("Kind").selectOption("ics");
+  await form.getByLabel("Id (letters").fill("lan");
+  await form.getByLabel("URL").fill("http://127.0.0.1:9/feed.ics");
+  page.expectedStatuses.add(422);
+  await form.getByRole("button", { name: "Check and save" }).click();
+  await form.getByRole("alert").filter({ hasText: "not saved" }).waitFor();
+  page.expectedStatuses.delete(422);
+  await form.getByRole("button", { name: "Close" }).click();
+  await form.waitFor({ state: "detached" });
+  check(await page.locator(".source").count() === 1, "nothing was added");
   await axe(page, "calendars");
   await screenshot(page, "dashboard-calendars");
 

@@ -116,11 +116,12 @@ pub async fn week_view(
             let clipped: Vec<Interval> =
                 s.intervals.iter().filter_map(|i| i.clip(&window)).collect();
             merged.extend(clipped.iter().copied());
-            let source = config.source(&s.source_id);
+            // The hub's entry: the dashboard's sources have their name and colour too.
+            let source = service.hub().source_config(&s.source_id);
             SourceBusyJson {
                 id: s.source_id.clone(),
-                name: source.and_then(|c| c.name.clone()),
-                color: source.and_then(|c| c.color.clone()),
+                name: source.as_ref().and_then(|c| c.name.clone()),
+                color: source.as_ref().and_then(|c| c.color.clone()),
                 busy: clipped.iter().map(span).collect(),
             }
         })

@@ -22,6 +22,7 @@ use crate::booking::token::TokenKey;
 use crate::config::Config;
 use crate::store::{Store, StoreError};
 use crate::sync::SyncHub;
+use crate::sync::catalog::SourceCatalog;
 
 use super::admin::{self, AdminApi, AdminAuth};
 use super::guards::captcha::Captcha;
@@ -41,6 +42,8 @@ pub enum StartError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Secrets(#[from] crate::store::secret_box::KeyError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -141,7 +144,10 @@ impl Application {
                     source,
                 }
             })?;
+        let secrets =
+            crate::store::secret_box::SecretBox::load_or_create(&config.server.secrets_key_file)?;
         let hub = Arc::new(SyncHub::new(&config));
+        let sources = Arc::new(SourceCatalog::open(&config, store.clone(), &hub, secrets)?);
         let captcha = config.security.captcha.then(|| {
             Arc::new(Captcha::new(
                 random_key(),
@@ -169,6 +175,7 @@ impl Application {
         let admin_auth = Arc::new(AdminAuth {
             service: service.clone(),
             sessions,
+            sources,
         });
         let login_limiter = Arc::new(RateLimiter::new(admin::LOGIN_ATTEMPTS_PER_MINUTE));
         let (stop, _) = watch::channel(false);

@@ -5,9 +5,10 @@
 //! with it); the event's UID is derived from the booking (id + sequence), and writers are
 //! idempotent on it, so a retry after a crash or a lost answer never makes a second copy; a
 //! write that keeps failing is marked failed with its reason and shown to the owner, never
-//! dropped silently; a delete waits for its create.
+//! dropped silently; a delete waits for its create. Writers are looked up in the hub per row,
+//! so sources added in the dashboard get their writes, and the writes of a removed source fail
+//! at once with a reason instead of waiting for a writer that will not come.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,10 +39,8 @@ pub fn backoff(attempts: u32) -> chrono::Duration {
 /// Drains the outbox until `shutdown` turns true.
 pub async fn run(service: BookingService, mut shutdown: watch::Receiver<bool>) {
     let wake: Arc<Notify> = service.outbox_wake();
-    let writers: HashMap<String, Arc<dyn CalendarWriter>> =
-        service.hub().writers().into_iter().collect();
     loop {
-        let worked = match drain_once(&service, &writers).await {
+        let worked = match drain_once(&service).await {
             Ok(n) => n > 0,
             Err(e) => {
                 tracing::error!(error = %e, "outbox: the database failed");
@@ -63,29 +62,22 @@ pub async fn run(service: BookingService, mut shutdown: watch::Receiver<bool>) {
 }
 
 /// Processes the rows due now; returns how many were attempted.
-pub async fn drain_once(
-    service: &BookingService,
-    writers: &HashMap<String, Arc<dyn CalendarWriter>>,
-) -> Result<usize, StoreError> {
+pub async fn drain_once(service: &BookingService) -> Result<usize, StoreError> {
     let now = service.now();
     let due = service.store().call(move |c| rows::due(c, now, 20)).await?;
     for row in &due {
-        process(service, writers, row).await?;
+        process(service, row).await?;
     }
     Ok(due.len())
 }
 
-async fn process(
-    service: &BookingService,
-    writers: &HashMap<String, Arc<dyn CalendarWriter>>,
-    row: &OutboxRow,
-) -> Result<(), StoreError> {
+async fn process(service: &BookingService, row: &OutboxRow) -> Result<(), StoreError> {
     let store = service.store();
     let now = service.now();
-    let Some(writer) = writers.get(&row.source_id) else {
+    let Some(writer) = service.hub().writer(&row.source_id) else {
         let id = row.id;
         let msg = format!(
-            "source `{}` is no longer a writable source in the configuration",
+            "source `{}` was removed or is no longer writable (configuration file or dashboard)",
             row.source_id
         );
         return store

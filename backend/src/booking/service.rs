@@ -760,14 +760,9 @@ impl BookingService {
     }
 
     /// The ids of the sources bookings are written into.
+    /// The hub's, not the file's: sources added in the dashboard are written too.
     fn writable_sources(&self) -> Vec<String> {
-        self.inner
-            .file_config
-            .sources
-            .iter()
-            .filter(|s| s.write)
-            .map(|s| s.id.clone())
-            .collect()
+        self.inner.hub.writable_ids()
     }
 }
 

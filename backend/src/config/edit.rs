@@ -151,3 +151,105 @@ pub fn rules_document(config: &Config) -> Value {
         .collect();
     json!({"availability": availability, "event_types": event_types})
 }
+
+/// The keys a source added in the dashboard may set: those of ics and caldav sources, without
+/// `*_file` keys (the dashboard must not read files on the server) and without the secrets,
+/// which come apart (sealed in the database, see `store::secret_box`).
+pub const DASHBOARD_SOURCE_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "url",
+    "name",
+    "color",
+    "username",
+    "calendar",
+    "timeout_seconds",
+    "max_size_mb",
+    "write",
+    "tentative_busy",
+    "all_day_busy",
+    "transparent_busy",
+    "sync_interval_minutes",
+    "max_age_minutes",
+    "fail_open",
+];
+
+/// The secrets of a dashboard source, apart from its settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SourceSecrets {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+impl SourceSecrets {
+    pub fn is_empty(&self) -> bool {
+        self.password.is_none() && self.token.is_none()
+    }
+}
+
+/// A source added in the dashboard: `settings` is a `[[sources]]` entry as JSON (the keys of
+/// [`DASHBOARD_SOURCE_KEYS`]), read by the file's own reader with `secrets` put in, so it obeys
+/// the same rules and its problems read the same (keyed `url`, `kind`, …). Only kinds "ics"
+/// (http, https, webcal; no `file://`) and "caldav" are accepted here: google and microsoft
+/// need `openslot auth` on the server.
+pub fn dashboard_source(
+    settings: &Value,
+    secrets: &SourceSecrets,
+    base: &Config,
+) -> Result<crate::config::SourceConfig, ConfigErrors> {
+    let problem = |k: &str, m: &str| ConfigErrors(vec![Problem::new(k, m)]);
+    let Some(object) = settings.as_object() else {
+        return Err(problem("", "expected an object (a `[[sources]]` entry)"));
+    };
+    let mut problems: Vec<Problem> = object
+        .keys()
+        .filter(|k| !DASHBOARD_SOURCE_KEYS.contains(&k.as_str()))
+        .map(|k| Problem::new(k.clone(), "cannot be set from the dashboard"))
+        .collect();
+    match object.get("kind").and_then(Value::as_str) {
+        Some("ics" | "caldav") | None => {}
+        Some(other) if crate::config::SourceKind::parse(other).is_some() => problems.push(
+            Problem::new(
+                "kind",
+                format!("a \"{other}\" source is set up in the configuration file (it needs `openslot auth`); the dashboard adds \"ics\" and \"caldav\" sources"),
+            ),
+        ),
+        Some(_) => {}
+    }
+    if let Some(url) = object.get("url").and_then(Value::as_str)
+        && url.trim_start().to_ascii_lowercase().starts_with("file:")
+    {
+        problems.push(Problem::new(
+            "url",
+            "a source added in the dashboard cannot read files on the server (use the configuration file)",
+        ));
+    }
+    let mut entry = object.clone();
+    entry.retain(|k, _| DASHBOARD_SOURCE_KEYS.contains(&k.as_str()));
+    if let Some(p) = &secrets.password {
+        entry.insert("password".into(), Value::String(p.clone()));
+    }
+    if let Some(t) = &secrets.token {
+        entry.insert("token".into(), Value::String(t.clone()));
+    }
+    let table = match toml::Value::try_from(Value::Object(entry)) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(Problem::new("", format!("not a valid entry: {e}")));
+            return Err(ConfigErrors(problems));
+        }
+    };
+    let mut reader = Reader {
+        problems,
+        base_dir: &base.server.data_dir,
+    };
+    let source = reader
+        .table("", &table, super::schema::SOURCE)
+        .map(|t| reader.source("", t));
+    match source {
+        Some(s) if reader.problems.is_empty() => Ok(s),
+        _ => Err(ConfigErrors(reader.problems)),
+    }
+}

@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
-pub use edit::{rules_document, with_rules};
+pub use edit::{
+    DASHBOARD_SOURCE_KEYS, SourceSecrets, dashboard_source, rules_document, with_rules,
+};
 pub use env::{NON_CONFIG_VARS, PREFIX as ENV_PREFIX};
 pub use problem::{ConfigError, ConfigErrors, Problem};
 pub use secret::Secret;
@@ -44,6 +46,8 @@ pub mod defaults {
         SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8081));
     /// Relative to the configuration file's folder.
     pub const DATA_DIR: &str = "./data";
+    /// In the data directory.
+    pub const SECRETS_KEY_FILE: &str = "secrets.key";
     pub const REFRESH_BUDGET_MS: u32 = 2000;
     pub const CAPTCHA: bool = true;
     pub const RATE_LIMIT_PER_MINUTE: u32 = 10;
@@ -198,6 +202,10 @@ pub struct ServerConfig {
     pub public_url: String,
     /// The built booking page (`frontend/dist`), served at `/` when set.
     pub static_dir: Option<PathBuf>,
+    /// 32 random bytes that seal the passwords and tokens of sources added in the dashboard.
+    /// Default `{data_dir}/secrets.key`, created (mode 0600) when absent; a file others may
+    /// read is refused. Keep it out of database backups, and with them to restore.
+    pub secrets_key_file: PathBuf,
 }
 
 impl ServerConfig {

@@ -52,7 +52,12 @@ impl Reader<'_> {
     }
 
     /// `value` as a table with only `fields`; unknown keys are reported.
-    fn table<'t>(&mut self, path: &str, value: &'t Value, fields: &[Field]) -> Option<&'t Table> {
+    pub(super) fn table<'t>(
+        &mut self,
+        path: &str,
+        value: &'t Value,
+        fields: &[Field],
+    ) -> Option<&'t Table> {
         let Some(table) = value.as_table() else {
             self.wrong_type(path.to_owned(), "a table", value);
             return None;
@@ -411,12 +416,19 @@ impl Reader<'_> {
         ServerConfig {
             listen,
             admin_listen,
-            data_dir: self.base_dir.join(data_dir),
+            data_dir: self.base_dir.join(&data_dir),
             refresh_budget_ms: self
                 .int(t, p, "refresh_budget_ms", 0, 60_000)
                 .unwrap_or(defaults::REFRESH_BUDGET_MS),
             public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
             static_dir: self.str(t, p, "static_dir").map(|d| self.base_dir.join(d)),
+            secrets_key_file: match self.str(t, p, "secrets_key_file") {
+                Some(f) => self.base_dir.join(f),
+                None => self
+                    .base_dir
+                    .join(&data_dir)
+                    .join(defaults::SECRETS_KEY_FILE),
+            },
         }
     }
 
@@ -549,7 +561,7 @@ impl Reader<'_> {
         sources
     }
 
-    fn source(&mut self, p: &str, t: &Table) -> SourceConfig {
+    pub(super) fn source(&mut self, p: &str, t: &Table) -> SourceConfig {
         let t = Some(t);
         let id = self.required_str(t, p, "id");
         if !id.is_empty() && !is_id(&id) {

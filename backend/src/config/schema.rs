@@ -39,6 +39,7 @@ pub(super) const SERVER: &[Field] = &[
     ("refresh_budget_ms", Ty::Int),
     ("public_url", Ty::Str),
     ("static_dir", Ty::Str),
+    ("secrets_key_file", Ty::Str),
 ];
 
 pub(super) const SECURITY: &[Field] = &[

@@ -1228,3 +1228,71 @@ fn mail_and_webhooks() {
     assert_eq!(env_set.mail.unwrap().password.unwrap().expose(), "true");
     assert_eq!(env_set.webhooks[0].secret.expose(), "from-env");
 }
+
+/// `dashboard_source`: the problems' keys, or `[]` when the entry is accepted.
+fn dashboard(settings: serde_json::Value, password: Option<&str>) -> Vec<String> {
+    let base = ok(&minimal(""), &[]);
+    let secrets = SourceSecrets {
+        password: password.map(str::to_owned),
+        token: None,
+    };
+    match dashboard_source(&settings, &secrets, &base) {
+        Ok(s) => {
+            assert_eq!(s.password.as_ref().map(Secret::expose), password);
+            vec![]
+        }
+        Err(e) => {
+            e.0.into_iter()
+                .map(|p| format!("{}: {}", p.key, p.message))
+                .collect()
+        }
+    }
+}
+
+#[test]
+fn dashboard_sources_obey_the_file_rules_and_some_more() {
+    use serde_json::json;
+    let cal = json!({"id": "work", "kind": "caldav", "url": "http://10.0.0.2:5232/", "username": "a", "write": true});
+    assert_eq!(dashboard(cal.clone(), Some("pw")), Vec::<String>::new());
+    assert_eq!(
+        dashboard(cal, None),
+        ["password: is required with `username` (or set `password_file`)"]
+    );
+    let cases = [
+        (
+            json!({"id": "x", "kind": "ics", "url": "https://a/x.ics", "write": true}),
+            "write: an \"ics\" source is read-only",
+        ),
+        (
+            json!({"id": "X y", "kind": "ics", "url": "https://a/x.ics"}),
+            "id: `X y` is not a valid id",
+        ),
+        (
+            json!({"id": "x", "kind": "ics", "url": "file:///etc/passwd"}),
+            "url: a source added in the dashboard cannot read files",
+        ),
+        (
+            json!({"id": "x", "kind": "ics", "url": "https://a/x.ics", "password_file": "/etc/shadow"}),
+            "password_file: cannot be set from the dashboard",
+        ),
+        (
+            json!({"id": "x", "kind": "google", "client_id": "c"}),
+            "kind: a \"google\" source is set up in the configuration file",
+        ),
+        (
+            json!({"id": "x", "kind": "caldav", "url": "ftp://a/"}),
+            "url: a \"caldav\" source takes http, https URLs, not ftp://",
+        ),
+        (
+            json!({"id": "x", "kind": "ics", "url": "https://a/", "sync_interval_minutes": 0}),
+            "sync_interval_minutes: must be between 1 and 1440",
+        ),
+    ];
+    for (settings, expected) in cases {
+        let problems = dashboard(settings.clone(), None);
+        assert!(
+            problems.iter().any(|p| p.starts_with(expected)),
+            "{settings}: expected {expected:?}, got {problems:?}"
+        );
+    }
+}

@@ -4,6 +4,13 @@
 //! TLS is rustls with the `ring` provider (pure Rust + gcc, cross-compiles to arm64) and the
 //! system's root certificates. Authorization headers are not sent on to another host after a
 //! redirect (reqwest drops them across origins).
+//!
+//! Every client refuses to connect to link-local (cloud metadata), unspecified and multicast
+//! addresses ([`refused_address`]): its resolver refuses names that resolve there, and its
+//! redirect policy refuses such address literals, so neither a redirect nor a name that
+//! changes its address after the check leads there. An address literal in the configured URL
+//! itself is checked when a dashboard source is saved ([`check_owner_url`]); the configuration
+//! file is the owner's and trusted. Loopback and private networks are allowed.
 
 use std::time::Duration;
 
@@ -43,10 +50,69 @@ pub fn client(limits: Limits) -> Result<Client, SourceError> {
         .user_agent(concat!("OpenSlot/", env!("CARGO_PKG_VERSION")))
         .timeout(limits.timeout)
         .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
-        .redirect(redirect::Policy::limited(limits.max_redirects))
+        .redirect(guarded_redirects(limits.max_redirects))
+        .dns_resolver(std::sync::Arc::new(GuardedResolver))
         .gzip(true)
         .build()
         .map_err(|e| SourceError::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// A target OpenSlot does not connect to.
+#[derive(Debug, thiserror::Error)]
+#[error("{host} is not allowed: it names {why}")]
+struct RefusedTarget {
+    host: String,
+    why: &'static str,
+}
+
+/// The system's resolver, without the addresses of [`refused_address`].
+#[derive(Debug)]
+struct GuardedResolver;
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let addresses: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if let Some(why) = addresses.iter().find_map(|a| refused_address(a.ip())) {
+                return Err(Box::new(RefusedTarget { host, why }) as _);
+            }
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// At most `max` redirects, never to a refused address literal (names go through the
+/// resolver).
+fn guarded_redirects(max: usize) -> redirect::Policy {
+    let limited = redirect::Policy::limited(max);
+    redirect::Policy::custom(move |attempt| {
+        let refused = attempt.url().host_str().and_then(|h| {
+            let ip = h.trim_start_matches('[').trim_end_matches(']');
+            let why = refused_address(ip.parse().ok()?)?;
+            Some(RefusedTarget {
+                host: host_of(attempt.url()),
+                why,
+            })
+        });
+        match refused {
+            Some(e) => attempt.error(e),
+            None => limited.redirect(attempt),
+        }
+    })
+}
+
+/// The refused target somewhere in the cause chain of `e`.
+fn refused_target(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(r) = c.downcast_ref::<RefusedTarget>() {
+            return Some(r.to_string());
+        }
+        cause = c.source();
+    }
+    None
 }
 
 /// Reads the body, refusing it as soon as it passes `max_bytes` (the part already read is
@@ -79,7 +145,9 @@ pub async fn read_capped(mut response: Response, limits: Limits) -> Result<Vec<u
 /// A transport error in plain words.
 pub fn request_error(e: reqwest::Error, host: &str, limits: Limits) -> SourceError {
     let host = e.url().map(host_of).unwrap_or_else(|| host.to_owned());
-    if e.is_redirect() {
+    if let Some(refused) = refused_target(&e) {
+        SourceError::Config(refused)
+    } else if e.is_redirect() {
         SourceError::TooManyRedirects(limits.max_redirects)
     } else if e.is_timeout() {
         SourceError::Timeout {
@@ -140,6 +208,70 @@ pub fn redacted(url: &reqwest::Url) -> String {
     u.to_string()
 }
 
+/// Why an address must not be reached by a URL the owner typed in the dashboard, or `None`.
+///
+/// Refused: link-local (169.254.0.0/16 with the cloud metadata address 169.254.169.254,
+/// fe80::/10), unspecified (0.0.0.0, ::), multicast and broadcast, also when written as an
+/// IPv4-mapped IPv6 address. Allowed on purpose: loopback and private networks, because
+/// self-hosters run their Radicale or Nextcloud next to OpenSlot or on their LAN.
+pub fn refused_address(ip: std::net::IpAddr) -> Option<&'static str> {
+    use std::net::IpAddr;
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
+    match ip {
+        IpAddr::V4(v4) if v4.is_link_local() => {
+            Some("a link-local address (169.254.0.0/16, where cloud metadata services answer)")
+        }
+        IpAddr::V4(v4) if v4.is_unspecified() => Some("the unspecified address"),
+        IpAddr::V4(v4) if v4.is_multicast() || v4.is_broadcast() => {
+            Some("a multicast or broadcast address")
+        }
+        IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => {
+            Some("a link-local address (fe80::/10)")
+        }
+        IpAddr::V6(v6) if v6.is_unspecified() => Some("the unspecified address"),
+        IpAddr::V6(v6) if v6.is_multicast() => Some("a multicast address"),
+        _ => None,
+    }
+}
+
+/// Checks a URL the owner typed in the dashboard before anything is sent to it: every address
+/// its host resolves to must pass [`refused_address`]. The check is made when the source is
+/// added, edited or its calendars listed (a name that later resolves elsewhere is not seen:
+/// the owner, who chose the name, is trusted with their own DNS).
+pub async fn check_owner_url(url: &str) -> Result<(), SourceError> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))?;
+    let refused = |why: &str| {
+        SourceError::Config(format!(
+            "{} is not allowed: it names {why}",
+            host_of(&parsed)
+        ))
+    };
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let Some(host) = parsed.host_str() else {
+        return Err(SourceError::Config("the URL names no host".to_owned()));
+    };
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses: Vec<std::net::IpAddr> = match literal.parse::<std::net::IpAddr>() {
+        Ok(ip) => vec![ip],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| SourceError::Unreachable {
+                host: host_of(&parsed),
+                detail: format!("the name does not resolve: {e}"),
+            })?
+            .map(|a| a.ip())
+            .collect(),
+    };
+    match addresses.into_iter().find_map(refused_address) {
+        Some(why) => Err(refused(why)),
+        None => Ok(()),
+    }
+}
+
 /// The innermost cause: "connection refused" rather than "error sending request for url".
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = e;
@@ -160,6 +292,87 @@ mod tests {
         assert!(!text.contains("pw") && !text.contains("s3cret"), "{text}");
         let e = status_error(StatusCode::NOT_FOUND, &url).to_string();
         assert!(!e.contains("s3cret") && !e.contains("pw"), "{e}");
+    }
+
+    #[test]
+    fn owner_urls_may_reach_the_lan_but_not_link_local_or_metadata() {
+        let refused = |ip: &str| refused_address(ip.parse().unwrap()).is_some();
+        for ip in [
+            "169.254.169.254",
+            "169.254.1.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+            "fe80::1",
+            "febf::1",
+            "::",
+            "ff02::1",
+            "::ffff:169.254.169.254",
+        ] {
+            assert!(refused(ip), "{ip} must be refused");
+        }
+        for ip in [
+            "127.0.0.1",
+            "10.0.0.2",
+            "192.168.1.5",
+            "172.16.0.1",
+            "::1",
+            "fd00::1",
+            "fec0::1",
+            "93.184.216.34",
+        ] {
+            assert!(!refused(ip), "{ip} must be allowed");
+        }
+    }
+
+    #[tokio::test]
+    async fn owner_urls_are_checked_after_resolution() {
+        let e = check_owner_url("http://169.254.169.254/latest/meta-data/")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("169.254.169.254 is not allowed: it names a link-local"),
+            "{e}"
+        );
+        let e = check_owner_url("http://[fe80::1]:5232/").await.unwrap_err();
+        assert!(e.to_string().contains("not allowed"), "{e}");
+        check_owner_url("http://localhost:5232/").await.unwrap();
+        check_owner_url("http://10.1.2.3/dav/").await.unwrap();
+    }
+
+    /// A server that answers every request with a redirect to `location`.
+    async fn redirecting_to(location: &'static str) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf).await;
+                let answer = format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = s.write_all(answer.as_bytes()).await;
+            }
+        });
+        format!("http://{addr}/feed.ics")
+    }
+
+    #[tokio::test]
+    async fn no_request_reaches_a_refused_address_not_even_by_redirect() {
+        let c = client(Limits::default()).unwrap();
+        let url = redirecting_to("http://169.254.169.254/latest/meta-data/").await;
+        let e = c.get(&url).send().await.unwrap_err();
+        let text = request_error(e, "x", Limits::default()).to_string();
+        assert!(
+            text.contains("169.254.169.254 is not allowed: it names a link-local"),
+            "{text}"
+        );
+        let url = redirecting_to("http://[fe80::1]:5232/").await;
+        let e = c.get(&url).send().await.unwrap_err();
+        let text = request_error(e, "x", Limits::default()).to_string();
+        assert!(text.contains("[fe80::1]:5232 is not allowed"), "{text}");
     }
 
     #[test]

@@ -117,6 +117,17 @@ const STEPS: &[&str] = &[
     );
     CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
     CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);",
+    // 6: calendar sources added in the dashboard: the settings as JSON (a `[[sources]]` entry
+    // without secrets) and the secrets sealed with `server.secrets_key_file` (secret_box.rs).
+    "CREATE TABLE sources (
+        id                 TEXT PRIMARY KEY,
+        settings           TEXT NOT NULL,
+        secret_ciphertext  BLOB,
+        secret_nonce       BLOB,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL,
+        CHECK ((secret_ciphertext IS NULL) = (secret_nonce IS NULL))
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

@@ -13,6 +13,8 @@ pub mod deliveries;
 mod migrations;
 pub mod outbox;
 pub mod rules;
+pub mod secret_box;
+pub mod sources;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,11 @@
 //! Every configured source with its snapshot and status: one sync at a time per source, the
 //! background jobs, the on-demand refresh of the booking path, and the busy time of all sources
 //! under the freshness policy.
+//!
+//! Sources come and go at runtime (the dashboard's, see `catalog`): [`SyncHub::add`]
+//! and [`SyncHub::install`] put one in (replacing one of the same id) and start its background
+//! job when the jobs run; [`SyncHub::remove`] stops its job and drops its snapshot, so its busy
+//! time is gone from the next slot answer (the hub's version moves).
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -37,19 +42,37 @@ pub struct SyncHub {
     owner: Tz,
     data_dir: PathBuf,
     horizon_days: i64,
-    sources: Vec<Arc<Slot>>,
+    sources: RwLock<Vec<Arc<Slot>>>,
+    /// Set once the background jobs run: a source added later gets its job at once.
+    background: std::sync::Mutex<Option<Background>>,
 }
+
+#[derive(Debug, Clone)]
+struct Background {
+    clock: fn() -> DateTime<Utc>,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// A source that synced once and waits to be put in ([`SyncHub::trial`]).
+#[derive(Debug)]
+pub struct Prepared(Arc<Slot>);
 
 /// One source.
 #[derive(Debug)]
 struct Slot {
     config: SourceConfig,
+    /// Where its snapshot and attempts are saved: `data_dir` for the file's sources,
+    /// `data_dir/dashboard` for the dashboard's (a file source of the same id never reads the
+    /// dashboard one's copy).
+    disk: PathBuf,
     /// The adapter, or why it could not be made (a configuration problem, shown as the error).
     reader: Result<Arc<dyn CalendarSource>, String>,
     writer: Option<Arc<dyn CalendarWriter>>,
     state: RwLock<State>,
     /// Held for a whole fetch: a background sync and an on-demand refresh never overlap.
     syncing: Mutex<()>,
+    /// Turns true when the source is removed or replaced: its job stops, nothing more is saved.
+    removed: watch::Sender<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -74,48 +97,127 @@ impl SyncHub {
     /// that cannot be opened, or whose snapshot is damaged, is reported in its status.
     pub fn new(config: &Config) -> Self {
         let data_dir = config.server.data_dir.clone();
-        let ctx = SourceContext {
-            data_dir: data_dir.clone(),
-        };
         let sources = config
             .sources
             .iter()
-            .map(|src| {
-                let reader = open_source(src, &ctx).map_err(|e| e.to_string());
-                let writer = open_writer(src, &ctx).ok().flatten();
-                let mut state = State {
-                    attempts: snapshot::load_attempts(&data_dir, &src.id),
-                    ..State::default()
-                };
-                match snapshot::load(&data_dir, &src.id) {
-                    Ok(Some(mut s)) => {
-                        // An "unchanged" answer after the snapshot was written counts too.
-                        s.fetched_at = s.fetched_at.max(state.attempts.last_success);
-                        state.loaded = Loaded::new(s);
-                    }
-                    Ok(None) => state.loaded.snapshot.source_id = src.id.clone(),
-                    Err(e) => {
-                        state.loaded.snapshot.source_id = src.id.clone();
-                        state.attempts.last_error =
-                            Some(format!("the saved copy was not usable: {e}"));
-                    }
-                }
-                Arc::new(Slot {
-                    config: src.clone(),
-                    reader,
-                    writer,
-                    state: RwLock::new(state),
-                    syncing: Mutex::new(()),
-                })
-            })
+            .map(|src| open_slot(&data_dir, data_dir.clone(), src, None, true))
             .collect();
         SyncHub {
             version: std::sync::atomic::AtomicU64::new(0),
             owner: config.owner.timezone,
             data_dir,
             horizon_days: i64::from(config.availability.horizon_days),
-            sources,
+            sources: RwLock::new(sources),
+            background: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The sources now, in order (the file's, then the dashboard's).
+    fn slots(&self) -> Vec<Arc<Slot>> {
+        self.sources
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The entry of the source `id` in use now (the file's or the dashboard's).
+    pub fn source_config(&self, id: &str) -> Option<SourceConfig> {
+        self.slots()
+            .iter()
+            .find(|s| s.config.id == id)
+            .map(|s| s.config.clone())
+    }
+
+    /// Puts a source in with its last snapshot from disk (at start-up), replacing one of the
+    /// same id. `broken`: why it cannot be read (shown as its error; it never syncs).
+    pub fn add(self: &Arc<Self>, config: &SourceConfig, broken: Option<String>) {
+        let slot = open_slot(&self.data_dir, self.dashboard_dir(), config, broken, true);
+        self.put(slot);
+    }
+
+    /// Opens `config` apart from the running sources and syncs it once (a full fetch, nothing
+    /// saved): the source to [`install`](Self::install), or why it cannot be read.
+    pub async fn trial(
+        &self,
+        config: &SourceConfig,
+        now: DateTime<Utc>,
+    ) -> Result<Prepared, SourceError> {
+        let slot = open_slot(&self.data_dir, self.dashboard_dir(), config, None, false);
+        if let Err(e) = &slot.reader {
+            return Err(SourceError::Config(e.clone()));
+        }
+        let report = self.sync_slot_with(&slot, now, false).await;
+        report.result.map(|_| Prepared(slot))
+    }
+
+    /// Puts a source that synced in [`trial`](Self::trial) in, replacing one of the same id
+    /// (whose job stops), saves its snapshot and starts its job.
+    pub async fn install(self: &Arc<Self>, prepared: Prepared) {
+        let slot = prepared.0;
+        let snapshot = read(&slot.state).loaded.snapshot.clone();
+        self.put(Arc::clone(&slot));
+        self.persist(&slot, Some(snapshot)).await;
+    }
+
+    /// Where the dashboard's sources keep their snapshots.
+    fn dashboard_dir(&self) -> PathBuf {
+        self.data_dir.join("dashboard")
+    }
+
+    fn put(self: &Arc<Self>, slot: Arc<Slot>) {
+        {
+            let mut sources = self
+                .sources
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match sources.iter_mut().find(|s| s.config.id == slot.config.id) {
+                Some(old) => {
+                    old.removed.send_replace(true);
+                    *old = Arc::clone(&slot);
+                }
+                None => sources.push(Arc::clone(&slot)),
+            }
+        }
+        self.version
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        let background = self
+            .background
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(b) = background {
+            // Detached: it ends with the shutdown signal or the source's removal.
+            drop(self.spawn_job(slot, b.clock, b.shutdown));
+        }
+    }
+
+    /// Takes a source out: its job stops, its busy time is gone from the next answer, its saved
+    /// copy is deleted. Whether there was one.
+    pub fn remove(&self, id: &str) -> bool {
+        let removed = {
+            let mut sources = self
+                .sources
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let gone = sources.iter().position(|s| s.config.id == id);
+            gone.map(|i| sources.remove(i))
+        };
+        if let Some(slot) = &removed {
+            slot.removed.send_replace(true);
+            self.version
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            for path in [
+                snapshot::path(&slot.disk, id),
+                snapshot::attempts_path(&slot.disk, id),
+            ] {
+                if let Err(e) = std::fs::remove_file(&path)
+                    && e.kind() != std::io::ErrorKind::NotFound
+                {
+                    tracing::warn!(source = %id, error = %e, "cannot delete the saved copy");
+                }
+            }
+        }
+        removed.is_some()
     }
 
     /// A number that changes whenever a snapshot changed.
@@ -139,6 +241,11 @@ impl SyncHub {
     /// One sync of one source (by index). Incremental when the snapshot has a cursor and still
     /// covers the window, full otherwise. A failure leaves the snapshot as it was.
     async fn sync_slot(&self, slot: &Slot, now: DateTime<Utc>) -> SyncReport {
+        self.sync_slot_with(slot, now, true).await
+    }
+
+    /// `sync_slot`; `save`: write the snapshot and attempts to disk (not for a trial).
+    async fn sync_slot_with(&self, slot: &Slot, now: DateTime<Utc>, save: bool) -> SyncReport {
         let started = std::time::Instant::now();
         let _one_at_a_time = slot.syncing.lock().await;
         // Incremental syncs continue the window of the last full fetch (sync tokens and delta
@@ -186,7 +293,9 @@ impl SyncHub {
                     self.version
                         .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
                 }
-                self.persist(slot, saved).await;
+                if save {
+                    self.persist(slot, saved).await;
+                }
                 Ok(changed)
             }
             Err(e) => {
@@ -197,7 +306,9 @@ impl SyncHub {
                     a.last_error = Some(e.to_string());
                     a.failures = a.failures.saturating_add(1);
                 }
-                self.persist(slot, None).await;
+                if save {
+                    self.persist(slot, None).await;
+                }
                 Err(e)
             }
         };
@@ -211,7 +322,11 @@ impl SyncHub {
     /// Saves the snapshot (when it changed) and the attempts, off the async threads. A failure
     /// to save is shown in the status but keeps the new data in memory.
     async fn persist(&self, slot: &Slot, changed: Option<Snapshot>) {
-        let dir = self.data_dir.clone();
+        if *slot.removed.borrow() {
+            // Removed (or replaced) while it synced: its files are gone or belong to another.
+            return;
+        }
+        let dir = slot.disk.clone();
         let id = slot.config.id.clone();
         let (attempts, saved) = {
             let state = read(&slot.state);
@@ -243,7 +358,7 @@ impl SyncHub {
             Ok(Ok(())) => return,
             Ok(Err(e)) => format!(
                 "the copy could not be saved in {}: {e}",
-                self.data_dir.display()
+                slot.disk.display()
             ),
             Err(e) => format!("saving the copy failed: {e}"),
         };
@@ -263,11 +378,11 @@ impl SyncHub {
         mut progress: impl FnMut(&SyncReport),
     ) -> Vec<SyncReport> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        for i in 0..self.sources.len() {
+        for (i, slot) in self.slots().into_iter().enumerate() {
             let hub = Arc::clone(self);
             let tx = tx.clone();
             tokio::spawn(async move {
-                let report = hub.sync_slot(&hub.sources[i], now).await;
+                let report = hub.sync_slot(&slot, now).await;
                 let _ = tx.send((i, report));
             });
         }
@@ -290,10 +405,12 @@ impl SyncHub {
         budget: Duration,
     ) -> Vec<SourceStatus> {
         let deadline = tokio::time::Instant::now() + budget;
-        let handles: Vec<_> = (0..self.sources.len())
-            .map(|i| {
+        let handles: Vec<_> = self
+            .slots()
+            .into_iter()
+            .map(|slot| {
                 let hub = Arc::clone(self);
-                tokio::spawn(async move { hub.sync_slot(&hub.sources[i], now).await })
+                tokio::spawn(async move { hub.sync_slot(&slot, now).await })
             })
             .collect();
         for h in handles {
@@ -304,7 +421,7 @@ impl SyncHub {
 
     /// The status of every source at `now`.
     pub fn statuses(&self, now: DateTime<Utc>) -> Vec<SourceStatus> {
-        self.sources.iter().map(|s| status(s, now)).collect()
+        self.slots().iter().map(|s| status(s, now)).collect()
     }
 
     /// Sources whose staleness refuses bookings now (stale or never synced, failing closed).
@@ -317,9 +434,26 @@ impl SyncHub {
 
     /// The writers of the sources with `write = true`.
     pub fn writers(&self) -> Vec<(String, Arc<dyn CalendarWriter>)> {
-        self.sources
+        self.slots()
             .iter()
             .filter_map(|s| Some((s.config.id.clone(), Arc::clone(s.writer.as_ref()?))))
+            .collect()
+    }
+
+    /// The writer of one source now; `None` when it is gone or not writable.
+    pub fn writer(&self, id: &str) -> Option<Arc<dyn CalendarWriter>> {
+        self.slots()
+            .iter()
+            .find(|s| s.config.id == id)
+            .and_then(|s| s.writer.clone())
+    }
+
+    /// The ids of the sources with `write = true` now (a booking queues a write for each).
+    pub fn writable_ids(&self) -> Vec<String> {
+        self.slots()
+            .iter()
+            .filter(|s| s.config.write)
+            .map(|s| s.config.id.clone())
             .collect()
     }
 
@@ -329,7 +463,7 @@ impl SyncHub {
     pub fn busy(&self, window: Interval, now: DateTime<Utc>) -> (Vec<SourceBusy>, Vec<Warning>) {
         let mut warnings = Vec::new();
         let busy = self
-            .sources
+            .slots()
             .iter()
             .map(|slot| {
                 let st = status(slot, now);
@@ -378,37 +512,99 @@ impl SyncHub {
         clock: fn() -> DateTime<Utc>,
         shutdown: watch::Receiver<bool>,
     ) -> Vec<tokio::task::JoinHandle<()>> {
-        (0..self.sources.len())
-            .map(|i| {
-                let hub = Arc::clone(self);
-                let mut shutdown = shutdown.clone();
-                tokio::spawn(async move {
-                    let slot = &hub.sources[i];
-                    let interval = slot.config.sync_interval();
-                    let mut wait = {
-                        let last = read(&slot.state).loaded.snapshot.fetched_at;
-                        let age = last.map(|t| (clock() - t).to_std().unwrap_or_default());
-                        match age {
-                            Some(a) if a < interval => interval - a,
-                            _ => Duration::ZERO,
-                        }
-                    };
-                    loop {
-                        tokio::select! {
-                            _ = tokio::time::sleep(wait) => {}
-                            _ = shutdown.changed() => return,
-                        }
-                        if *shutdown.borrow() {
-                            return;
-                        }
-                        hub.sync_slot(slot, clock()).await;
-                        let failures = read(&slot.state).attempts.failures;
-                        wait = next_delay(interval, failures, fastrand::f64());
-                    }
-                })
-            })
+        *self
+            .background
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Background {
+            clock,
+            shutdown: shutdown.clone(),
+        });
+        self.slots()
+            .into_iter()
+            .map(|slot| self.spawn_job(slot, clock, shutdown.clone()))
             .collect()
     }
+
+    /// The background job of one source; it ends at shutdown or when the source is removed.
+    fn spawn_job(
+        self: &Arc<Self>,
+        slot: Arc<Slot>,
+        clock: fn() -> DateTime<Utc>,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        let hub = Arc::clone(self);
+        let mut removed = slot.removed.subscribe();
+        tokio::spawn(async move {
+            let interval = slot.config.sync_interval();
+            let mut wait = {
+                let last = read(&slot.state).loaded.snapshot.fetched_at;
+                let age = last.map(|t| (clock() - t).to_std().unwrap_or_default());
+                match age {
+                    Some(a) if a < interval => interval - a,
+                    _ => Duration::ZERO,
+                }
+            };
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = shutdown.changed() => return,
+                    _ = removed.changed() => return,
+                }
+                if *shutdown.borrow() || *removed.borrow() {
+                    return;
+                }
+                hub.sync_slot(&slot, clock()).await;
+                let failures = read(&slot.state).attempts.failures;
+                wait = next_delay(interval, failures, fastrand::f64());
+            }
+        })
+    }
+}
+
+/// A slot for `src` (adapters see `data_dir`, snapshots live in `disk`); `load`: with its last
+/// snapshot and attempts from `disk`.
+fn open_slot(
+    data_dir: &std::path::Path,
+    disk: PathBuf,
+    src: &SourceConfig,
+    broken: Option<String>,
+    load: bool,
+) -> Arc<Slot> {
+    let ctx = SourceContext {
+        data_dir: data_dir.to_owned(),
+    };
+    let (reader, writer) = match broken {
+        Some(e) => (Err(e), None),
+        None => (
+            open_source(src, &ctx).map_err(|e| e.to_string()),
+            open_writer(src, &ctx).ok().flatten(),
+        ),
+    };
+    let mut state = State::default();
+    state.loaded.snapshot.source_id = src.id.clone();
+    if load {
+        state.attempts = snapshot::load_attempts(&disk, &src.id);
+        match snapshot::load(&disk, &src.id) {
+            Ok(Some(mut s)) => {
+                // An "unchanged" answer after the snapshot was written counts too.
+                s.fetched_at = s.fetched_at.max(state.attempts.last_success);
+                state.loaded = Loaded::new(s);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                state.attempts.last_error = Some(format!("the saved copy was not usable: {e}"));
+            }
+        }
+    }
+    Arc::new(Slot {
+        config: src.clone(),
+        disk,
+        reader,
+        writer,
+        state: RwLock::new(state),
+        syncing: Mutex::new(()),
+        removed: watch::Sender::new(false),
+    })
 }
 
 fn status(slot: &Slot, now: DateTime<Utc>) -> SourceStatus {

@@ -3,11 +3,12 @@
 //! freshness policy (stale sources fail closed unless `fail_open`), and the on-demand refresh
 //! the booking path runs before it confirms.
 
+pub mod catalog;
 mod hub;
 pub mod schedule;
 pub mod snapshot;
 pub mod status;
 
-pub use hub::{SyncHub, SyncReport};
+pub use hub::{Prepared, SyncHub, SyncReport};
 pub use snapshot::{Loaded, Snapshot};
 pub use status::{Freshness, SourceStatus};

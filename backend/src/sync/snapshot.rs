@@ -209,7 +209,7 @@ pub struct Attempts {
     pub failures: u32,
 }
 
-fn attempts_path(data_dir: &Path, source_id: &str) -> PathBuf {
+pub fn attempts_path(data_dir: &Path, source_id: &str) -> PathBuf {
     data_dir
         .join("snapshots")
         .join(format!("{source_id}.attempts.json"))

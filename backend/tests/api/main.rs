@@ -16,13 +16,7 @@ mod series;
 mod servers;
 mod writeback;
 
-use chrono::{DateTime, TimeZone, Utc};
+#[path = "../support/fixed_clock.rs"]
+mod fixed_clock;
 
-/// The tests' clock: Monday 30 November 2026, 06:00 UTC (07:00 in Berlin) when the test binary
-/// started, running on from there (so retries that wait a few seconds come due).
-pub fn fixed_now() -> DateTime<Utc> {
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let elapsed = START.get_or_init(std::time::Instant::now).elapsed();
-    Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap()
-        + chrono::Duration::from_std(elapsed).unwrap_or_default()
-}
+pub use fixed_clock::fixed_now;

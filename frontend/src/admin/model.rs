@@ -85,9 +85,44 @@ pub struct Source {
     pub healthy: bool,
     #[serde(default)]
     pub blocks_booking: bool,
+    /// "file" (read-only here) or "dashboard".
+    #[serde(default)]
+    pub origin: String,
+    /// A dashboard source the file's source of the same id replaces.
+    #[serde(default)]
+    pub shadowed: bool,
+    #[serde(default)]
+    pub has_secret: bool,
+    /// A dashboard source's entry (without secrets), to edit.
+    #[serde(default)]
+    pub settings: Option<serde_json::Value>,
+}
+
+/// A calendar found on a CalDAV server.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct FoundCalendar {
+    pub href: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub color: Option<String>,
 }
 
 impl Source {
+    pub fn is_dashboard(&self) -> bool {
+        self.origin == "dashboard"
+    }
+
+    /// A text setting of a dashboard source.
+    pub fn setting(&self, key: &str) -> String {
+        self.settings
+            .as_ref()
+            .and_then(|s| s.get(key))
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
     }

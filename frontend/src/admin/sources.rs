@@ -1,18 +1,23 @@
-//! The calendars: status, age of the data, the last error, and "sync now".
+//! The calendars: status, age of the data, the last error, and "sync now"; adding, editing and
+//! removing the calendars kept in the dashboard (the configuration file's are read-only here).
+//! A CalDAV server is asked for its calendars first, and one is picked from the list.
 
 use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
-use super::model::Source;
-use crate::api::Call;
+use super::model::{FoundCalendar, Source};
+use crate::api::{Call, encode};
 use crate::strings::admin as t;
 
 #[component]
 pub fn Sources() -> impl IntoView {
     let session = session();
     let list = RwSignal::new(Load::<Vec<Source>>::Loading);
-    load(session, "/admin/api/sources".to_owned(), list);
+    let refresh = move || load(session, "/admin/api/sources".to_owned(), list);
+    refresh();
     let busy = RwSignal::new(false);
+    // The form: closed, adding (None) or editing a source.
+    let form = RwSignal::new(None::<Option<Source>>);
     let sync = move |_| {
         busy.set(true);
         session.announce(t::SYNCING);
@@ -34,12 +39,21 @@ pub fn Sources() -> impl IntoView {
             }
         });
     };
+    let done = Callback::new(move |()| {
+        form.set(None);
+        refresh();
+    });
+    let edit = Callback::new(move |s: Source| form.set(Some(Some(s))));
     view! {
         <div class="toolbar">
             <button type="button" class="primary" on:click=sync disabled=move || busy.get()>
                 {move || if busy.get() { t::SYNCING } else { t::SYNC_NOW }}
             </button>
+            <button type="button" class="secondary" on:click=move |_| form.set(Some(None))>
+                {t::ADD_SOURCE}
+            </button>
         </div>
+        {move || form.get().map(|editing| view! { <SourceForm editing=editing done=done/> })}
         {move || match list.get() {
             Load::Loading => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
             Load::Failed(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -49,7 +63,10 @@ pub fn Sources() -> impl IntoView {
             Load::Ready(rows) => {
                 view! {
                     <ul class="sources">
-                        {rows.into_iter().map(|s| view! { <SourceCard source=s/> }).collect_view()}
+                        {rows
+                            .into_iter()
+                            .map(|s| view! { <SourceCard source=s edit=edit done=done/> })
+                            .collect_view()}
                     </ul>
                 }
                     .into_any()
@@ -59,7 +76,8 @@ pub fn Sources() -> impl IntoView {
 }
 
 #[component]
-fn SourceCard(source: Source) -> impl IntoView {
+fn SourceCard(source: Source, edit: Callback<Source>, done: Callback<()>) -> impl IntoView {
+    let session = session();
     let state = if source.healthy {
         t::HEALTHY
     } else {
@@ -73,12 +91,60 @@ fn SourceCard(source: Source) -> impl IntoView {
     let age = source
         .age_seconds
         .map_or_else(|| t::NEVER.to_owned(), t::age);
+    let label = source.label().to_owned();
+    let origin = if source.is_dashboard() {
+        t::FROM_DASHBOARD
+    } else {
+        t::FROM_FILE
+    };
+    let actions = source.is_dashboard().then(|| {
+        let id = source.id.clone();
+        let remove = move |_| {
+            let path = format!("/admin/api/sources/{}", encode(&id));
+            leptos::task::spawn_local(async move {
+                let answer = session
+                    .send::<serde_json::Value>(Call {
+                        method: "DELETE",
+                        path,
+                        ..Call::default()
+                    })
+                    .await;
+                match answer {
+                    Ok(_) => {
+                        session.announce(t::SOURCE_REMOVED);
+                        done.run(());
+                    }
+                    Err(e) => session.announce(explain(&e)),
+                }
+            });
+        };
+        let editable = source.clone();
+        let shadowed = source.shadowed;
+        view! {
+            <div class="toolbar">
+                {(!shadowed).then(|| view! {
+                    <button type="button" class="secondary"
+                        aria-label=t::edit_source(&label)
+                        on:click=move |_| edit.run(editable.clone())>
+                        {t::EDIT}
+                    </button>
+                })}
+                <button type="button" class="secondary"
+                    aria-label=t::remove_source(&label)
+                    on:click=remove>
+                    {t::REMOVE}
+                </button>
+            </div>
+        }
+    });
     view! {
         <li class="card source" class:is-unhealthy=!source.healthy>
             <div class="booking-head">
                 <h3>{source.label().to_owned()}</h3>
                 <span class=state_class>{state}</span>
             </div>
+            <p class="muted">{origin}</p>
+            {source.shadowed.then(|| view! { <p class="error">{t::SHADOWED}</p> })}
             <p class="summary">{source.summary.clone()}</p>
             <dl class="facts">
                 <dt>{t::KIND}</dt>
@@ -94,6 +160,238 @@ fn SourceCard(source: Source) -> impl IntoView {
             </dl>
             {source.writable.then(|| view! { <p class="muted">{t::WRITABLE}</p> })}
             {source.blocks_booking.then(|| view! { <p class="error">{t::BLOCKS_BOOKING}</p> })}
+            {actions}
         </li>
     }
+}
+
+/// Adding (`editing` = None) or editing a dashboard calendar. Saving checks it on the server
+/// (a first sync); the answer's message is shown when that fails.
+#[component]
+fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
+    let session = session();
+    let existing = editing.clone();
+    let get = |key: &str| {
+        existing
+            .as_ref()
+            .map(|s| s.setting(key))
+            .unwrap_or_default()
+    };
+    let id = RwSignal::new(existing.as_ref().map(|s| s.id.clone()).unwrap_or_default());
+    let name = RwSignal::new(get("name"));
+    let kind = RwSignal::new(
+        existing
+            .as_ref()
+            .map_or_else(|| "caldav".to_owned(), |s| s.kind.clone()),
+    );
+    let url = RwSignal::new(get("url"));
+    let username = RwSignal::new(get("username"));
+    let password = RwSignal::new(String::new());
+    let calendar = RwSignal::new(get("calendar"));
+    let write = RwSignal::new(existing.as_ref().is_some_and(|s| s.writable));
+    let has_secret = existing.as_ref().is_some_and(|s| s.has_secret);
+    let found = RwSignal::new(None::<Vec<FoundCalendar>>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let is_edit = editing.is_some();
+    let caldav = move || kind.get() == "caldav";
+
+    let find = move |_| {
+        error.set(None);
+        busy.set(true);
+        let body = serde_json::json!({
+            "url": url.get_untracked(),
+            "username": Some(username.get_untracked()).filter(|u| !u.is_empty()),
+            "password": Some(password.get_untracked()).filter(|p| !p.is_empty()),
+        });
+        leptos::task::spawn_local(async move {
+            let answer = session
+                .send::<Vec<FoundCalendar>>(Call::send(
+                    "POST",
+                    "/admin/api/caldav/calendars",
+                    &body,
+                ))
+                .await;
+            busy.set(false);
+            match answer {
+                Ok(list) => {
+                    session.announce(if list.is_empty() {
+                        t::NO_CALENDARS.to_owned()
+                    } else {
+                        t::found_calendars(list.len())
+                    });
+                    if calendar.get_untracked().is_empty()
+                        && let Some(first) = list.first()
+                    {
+                        calendar.set(first.href.clone());
+                    }
+                    found.set(Some(list));
+                }
+                Err(e) => error.set(Some(explain(&e))),
+            }
+        });
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        busy.set(true);
+        let is_caldav = kind.get_untracked() == "caldav";
+        let mut body = serde_json::json!({
+            "id": id.get_untracked(),
+            "kind": kind.get_untracked(),
+            "url": url.get_untracked(),
+        });
+        let text = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+        if let Some(n) = text(name.get_untracked()) {
+            body["name"] = n.into();
+        }
+        if is_caldav {
+            if let Some(u) = text(username.get_untracked()) {
+                body["username"] = u.into();
+            }
+            if let Some(c) = text(calendar.get_untracked()) {
+                body["calendar"] = c.into();
+            }
+            body["write"] = write.get_untracked().into();
+        }
+        if let Some(p) = text(password.get_untracked()) {
+            body["password"] = p.into();
+        }
+        let (method, path) = if is_edit {
+            (
+                "PUT",
+                format!("/admin/api/sources/{}", encode(&id.get_untracked())),
+            )
+        } else {
+            ("POST", "/admin/api/sources".to_owned())
+        };
+        leptos::task::spawn_local(async move {
+            let answer = session
+                .send::<serde_json::Value>(Call::send(method, path, &body))
+                .await;
+            busy.set(false);
+            match answer {
+                Ok(_) => {
+                    session.announce(t::SOURCE_SAVED);
+                    done.run(());
+                }
+                Err(e) => error.set(Some(explain(&e))),
+            }
+        });
+    };
+
+    view! {
+        <form class="card source-form" on:submit=save>
+            <h3>{if is_edit { t::EDIT_SOURCE } else { t::ADD_SOURCE }}</h3>
+            <div class="fields">
+                <div>
+                    <label for="source-id">{t::SOURCE_ID}</label>
+                    <input id="source-id" type="text" required maxlength="64"
+                        pattern="[a-z0-9_\\-]+" disabled=is_edit
+                        prop:value=move || id.get()
+                        on:input=move |ev| id.set(event_target_value(&ev)) />
+                </div>
+                <div>
+                    <label for="source-name">{t::SOURCE_NAME}</label>
+                    <input id="source-name" type="text"
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev)) />
+                </div>
+                <div>
+                    <label for="source-kind">{t::SOURCE_KIND}</label>
+                    <select id="source-kind" disabled=is_edit
+                        prop:value=move || kind.get()
+                        on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <option value="caldav">{t::KIND_CALDAV}</option>
+                        <option value="ics">{t::KIND_ICS}</option>
+                    </select>
+                </div>
+                <div>
+                    <label for="source-url">{t::SOURCE_URL}</label>
+                    <input id="source-url" type="url" required
+                        prop:value=move || url.get()
+                        on:input=move |ev| url.set(event_target_value(&ev)) />
+                </div>
+                <Show when=caldav>
+                    <div>
+                        <label for="source-user">{t::USERNAME}</label>
+                        <input id="source-user" type="text" autocomplete="off"
+                            prop:value=move || username.get()
+                            on:input=move |ev| username.set(event_target_value(&ev)) />
+                    </div>
+                </Show>
+                <div>
+                    <label for="source-password">{t::SOURCE_PASSWORD}</label>
+                    <input id="source-password" type="password" autocomplete="new-password"
+                        placeholder=if has_secret { t::PASSWORD_KEPT } else { "" }
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev)) />
+                </div>
+            </div>
+            <Show when=caldav>
+                <div class="toolbar">
+                    <button type="button" class="secondary" on:click=find
+                        disabled=move || busy.get()>
+                        {move || if busy.get() { t::FINDING } else { t::FIND_CALENDARS }}
+                    </button>
+                </div>
+                {move || found.get().map(|list| view! {
+                    <fieldset class="calendars">
+                        <legend>{t::CALENDAR}</legend>
+                        {list.into_iter().map(|c| {
+                            let href = c.href.clone();
+                            let chosen = href.clone();
+                            let label = c.name.clone().unwrap_or_else(|| c.href.clone());
+                            view! {
+                                <label class="calendar-choice">
+                                    <input type="radio" name="source-calendar"
+                                        prop:checked=move || calendar.get() == chosen
+                                        on:change=move |_| calendar.set(href.clone()) />
+                                    {c.color.as_deref().and_then(swatch).map(|col| view! {
+                                        <span class="swatch" aria-hidden="true"
+                                            style=format!("background:{col}")></span>
+                                    })}
+                                    " " {label}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                })}
+                <div class="fields">
+                    <div>
+                        <label for="source-calendar">{t::CALENDAR}</label>
+                        <input id="source-calendar" type="text"
+                            prop:value=move || calendar.get()
+                            on:input=move |ev| calendar.set(event_target_value(&ev)) />
+                    </div>
+                    <div>
+                        <label class="checkbox">
+                            <input type="checkbox"
+                                prop:checked=move || write.get()
+                                on:change=move |ev| write.set(event_target_checked(&ev)) />
+                            " " {t::WRITE_BOOKINGS}
+                        </label>
+                    </div>
+                </div>
+            </Show>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <div class="toolbar">
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { t::CHECKING } else { t::SAVE_SOURCE }}
+                </button>
+                <button type="button" class="secondary" on:click=move |_| done.run(())>
+                    {t::CLOSE}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A server's calendar colour as `#rrggbb` (CalDAV servers add alpha: `#rrggbbaa`); anything
+/// else is not put into a style.
+fn swatch(color: &str) -> Option<String> {
+    let hex = color.strip_prefix('#')?;
+    (matches!(hex.len(), 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| format!("#{}", &hex[..6]))
 }

@@ -108,6 +108,41 @@ pub const NEVER: &str = "never";
 pub const HEALTHY: &str = "ok";
 pub const UNHEALTHY: &str = "needs attention";
 pub const BLOCKS_BOOKING: &str = "Bookings are refused until this calendar syncs.";
+pub const ADD_SOURCE: &str = "Add a calendar";
+pub const EDIT_SOURCE: &str = "Edit this calendar";
+pub const EDIT: &str = "Edit";
+pub const CLOSE: &str = "Close";
+pub const SOURCE_ID: &str = "Id (letters a-z, digits, - and _)";
+pub const SOURCE_NAME: &str = "Name";
+pub const SOURCE_KIND: &str = "Kind";
+pub const KIND_ICS: &str = "Calendar feed (ICS URL)";
+pub const KIND_CALDAV: &str = "CalDAV server";
+pub const SOURCE_URL: &str = "URL";
+pub const USERNAME: &str = "Username";
+pub const SOURCE_PASSWORD: &str = "Password";
+pub const PASSWORD_KEPT: &str = "Leave empty to keep the saved password";
+pub const FIND_CALENDARS: &str = "Find calendars";
+pub const FINDING: &str = "Looking…";
+pub const NO_CALENDARS: &str = "No calendars with events were found there.";
+pub const CALENDAR: &str = "Calendar";
+pub const WRITE_BOOKINGS: &str = "Write bookings into this calendar";
+pub const SAVE_SOURCE: &str = "Check and save";
+pub const CHECKING: &str = "Checking…";
+pub const SOURCE_SAVED: &str = "The calendar is saved and synced.";
+pub const SOURCE_REMOVED: &str = "The calendar is removed; its busy time is free.";
+pub const FROM_FILE: &str = "From the configuration file (read-only here)";
+pub const FROM_DASHBOARD: &str = "Added here";
+pub const SHADOWED: &str =
+    "Not used: the configuration file has a calendar with the same id, and the file wins.";
+pub fn remove_source(label: &str) -> String {
+    format!("Remove the calendar {label}")
+}
+pub fn edit_source(label: &str) -> String {
+    format!("Edit the calendar {label}")
+}
+pub fn found_calendars(n: usize) -> String {
+    format!("{n} calendars found: pick one.")
+}
 pub fn age(seconds: i64) -> String {
     match seconds {
         s if s < 90 => format!("{s} s ago"),

@@ -1,0 +1,422 @@
+//! The sources the owner adds, edits and removes in the dashboard, next to the configuration
+//! file's: stored in the database (`store::sources`, secrets sealed by `store::secret_box`),
+//! put into the running [`SyncHub`] at once, read back at start-up.
+//!
+//! Invariants:
+//! - The file wins: a dashboard source whose id the file also uses is kept but not used
+//!   ("shadowed"); a new dashboard source may not take a file source's id; file sources are
+//!   read-only here.
+//! - A dashboard source is checked exactly like a file entry (`config::dashboard_source`), its
+//!   URL must pass `sources::http::check_owner_url`, and it is saved only after one successful
+//!   sync: a new source is fresh from its first moment, so it never blocks bookings as "never
+//!   synced" (a wrong password or URL is answered, and nothing changes). After a restart it
+//!   follows the freshness policy like any source (its snapshot is on disk).
+//! - A secret that does not open (the database restored with another key) makes that source
+//!   fail with a message, shown in its status; it counts as unreadable (fail closed unless
+//!   `fail_open`), never as free, and never is its ciphertext used as a password.
+//! - One change at a time (a mutex), so two requests for the same id cannot both win.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::config::{Config, ConfigErrors, SourceConfig, SourceSecrets, dashboard_source};
+use crate::sources::caldav::CalDav;
+use crate::sources::http::check_owner_url;
+use crate::sources::{CalendarSource, DiscoveredCalendar, SourceContext, SourceError};
+use crate::store::secret_box::{KeyError, SecretBox};
+use crate::store::sources::{self as rows, SourceRow};
+use crate::store::{Store, StoreError};
+
+use super::SyncHub;
+
+/// Why a change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The entry does not check out; each problem names its key.
+    #[error("{0}")]
+    Invalid(ConfigErrors),
+    #[error(
+        "`{0}` is a source of the configuration file: it can only be changed there (the file wins over the dashboard)"
+    )]
+    FileSource(String),
+    #[error("a source `{0}` exists already")]
+    Exists(String),
+    #[error("no source `{0}` was added in the dashboard")]
+    NotFound(String),
+    /// The URL may not be reached (link-local, metadata, …) or does not resolve.
+    #[error("{0}")]
+    Refused(SourceError),
+    /// The first sync failed: nothing was saved.
+    #[error("the source could not be read, so it was not saved: {0}")]
+    SyncFailed(SourceError),
+    /// Listing the calendars of a CalDAV server failed.
+    #[error("{}", discovery_message(.0))]
+    Discovery(SourceError),
+    #[error("{0}")]
+    Secret(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<KeyError> for CatalogError {
+    fn from(e: KeyError) -> Self {
+        CatalogError::Secret(e.to_string())
+    }
+}
+
+/// Where a source comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    File,
+    Dashboard,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::File => "file",
+            Origin::Dashboard => "dashboard",
+        }
+    }
+}
+
+/// What the admin API shows of a dashboard source besides its status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DashboardEntry {
+    /// The entry without secrets, to edit.
+    pub settings: Value,
+    pub has_secret: bool,
+    /// The file has a source of the same id: this one is not used.
+    pub shadowed: bool,
+}
+
+/// The dashboard's sources over the running hub.
+#[derive(Debug)]
+pub struct SourceCatalog {
+    hub: Arc<SyncHub>,
+    store: Store,
+    secrets: SecretBox,
+    file: Config,
+    entries: RwLock<BTreeMap<String, DashboardEntry>>,
+    one_at_a_time: tokio::sync::Mutex<()>,
+}
+
+impl SourceCatalog {
+    /// Reads the stored sources and puts the usable ones into `hub` (before its jobs start).
+    /// Never fails on one source: a problem becomes that source's error.
+    pub fn open(
+        file: &Config,
+        store: Store,
+        hub: &Arc<SyncHub>,
+        secrets: SecretBox,
+    ) -> Result<Self, StoreError> {
+        let stored = store.call_now(|c| rows::list(c))?;
+        let mut entries = BTreeMap::new();
+        for row in stored {
+            let settings: Value = serde_json::from_str(&row.settings).unwrap_or(Value::Null);
+            let shadowed = file.source(&row.id).is_some();
+            entries.insert(
+                row.id.clone(),
+                DashboardEntry {
+                    settings: settings.clone(),
+                    has_secret: row.secret.is_some(),
+                    shadowed,
+                },
+            );
+            if shadowed {
+                tracing::warn!(source = %row.id, "a source added in the dashboard is shadowed by the configuration file's source of the same id");
+                continue;
+            }
+            let opened = open_secrets(&secrets, &row);
+            let (config, broken) = match &opened {
+                Ok(s) => match dashboard_source(&settings, s, file) {
+                    Ok(c) => (Some(c), None),
+                    Err(e) => (
+                        None,
+                        Some(format!("the saved settings no longer check out: {e}")),
+                    ),
+                },
+                Err(e) => (None, Some(e.clone())),
+            };
+            let config = match config {
+                Some(c) => c,
+                // Unusable: still in, failing, so that its time is not taken for free.
+                None => match placeholder(&row.id, &settings, file) {
+                    Some(c) => c,
+                    None => {
+                        tracing::error!(source = %row.id, "a stored source has an invalid id; ignored");
+                        continue;
+                    }
+                },
+            };
+            if let Some(e) = &broken {
+                tracing::error!(source = %row.id, error = %e, "a source added in the dashboard cannot be used");
+            }
+            hub.add(&config, broken);
+        }
+        Ok(SourceCatalog {
+            hub: Arc::clone(hub),
+            store,
+            secrets,
+            file: file.clone(),
+            entries: RwLock::new(entries),
+            one_at_a_time: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// Where the source `id` comes from (`None`: no such source).
+    pub fn origin(&self, id: &str) -> Option<Origin> {
+        if self.file.source(id).is_some() {
+            Some(Origin::File)
+        } else if self.entries().contains_key(id) {
+            Some(Origin::Dashboard)
+        } else {
+            None
+        }
+    }
+
+    /// The dashboard's sources, shadowed ones included.
+    pub fn entries(&self) -> BTreeMap<String, DashboardEntry> {
+        self.entries
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Adds a source: checked, synced once, saved, used. `settings` holds its `id`.
+    pub async fn create(
+        &self,
+        settings: Value,
+        secrets: SourceSecrets,
+        now: DateTime<Utc>,
+    ) -> Result<(), CatalogError> {
+        let _one = self.one_at_a_time.lock().await;
+        let id = settings
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if self.file.source(&id).is_some() {
+            return Err(CatalogError::FileSource(id));
+        }
+        if self.entries().contains_key(&id) {
+            return Err(CatalogError::Exists(id));
+        }
+        let config = self.check(&settings, &secrets).await?;
+        let prepared = self
+            .hub
+            .trial(&config, now)
+            .await
+            .map_err(CatalogError::SyncFailed)?;
+        let row = self.row(&id, &settings, &secrets, now)?;
+        let inserted = self.store.call(move |c| rows::insert(c, &row)).await?;
+        if !inserted {
+            return Err(CatalogError::Exists(id));
+        }
+        self.hub.install(prepared).await;
+        self.remember(&id, settings, !secrets.is_empty());
+        tracing::info!(source = %id, kind = config.kind.as_str(), "source added in the dashboard");
+        Ok(())
+    }
+
+    /// Replaces the settings of a dashboard source. A secret left out (`None`) keeps the stored
+    /// one; an empty one removes it.
+    pub async fn update(
+        &self,
+        id: &str,
+        mut settings: Value,
+        secrets: SourceSecrets,
+        now: DateTime<Utc>,
+    ) -> Result<(), CatalogError> {
+        let _one = self.one_at_a_time.lock().await;
+        if self.file.source(id).is_some() {
+            return Err(CatalogError::FileSource(id.to_owned()));
+        }
+        let key = id.to_owned();
+        let Some(stored) = self.store.call(move |c| rows::get(c, &key)).await? else {
+            return Err(CatalogError::NotFound(id.to_owned()));
+        };
+        match settings.get("id").and_then(Value::as_str) {
+            Some(other) if other != id => {
+                return Err(CatalogError::Invalid(ConfigErrors(vec![
+                    crate::config::Problem::new(
+                        "id",
+                        "cannot be changed (remove the source and add it again)",
+                    ),
+                ])));
+            }
+            _ => {}
+        }
+        if let Some(o) = settings.as_object_mut() {
+            o.insert("id".into(), Value::String(id.to_owned()));
+        }
+        let secrets = if secrets.password.is_some() && secrets.token.is_some() {
+            secrets
+        } else {
+            // A secret that no longer opens is as good as none: the reader then asks for it.
+            let old = open_secrets(&self.secrets, &stored).unwrap_or_default();
+            SourceSecrets {
+                password: secrets.password.or(old.password),
+                token: secrets.token.or(old.token),
+            }
+        };
+        let secrets = SourceSecrets {
+            password: secrets.password.filter(|p| !p.is_empty()),
+            token: secrets.token.filter(|t| !t.is_empty()),
+        };
+        let config = self.check(&settings, &secrets).await?;
+        let prepared = self
+            .hub
+            .trial(&config, now)
+            .await
+            .map_err(CatalogError::SyncFailed)?;
+        let row = self.row(id, &settings, &secrets, now)?;
+        self.store.call(move |c| rows::update(c, &row)).await?;
+        self.hub.install(prepared).await;
+        self.remember(id, settings, !secrets.is_empty());
+        tracing::info!(source = %id, "source edited in the dashboard");
+        Ok(())
+    }
+
+    /// Removes a dashboard source: no longer used, its time is free from the next answer.
+    pub async fn delete(&self, id: &str) -> Result<(), CatalogError> {
+        let _one = self.one_at_a_time.lock().await;
+        let key = id.to_owned();
+        let deleted = self.store.call(move |c| rows::delete(c, &key)).await?;
+        if !deleted {
+            return Err(if self.file.source(id).is_some() {
+                CatalogError::FileSource(id.to_owned())
+            } else {
+                CatalogError::NotFound(id.to_owned())
+            });
+        }
+        let shadowed = self
+            .entries
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(id)
+            .is_some_and(|e| e.shadowed);
+        if !shadowed {
+            self.hub.remove(id);
+        }
+        tracing::info!(source = %id, "source removed in the dashboard");
+        Ok(())
+    }
+
+    /// The calendars at a CalDAV URL, to pick one from (discovery as the source would do it).
+    pub async fn calendars(
+        &self,
+        url: &str,
+        username: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Vec<DiscoveredCalendar>, CatalogError> {
+        let mut settings = json!({"id": "calendars", "kind": "caldav", "url": url});
+        if let Some(u) = username.filter(|u| !u.is_empty()) {
+            settings["username"] = json!(u);
+        }
+        let secrets = SourceSecrets {
+            password: password.map(str::to_owned),
+            token: None,
+        };
+        let config = self.check(&settings, &secrets).await?;
+        let ctx = SourceContext {
+            data_dir: self.file.server.data_dir.clone(),
+        };
+        let caldav = CalDav::new(&config, &ctx).map_err(CatalogError::Refused)?;
+        caldav.discover().await.map_err(CatalogError::Discovery)
+    }
+
+    /// The file reader's checks, then the outbound URL guard.
+    async fn check(
+        &self,
+        settings: &Value,
+        secrets: &SourceSecrets,
+    ) -> Result<SourceConfig, CatalogError> {
+        let config =
+            dashboard_source(settings, secrets, &self.file).map_err(CatalogError::Invalid)?;
+        check_owner_url(&config.url)
+            .await
+            .map_err(CatalogError::Refused)?;
+        Ok(config)
+    }
+
+    /// The stored row: the settings without secrets, the secrets sealed.
+    fn row(
+        &self,
+        id: &str,
+        settings: &Value,
+        secrets: &SourceSecrets,
+        now: DateTime<Utc>,
+    ) -> Result<SourceRow, CatalogError> {
+        let secret = if secrets.is_empty() {
+            None
+        } else {
+            let plain = serde_json::to_vec(secrets)
+                .map_err(|e| CatalogError::Secret(format!("cannot encode the secret: {e}")))?;
+            Some(self.secrets.seal(id, &plain)?)
+        };
+        Ok(SourceRow {
+            id: id.to_owned(),
+            settings: settings.to_string(),
+            secret,
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    fn remember(&self, id: &str, settings: Value, has_secret: bool) {
+        self.entries
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(
+                id.to_owned(),
+                DashboardEntry {
+                    settings,
+                    has_secret,
+                    shadowed: false,
+                },
+            );
+    }
+}
+
+/// What a failed calendar listing means for the owner.
+fn discovery_message(e: &SourceError) -> String {
+    match e {
+        SourceError::AuthFailed { .. } => format!("the server refused the login: {e}"),
+        SourceError::Unreachable { .. } | SourceError::Timeout { .. } => e.to_string(),
+        _ => format!("no CalDAV calendars were found at this URL (is it a CalDAV server?): {e}"),
+    }
+}
+
+/// The secrets of a stored row, or why they do not open (in words for the owner).
+fn open_secrets(secrets: &SecretBox, row: &SourceRow) -> Result<SourceSecrets, String> {
+    let Some(sealed) = &row.secret else {
+        return Ok(SourceSecrets::default());
+    };
+    let plain = secrets.open(&row.id, sealed).map_err(|e| e.to_string())?;
+    serde_json::from_slice(&plain).map_err(|e| format!("the stored secret is damaged: {e}"))
+}
+
+/// A stand-in entry for a stored source that cannot be used (its id, kind and label kept), so
+/// that it shows as failing instead of vanishing.
+fn placeholder(id: &str, settings: &Value, file: &Config) -> Option<SourceConfig> {
+    let mut entry = json!({"id": id, "kind": "ics", "url": "https://unusable.invalid/"});
+    for key in ["name", "color", "fail_open"] {
+        if let Some(v) = settings.get(key) {
+            entry[key] = v.clone();
+        }
+    }
+    let mut config = dashboard_source(&entry, &SourceSecrets::default(), file).ok()?;
+    // Shown as what it was; never opened (not writable either: no writes are queued for it).
+    if let Some(kind) = settings
+        .get("kind")
+        .and_then(Value::as_str)
+        .and_then(crate::config::SourceKind::parse)
+    {
+        config.kind = kind;
+    }
+    Some(config)
+}
