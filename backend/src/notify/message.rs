@@ -31,6 +31,8 @@ pub struct Facts<'a> {
     pub zone: Tz,
     /// The visitor's manage link (visitor mails only; never in the owner's).
     pub manage_url: Option<&'a str>,
+    /// Where the meeting is (the event type's location for this booking).
+    pub location: Option<&'a str>,
 }
 
 /// A composed mail, before addresses and the calendar part.
@@ -80,13 +82,23 @@ pub fn compose(f: &Facts<'_>) -> Composed {
             format!("Reminder: {} with {}", f.title, name),
         ),
     };
-    let mut rows: Vec<(&str, String)> = vec![
-        ("What", f.title.to_owned()),
-        ("When", when),
-        ("Who", format!("{} <{}>", name, b.email)),
-    ];
+    let mut rows: Vec<(String, String)> =
+        vec![("What".into(), f.title.to_owned()), ("When".into(), when)];
+    if let Some(session) = b.session {
+        rows.push(("Series".into(), format!("session {session}")));
+    }
+    if let Some(place) = f.location {
+        rows.push(("Where".into(), place.to_owned()));
+    }
+    rows.push(("Who".into(), format!("{} <{}>", name, b.email)));
+    for a in &b.answers {
+        rows.push((one_line(&a.label), a.value.clone()));
+    }
     if !b.notes.is_empty() {
-        rows.push(("Notes", b.notes.replace("\r\n", "\n").replace('\r', "\n")));
+        rows.push((
+            "Notes".into(),
+            b.notes.replace("\r\n", "\n").replace('\r', "\n"),
+        ));
     }
     let mut text = format!("{headline}\n\n");
     for (label, value) in &rows {
@@ -98,7 +110,8 @@ pub fn compose(f: &Facts<'_>) -> Composed {
     );
     for (label, value) in &rows {
         html.push_str(&format!(
-            "<tr><th style=\"text-align:left;vertical-align:top\">{label}</th><td>{}</td></tr>",
+            "<tr><th style=\"text-align:left;vertical-align:top\">{}</th><td>{}</td></tr>",
+            escape_html(label),
             escape_html(value).replace('\n', "<br>")
         ));
     }
@@ -201,7 +214,37 @@ mod tests {
             },
             manage_url: (reader == Reader::Visitor)
                 .then_some("https://book.example.org/manage/b1?token=t&x=\"y\""),
+            location: None,
         }
+    }
+
+    #[test]
+    fn where_answers_and_the_session_are_told_and_escaped() {
+        let mut b = snapshot("Eve", "");
+        b.session = Some(2);
+        b.answers = vec![crate::booking::details::Answer {
+            id: "company".into(),
+            label: "Company <b>".into(),
+            value: "ACME <script>".into(),
+        }];
+        let mut f = facts(&b, Reader::Visitor, Event::Created);
+        f.location = Some("https://meet.example.org/openslot-b1");
+        let m = compose(&f);
+        assert!(
+            m.text
+                .contains("Where: https://meet.example.org/openslot-b1"),
+            "{}",
+            m.text
+        );
+        assert!(m.text.contains("Company <b>: ACME <script>"), "{}", m.text);
+        assert!(m.text.contains("Series: session 2"), "{}", m.text);
+        assert!(
+            m.html
+                .contains("Company &lt;b&gt;</th><td>ACME &lt;script&gt;"),
+            "{}",
+            m.html
+        );
+        assert!(!m.html.contains("<script>"));
     }
 
     #[test]

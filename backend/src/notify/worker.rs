@@ -210,6 +210,12 @@ async fn mail(
     let title = config
         .event_type(&booking.event_type)
         .map_or_else(|| booking.event_type.clone(), |e| e.title);
+    let event = booking_event(
+        service,
+        &booking,
+        &itip::invitation_uid(&booking.id),
+        service.now(),
+    );
     let composed = compose(&Facts {
         notice,
         booking: &snapshot,
@@ -218,13 +224,8 @@ async fn mail(
         reader,
         zone,
         manage_url: (reader == Reader::Visitor).then_some(manage_url.as_str()),
+        location: event.location.as_deref(),
     });
-    let event = booking_event(
-        service,
-        &booking,
-        &itip::invitation_uid(&booking.id),
-        service.now(),
-    );
     let to = match reader {
         Reader::Owner => Person {
             name: config.owner.shown_name().to_owned(),
