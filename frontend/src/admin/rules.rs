@@ -128,8 +128,12 @@ struct EventTypeForm {
     before: RwSignal<String>,
     after: RwSignal<String>,
     max: RwSignal<String>,
-    /// The event type as loaded: what this form does not edit (series, location, questions)
-    /// is sent back unchanged.
+    /// Series the visitor may book: every week, every two weeks; at most this many sessions.
+    weekly: RwSignal<bool>,
+    every_2_weeks: RwSignal<bool>,
+    max_sessions: RwSignal<String>,
+    /// The event type as loaded: what this form does not edit (location, questions) is sent
+    /// back unchanged.
     loaded: RwSignal<Value>,
 }
 
@@ -155,6 +159,9 @@ impl EventTypeForm {
             before: n("buffer_before_minutes"),
             after: n("buffer_after_minutes"),
             max: n("max_per_day"),
+            weekly: RwSignal::new(repeats(v, "weekly")),
+            every_2_weeks: RwSignal::new(repeats(v, "every_2_weeks")),
+            max_sessions: n("max_sessions"),
             loaded: RwSignal::new(v.clone()),
         }
     }
@@ -180,8 +187,32 @@ impl EventTypeForm {
                 (None, None) => {}
             }
         }
+        let repeat: Vec<&str> = [
+            ("weekly", self.weekly.get_untracked()),
+            ("every_2_weeks", self.every_2_weeks.get_untracked()),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("repeat");
+            o.remove("max_sessions");
+        }
+        if !repeat.is_empty() {
+            v["repeat"] = json!(repeat);
+            if let Some(n) = number(&self.max_sessions.get_untracked()) {
+                v["max_sessions"] = n;
+            }
+        }
         v
     }
+}
+
+/// Whether the loaded event type offers series of `frequency`.
+fn repeats(v: &Value, frequency: &str) -> bool {
+    v["repeat"]
+        .as_array()
+        .is_some_and(|list| list.iter().any(|f| f == frequency))
 }
 
 /// The whole form.
@@ -455,6 +486,20 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
                                 {number_field(id("after"), t::ET_BUFFER_AFTER, et.after)}
                                 {number_field(id("max"), t::ET_MAX_PER_DAY, et.max)}
                             </div>
+                            <fieldset class="series">
+                                <legend>{t::SERIES}</legend>
+                                <label class="checkbox">
+                                    <input type="checkbox" prop:checked=move || et.weekly.get()
+                                        on:change=move |ev| et.weekly.set(event_target_checked(&ev))/>
+                                    {t::SERIES_WEEKLY}
+                                </label>
+                                <label class="checkbox">
+                                    <input type="checkbox" prop:checked=move || et.every_2_weeks.get()
+                                        on:change=move |ev| et.every_2_weeks.set(event_target_checked(&ev))/>
+                                    {t::SERIES_EVERY_2_WEEKS}
+                                </label>
+                                {number_field(id("max-sessions"), t::MAX_SESSIONS, et.max_sessions)}
+                            </fieldset>
                             <button type="button" class="secondary" on:click=remove>
                                 {t::REMOVE_EVENT_TYPE}
                             </button>
@@ -520,10 +565,11 @@ mod tests {
     }
 
     #[test]
-    fn fields_the_form_does_not_edit_are_sent_back() {
+    fn series_are_edited_and_what_the_form_does_not_edit_is_sent_back() {
         let loaded = json!({
             "slug": "coaching", "title": "Coaching", "description": "", "duration_minutes": 60,
             "max_per_day": 2, "repeat": ["weekly"], "max_sessions": 4,
+            "location": {"kind": "phone", "value": "+49 30 1"},
         });
         let form = EventTypeForm::new(0, &loaded);
         form.title.set("Coaching session".into());
@@ -535,6 +581,20 @@ mod tests {
         assert!(
             sent.get("max_per_day").is_none(),
             "an emptied number is left out"
+        );
+        assert_eq!(
+            sent["location"]["kind"], "phone",
+            "kept though not edited here"
+        );
+
+        form.every_2_weeks.set(true);
+        assert_eq!(form.to_json()["repeat"], json!(["weekly", "every_2_weeks"]));
+        form.weekly.set(false);
+        form.every_2_weeks.set(false);
+        let none = form.to_json();
+        assert!(
+            none.get("repeat").is_none() && none.get("max_sessions").is_none(),
+            "{none}"
         );
     }
 }

@@ -367,3 +367,9 @@ mod tests {
         );
     }
 }
+
+// Series in the event type editor.
+pub const SERIES: &str = "Series a visitor may book";
+pub const SERIES_WEEKLY: &str = "Every week";
+pub const SERIES_EVERY_2_WEEKS: &str = "Every 2 weeks";
+pub const MAX_SESSIONS: &str = "Most sessions (2-52, empty: 6)";
