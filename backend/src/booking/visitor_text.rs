@@ -34,10 +34,15 @@ const CONTROL: &str = "must not contain control characters";
 
 /// The visitor's name: trims surrounding white space; 1 to 100 characters on one line.
 pub fn name(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    if text.is_empty() {
+    if text.trim().is_empty() {
         return Err("must not be empty".into());
     }
+    one_line(text, NAME_MAX_CHARS)
+}
+
+/// Trimmed text on one line, without control or direction characters, at most `max` characters.
+fn one_line(text: &str, max: usize) -> Result<String, String> {
+    let text = text.trim();
     if text.chars().any(is_line_break) {
         return Err("must be a single line".into());
     }
@@ -48,8 +53,8 @@ pub fn name(text: &str) -> Result<String, String> {
         return Err(DIRECTION.into());
     }
     let len = text.chars().count();
-    if len > NAME_MAX_CHARS {
-        return Err(too_long(NAME_MAX_CHARS, len));
+    if len > max {
+        return Err(too_long(max, len));
     }
     Ok(text.to_owned())
 }
@@ -110,21 +115,7 @@ pub fn notes(text: &str) -> Result<String, String> {
 /// The answer to one of the owner's questions: trimmed, one line, up to 500 characters (may
 /// be empty: whether it must be given is the question's business).
 pub fn answer(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    if text.chars().any(is_line_break) {
-        return Err("must be a single line".into());
-    }
-    if text.chars().any(char::is_control) {
-        return Err(CONTROL.into());
-    }
-    if text.chars().any(is_direction_control) {
-        return Err(DIRECTION.into());
-    }
-    let len = text.chars().count();
-    if len > ANSWER_MAX_CHARS {
-        return Err(too_long(ANSWER_MAX_CHARS, len));
-    }
-    Ok(text.to_owned())
+    one_line(text, ANSWER_MAX_CHARS)
 }
 
 /// The `ref` of a visit (where the visitor came from, for the owner's statistics): 1 to 64
