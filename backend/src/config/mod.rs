@@ -143,6 +143,9 @@ pub struct MailConfig {
     pub owner_copy: bool,
     /// Reminders to the visitor, hours before the start (1..=720 each). Default none.
     pub reminder_hours: Vec<u32>,
+    /// A PEM file of certificate authorities trusted for the SMTP server besides the system's
+    /// (a relay with a private CA). Default none.
+    pub tls_ca_file: Option<std::path::PathBuf>,
 }
 
 /// One `[[webhooks]]` entry: booking events POSTed as signed JSON.

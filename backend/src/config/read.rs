@@ -1070,7 +1070,26 @@ impl Reader<'_> {
         }
         reminder_hours.sort_unstable();
         reminder_hours.dedup();
+        let tls_ca_file = self.str(t, p, "tls_ca_file").map(|f| self.base_dir.join(f));
+        if let Some(path) = &tls_ca_file {
+            match std::fs::read(path) {
+                Ok(pem) if lettre::transport::smtp::client::Certificate::from_pem(&pem).is_ok() => {
+                    if tls == MailTls::None {
+                        self.problem(join(p, "tls_ca_file"), "means nothing with tls = \"none\"");
+                    }
+                }
+                Ok(_) => self.problem(
+                    join(p, "tls_ca_file"),
+                    format!("{} is not a PEM certificate", path.display()),
+                ),
+                Err(e) => self.problem(
+                    join(p, "tls_ca_file"),
+                    format!("cannot read {}: {e}", path.display()),
+                ),
+            }
+        }
         Some(MailConfig {
+            tls_ca_file,
             smtp_host,
             smtp_port,
             tls,

@@ -146,6 +146,7 @@ pub(super) const MAIL: &[Field] = &[
     ("from", Ty::Str),
     ("owner_copy", Ty::Bool),
     ("reminder_hours", Ty::Array),
+    ("tls_ca_file", Ty::Str),
 ];
 
 pub(super) const WEBHOOK: &[Field] = &[

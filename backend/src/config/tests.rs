@@ -1192,6 +1192,10 @@ fn mail_and_webhooks() {
         ],
     );
     check(
+        &minimal("[mail]\nsmtp_host = 'h'\nfrom = 'a@b.c'\ntls_ca_file = 'no-such-ca.pem'\n"),
+        &[("mail.tls_ca_file", "cannot read")],
+    );
+    check(
         &minimal("[mail]\ntls = 'ssl'\n"),
         &[
             ("mail.smtp_host", "required"),

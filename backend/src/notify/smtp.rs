@@ -9,7 +9,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::calendar::ItipMethod;
@@ -66,8 +66,15 @@ impl Mailer {
         let tls = match config.tls {
             MailTls::None => Tls::None,
             mode => {
-                let params = TlsParameters::new(config.smtp_host.clone())
-                    .map_err(|e| MailError::Permanent(format!("TLS: {e}"), None))?;
+                let tls_error = |e: String| MailError::Permanent(format!("TLS: {e}"), None);
+                let mut params = TlsParameters::builder(config.smtp_host.clone());
+                if let Some(path) = &config.tls_ca_file {
+                    let pem = std::fs::read(path)
+                        .map_err(|e| tls_error(format!("cannot read {}: {e}", path.display())))?;
+                    let ca = Certificate::from_pem(&pem).map_err(|e| tls_error(e.to_string()))?;
+                    params = params.add_root_certificate(ca);
+                }
+                let params = params.build().map_err(|e| tls_error(e.to_string()))?;
                 if mode == MailTls::Tls {
                     Tls::Wrapper(params)
                 } else {

@@ -322,3 +322,58 @@ async fn reminders_are_queued_before_the_start_and_follow_a_reschedule() {
         .collect();
     assert_eq!(old, [0, 0, 1, 1]);
 }
+
+/// STARTTLS and implicit TLS against aiosmtpd with a certificate from a private CA, trusted
+/// through `mail.tls_ca_file`; without that CA the server is not trusted and nothing is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_goes_over_starttls_and_implicit_tls_trusting_the_owners_ca() {
+    let certs = tempfile::tempdir().unwrap();
+    super::nginx_front::make_certificates(certs.path());
+    let (chain, key, ca) = (
+        certs.path().join("fullchain.pem"),
+        certs.path().join("privkey.pem"),
+        certs.path().join("ca.pem"),
+    );
+    let config = |port: u16, mode: &str, ca_line: &str| {
+        format!(
+            "[mail]\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {port}\ntls = \"{mode}\"\n\
+             from = \"OpenSlot <book@example.org>\"\n{ca_line}\n"
+        )
+    };
+    // The check below tells TLS from plain: a plain session says so.
+    let plain = SmtpServer::start(free_port()).await;
+    let app = spawn_app(&mail_config(plain.port, "")).await;
+    assert_eq!(app.book("intro", TUE_9).await.0, 201);
+    assert!(!mails_for(&plain, 2).await.iter().any(Mail::over_tls));
+
+    for mode in ["starttls", "tls"] {
+        let port = free_port();
+        let smtp = SmtpServer::start_tls(port, mode, &chain, &key).await;
+        let ca_line = format!("tls_ca_file = \"{}\"", ca.display());
+        let app = spawn_app(&config(port, mode, &ca_line)).await;
+        let (status, b) = app.book("intro", TUE_9).await;
+        assert_eq!(status, 201, "{b}");
+        let mails = mails_for(&smtp, 2).await;
+        assert!(
+            mails.iter().all(Mail::over_tls),
+            "{mode}: every mail over TLS"
+        );
+        let (visitor, _) = pair(&mails);
+        assert_eq!(invitation(&visitor).2, "REQUEST");
+    }
+
+    // The same server without its CA: refused by certificate, retried, never sent in clear.
+    let port = free_port();
+    let smtp = SmtpServer::start_tls(port, "starttls", &chain, &key).await;
+    let app = spawn_app(&config(port, "starttls", "")).await;
+    assert_eq!(app.book("intro", TUE_9).await.0, 201);
+    let failed = wait_for(30, "a failed attempt", || async {
+        deliveries(&app)
+            .await
+            .into_iter()
+            .find_map(|d| d.last_error.filter(|_| d.attempts > 0))
+    })
+    .await;
+    assert!(failed.to_lowercase().contains("certificate"), "{failed}");
+    assert!(smtp.mails().is_empty());
+}

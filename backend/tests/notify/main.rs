@@ -7,6 +7,8 @@
 #[allow(dead_code, missing_debug_implementations)]
 mod app;
 mod mail;
+#[path = "../support/nginx_front.rs"]
+mod nginx_front;
 mod smtp_server;
 mod webhooks;
 

@@ -34,6 +34,7 @@ class Save:
             "rcpt_tos": envelope.rcpt_tos,
             "headers": [[k, str(v)] for k, v in msg.items()],
             "raw_headers": (envelope.original_content or envelope.content).split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace"),
+            "tls": bool(session.ssl) or server.transport.get_extra_info("ssl_object") is not None,
             "parts": parts,
         }
         count[0] += 1
@@ -43,7 +44,15 @@ class Save:
         os.rename(path + ".tmp", path)
         return "250 OK"
 
-controller = Controller(Save(), hostname="127.0.0.1", port=port)
+# plain, or "starttls" / "tls" (implicit) with a certificate chain and key.
+mode = sys.argv[3] if len(sys.argv) > 3 else "plain"
+tls = {}
+if mode != "plain":
+    import ssl
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(sys.argv[4], sys.argv[5])
+    tls = {"tls_context": context, "require_starttls": True} if mode == "starttls" else {"ssl_context": context}
+controller = Controller(Save(), hostname="127.0.0.1", port=port, **tls)
 controller.start()
 open(os.path.join(out, "ready"), "w").close()
 while True:
@@ -80,6 +89,17 @@ impl Drop for SmtpServer {
 impl SmtpServer {
     /// Starts aiosmtpd on `port` and waits until it accepts connections.
     pub async fn start(port: u16) -> SmtpServer {
+        Self::start_with(port, &[]).await
+    }
+
+    /// With TLS: `mode` "starttls" (required before MAIL) or "tls" (implicit, SMTPS), the
+    /// server's certificate chain and key (PEM).
+    pub async fn start_tls(port: u16, mode: &str, chain: &Path, key: &Path) -> SmtpServer {
+        let args = [mode.to_owned(), path_text(chain), path_text(key)];
+        Self::start_with(port, &args).await
+    }
+
+    async fn start_with(port: u16, tls: &[String]) -> SmtpServer {
         let dir = tempfile::tempdir().unwrap();
         let script = dir.path().join("handler.py");
         std::fs::write(&script, HANDLER).unwrap();
@@ -89,6 +109,7 @@ impl SmtpServer {
             .arg(&script)
             .arg(port.to_string())
             .arg(&out)
+            .args(tls)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -116,6 +137,10 @@ impl SmtpServer {
     pub fn mails(&self) -> Vec<Mail> {
         read_mails(&self.out())
     }
+}
+
+fn path_text(p: &Path) -> String {
+    p.to_str().unwrap().to_owned()
 }
 
 fn read_mails(dir: &Path) -> Vec<Mail> {
@@ -161,6 +186,11 @@ impl Mail {
             .iter()
             .map(|h| h[0].as_str().unwrap().to_ascii_lowercase())
             .collect()
+    }
+
+    /// Whether the message came over TLS (STARTTLS or implicit).
+    pub fn over_tls(&self) -> bool {
+        self.0["tls"].as_bool().unwrap()
     }
 
     pub fn raw_headers(&self) -> String {

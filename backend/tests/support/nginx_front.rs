@@ -50,7 +50,7 @@ pub fn run(cmd: &mut Command) {
 
 /// A CA and a server certificate for localhost and 127.0.0.1, as nginx wants them
 /// (fullchain.pem, privkey.pem, chain.pem in `tls`); returns the CA's PEM.
-fn make_certificates(tls: &Path) -> Vec<u8> {
+pub fn make_certificates(tls: &Path) -> Vec<u8> {
     let ec = [
         "-newkey",
         "ec",
