@@ -338,6 +338,12 @@ pub fn delivery_state(state: &str, attempts: u32, last_status: Option<u16>) -> S
     }
 }
 
+// Series in the event type editor.
+pub const SERIES: &str = "Series a visitor may book";
+pub const SERIES_WEEKLY: &str = "Every week";
+pub const SERIES_EVERY_2_WEEKS: &str = "Every 2 weeks";
+pub const MAX_SESSIONS: &str = "Most sessions (2-52, empty: 6)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,9 +373,3 @@ mod tests {
         );
     }
 }
-
-// Series in the event type editor.
-pub const SERIES: &str = "Series a visitor may book";
-pub const SERIES_WEEKLY: &str = "Every week";
-pub const SERIES_EVERY_2_WEEKS: &str = "Every 2 weeks";
-pub const MAX_SESSIONS: &str = "Most sessions (2-52, empty: 6)";
