@@ -652,6 +652,19 @@ impl AdminApi {
             .map_err(|_| invalid(field, "is not an RFC 3339 time or a date (YYYY-MM-DD)"))
     }
 
+    /// One booking as the list shows it, its calendar writes read from the store (none when the
+    /// read fails: the change itself is done).
+    async fn booking_with_writes(&self, b: &BookingRow) -> AdminBookingJson {
+        let id = b.id.clone();
+        let writes = self
+            .service()
+            .store()
+            .call(move |c| outbox::of_booking(c, &id))
+            .await
+            .unwrap_or_default();
+        self.booking_json(b, &writes)
+    }
+
     fn booking_json(&self, b: &BookingRow, writes: &[crate::store::OutboxRow]) -> AdminBookingJson {
         AdminBookingJson {
             id: b.id.clone(),
@@ -1050,14 +1063,7 @@ impl AdminApi {
         match self.service().cancel_as_owner(&id.0).await {
             Ok(b) => {
                 tracing::info!(booking = %b.id, note = %note, "cancelled by the owner");
-                let bid = b.id.clone();
-                let writes = self
-                    .service()
-                    .store()
-                    .call(move |c| outbox::of_booking(c, &bid))
-                    .await
-                    .unwrap_or_default();
-                CancelResponse::Ok(Json(Box::new(self.booking_json(&b, &writes))))
+                CancelResponse::Ok(Json(Box::new(self.booking_with_writes(&b).await)))
             }
             Err(BookError::NotFound) => {
                 CancelResponse::NotFound(error("not_found", "no such booking"))
@@ -1076,16 +1082,7 @@ impl AdminApi {
         body: Json<NoShowBody>,
     ) -> NoShowResponse {
         match self.service().set_no_show(&id.0, body.0.no_show).await {
-            Ok(b) => {
-                let bid = b.id.clone();
-                let writes = self
-                    .service()
-                    .store()
-                    .call(move |c| outbox::of_booking(c, &bid))
-                    .await
-                    .unwrap_or_default();
-                NoShowResponse::Ok(Json(Box::new(self.booking_json(&b, &writes))))
-            }
+            Ok(b) => NoShowResponse::Ok(Json(Box::new(self.booking_with_writes(&b).await))),
             Err(BookError::NotFound) => {
                 NoShowResponse::NotFound(error("not_found", "no such booking"))
             }

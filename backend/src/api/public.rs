@@ -604,9 +604,7 @@ impl PublicApi {
             location: self
                 .service
                 .config()
-                .event_types
-                .iter()
-                .find(|e| e.slug == b.event_type)
+                .event_type_config(&b.event_type)
                 .and_then(|e| e.location.as_ref())
                 .map(|l| {
                     Box::new(LocationJson {
@@ -939,9 +937,7 @@ impl PublicApi {
         let questions = self
             .service
             .config()
-            .event_types
-            .iter()
-            .find(|e| e.slug == slug)
+            .event_type_config(&slug)
             .map(|e| e.questions.clone())
             .unwrap_or_default();
         let answers = match check_answers(&questions, &body.answers.clone().unwrap_or_default()) {

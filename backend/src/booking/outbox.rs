@@ -37,13 +37,27 @@ pub fn backoff(attempts: u32) -> chrono::Duration {
 }
 
 /// Drains the outbox until `shutdown` turns true.
-pub async fn run(service: BookingService, mut shutdown: watch::Receiver<bool>) {
-    let wake: Arc<Notify> = service.outbox_wake();
+pub async fn run(service: BookingService, shutdown: watch::Receiver<bool>) {
+    let wake = service.outbox_wake();
+    drain_until_shutdown("outbox", wake, shutdown, || drain_once(&service)).await;
+}
+
+/// The loop of a queue worker (the outbox, the deliveries): drain what is due; when nothing
+/// was, wait for `wake`, a short poll (rows due later, clock jumps) or `shutdown`.
+pub async fn drain_until_shutdown<F, Fut>(
+    name: &'static str,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+    mut drain: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize, StoreError>>,
+{
     loop {
-        let worked = match drain_once(&service).await {
+        let worked = match drain().await {
             Ok(n) => n > 0,
             Err(e) => {
-                tracing::error!(error = %e, "outbox: the database failed");
+                tracing::error!(worker = name, error = %e, "the database failed");
                 false
             }
         };
@@ -217,7 +231,7 @@ pub fn booking_event(
     now: DateTime<Utc>,
 ) -> BookingEvent {
     let config = service.config();
-    let event_type = config.event_types.iter().find(|e| e.slug == b.event_type);
+    let event_type = config.event_type_config(&b.event_type);
     let title = event_type.map_or_else(|| b.event_type.clone(), |e| e.title.clone());
     let location = event_type
         .and_then(|e| e.location.as_ref())

@@ -543,7 +543,7 @@ impl BookingService {
     /// Whether the event type `slug` offers `series`.
     fn check_series(&self, slug: &str, series: SeriesRequest) -> Result<(), BookError> {
         let config = self.config();
-        let Some(et) = config.event_types.iter().find(|e| e.slug == slug) else {
+        let Some(et) = config.event_type_config(slug) else {
             return Err(BookError::UnknownEventType(slug.to_owned()));
         };
         if !et.repeat.contains(&series.frequency) {

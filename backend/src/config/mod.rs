@@ -488,10 +488,13 @@ impl Config {
     }
 
     pub fn event_type(&self, slug: &str) -> Option<EventType> {
-        self.event_types
-            .iter()
-            .find(|e| e.slug == slug)
-            .map(EventTypeConfig::to_domain)
+        self.event_type_config(slug).map(EventTypeConfig::to_domain)
+    }
+
+    /// The `[[event_types]]` entry `slug`, with what the booking rules do not use (series,
+    /// location, questions).
+    pub fn event_type_config(&self, slug: &str) -> Option<&EventTypeConfig> {
+        self.event_types.iter().find(|e| e.slug == slug)
     }
 
     pub fn source(&self, id: &str) -> Option<&SourceConfig> {

@@ -8,7 +8,6 @@
 //! Logs name delivery and booking ids only, never addresses, names or secrets.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -24,9 +23,6 @@ use super::message::{Facts, Reader, compose};
 use super::smtp::{MailError, Mailer, Outgoing};
 use super::webhook::Sender;
 use super::{Event, OWNER, Snapshot, itip};
-
-/// With nothing due, the worker still looks every so often (reminders, retries, clock jumps).
-const IDLE_POLL: Duration = Duration::from_secs(5);
 
 /// The clients, made once from the configuration.
 #[derive(Debug)]
@@ -57,29 +53,13 @@ impl Channels {
 }
 
 /// Drains the deliveries until `shutdown` turns true.
-pub async fn run(service: BookingService, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(service: BookingService, shutdown: watch::Receiver<bool>) {
     let wake = service.notify_wake();
     let channels = Arc::new(Channels::new(&service));
-    loop {
-        let worked = match drain_once(&service, &channels).await {
-            Ok(n) => n > 0,
-            Err(e) => {
-                tracing::error!(error = %e, "notify: the database failed");
-                false
-            }
-        };
-        if worked {
-            continue;
-        }
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(IDLE_POLL) => {}
-            _ = shutdown.changed() => {}
-        }
-        if *shutdown.borrow() {
-            return;
-        }
-    }
+    crate::booking::outbox::drain_until_shutdown("notify", wake, shutdown, || {
+        drain_once(&service, &channels)
+    })
+    .await;
 }
 
 /// Processes the rows due now; returns how many were attempted.

@@ -57,14 +57,7 @@ pub async fn deliveries(app: &app::TestApp) -> Vec<openslot::store::deliveries::
     rows
 }
 
-/// A free port on 127.0.0.1 (nothing listens on it when this returns).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use nginx_front::free_port;
 
 /// The manage token of a booking answer.
 pub fn manage_token(booked: &Value) -> String {
