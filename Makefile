@@ -6,7 +6,7 @@ CARGO ?= cargo
 FROM  ?= $(shell date +%F)
 TO    ?= $(shell date -d '+6 days' +%F)
 
-.PHONY: run slots test setup test-deps system-deps tools spa spa-size dist fmt lint unit frontend bench fuzz
+.PHONY: run slots test setup wasm-target test-deps system-deps tools spa spa-size dist fmt lint unit frontend bench fuzz
 
 # The booking page is built first (frontend/dist, served at / by the demo configuration).
 run: spa
@@ -20,12 +20,10 @@ slots:
 test: setup fmt lint frontend unit
 
 # Only what is missing is installed; a machine that has it all installs nothing.
-setup:
-	@rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
-	  || rustup target add wasm32-unknown-unknown
+setup: wasm-target
 	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
-	@[ -d ../shared/corpus ] || echo "NOTE: ../shared/corpus is absent: the corpus tests will say SKIPPED"
+	@[ -d ../shared/corpus ] || echo "NOTE: ../shared/corpus is absent: the corpus tests will fail (make test needs every part)"
 	@$(MAKE) --no-print-directory test-deps system-deps
 
 # Real servers the tests start on 127.0.0.1 (Radicale, Xandikos, aiosmtpd) and schemathesis
@@ -64,7 +62,12 @@ frontend: spa
 TRUNK_VERSION := 0.21.14
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3; exit}' Cargo.lock)
 NPM_BIN := $(CURDIR)/frontend/node_modules/.bin
-tools:
+# The booking page is wasm: `make run` needs the target as much as `make test` does.
+wasm-target:
+	@rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+
+tools: wasm-target
 	@need_trunk=1; need_wbg=1; \
 	trunk --version 2>/dev/null | grep -qx 'trunk $(TRUNK_VERSION)' && need_trunk=0; \
 	wasm-bindgen --version 2>/dev/null | grep -q '^wasm-bindgen $(WASM_BINDGEN_VERSION)' && need_wbg=0; \
