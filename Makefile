@@ -30,7 +30,7 @@ setup: wasm-target
 # (backend/tests/schemathesis.rs), in a venv of their own; the tests find it at
 # target/test-venv (or $$TEST_VENV).
 TEST_VENV := target/test-venv
-PY_TEST_DEPS := radicale==3.9.0 xandikos==0.4.10 aiosmtpd==1.4.6 schemathesis==4.32.5
+PY_TEST_DEPS := radicale==3.9.0 xandikos==0.4.10 aiosmtpd==1.4.6 schemathesis==4.32.5 pyyaml==6.0.4
 test-deps:
 	@[ -x $(TEST_VENV)/bin/radicale ] && [ -x $(TEST_VENV)/bin/xandikos ] \
 	  && [ -x $(TEST_VENV)/bin/schemathesis ] \
@@ -46,7 +46,7 @@ lint:
 # SPA that `frontend` built, and Chromium from `system-deps`); the last line sums them up.
 unit:
 	@mkdir -p target
-	set -o pipefail; { E2E_REQUIRED=1 $(CARGO) test -p openslot --lib --bins --tests \
+	set -o pipefail; { TESTS_REQUIRE_ALL=1 $(CARGO) test -p openslot --lib --bins --tests \
 	  && $(CARGO) test -p openslot-frontend --lib; } 2>&1 | tee target/test-output.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "openslot: %d passed, %d failed\n", p, f}' target/test-output.log
 

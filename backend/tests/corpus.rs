@@ -3,8 +3,10 @@
 //!
 //! Every file with an expected output must agree, or be listed in `corpus_known_differences.txt`
 //! with the reason and the RFC clause behind our answer. Files the reference cannot read must
-//! not make the engine panic. Skips (with a message) when ../shared is absent.
+//! not make the engine panic. Without ../shared it fails under `make test`, and skips by hand.
 
+#[path = "support/required.rs"]
+mod required;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -62,7 +64,7 @@ fn fmt(ivs: &[Interval]) -> Vec<String> {
 #[test]
 fn corpus_agrees_with_reference() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus not found; the differential test needs it");
+        required::missing("corpus differential", "../shared/corpus");
         return;
     };
     let manifest: Value =
@@ -157,7 +159,7 @@ fn corpus_agrees_with_reference() {
 #[test]
 fn every_corpus_file_parses_without_panic() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus not found");
+        required::missing("corpus", "../shared/corpus");
         return;
     };
     let mut n = 0;
@@ -208,7 +210,7 @@ impl std::io::Read for Dribble<'_> {
 #[test]
 fn reading_in_chunks_equals_parsing_the_whole_text() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("SKIPPED: ../shared/corpus not found");
+        required::missing("corpus", "../shared/corpus");
         return;
     };
     let mut n = 0;

@@ -5,20 +5,30 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+#[path = "support/process.rs"]
+mod process;
 #[path = "caldav/servers.rs"]
 #[allow(dead_code)]
 mod servers;
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use chrono::{DateTime, Duration as Span, Timelike, Utc};
 use openslot::calendar::Interval;
 use openslot::sources::{CalendarSource, Fetched, Item};
+use process::ProcessGroup;
 use servers::{Kind, PASSWORD, Server, USER};
 
 const ROUNDS: usize = 50;
+
+/// The service's clock (OPENSLOT_CLOCK_START): the last evening of a year, not today.
+const PINNED: &str = "2026-12-31T22:30:00Z";
+
+fn pinned() -> DateTime<Utc> {
+    PINNED.parse().unwrap()
+}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -28,16 +38,18 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start(dir: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_openslot"))
-        .args(["serve", "--config", "openslot.toml"])
-        .current_dir(dir)
-        .env("OPENSLOT_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+fn start(dir: &std::path::Path) -> ProcessGroup {
+    ProcessGroup::spawn(
+        Command::new(env!("CARGO_BIN_EXE_openslot"))
+            .args(["serve", "--config", "openslot.toml"])
+            .current_dir(dir)
+            .env("OPENSLOT_LOG", "warn")
+            .env(openslot::clock::CLOCK_START_VAR, PINNED)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .unwrap()
 }
 
 async fn wait_until_up(client: &reqwest::Client, base: &str) {
@@ -58,7 +70,7 @@ async fn wait_until_up(client: &reqwest::Client, base: &str) {
 /// Slot starts from tomorrow on: every 15 minutes, around the clock (the owner works 24/7 in
 /// UTC in this test), one per request.
 fn slot(i: usize) -> DateTime<Utc> {
-    let now = openslot::clock::now();
+    let now = pinned();
     let tomorrow = (now + Span::days(1))
         .with_hour(0)
         .and_then(|t| t.with_minute(0))
@@ -132,8 +144,7 @@ async fn kill_9_under_load_loses_no_acknowledged_booking_and_writes_each_once() 
         }
         drop(tx);
         tokio::time::sleep(Duration::from_millis(rng.u64(30..400))).await;
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
+        child.kill_now(); // SIGKILL
         for t in tasks {
             let _ = t.await;
         }
@@ -169,8 +180,7 @@ async fn kill_9_under_load_loses_no_acknowledged_booking_and_writes_each_once() 
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.kill_now();
     assert_eq!(pending, 0, "the outbox drained");
 
     let conn = open();
@@ -209,8 +219,8 @@ async fn kill_9_under_load_loses_no_acknowledged_booking_and_writes_each_once() 
     // Each stored booking is in the calendar exactly once, and nothing else is.
     let reader = server.caldav(&cal, None);
     let window = Interval {
-        start: openslot::clock::now(),
-        end: openslot::clock::now() + Span::days(40),
+        start: pinned(),
+        end: pinned() + Span::days(40),
     };
     let Fetched::Full { items, .. } = reader.fetch(window, None).await.unwrap() else {
         panic!("a full fetch")

@@ -1,10 +1,12 @@
 //! The Docker files, checked without a Docker engine (there is none on our machines, so the
-//! images are never built here): docker-compose.yml read as YAML (python3's yaml module, the
+//! images are never built here): docker-compose.yml read as YAML (python's yaml module, from the test venv; the
 //! docker client here has no `compose`), its parts against each other, against the nginx template
 //! and the container's configuration, which the built binary checks with `check-config`.
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+#[path = "support/required.rs"]
+mod required;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,9 +21,21 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(repo().join(path)).unwrap()
 }
 
-/// docker-compose.yml as JSON, or None (with a message) without python3 + yaml.
+/// The test venv's python (`make test-deps`: it has yaml), else the machine's python3.
+fn python() -> PathBuf {
+    let venv = std::env::var_os("TEST_VENV")
+        .map_or_else(|| repo().join("target/test-venv"), PathBuf::from);
+    let python = venv.join("bin/python");
+    if python.is_file() {
+        python
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
+/// docker-compose.yml as JSON, or None (with a message) without python + yaml.
 fn compose() -> Option<Value> {
-    let out = Command::new("python3")
+    let out = Command::new(python())
         .args([
             "-c",
             "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)",
@@ -31,7 +45,10 @@ fn compose() -> Option<Value> {
     match out {
         Ok(o) if o.status.success() => Some(serde_json::from_slice(&o.stdout).unwrap()),
         Ok(o) if String::from_utf8_lossy(&o.stderr).contains("No module named 'yaml'") => {
-            eprintln!("SKIPPED: python3 has no yaml module (apt-get install python3-yaml)");
+            required::missing(
+                "docker-compose.yml as YAML",
+                "python's yaml module (make test-deps puts it in target/test-venv)",
+            );
             None
         }
         Ok(o) => panic!(
@@ -39,7 +56,7 @@ fn compose() -> Option<Value> {
             String::from_utf8_lossy(&o.stderr)
         ),
         Err(_) => {
-            eprintln!("SKIPPED: python3 is not installed");
+            required::missing("docker-compose.yml as YAML", "python3");
             None
         }
     }

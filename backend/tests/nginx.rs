@@ -12,6 +12,8 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+#[path = "support/required.rs"]
+mod required;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -24,15 +26,21 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
 
 #[path = "support/nginx_front.rs"]
 mod nginx_front;
+#[path = "support/process.rs"]
+mod process;
 
-use nginx_front::{Front, Killed, free_port, repo, tools_present};
+use nginx_front::{Front, free_port, repo, tools_present};
+use process::ProcessGroup;
 
 /// The built binary behind nginx (`Front`), trusting nginx's X-Forwarded-For.
+/// The backend's clock (OPENSLOT_CLOCK_START): the last day of February, not today.
+const PINNED: &str = "2027-02-28T10:00:00Z";
+
 struct Stack {
     front: Front,
     public: u16,
     admin: u16,
-    _backend: Killed,
+    _backend: ProcessGroup,
 }
 
 impl std::ops::Deref for Stack {
@@ -64,17 +72,17 @@ impl Stack {
             ),
         )
         .unwrap();
-        let backend = Killed(
+        let backend = ProcessGroup::spawn(
             Command::new(env!("CARGO_BIN_EXE_openslot"))
                 .args(["serve", "--config", "openslot.toml"])
                 .current_dir(d)
                 .env("OPENSLOT_LOG", "warn")
+                .env(openslot::clock::CLOCK_START_VAR, PINNED)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
-                .stderr(std::fs::File::create(d.join("openslot.log")).unwrap())
-                .spawn()
-                .unwrap(),
-        );
+                .stderr(std::fs::File::create(d.join("openslot.log")).unwrap()),
+        )
+        .unwrap();
         front.wait_until_up().await;
         Stack {
             front,
@@ -123,7 +131,10 @@ async fn booking_flow_headers_limits_and_static_files_through_nginx() {
     .await;
     assert_eq!(status, 200, "{types}");
     assert!(types.to_string().contains("\"q\""), "{types}");
-    let today = openslot::clock::now().date_naive();
+    let today = PINNED
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap()
+        .date_naive();
     let (status, slots) = json_of(
         visitor
             .get(stack.url(&format!(
@@ -415,14 +426,15 @@ async fn booking_page_starts_in_a_browser_through_nginx() {
     };
     let node_modules = repo().join("frontend/node_modules");
     if !node_modules.join("playwright-core").is_dir() || !Path::new("/usr/bin/chromium").exists() {
-        eprintln!(
-            "SKIPPED: playwright-core (make tools) or chromium (make system-deps) is missing"
+        required::missing(
+            "booking page through nginx",
+            "playwright-core (make tools) or chromium (make system-deps)",
         );
         return;
     }
     let stack = Stack::start(&nginx).await;
     if stack.static_root.is_none() {
-        eprintln!("SKIPPED: frontend/dist is not built (make spa)");
+        required::missing("booking page through nginx", "frontend/dist (make spa)");
         return;
     }
     let e2e_base_url = stack.url("/");

@@ -31,19 +31,23 @@ async function waitForSlots(page) {
   await page.locator("button.slot").first().waitFor({ timeout: 15000 });
 }
 
-/** Goes month by month until the day of `instant` (as the page's zone writes it) is shown. */
+/**
+ * Goes month by month until the day of `isoStart` (its civil date, as the page's zone writes
+ * it) is shown, and chooses that day. The page's month and days are found by their ISO dates
+ * (data-month, data-day), never by their names: those are in the visitor's language.
+ */
 async function openDayOf(page, isoStart) {
   const day = isoStart.slice(0, 10);
-  const dayNumber = String(Number(day.slice(8, 10)));
+  const month = day.slice(0, 7);
   for (let i = 0; i < 4; i++) {
     await page.locator(".grid[aria-busy='false']").waitFor();
-    const title = await page.locator("#month-title").innerText();
-    const monthName = new Date(`${day}T12:00:00Z`).toLocaleString("en-US", { month: "long", timeZone: "UTC" });
-    if (title.includes(monthName)) {
-      const button = page.locator("button.day", { hasText: new RegExp(`^${dayNumber}$`) });
+    const shown = await page.locator("#month-title").getAttribute("data-month");
+    if (shown === month) {
+      const button = page.locator(`button.day[data-day="${day}"]`);
       if (await button.isEnabled()) await button.click();
       return;
     }
+    check(shown < month, `the page shows ${shown}, which is after the month of ${day}`);
     await page.getByRole("button", { name: "Next month" }).click();
   }
   throw new Error(`the month of ${day} was not reached`);
@@ -356,5 +360,101 @@ async function series() {
   output({ ids: booking.series.sessions.map((s) => s.id) });
 }
 
-const PHASES = { book, after, limits, series };
+// PHASE=dates: run with the service's and the browser's clocks pinned to CLOCK_START (the Rust
+//              side sweeps month ends, 31 December, 29 February and the clock changes). A
+//              visitor in VISITOR_ZONE (German page) sees the month of its own today, slots from
+//              the notice on, in the owner's hours (08:00-20:00 Berlin) with the right offset on
+//              either side of a clock change; books the first one; a second visitor (Japanese
+//              page, Tokyo) no longer sees it and walks month by month to the horizon's last day
+//              (across a year's end where there is one), where the last day has times.
+//              Writes {now, start, last_day} to OUT.
+async function dates() {
+  const zone = process.env.VISITOR_ZONE || "America/New_York";
+  const horizonDays = Number(process.env.HORIZON_DAYS || "40");
+  const now = await pinnedNow();
+  const civil = (instant, timeZone) => new Date(instant).toLocaleString("sv-SE", { timeZone }).slice(0, 10);
+  const offsetOf = (instant, timeZone) => {
+    // "GMT-04:00" -> "-04:00"; "GMT" -> "+00:00"
+    const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+      .formatToParts(new Date(instant)).find((p) => p.type === "timeZoneName").value;
+    return name === "GMT" ? "+00:00" : name.slice(3);
+  };
+
+  const { page } = await visitor({ timezoneId: zone, locale: "de-DE" });
+  await open(page, "/?type=intro");
+  await page.getByText(`Times are shown in ${zone}`).waitFor();
+  check(await page.evaluate(() => Date.now()) >= now - 60000, "the browser's clock is pinned");
+  await page.locator(".grid[aria-busy='false']").waitFor();
+  const today = civil(now, zone);
+  const shownMonth = await page.locator("#month-title").getAttribute("data-month");
+  check(shownMonth === today.slice(0, 7), `the page opens on the visitor's month ${today.slice(0, 7)}: ${shownMonth}`);
+  if (!(await page.locator("button.day:not([disabled])").count())) {
+    // Nothing left in this month (its last evening): the first times are in the next one.
+    await page.getByRole("button", { name: "Next month" }).click();
+    await page.locator(".grid[aria-busy='false']").waitFor();
+  }
+  await waitForSlots(page);
+  const starts = await page.$$eval("button.slot[data-start]", (bs) => bs.map((b) => b.dataset.start));
+  check(starts.length > 0, "times are offered");
+  for (const start of starts) {
+    const at = new Date(start).getTime();
+    check(at >= now + 59 * 60000, `${start} respects the hour of notice from ${new Date(now).toISOString()}`);
+    check(start.endsWith(offsetOf(at, zone)), `${start} carries ${zone}'s offset at that instant (${offsetOf(at, zone)})`);
+    const berlin = Number(new Date(at).toLocaleString("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", hourCycle: "h23" }));
+    check(berlin >= 8 && berlin < 20, `${start} is within the owner's 08:00-20:00 in Berlin (${berlin} h)`);
+  }
+  const start = starts[0];
+  await page.locator("button.slot").first().click();
+  await fillForm(page, "Dora Datum", "dora@example.org");
+  const answer = page.waitForResponse((r) => r.url().endsWith("/api/v1/bookings") && r.request().method() === "POST");
+  await page.getByRole("button", { name: "Book this time" }).click();
+  const response = await answer;
+  check(response.status() === 201, `booked: ${response.status()}`);
+  await page.getByRole("heading", { name: "You are booked" }).waitFor();
+  const clock = new Intl.DateTimeFormat("de-DE", { hour: "numeric", minute: "2-digit", timeZone: zone }).format(new Date(start));
+  const yours = await page.locator(".when-visitor").innerText();
+  check(yours.includes(clock), `the confirmation shows ${clock} in ${zone}: ${yours}`);
+  assertClean(page, "dates: booking");
+
+  // A second visitor, in Tokyo with a Japanese page.
+  const second = await visitor({ timezoneId: "Asia/Tokyo", locale: "ja-JP" });
+  await open(second.page, "/?type=intro");
+  await second.page.getByText("Times are shown in Asia/Tokyo").waitFor();
+  const tokyoStart = new Date(start).toLocaleString("sv-SE", { timeZone: "Asia/Tokyo" }).slice(0, 10);
+  await openDayOf(second.page, tokyoStart);
+  await second.page.locator(".times h2, .times p").first().waitFor();
+  check(!(await shownInstants(second.page)).includes(new Date(start).getTime()), "the booked time is gone for the next visitor");
+
+  // Month by month to the end of the horizon: the owner's today + horizon - 1, in Berlin; in
+  // Tokyo, the evening of that day is already the next day.
+  const plusDays = (d, n) => new Date(Date.parse(`${d}T12:00:00Z`) + n * 864e5).toISOString().slice(0, 10);
+  const lastDay = plusDays(civil(now, "Europe/Berlin"), horizonDays - 1);
+  const lastDays = [lastDay, plusDays(lastDay, 1)];
+  const next = second.page.getByRole("button", { name: "Next month" });
+  for (let i = 0; i < 4 && (await next.isEnabled()); i++) {
+    await next.click();
+    await second.page.locator(".grid[aria-busy='false']").waitFor();
+  }
+  check(await next.isDisabled(), "the horizon ends the months");
+  const lastMonth = await second.page.locator("#month-title").getAttribute("data-month");
+  check(lastDays.some((d) => d.startsWith(lastMonth)), `the last month offered holds the horizon's last day ${lastDay}: ${lastMonth}`);
+  const enabled = await second.page.$$eval("button.day:not([disabled])", (bs) => bs.map((b) => b.dataset.day));
+  check(enabled.length > 0, `the horizon's last month ${lastMonth} has days with times`);
+  const last = enabled[enabled.length - 1];
+  check(lastDays.includes(last), `the last day with times (${last}) is the horizon's last day (${lastDay} in Berlin)`);
+  await second.page.locator(`button.day[data-day="${last}"]`).click();
+  await waitForSlots(second.page);
+  assertClean(second.page, "dates: second visitor");
+  output({ now: new Date(now).toISOString(), start, last_day: last });
+}
+
+/** The instant the page's clock shows now (pinned, or the real one). */
+async function pinnedNow() {
+  const { page } = await visitor();
+  const now = await page.evaluate(() => Date.now());
+  await page.context().close();
+  return now;
+}
+
+const PHASES = { book, after, limits, series, dates };
 run(`booking (${PHASE})`, PHASES[PHASE]);

@@ -7,6 +7,9 @@
 //   BASE_URL     the origin under test, e.g. http://127.0.0.1:41234
 //   SCREENSHOTS  the folder for screenshots (target/screenshots)
 //   OUT          a file the scenario writes its JSON result to, for the Rust side to check
+//   CLOCK_START, CLOCK_SET_AT  when the service's clock is pinned (OPENSLOT_CLOCK_START): the
+//                pinned instant and the wall-clock time (ms) at which the service started;
+//                every visitor's browser gets the same clock (Playwright's clock API), running on
 
 import { chromium } from "playwright-core";
 import fs from "node:fs";
@@ -76,6 +79,8 @@ export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 12
     ignoreHTTPSErrors,
     reducedMotion: "reduce",
   });
+  const pinned = pinnedClock();
+  if (pinned !== null) await context.clock.install({ time: pinned });
   const page = await context.newPage();
   const errors = [];
   page.expectedStatuses = new Set();
@@ -105,6 +110,18 @@ export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 12
   });
   page.errors = errors;
   return { context, page };
+}
+
+/**
+ * The service's pinned clock now (ms), or null when it runs on the wall clock: the pinned
+ * start plus the time since the service started.
+ */
+function pinnedClock() {
+  if (!process.env.CLOCK_START) return null;
+  const start = Date.parse(process.env.CLOCK_START);
+  const setAt = Number(process.env.CLOCK_SET_AT);
+  check(!Number.isNaN(start) && setAt > 0, "CLOCK_START is an instant and CLOCK_SET_AT a time in ms");
+  return start + (Date.now() - setAt);
 }
 
 /** Throws when the page logged an error, threw, or asked another origin for anything. */

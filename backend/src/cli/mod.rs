@@ -183,6 +183,18 @@ enum CliError {
 /// Runs the command line; returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    match crate::clock::pin_from_env() {
+        Ok(None) => {}
+        Ok(Some(start)) => eprintln!(
+            "note: the clock is pinned: it started at {} ({}; for tests and demos)",
+            start.to_rfc3339(),
+            crate::clock::CLOCK_START_VAR
+        ),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let result = match cli.command {
         Command::Busy {
             ics,

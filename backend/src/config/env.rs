@@ -18,8 +18,14 @@ use super::schema::{self, SECTIONS, Ty};
 pub const PREFIX: &str = "OPENSLOT_";
 
 /// `OPENSLOT_*` variables that are not configuration keys and are therefore not reported:
-/// the path of the configuration file, and the log filter.
-pub const NON_CONFIG_VARS: &[&str] = &["OPENSLOT_CONFIG", "OPENSLOT_LOG", "OPENSLOT_LOG_FORMAT"];
+/// the path of the configuration file, the log filter and format, and the pinned clock of tests
+/// (`crate::clock`).
+pub const NON_CONFIG_VARS: &[&str] = &[
+    "OPENSLOT_CONFIG",
+    "OPENSLOT_LOG",
+    "OPENSLOT_LOG_FORMAT",
+    crate::clock::CLOCK_START_VAR,
+];
 
 /// Which key a variable set, to name the variable in problems about that key.
 #[derive(Debug)]

@@ -83,11 +83,20 @@ pub async fn spawn_with(extra: &str) -> TestApp {
 
 /// The service over an existing data directory (a restart).
 pub async fn spawn_in(dir: tempfile::TempDir, extra: &str) -> TestApp {
+    spawn_on(super::fixed_now, dir, extra).await
+}
+
+/// The service on the clock `clock`, over `dir`.
+pub async fn spawn_on(
+    clock: fn() -> chrono::DateTime<chrono::Utc>,
+    dir: tempfile::TempDir,
+    extra: &str,
+) -> TestApp {
     let text = config_text(extra);
     std::fs::write(dir.path().join("openslot.toml"), &text).unwrap();
     let config =
         openslot::config::from_toml_str(&text, &[], dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    let app = Application::build(config, super::fixed_now).await.unwrap();
+    let app = Application::build(config, clock).await.unwrap();
     let (public, admin) = (app.public_addr(), app.admin_addr());
     let service = app.service().clone();
     let stop = app.stopper();

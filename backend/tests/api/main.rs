@@ -9,7 +9,10 @@ mod app;
 mod bookings;
 mod concurrency;
 mod contract;
+mod dates;
 mod details;
+#[path = "../support/process.rs"]
+mod process;
 mod series;
 #[path = "../caldav/servers.rs"]
 #[allow(dead_code)]
@@ -19,4 +22,4 @@ mod writeback;
 #[path = "../support/fixed_clock.rs"]
 mod fixed_clock;
 
-pub use fixed_clock::fixed_now;
+pub use fixed_clock::{fixed_now, running_from};

@@ -8,6 +8,8 @@
 
 #[path = "../support/conformance.rs"]
 mod conformance;
+#[path = "../support/process.rs"]
+mod process;
 mod servers;
 
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +14,8 @@ use openslot::sources::caldav::CalDav;
 use openslot::sources::http::{self, Limits};
 use openslot::sources::{SourceContext, ics_feed::basic_auth};
 use reqwest::{Method, StatusCode};
+
+use crate::process::ProcessGroup;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -24,7 +26,7 @@ pub enum Kind {
 pub const USER: &str = "alice";
 pub const PASSWORD: &str = "wonder land";
 
-/// A running server; killed (and waited for) on drop.
+/// A running server; stopped with its process group on drop.
 #[derive(Debug)]
 pub struct Server {
     pub kind: Kind,
@@ -32,16 +34,9 @@ pub struct Server {
     pub base: String,
     /// The calendar home, e.g. `/alice/` or `/user/calendars/`.
     pub home: String,
-    child: Child,
+    child: ProcessGroup,
     client: reqwest::Client,
     _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn venv() -> PathBuf {
@@ -65,7 +60,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts `kind` on `port` with its data in `dir`.
-fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> Child {
+fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> ProcessGroup {
     let venv = venv();
     let mut cmd = match kind {
         Kind::Radicale => {
@@ -100,11 +95,12 @@ fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> Child {
         }
     };
     let log = std::fs::File::create(dir.join("server.log")).unwrap();
-    cmd.stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .unwrap()
+    ProcessGroup::spawn(
+        cmd.stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log),
+    )
+    .unwrap()
 }
 
 impl Server {
@@ -129,8 +125,7 @@ impl Server {
 
     /// Kills the server process; its data stays for `restart`.
     pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.child.kill_now();
     }
 
     /// Starts the server again on the same port over the same data.

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use openslot::calendar::{BusyPolicy, Interval, busy_intervals, parse_calendar};
 use openslot::sources::{CalendarSource, Fetched, Item};
 
-use super::harness::{ready, scenario, start_service};
+use super::harness::{SCENARIO_CLOCK, ready, start_service};
 use super::servers::{Kind, PASSWORD, Server, USER};
 
 /// The owner in Berlin, working every day 08:00-20:00, two event types, the captcha on (the
@@ -39,7 +39,8 @@ pub fn config(calendar_url: &str) -> String {
 /// The busy intervals of the events whose UID starts with `uid` in the calendar.
 async fn busy_of(server: &Server, calendar: &str, uid: &str) -> Vec<Interval> {
     let reader = server.caldav(calendar, None);
-    let now = openslot::clock::now();
+    // The service's pinned clock (a few minutes on at most).
+    let now: DateTime<Utc> = SCENARIO_CLOCK.parse().unwrap();
     let window = Interval {
         start: now - chrono::Duration::days(1),
         end: now + chrono::Duration::days(60),
@@ -75,7 +76,7 @@ async fn tokyo_visitor_books_berlin_owner_then_cancels_and_the_just_taken_path()
     let calendar = radicale.mkcalendar("work", "Work", "#112233FF").await;
     let service = start_service(&config(&calendar)).await;
 
-    let booked = scenario("booking.mjs", &service.base, &[("PHASE", "book")]);
+    let booked = service.scenario("booking.mjs", &service.base, &[("PHASE", "book")]);
     let id = booked["id"].as_str().unwrap().to_owned();
     let start: DateTime<Utc> = booked["start"].as_str().unwrap().parse().unwrap();
     let end: DateTime<Utc> = booked["end"].as_str().unwrap().parse().unwrap();
@@ -98,7 +99,7 @@ async fn tokyo_visitor_books_berlin_owner_then_cancels_and_the_just_taken_path()
         service.log()
     );
 
-    scenario(
+    service.scenario(
         "booking.mjs",
         &service.base,
         &[
@@ -137,7 +138,7 @@ async fn a_rate_limited_visitor_is_told_how_long_to_wait() {
          [[event_types]]\nslug = \"intro\"\ntitle = \"Intro call\"\nduration_minutes = 30\n"
     );
     let service = start_service(&config).await;
-    scenario("booking.mjs", &service.base, &[("PHASE", "limits")]);
+    service.scenario("booking.mjs", &service.base, &[("PHASE", "limits")]);
 }
 
 /// A series from the page: refused whole when a later session is taken (the page names it),
@@ -151,7 +152,7 @@ async fn a_visitor_books_a_series_and_cancels_the_rest_of_it() {
     let radicale = Server::start(Kind::Radicale).await;
     let calendar = radicale.mkcalendar("work", "Work", "#112233FF").await;
     let service = start_service(&config(&calendar)).await;
-    let out = scenario("booking.mjs", &service.base, &[("PHASE", "series")]);
+    let out = service.scenario("booking.mjs", &service.base, &[("PHASE", "series")]);
     let ids: Vec<String> = out["ids"]
         .as_array()
         .unwrap()

@@ -2,16 +2,17 @@
 //! then frontend/e2e/dashboard.mjs (login, bookings and search, calendars and sync now, week,
 //! statistics, rules, axe, 320 px, screenshots).
 
-use chrono::{Datelike, Duration, Weekday};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
 
-use super::harness::{ready, scenario, start_service};
+use super::harness::{SCENARIO_CLOCK, ready, scenario, start_service};
 
 /// `openslot hash-password` of "hunter2".
 const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
 
-/// The next working day at least two days ahead (the binary runs on the real clock).
+/// The next working day at least two days after the service's pinned clock.
 fn booking_day() -> chrono::NaiveDate {
-    let mut day = openslot::clock::now().date_naive() + Duration::days(2);
+    let now: DateTime<Utc> = SCENARIO_CLOCK.parse().unwrap();
+    let mut day = now.date_naive() + Duration::days(2);
     while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
         day += Duration::days(1);
     }
@@ -54,9 +55,15 @@ async fn the_owner_logs_in_and_sees_bookings_and_calendars() {
         ("intro", "10:00", "Eve Visitor", "eve@example.com"),
         ("consult", "15:00", "Bob Builder", "bob@example.net"),
     ] {
+        // That wall-clock time in Berlin, whatever its offset on that day.
+        let local = day.and_time(chrono::NaiveTime::parse_from_str(time, "%H:%M").unwrap());
+        let start = chrono_tz::Europe::Berlin
+            .from_local_datetime(&local)
+            .single()
+            .unwrap();
         let body = serde_json::json!({
             "event_type": slug,
-            "start": format!("{day}T{time}:00+01:00"),
+            "start": start.to_rfc3339(),
             "name": name,
             "email": email,
             "timezone": "Asia/Tokyo",
@@ -71,19 +78,14 @@ async fn the_owner_logs_in_and_sees_bookings_and_calendars() {
         assert_eq!(status, 201, "{}", r.text().await.unwrap());
     }
     let admin = service.admin.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        scenario(
-            "dashboard.mjs",
-            &admin,
-            &[
-                ("PASSWORD", "hunter2"),
-                ("NAMES", "Eve Visitor,Bob Builder"),
-                ("SOURCE", "Work calendar"),
-            ],
-        )
-    })
-    .await
-    .unwrap();
+    let env = service.scenario_env(&[
+        ("PASSWORD", "hunter2"),
+        ("NAMES", "Eve Visitor,Bob Builder"),
+        ("SOURCE", "Work calendar"),
+    ]);
+    let result = tokio::task::spawn_blocking(move || scenario("dashboard.mjs", &admin, &env))
+        .await
+        .unwrap();
     assert_eq!(result["bookings"], 2, "{result}");
     drop(service);
 }

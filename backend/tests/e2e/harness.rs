@@ -2,17 +2,18 @@
 //! ports with a config of the test's own, and a scenario run under node.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use super::nginx_front::{free_port, repo};
+use crate::process::ProcessGroup;
 
 pub fn frontend() -> PathBuf {
     repo().join("frontend")
 }
 
 /// Whether the built SPA, playwright-core, axe-core and Chromium are all there. Without them the
-/// test says what is missing and passes, unless E2E_REQUIRED=1 (set by `make test`).
+/// test says what is missing and fails under `make test`, or passes as SKIPPED by hand.
 pub fn ready(test: &str) -> bool {
     let mut missing = Vec::new();
     if !frontend().join("dist/index.html").is_file() {
@@ -33,11 +34,7 @@ pub fn ready(test: &str) -> bool {
         return true;
     }
     missing.dedup();
-    let message = format!("{test}: SKIPPED, missing {}", missing.join(", "));
-    if std::env::var("E2E_REQUIRED").as_deref() == Ok("1") {
-        panic!("{message} (E2E_REQUIRED=1)");
-    }
-    eprintln!("{message}");
+    crate::required::missing(test, &missing.join(", "));
     false
 }
 
@@ -45,9 +42,15 @@ pub fn chromium() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
 }
 
-/// The service, started from the built binary; killed when dropped.
+/// The clock of the service and the browsers in the scenarios that do not sweep dates
+/// (dates.rs does): a Friday, with the European clock change two days on inside the horizon.
+pub const SCENARIO_CLOCK: &str = "2027-03-26T07:00:00Z";
+
+/// The service, started from the built binary; stopped when dropped.
 pub struct Service {
-    child: Child,
+    _child: ProcessGroup,
+    /// The pinned start of its clock and the wall-clock time (ms) it was set at.
+    clock: Option<(String, u128)>,
     pub dir: tempfile::TempDir,
     pub base: String,
     /// The admin listener (the dashboard and its API).
@@ -55,16 +58,24 @@ pub struct Service {
     pub admin: String,
 }
 
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The service on the clock of the scenarios ([`SCENARIO_CLOCK`]).
+pub async fn start_service(config: &str) -> Service {
+    start_service_at(config, Some(SCENARIO_CLOCK)).await
+}
+
+/// The wall-clock time in ms (what the browsers' pinned clocks run on from).
+#[allow(clippy::disallowed_methods)] // the harness lines the browsers up with the service
+fn wall_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
 }
 
 /// Writes `config` (with `{listen}`, `{admin_listen}` and `{static_dir}` filled in) and starts
-/// `openslot serve` on it; returns once /healthz answers.
-pub async fn start_service(config: &str) -> Service {
+/// `openslot serve` on it with its clock pinned to `clock` (RFC 3339; None: the wall clock);
+/// returns once /readyz answers.
+pub async fn start_service_at(config: &str, clock: Option<&str>) -> Service {
     let dir = tempfile::tempdir().unwrap();
     let (port, admin_port) = (free_port(), free_port());
     let dist = frontend().join("dist").canonicalize().unwrap();
@@ -74,17 +85,22 @@ pub async fn start_service(config: &str) -> Service {
         .replace("{static_dir}", &dist.display().to_string());
     std::fs::write(dir.path().join("openslot.toml"), text).unwrap();
     let log = std::fs::File::create(dir.path().join("openslot.log")).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_openslot"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_openslot"));
+    command
         .args(["serve", "--config", "openslot.toml"])
         .current_dir(dir.path())
         .env("OPENSLOT_LOG", "info")
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+        .stderr(log);
+    if let Some(start) = clock {
+        command.env(openslot::clock::CLOCK_START_VAR, start);
+    }
+    let set_at = wall_ms();
+    let child = ProcessGroup::spawn(&mut command).unwrap();
     let service = Service {
-        child,
+        _child: child,
+        clock: clock.map(|c| (c.to_owned(), set_at)),
         dir,
         base: format!("http://127.0.0.1:{port}"),
         admin: format!("http://127.0.0.1:{admin_port}"),
@@ -108,11 +124,34 @@ impl Service {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("openslot.log")).unwrap_or_default()
     }
+
+    /// `env` plus what pins the scenario's browsers to the service's clock.
+    pub fn scenario_env(&self, env: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        if let Some((start, set_at)) = &self.clock {
+            all.push(("CLOCK_START".into(), start.clone()));
+            all.push(("CLOCK_SET_AT".into(), set_at.to_string()));
+        }
+        all
+    }
+
+    /// Runs a scenario against `base_url` with the browsers on this service's clock.
+    pub fn scenario(
+        &self,
+        script: &str,
+        base_url: &str,
+        env: &[(&str, &str)],
+    ) -> serde_json::Value {
+        scenario(script, base_url, &self.scenario_env(env))
+    }
 }
 
 /// Runs `frontend/e2e/{script}` with `BASE_URL` and `env`; panics with its output when it
 /// fails; returns what it wrote to OUT (JSON).
-pub fn scenario(script: &str, base_url: &str, env: &[(&str, &str)]) -> serde_json::Value {
+pub fn scenario(script: &str, base_url: &str, env: &[(String, String)]) -> serde_json::Value {
     let out = tempfile::NamedTempFile::new().unwrap();
     let screenshots = repo().join("target/screenshots");
     let mut command = Command::new("node");

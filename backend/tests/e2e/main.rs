@@ -1,10 +1,14 @@
 //! End-to-end tests of the SPA in real headless Chromium (Debian's), driven by playwright-core
 //! scenarios in `frontend/e2e/*.mjs`, against the built binary serving `frontend/dist`, with a
 //! real Radicale as the owner's calendar. `make test` builds the SPA and installs what these
-//! need, and sets E2E_REQUIRED=1 so a missing piece fails instead of skipping.
+//! need, and sets TESTS_REQUIRE_ALL=1 so a missing piece fails instead of skipping.
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+#[path = "../support/process.rs"]
+mod process;
+#[path = "../support/required.rs"]
+mod required;
 #[path = "../caldav/servers.rs"]
 #[allow(dead_code)]
 mod servers;
@@ -14,5 +18,6 @@ mod nginx_front;
 
 mod booking;
 mod dashboard;
+mod dates;
 mod harness;
 mod through_nginx;

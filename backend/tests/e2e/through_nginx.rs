@@ -5,7 +5,7 @@
 //! the test CA (NODE_EXTRA_CA_CERTS).
 
 use super::booking::config;
-use super::harness::{ready, scenario, start_service};
+use super::harness::{ready, start_service};
 use super::nginx_front::{Front, tools_present};
 use super::servers::{Kind, Server};
 
@@ -30,7 +30,7 @@ async fn the_booking_page_works_through_nginx() {
     let ca = front.dir.path().join("tls/ca.pem");
     let ca = ca.to_str().unwrap();
 
-    let booked = scenario(
+    let booked = service.scenario(
         "booking.mjs",
         &base,
         &[
@@ -40,7 +40,7 @@ async fn the_booking_page_works_through_nginx() {
         ],
     );
     assert!(booked["id"].is_string(), "{booked}");
-    scenario(
+    service.scenario(
         "booking.mjs",
         &base,
         &[

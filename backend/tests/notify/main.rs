@@ -9,6 +9,10 @@ mod app;
 mod mail;
 #[path = "../support/nginx_front.rs"]
 mod nginx_front;
+#[path = "../support/process.rs"]
+mod process;
+#[path = "../support/required.rs"]
+mod required;
 mod smtp_server;
 mod webhooks;
 

@@ -3,7 +3,7 @@
 //! recipients, headers, every MIME part decoded by Python's `email` package) into a folder.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -72,18 +72,11 @@ fn venv() -> PathBuf {
     dir
 }
 
-/// A running SMTP server; killed when dropped.
+/// A running SMTP server; stopped when dropped.
 pub struct SmtpServer {
-    child: Child,
+    _child: crate::process::ProcessGroup,
     pub port: u16,
     dir: tempfile::TempDir,
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl SmtpServer {
@@ -105,17 +98,22 @@ impl SmtpServer {
         std::fs::write(&script, HANDLER).unwrap();
         let out = dir.path().join("mails");
         std::fs::create_dir(&out).unwrap();
-        let child = Command::new(venv().join("bin/python"))
-            .arg(&script)
-            .arg(port.to_string())
-            .arg(&out)
-            .args(tls)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let server = SmtpServer { child, port, dir };
+        let child = crate::process::ProcessGroup::spawn(
+            Command::new(venv().join("bin/python"))
+                .arg(&script)
+                .arg(port.to_string())
+                .arg(&out)
+                .args(tls)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit()),
+        )
+        .unwrap();
+        let server = SmtpServer {
+            _child: child,
+            port,
+            dir,
+        };
         for _ in 0..150 {
             if server.out().join("ready").exists()
                 && tokio::net::TcpStream::connect(("127.0.0.1", port))

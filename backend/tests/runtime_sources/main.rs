@@ -13,6 +13,8 @@ mod calendars;
 #[path = "../support/fixed_clock.rs"]
 mod fixed_clock;
 mod lifecycle;
+#[path = "../support/process.rs"]
+mod process;
 #[path = "../caldav/servers.rs"]
 #[allow(dead_code)]
 mod servers;

@@ -8,10 +8,12 @@
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use reqwest::redirect::Policy;
+
+use crate::process::ProcessGroup;
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -148,23 +150,15 @@ fn open_to_all(dir: &Path) {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-pub struct Killed(pub Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// nginx and openssl, or None (with a message): the tests then pass as SKIPPED.
+/// nginx and openssl, or None (with a message): the tests then fail under `make test`, or
+/// pass as SKIPPED when run by hand.
 pub fn tools_present() -> Option<PathBuf> {
     let Some(nginx) = nginx_binary() else {
-        eprintln!("SKIPPED: nginx is not installed (`make system-deps` installs it)");
+        crate::required::missing("nginx", "nginx (`make system-deps` installs it)");
         return None;
     };
     if Command::new("openssl").arg("version").output().is_err() {
-        eprintln!("SKIPPED: the openssl command is not installed");
+        crate::required::missing("nginx", "the openssl command");
         return None;
     }
     Some(nginx)
@@ -179,7 +173,7 @@ pub struct Front {
     /// The base64 SHA-256 of the server key (Chromium's --ignore-certificate-errors-spki-list).
     pub spki: String,
     pub static_root: Option<PathBuf>,
-    _nginx: Killed,
+    _nginx: ProcessGroup,
 }
 
 impl Front {
@@ -196,9 +190,7 @@ impl Front {
         std::fs::write(acme.join(".well-known/acme-challenge/token-1"), "proof-1").unwrap();
         let static_root = prepare_dist(&d.join("www")).then(|| d.join("www"));
         if static_root.is_none() {
-            eprintln!(
-                "NOTE: frontend/dist is not built (make spa): the static file checks are SKIPPED"
-            );
+            crate::required::missing("nginx's static files", "frontend/dist (make spa)");
             std::fs::create_dir_all(d.join("www")).unwrap();
         }
         let (http, https) = (free_port(), free_port());
@@ -240,12 +232,12 @@ impl Front {
         run(&mut test);
         let mut cmd = Command::new(nginx);
         conf_args(cmd.args(["-g", "daemon off;"]));
-        let nginx = Killed(
+        // nginx forks workers: its own process group, so that they stop with it.
+        let nginx = ProcessGroup::spawn(
             cmd.stdout(std::fs::File::create(d.join("access.log")).unwrap())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
+                .stderr(Stdio::null()),
+        )
+        .unwrap();
         Front {
             dir,
             https,

@@ -102,7 +102,8 @@ pub fn SlotPicker(
                     <button type="button" class="icon" aria-label=t::PREVIOUS_MONTH title=t::PREVIOUS_MONTH
                         disabled=move || !can_go_back()
                         on:click=move |_| month.update(|m| *m = time::previous_month(*m))>"‹"</button>
-                    <p id="month-title" class="month-title" aria-live="polite">{move || time::month_title(month.get())}</p>
+                    <p id="month-title" class="month-title" aria-live="polite"
+                        data-month=move || { let m = month.get(); format!("{:04}-{:02}", m.year(), m.month()) }>{move || time::month_title(month.get())}</p>
                     <button type="button" class="icon" aria-label=t::NEXT_MONTH title=t::NEXT_MONTH
                         disabled=move || !can_go_on()
                         on:click=move |_| month.update(|m| *m = time::next_month(*m))>"›"</button>
@@ -127,7 +128,7 @@ pub fn SlotPicker(
                                     format!("{}, {}", time::long_date(day), t::free_times(count))
                                 };
                                 view! {
-                                    <button type="button" class="day"
+                                    <button type="button" class="day" data-day=day.to_string()
                                         class:has-slots=has_slots
                                         class:chosen=move || chosen_day.get() == Some(day)
                                         aria-pressed=move || (chosen_day.get() == Some(day)).to_string()
