@@ -1,8 +1,9 @@
 //! OpenSlot: a self-hosted calendar aggregator and booking service.
 //!
 //! The pure core (`calendar`, `availability`) takes data and `now` as arguments and returns data:
-//! no I/O, no clock. Everything that touches files, the network or the clock lives at the edges
-//! (`config`, `cli`, later `sources`, `store`, `api`).
+//! no I/O, no clock. Everything that touches files, the network or the clock lives at the edges:
+//! `config`, `cli`, `sources`, `sync`, `store`, `api`, `notify`, `clock`; `booking` holds the use
+//! cases between them.
 
 pub mod api;
 pub mod availability;

@@ -108,15 +108,7 @@ async fn process(service: &BookingService, row: &OutboxRow) -> Result<(), StoreE
         Ok(Step::Later) => {
             // A delete waiting for its create: not an attempt.
             let next = now + chrono::Duration::seconds(2);
-            store
-                .call(move |c| {
-                    c.execute(
-                        "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1",
-                        rusqlite::params![id, next.timestamp()],
-                    )?;
-                    Ok(())
-                })
-                .await
+            store.call(move |c| rows::postpone(c, id, next)).await
         }
         Err(e) => {
             let msg = e.to_string();

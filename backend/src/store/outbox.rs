@@ -248,6 +248,15 @@ pub fn retry_at(
     Ok(())
 }
 
+/// Not an attempt, only later (a delete waiting for its create): due again at `next`.
+pub fn postpone(conn: &Connection, id: i64, next: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1",
+        params![id, secs(next)],
+    )?;
+    Ok(())
+}
+
 /// Where an event was written, if it was.
 pub fn written(
     conn: &Connection,
