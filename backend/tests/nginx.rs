@@ -439,12 +439,12 @@ async fn booking_page_starts_in_a_browser_through_nginx() {
     }
     let e2e_base_url = stack.url("/");
     // Both servers are processes of their own: blocking here stops nothing.
-    let out = Command::new("node")
-        .arg(repo().join("backend/tests/nginx_page.cjs"))
-        .arg(&e2e_base_url)
-        .env("NODE_PATH", &node_modules)
-        .output()
-        .unwrap();
+    let out = process::output_of(
+        Command::new("node")
+            .arg(repo().join("backend/tests/nginx_page.cjs"))
+            .arg(&e2e_base_url)
+            .env("NODE_PATH", &node_modules),
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let result: Value = serde_json::from_str(text.lines().last().unwrap_or(""))
         .unwrap_or_else(|_| panic!("{text}{}", String::from_utf8_lossy(&out.stderr)));

@@ -31,6 +31,29 @@ async function waitForSlots(page) {
   await page.locator("button.slot").first().waitFor({ timeout: 15000 });
 }
 
+/** Shows the next month and waits until its days are loaded. */
+async function nextMonth(page) {
+  const before = await page.locator("#month-title").getAttribute("data-month");
+  await page.locator(".month-nav").getByRole("button", { name: "Next month" }).click();
+  await page.locator(`#month-title:not([data-month="${before}"])`).waitFor();
+  await page.locator(".grid[aria-busy='false']").waitFor();
+}
+
+/**
+ * The same wall-clock time `days` later in `zone` (a week later is not 7 x 24 hours across a
+ * clock change), as an ISO instant.
+ */
+function sameClockDaysLater(iso, days, zone) {
+  const local = (ms) => new Date(ms).toLocaleString("sv-SE", { timeZone: zone }).replace(" ", "T");
+  const [date, clock] = [local(Date.parse(iso)).slice(0, 10), local(Date.parse(iso)).slice(10)];
+  const wanted = new Date(Date.parse(`${date}T00:00:00Z`) + days * 864e5).toISOString().slice(0, 10) + clock;
+  for (const shift of [0, -36e5, 36e5]) {
+    const at = Date.parse(iso) + days * 864e5 + shift;
+    if (local(at) === wanted) return new Date(at).toISOString();
+  }
+  throw new Error(`no ${wanted} in ${zone}`);
+}
+
 /**
  * Goes month by month until the day of `isoStart` (its civil date, as the page's zone writes
  * it) is shown, and chooses that day. The page's month and days are found by their ISO dates
@@ -48,7 +71,7 @@ async function openDayOf(page, isoStart) {
       return;
     }
     check(shown < month, `the page shows ${shown}, which is after the month of ${day}`);
-    await page.locator(".month-nav").getByRole("button", { name: "Next month" }).click();
+    await nextMonth(page);
   }
   throw new Error(`the month of ${day} was not reached`);
 }
@@ -303,8 +326,9 @@ async function series() {
   check(await page.evaluate(() => document.activeElement.id) === "q-topic", "focus goes to the question");
   await page.getByLabel("Topic").selectOption("Review");
 
-  // Someone else takes the time a week later, behind the visitor's back.
-  const weekLater = new Date(new Date(start).getTime() + 7 * 864e5).toISOString();
+  // Someone else takes the time a week later (the same time on the owner's clock), behind the
+  // visitor's back.
+  const weekLater = sameClockDaysLater(start, 7, "Europe/Berlin");
   const taken = await fetch(`${BASE_URL}/api/v1/bookings`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -391,8 +415,7 @@ async function dates() {
   check(shownMonth === today.slice(0, 7), `the page opens on the visitor's month ${today.slice(0, 7)}: ${shownMonth}`);
   if (!(await page.locator("button.day:not([disabled])").count())) {
     // Nothing left in this month (its last evening): the first times are in the next one.
-    await page.locator(".month-nav").getByRole("button", { name: "Next month" }).click();
-    await page.locator(".grid[aria-busy='false']").waitFor();
+    await nextMonth(page);
   }
   await waitForSlots(page);
   const starts = await page.$$eval("button.slot[data-start]", (bs) => bs.map((b) => b.dataset.start));
@@ -432,10 +455,7 @@ async function dates() {
   const lastDay = plusDays(civil(now, "Europe/Berlin"), horizonDays - 1);
   const lastDays = [lastDay, plusDays(lastDay, 1)];
   const next = second.page.locator(".month-nav").getByRole("button", { name: "Next month" });
-  for (let i = 0; i < 4 && (await next.isEnabled()); i++) {
-    await next.click();
-    await second.page.locator(".grid[aria-busy='false']").waitFor();
-  }
+  for (let i = 0; i < 4 && (await next.isEnabled()); i++) await nextMonth(second.page);
   check(await next.isDisabled(), "the horizon ends the months");
   const lastMonth = await second.page.locator("#month-title").getAttribute("data-month");
   check(lastDays.some((d) => d.startsWith(lastMonth)), `the last month offered holds the horizon's last day ${lastDay}: ${lastMonth}`);

@@ -165,7 +165,7 @@ pub fn scenario(script: &str, base_url: &str, env: &[(String, String)]) -> serde
     for (k, v) in env {
         command.env(k, v);
     }
-    let output = command.output().unwrap();
+    let output = crate::process::output_of(&mut command);
     let text = format!(
         "{}\n{}",
         String::from_utf8_lossy(&output.stdout),

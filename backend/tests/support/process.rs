@@ -56,6 +56,22 @@ impl Drop for ProcessGroup {
     }
 }
 
+/// Runs `cmd` to its end in a process group of its own and collects its output; then kills
+/// whatever it left in the group (a browser a crashed scenario did not close).
+pub fn output_of(cmd: &mut Command) -> std::process::Output {
+    let child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    let pgid = child.id();
+    let output = child.wait_with_output().unwrap();
+    signal_group(pgid, "KILL");
+    output
+}
+
 /// `kill -SIG -- -PGID` (the kill command: no unsafe code for a libc call).
 fn signal_group(pgid: u32, signal: &str) {
     let _ = Command::new("kill")

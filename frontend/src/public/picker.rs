@@ -69,17 +69,25 @@ pub fn SlotPicker(
 
     let days = LocalResource::new(move || {
         let (first, zone, today, last) = (month.get(), zone.get(), today.get(), last_day.get());
-        load(
+        let key = (first, zone.clone());
+        let answer = load(
             slug.get_value(),
             zone,
             first.max(today),
             month_end(first).min(last),
-        )
+        );
+        async move { (key, answer.await) }
     });
+    // The times of the month and zone on screen, None while they load: a reload keeps the last
+    // answer until the new one arrives, and that one belongs to another month or zone.
+    let shown = move || {
+        days.get()
+            .and_then(|(key, answer)| (key == (month.get(), zone.get())).then_some(answer))
+    };
 
     // When a month's times arrive: keep the chosen day if it has times, else the first that has.
     Effect::new(move |_| {
-        if let Some(Ok(days)) = days.get() {
+        if let Some(Ok(days)) = shown() {
             let keep = chosen_day.get_untracked().filter(|d| days.contains_key(d));
             chosen_day.set(keep.or_else(|| days.keys().next().copied()));
             let count = days.values().map(Vec::len).sum();
@@ -108,10 +116,10 @@ pub fn SlotPicker(
                         disabled=move || !can_go_on()
                         on:click=move |_| month.update(|m| *m = time::next_month(*m))>"›"</button>
                 </div>
-                <div class="grid" role="group" aria-labelledby="month-title" aria-busy=move || days.get().is_none().to_string()>
+                <div class="grid" role="group" aria-labelledby="month-title" aria-busy=move || shown().is_none().to_string()>
                     {weekdays.into_iter().map(|w| view! { <span class="weekday" aria-hidden="true">{w}</span> }).collect_view()}
                     {move || {
-                        let loaded = days.get();
+                        let loaded = shown();
                         let (today, last) = (today.get(), last_day.get());
                         time::month_grid(month.get()).into_iter().map(|cell| match cell {
                             None => view! { <span class="blank" aria-hidden="true"></span> }.into_any(),
@@ -144,7 +152,7 @@ pub fn SlotPicker(
                 </div>
             </section>
             <section class="times" aria-labelledby="times-title">
-                {move || match days.get() {
+                {move || match shown() {
                     None => view! { <p id="times-title" class="loading" role="status">{t::LOADING_SLOTS}</p> }.into_any(),
                     Some(Err(e)) => view! {
                         <div role="alert">
