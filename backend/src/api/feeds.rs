@@ -5,28 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::booking::BookingService;
 use crate::booking::outbox::booking_event;
-use crate::booking::token::Purpose;
 use crate::calendar::{Interval, events_ics, freebusy_ics as calendar_freebusy, merge_intervals};
 use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
-
-/// Feed tokens belong to the owner, not to a booking.
-pub const SUBJECT: &str = crate::booking::token::OWNER;
-
-/// The feed URLs with their tokens (for `openslot feeds` and the admin API).
-pub fn feed_urls(service: &BookingService) -> (String, String) {
-    let base = &service.config().server.public_url;
-    let t = service.tokens();
-    (
-        format!(
-            "{base}/api/v1/bookings.ics?token={}",
-            t.sign(Purpose::BookingsFeed, SUBJECT)
-        ),
-        format!(
-            "{base}/api/v1/freebusy.ics?token={}",
-            t.sign(Purpose::FreebusyFeed, SUBJECT)
-        ),
-    )
-}
 
 /// Confirmed bookings as one calendar.
 pub fn bookings_ics(service: &BookingService, rows: &[BookingRow], now: DateTime<Utc>) -> String {

@@ -4,6 +4,7 @@
 //! together (`server`).
 
 pub mod admin;
+pub mod admin_feeds;
 pub mod admin_week;
 pub mod feeds;
 pub mod guards;

@@ -1160,16 +1160,18 @@ impl PublicApi {
     }
 
     /// Every booking as an iCalendar feed, for calendars OpenSlot cannot write to. The token
-    /// is the owner's secret (`openslot feeds`).
+    /// is the owner's secret (`openslot feeds`, the dashboard), rotated from the dashboard.
     #[oai(path = "/bookings.ics", method = "get", tag = "Tag::Feeds")]
     async fn bookings_feed(&self, token: Query<Option<String>>) -> FeedResponse {
         let t = token.0.unwrap_or_default();
-        if !self
+        match self
             .service
-            .tokens()
-            .verify(Purpose::BookingsFeed, feeds::SUBJECT, &t)
+            .feed_token_opens(Purpose::BookingsFeed, &t)
+            .await
         {
-            return FeedResponse::NotFound(error("not_found", "not found"));
+            Ok(true) => {}
+            Ok(false) => return FeedResponse::NotFound(error("not_found", "not found")),
+            Err(e) => return FeedResponse::Internal(internal(&e)),
         }
         let now = self.service.now();
         let (from, to) = (now - Duration::days(90), now + Duration::days(400));
@@ -1188,12 +1190,14 @@ impl PublicApi {
     #[oai(path = "/freebusy.ics", method = "get", tag = "Tag::Feeds")]
     async fn freebusy_feed(&self, token: Query<Option<String>>) -> FeedResponse {
         let t = token.0.unwrap_or_default();
-        if !self
+        match self
             .service
-            .tokens()
-            .verify(Purpose::FreebusyFeed, feeds::SUBJECT, &t)
+            .feed_token_opens(Purpose::FreebusyFeed, &t)
+            .await
         {
-            return FeedResponse::NotFound(error("not_found", "not found"));
+            Ok(true) => {}
+            Ok(false) => return FeedResponse::NotFound(error("not_found", "not found")),
+            Err(e) => return FeedResponse::Internal(internal(&e)),
         }
         let now = self.service.now();
         let horizon = i64::from(self.service.config().availability.horizon_days);

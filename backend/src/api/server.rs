@@ -131,7 +131,7 @@ impl Application {
     ) -> Result<Application, StartError> {
         let data_dir = config.server.data_dir.clone();
         let store = Store::open(&data_dir)?;
-        let key_path = data_dir.join("secret.key");
+        let key_path = data_dir.join(crate::booking::token::KEY_FILE_NAME);
         let tokens = TokenKey::load_or_create(&key_path).map_err(|source| StartError::Key {
             path: key_path,
             source,
@@ -422,10 +422,15 @@ fn admin_routes(
         auth: Arc::clone(&auth),
         limiter: login_limiter,
     };
-    let openapi = OpenApiService::new((api, health), "OpenSlot admin", env!("CARGO_PKG_VERSION"))
-        .description(
-            "The owner's API; every endpoint but login needs `Authorization: Bearer TOKEN`.",
-        );
+    let feeds = super::admin_feeds::AdminFeedsApi {
+        auth: Arc::clone(&auth),
+    };
+    let openapi = OpenApiService::new(
+        (api, feeds, health),
+        "OpenSlot admin",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description("The owner's API; every endpoint but login needs `Authorization: Bearer TOKEN`.");
     let spec = openapi.spec_endpoint_yaml();
     let metrics_service = service.clone();
     let metrics = poem::endpoint::make(move |_req: poem::Request| {

@@ -1,9 +1,10 @@
 //! Use cases of a booking: book, look up, cancel, reschedule (`service`); the calendar writes
 //! they cause (`outbox`); visitor input parsed once into newtypes (`input`); the signed manage
-//! and feed tokens (`token`); recurring series (`series`); where a meeting is and the owner's
+//! and feed tokens (`token`) and the feeds' URLs and their rotation (`feeds`); recurring series (`series`); where a meeting is and the owner's
 //! questions (`details`).
 
 pub mod details;
+pub mod feeds;
 pub mod input;
 pub mod outbox;
 pub mod series;

@@ -15,6 +15,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 
+/// The key file's name in the data directory.
+pub const KEY_FILE_NAME: &str = "secret.key";
+
 /// Length of the key file, in bytes.
 pub const KEY_LEN: usize = 32;
 

@@ -152,6 +152,11 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Prints the owner's secret feed URLs (bookings.ics, then freebusy.ics), one per line.
+    Feeds {
+        #[arg(long)]
+        config: PathBuf,
+    },
     /// Reads a password (one line) from stdin and prints its argon2id hash for `[admin]`.
     HashPassword,
     /// Exit 0 when the URL answers 200 (plain HTTP): the container's health check.
@@ -232,6 +237,7 @@ pub fn run() -> ExitCode {
         Command::Serve { config } => serve_cmd::serve(&config),
         Command::Openapi => serve_cmd::openapi(),
         Command::Backup { config, to } => serve_cmd::backup(&config, &to),
+        Command::Feeds { config } => serve_cmd::feeds(&config),
         Command::HashPassword => admin_cmd::hash_password(),
         Command::Healthcheck { url } => health_cmd::healthcheck(&url),
         Command::Sources { config, json } => sources_cmd::sources_cmd(&config, json),

@@ -75,3 +75,22 @@ pub(super) fn backup(path: &Path, to: &Path) -> Result<ExitCode, CliError> {
     outln!("backup written to {}", to.display());
     Ok(ExitCode::SUCCESS)
 }
+
+/// `openslot feeds`: the feed URLs of the current generation (rotated in the dashboard), signed
+/// with the data directory's `secret.key` (made now if the service never ran: it then uses it).
+pub(super) fn feeds(path: &Path) -> Result<ExitCode, CliError> {
+    let config = load_config(path)?;
+    let data_dir = &config.server.data_dir;
+    let store = crate::store::Store::open(data_dir).map_err(|e| CliError::Failed(e.to_string()))?;
+    let (generation, rotated_at) = store
+        .call_now(|c| crate::store::feeds::generation(c))
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    let key_path = data_dir.join(crate::booking::token::KEY_FILE_NAME);
+    let tokens = crate::booking::token::TokenKey::load_or_create(&key_path)
+        .map_err(|e| CliError::Failed(format!("{}: {e}", key_path.display())))?;
+    let urls =
+        crate::booking::feeds::urls(&config.server.public_url, &tokens, generation, rotated_at);
+    outln!("{}", urls.bookings);
+    outln!("{}", urls.freebusy);
+    Ok(ExitCode::SUCCESS)
+}

@@ -128,6 +128,12 @@ const STEPS: &[&str] = &[
         updated_at         INTEGER NOT NULL,
         CHECK ((secret_ciphertext IS NULL) = (secret_nonce IS NULL))
     );",
+    // 7: the generation of the owner's feed tokens (rotating turns the old feed URLs off).
+    "CREATE TABLE feed_tokens (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        generation  INTEGER NOT NULL,
+        rotated_at  INTEGER NOT NULL
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

@@ -10,6 +10,7 @@
 
 pub mod bookings;
 pub mod deliveries;
+pub mod feeds;
 mod migrations;
 pub mod outbox;
 pub mod rules;

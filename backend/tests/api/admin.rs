@@ -38,6 +38,8 @@ const GUARDED: &[(&str, &str)] = &[
     ("GET", "/admin/api/explain?at=2026-12-01T09:00:00Z"),
     ("GET", "/admin/api/stats"),
     ("POST", "/admin/api/bookings/x/no-show"),
+    ("GET", "/admin/api/feeds"),
+    ("POST", "/admin/api/feeds/rotate"),
 ];
 
 async fn send(
@@ -799,5 +801,60 @@ async fn the_week_view_shows_busy_bookings_blocks_and_free_slots_side_by_side() 
         v["days"],
         json!(["2026-11-30"]),
         "today in Berlin by default"
+    );
+}
+
+/// The dashboard's feed URLs open the feeds; rotating gives new ones and turns the old ones off
+/// (404), and survives a restart.
+#[tokio::test]
+async fn feed_urls_are_shown_and_rotated() {
+    let app = spawn_app(&with_password()).await;
+    let (status, _) = app.book("intro", TUE_9).await;
+    assert_eq!(status, 201);
+    let token = token(&app).await;
+    let (status, first) = admin(&app, "GET", "/admin/api/feeds", Some(&token), None).await;
+    assert_eq!(status, 200, "{first}");
+    assert!(
+        first.get("rotated_at").is_none_or(Value::is_null),
+        "{first}"
+    );
+    let local = |v: &Value, key: &str| {
+        v[key]
+            .as_str()
+            .unwrap()
+            .replace("https://book.example.org", "")
+    };
+    for key in ["bookings_url", "freebusy_url"] {
+        let (status, text) = app.get(&local(&first, key)).await;
+        assert_eq!(status, 200, "{key}: {text}");
+        assert!(
+            text.as_str().unwrap().starts_with("BEGIN:VCALENDAR"),
+            "{key}"
+        );
+    }
+    let (status, second) = admin(&app, "POST", "/admin/api/feeds/rotate", Some(&token), None).await;
+    assert_eq!(status, 200, "{second}");
+    assert!(second["rotated_at"].is_string(), "{second}");
+    for key in ["bookings_url", "freebusy_url"] {
+        assert_ne!(first[key], second[key]);
+        assert_eq!(app.get(&local(&first, key)).await.0, 404, "the old {key}");
+        assert_eq!(app.get(&local(&second, key)).await.0, 200, "the new {key}");
+    }
+    let (_, again) = admin(&app, "GET", "/admin/api/feeds", Some(&token), None).await;
+    assert_eq!(again["bookings_url"], second["bookings_url"]);
+
+    let mut app = app;
+    let dir = std::mem::replace(&mut app.dir, tempfile::tempdir().unwrap());
+    drop(app);
+    let app = super::app::spawn_in(dir, &with_password()).await;
+    assert_eq!(
+        app.get(&local(&second, "bookings_url")).await.0,
+        200,
+        "after a restart"
+    );
+    assert_eq!(
+        app.get(&local(&first, "bookings_url")).await.0,
+        404,
+        "after a restart"
     );
 }

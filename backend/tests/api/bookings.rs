@@ -354,7 +354,8 @@ async fn reschedule_takes_the_new_time_and_frees_the_old() {
 async fn the_owners_feeds_need_their_tokens_and_show_bookings_and_busy_time() {
     let app = spawn_app("").await;
     let (_, b) = app.book("intro", TUE_9).await;
-    let (bookings_url, freebusy_url) = openslot::api::feeds::feed_urls(&app.service);
+    let urls = app.service.feed_urls().await.unwrap();
+    let (bookings_url, freebusy_url) = (urls.bookings, urls.freebusy);
     let local = |u: &str| u.replace("https://book.example.org", "");
     let (status, text) = app.get(&local(&bookings_url)).await;
     assert_eq!(status, 200);
