@@ -7,7 +7,7 @@
 // Also: PASSWORD, NAMES (comma-separated visitor names that must be listed), SOURCE (a
 // calendar's shown name).
 
-import { run, visitor, open, axe, screenshot, check, assertClean, output } from "./lib.mjs";
+import { BASE_URL, run, visitor, open, axe, screenshot, check, assertClean, output } from "./lib.mjs";
 
 const password = process.env.PASSWORD;
 const names = (process.env.NAMES || "").split(",").filter(Boolean);
@@ -15,7 +15,8 @@ const sourceName = process.env.SOURCE;
 check(password && names.length >= 2 && sourceName, "set PASSWORD, NAMES (two or more) and SOURCE");
 
 await run("dashboard", async () => {
-  const { page } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
+  const { page, context } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL });
   const section = async (name) => {
     await page.getByRole("navigation", { name: "Dashboard sections" })
       .getByRole("link", { name, exact: true }).click();
@@ -83,6 +84,31 @@ await run("dashboard", async () => {
   await form.getByRole("button", { name: "Close" }).click();
   await form.waitFor({ state: "detached" });
   check(await page.locator(".source").count() === 1, "nothing was added");
+
+  // The feeds: their addresses open the owner's bookings; copied; made anew, the old ones die.
+  const feedField = page.getByRole("textbox", { name: "Bookings (bookings.ics)" });
+  await feedField.waitFor();
+  const feedUrl = await feedField.inputValue();
+  const feedText = async (url) => {
+    const r = await fetch(url);
+    return [r.status, await r.text()];
+  };
+  const [feedStatus, feedBody] = await feedText(feedUrl);
+  check(feedStatus === 200 && feedBody.includes(names[0]), `the bookings feed answers with the bookings: ${feedStatus}`);
+  const fbUrl = await page.getByRole("textbox", { name: "Free/busy (freebusy.ics)" }).inputValue();
+  check((await feedText(fbUrl))[0] === 200, "the free/busy feed answers");
+  await page.getByRole("button", { name: "Copy the address: Bookings (bookings.ics)" }).click();
+  await page.getByRole("status").filter({ hasText: "Copied." }).waitFor();
+  check(await page.evaluate(() => navigator.clipboard.readText()) === feedUrl, "the address is on the clipboard");
+  await page.getByRole("button", { name: "Make new feed addresses…" }).click();
+  await page.getByText("The current addresses stop working at once").waitFor();
+  await axe(page, "feeds: confirm");
+  await page.getByRole("button", { name: "Yes, make new addresses" }).click();
+  await page.getByRole("status").filter({ hasText: "New feed addresses are ready" }).waitFor();
+  await page.waitForFunction((old) => document.querySelector("#feed-bookings").value !== old, feedUrl);
+  const newUrl = await feedField.inputValue();
+  check((await feedText(feedUrl))[0] === 404, "the old feed address no longer works");
+  check((await feedText(newUrl))[0] === 200, "the new feed address works");
   await axe(page, "calendars");
   await screenshot(page, "dashboard-calendars");
 

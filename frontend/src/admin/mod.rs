@@ -11,6 +11,7 @@ mod client;
 mod clock;
 mod deliveries;
 mod explain;
+mod feeds;
 mod login;
 mod model;
 mod rules;
@@ -184,7 +185,7 @@ fn Shell() -> impl IntoView {
                 Section::Bookings => view! { <bookings::Bookings/> }.into_any(),
                 Section::Week => view! { <week::WeekView/> }.into_any(),
                 Section::Blocks => view! { <blocks::Blocks/> }.into_any(),
-                Section::Sources => view! { <sources::Sources/> }.into_any(),
+                Section::Sources => view! { <sources::Sources/><feeds::Feeds/> }.into_any(),
                 Section::Rules => view! { <rules::RulesEditor/> }.into_any(),
                 Section::Explain => view! { <explain::Explain/> }.into_any(),
                 Section::Stats => view! { <stats::Statistics/> }.into_any(),

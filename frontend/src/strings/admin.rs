@@ -129,6 +129,26 @@ pub const WRITE_BOOKINGS: &str = "Write bookings into this calendar";
 pub const SAVE_SOURCE: &str = "Check and save";
 pub const CHECKING: &str = "Checking…";
 pub const SOURCE_SAVED: &str = "The calendar is saved and synced.";
+// The feeds.
+pub const FEEDS_TITLE: &str = "Feeds for calendars OpenSlot cannot write to";
+pub const FEEDS_INTRO: &str = "Subscribe to these secret addresses in any calendar app (Google, Outlook, Apple): the first shows every booking, the second only when you are busy, without titles. Anyone with an address can read that feed: keep them private, and make new ones if one leaks.";
+pub const FEED_BOOKINGS: &str = "Bookings (bookings.ics)";
+pub const FEED_FREEBUSY: &str = "Free/busy (freebusy.ics)";
+pub const COPY: &str = "Copy";
+pub fn copy_label(what: &str) -> String {
+    format!("Copy the address: {what}")
+}
+pub const COPIED: &str = "Copied.";
+pub const COPY_FAILED: &str =
+    "The browser did not allow copying; select the address and copy it by hand.";
+pub const FEEDS_ROTATE: &str = "Make new feed addresses…";
+pub const FEEDS_ROTATE_CONFIRM: &str = "The current addresses stop working at once; every calendar subscribed to them must be given the new ones. Make new addresses?";
+pub const FEEDS_ROTATE_YES: &str = "Yes, make new addresses";
+pub const KEEP_THEM: &str = "Keep the current ones";
+pub const FEEDS_ROTATED: &str = "New feed addresses are ready; the old ones no longer work.";
+pub fn feeds_rotated_at(at: &str) -> String {
+    format!("Last renewed: {at}")
+}
 pub const SOURCE_REMOVED: &str = "The calendar is removed; its busy time is free.";
 pub const FROM_FILE: &str = "From the configuration file (read-only here)";
 pub const FROM_DASHBOARD: &str = "Added here";
