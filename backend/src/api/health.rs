@@ -9,14 +9,20 @@ use crate::booking::BookingService;
 #[derive(Debug)]
 pub struct HealthApi {
     pub service: BookingService,
+    /// The admin listener's copy names the stale calendars and why; the public one only
+    /// counts them (a calendar's name, host or error text is the owner's business).
+    pub names_calendars: bool,
 }
 
 #[derive(Debug, Object)]
 pub struct Readiness {
     pub ready: bool,
     pub database_writable: bool,
-    /// Sources too out of date to book against (by id), with why.
-    pub stale_sources: Vec<String>,
+    /// How many calendars are too out of date to book against (fail closed).
+    pub stale_calendars: u32,
+    /// Those calendars by id, with why: only on the admin listener.
+    #[oai(skip_serializing_if_is_none)]
+    pub stale_sources: Option<Vec<String>>,
 }
 
 #[derive(ApiResponse)]
@@ -47,18 +53,19 @@ impl HealthApi {
     #[oai(path = "/readyz", method = "get")]
     async fn readyz(&self) -> ReadyResponse {
         let database_writable = self.service.store().writable().await;
-        let stale_sources: Vec<String> = self
+        let stale: Vec<String> = self
             .service
             .hub()
             .blocking_sources(self.service.now())
             .into_iter()
             .map(|s| format!("{}: {}", s.id, s.summary()))
             .collect();
-        let ready = database_writable && stale_sources.is_empty();
+        let ready = database_writable && stale.is_empty();
         let body = Json(Readiness {
             ready,
             database_writable,
-            stale_sources,
+            stale_calendars: u32::try_from(stale.len()).unwrap_or(u32::MAX),
+            stale_sources: self.names_calendars.then_some(stale),
         });
         if ready {
             ReadyResponse::Ready(body)

@@ -123,6 +123,20 @@ pub struct SlotJson {
 pub struct SlotsJson {
     pub timezone: String,
     pub slots: Vec<SlotJson>,
+    /// Present when the list is not the whole truth: `calendars_unavailable` means one of the
+    /// owner's calendars cannot be read right now, so its time counts as busy and fewer (often
+    /// no) times are offered; try again later. Absent when all is well.
+    #[oai(skip_serializing_if_is_none)]
+    pub notice: Option<SlotsNotice>,
+}
+
+/// Why a slot list is incomplete. Names no calendar.
+#[derive(Debug, Object)]
+pub struct SlotsNotice {
+    /// A stable code: `calendars_unavailable`.
+    pub code: String,
+    /// For people.
+    pub message: String,
 }
 
 /// A booking request. Every field is checked and every problem reported (422).
@@ -284,6 +298,10 @@ pub struct ErrorJson {
 }
 
 /// An error body with a stable code (both APIs use it).
+/// What visitors and integrators are told while a calendar is too stale to book against: no
+/// calendar, host or error text (those are the owner's, on the admin listener and in the log).
+const CALENDARS_STALE: &str = "the owner's calendars cannot be read right now, so no time can be booked; please try again later";
+
 pub(super) fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
     Json(ErrorJson {
         error: code.to_owned(),
@@ -866,6 +884,14 @@ impl PublicApi {
         };
         match self.service.free_slots(&et, start, end).await {
             Ok(found) => SlotsResponse::Ok(Json(SlotsJson {
+                notice: self
+                    .service
+                    .calendars_unavailable()
+                    .then(|| SlotsNotice {
+                        code: "calendars_unavailable".to_owned(),
+                        message: "some of the owner's calendars cannot be read right now, so                                   free times cannot all be shown; please try again later"
+                            .to_owned(),
+                    }),
                 timezone: zone.name().to_owned(),
                 slots: found
                     .iter()
@@ -1047,12 +1073,10 @@ impl PublicApi {
                 e.0.next_slots = self.next_slots(&slug, start, zone).await;
                 BookResponse::NotFree(e)
             }
-            Err(BookError::Stale(why)) => BookResponse::Stale(error(
-                "calendars_stale",
-                format!(
-                    "the owner's calendars could not be checked right now; please try again later ({why})"
-                ),
-            )),
+            Err(BookError::Stale(why)) => {
+                tracing::warn!(calendars = %why, "booking refused: calendars out of date");
+                BookResponse::Stale(error("calendars_stale", CALENDARS_STALE))
+            }
             Err(BookError::KeyReused) => BookResponse::Invalid(invalid(vec![problem(
                 "Idempotency-Key",
                 "was used before for a different request",
@@ -1151,10 +1175,10 @@ impl PublicApi {
                 e.0.next_slots = self.next_slots(&slug, start, zone).await;
                 RescheduleResponse::NotFree(e)
             }
-            Err(BookError::Stale(why)) => RescheduleResponse::Stale(error(
-                "calendars_stale",
-                format!("the owner's calendars could not be checked right now ({why})"),
-            )),
+            Err(BookError::Stale(why)) => {
+                tracing::warn!(calendars = %why, "reschedule refused: calendars out of date");
+                RescheduleResponse::Stale(error("calendars_stale", CALENDARS_STALE))
+            }
             Err(e) => RescheduleResponse::Internal(internal(&e)),
         }
     }

@@ -120,7 +120,11 @@ pub fn spec_yaml() -> Result<String, StartError> {
         captcha: None,
         limiter: Arc::new(RateLimiter::new(0)),
     };
-    Ok(public_service(api, HealthApi { service }).spec_yaml())
+    let health = HealthApi {
+        service,
+        names_calendars: false,
+    };
+    Ok(public_service(api, health).spec_yaml())
 }
 
 impl Application {
@@ -310,6 +314,7 @@ fn public_routes(
     };
     let health = HealthApi {
         service: service.clone(),
+        names_calendars: false,
     };
     let openapi = public_service(api, health);
     let spec = openapi.spec_endpoint_yaml();
@@ -417,6 +422,7 @@ fn admin_routes(
 ) -> poem::endpoint::BoxEndpoint<'static> {
     let health = HealthApi {
         service: service.clone(),
+        names_calendars: true,
     };
     let api = AdminApi {
         auth: Arc::clone(&auth),

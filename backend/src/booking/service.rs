@@ -384,6 +384,12 @@ impl BookingService {
         Ok(slots(&self.config().rules(), event_type, &facts, from, to))
     }
 
+    /// Whether a calendar is too stale to know and fails closed (its whole time counts as busy;
+    /// bookings are refused until it syncs again).
+    pub fn calendars_unavailable(&self) -> bool {
+        !self.inner.hub.blocking_sources(self.now()).is_empty()
+    }
+
     /// Busy time of every source around `[first, last]`, after an on-demand refresh; refuses
     /// when a source is too stale to know (freshness policy).
     async fn fresh_busy(

@@ -286,6 +286,7 @@ impl SyncHub {
                         last_success: Some(now),
                         last_error: None,
                         failures: 0,
+                        failing_since: None,
                     };
                     changed.then(|| state.loaded.snapshot.clone())
                 };
@@ -305,6 +306,7 @@ impl SyncHub {
                     a.last_attempt = Some(now);
                     a.last_error = Some(e.to_string());
                     a.failures = a.failures.saturating_add(1);
+                    a.failing_since = a.failing_since.or(Some(now));
                 }
                 if save {
                     self.persist(slot, None).await;
@@ -626,6 +628,7 @@ fn status(slot: &Slot, now: DateTime<Utc>) -> SourceStatus {
         last_success,
         last_error,
         consecutive_failures: state.attempts.failures,
+        failing_since: state.attempts.failing_since,
         event_count: state.loaded.event_count(),
         age_seconds: last_success.map(|t| (now - t).num_seconds().max(0)),
         freshness: Freshness::of(last_success, now, cfg.max_age()),

@@ -207,6 +207,9 @@ pub struct Attempts {
     pub last_error: Option<String>,
     /// Failures in a row.
     pub failures: u32,
+    /// The first failure of the current run of failures (None after a success).
+    #[serde(default)]
+    pub failing_since: Option<DateTime<Utc>>,
 }
 
 pub fn attempts_path(data_dir: &Path, source_id: &str) -> PathBuf {

@@ -40,6 +40,8 @@ pub struct SourceStatus {
     /// The last attempt's error, in plain words; `None` when it succeeded.
     pub last_error: Option<String>,
     pub consecutive_failures: u32,
+    /// The first failure of the current run of failures; None while it works.
+    pub failing_since: Option<DateTime<Utc>>,
     /// Events held (iCalendar events + occurrences expanded by the service).
     pub event_count: usize,
     /// Seconds since the last success.

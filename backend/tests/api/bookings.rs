@@ -278,24 +278,58 @@ async fn too_many_requests_from_one_address_get_429_with_retry_after() {
     assert!(retry >= 1);
 }
 
+/// A stale calendar (fail closed): bookings get 503 and the slot list carries a notice; the
+/// public answers name no calendar, path or error text; the admin listener's /readyz does.
 #[tokio::test]
-async fn a_stale_calendar_refuses_bookings_with_503_and_offers_no_slots() {
+async fn a_stale_calendar_refuses_bookings_with_503_and_says_why_slots_are_missing() {
     // A source that cannot be read and was never synced: fail closed.
     let app = spawn_app(
         "[[sources]]\nid = \"work\"\nkind = \"ics\"\nurl = \"file://missing.ics\"\nname = \"Work\"\n",
     )
     .await;
+    let secret = |v: &Value| {
+        let text = v.to_string();
+        ["Work", "work", "missing", "file:"]
+            .iter()
+            .find(|s| text.contains(**s))
+            .map(|s| (*s).to_owned())
+    };
     let (status, v) = app.book("intro", TUE_9).await;
     assert_eq!(status, 503, "{v}");
     assert_eq!(v["error"], "calendars_stale");
-    assert!(v["message"].as_str().unwrap().contains("Work"), "{v}");
+    assert_eq!(secret(&v), None, "{v}");
     let (_, v) = app
         .get("/api/v1/slots?event_type=intro&from=2026-12-01&to=2026-12-01")
         .await;
     assert_eq!(v["slots"], json!([]));
+    assert_eq!(v["notice"]["code"], "calendars_unavailable", "{v}");
+    assert_eq!(secret(&v), None, "{v}");
     let (status, v) = app.get("/readyz").await;
     assert_eq!(status, 503, "{v}");
     assert_eq!(v["database_writable"], true);
+    assert_eq!(v["stale_calendars"], 1, "{v}");
+    assert!(v.get("stale_sources").is_none(), "{v}");
+    assert_eq!(secret(&v), None, "{v}");
+    let admin: Value = app
+        .client
+        .get(format!("http://{}/readyz", app.admin))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let named = admin["stale_sources"][0].as_str().unwrap_or_default();
+    assert!(named.starts_with("work: NEVER SYNCED"), "{admin}");
+}
+
+#[tokio::test]
+async fn a_healthy_calendar_gives_slots_without_a_notice() {
+    let (_, v) = spawn_app("")
+        .await
+        .get("/api/v1/slots?event_type=intro&from=2026-12-01&to=2026-12-01")
+        .await;
+    assert!(v.get("notice").is_none(), "{v}");
 }
 
 #[tokio::test]

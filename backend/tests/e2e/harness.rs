@@ -74,8 +74,18 @@ fn wall_ms() -> u128 {
 
 /// Writes `config` (with `{listen}`, `{admin_listen}` and `{static_dir}` filled in) and starts
 /// `openslot serve` on it with its clock pinned to `clock` (RFC 3339; None: the wall clock);
-/// returns once /readyz answers.
+/// returns once /readyz answers 200.
 pub async fn start_service_at(config: &str, clock: Option<&str>) -> Service {
+    start(config, clock, "/readyz").await
+}
+
+/// The service on the scenarios' clock, for a test whose calendars are down on purpose:
+/// returns once it answers /healthz (it is never ready).
+pub async fn start_service_unready(config: &str) -> Service {
+    start(config, Some(SCENARIO_CLOCK), "/healthz").await
+}
+
+async fn start(config: &str, clock: Option<&str>, wait_for: &str) -> Service {
     let dir = tempfile::tempdir().unwrap();
     let (port, admin_port) = (free_port(), free_port());
     let dist = frontend().join("dist").canonicalize().unwrap();
@@ -108,7 +118,7 @@ pub async fn start_service_at(config: &str, clock: Option<&str>) -> Service {
     let client = openslot::sources::http::client(Default::default()).unwrap();
     for _ in 0..500 {
         if client
-            .get(format!("{}/readyz", service.base))
+            .get(format!("{}{wait_for}", service.base))
             .send()
             .await
             .is_ok_and(|r| r.status().is_success())
@@ -117,7 +127,7 @@ pub async fn start_service_at(config: &str, clock: Option<&str>) -> Service {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("the service did not become ready: {}", service.log());
+    panic!("{wait_for} did not answer 200: {}", service.log());
 }
 
 impl Service {

@@ -20,4 +20,5 @@ mod booking;
 mod dashboard;
 mod dates;
 mod harness;
+mod outage;
 mod through_nginx;

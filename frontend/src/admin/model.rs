@@ -79,6 +79,9 @@ pub struct Source {
     pub event_count: u64,
     #[serde(default)]
     pub age_seconds: Option<i64>,
+    /// The first failure of the current run of failures (RFC 3339); None while it works.
+    #[serde(default)]
+    pub failing_since: Option<String>,
     #[serde(default)]
     pub summary: String,
     #[serde(default)]

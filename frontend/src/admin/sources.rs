@@ -153,6 +153,13 @@ fn SourceCard(source: Source, edit: Callback<Source>, done: Callback<()>) -> imp
                 <dd>{age}</dd>
                 <dt>{t::EVENTS}</dt>
                 <dd>{source.event_count}</dd>
+                {source.failing_since.clone().map(|since| {
+                    let zone = crate::time::browser_zone().unwrap_or_else(|| "UTC".to_owned());
+                    view! {
+                        <dt>{t::FAILING_SINCE}</dt>
+                        <dd class="error">{crate::time::moment(&since, &zone)}</dd>
+                    }
+                })}
                 <dt>{t::LAST_ERROR}</dt>
                 <dd class:error=source.last_error.is_some()>
                     {source.last_error.clone().unwrap_or_else(|| "—".to_owned())}

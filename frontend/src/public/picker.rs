@@ -16,6 +16,21 @@ use crate::time;
 #[derive(Clone, Debug, serde::Deserialize)]
 struct SlotsAnswer {
     slots: Vec<Slot>,
+    /// `calendars_unavailable`: a calendar of the owner's cannot be read right now.
+    #[serde(default)]
+    notice: Option<SlotsNotice>,
+}
+
+#[derive(Clone, Debug, serde::Deserialize)]
+struct SlotsNotice {
+    code: String,
+}
+
+/// One month's answer: its times by day, and whether the owner's calendars could all be read.
+#[derive(Clone, Debug, Default)]
+struct Month {
+    days: Days,
+    calendars_unavailable: bool,
 }
 
 type Days = BTreeMap<NaiveDate, Vec<Slot>>;
@@ -36,9 +51,9 @@ async fn load(
     zone: String,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Days, ApiError> {
+) -> Result<Month, ApiError> {
     if to < from {
-        return Ok(Days::new());
+        return Ok(Month::default());
     }
     let path = format!(
         "/api/v1/slots?event_type={}&from={from}&to={to}&tz={}",
@@ -46,7 +61,12 @@ async fn load(
         encode(&zone)
     );
     let answer: SlotsAnswer = Call::get(path).json().await?;
-    Ok(by_day(answer.slots))
+    Ok(Month {
+        calendars_unavailable: answer
+            .notice
+            .is_some_and(|n| n.code == "calendars_unavailable"),
+        days: by_day(answer.slots),
+    })
 }
 
 fn month_end(first: NaiveDate) -> NaiveDate {
@@ -87,7 +107,7 @@ pub fn SlotPicker(
 
     // When a month's times arrive: keep the chosen day if it has times, else the first that has.
     Effect::new(move |_| {
-        if let Some(Ok(days)) = shown() {
+        if let Some(Ok(Month { days, .. })) = shown() {
             let keep = chosen_day.get_untracked().filter(|d| days.contains_key(d));
             chosen_day.set(keep.or_else(|| days.keys().next().copied()));
             let count = days.values().map(Vec::len).sum();
@@ -125,7 +145,7 @@ pub fn SlotPicker(
                             None => view! { <span class="blank" aria-hidden="true"></span> }.into_any(),
                             Some(day) => {
                                 let count = match &loaded {
-                                    Some(Ok(d)) => d.get(&day).map_or(0, Vec::len),
+                                    Some(Ok(m)) => m.days.get(&day).map_or(0, Vec::len),
                                     _ => 0,
                                 };
                                 let outside = day < today || day > last;
@@ -160,7 +180,7 @@ pub fn SlotPicker(
                             <button type="button" on:click=move |_| days.refetch()>{t::RETRY}</button>
                         </div>
                     }.into_any(),
-                    Some(Ok(found)) => match chosen_day.get().and_then(|d| found.get(&d).cloned().map(|s| (d, s))) {
+                    Some(Ok(found)) => match chosen_day.get().and_then(|d| found.days.get(&d).cloned().map(|s| (d, s))) {
                         Some((day, slots)) => {
                             let zone_now = zone.get();
                             view! {
@@ -178,6 +198,10 @@ pub fn SlotPicker(
                                 </ul>
                             }.into_any()
                         }
+                        None if found.calendars_unavailable => view! {
+                            <p id="times-title" class="problem" role="alert">{t::CALENDARS_UNAVAILABLE}</p>
+                            <button type="button" on:click=move |_| days.refetch()>{t::RETRY}</button>
+                        }.into_any(),
                         None => {
                             let first = month.get();
                             let more = time::next_month(first) <= last_day.get();

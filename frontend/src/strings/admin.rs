@@ -102,12 +102,14 @@ pub const NO_SOURCES: &str = "No calendars are configured: only the rules decide
 pub const KIND: &str = "Kind";
 pub const LAST_SYNC: &str = "Last sync";
 pub const LAST_ERROR: &str = "Last error";
+pub const FAILING_SINCE: &str = "Failing since";
 pub const EVENTS: &str = "Events";
 pub const WRITABLE: &str = "Bookings are written here";
 pub const NEVER: &str = "never";
 pub const HEALTHY: &str = "ok";
 pub const UNHEALTHY: &str = "needs attention";
-pub const BLOCKS_BOOKING: &str = "Bookings are refused until this calendar syncs.";
+pub const BLOCKS_BOOKING: &str =
+    "Visitors see no free times and bookings are refused until this calendar syncs again.";
 pub const ADD_SOURCE: &str = "Add a calendar";
 pub const EDIT_SOURCE: &str = "Edit this calendar";
 pub const EDIT: &str = "Edit";

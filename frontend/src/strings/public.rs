@@ -53,6 +53,7 @@ pub fn no_slots_in_month(month: &str) -> String {
     format!("No free times in {month}.")
 }
 pub const TRY_NEXT_MONTH: &str = "Look in the next month";
+pub const CALENDARS_UNAVAILABLE: &str = "Times cannot be shown right now: the owner's calendar cannot be read at the moment. Please try again in a little while.";
 pub const NO_SLOTS_AT_ALL: &str =
     "There are no free times to book at the moment. Please check back later.";
 pub fn slots_of(day: &str) -> String {
