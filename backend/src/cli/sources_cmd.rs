@@ -36,6 +36,31 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))
 }
 
+/// A hub of every source the service reads: the configuration file's and those added in the
+/// dashboard (stored in the database, their secrets opened with the key file), exactly as
+/// `serve` puts them together. Without a database there are no dashboard sources, and none is
+/// made (a command that only reads must not create one).
+fn all_sources(config: &Config) -> Result<Arc<SyncHub>, CliError> {
+    let hub = Arc::new(SyncHub::new(config));
+    let data_dir = &config.server.data_dir;
+    if !crate::store::Store::exists(data_dir) {
+        return Ok(hub);
+    }
+    let store = crate::store::Store::open(data_dir).map_err(|e| CliError::Failed(e.to_string()))?;
+    let stored = store
+        .call_now(|c| crate::store::sources::list(c))
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    if stored.is_empty() {
+        return Ok(hub);
+    }
+    let secrets =
+        crate::store::secret_box::SecretBox::load_or_create(&config.server.secrets_key_file)
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+    crate::sync::catalog::SourceCatalog::open(config, store, &hub, secrets)
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    Ok(hub)
+}
+
 /// Busy time of every source in `window`: a quick refresh, then the snapshots under the
 /// freshness policy. Warnings go to stderr.
 pub(super) fn sources_busy(
@@ -47,8 +72,10 @@ pub(super) fn sources_busy(
         // No runtime: nothing can be read, so every source counts as unreadable.
         return fail_closed(config, window);
     };
+    let Ok(hub) = all_sources(config) else {
+        return fail_closed(config, window);
+    };
     rt.block_on(async {
-        let hub = Arc::new(SyncHub::new(config));
         hub.refresh_all(now, CLI_REFRESH_BUDGET).await;
         let (busy, warnings) = hub.busy(window, now);
         print_warnings(&warnings);
@@ -86,9 +113,14 @@ struct SyncResultJson<'a> {
 pub(super) fn sync_cmd(path: &Path, json: bool) -> Result<ExitCode, CliError> {
     let config = load_config(path)?;
     let rt = runtime()?;
+    let hub = all_sources(&config)?;
     let (reports, statuses) = rt.block_on(async {
-        let hub = Arc::new(SyncHub::new(&config));
-        let width = config.sources.iter().map(|s| s.id.len()).max().unwrap_or(0);
+        let width = hub
+            .statuses(clock::now())
+            .iter()
+            .map(|s| s.id.len())
+            .max()
+            .unwrap_or(0);
         let reports = hub
             .sync_all_with(clock::now(), |r| {
                 if !json {
@@ -118,7 +150,7 @@ pub(super) fn sync_cmd(path: &Path, json: bool) -> Result<ExitCode, CliError> {
             serde_json::to_string(&out).map_err(|e| CliError::Failed(e.to_string()))?
         );
     } else {
-        if config.sources.is_empty() {
+        if statuses.is_empty() {
             outln!("no sources configured");
         }
         status_table(&statuses);
@@ -192,15 +224,19 @@ pub(super) fn sources_cmd(path: &Path, json: bool) -> Result<ExitCode, CliError>
     let ctx = SourceContext {
         data_dir: config.server.data_dir.clone(),
     };
-    let hub = SyncHub::new(&config);
+    let hub = all_sources(&config)?;
     let statuses = hub.statuses(now);
+    let sources: Vec<_> = statuses
+        .iter()
+        .filter_map(|s| hub.source_config(&s.id))
+        .collect();
     let window = Interval {
         start: now,
         end: now + chrono::Duration::days(CONTRIBUTION_DAYS),
     };
     let (busy, _) = hub.busy(window, now);
     let mut out = Vec::new();
-    for ((src, status), busy) in config.sources.iter().zip(statuses).zip(busy) {
+    for ((src, status), busy) in sources.iter().zip(statuses).zip(busy) {
         let found = match open_source(src, &ctx) {
             Ok(reader) => rt.block_on(reader.discover()),
             Err(e) => Err(e),
@@ -232,7 +268,7 @@ pub(super) fn sources_cmd(path: &Path, json: bool) -> Result<ExitCode, CliError>
     if out.is_empty() {
         outln!("no sources configured");
     }
-    for (s, src) in out.iter().zip(&config.sources) {
+    for (s, src) in out.iter().zip(&sources) {
         let label = s.status.name.as_deref().unwrap_or("");
         outln!("{} ({}) {label}", s.status.id, s.status.kind);
         outln!("  status: {}", s.status.summary());

@@ -51,6 +51,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// Whether `data_dir` holds a database (commands that only read do not make one).
+    pub fn exists(data_dir: &Path) -> bool {
+        data_dir.join("openslot.db").is_file()
+    }
+
     /// Opens (or creates) `data_dir/openslot.db` and brings its schema up to date.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         let open_err = |detail: String| StoreError::Open {

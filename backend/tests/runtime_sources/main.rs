@@ -10,6 +10,7 @@
 #[allow(dead_code, missing_debug_implementations)]
 mod app;
 mod calendars;
+mod command_line;
 #[path = "../support/fixed_clock.rs"]
 mod fixed_clock;
 mod lifecycle;
