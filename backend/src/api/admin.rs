@@ -562,7 +562,9 @@ fn change_error(e: CatalogError) -> SourceChangeResponse {
         CatalogError::Refused(_) => SourceChangeResponse::Invalid(error("url_refused", message)),
         CatalogError::SyncFailed(source) | CatalogError::Discovery(source) => {
             let code = match source {
-                S::AuthFailed { .. } | S::NotAuthorized { .. } => "auth_failed",
+                S::AuthFailed { .. } | S::NotAuthorized { .. } | S::ReconnectNeeded { .. } => {
+                    "auth_failed"
+                }
                 S::Unreachable { .. } | S::Timeout { .. } => "unreachable",
                 _ if discovery => "not_caldav",
                 _ => "sync_failed",

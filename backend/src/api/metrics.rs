@@ -147,6 +147,20 @@ pub async fn render(
     }
     head(
         &mut out,
+        "openslot_source_reconnect_needed",
+        "gauge",
+        "1 when Google or Microsoft refused a source's stored sign-in (invalid_grant): the owner must connect it again.",
+    );
+    for s in &statuses {
+        let id = label(&s.id);
+        let n = u8::from(s.reconnect_needed);
+        let _ = writeln!(
+            out,
+            "openslot_source_reconnect_needed{{source=\"{id}\"}} {n}"
+        );
+    }
+    head(
+        &mut out,
         "openslot_source_fresh",
         "gauge",
         "1 when a source's data is fresh enough to trust, else 0.",

@@ -22,6 +22,15 @@ pub enum SourceError {
         service: &'static str,
         source_id: String,
     },
+    /// The service refused the stored refresh token (`invalid_grant`): revoked, the password
+    /// changed, or (Google) an OAuth client left in "Testing" whose tokens expire after 7 days.
+    #[error(
+        "reconnect needed: {service} no longer accepts the stored sign-in (invalid_grant: access revoked, password changed, or a Google OAuth client in \"Testing\" whose refresh tokens expire after 7 days); connect again in the dashboard or run `openslot auth {service} --source {source_id}`"
+    )]
+    ReconnectNeeded {
+        service: &'static str,
+        source_id: String,
+    },
     #[error("{url} was not found (404): check the URL")]
     NotFound { url: String },
     #[error("the server answered {status}{}", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
@@ -51,5 +60,10 @@ impl SourceError {
             Self::Http { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }
+    }
+
+    /// The service refused the stored sign-in: only the owner can fix it, by connecting again.
+    pub fn needs_reconnect(&self) -> bool {
+        matches!(self, Self::ReconnectNeeded { .. })
     }
 }

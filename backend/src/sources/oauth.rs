@@ -40,10 +40,25 @@ pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 const GOOGLE_AUTH: &str = "https://accounts.google.com/o/oauth2/v2/auth";
 const GOOGLE_TOKEN: &str = "https://oauth2.googleapis.com/token";
 const MICROSOFT_LOGIN: &str = "https://login.microsoftonline.com";
-/// Events read and written; the calendar list read (for `openslot sources`).
-pub const GOOGLE_SCOPE: &str = "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly";
-/// `offline_access` is what makes the identity platform return a refresh token.
-pub const MICROSOFT_SCOPE: &str = "offline_access Calendars.ReadWrite";
+/// Google, read only: events and the calendar list (for `openslot sources`).
+pub const GOOGLE_SCOPE_READ: &str = "https://www.googleapis.com/auth/calendar.readonly";
+/// Google for a source with `write = true`: also creating and deleting events.
+pub const GOOGLE_SCOPE_WRITE: &str = "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly";
+/// Microsoft, read only. `offline_access` is what makes the identity platform return a
+/// refresh token.
+pub const MICROSOFT_SCOPE_READ: &str = "offline_access Calendars.Read";
+/// Microsoft for a source with `write = true`.
+pub const MICROSOFT_SCOPE_WRITE: &str = "offline_access Calendars.ReadWrite";
+
+/// The least a source needs: read only unless it writes bookings (`write = true`).
+pub fn scope(service: Service, write: bool) -> &'static str {
+    match (service, write) {
+        (Service::Google, false) => GOOGLE_SCOPE_READ,
+        (Service::Google, true) => GOOGLE_SCOPE_WRITE,
+        (Service::Microsoft, false) => MICROSOFT_SCOPE_READ,
+        (Service::Microsoft, true) => MICROSOFT_SCOPE_WRITE,
+    }
+}
 /// An access token this close to its expiry is refreshed before use.
 const EXPIRY_MARGIN_SECONDS: i64 = 60;
 
@@ -212,6 +227,8 @@ pub struct OAuth {
     store: PathBuf,
     /// `token` / `token_file` of the config: used until a stored one exists.
     configured: Option<Secret>,
+    /// The source writes bookings: the write scope, else the read-only one.
+    write: bool,
     http: Client,
     limits: Limits,
     /// Held while refreshing, so that concurrent requests refresh once.
@@ -284,6 +301,7 @@ impl OAuth {
             token_url: Endpoints::of(service, config)?.token,
             store: token_path(ctx, &config.id),
             configured: config.token.clone(),
+            write: config.write,
             http,
             limits,
             cached: tokio::sync::Mutex::new(None),
@@ -292,6 +310,13 @@ impl OAuth {
 
     fn not_authorized(&self) -> SourceError {
         SourceError::NotAuthorized {
+            service: self.service.as_str(),
+            source_id: self.source_id.clone(),
+        }
+    }
+
+    fn reconnect_needed(&self) -> SourceError {
+        SourceError::ReconnectNeeded {
             service: self.service.as_str(),
             source_id: self.source_id.clone(),
         }
@@ -336,7 +361,7 @@ impl OAuth {
             form.push(("client_secret", secret.expose()));
         }
         if self.service == Service::Microsoft {
-            form.push(("scope", MICROSOFT_SCOPE));
+            form.push(("scope", scope(Service::Microsoft, self.write)));
         }
         match token_request(&self.http, &self.token_url, &form, self.limits).await? {
             Ok(answer) => {
@@ -347,7 +372,7 @@ impl OAuth {
                 }
                 Ok(access_token(&answer))
             }
-            Err(refusal) if refusal.error == "invalid_grant" => Err(self.not_authorized()),
+            Err(refusal) if refusal.error == "invalid_grant" => Err(self.reconnect_needed()),
             Err(refusal) => Err(refused(self.service, &refusal.error)),
         }
     }
@@ -567,7 +592,7 @@ pub async fn authorize_google_within(
         .append_pair("client_id", &client_id)
         .append_pair("redirect_uri", &redirect_uri)
         .append_pair("response_type", "code")
-        .append_pair("scope", GOOGLE_SCOPE)
+        .append_pair("scope", scope(Service::Google, config.write))
         .append_pair("code_challenge", &pkce_challenge(&verifier))
         .append_pair("code_challenge_method", "S256")
         .append_pair("state", &state)
@@ -747,7 +772,7 @@ pub async fn authorize_microsoft(
         .post(endpoints.authorize.clone())
         .form(&[
             ("client_id", client_id.as_str()),
-            ("scope", MICROSOFT_SCOPE),
+            ("scope", scope(Service::Microsoft, config.write)),
         ])
         .send()
         .await

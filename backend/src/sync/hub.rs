@@ -287,6 +287,7 @@ impl SyncHub {
                         last_error: None,
                         failures: 0,
                         failing_since: None,
+                        reconnect_needed: false,
                     };
                     changed.then(|| state.loaded.snapshot.clone())
                 };
@@ -307,6 +308,7 @@ impl SyncHub {
                     a.last_error = Some(e.to_string());
                     a.failures = a.failures.saturating_add(1);
                     a.failing_since = a.failing_since.or(Some(now));
+                    a.reconnect_needed = e.needs_reconnect();
                 }
                 if save {
                     self.persist(slot, None).await;
@@ -629,6 +631,7 @@ fn status(slot: &Slot, now: DateTime<Utc>) -> SourceStatus {
         last_error,
         consecutive_failures: state.attempts.failures,
         failing_since: state.attempts.failing_since,
+        reconnect_needed: state.attempts.reconnect_needed,
         event_count: state.loaded.event_count(),
         age_seconds: last_success.map(|t| (now - t).num_seconds().max(0)),
         freshness: Freshness::of(last_success, now, cfg.max_age()),

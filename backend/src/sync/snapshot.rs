@@ -210,6 +210,9 @@ pub struct Attempts {
     /// The first failure of the current run of failures (None after a success).
     #[serde(default)]
     pub failing_since: Option<DateTime<Utc>>,
+    /// The last attempt failed because the service refused the stored sign-in.
+    #[serde(default)]
+    pub reconnect_needed: bool,
 }
 
 pub fn attempts_path(data_dir: &Path, source_id: &str) -> PathBuf {

@@ -42,6 +42,8 @@ pub struct SourceStatus {
     pub consecutive_failures: u32,
     /// The first failure of the current run of failures; None while it works.
     pub failing_since: Option<DateTime<Utc>>,
+    /// Google or Microsoft refused the stored sign-in (`invalid_grant`): connect again.
+    pub reconnect_needed: bool,
     /// Events held (iCalendar events + occurrences expanded by the service).
     pub event_count: usize,
     /// Seconds since the last success.

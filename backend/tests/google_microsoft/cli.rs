@@ -93,3 +93,72 @@ async fn auth_then_sync_through_the_command_line() {
     assert_eq!(sync.status.code(), Some(0), "{v}");
     assert_eq!(v["results"][0]["ok"], true, "{v}");
 }
+
+/// Microsoft refuses the stored sign-in (`invalid_grant`): `openslot sync` and the status say
+/// "reconnect needed", and so does `/metrics` on the admin listener of the running service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_sign_in_is_reconnect_needed_in_the_status_and_the_metrics() {
+    let m = GraphStandIn::start().await;
+    m.with(|s| s.auth.revoked = true);
+    let dir = tempfile::tempdir().unwrap();
+    let free = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (public, admin) = (free(), free());
+    let config = format!(
+        "[owner]\nname = \"Owner\"\nemail = \"owner@example.org\"\ntimezone = \"UTC\"\n\
+         [server]\ndata_dir = \"data\"\nlisten = \"127.0.0.1:{public}\"\nadmin_listen = \"127.0.0.1:{admin}\"\n\
+         [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
+         [[sources]]\nid = \"work\"\nkind = \"microsoft\"\nurl = \"{}\"\noauth_url = \"{}\"\n\
+         client_id = \"client-1\"\ntoken = \"rt-0\"\ntimeout_seconds = 5\n",
+        m.api(),
+        m.oauth()
+    );
+    std::fs::write(dir.path().join("openslot.toml"), config).unwrap();
+    let path = dir.path().to_owned();
+    let sync = tokio::task::spawn_blocking({
+        let path = path.clone();
+        move || openslot(&path, &["sync", "--config", "openslot.toml", "--json"])
+    })
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&sync.stdout).unwrap();
+    assert_eq!(sync.status.code(), Some(1), "{v}");
+    assert_eq!(v["sources"][0]["reconnect_needed"], true, "{v}");
+    let error = v["results"][0]["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("reconnect needed"), "{v}");
+
+    let _service = super::process::ProcessGroup::spawn(
+        Command::new(env!("CARGO_BIN_EXE_openslot"))
+            .args(["serve", "--config", "openslot.toml"])
+            .current_dir(&path)
+            .env("OPENSLOT_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    )
+    .unwrap();
+    let client = openslot::sources::http::client(Default::default()).unwrap();
+    let mut metrics = String::new();
+    for _ in 0..200 {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{admin}/metrics"))
+            .send()
+            .await
+        {
+            metrics = r.text().await.unwrap_or_default();
+            if metrics.contains("openslot_source_reconnect_needed{source=\"work\"} 1") {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        metrics.contains("openslot_source_reconnect_needed{source=\"work\"} 1"),
+        "{metrics}"
+    );
+}

@@ -146,18 +146,22 @@ async fn an_expired_access_token_is_refreshed_and_a_rotated_refresh_token_is_sto
 }
 
 #[tokio::test]
-async fn a_refresh_token_google_refuses_says_which_auth_to_run() {
+async fn a_refresh_token_google_refuses_is_reconnect_needed() {
     let (g, _dir, google) = setup().await;
     g.with(|s| s.auth.revoked = true);
     let e = google.fetch(window(), None).await.unwrap_err();
-    assert!(matches!(e, SourceError::NotAuthorized { .. }), "{e:?}");
+    assert!(matches!(e, SourceError::ReconnectNeeded { .. }), "{e:?}");
+    assert!(e.needs_reconnect());
+    let text = e.to_string();
+    assert!(text.starts_with("reconnect needed"), "{text}");
     assert!(
-        e.to_string().contains("openslot auth google --source work"),
-        "{e}"
+        text.contains("openslot auth google --source work"),
+        "{text}"
     );
+    assert!(text.contains("7 days"), "{text}");
     assert!(!e.is_transient());
     let e = google.create(&booking("b-1@openslot")).await.unwrap_err();
-    assert!(matches!(e, SourceError::NotAuthorized { .. }), "{e:?}");
+    assert!(matches!(e, SourceError::ReconnectNeeded { .. }), "{e:?}");
 }
 
 #[tokio::test]
@@ -289,7 +293,8 @@ async fn the_loopback_flow_stores_the_refresh_token() {
     assert_eq!(q["code_challenge_method"], "S256");
     assert_eq!(q["response_type"], "code");
     assert_eq!(q["access_type"], "offline");
-    assert!(q["scope"].contains("calendar"));
+    // The source writes (`write = true`): events may be created; the calendar list is read.
+    assert_eq!(q["scope"], openslot::sources::oauth::GOOGLE_SCOPE_WRITE);
     let redirect = q["redirect_uri"].clone();
     assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect}");
     g.with(|s| {
@@ -347,4 +352,24 @@ async fn a_redirect_with_the_wrong_state_is_refused() {
     let e = flow.await.unwrap().unwrap_err();
     assert!(e.to_string().contains("state"), "{e}");
     assert!(stored_token(&dir).is_none());
+}
+
+/// A source that only reads asks Google for `calendar.readonly`, never `calendar.events`.
+#[tokio::test]
+async fn a_read_only_source_asks_google_for_the_read_scope_only() {
+    let g = GoogleStandIn::start().await;
+    let dir = data_dir();
+    let mut config = source("google", &g.api(), &g.oauth(), "");
+    config.write = false;
+    let screen = Screen::default();
+    let flow = {
+        let (config, ctx, mut out) = (config.clone(), dir.ctx.clone(), screen.clone());
+        tokio::spawn(async move { authorize_google(&config, &ctx, &mut out).await })
+    };
+    let line = screen.wait_for("/o/oauth2/v2/auth?").await;
+    flow.abort();
+    let url = reqwest::Url::parse(line.trim()).unwrap();
+    let q: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(q["scope"], openslot::sources::oauth::GOOGLE_SCOPE_READ);
+    assert!(!q["scope"].contains("calendar.events"));
 }

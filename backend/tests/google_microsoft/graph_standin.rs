@@ -135,6 +135,9 @@ impl Handler for GraphStandIn {
             return s.auth.token(&req);
         }
         if req.method == "POST" && req.path.ends_with("/oauth2/v2.0/devicecode") {
+            s.auth
+                .scopes
+                .push(req.form().get("scope").cloned().unwrap_or_default());
             return json_resp(
                 200,
                 json!({

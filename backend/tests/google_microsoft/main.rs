@@ -14,6 +14,8 @@ mod google;
 mod google_standin;
 mod graph_standin;
 mod microsoft;
+#[path = "../support/process.rs"]
+mod process;
 mod standin;
 
 use std::io::Write;

@@ -157,11 +157,12 @@ async fn an_expired_access_token_is_refreshed_and_the_rotated_refresh_token_is_s
 }
 
 #[tokio::test]
-async fn a_refresh_token_microsoft_refuses_says_which_auth_to_run() {
+async fn a_refresh_token_microsoft_refuses_is_reconnect_needed() {
     let (m, _dir, ms) = setup().await;
     m.with(|s| s.auth.revoked = true);
     let e = ms.fetch(window(), None).await.unwrap_err();
-    assert!(matches!(e, SourceError::NotAuthorized { .. }), "{e:?}");
+    assert!(matches!(e, SourceError::ReconnectNeeded { .. }), "{e:?}");
+    assert!(e.to_string().starts_with("reconnect needed"), "{e}");
     assert!(
         e.to_string()
             .contains("openslot auth microsoft --source work"),
@@ -293,4 +294,41 @@ async fn the_device_code_flow_waits_for_the_sign_in_and_stores_the_token() {
     m.put(timed("a", 2, 9));
     let (items, _) = full(ms.fetch(window(), None).await.unwrap());
     assert_eq!(items.len(), 1);
+    // The source writes bookings: the read-write scope, at sign-in and at the refresh.
+    let scopes = m.with(|s| s.auth.scopes.clone());
+    assert_eq!(scopes.len(), 2, "{scopes:?}");
+    assert!(
+        scopes
+            .iter()
+            .all(|s| s == openslot::sources::oauth::MICROSOFT_SCOPE_WRITE),
+        "{scopes:?}"
+    );
+}
+
+/// A source that only reads asks for `Calendars.Read`, never `Calendars.ReadWrite`.
+#[tokio::test]
+async fn a_read_only_source_asks_for_the_read_scope_only() {
+    let m = GraphStandIn::start().await;
+    let dir = data_dir();
+    let mut config = source("microsoft", &m.api(), &m.oauth(), "tenant = \"contoso\"");
+    config.write = false;
+    let mut screen = Screen::default();
+    authorize_microsoft(&config, &dir.ctx, &mut screen)
+        .await
+        .unwrap();
+    let ms = Microsoft::new(&config, &dir.ctx).unwrap();
+    m.put(timed("a", 2, 9));
+    ms.fetch(window(), None).await.unwrap();
+    m.with(|s| s.auth.expire_access_tokens());
+    ms.fetch(window(), None).await.unwrap();
+    let scopes = m.with(|s| s.auth.scopes.clone());
+    assert!(scopes.len() >= 3, "{scopes:?}");
+    for s in &scopes {
+        assert_eq!(
+            s,
+            openslot::sources::oauth::MICROSOFT_SCOPE_READ,
+            "{scopes:?}"
+        );
+        assert!(!s.contains("ReadWrite"));
+    }
 }

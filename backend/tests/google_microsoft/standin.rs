@@ -151,6 +151,8 @@ pub struct Auth {
     /// Device code flow: polls left that answer `authorization_pending`.
     pub pending_polls: u32,
     pub device_polls: u32,
+    /// Every `scope` sent to the token or device code endpoint, in order.
+    pub scopes: Vec<String>,
 }
 
 impl Default for Auth {
@@ -167,6 +169,7 @@ impl Default for Auth {
             codes: HashMap::new(),
             pending_polls: 0,
             device_polls: 0,
+            scopes: Vec::new(),
         }
     }
 }
@@ -217,6 +220,9 @@ impl Auth {
     pub fn token(&mut self, req: &Req) -> Resp {
         let form = req.form();
         let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+        if !get("scope").is_empty() {
+            self.scopes.push(get("scope"));
+        }
         if get("client_id").is_empty() {
             return refusal("invalid_client");
         }

@@ -82,6 +82,9 @@ pub struct Source {
     /// The first failure of the current run of failures (RFC 3339); None while it works.
     #[serde(default)]
     pub failing_since: Option<String>,
+    /// Google or Microsoft refused the stored sign-in: connect again.
+    #[serde(default)]
+    pub reconnect_needed: bool,
     #[serde(default)]
     pub summary: String,
     #[serde(default)]

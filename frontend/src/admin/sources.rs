@@ -78,7 +78,9 @@ pub fn Sources() -> impl IntoView {
 #[component]
 fn SourceCard(source: Source, edit: Callback<Source>, done: Callback<()>) -> impl IntoView {
     let session = session();
-    let state = if source.healthy {
+    let state = if source.reconnect_needed {
+        t::RECONNECT_NEEDED
+    } else if source.healthy {
         t::HEALTHY
     } else {
         t::UNHEALTHY
@@ -167,6 +169,12 @@ fn SourceCard(source: Source, edit: Callback<Source>, done: Callback<()>) -> imp
             </dl>
             {source.writable.then(|| view! { <p class="muted">{t::WRITABLE}</p> })}
             {source.blocks_booking.then(|| view! { <p class="error">{t::BLOCKS_BOOKING}</p> })}
+            {source.reconnect_needed.then(|| view! {
+                <div class="notice reconnect" role="note">
+                    <p><strong>{t::RECONNECT_NEEDED}</strong></p>
+                    <p>{t::RECONNECT_WHY}</p>
+                </div>
+            })}
             {actions}
         </li>
     }
