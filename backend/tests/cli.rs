@@ -1213,6 +1213,137 @@ fn explain_unknown_event_type_lists_the_known_slugs() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// declined invitations: the owner's PARTSTAT=DECLINED frees the time
+
+/// One VEVENT with UTC times and extra property lines (CRLF-joined).
+fn event_with(uid: &str, start: &str, end: &str, lines: &[&str]) -> String {
+    let mut text = format!(
+        "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n"
+    );
+    for line in lines {
+        text.push_str(line);
+        text.push_str("\r\n");
+    }
+    text + "END:VEVENT"
+}
+
+/// The Berlin configuration with `other_emails` and the source `cal`.
+fn declined_dir(events: &[String]) -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    let cfg = config("Europe/Berlin", CAL_SOURCE).replace(
+        "email = \"owner@example.org\"",
+        "email = \"owner@example.org\"\nother_emails = [\"mailto:Owner.Work@Uni.Example\"]",
+    );
+    write(dir.path(), "openslot.toml", &cfg);
+    let refs: Vec<&str> = events.iter().map(String::as_str).collect();
+    write(dir.path(), "cal.ics", &ics(&refs));
+    dir
+}
+
+#[test]
+fn slots_offer_the_time_of_a_meeting_the_owner_declined() {
+    // Monday 09:00-12:00 Berlin = 08:00-11:00Z, three one-hour meetings.
+    let dir = declined_dir(&[
+        // Declined by `email`, written in capitals with MAILTO.
+        event_with(
+            "declined-email",
+            "20260105T080000Z",
+            "20260105T090000Z",
+            &[
+                "ORGANIZER;CN=Boss:mailto:boss@example.org",
+                "ATTENDEE;CN=Owner;PARTSTAT=DECLINED:MAILTO:OWNER@EXAMPLE.ORG",
+                "ATTENDEE;PARTSTAT=ACCEPTED:mailto:boss@example.org",
+            ],
+        ),
+        // Declined by an address of `other_emails`, without mailto: and in another case.
+        event_with(
+            "declined-other",
+            "20260105T090000Z",
+            "20260105T100000Z",
+            &["ATTENDEE;PARTSTAT=DECLINED:owner.work@uni.example"],
+        ),
+        // Accepted: busy.
+        event_with(
+            "accepted",
+            "20260105T100000Z",
+            "20260105T110000Z",
+            &["ATTENDEE;PARTSTAT=ACCEPTED:mailto:owner@example.org"],
+        ),
+    ]);
+    let run = slots_json(dir.path(), &[]);
+    run.ok();
+    assert_eq!(
+        run.json()["slots"],
+        slot_list(&[
+            ("2026-01-05T09:00:00+01:00", "2026-01-05T10:00:00+01:00"),
+            ("2026-01-05T10:00:00+01:00", "2026-01-05T11:00:00+01:00"),
+        ])
+    );
+}
+
+#[test]
+fn slots_keep_meetings_someone_else_declined_or_the_owner_organizes() {
+    let dir = declined_dir(&[
+        // Someone else declined; the owner accepted.
+        event_with(
+            "other-declined",
+            "20260105T080000Z",
+            "20260105T090000Z",
+            &[
+                "ATTENDEE;PARTSTAT=DECLINED:mailto:guest@example.org",
+                "ATTENDEE;PARTSTAT=ACCEPTED:mailto:owner@example.org",
+            ],
+        ),
+        // The owner organizes it (an entry of their own as attendee says DECLINED).
+        event_with(
+            "organized",
+            "20260105T090000Z",
+            "20260105T100000Z",
+            &[
+                "ORGANIZER:mailto:owner.work@uni.example",
+                "ATTENDEE;PARTSTAT=DECLINED:mailto:owner@example.org",
+            ],
+        ),
+        // Declined, on a folded line with a quoted parameter: free.
+        event_with(
+            "folded",
+            "20260105T100000Z",
+            "20260105T110000Z",
+            &["ATTENDEE;CN=\"Owner, Test\";PARTSTAT=Declined:mailto:owner@\r\n example.org"],
+        ),
+    ]);
+    let run = slots_json(dir.path(), &[]);
+    run.ok();
+    assert_eq!(
+        run.json()["slots"],
+        slot_list(&[("2026-01-05T11:00:00+01:00", "2026-01-05T12:00:00+01:00")])
+    );
+}
+
+#[test]
+fn check_config_names_a_bad_other_emails_entry() {
+    let dir = TempDir::new().expect("temp dir");
+    let cfg = config("Europe/Berlin", "").replace(
+        "email = \"owner@example.org\"",
+        "email = \"owner@example.org\"\nother_emails = [\"ok@example.org\", \"not an address\", 7]",
+    );
+    write(dir.path(), "openslot.toml", &cfg);
+    let run = check_config(dir.path());
+    run.fails(1);
+    assert!(
+        run.stdout
+            .contains("`owner.other_emails[1]`: `not an address` is not an email address"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stdout
+            .contains("`owner.other_emails[2]`: expected a string"),
+        "{run:#?}"
+    );
+    assert_eq!(run.stdout.lines().count(), 2, "{run:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // check-config
 
 fn check_config(dir: &Path) -> Run {

@@ -178,6 +178,8 @@ pub struct OwnerConfig {
     pub display_name: Option<String>,
     /// Required; receives booking notices.
     pub email: String,
+    /// More addresses of the owner (as invitations name them; `mailto:` allowed). Default none.
+    pub other_emails: Vec<String>,
     /// Required, an IANA zone; working hours, overrides and blocks are read in it.
     pub timezone: Tz,
 }
@@ -186,6 +188,14 @@ impl OwnerConfig {
     /// `display_name`, else `name`.
     pub fn shown_name(&self) -> &str {
         self.display_name.as_deref().unwrap_or(&self.name)
+    }
+
+    /// `email` and `other_emails`: an invitation one of them declined is free time.
+    pub fn addresses(&self) -> crate::calendar::OwnerAddresses {
+        crate::calendar::OwnerAddresses::new(
+            std::iter::once(self.email.as_str())
+                .chain(self.other_emails.iter().map(String::as_str)),
+        )
     }
 }
 

@@ -368,6 +368,7 @@ impl Reader<'_> {
         if !email.is_empty() && !is_email(&email) {
             self.problem("owner.email", format!("`{email}` is not an email address"));
         }
+        let other_emails = self.other_emails(t, p);
         let zone = self.required_str(t, p, "timezone");
         let timezone = if zone.is_empty() {
             Tz::UTC
@@ -384,8 +385,35 @@ impl Reader<'_> {
             name,
             display_name,
             email,
+            other_emails,
             timezone,
         }
+    }
+
+    /// `owner.other_emails`: more addresses of the owner (`mailto:` allowed), for declined
+    /// invitations; every entry checked.
+    fn other_emails(&mut self, t: Option<&Table>, p: &str) -> Vec<String> {
+        let Some(items) = self.array(t, p, "other_emails") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let key = format!("{}[{i}]", join(p, "other_emails"));
+            let Some(text) = item.as_str() else {
+                self.wrong_type(key, "a string (an email address)", item);
+                continue;
+            };
+            let bare = crate::calendar::normalize_address(text);
+            if is_email(&bare) {
+                out.push(text.trim().to_owned());
+            } else {
+                self.problem(
+                    key,
+                    format!("`{text}` is not an email address (such as \"ada@example.org\")"),
+                );
+            }
+        }
+        out
     }
 
     fn server(&mut self, root: &Table) -> ServerConfig {

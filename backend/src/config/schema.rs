@@ -29,6 +29,7 @@ pub(super) const OWNER: &[Field] = &[
     ("name", Ty::Str),
     ("display_name", Ty::Str),
     ("email", Ty::Str),
+    ("other_emails", Ty::Array),
     ("timezone", Ty::Str),
 ];
 

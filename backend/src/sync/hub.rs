@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 use tokio::sync::{Mutex, watch};
 
 use crate::availability::SourceBusy;
-use crate::calendar::{BusyPolicy, Interval, Warning};
+use crate::calendar::{BusyPolicy, Interval, OwnerAddresses, Warning};
 use crate::config::{Config, SourceConfig};
 use crate::sources::{
     CalendarSource, CalendarWriter, SourceContext, SourceError, open_source, open_writer,
@@ -40,6 +40,8 @@ pub struct SyncHub {
     /// Moves whenever a snapshot changed (caches of busy time compare it).
     version: std::sync::atomic::AtomicU64,
     owner: Tz,
+    /// The owner's addresses: invitations they declined are free.
+    addresses: OwnerAddresses,
     data_dir: PathBuf,
     horizon_days: i64,
     sources: RwLock<Vec<Arc<Slot>>>,
@@ -105,6 +107,7 @@ impl SyncHub {
         SyncHub {
             version: std::sync::atomic::AtomicU64::new(0),
             owner: config.owner.timezone,
+            addresses: config.owner.addresses(),
             data_dir,
             horizon_days: i64::from(config.availability.horizon_days),
             sources: RwLock::new(sources),
@@ -474,6 +477,7 @@ impl SyncHub {
                     tentative: cfg.tentative_busy,
                     all_day: cfg.all_day_busy,
                     transparent: cfg.transparent_busy,
+                    owner: self.addresses.clone(),
                 };
                 let intervals = if st.freshness == Freshness::Fresh || cfg.fail_open {
                     state

@@ -146,7 +146,7 @@ impl Loaded {
 
 fn occurrence_busy(o: &Occurrence, owner: Tz, policy: &BusyPolicy) -> Option<Interval> {
     let all_day = matches!(o.when, When::AllDay { .. });
-    if !policy.blocks(o.status, o.transparent, all_day) {
+    if o.declined || !policy.blocks(o.status, o.transparent, all_day) {
         return None;
     }
     let (start, end) = match o.when {
@@ -282,6 +282,8 @@ mod tests {
             when,
             status,
             transparent,
+            declined: false,
+            summary: None,
         })
     }
 
@@ -443,6 +445,7 @@ mod tests {
             tentative: false,
             all_day: true,
             transparent: true,
+            ..BusyPolicy::default()
         };
         let b = l.busy(window(), chrono_tz::UTC, &strict, &mut Vec::new());
         assert_eq!(b.len(), 2, "{b:?}");
