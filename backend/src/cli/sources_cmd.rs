@@ -10,10 +10,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::availability::SourceBusy;
+use crate::availability::{CalendarTime, SourceBusy};
 use crate::calendar::Interval;
 use crate::clock;
-use crate::config::{Config, SourceKind};
+use crate::config::{Config, SourceKind, SourceRole};
 use crate::sources::{DiscoveredCalendar, SourceContext, oauth, open_source};
 use crate::sync::{SourceStatus, SyncHub, SyncReport, status::age_text};
 
@@ -38,11 +38,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 /// Busy time of every source in `window`: a quick refresh, then the snapshots under the
 /// freshness policy. Warnings go to stderr.
-pub(super) fn sources_busy(
-    config: &Config,
-    window: Interval,
-    now: DateTime<Utc>,
-) -> Vec<SourceBusy> {
+pub(super) fn sources_busy(config: &Config, window: Interval, now: DateTime<Utc>) -> CalendarTime {
     let Ok(rt) = runtime() else {
         // No runtime: nothing can be read, so every source counts as unreadable.
         return fail_closed(config, window);
@@ -50,14 +46,14 @@ pub(super) fn sources_busy(
     rt.block_on(async {
         let hub = Arc::new(SyncHub::new(config));
         hub.refresh_all(now, CLI_REFRESH_BUDGET).await;
-        let (busy, warnings) = hub.busy(window, now);
+        let (time, warnings) = hub.time(window, now);
         print_warnings(&warnings);
-        busy
+        time
     })
 }
 
-fn fail_closed(config: &Config, window: Interval) -> Vec<SourceBusy> {
-    config
+fn fail_closed(config: &Config, window: Interval) -> CalendarTime {
+    let busy = config
         .sources
         .iter()
         .filter(|s| !s.fail_open)
@@ -65,7 +61,14 @@ fn fail_closed(config: &Config, window: Interval) -> Vec<SourceBusy> {
             source_id: s.id.clone(),
             intervals: vec![window],
         })
-        .collect()
+        .collect();
+    // Nothing was read: no availability event opens anything.
+    let open = config
+        .sources
+        .iter()
+        .any(|s| s.role == SourceRole::Availability)
+        .then(Vec::new);
+    CalendarTime { busy, open }
 }
 
 #[derive(Serialize)]
@@ -242,6 +245,15 @@ pub(super) fn sources_cmd(path: &Path, json: bool) -> Result<ExitCode, CliError>
             s.busy_intervals_14d,
             s.busy_hours_14d
         );
+        if src.role == SourceRole::Availability {
+            outln!(
+                "  role: availability: its events{} open bookable time, none blocks it",
+                src.match_title
+                    .as_deref()
+                    .map(|m| format!(" whose title contains {m:?}"))
+                    .unwrap_or_default()
+            );
+        }
         outln!(
             "  policy: tentative {}, all-day {}, free-marked {}; when out of date: {}{}",
             busy_word(src.tentative_busy),

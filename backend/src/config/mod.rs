@@ -333,6 +333,33 @@ impl SourceKind {
     }
 }
 
+/// `role` of a source: what its events do to bookable time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SourceRole {
+    /// Its events block time (default).
+    #[default]
+    Busy,
+    /// Its events (those whose title contains `match`) open bookable time; they never block.
+    Availability,
+}
+
+impl SourceRole {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "busy" => Self::Busy,
+            "availability" => Self::Availability,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Busy => "busy",
+            Self::Availability => "availability",
+        }
+    }
+}
+
 /// One `[[sources]]` entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceConfig {
@@ -380,6 +407,10 @@ pub struct SourceConfig {
     pub max_age_minutes: u32,
     /// When the data is stale: true offers slots anyway, false (default) offers none.
     pub fail_open: bool,
+    /// `busy` (default) or `availability`: its events open bookable time instead of blocking.
+    pub role: SourceRole,
+    /// `match` (availability only): only events whose title contains it (any case) open time.
+    pub match_title: Option<String>,
     file_path: Option<PathBuf>,
 }
 

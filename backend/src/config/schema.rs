@@ -87,6 +87,8 @@ pub(super) const SOURCE: &[Field] = &[
     ("sync_interval_minutes", Ty::Int),
     ("max_age_minutes", Ty::Int),
     ("fail_open", Ty::Bool),
+    ("role", Ty::Str),
+    ("match", Ty::Str),
 ];
 
 pub(super) const WEEKDAYS: &[Field] = &[

@@ -14,10 +14,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::availability::start_of_day;
+use crate::availability::{Opening, start_of_day, title_matches};
 use crate::calendar::{
-    BusyPolicy, Calendar, Interval, Warning, busy_intervals, is_booking_event, merge_intervals,
-    parse_calendar,
+    BusyPolicy, Calendar, Interval, OwnerAddresses, Status, Warning, busy_intervals,
+    for_each_instance, is_booking_event, merge_intervals, parse_calendar,
 };
 use crate::sources::{Cursor, Fetched, Item, Occurrence, When};
 
@@ -144,15 +144,69 @@ impl Loaded {
     }
 }
 
+impl Loaded {
+    /// The events that open bookable time in `window` (an availability source's): every
+    /// instance whose title `pattern` takes (see `availability::title_matches`), clipped; not
+    /// cancelled, not declined by the owner (`addresses`), not empty. Transparency, tentative and
+    /// all-day marks do not matter: such an event opens its time.
+    pub fn openings(
+        &self,
+        window: Interval,
+        owner: Tz,
+        pattern: Option<&str>,
+        addresses: &OwnerAddresses,
+        warnings: &mut Vec<Warning>,
+    ) -> Vec<Opening> {
+        let source_id = &self.snapshot.source_id;
+        let mut out = Vec::new();
+        let mut push = |title: Option<&str>, start, end| {
+            if let Some(iv) = Interval::new(start, end).and_then(|i| clip(i, window))
+                && title_matches(pattern, title)
+            {
+                out.push(Opening {
+                    source_id: source_id.clone(),
+                    title: title.unwrap_or_default().to_owned(),
+                    start: iv.start,
+                    end: iv.end,
+                });
+            }
+        };
+        for cal in &self.calendars {
+            for_each_instance(cal, window, owner, warnings, |inst| {
+                let e = inst.event;
+                if e.status != Status::Cancelled && !e.declined_by(addresses) {
+                    push(e.summary.as_deref(), inst.start(), inst.end());
+                }
+            });
+        }
+        for item in self.snapshot.items.values() {
+            if let Item::Occurrence(o) = item
+                && o.status != Status::Cancelled
+                && !o.declined
+            {
+                let (start, end) = span(o, owner);
+                push(o.summary.as_deref(), start, end);
+            }
+        }
+        out.sort_by_key(|o| (o.start, o.end));
+        out
+    }
+}
+
+/// Where an occurrence lies; all-day dates take the owner's midnights.
+fn span(o: &Occurrence, owner: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    match o.when {
+        When::Timed { start, end } => (start, end),
+        When::AllDay { start, end } => (day_start(owner, start), day_start(owner, end)),
+    }
+}
+
 fn occurrence_busy(o: &Occurrence, owner: Tz, policy: &BusyPolicy) -> Option<Interval> {
     let all_day = matches!(o.when, When::AllDay { .. });
     if o.declined || !policy.blocks(o.status, o.transparent, all_day) {
         return None;
     }
-    let (start, end) = match o.when {
-        When::Timed { start, end } => (start, end),
-        When::AllDay { start, end } => (day_start(owner, start), day_start(owner, end)),
-    };
+    let (start, end) = span(o, owner);
     (end > start).then_some(Interval { start, end })
 }
 
