@@ -375,6 +375,99 @@ mod tests {
         assert_eq!(days, vec![2, 4]);
     }
 
+    /// An availability source's openings: events whose title matches, from iCalendar and from
+    /// service-expanded occurrences; cancelled and declined ones open nothing; free, tentative
+    /// and all-day ones do.
+    #[test]
+    fn openings_are_the_matching_events() {
+        let vevent = |uid: &str, day: u32, lines: &str| Item::Ics {
+            etag: None,
+            text: format!(
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:202612{day:02}T100000Z\r\n\
+                 DTEND:202612{day:02}T110000Z\r\n{lines}END:VEVENT\r\nEND:VCALENDAR\r\n"
+            ),
+        };
+        let occ = |day: u32, title: &str, status: Status, declined: bool| {
+            Item::Occurrence(Occurrence {
+                when: When::AllDay {
+                    start: NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
+                    end: NaiveDate::from_ymd_opt(2026, 12, day + 1).unwrap(),
+                },
+                status,
+                transparent: true,
+                declined,
+                summary: Some(title.to_owned()),
+            })
+        };
+        let items = BTreeMap::from([
+            (
+                "a".into(),
+                vevent("a", 2, "SUMMARY:Office Hours\r\nTRANSP:TRANSPARENT\r\n"),
+            ),
+            ("b".into(), vevent("b", 3, "SUMMARY:Lunch\r\n")),
+            (
+                "c".into(),
+                vevent("c", 4, "SUMMARY:office hours\r\nSTATUS:CANCELLED\r\n"),
+            ),
+            ("d".into(), vevent("d", 5, "STATUS:TENTATIVE\r\n")),
+            (
+                "e".into(),
+                vevent(
+                    "e",
+                    6,
+                    "SUMMARY:Office hours\\, room 2\r\n\
+                     ATTENDEE;PARTSTAT=DECLINED:mailto:owner@example.org\r\n",
+                ),
+            ),
+            (
+                "f".into(),
+                occ(2, "Office hours (term)", Status::Tentative, false),
+            ),
+            ("g".into(), occ(3, "Office hours", Status::Cancelled, false)),
+            ("h".into(), occ(4, "Office hours", Status::Confirmed, true)),
+        ]);
+        let mut l = Loaded::default();
+        l.snapshot.source_id = "uni".into();
+        l.apply(
+            Fetched::Full {
+                items,
+                cursor: Cursor::default(),
+            },
+            window(),
+            at(1, 0),
+        );
+        let owner = OwnerAddresses::new(["owner@example.org"]);
+        let shown = |pattern: Option<&str>| -> Vec<String> {
+            l.openings(window(), chrono_tz::UTC, pattern, &owner, &mut Vec::new())
+                .iter()
+                .map(|o| format!("{} {} {}", o.source_id, o.start.format("%d %H"), o.title))
+                .collect()
+        };
+        assert_eq!(
+            shown(Some("office HOURS")),
+            ["uni 02 00 Office hours (term)", "uni 02 10 Office Hours"]
+        );
+        assert_eq!(
+            shown(None),
+            [
+                "uni 02 00 Office hours (term)",
+                "uni 02 10 Office Hours",
+                "uni 03 10 Lunch",
+                "uni 05 10 ",
+            ]
+        );
+        // Without the owner's addresses the declined one opens its time.
+        let all = l.openings(
+            window(),
+            chrono_tz::UTC,
+            Some("room 2"),
+            &OwnerAddresses::default(),
+            &mut Vec::new(),
+        );
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].title, "Office hours, room 2");
+    }
+
     #[test]
     fn full_then_delta_then_unchanged() {
         let mut l = Loaded::default();
