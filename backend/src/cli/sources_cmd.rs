@@ -36,8 +36,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))
 }
 
-/// Busy time of every source in `window`: a quick refresh, then the snapshots under the
-/// freshness policy. Warnings go to stderr.
+/// What every source says about `window` (busy time, availability events): a quick refresh,
+/// then the snapshots under the freshness policy. Warnings go to stderr.
 pub(super) fn sources_busy(config: &Config, window: Interval, now: DateTime<Utc>) -> CalendarTime {
     let Ok(rt) = runtime() else {
         // No runtime: nothing can be read, so every source counts as unreadable.

@@ -31,7 +31,15 @@ pub struct Snapshot {
     pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub cursor: Option<Cursor>,
     pub items: BTreeMap<String, Item>,
+    /// What the items hold ([`FORMAT`]); older copies are refetched whole once.
+    #[serde(default)]
+    pub format: u32,
 }
+
+/// 1: service occurrences carry `declined` and `summary` (availability sources, declined
+/// invitations). A copy of an older format keeps serving until a full fetch replaces it: its
+/// cursor is dropped on load, since a delta would only bring the marks of changed events.
+pub const FORMAT: u32 = 1;
 
 /// A snapshot with its iCalendar items parsed (once per change, not once per request).
 #[derive(Debug, Default)]
@@ -80,6 +88,7 @@ impl Loaded {
             }
             Fetched::Full { items, cursor } => {
                 s.items = items;
+                s.format = FORMAT;
                 s.cursor = Some(cursor);
                 s.window = Some((window.start, window.end));
                 true
@@ -241,7 +250,20 @@ pub fn load(data_dir: &Path, source_id: &str) -> std::io::Result<Option<Snapshot
             format!("{} is damaged: {e}", p.display()),
         )
     })?;
-    Ok((snapshot.source_id == source_id).then_some(snapshot))
+    Ok((snapshot.source_id == source_id).then_some(upgraded(snapshot)))
+}
+
+/// An older copy with service occurrences loses its cursor: the next sync is a full fetch.
+fn upgraded(mut snapshot: Snapshot) -> Snapshot {
+    if snapshot.format < FORMAT
+        && snapshot
+            .items
+            .values()
+            .any(|i| matches!(i, Item::Occurrence(_)))
+    {
+        snapshot.cursor = None;
+    }
+    snapshot
 }
 
 /// Writes a snapshot atomically.
@@ -468,6 +490,29 @@ mod tests {
         assert_eq!(all[0].title, "Office hours, room 2");
     }
 
+    /// A copy saved before occurrences carried their title and answer is refetched whole.
+    #[test]
+    fn an_older_copy_of_occurrences_loses_its_cursor() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{"source_id":"g","fetched_at":null,"window":null,
+            "cursor":{"sync_token":"t"},"items":{"e1":{"type":"occurrence",
+            "when":{"kind":"timed","start":"2026-12-02T10:00:00Z","end":"2026-12-02T11:00:00Z"},
+            "status":"confirmed","transparent":false}}}"#;
+        std::fs::create_dir_all(dir.path().join("snapshots")).unwrap();
+        std::fs::write(path(dir.path(), "g"), old).unwrap();
+        let s = load(dir.path(), "g").unwrap().unwrap();
+        assert_eq!((s.format, &s.cursor, s.items.len()), (0, &None, 1));
+        // A feed's copy (iCalendar text, parsed again anyway) keeps its cursor.
+        let mut ics_copy = Snapshot {
+            source_id: "f".into(),
+            cursor: Some(Cursor::default().with("etag", "x")),
+            ..Snapshot::default()
+        };
+        ics_copy.items.insert("u".into(), ics("a", 2));
+        save(dir.path(), &ics_copy).unwrap();
+        assert!(load(dir.path(), "f").unwrap().unwrap().cursor.is_some());
+    }
+
     #[test]
     fn full_then_delta_then_unchanged() {
         let mut l = Loaded::default();
@@ -608,6 +653,7 @@ mod tests {
             window: Some((window().start, window().end)),
             cursor: Some(Cursor::default().with("etag", "\"x\"")),
             items: BTreeMap::from([("feed".to_owned(), ics("a", 2))]),
+            format: FORMAT,
         };
         save(dir.path(), &snapshot).unwrap();
         assert_eq!(load(dir.path(), "a").unwrap(), Some(snapshot));
