@@ -1350,21 +1350,8 @@ fn check_config_names_a_bad_other_emails_entry() {
 /// whose title contains "office hours") and the busy source `work`.
 fn availability_dir(uni_extra: &str) -> TempDir {
     let dir = TempDir::new().expect("temp dir");
-    let cfg = format!(
+    let sources = format!(
         r#"
-[owner]
-name = "Test Owner"
-email = "owner@example.org"
-timezone = "Europe/Berlin"
-
-[availability]
-working_hours = {{ mon = ["08:00-18:00"] }}
-
-[[event_types]]
-slug = "chat"
-title = "Chat"
-duration_minutes = 30
-
 [[sources]]
 id = "uni"
 kind = "ics"
@@ -1379,6 +1366,10 @@ kind = "ics"
 url = "file://work.ics"
 "#
     );
+    // Longer hours and a 30-minute `chat` than the shared configuration's.
+    let cfg = config("Europe/Berlin", &sources)
+        .replace(r#"mon = ["09:00-12:00"]"#, r#"mon = ["08:00-18:00"]"#)
+        .replacen("duration_minutes = 60", "duration_minutes = 30", 1);
     write(dir.path(), "openslot.toml", &cfg);
     let titled = |uid: &str, start: &str, end: &str, title: &str| {
         event_with(uid, start, end, &[&format!("SUMMARY:{title}")])

@@ -363,6 +363,20 @@ mod tests {
         })
     }
 
+    /// A copy after one full fetch of `items`.
+    fn fetched(items: BTreeMap<String, Item>) -> Loaded {
+        let mut l = Loaded::default();
+        l.apply(
+            Fetched::Full {
+                items,
+                cursor: Cursor::default(),
+            },
+            window(),
+            at(1, 0),
+        );
+        l
+    }
+
     fn busy(l: &Loaded) -> Vec<Interval> {
         l.busy(
             window(),
@@ -376,20 +390,11 @@ mod tests {
     /// them, so a cancelled booking's slot is free before the calendar's delete is read back.
     #[test]
     fn own_booking_events_are_not_busy() {
-        let mut l = Loaded::default();
-        let items = BTreeMap::from([
+        let l = fetched(BTreeMap::from([
             ("a".to_owned(), ics("owner-meeting@example.org", 2)),
             ("b".to_owned(), ics("0123abcd-0@openslot", 3)),
             ("c".to_owned(), ics("openslot-lookalike@example.org", 4)),
-        ]);
-        l.apply(
-            Fetched::Full {
-                items,
-                cursor: Cursor::default(),
-            },
-            window(),
-            at(1, 0),
-        );
+        ]));
         let days: Vec<u32> = busy(&l)
             .iter()
             .map(|i| chrono::Datelike::day(&i.start))
@@ -448,16 +453,8 @@ mod tests {
             ("g".into(), occ(3, "Office hours", Status::Cancelled, false)),
             ("h".into(), occ(4, "Office hours", Status::Confirmed, true)),
         ]);
-        let mut l = Loaded::default();
+        let mut l = fetched(items);
         l.snapshot.source_id = "uni".into();
-        l.apply(
-            Fetched::Full {
-                items,
-                cursor: Cursor::default(),
-            },
-            window(),
-            at(1, 0),
-        );
         let owner = OwnerAddresses::new(["owner@example.org"]);
         let shown = |pattern: Option<&str>| -> Vec<String> {
             l.openings(window(), chrono_tz::UTC, pattern, &owner, &mut Vec::new())
