@@ -94,6 +94,7 @@ fn bench_slots(c: &mut Criterion) {
     let blocks = vec![Interval::new(from + Duration::days(10), from + Duration::days(12)).unwrap()];
     let facts = Facts {
         busy: &busy,
+        open: None,
         bookings: &bookings,
         blocks: &blocks,
         now: from - Duration::days(1),

@@ -148,6 +148,7 @@ fn bench_engine(c: &mut Criterion) {
     let now: DateTime<Utc> = w60.start;
     let facts = Facts {
         busy: &busy,
+        open: None,
         bookings: &[],
         blocks: &[],
         now,
@@ -160,6 +161,7 @@ fn bench_engine(c: &mut Criterion) {
             let busy = busy_of(&cals, w60);
             let facts = Facts {
                 busy: &busy,
+                open: None,
                 bookings: &[],
                 blocks: &[],
                 now,

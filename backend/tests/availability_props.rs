@@ -36,6 +36,7 @@ impl Scenario {
     fn facts(&self) -> Facts<'_> {
         Facts {
             busy: &self.busy,
+            open: None,
             bookings: &self.bookings,
             blocks: &self.blocks,
             now: self.now,

@@ -1213,6 +1213,319 @@ fn explain_unknown_event_type_lists_the_known_slugs() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// declined invitations: the owner's PARTSTAT=DECLINED frees the time
+
+/// One VEVENT with UTC times and extra property lines (CRLF-joined).
+fn event_with(uid: &str, start: &str, end: &str, lines: &[&str]) -> String {
+    let mut text = format!(
+        "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n"
+    );
+    for line in lines {
+        text.push_str(line);
+        text.push_str("\r\n");
+    }
+    text + "END:VEVENT"
+}
+
+/// The Berlin configuration with `other_emails` and the source `cal`.
+fn declined_dir(events: &[String]) -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    let cfg = config("Europe/Berlin", CAL_SOURCE).replace(
+        "email = \"owner@example.org\"",
+        "email = \"owner@example.org\"\nother_emails = [\"mailto:Owner.Work@Uni.Example\"]",
+    );
+    write(dir.path(), "openslot.toml", &cfg);
+    let refs: Vec<&str> = events.iter().map(String::as_str).collect();
+    write(dir.path(), "cal.ics", &ics(&refs));
+    dir
+}
+
+#[test]
+fn slots_offer_the_time_of_a_meeting_the_owner_declined() {
+    // Monday 09:00-12:00 Berlin = 08:00-11:00Z, three one-hour meetings.
+    let dir = declined_dir(&[
+        // Declined by `email`, written in capitals with MAILTO.
+        event_with(
+            "declined-email",
+            "20260105T080000Z",
+            "20260105T090000Z",
+            &[
+                "ORGANIZER;CN=Boss:mailto:boss@example.org",
+                "ATTENDEE;CN=Owner;PARTSTAT=DECLINED:MAILTO:OWNER@EXAMPLE.ORG",
+                "ATTENDEE;PARTSTAT=ACCEPTED:mailto:boss@example.org",
+            ],
+        ),
+        // Declined by an address of `other_emails`, without mailto: and in another case.
+        event_with(
+            "declined-other",
+            "20260105T090000Z",
+            "20260105T100000Z",
+            &["ATTENDEE;PARTSTAT=DECLINED:owner.work@uni.example"],
+        ),
+        // Accepted: busy.
+        event_with(
+            "accepted",
+            "20260105T100000Z",
+            "20260105T110000Z",
+            &["ATTENDEE;PARTSTAT=ACCEPTED:mailto:owner@example.org"],
+        ),
+    ]);
+    let run = slots_json(dir.path(), &[]);
+    run.ok();
+    assert_eq!(
+        run.json()["slots"],
+        slot_list(&[
+            ("2026-01-05T09:00:00+01:00", "2026-01-05T10:00:00+01:00"),
+            ("2026-01-05T10:00:00+01:00", "2026-01-05T11:00:00+01:00"),
+        ])
+    );
+}
+
+#[test]
+fn slots_keep_meetings_someone_else_declined_or_the_owner_organizes() {
+    let dir = declined_dir(&[
+        // Someone else declined; the owner accepted.
+        event_with(
+            "other-declined",
+            "20260105T080000Z",
+            "20260105T090000Z",
+            &[
+                "ATTENDEE;PARTSTAT=DECLINED:mailto:guest@example.org",
+                "ATTENDEE;PARTSTAT=ACCEPTED:mailto:owner@example.org",
+            ],
+        ),
+        // The owner organizes it (an entry of their own as attendee says DECLINED).
+        event_with(
+            "organized",
+            "20260105T090000Z",
+            "20260105T100000Z",
+            &[
+                "ORGANIZER:mailto:owner.work@uni.example",
+                "ATTENDEE;PARTSTAT=DECLINED:mailto:owner@example.org",
+            ],
+        ),
+        // Declined, on a folded line with a quoted parameter: free.
+        event_with(
+            "folded",
+            "20260105T100000Z",
+            "20260105T110000Z",
+            &["ATTENDEE;CN=\"Owner, Test\";PARTSTAT=Declined:mailto:owner@\r\n example.org"],
+        ),
+    ]);
+    let run = slots_json(dir.path(), &[]);
+    run.ok();
+    assert_eq!(
+        run.json()["slots"],
+        slot_list(&[("2026-01-05T11:00:00+01:00", "2026-01-05T12:00:00+01:00")])
+    );
+}
+
+#[test]
+fn check_config_names_a_bad_other_emails_entry() {
+    let dir = TempDir::new().expect("temp dir");
+    let cfg = config("Europe/Berlin", "").replace(
+        "email = \"owner@example.org\"",
+        "email = \"owner@example.org\"\nother_emails = [\"ok@example.org\", \"not an address\", 7]",
+    );
+    write(dir.path(), "openslot.toml", &cfg);
+    let run = check_config(dir.path());
+    run.fails(1);
+    assert!(
+        run.stdout
+            .contains("`owner.other_emails[1]`: `not an address` is not an email address"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stdout
+            .contains("`owner.other_emails[2]`: expected a string"),
+        "{run:#?}"
+    );
+    assert_eq!(run.stdout.lines().count(), 2, "{run:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// availability sources: events that open bookable time
+
+/// Monday 08:00-18:00 in Berlin, 30-minute chats; source `uni` (role availability, events
+/// whose title contains "office hours") and the busy source `work`.
+fn availability_dir(uni_extra: &str) -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    let sources = format!(
+        r#"
+[[sources]]
+id = "uni"
+kind = "ics"
+url = "file://uni.ics"
+role = "availability"
+match = "office hours"
+{uni_extra}
+
+[[sources]]
+id = "work"
+kind = "ics"
+url = "file://work.ics"
+"#
+    );
+    // Longer hours and a 30-minute `chat` than the shared configuration's.
+    let cfg = config("Europe/Berlin", &sources)
+        .replace(r#"mon = ["09:00-12:00"]"#, r#"mon = ["08:00-18:00"]"#)
+        .replacen("duration_minutes = 60", "duration_minutes = 30", 1);
+    write(dir.path(), "openslot.toml", &cfg);
+    let titled = |uid: &str, start: &str, end: &str, title: &str| {
+        event_with(uid, start, end, &[&format!("SUMMARY:{title}")])
+    };
+    let uni = [
+        // 09:00-11:00 and 14:00-15:00 Berlin (CET, +01:00).
+        titled(
+            "oh-1",
+            "20260105T080000Z",
+            "20260105T100000Z",
+            "Office hours (room 3.14)",
+        ),
+        titled(
+            "oh-2",
+            "20260105T130000Z",
+            "20260105T140000Z",
+            "OFFICE HOURS",
+        ),
+        // Does not match: opens nothing (and, like every availability event, blocks nothing).
+        titled(
+            "faculty",
+            "20260105T110000Z",
+            "20260105T120000Z",
+            "Faculty meeting",
+        ),
+    ];
+    let refs: Vec<&str> = uni.iter().map(String::as_str).collect();
+    write(dir.path(), "uni.ics", &ics(&refs));
+    // 10:00-10:30 Berlin: inside the first office hours.
+    write(
+        dir.path(),
+        "work.ics",
+        &ics_events(&[("busy", "20260105T090000Z", "20260105T093000Z")]),
+    );
+    dir
+}
+
+#[test]
+fn slots_are_the_office_hours_minus_busy_time() {
+    let dir = availability_dir("");
+    let run = slots_json(dir.path(), &[]);
+    run.ok();
+    assert_eq!(
+        run.json(),
+        json!({
+            "timezone": "Europe/Berlin",
+            "slots": slot_list(&[
+                ("2026-01-05T09:00:00+01:00", "2026-01-05T09:30:00+01:00"),
+                ("2026-01-05T09:30:00+01:00", "2026-01-05T10:00:00+01:00"),
+                ("2026-01-05T10:30:00+01:00", "2026-01-05T11:00:00+01:00"),
+                ("2026-01-05T14:00:00+01:00", "2026-01-05T14:30:00+01:00"),
+                ("2026-01-05T14:30:00+01:00", "2026-01-05T15:00:00+01:00"),
+            ]),
+        })
+    );
+    assert_eq!(run.stderr, "", "no warnings expected");
+}
+
+#[test]
+fn explain_names_the_opening_event() {
+    let dir = availability_dir("");
+    // 09:15 Berlin: in the first office hours.
+    let run = explain(
+        dir.path(),
+        "2026-01-05T08:15:00Z",
+        &["--event-type", "chat"],
+    );
+    run.ok();
+    assert_eq!(
+        run.stdout,
+        "Mon 2026-01-05 09:15 CET (2026-01-05T08:15:00Z): bookable\n  \
+         - bookable: within the slot from 2026-01-05 08:00 to 08:30 UTC\n  \
+         - opened by \"Office hours (room 3.14)\" (source \"uni\") from 2026-01-05 08:00 to 10:00 UTC\n"
+    );
+    let run = explain(dir.path(), "2026-01-05T13:40:00Z", &["--json"]);
+    run.ok();
+    assert_eq!(
+        run.json(),
+        json!({
+            "at": "2026-01-05T13:40:00Z",
+            "bookable": true,
+            "reasons": [],
+            "opened_by": ["opened by \"OFFICE HOURS\" (source \"uni\") from 2026-01-05 13:00 to 14:00 UTC"],
+        })
+    );
+    // 12:15 Berlin: in the hours, in the non-matching "Faculty meeting", in no office hours.
+    let run = explain(dir.path(), "2026-01-05T11:15:00Z", &["--json"]);
+    run.ok();
+    assert_eq!(
+        run.json(),
+        json!({
+            "at": "2026-01-05T11:15:00Z",
+            "bookable": false,
+            "reasons": ["no availability event covers this time"],
+        })
+    );
+}
+
+#[test]
+fn a_stale_availability_source_fails_closed_unless_fail_open() {
+    // The feed cannot be read: nothing is bookable (fail closed) ...
+    let dir = availability_dir("");
+    std::fs::remove_file(dir.path().join("uni.ics")).expect("remove the feed");
+    let run = slots_json(dir.path(), &[]);
+    run.ok();
+    assert_eq!(run.json()["slots"], json!([]));
+    // ... and with fail_open (no copy yet) it opens nothing either.
+    let dir = availability_dir("fail_open = true");
+    std::fs::remove_file(dir.path().join("uni.ics")).expect("remove the feed");
+    let run = slots_json(dir.path(), &[]);
+    run.ok();
+    assert_eq!(run.json()["slots"], json!([]));
+}
+
+#[test]
+fn check_config_names_bad_role_and_match() {
+    let dir = TempDir::new().expect("temp dir");
+    let sources = r#"
+[[sources]]
+id = "a"
+kind = "ics"
+url = "file://a.ics"
+role = "open"
+
+[[sources]]
+id = "b"
+kind = "ics"
+url = "file://b.ics"
+match = "Office hours"
+
+[[sources]]
+id = "c"
+kind = "ics"
+url = "file://c.ics"
+role = "availability"
+match = " "
+"#;
+    write(
+        dir.path(),
+        "openslot.toml",
+        &config("Europe/Berlin", sources),
+    );
+    let run = check_config(dir.path());
+    run.fails(1);
+    let expected = [
+        "`sources[0].role`: `open` is not a role: use \"busy\" (the default) or \"availability\"",
+        "`sources[1].match`: only applies with `role = \"availability\"`",
+        "`sources[2].match`: is empty: leave it out to take every event of the source",
+    ];
+    for line in expected {
+        assert!(run.stdout.contains(line), "{line}\n{run:#?}");
+    }
+    assert_eq!(run.stdout.lines().count(), 3, "{run:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // check-config
 
 fn check_config(dir: &Path) -> Run {

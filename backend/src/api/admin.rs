@@ -18,7 +18,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, SecurityScheme, Tags};
 
-use crate::availability::{Explanation, Facts, explain};
+use crate::availability::{Explanation, explain};
 use crate::booking::{BookError, BookingService, RulesError};
 use crate::calendar::Interval;
 use crate::config::format_range;
@@ -211,8 +211,11 @@ struct ExplainJson {
     at: String,
     event_type: Option<String>,
     bookable: bool,
-    /// Every reason, in words (never an event title).
+    /// Every reason, in words (never a busy event's title).
     reasons: Vec<String>,
+    /// The availability events (title and source) that open this time, in words; empty
+    /// without sources of `role = "availability"`.
+    opened_by: Vec<String>,
 }
 
 /// One ISO week (UTC) of bookings made and cancelled.
@@ -1424,7 +1427,7 @@ impl AdminApi {
             start: at - Duration::days(2),
             end: at + Duration::days(2),
         };
-        let (busy, _) = self.service().hub().busy(window, now);
+        let (time, _) = self.service().hub().time(window, now);
         let stored = self
             .service()
             .store()
@@ -1439,19 +1442,18 @@ impl AdminApi {
             Ok(x) => x,
             Err(e) => return ExplainResponse::Internal(internal(&e)),
         };
-        let facts = Facts {
-            busy: &busy,
-            bookings: &stored,
-            blocks: &blocks,
-            now,
-        };
-        let Explanation { bookable, reasons } =
-            explain(&self.service().config().rules(), et.as_ref(), &facts, at);
+        let facts = time.facts(&stored, &blocks, now);
+        let Explanation {
+            bookable,
+            reasons,
+            opened_by,
+        } = explain(&self.service().config().rules(), et.as_ref(), &facts, at);
         ExplainResponse::Ok(Json(ExplainJson {
             at: utc(at),
             event_type: et.map(|e| e.slug),
             bookable,
             reasons: reasons.iter().map(ToString::to_string).collect(),
+            opened_by: opened_by.iter().map(ToString::to_string).collect(),
         }))
     }
 

@@ -8,10 +8,10 @@ use std::fmt;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
 use super::local_time::local_date;
-use super::model::{EventType, Facts, Rules};
+use super::model::{EventType, Facts, Opening, Rules};
 use super::slots::{
-    DayCounts, Params, add, booking_span, earliest_start, last_bookable_day, ranges_utc,
-    recurring_on, sub,
+    DayCounts, Params, add, bookable_ranges, booking_span, earliest_start, last_bookable_day,
+    open_intervals, ranges_utc, recurring_on, sub,
 };
 use crate::calendar::Interval;
 
@@ -22,6 +22,9 @@ pub struct Explanation {
     /// When bookable: `WithinSlot` (with an event type) or nothing. Otherwise every reason that
     /// applies to the slot nearest `at` (or to `at` itself when no slot contains it).
     pub reasons: Vec<Reason>,
+    /// The availability events (title and source) whose time contains `at`, bookable or not;
+    /// empty without availability sources.
+    pub opened_by: Vec<Opening>,
 }
 
 /// One rule's verdict. Times are UTC, dates are owner-local.
@@ -49,6 +52,8 @@ pub enum Reason {
     RecurringBlock {
         label: String,
     },
+    /// There are availability sources, and none of their events covers this time.
+    NoAvailabilityEvent,
     /// A busy interval of one calendar source overlaps the meeting.
     Busy {
         source_id: String,
@@ -119,18 +124,33 @@ pub fn explain(
     if !in_hours {
         reasons.push(hours_reason(rules, date));
     }
+    let open = open_intervals(facts);
+    let in_open = open
+        .as_ref()
+        .is_none_or(|o| o.iter().any(|iv| iv.contains(at)));
+    if in_hours && !in_open {
+        reasons.push(Reason::NoAvailabilityEvent);
+    }
+    let opened_by: Vec<Opening> = facts
+        .open
+        .unwrap_or_default()
+        .iter()
+        .filter(|o| o.start <= at && at < o.end)
+        .cloned()
+        .collect();
 
     let Some(et) = event_type else {
         reasons.extend(check(rules, None, facts, &p, date, Meeting::instant(at)));
         return Explanation {
             bookable: reasons.is_empty(),
             reasons,
+            opened_by,
         };
     };
 
-    let candidates = candidates(rules, &p, &days, at);
+    let candidates = candidates(rules, open.as_deref(), &p, &days, at);
     if candidates.is_empty() {
-        if in_hours {
+        if in_hours && in_open {
             reasons.push(Reason::NotOnSlotGrid {
                 duration: p.duration,
                 step: p.step,
@@ -144,6 +164,7 @@ pub fn explain(
         return Explanation {
             bookable: false,
             reasons,
+            opened_by,
         };
     }
 
@@ -157,6 +178,7 @@ pub fn explain(
                     start: slot.start,
                     end: slot.end,
                 }],
+                opened_by,
             };
         }
         // Candidates come in ascending start; the last one starts nearest `at`.
@@ -165,6 +187,7 @@ pub fn explain(
     Explanation {
         bookable: false,
         reasons: nearest,
+        opened_by,
     }
 }
 
@@ -204,6 +227,7 @@ fn hours_reason(rules: &Rules, date: NaiveDate) -> Reason {
 /// The grid slots (of the days that may produce them) that contain `at`, ascending by start.
 fn candidates(
     rules: &Rules,
+    open: Option<&[Interval]>,
     p: &Params,
     days: &[NaiveDate],
     at: DateTime<Utc>,
@@ -213,7 +237,10 @@ fn candidates(
         return out;
     }
     for &day in days {
-        for range in ranges_utc(rules, day).iter().filter(|r| r.contains(at)) {
+        for range in bookable_ranges(rules, open, day)
+            .iter()
+            .filter(|r| r.contains(at))
+        {
             let mut start = range.start;
             while start <= at {
                 let end = add(start, p.duration);
@@ -310,6 +337,19 @@ fn check(
     out
 }
 
+/// `opened by "Office hours" (source "uni") from 2026-01-05 09:00 to 11:00 UTC`.
+impl fmt::Display for Opening {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "opened by {:?} (source {:?}) {}",
+            self.title,
+            self.source_id,
+            Span(self.start, self.end)
+        )
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -333,6 +373,7 @@ impl fmt::Display for Reason {
                 Minutes(*step)
             ),
             Reason::RecurringBlock { label } => write!(f, "in the recurring block {label:?}"),
+            Reason::NoAvailabilityEvent => write!(f, "no availability event covers this time"),
             Reason::Busy {
                 source_id,
                 start,
@@ -473,6 +514,88 @@ mod tests {
             "10:15",
             true,
             &["bookable: within the slot from 2026-06-01 08:00 to 09:00 UTC"],
+        );
+    }
+
+    /// The opening event is named (title and source); time outside every event says so.
+    #[test]
+    fn availability_events() {
+        let office = || {
+            Case::new()
+                .hours(&["09:00-17:00"])
+                .opening("uni", "Office hours", "10:00", "12:00")
+                .opening("uni", "Office hours", "14:00", "15:00")
+        };
+        let opened = |at: &str, with_type: bool| -> Vec<String> {
+            let case = office();
+            let et = with_type.then_some(&case.et);
+            explain(&case.rules, et, &case.facts(), case.at(at))
+                .opened_by
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        check(
+            office(),
+            "10:15",
+            true,
+            &["bookable: within the slot from 2026-06-01 08:00 to 09:00 UTC"],
+        );
+        assert_eq!(
+            opened("10:15", true),
+            ["opened by \"Office hours\" (source \"uni\") from 2026-06-01 08:00 to 10:00 UTC"]
+        );
+        check(office(), "10:15", false, &[]);
+        check(
+            office(),
+            "13:00",
+            true,
+            &["no availability event covers this time"],
+        );
+        check(
+            office(),
+            "13:00",
+            false,
+            &["no availability event covers this time"],
+        );
+        assert!(opened("13:00", true).is_empty());
+        // Outside the hours the hours are the reason, not the missing event.
+        check(
+            office(),
+            "08:00",
+            true,
+            &["outside working hours on Monday 2026-06-01"],
+        );
+        // Inside an event but busy: busy is the reason, and the event is still named.
+        check(
+            office().busy("work", "14:00", "14:30"),
+            "14:15",
+            true,
+            &["busy in source \"work\" from 2026-06-01 12:00 to 12:30 UTC"],
+        );
+        // Inside an event, but no whole meeting fits after it starts (the grid).
+        check(
+            office().event(60, 60),
+            "11:30",
+            true,
+            &["bookable: within the slot from 2026-06-01 09:00 to 10:00 UTC"],
+        );
+        check(
+            Case::new()
+                .hours(&["09:00-17:00"])
+                .opening("uni", "Short", "10:00", "10:30"),
+            "10:15",
+            true,
+            &[
+                "no 1 h slot contains this time (slots start every 1 h from the start of the working hours and must end within them)",
+            ],
+        );
+        // Without events at all.
+        check(
+            Case::new().no_openings(),
+            "10:15",
+            true,
+            &["no availability event covers this time"],
         );
     }
 

@@ -91,10 +91,62 @@ pub struct ExistingBooking {
     pub end: DateTime<Utc>,
 }
 
+/// An event of an availability source (`role = "availability"`): it opens bookable time
+/// instead of blocking it. Named by `explain`, so it keeps its title and source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opening {
+    pub source_id: String,
+    /// The event's title ("" when it has none).
+    pub title: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// What the calendar sources say about time: busy intervals per source and, when at least one
+/// source has `role = "availability"`, the events that open bookable time (their union).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CalendarTime {
+    pub busy: Vec<SourceBusy>,
+    /// `None`: no availability source, the working hours alone open time. `Some` (even empty):
+    /// only time inside these events (and the working hours) is bookable.
+    pub open: Option<Vec<Opening>>,
+}
+
+impl CalendarTime {
+    /// The facts of a decision: this time with the store's bookings and blocks at `now`.
+    pub fn facts<'a>(
+        &'a self,
+        bookings: &'a [ExistingBooking],
+        blocks: &'a [Interval],
+        now: DateTime<Utc>,
+    ) -> Facts<'a> {
+        Facts {
+            busy: &self.busy,
+            open: self.open.as_deref(),
+            bookings,
+            blocks,
+            now,
+        }
+    }
+}
+
+/// Whether an event's title is one an availability source's `match` takes: a case-insensitive
+/// substring (no pattern: every event; a pattern and no title: none).
+pub fn title_matches(pattern: Option<&str>, title: Option<&str>) -> bool {
+    match (pattern, title) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(p), Some(t)) => t.to_lowercase().contains(&p.to_lowercase()),
+    }
+}
+
 /// Everything besides the rules that decides whether a time is free.
 #[derive(Clone, Copy, Debug)]
 pub struct Facts<'a> {
     pub busy: &'a [SourceBusy],
+    /// The events of availability sources: `None` when there is none (working hours alone),
+    /// else bookable time is these events ∩ working hours − everything that blocks.
+    pub open: Option<&'a [Opening]>,
     pub bookings: &'a [ExistingBooking],
     /// Manual blocks set by the owner.
     pub blocks: &'a [Interval],

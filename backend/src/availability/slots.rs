@@ -44,6 +44,8 @@ pub fn slots(
         .map(Span::of)
         .collect();
     let counts = DayCounts::new(rules, Some(event_type), facts.bookings);
+    let open = open_intervals(facts);
+    let mut cut = Vec::new();
 
     // The hot loop runs on integer nanoseconds: chrono's date arithmetic costs more than the
     // rest of the loop together, and i128 holds chrono's whole range exactly.
@@ -62,6 +64,10 @@ pub fn slots(
             recurring.clear();
             recurring.extend(recurring_on(rules, day).map(|(_, iv)| Span::of(&iv)));
             ranges_utc_into(rules, day, &mut ranges);
+            if let Some(open) = &open {
+                intersect_into(&ranges, open, &mut cut);
+                std::mem::swap(&mut ranges, &mut cut);
+            }
             for range in ranges.iter().map(Span::of) {
                 let mut start = range.start;
                 if start < lo_ns {
@@ -224,6 +230,49 @@ pub(crate) fn ranges_utc(rules: &Rules, date: NaiveDate) -> Vec<Interval> {
     let mut out = Vec::new();
     ranges_utc_into(rules, date, &mut out);
     out
+}
+
+/// The time the availability sources open, merged (events that overlap or touch are one
+/// stretch); `None` when there is no availability source.
+pub(crate) fn open_intervals(facts: &Facts) -> Option<Vec<Interval>> {
+    let mut out: Vec<Interval> = facts
+        .open?
+        .iter()
+        .filter_map(|o| Interval::new(o.start, o.end))
+        .collect();
+    merge_intervals(&mut out);
+    Some(out)
+}
+
+/// `ranges` cut to the `open` time (sorted, merged) into `out`, sorted: each piece is a range
+/// of its own, so the slot grid starts where the opening event starts.
+pub(crate) fn intersect_into(ranges: &[Interval], open: &[Interval], out: &mut Vec<Interval>) {
+    out.clear();
+    for r in ranges {
+        let first = open.partition_point(|o| o.end <= r.start);
+        for o in open[first..].iter().take_while(|o| o.start < r.end) {
+            out.extend(Interval::new(r.start.max(o.start), r.end.min(o.end)));
+        }
+    }
+    out.sort_unstable();
+}
+
+/// The ranges of `date` in UTC where slots may lie: the hours, cut to `open` when there are
+/// availability sources.
+pub(crate) fn bookable_ranges(
+    rules: &Rules,
+    open: Option<&[Interval]>,
+    date: NaiveDate,
+) -> Vec<Interval> {
+    let hours = ranges_utc(rules, date);
+    match open {
+        None => hours,
+        Some(open) => {
+            let mut out = Vec::new();
+            intersect_into(&hours, open, &mut out);
+            out
+        }
+    }
 }
 
 /// `ranges_utc` into a reused buffer.
@@ -507,6 +556,60 @@ mod tests {
         check(
             Case::new().rule_buffers(0, 15).block("11:00", "11:10"),
             &["09:00"],
+        );
+    }
+
+    /// Availability events open time: slots lie in events ∩ hours − busy, the grid starts where
+    /// an event's piece starts, events that touch are one stretch, several sources are a union.
+    #[test]
+    fn availability_events_open_time() {
+        let hours = || Case::new().hours(&["09:00-17:00"]);
+        // Only the events' time; the grid starts at each event's start.
+        check(
+            hours()
+                .opening("uni", "Office hours", "10:00", "12:00")
+                .opening("uni", "Office hours", "14:30", "16:00"),
+            &["10:00", "11:00", "14:30"],
+        );
+        // Availability sources with no events: nothing.
+        check(hours().no_openings(), &[]);
+        // Cut to the working hours (an event from 07:00, one past 17:00).
+        check(
+            hours()
+                .opening("uni", "Early", "07:00", "10:00")
+                .opening("uni", "Late", "16:00", "19:00"),
+            &["09:00", "16:00"],
+        );
+        // Busy time of other sources still blocks.
+        check(
+            hours()
+                .opening("uni", "Office hours", "10:00", "13:00")
+                .busy("work", "11:00", "11:30"),
+            &["10:00", "12:00"],
+        );
+        // Touching and overlapping events, of two sources: their union.
+        check(
+            hours()
+                .event(90, 30)
+                .opening("uni", "A", "10:00", "11:00")
+                .opening("feed", "B", "11:00", "11:30")
+                .opening("uni", "C", "10:30", "12:00"),
+            &["10:00", "10:30"],
+        );
+        // An event shorter than the meeting opens nothing.
+        check(hours().opening("uni", "Short", "10:00", "10:30"), &[]);
+        // A day-long event (term dates) opens the whole hours.
+        check(
+            Case::new().opening("feed", "Term", "00:00", "24:00"),
+            &["09:00", "10:00", "11:00"],
+        );
+        // Manual blocks and bookings still block.
+        check(
+            hours()
+                .opening("uni", "Office hours", "10:00", "13:00")
+                .block("10:00", "11:00")
+                .booking("b1", "intro", "12:00", "13:00"),
+            &["11:00"],
         );
     }
 

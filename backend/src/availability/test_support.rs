@@ -18,6 +18,8 @@ pub(crate) struct Case {
     pub rules: Rules,
     pub et: EventType,
     pub busy: Vec<SourceBusy>,
+    /// `Some` once `opening` was called: the case has availability sources.
+    pub open: Option<Vec<Opening>>,
     pub bookings: Vec<ExistingBooking>,
     pub blocks: Vec<Interval>,
     pub now: DateTime<Utc>,
@@ -101,6 +103,7 @@ impl Case {
                 max_per_day: None,
             },
             busy: Vec::new(),
+            open: None,
             bookings: Vec::new(),
             blocks: Vec::new(),
             now: utc("2026-05-01 00:00"),
@@ -223,6 +226,24 @@ impl Case {
         self
     }
 
+    /// An event of availability source `source` titled `title`, owner-local `a`-`b`.
+    pub fn opening(mut self, source: &str, title: &str, a: &str, b: &str) -> Self {
+        let iv = self.span(a, b);
+        self.open.get_or_insert_with(Vec::new).push(Opening {
+            source_id: source.into(),
+            title: title.into(),
+            start: iv.start,
+            end: iv.end,
+        });
+        self
+    }
+
+    /// Availability sources that hold no event (nothing opens).
+    pub fn no_openings(mut self) -> Self {
+        self.open.get_or_insert_with(Vec::new);
+        self
+    }
+
     pub fn booking(mut self, id: &str, slug: &str, a: &str, b: &str) -> Self {
         let iv = self.span(a, b);
         self.bookings.push(ExistingBooking {
@@ -253,6 +274,7 @@ impl Case {
     pub fn facts(&self) -> Facts<'_> {
         Facts {
             busy: &self.busy,
+            open: self.open.as_deref(),
             bookings: &self.bookings,
             blocks: &self.blocks,
             now: self.now,

@@ -76,7 +76,8 @@ pub fn session_starts(first: DateTime<Utc>, series: SeriesRequest, zone: Tz) -> 
 pub enum Conflict {
     /// Taken or busy (a calendar, a booking, a block, a buffer).
     Busy,
-    /// Outside the owner's hours (a day off, a recurring block, off the slot grid).
+    /// Outside the owner's hours (a day off, a recurring block, off the slot grid, no
+    /// availability event).
     Unavailable,
     /// Past the last day bookings are taken for.
     BeyondHorizon,
@@ -98,6 +99,7 @@ impl Conflict {
                     | Reason::DateOverride { .. }
                     | Reason::NotOnSlotGrid { .. }
                     | Reason::RecurringBlock { .. }
+                    | Reason::NoAvailabilityEvent
                     | Reason::TooSoon { .. }
                     | Reason::InPast
             )
@@ -211,6 +213,10 @@ mod tests {
         );
         assert_eq!(
             Conflict::from_reasons(&[limit, Reason::DayOff { date: day }]),
+            Conflict::Unavailable
+        );
+        assert_eq!(
+            Conflict::from_reasons(&[busy.clone(), Reason::NoAvailabilityEvent]),
             Conflict::Unavailable
         );
         assert_eq!(

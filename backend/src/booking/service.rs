@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::TransactionBehavior;
 
-use crate::availability::{EventType, Facts, Reason, Slot, SourceBusy, explain, slots};
+use crate::availability::{CalendarTime, EventType, Reason, Slot, explain, slots};
 use crate::calendar::Interval;
 use crate::config::Config;
 use crate::notify::{self, Event};
@@ -364,7 +364,7 @@ impl BookingService {
             start: from - MARGIN,
             end: to + MARGIN,
         };
-        let (busy, _) = self.inner.hub.busy(window, now);
+        let (time, _) = self.inner.hub.time(window, now);
         let (stored, blocks) = self
             .inner
             .store
@@ -375,12 +375,7 @@ impl BookingService {
                 ))
             })
             .await?;
-        let facts = Facts {
-            busy: &busy,
-            bookings: &stored,
-            blocks: &blocks,
-            now,
-        };
+        let facts = time.facts(&stored, &blocks, now);
         Ok(slots(&self.config().rules(), event_type, &facts, from, to))
     }
 
@@ -390,13 +385,13 @@ impl BookingService {
         !self.inner.hub.blocking_sources(self.now()).is_empty()
     }
 
-    /// Busy time of every source around `[first, last]`, after an on-demand refresh; refuses
-    /// when a source is too stale to know (freshness policy).
+    /// Busy time (and availability events) of every source around `[first, last]`, after an
+    /// on-demand refresh; refuses when a source is too stale to know (freshness policy).
     async fn fresh_busy(
         &self,
         first: DateTime<Utc>,
         last: DateTime<Utc>,
-    ) -> Result<Vec<SourceBusy>, BookError> {
+    ) -> Result<CalendarTime, BookError> {
         let now = self.now();
         let budget = self.config().server.refresh_budget();
         self.inner.hub.refresh_all(now, budget).await;
@@ -412,7 +407,7 @@ impl BookingService {
             start: first - MARGIN,
             end: last + MARGIN,
         };
-        Ok(self.inner.hub.busy(window, now).0)
+        Ok(self.inner.hub.time(window, now).0)
     }
 
     /// Books a slot (or a whole series of them): exactly one of any number of concurrent
@@ -793,7 +788,7 @@ fn not_free(
     conn: &rusqlite::Connection,
     rules: &crate::availability::Rules,
     et: &EventType,
-    busy: &[SourceBusy],
+    time: &CalendarTime,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
     except: Option<&str>,
@@ -804,12 +799,7 @@ fn not_free(
         stored.retain(|b| b.id != id);
     }
     let blocks = bookings::blocks_between(conn, lo, hi)?;
-    let facts = Facts {
-        busy,
-        bookings: &stored,
-        blocks: &blocks,
-        now,
-    };
+    let facts = time.facts(&stored, &blocks, now);
     let day = Duration::days(1);
     if slots(rules, et, &facts, start - day, start + day)
         .iter()

@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
+use super::attendee::OwnerAddresses;
 use super::interval::Interval;
 use super::model::{Anchor, CalTime, Calendar, Dur, EndSpec, Event, Status};
 use super::recur;
@@ -24,11 +25,14 @@ use super::warning::Warning;
 pub const MAX_INSTANCES_PER_SERIES: usize = 100_000;
 
 /// Which kinds of instances count as busy (per source; the defaults follow the reference).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BusyPolicy {
     pub tentative: bool,
     pub all_day: bool,
     pub transparent: bool,
+    /// The owner's addresses: an event whose attendee entry for one of them is
+    /// `PARTSTAT=DECLINED` is free (unless the owner organizes it). Empty: nobody's is read.
+    pub owner: OwnerAddresses,
 }
 
 impl Default for BusyPolicy {
@@ -37,6 +41,7 @@ impl Default for BusyPolicy {
             tentative: true,
             all_day: true,
             transparent: false,
+            owner: OwnerAddresses::default(),
         }
     }
 }
@@ -60,10 +65,12 @@ impl Instance<'_> {
         utc(self.end_secs)
     }
 
-    /// Whether this instance blocks time under `policy`. Cancelled never does.
+    /// Whether this instance blocks time under `policy`. Cancelled never does, nor a meeting
+    /// the owner declined.
     pub fn is_busy(&self, policy: &BusyPolicy) -> bool {
         policy.blocks(self.event.status, self.event.transparent, self.all_day)
             && self.end_secs > self.start_secs
+            && !self.event.declined_by(&policy.owner)
     }
 }
 

@@ -7,6 +7,7 @@
 //! overrides, zones via `tz` and `recur`) -> `busy` (clip + merge via `interval`).
 //! The other way: `write` renders an event OpenSlot creates.
 
+mod attendee;
 mod busy;
 mod expand;
 mod interval;
@@ -20,6 +21,7 @@ mod warning;
 mod windows_zones;
 mod write;
 
+pub use attendee::{OwnerAddresses, PartStat, normalize_address};
 pub use busy::{busy_intervals, busy_intervals_counted, merged_busy};
 pub use expand::{BusyPolicy, Instance, MAX_INSTANCES_PER_SERIES, for_each_instance};
 pub use interval::{Interval, merge_intervals, overlaps_any};

@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 
+use super::attendee::OwnerAddresses;
 use super::tz::Zone;
 use super::warning::Warning;
 
@@ -117,6 +118,23 @@ pub struct Event {
     pub overrides: Vec<u32>,
     /// Google's X-WR-TIMEZONE of the enclosing VCALENDAR: UTC times of a series recur in it.
     pub x_wr_timezone: Option<Tz>,
+    /// SUMMARY, unescaped: only availability sources use it (`match`, `explain`).
+    pub summary: Option<Box<str>>,
+    /// The ORGANIZER's addresses (value and EMAIL parameter), normalized.
+    pub organizer: Vec<Box<str>>,
+    /// The addresses of the ATTENDEEs with `PARTSTAT=DECLINED`, normalized (see `attendee`).
+    pub declined: Vec<Box<str>>,
+}
+
+impl Event {
+    /// Whether the owner declined this event: one of the owner's addresses is an attendee
+    /// with `PARTSTAT=DECLINED`, and the owner is not its organizer (an event the owner
+    /// organizes stays theirs, whatever their attendee entry says).
+    pub fn declined_by(&self, owner: &OwnerAddresses) -> bool {
+        !owner.is_empty()
+            && self.declined.iter().any(|a| owner.contains_normalized(a))
+            && !self.organizer.iter().any(|a| owner.contains_normalized(a))
+    }
 }
 
 /// A FREEBUSY period of a VFREEBUSY component.

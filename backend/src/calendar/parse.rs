@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 
 use chrono_tz::Tz;
 
+use super::attendee::{PartStat, line_addresses};
 use super::lexer::{ContentLine, Lexer};
 use super::model::{
     Anchor, CalTime, Calendar, EndSpec, Event, FreeBusyPeriod, RDate, Status, ZoneId,
@@ -123,6 +124,9 @@ struct EventDraft {
     this_and_future: bool,
     status: Status,
     transparent: bool,
+    summary: Option<String>,
+    organizer: Vec<Box<str>>,
+    declined: Vec<Box<str>>,
     /// (line, problem) found while reading; reported with the UID once it is known.
     problems: Vec<(u32, String)>,
     /// A problem that makes the event unusable.
@@ -307,7 +311,7 @@ impl<'s> Parser<'s> {
     fn event_property(&mut self, d: &mut EventDraft, cl: &ContentLine<'_>) {
         let name = &*cl.name;
         // Most lines (SUMMARY, DESCRIPTION, DTSTAMP, ...) are not read: skip them by length first.
-        if !matches!(name.len(), 3 | 5 | 6 | 7 | 8 | 13) {
+        if !matches!(name.len(), 3 | 5 | 6 | 7 | 8 | 9 | 13) {
             return;
         }
         let upper = |s: &str| s.eq_ignore_ascii_case(name);
@@ -402,6 +406,18 @@ impl<'s> Parser<'s> {
             };
         } else if upper("TRANSP") {
             d.transparent = cl.value.trim_ascii().eq_ignore_ascii_case("TRANSPARENT");
+        } else if upper("SUMMARY") {
+            d.summary = Some(unescape_text(&cl.value));
+        } else if upper("ATTENDEE") {
+            if PartStat::parse(cl.param("PARTSTAT")) == PartStat::Declined {
+                d.declined.extend(
+                    line_addresses(&cl.value, cl.param("EMAIL")).map(String::into_boxed_str),
+                );
+            }
+        } else if upper("ORGANIZER") {
+            d.organizer = line_addresses(&cl.value, cl.param("EMAIL"))
+                .map(String::into_boxed_str)
+                .collect();
         }
     }
 
@@ -480,6 +496,9 @@ impl<'s> Parser<'s> {
             status: d.status,
             transparent: d.transparent,
             x_wr_timezone: x_wr,
+            summary: d.summary.map(String::into_boxed_str),
+            organizer: d.organizer,
+            declined: d.declined,
         });
     }
 
@@ -595,6 +614,28 @@ fn current_uid(stack: &[Frame]) -> Option<String> {
         Frame::Event(d) => d.uid.clone(),
         _ => None,
     })
+}
+
+/// A TEXT value (RFC 5545 3.3.11) without its escapes: `\n`/`\N` are new lines, `\,`,
+/// `\;` and `\\` stand for themselves.
+fn unescape_text(v: &str) -> String {
+    if !v.contains('\\') {
+        return v.to_owned();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// Input quoted in a warning is cut short: warnings must stay readable and small.

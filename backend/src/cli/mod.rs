@@ -33,7 +33,7 @@ use chrono_tz::Tz;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use crate::availability::{Explanation, Facts, explain, slots};
+use crate::availability::{Explanation, explain, slots};
 use crate::calendar::{BusyPolicy, Interval, Warning, busy_intervals, merge_intervals};
 use crate::config::{self, Config};
 use crate::{clock, sources};
@@ -420,13 +420,8 @@ fn slots_cmd(
     };
     let busy_window = Interval::new(busy_start, busy_end)
         .ok_or_else(|| CliError::Usage("empty window".into()))?;
-    let busy = sources_busy(&config, busy_window, now);
-    let facts = Facts {
-        busy: &busy,
-        bookings: &[],
-        blocks: &[],
-        now,
-    };
+    let time = sources_busy(&config, busy_window, now);
+    let facts = time.facts(&[], &[], now);
     let found = slots(&config.rules(), &event_type, &facts, start, end);
     let shown = |t: DateTime<Utc>| t.with_timezone(&display).to_rfc3339();
     if json {
@@ -476,6 +471,9 @@ struct ExplainJson {
     at: String,
     bookable: bool,
     reasons: Vec<String>,
+    /// Only with availability sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    opened_by: Vec<String>,
 }
 
 fn explain_cmd(
@@ -494,21 +492,21 @@ fn explain_cmd(
     let now = now_or_clock(now)?;
     let window = Interval::new(at - Duration::days(2), at + Duration::days(2))
         .ok_or_else(|| CliError::Usage("--at out of range".into()))?;
-    let busy = sources_busy(&config, window, now);
-    let facts = Facts {
-        busy: &busy,
-        bookings: &[],
-        blocks: &[],
-        now,
-    };
-    let Explanation { bookable, reasons } =
-        explain(&config.rules(), event_type.as_ref(), &facts, at);
+    let time = sources_busy(&config, window, now);
+    let facts = time.facts(&[], &[], now);
+    let Explanation {
+        bookable,
+        reasons,
+        opened_by,
+    } = explain(&config.rules(), event_type.as_ref(), &facts, at);
     let reasons: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    let opened_by: Vec<String> = opened_by.iter().map(ToString::to_string).collect();
     if json {
         let out = ExplainJson {
             at: utc_text(at),
             bookable,
             reasons,
+            opened_by,
         };
         outln!(
             "{}",
@@ -522,7 +520,7 @@ fn explain_cmd(
             utc_text(at),
             if bookable { "bookable" } else { "not bookable" }
         );
-        for r in reasons {
+        for r in reasons.iter().chain(&opened_by) {
             outln!("  - {r}");
         }
     }

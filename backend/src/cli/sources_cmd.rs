@@ -10,10 +10,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::availability::SourceBusy;
+use crate::availability::{CalendarTime, SourceBusy};
 use crate::calendar::Interval;
 use crate::clock;
-use crate::config::{Config, SourceKind};
+use crate::config::{Config, SourceKind, SourceRole};
 use crate::sources::{DiscoveredCalendar, SourceContext, oauth, open_source};
 use crate::sync::{SourceStatus, SyncHub, SyncReport, status::age_text};
 
@@ -61,13 +61,9 @@ fn all_sources(config: &Config) -> Result<Arc<SyncHub>, CliError> {
     Ok(hub)
 }
 
-/// Busy time of every source in `window`: a quick refresh, then the snapshots under the
-/// freshness policy. Warnings go to stderr.
-pub(super) fn sources_busy(
-    config: &Config,
-    window: Interval,
-    now: DateTime<Utc>,
-) -> Vec<SourceBusy> {
+/// What every source says about `window` (busy time, availability events): a quick refresh,
+/// then the snapshots under the freshness policy. Warnings go to stderr.
+pub(super) fn sources_busy(config: &Config, window: Interval, now: DateTime<Utc>) -> CalendarTime {
     let Ok(rt) = runtime() else {
         // No runtime: nothing can be read, so every source counts as unreadable.
         return fail_closed(config, window);
@@ -77,14 +73,14 @@ pub(super) fn sources_busy(
     };
     rt.block_on(async {
         hub.refresh_all(now, CLI_REFRESH_BUDGET).await;
-        let (busy, warnings) = hub.busy(window, now);
+        let (time, warnings) = hub.time(window, now);
         print_warnings(&warnings);
-        busy
+        time
     })
 }
 
-fn fail_closed(config: &Config, window: Interval) -> Vec<SourceBusy> {
-    config
+fn fail_closed(config: &Config, window: Interval) -> CalendarTime {
+    let busy = config
         .sources
         .iter()
         .filter(|s| !s.fail_open)
@@ -92,7 +88,14 @@ fn fail_closed(config: &Config, window: Interval) -> Vec<SourceBusy> {
             source_id: s.id.clone(),
             intervals: vec![window],
         })
-        .collect()
+        .collect();
+    // Nothing was read: no availability event opens anything.
+    let open = config
+        .sources
+        .iter()
+        .any(|s| s.role == SourceRole::Availability)
+        .then(Vec::new);
+    CalendarTime { busy, open }
 }
 
 #[derive(Serialize)]
@@ -278,6 +281,15 @@ pub(super) fn sources_cmd(path: &Path, json: bool) -> Result<ExitCode, CliError>
             s.busy_intervals_14d,
             s.busy_hours_14d
         );
+        if src.role == SourceRole::Availability {
+            outln!(
+                "  role: availability: its events{} open bookable time, none blocks it",
+                src.match_title
+                    .as_deref()
+                    .map(|m| format!(" whose title contains {m:?}"))
+                    .unwrap_or_default()
+            );
+        }
         outln!(
             "  policy: tentative {}, all-day {}, free-marked {}; when out of date: {}{}",
             busy_word(src.tentative_busy),

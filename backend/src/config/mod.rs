@@ -178,6 +178,8 @@ pub struct OwnerConfig {
     pub display_name: Option<String>,
     /// Required; receives booking notices.
     pub email: String,
+    /// More addresses of the owner (as invitations name them; `mailto:` allowed). Default none.
+    pub other_emails: Vec<String>,
     /// Required, an IANA zone; working hours, overrides and blocks are read in it.
     pub timezone: Tz,
 }
@@ -186,6 +188,14 @@ impl OwnerConfig {
     /// `display_name`, else `name`.
     pub fn shown_name(&self) -> &str {
         self.display_name.as_deref().unwrap_or(&self.name)
+    }
+
+    /// `email` and `other_emails`: an invitation one of them declined is free time.
+    pub fn addresses(&self) -> crate::calendar::OwnerAddresses {
+        crate::calendar::OwnerAddresses::new(
+            std::iter::once(self.email.as_str())
+                .chain(self.other_emails.iter().map(String::as_str)),
+        )
     }
 }
 
@@ -323,6 +333,33 @@ impl SourceKind {
     }
 }
 
+/// `role` of a source: what its events do to bookable time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SourceRole {
+    /// Its events block time (default).
+    #[default]
+    Busy,
+    /// Its events (those whose title contains `match`) open bookable time; they never block.
+    Availability,
+}
+
+impl SourceRole {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "busy" => Self::Busy,
+            "availability" => Self::Availability,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Busy => "busy",
+            Self::Availability => "availability",
+        }
+    }
+}
+
 /// One `[[sources]]` entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceConfig {
@@ -370,6 +407,10 @@ pub struct SourceConfig {
     pub max_age_minutes: u32,
     /// When the data is stale: true offers slots anyway, false (default) offers none.
     pub fail_open: bool,
+    /// `busy` (default) or `availability`: its events open bookable time instead of blocking.
+    pub role: SourceRole,
+    /// `match` (availability only): only events whose title contains it (any case) open time.
+    pub match_title: Option<String>,
     file_path: Option<PathBuf>,
 }
 

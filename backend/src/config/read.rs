@@ -16,7 +16,7 @@ use super::schema::{self, Field, Ty};
 use super::{
     AdminConfig, AvailabilityConfig, Config, EventTypeConfig, MailConfig, MailTls, OwnerConfig,
     PageConfig, Problem, Secret, SecurityConfig, ServerConfig, SourceConfig, SourceKind,
-    WEBHOOK_EVENTS, WebhookConfig, defaults,
+    SourceRole, WEBHOOK_EVENTS, WebhookConfig, defaults,
 };
 use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
 use crate::booking::details::{
@@ -368,6 +368,7 @@ impl Reader<'_> {
         if !email.is_empty() && !is_email(&email) {
             self.problem("owner.email", format!("`{email}` is not an email address"));
         }
+        let other_emails = self.other_emails(t, p);
         let zone = self.required_str(t, p, "timezone");
         let timezone = if zone.is_empty() {
             Tz::UTC
@@ -384,8 +385,35 @@ impl Reader<'_> {
             name,
             display_name,
             email,
+            other_emails,
             timezone,
         }
+    }
+
+    /// `owner.other_emails`: more addresses of the owner (`mailto:` allowed), for declined
+    /// invitations; every entry checked.
+    fn other_emails(&mut self, t: Option<&Table>, p: &str) -> Vec<String> {
+        let Some(items) = self.array(t, p, "other_emails") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let key = format!("{}[{i}]", join(p, "other_emails"));
+            let Some(text) = item.as_str() else {
+                self.wrong_type(key, "a string (an email address)", item);
+                continue;
+            };
+            let bare = crate::calendar::normalize_address(text);
+            if is_email(&bare) {
+                out.push(text.trim().to_owned());
+            } else {
+                self.problem(
+                    key,
+                    format!("`{text}` is not an email address (such as \"ada@example.org\")"),
+                );
+            }
+        }
+        out
     }
 
     fn server(&mut self, root: &Table) -> ServerConfig {
@@ -638,6 +666,33 @@ impl Reader<'_> {
                 "is required for kind \"google\" (or set `client_secret_file`)",
             );
         }
+        let role_text = self.str(t, p, "role");
+        let role = match role_text.as_deref() {
+            None => SourceRole::Busy,
+            Some(text) => SourceRole::parse(text).unwrap_or_else(|| {
+                self.problem(
+                    join(p, "role"),
+                    format!(
+                        "`{text}` is not a role: use \"busy\" (the default) or \"availability\""
+                    ),
+                );
+                SourceRole::Busy
+            }),
+        };
+        let match_title = self.str(t, p, "match");
+        if let Some(m) = &match_title {
+            if m.trim().is_empty() {
+                self.problem(
+                    join(p, "match"),
+                    "is empty: leave it out to take every event of the source",
+                );
+            } else if role_text.as_deref().is_none_or(|r| r == "busy") {
+                self.problem(
+                    join(p, "match"),
+                    "only applies with `role = \"availability\"`",
+                );
+            }
+        }
         let write = self.bool(t, p, "write", false);
         if write && kind == SourceKind::Ics {
             self.problem(join(p, "write"), "an \"ics\" source is read-only");
@@ -659,6 +714,8 @@ impl Reader<'_> {
                 .int(t, p, "max_age_minutes", 1, 7 * MINUTES_PER_DAY)
                 .unwrap_or(defaults::MAX_AGE_MINUTES),
             fail_open: self.bool(t, p, "fail_open", defaults::FAIL_OPEN),
+            role,
+            match_title,
             calendar: self.str(t, p, "calendar"),
             client_id,
             client_secret,

@@ -29,6 +29,7 @@ pub(super) const OWNER: &[Field] = &[
     ("name", Ty::Str),
     ("display_name", Ty::Str),
     ("email", Ty::Str),
+    ("other_emails", Ty::Array),
     ("timezone", Ty::Str),
 ];
 
@@ -86,6 +87,8 @@ pub(super) const SOURCE: &[Field] = &[
     ("sync_interval_minutes", Ty::Int),
     ("max_age_minutes", Ty::Int),
     ("fail_open", Ty::Bool),
+    ("role", Ty::Str),
+    ("match", Ty::Str),
 ];
 
 pub(super) const WEEKDAYS: &[Field] = &[

@@ -1253,6 +1253,26 @@ fn dashboard(settings: serde_json::Value, password: Option<&str>) -> Vec<String>
     }
 }
 
+/// `role` and `match`: the default is a busy source; `match` needs the availability role.
+#[test]
+fn source_roles() {
+    use crate::config::SourceRole;
+    let src = |keys: &str| {
+        format!("[[sources]]\nid = \"uni\"\nkind = \"ics\"\nurl = \"https://a/x.ics\"\n{keys}\n")
+    };
+    let c = ok(&minimal(&src("")), &[]);
+    assert_eq!(
+        (c.sources[0].role, &c.sources[0].match_title),
+        (SourceRole::Busy, &None)
+    );
+    let c = ok(
+        &minimal(&src("role = \"availability\"\nmatch = \"Office hours\"")),
+        &[],
+    );
+    assert_eq!(c.sources[0].role, SourceRole::Availability);
+    assert_eq!(c.sources[0].match_title.as_deref(), Some("Office hours"));
+}
+
 #[test]
 fn dashboard_sources_obey_the_file_rules_and_some_more() {
     use serde_json::json;
@@ -1290,6 +1310,15 @@ fn dashboard_sources_obey_the_file_rules_and_some_more() {
         (
             json!({"id": "x", "kind": "ics", "url": "https://a/", "sync_interval_minutes": 0}),
             "sync_interval_minutes: must be between 1 and 1440",
+        ),
+        // Availability sources are file-only: a dashboard source is always busy.
+        (
+            json!({"id": "x", "kind": "ics", "url": "https://a/x.ics", "role": "availability"}),
+            "role: cannot be set from the dashboard",
+        ),
+        (
+            json!({"id": "x", "kind": "ics", "url": "https://a/x.ics", "match": "Office"}),
+            "match: cannot be set from the dashboard",
         ),
     ];
     for (settings, expected) in cases {

@@ -66,6 +66,27 @@ struct GEvent {
     end: Option<GTime>,
     #[serde(default)]
     etag: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    attendees: Vec<GAttendee>,
+    #[serde(default)]
+    organizer: Option<GPerson>,
+}
+
+/// `attendees[]`: `self` marks the entry of the calendar's owner (the authorized user).
+#[derive(Deserialize)]
+struct GAttendee {
+    #[serde(default, rename = "self")]
+    is_self: bool,
+    #[serde(default, rename = "responseStatus")]
+    response_status: String,
+}
+
+#[derive(Deserialize)]
+struct GPerson {
+    #[serde(default, rename = "self")]
+    is_self: bool,
 }
 
 #[derive(Deserialize)]
@@ -259,6 +280,11 @@ fn occurrence(e: &GEvent) -> Result<Occurrence, SourceError> {
             _ => Status::Confirmed,
         },
         transparent: e.transparency == "transparent",
+        declined: !e.organizer.as_ref().is_some_and(|o| o.is_self)
+            && e.attendees
+                .iter()
+                .any(|a| a.is_self && a.response_status == "declined"),
+        summary: e.summary.clone(),
     })
 }
 
@@ -440,5 +466,51 @@ mod tests {
         assert!(matches!(all_day.when, When::AllDay { .. }));
         assert!(e(r#"{"id":"c"}"#).is_err());
         assert!(e(r#"{"id":"d","start":{"date":"x"},"end":{"date":"2026-03-02"}}"#).is_err());
+    }
+
+    /// Only the `self` attendee's `declined` frees an event, and never one the owner organizes.
+    #[test]
+    fn declined_is_the_self_attendees_answer() {
+        let declined = |extra: &str| {
+            let json = format!(
+                r#"{{"id":"a","summary":"Standup","start":{{"dateTime":"2026-03-01T10:00:00Z"}},
+                "end":{{"dateTime":"2026-03-01T11:00:00Z"}}{extra}}}"#
+            );
+            occurrence(&serde_json::from_str::<GEvent>(&json).unwrap())
+                .unwrap()
+                .declined
+        };
+        let cases = [
+            ("", false),
+            (
+                r#","attendees":[{"email":"ada@example.org","self":true,"responseStatus":"declined"}]"#,
+                true,
+            ),
+            (
+                r#","attendees":[{"email":"ada@example.org","self":true,"responseStatus":"accepted"}]"#,
+                false,
+            ),
+            (
+                r#","attendees":[{"email":"ada@example.org","self":true,"responseStatus":"tentative"}]"#,
+                false,
+            ),
+            (
+                r#","attendees":[{"email":"ada@example.org","self":true,"responseStatus":"needsAction"}]"#,
+                false,
+            ),
+            (
+                r#","attendees":[{"email":"bob@example.org","responseStatus":"declined"},
+                {"email":"ada@example.org","self":true,"responseStatus":"accepted"}]"#,
+                false,
+            ),
+            (
+                r#","organizer":{"email":"ada@example.org","self":true},
+                "attendees":[{"email":"ada@example.org","self":true,"responseStatus":"declined"}]"#,
+                false,
+            ),
+        ];
+        for (extra, expected) in cases {
+            assert_eq!(declined(extra), expected, "{extra}");
+        }
     }
 }

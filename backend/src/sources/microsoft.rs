@@ -73,6 +73,20 @@ struct GraphEvent {
     start: Option<GraphTime>,
     #[serde(default)]
     end: Option<GraphTime>,
+    #[serde(default)]
+    subject: Option<String>,
+    /// The signed-in user's answer: `none`, `organizer`, `tentativelyAccepted`, `accepted`,
+    /// `declined`, `notResponded`.
+    #[serde(default, rename = "responseStatus")]
+    response_status: Option<GraphResponse>,
+    #[serde(default, rename = "isOrganizer")]
+    is_organizer: bool,
+}
+
+#[derive(Deserialize)]
+struct GraphResponse {
+    #[serde(default)]
+    response: String,
 }
 
 #[derive(Deserialize)]
@@ -283,6 +297,11 @@ fn occurrence(e: &GraphEvent) -> Result<Occurrence, SourceError> {
         when,
         status,
         transparent: e.show_as == "free",
+        declined: !e.is_organizer
+            && e.response_status
+                .as_ref()
+                .is_some_and(|r| r.response == "declined"),
+        summary: e.subject.clone(),
     })
 }
 
@@ -449,6 +468,43 @@ mod tests {
         assert!(
             matches!(berlin.when, When::Timed { start, .. } if rfc3339(start) == "2026-03-01T09:00:00Z")
         );
+    }
+
+    /// `responseStatus` is the signed-in user's answer; only `declined` frees the event.
+    #[test]
+    fn declined_is_the_signed_in_users_response() {
+        let declined = |extra: &str| {
+            event(&format!(
+                r#"{{"id":"a","subject":"Standup","start":{{"dateTime":"2026-03-01T09:00:00.0000000","timeZone":"UTC"}},
+                "end":{{"dateTime":"2026-03-01T10:00:00.0000000","timeZone":"UTC"}}{extra}}}"#
+            ))
+            .unwrap()
+            .declined
+        };
+        let cases = [
+            ("", false),
+            (
+                r#","responseStatus":{"response":"declined","time":"2026-02-01T10:00:00Z"}"#,
+                true,
+            ),
+            (r#","responseStatus":{"response":"accepted"}"#, false),
+            (
+                r#","responseStatus":{"response":"tentativelyAccepted"}"#,
+                false,
+            ),
+            (r#","responseStatus":{"response":"notResponded"}"#, false),
+            (
+                r#","responseStatus":{"response":"organizer"},"isOrganizer":true"#,
+                false,
+            ),
+            (
+                r#","responseStatus":{"response":"declined"},"isOrganizer":true"#,
+                false,
+            ),
+        ];
+        for (extra, expected) in cases {
+            assert_eq!(declined(extra), expected, "{extra}");
+        }
     }
 
     #[test]

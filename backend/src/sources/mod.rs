@@ -136,6 +136,13 @@ pub struct Occurrence {
     pub status: Status,
     /// Marked "free" / "show as available".
     pub transparent: bool,
+    /// The owner declined it (Google: the `self` attendee's `responseStatus`; Graph: the
+    /// signed-in user's `responseStatus.response`), and does not organize it: free.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub declined: bool,
+    /// The title (Google `summary`, Graph `subject`): read only by availability sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 /// Timed (instants) or all-day (dates in the owner's zone, end exclusive).

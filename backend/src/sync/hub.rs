@@ -15,9 +15,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tokio::sync::{Mutex, watch};
 
-use crate::availability::SourceBusy;
-use crate::calendar::{BusyPolicy, Interval, Warning};
-use crate::config::{Config, SourceConfig};
+use crate::availability::{CalendarTime, Opening, SourceBusy};
+use crate::calendar::{BusyPolicy, Interval, OwnerAddresses, Warning};
+use crate::config::{Config, SourceConfig, SourceRole};
 use crate::sources::{
     CalendarSource, CalendarWriter, SourceContext, SourceError, open_source, open_writer,
 };
@@ -40,6 +40,8 @@ pub struct SyncHub {
     /// Moves whenever a snapshot changed (caches of busy time compare it).
     version: std::sync::atomic::AtomicU64,
     owner: Tz,
+    /// The owner's addresses: invitations they declined are free.
+    addresses: OwnerAddresses,
     data_dir: PathBuf,
     horizon_days: i64,
     sources: RwLock<Vec<Arc<Slot>>>,
@@ -105,6 +107,7 @@ impl SyncHub {
         SyncHub {
             version: std::sync::atomic::AtomicU64::new(0),
             owner: config.owner.timezone,
+            addresses: config.owner.addresses(),
             data_dir,
             horizon_days: i64::from(config.availability.horizon_days),
             sources: RwLock::new(sources),
@@ -461,11 +464,20 @@ impl SyncHub {
             .collect()
     }
 
-    /// Busy time of every source in `window` under the freshness policy: a fresh source gives
-    /// its snapshot's busy time; a stale one gives its whole window (fail closed, the default)
-    /// or its last snapshot (fail open), with a warning either way.
+    /// Busy time of every source in `window` under the freshness policy (see [`Self::time`]).
     pub fn busy(&self, window: Interval, now: DateTime<Utc>) -> (Vec<SourceBusy>, Vec<Warning>) {
+        let (time, warnings) = self.time(window, now);
+        (time.busy, warnings)
+    }
+
+    /// What every source says about `window` under the freshness policy. A fresh source gives
+    /// its snapshot's busy time, or, with `role = "availability"`, its (matching) events as
+    /// openings and no busy time; a stale one gives its whole window as busy (fail closed, the
+    /// default; an availability source too) or its last snapshot (fail open), with a warning
+    /// either way. `open` is `Some` as soon as one source has the availability role.
+    pub fn time(&self, window: Interval, now: DateTime<Utc>) -> (CalendarTime, Vec<Warning>) {
         let mut warnings = Vec::new();
+        let mut open: Option<Vec<Opening>> = None;
         let busy = self
             .slots()
             .iter()
@@ -478,14 +490,30 @@ impl SyncHub {
                     tentative: cfg.tentative_busy,
                     all_day: cfg.all_day_busy,
                     transparent: cfg.transparent_busy,
+                    owner: self.addresses.clone(),
                 };
-                let intervals = if st.freshness == Freshness::Fresh || cfg.fail_open {
-                    state
-                        .loaded
-                        .busy(window, self.owner, &policy, &mut warnings)
-                } else {
-                    vec![window]
+                let usable = st.freshness == Freshness::Fresh || cfg.fail_open;
+                let intervals = match (usable, cfg.role) {
+                    (false, _) => vec![window],
+                    (true, SourceRole::Busy) => {
+                        state
+                            .loaded
+                            .busy(window, self.owner, &policy, &mut warnings)
+                    }
+                    (true, SourceRole::Availability) => Vec::new(),
                 };
+                if cfg.role == SourceRole::Availability {
+                    let opened = open.get_or_insert_with(Vec::new);
+                    if usable {
+                        opened.extend(state.loaded.openings(
+                            window,
+                            self.owner,
+                            cfg.match_title.as_deref(),
+                            &self.addresses,
+                            &mut warnings,
+                        ));
+                    }
+                }
                 if st.freshness != Freshness::Fresh {
                     let verdict = if cfg.fail_open {
                         "its last copy is used (fail_open = true)"
@@ -505,7 +533,7 @@ impl SyncHub {
                 }
             })
             .collect();
-        (busy, warnings)
+        (CalendarTime { busy, open }, warnings)
     }
 
     /// Runs a background job per source until `shutdown` turns true: a sync now when the
@@ -626,6 +654,7 @@ fn status(slot: &Slot, now: DateTime<Utc>) -> SourceStatus {
         name: cfg.name.clone(),
         writable: cfg.write,
         fail_open: cfg.fail_open,
+        role: cfg.role.as_str(),
         last_attempt: state.attempts.last_attempt,
         last_success,
         last_error,

@@ -14,10 +14,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::availability::start_of_day;
+use crate::availability::{Opening, start_of_day, title_matches};
 use crate::calendar::{
-    BusyPolicy, Calendar, Interval, Warning, busy_intervals, is_booking_event, merge_intervals,
-    parse_calendar,
+    BusyPolicy, Calendar, Interval, OwnerAddresses, Status, Warning, busy_intervals,
+    for_each_instance, is_booking_event, merge_intervals, parse_calendar,
 };
 use crate::sources::{Cursor, Fetched, Item, Occurrence, When};
 
@@ -31,7 +31,15 @@ pub struct Snapshot {
     pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub cursor: Option<Cursor>,
     pub items: BTreeMap<String, Item>,
+    /// What the items hold ([`FORMAT`]); older copies are refetched whole once.
+    #[serde(default)]
+    pub format: u32,
 }
+
+/// 1: service occurrences carry `declined` and `summary` (availability sources, declined
+/// invitations). A copy of an older format keeps serving until a full fetch replaces it: its
+/// cursor is dropped on load, since a delta would only bring the marks of changed events.
+pub const FORMAT: u32 = 1;
 
 /// A snapshot with its iCalendar items parsed (once per change, not once per request).
 #[derive(Debug, Default)]
@@ -80,6 +88,7 @@ impl Loaded {
             }
             Fetched::Full { items, cursor } => {
                 s.items = items;
+                s.format = FORMAT;
                 s.cursor = Some(cursor);
                 s.window = Some((window.start, window.end));
                 true
@@ -144,15 +153,69 @@ impl Loaded {
     }
 }
 
-fn occurrence_busy(o: &Occurrence, owner: Tz, policy: &BusyPolicy) -> Option<Interval> {
-    let all_day = matches!(o.when, When::AllDay { .. });
-    if !policy.blocks(o.status, o.transparent, all_day) {
-        return None;
+impl Loaded {
+    /// The events that open bookable time in `window` (an availability source's): every
+    /// instance whose title `pattern` takes (see `availability::title_matches`), clipped; not
+    /// cancelled, not declined by the owner (`addresses`), not empty. Transparency, tentative and
+    /// all-day marks do not matter: such an event opens its time.
+    pub fn openings(
+        &self,
+        window: Interval,
+        owner: Tz,
+        pattern: Option<&str>,
+        addresses: &OwnerAddresses,
+        warnings: &mut Vec<Warning>,
+    ) -> Vec<Opening> {
+        let source_id = &self.snapshot.source_id;
+        let mut out = Vec::new();
+        let mut push = |title: Option<&str>, start, end| {
+            if let Some(iv) = Interval::new(start, end).and_then(|i| clip(i, window))
+                && title_matches(pattern, title)
+            {
+                out.push(Opening {
+                    source_id: source_id.clone(),
+                    title: title.unwrap_or_default().to_owned(),
+                    start: iv.start,
+                    end: iv.end,
+                });
+            }
+        };
+        for cal in &self.calendars {
+            for_each_instance(cal, window, owner, warnings, |inst| {
+                let e = inst.event;
+                if e.status != Status::Cancelled && !e.declined_by(addresses) {
+                    push(e.summary.as_deref(), inst.start(), inst.end());
+                }
+            });
+        }
+        for item in self.snapshot.items.values() {
+            if let Item::Occurrence(o) = item
+                && o.status != Status::Cancelled
+                && !o.declined
+            {
+                let (start, end) = span(o, owner);
+                push(o.summary.as_deref(), start, end);
+            }
+        }
+        out.sort_by_key(|o| (o.start, o.end));
+        out
     }
-    let (start, end) = match o.when {
+}
+
+/// Where an occurrence lies; all-day dates take the owner's midnights.
+fn span(o: &Occurrence, owner: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    match o.when {
         When::Timed { start, end } => (start, end),
         When::AllDay { start, end } => (day_start(owner, start), day_start(owner, end)),
-    };
+    }
+}
+
+fn occurrence_busy(o: &Occurrence, owner: Tz, policy: &BusyPolicy) -> Option<Interval> {
+    let all_day = matches!(o.when, When::AllDay { .. });
+    if o.declined || !policy.blocks(o.status, o.transparent, all_day) {
+        return None;
+    }
+    let (start, end) = span(o, owner);
     (end > start).then_some(Interval { start, end })
 }
 
@@ -187,7 +250,20 @@ pub fn load(data_dir: &Path, source_id: &str) -> std::io::Result<Option<Snapshot
             format!("{} is damaged: {e}", p.display()),
         )
     })?;
-    Ok((snapshot.source_id == source_id).then_some(snapshot))
+    Ok((snapshot.source_id == source_id).then_some(upgraded(snapshot)))
+}
+
+/// An older copy with service occurrences loses its cursor: the next sync is a full fetch.
+fn upgraded(mut snapshot: Snapshot) -> Snapshot {
+    if snapshot.format < FORMAT
+        && snapshot
+            .items
+            .values()
+            .any(|i| matches!(i, Item::Occurrence(_)))
+    {
+        snapshot.cursor = None;
+    }
+    snapshot
 }
 
 /// Writes a snapshot atomically.
@@ -288,7 +364,23 @@ mod tests {
             when,
             status,
             transparent,
+            declined: false,
+            summary: None,
         })
+    }
+
+    /// A copy after one full fetch of `items`.
+    fn fetched(items: BTreeMap<String, Item>) -> Loaded {
+        let mut l = Loaded::default();
+        l.apply(
+            Fetched::Full {
+                items,
+                cursor: Cursor::default(),
+            },
+            window(),
+            at(1, 0),
+        );
+        l
     }
 
     fn busy(l: &Loaded) -> Vec<Interval> {
@@ -304,25 +396,124 @@ mod tests {
     /// them, so a cancelled booking's slot is free before the calendar's delete is read back.
     #[test]
     fn own_booking_events_are_not_busy() {
-        let mut l = Loaded::default();
-        let items = BTreeMap::from([
+        let l = fetched(BTreeMap::from([
             ("a".to_owned(), ics("owner-meeting@example.org", 2)),
             ("b".to_owned(), ics("0123abcd-0@openslot", 3)),
             ("c".to_owned(), ics("openslot-lookalike@example.org", 4)),
-        ]);
-        l.apply(
-            Fetched::Full {
-                items,
-                cursor: Cursor::default(),
-            },
-            window(),
-            at(1, 0),
-        );
+        ]));
         let days: Vec<u32> = busy(&l)
             .iter()
             .map(|i| chrono::Datelike::day(&i.start))
             .collect();
         assert_eq!(days, vec![2, 4]);
+    }
+
+    /// An availability source's openings: events whose title matches, from iCalendar and from
+    /// service-expanded occurrences; cancelled and declined ones open nothing; free, tentative
+    /// and all-day ones do.
+    #[test]
+    fn openings_are_the_matching_events() {
+        let vevent = |uid: &str, day: u32, lines: &str| Item::Ics {
+            etag: None,
+            text: format!(
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:202612{day:02}T100000Z\r\n\
+                 DTEND:202612{day:02}T110000Z\r\n{lines}END:VEVENT\r\nEND:VCALENDAR\r\n"
+            ),
+        };
+        let occ = |day: u32, title: &str, status: Status, declined: bool| {
+            Item::Occurrence(Occurrence {
+                when: When::AllDay {
+                    start: NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
+                    end: NaiveDate::from_ymd_opt(2026, 12, day + 1).unwrap(),
+                },
+                status,
+                transparent: true,
+                declined,
+                summary: Some(title.to_owned()),
+            })
+        };
+        let items = BTreeMap::from([
+            (
+                "a".into(),
+                vevent("a", 2, "SUMMARY:Office Hours\r\nTRANSP:TRANSPARENT\r\n"),
+            ),
+            ("b".into(), vevent("b", 3, "SUMMARY:Lunch\r\n")),
+            (
+                "c".into(),
+                vevent("c", 4, "SUMMARY:office hours\r\nSTATUS:CANCELLED\r\n"),
+            ),
+            ("d".into(), vevent("d", 5, "STATUS:TENTATIVE\r\n")),
+            (
+                "e".into(),
+                vevent(
+                    "e",
+                    6,
+                    "SUMMARY:Office hours\\, room 2\r\n\
+                     ATTENDEE;PARTSTAT=DECLINED:mailto:owner@example.org\r\n",
+                ),
+            ),
+            (
+                "f".into(),
+                occ(2, "Office hours (term)", Status::Tentative, false),
+            ),
+            ("g".into(), occ(3, "Office hours", Status::Cancelled, false)),
+            ("h".into(), occ(4, "Office hours", Status::Confirmed, true)),
+        ]);
+        let mut l = fetched(items);
+        l.snapshot.source_id = "uni".into();
+        let owner = OwnerAddresses::new(["owner@example.org"]);
+        let shown = |pattern: Option<&str>| -> Vec<String> {
+            l.openings(window(), chrono_tz::UTC, pattern, &owner, &mut Vec::new())
+                .iter()
+                .map(|o| format!("{} {} {}", o.source_id, o.start.format("%d %H"), o.title))
+                .collect()
+        };
+        assert_eq!(
+            shown(Some("office HOURS")),
+            ["uni 02 00 Office hours (term)", "uni 02 10 Office Hours"]
+        );
+        assert_eq!(
+            shown(None),
+            [
+                "uni 02 00 Office hours (term)",
+                "uni 02 10 Office Hours",
+                "uni 03 10 Lunch",
+                "uni 05 10 ",
+            ]
+        );
+        // Without the owner's addresses the declined one opens its time.
+        let all = l.openings(
+            window(),
+            chrono_tz::UTC,
+            Some("room 2"),
+            &OwnerAddresses::default(),
+            &mut Vec::new(),
+        );
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].title, "Office hours, room 2");
+    }
+
+    /// A copy saved before occurrences carried their title and answer is refetched whole.
+    #[test]
+    fn an_older_copy_of_occurrences_loses_its_cursor() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{"source_id":"g","fetched_at":null,"window":null,
+            "cursor":{"sync_token":"t"},"items":{"e1":{"type":"occurrence",
+            "when":{"kind":"timed","start":"2026-12-02T10:00:00Z","end":"2026-12-02T11:00:00Z"},
+            "status":"confirmed","transparent":false}}}"#;
+        std::fs::create_dir_all(dir.path().join("snapshots")).unwrap();
+        std::fs::write(path(dir.path(), "g"), old).unwrap();
+        let s = load(dir.path(), "g").unwrap().unwrap();
+        assert_eq!((s.format, &s.cursor, s.items.len()), (0, &None, 1));
+        // A feed's copy (iCalendar text, parsed again anyway) keeps its cursor.
+        let mut ics_copy = Snapshot {
+            source_id: "f".into(),
+            cursor: Some(Cursor::default().with("etag", "x")),
+            ..Snapshot::default()
+        };
+        ics_copy.items.insert("u".into(), ics("a", 2));
+        save(dir.path(), &ics_copy).unwrap();
+        assert!(load(dir.path(), "f").unwrap().unwrap().cursor.is_some());
     }
 
     #[test]
@@ -449,6 +640,7 @@ mod tests {
             tentative: false,
             all_day: true,
             transparent: true,
+            ..BusyPolicy::default()
         };
         let b = l.busy(window(), chrono_tz::UTC, &strict, &mut Vec::new());
         assert_eq!(b.len(), 2, "{b:?}");
@@ -464,6 +656,7 @@ mod tests {
             window: Some((window().start, window().end)),
             cursor: Some(Cursor::default().with("etag", "\"x\"")),
             items: BTreeMap::from([("feed".to_owned(), ics("a", 2))]),
+            format: FORMAT,
         };
         save(dir.path(), &snapshot).unwrap();
         assert_eq!(load(dir.path(), "a").unwrap(), Some(snapshot));

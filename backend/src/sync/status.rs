@@ -35,6 +35,8 @@ pub struct SourceStatus {
     pub name: Option<String>,
     pub writable: bool,
     pub fail_open: bool,
+    /// `busy` or `availability` (its events open bookable time instead of blocking it).
+    pub role: &'static str,
     pub last_attempt: Option<DateTime<Utc>>,
     pub last_success: Option<DateTime<Utc>>,
     /// The last attempt's error, in plain words; `None` when it succeeded.

@@ -6,6 +6,7 @@
 
 mod admin;
 mod app;
+mod availability;
 mod bookings;
 mod concurrency;
 mod contract;

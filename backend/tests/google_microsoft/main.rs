@@ -10,6 +10,7 @@ mod cli;
 #[path = "../support/conformance.rs"]
 mod conformance;
 mod conformance_run;
+mod declined;
 mod google;
 mod google_standin;
 mod graph_standin;

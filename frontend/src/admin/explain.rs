@@ -93,7 +93,12 @@ pub fn Explain() -> impl IntoView {
                     view! {
                         <p class=class>{head}</p>
                         <ul class="reasons">
-                            {e.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                            {e
+                                .reasons
+                                .into_iter()
+                                .chain(e.opened_by)
+                                .map(|r| view! { <li>{r}</li> })
+                                .collect_view()}
                         </ul>
                     }
                         .into_any()

@@ -138,6 +138,9 @@ impl Source {
 pub struct Explanation {
     pub bookable: bool,
     pub reasons: Vec<String>,
+    /// The availability events that open this time, in words (with availability sources).
+    #[serde(default)]
+    pub opened_by: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
