@@ -9,6 +9,7 @@
 
 #[path = "../support/conformance.rs"]
 mod conformance;
+mod digest_auth;
 #[path = "../support/process.rs"]
 mod process;
 #[path = "../support/required.rs"]
