@@ -26,7 +26,12 @@
 //!   without `Content-Type: application/xml` is refused 415. `/.well-known/caldav` answers 302
 //!   to `/`. Sync tokens are git commit ids (equal to the ctag); an unknown token gets 412
 //!   with `valid-sync-token`. Calendars without a colour answer 404 for calendar-color.
-//! - Both: PUT answers 201 with an ETag; `If-None-Match: *` on an existing resource 412; a
+//! - Cyrus IMAP 3.6.1 (Debian; the server behind Fastmail): discovery from `/`, principal
+//!   `/dav/principals/user/{user}/`, home `/dav/calendars/user/{user}/` (with `Default`, `Inbox`,
+//!   `Outbox`); sync-collection; a scheduling server (RFC 6638): an event whose ORGANIZER is the
+//!   user's address makes it mail the attendees (`sendmail -bs`), unless they carry
+//!   `SCHEDULE-AGENT=CLIENT`, as OpenSlot's events do; their delete then mails nothing either.
+//! - Radicale and Xandikos: PUT answers 201 with an ETag; `If-None-Match: *` on an existing resource 412; a
 //!   DELETE with a stale `If-Match` 412, of a missing resource 404.
 //!
 //! Known from the vendors' documentation, NOT verified here (no account in the tests):
