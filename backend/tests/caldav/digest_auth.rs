@@ -2,7 +2,8 @@
 //! with mod_auth_digest (MD5, qop=auth; Apache offers no SHA-256) in front of a Xandikos the
 //! test starts (Xandikos has no authentication of its own). Apache offers Digest only, so the
 //! client's first Basic answer gets a 401 and every request after it is answered with Digest.
-//! The SHA-256 answers are checked against RFC 7616's examples in `sources::digest`.
+//! The SHA-256 answers are checked against RFC 7616's examples in `sources::digest`; which
+//! scheme answers which offer is checked against a local server that refuses everything.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -131,19 +132,23 @@ impl DigestFront {
 
     /// The adapter for `path` behind the front, with this password.
     fn caldav(&self, path: &str, password: &str) -> Arc<CalDav> {
-        let text = format!(
-            "[owner]\nname = \"A\"\nemail = \"a@example.org\"\ntimezone = \"Europe/Berlin\"\n\
-             [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
-             [[sources]]\nid = \"cal\"\nkind = \"caldav\"\nurl = \"{}{path}\"\nwrite = true\n\
-             username = \"{USER}\"\npassword = \"{password}\"\n",
-            self.base
-        );
-        let config = openslot::config::from_toml_str(&text, &[], Path::new(".")).unwrap();
-        let ctx = SourceContext {
-            data_dir: ".".into(),
-        };
-        Arc::new(CalDav::new(&config.sources[0], &ctx).unwrap())
+        adapter(&format!("{}{path}", self.base), password)
     }
+}
+
+/// A CalDAV source at `url` with the test user and this password.
+fn adapter(url: &str, password: &str) -> Arc<CalDav> {
+    let text = format!(
+        "[owner]\nname = \"A\"\nemail = \"a@example.org\"\ntimezone = \"Europe/Berlin\"\n\
+         [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
+         [[sources]]\nid = \"cal\"\nkind = \"caldav\"\nurl = \"{url}\"\nwrite = true\n\
+         username = \"{USER}\"\npassword = \"{password}\"\n"
+    );
+    let config = openslot::config::from_toml_str(&text, &[], Path::new(".")).unwrap();
+    let ctx = SourceContext {
+        data_dir: ".".into(),
+    };
+    Arc::new(CalDav::new(&config.sources[0], &ctx).unwrap())
 }
 
 /// Xandikos with a calendar `Story`, Apache in front; `None` without Apache.
@@ -239,4 +244,90 @@ async fn a_wrong_password_under_digest_is_authentication_failed() {
     assert!(!e.to_string().contains("not the password"), "{e}");
     // The Basic answer, then one Digest answer: no loop.
     assert_eq!(front.statuses().await, [401, 401]);
+}
+
+/// A server that answers every request 401 with these challenges; the authorization scheme of
+/// each request it got (`-` for none).
+async fn refusing_server(
+    challenges: &'static [&'static str],
+) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let log = Arc::clone(&log);
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&request).to_string();
+                let scheme = text
+                    .lines()
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("authorization")
+                            .then(|| value.split_whitespace().next().unwrap_or("").to_owned())
+                    })
+                    .unwrap_or_else(|| "-".to_owned());
+                log.lock().unwrap().push(scheme);
+                let headers: String = challenges
+                    .iter()
+                    .map(|c| format!("WWW-Authenticate: {c}\r\n"))
+                    .collect();
+                let answer = format!(
+                    "HTTP/1.1 401 Unauthorized\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (format!("http://{addr}/cal/"), seen)
+}
+
+/// Basic stays the answer when the server offers it; Digest is tried once when it is all the
+/// server offers; a Digest OpenSlot cannot answer is said so.
+#[tokio::test]
+async fn basic_stays_the_default_and_digest_is_tried_once() {
+    let cases: [(&'static [&'static str], &[&str], &str); 3] = [
+        (
+            &[
+                "Basic realm=\"r\"",
+                "Digest realm=\"r\", nonce=\"n\", qop=\"auth\"",
+            ],
+            &["Basic"],
+            "check the username and password or token",
+        ),
+        (
+            &["Digest realm=\"r\", nonce=\"n\", qop=\"auth\", algorithm=SHA-256"],
+            &["Basic", "Digest"],
+            "check the username and password or token",
+        ),
+        (
+            &["Digest realm=\"r\", nonce=\"n\", qop=\"auth-int\""],
+            &["Basic"],
+            "a kind of Digest authentication OpenSlot does not support",
+        ),
+    ];
+    for (challenges, expected, message) in cases {
+        let (url, seen) = refusing_server(challenges).await;
+        let e = adapter(&url, PASSWORD)
+            .fetch(conformance::window(), None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, SourceError::AuthFailed { status: 401, .. }),
+            "{challenges:?}: {e:?}"
+        );
+        assert!(e.to_string().contains(message), "{challenges:?}: {e}");
+        assert!(!e.to_string().contains(PASSWORD), "{e}");
+        assert_eq!(*seen.lock().unwrap(), expected, "{challenges:?}");
+    }
 }
