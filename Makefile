@@ -82,9 +82,15 @@ tools: wasm-target
 
 # Debian's chromium (the end-to-end tests) and nginx (the deployment tests); root or sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Cyrus IMAP's CalDAV (a scheduling server, backend/tests/caldav/scheduling.rs) and Apache with
+# mod_auth_digest (the Digest test) are started by the tests on 127.0.0.1; the packages' own
+# services are not used.
 system-deps:
 	@command -v chromium >/dev/null && command -v nginx >/dev/null \
 	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium nginx; }
+	@[ -x /usr/lib/cyrus/bin/httpd ] && [ -x /usr/sbin/saslpasswd2 ] && [ -x /usr/sbin/apache2 ] \
+	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends \
+	       cyrus-imapd cyrus-caldav sasl2-bin apache2; }
 
 # frontend/dist: the SPA exactly as it ships. `cargo fetch` first because trunk runs cargo offline.
 spa: tools

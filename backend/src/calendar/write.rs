@@ -144,8 +144,15 @@ fn vevent_as(out: &mut String, event: &BookingEvent, method: Option<ItipMethod>)
     if let Some(location) = &event.location {
         line(&format!("LOCATION:{}", text_value(location)));
     }
+    // A calendar's copy tells a scheduling server (RFC 6638: Cyrus/Fastmail, Nextcloud, SOGo,
+    // iCloud) that the client does the scheduling, so it sends no invitation or cancellation
+    // of its own: OpenSlot's mail (the iTIP message, without the parameter) is the only one.
+    let agent = match method {
+        None => "SCHEDULE-AGENT=CLIENT;",
+        Some(_) => "",
+    };
     if let Some(p) = &event.organizer {
-        line(&format!("ORGANIZER;{}", person_value(p)));
+        line(&format!("ORGANIZER;{agent}{}", person_value(p)));
     }
     let partstat = match method {
         None => "PARTSTAT=ACCEPTED",
@@ -154,7 +161,7 @@ fn vevent_as(out: &mut String, event: &BookingEvent, method: Option<ItipMethod>)
     };
     for p in &event.attendees {
         line(&format!(
-            "ATTENDEE;ROLE=REQ-PARTICIPANT;{partstat};{}",
+            "ATTENDEE;{agent}ROLE=REQ-PARTICIPANT;{partstat};{}",
             person_value(p)
         ));
     }
@@ -346,6 +353,63 @@ mod tests {
             &mut Vec::new(),
         );
         assert_eq!(got, busy);
+    }
+
+    /// Content lines of `ics`, unfolded.
+    fn unfolded(ics: &str) -> Vec<String> {
+        ics.replace("\r\n ", "")
+            .split("\r\n")
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn a_calendar_copy_tells_a_scheduling_server_not_to_schedule() {
+        let mut e = event("Call", "");
+        e.attendees[0] = Person {
+            name: "Eve".into(),
+            email: "eve@example.org".into(),
+        };
+        let l = unfolded(&booking_ics(&e));
+        assert!(
+            l.contains(
+                &"ORGANIZER;SCHEDULE-AGENT=CLIENT;CN=\"Owner\":mailto:owner@example.org".to_owned()
+            ),
+            "{l:?}"
+        );
+        assert!(
+            l.contains(
+                &"ATTENDEE;SCHEDULE-AGENT=CLIENT;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;\
+                  CN=\"Eve\":mailto:eve@example.org"
+                    .to_owned()
+            ),
+            "{l:?}"
+        );
+        // Every person on the calendar copy carries it (the feed's copies too).
+        let people = |ics: &str| {
+            unfolded(ics)
+                .into_iter()
+                .filter(|x| x.starts_with("ORGANIZER") || x.starts_with("ATTENDEE"))
+                .collect::<Vec<_>>()
+        };
+        for ics in [booking_ics(&e), events_ics(&[e.clone(), e.clone()], None)] {
+            let p = people(&ics);
+            assert_eq!(p.len(), 2 * ics.matches("BEGIN:VEVENT").count(), "{ics}");
+            assert!(
+                p.iter().all(|x| x.contains(";SCHEDULE-AGENT=CLIENT;")),
+                "{p:?}"
+            );
+        }
+        // The mail's iTIP message is the invitation: no SCHEDULE-AGENT there.
+        for method in [ItipMethod::Request, ItipMethod::Cancel] {
+            let itip = itip_ics(&e, method);
+            assert_eq!(people(&itip).len(), 2, "{itip}");
+            assert!(!itip.contains("SCHEDULE-AGENT"), "{itip}");
+        }
+        // Our own parser reads the parameter as any other: the event and its time stay.
+        let cal = parse_calendar(&booking_ics(&e), "t");
+        assert!(cal.warnings.is_empty(), "{:?}", cal.warnings);
+        assert_eq!(cal.events.len(), 1);
     }
 
     #[test]

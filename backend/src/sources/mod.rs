@@ -11,6 +11,7 @@
 //! tested against local stand-ins of their documented APIs, see tests/).
 
 pub mod caldav;
+pub mod digest;
 mod error;
 pub mod google;
 pub mod http;

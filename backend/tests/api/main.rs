@@ -14,6 +14,8 @@ mod dates;
 mod details;
 #[path = "../support/process.rs"]
 mod process;
+#[path = "../support/required.rs"]
+mod required;
 mod series;
 #[path = "../caldav/servers.rs"]
 #[allow(dead_code)]

@@ -1,6 +1,8 @@
 //! Write-back into a real CalDAV calendar (Radicale, started by the test): a booking appears
 //! exactly once in every writable calendar, a cancel removes it, 200 visitors for one slot make
-//! one event, and a calendar server that is down delays the event, never the booking.
+//! one event, and a calendar server that is down delays the event, never the booking. Into a
+//! scheduling server (Cyrus IMAP, whose user is the owner's address): the same, and the server
+//! mails the visitor nothing of its own.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +12,7 @@ use openslot::sources::{CalendarSource, Fetched, Item};
 use openslot::store::outbox::OutboxState;
 
 use super::app::{TestApp, spawn_app};
-use super::servers::{Kind, PASSWORD, Server, USER};
+use super::servers::{Kind, OWNER_EMAIL, PASSWORD, Server, USER};
 
 /// The calendar source entries: `cal` (read + write).
 fn source(url: &str) -> String {
@@ -114,6 +116,67 @@ async fn a_booking_is_written_once_and_a_cancel_removes_it() {
     let rows = drained(&app, Duration::from_secs(20)).await;
     assert!(rows.iter().all(|(s, _)| s == "done"), "{rows:?}");
     assert!(events_with(&server, &cal, id).await.is_empty());
+}
+
+/// The whole path of a booking into Cyrus: the outbox's own event (the owner as ORGANIZER,
+/// the visitor as ATTENDEE) at the booked UTC time, no invitation or cancellation from Cyrus,
+/// and the cancel removes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_in_a_scheduling_server_makes_it_mail_nothing() {
+    if let Some(what) = super::servers::cyrus_missing() {
+        return super::required::missing(
+            "a_booking_in_a_scheduling_server_makes_it_mail_nothing",
+            &what,
+        );
+    }
+    let server = Server::start(Kind::Cyrus).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    let entry = source(&cal).replace(
+        &format!("username = \"{USER}\""),
+        &format!("username = \"{OWNER_EMAIL}\""),
+    );
+    let app = spawn_app(&entry).await;
+    let (status, b) = app
+        .post(
+            "/api/v1/bookings",
+            &super::app::booking("intro", "2026-12-01T09:00:00+01:00"),
+        )
+        .await;
+    assert_eq!(status, 201, "{b}");
+    let id = b["id"].as_str().unwrap();
+    let rows = drained(&app, Duration::from_secs(20)).await;
+    assert_eq!(rows, vec![("done".to_owned(), None)]);
+    let events = events_with(&server, &cal, id).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    // Unfolded: Cyrus folds and unquotes the text it serves.
+    let text = events[0].replace("\r\n ", "").replace("\n ", "");
+    assert!(text.contains("DTSTART:20261201T080000Z"), "{text}");
+    assert!(
+        text.contains("ORGANIZER;SCHEDULE-AGENT=CLIENT;CN=")
+            && text.contains(&format!(":mailto:{OWNER_EMAIL}")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("ATTENDEE;SCHEDULE-AGENT=CLIENT;")
+                && l.trim_end().ends_with("mailto:eve@example.com")),
+        "{text}"
+    );
+
+    let token = b["manage_token"].as_str().unwrap();
+    let (status, _) = app
+        .delete(&format!("/api/v1/bookings/{id}?token={token}"))
+        .await;
+    assert_eq!(status, 200);
+    let rows = drained(&app, Duration::from_secs(20)).await;
+    assert!(rows.iter().all(|(s, _)| s == "done"), "{rows:?}");
+    assert!(events_with(&server, &cal, id).await.is_empty());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        server.scheduling_messages(),
+        Vec::<String>::new(),
+        "Cyrus mailed the visitor itself"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -1,15 +1,20 @@
-//! The CalDAV adapter against real servers (Radicale and Xandikos, started per test by
-//! [`servers::Server`]): discovery, time-range reads with recurrence, incremental sync, and
-//! the writer's create / retry / delete. Each scenario is one async function run against both
-//! servers by [`both!`].
+//! The CalDAV adapter against real servers (Radicale, Xandikos and Cyrus IMAP, started per test
+//! by [`servers::Server`]): discovery, time-range reads with recurrence, incremental sync, and
+//! the writer's create / retry / delete. Each scenario is one async function run against every
+//! server by [`both!`]; `scheduling` checks that a scheduling server (Cyrus) sends no mail of its
+//! own for a booking.
 
 // Test code: a failed setup step should stop the test where it happened.
 #![allow(clippy::unwrap_used)]
 
 #[path = "../support/conformance.rs"]
 mod conformance;
+mod digest_auth;
 #[path = "../support/process.rs"]
 mod process;
+#[path = "../support/required.rs"]
+mod required;
+mod scheduling;
 mod servers;
 
 use std::collections::BTreeMap;
@@ -20,7 +25,8 @@ use openslot::sources::{CalendarSource, CalendarWriter, Cursor, Fetched, Item, S
 
 use servers::{Kind, Server};
 
-/// One `#[tokio::test]` per server for a scenario `async fn(Kind)`.
+/// One `#[tokio::test]` per server for a scenario `async fn(Kind)` (Cyrus where it is
+/// installed, see [`servers::cyrus_missing`]).
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
         mod radicale {
@@ -30,6 +36,15 @@ macro_rules! both {
         mod xandikos {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() { super::$name(super::Kind::Xandikos).await })*
+        }
+        mod cyrus {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(what) = super::servers::cyrus_missing() {
+                    return super::required::missing(stringify!($name), &what);
+                }
+                super::$name(super::Kind::Cyrus).await
+            })*
         }
     };
 }
@@ -539,6 +554,22 @@ mod story {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn xandikos_writer_story() {
         writer(Kind::Xandikos).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cyrus_reader_story() {
+        if let Some(what) = super::servers::cyrus_missing() {
+            return super::required::missing("cyrus_reader_story", &what);
+        }
+        reader(Kind::Cyrus).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cyrus_writer_story() {
+        if let Some(what) = super::servers::cyrus_missing() {
+            return super::required::missing("cyrus_writer_story", &what);
+        }
+        writer(Kind::Cyrus).await;
     }
 }
 

@@ -1,7 +1,9 @@
-//! Real CalDAV servers for the tests: each test starts its own Radicale or Xandikos on
-//! 127.0.0.1 (a free port, a temporary folder) and the guard kills it when dropped.
-//! The servers come from `make test-deps` (a venv at `target/test-venv`, or
-//! `$TEST_VENV`); without it the tests fail and say so.
+//! Real CalDAV servers for the tests: each test starts its own Radicale, Xandikos or Cyrus on
+//! 127.0.0.1 (free ports, a temporary folder) and the guard kills it when dropped.
+//! Radicale and Xandikos come from `make test-deps` (a venv at `target/test-venv`, or
+//! `$TEST_VENV`); without it the tests fail and say so. Cyrus IMAP's CalDAV (a scheduling
+//! server, the one behind Fastmail) comes from Debian (`make system-deps`); callers check
+//! [`cyrus_missing`] first.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -21,10 +23,22 @@ use crate::process::ProcessGroup;
 pub enum Kind {
     Radicale,
     Xandikos,
+    /// Cyrus IMAP 3.6's httpd with CalDAV and RFC 6638 scheduling: its user's calendar address
+    /// is [`OWNER_EMAIL`], and it mails invitations through a stand-in `sendmail` that
+    /// records them ([`Server::scheduling_messages`]).
+    Cyrus,
 }
 
 pub const USER: &str = "alice";
 pub const PASSWORD: &str = "wonder land";
+/// The owner's e-mail: Cyrus's user logs in with it and it is that user's calendar address.
+pub const OWNER_EMAIL: &str = "ada@example.org";
+/// The Cyrus user (`defaultdomain` example.org makes `ada@example.org` log in as `ada`).
+const CYRUS_USERID: &str = "ada";
+const CYRUS_ADMIN: &str = "admin";
+const CYRUS_ADMIN_PASSWORD: &str = "admin-secret";
+const CYRUS_BIN: &str = "/usr/lib/cyrus/bin";
+const SASLPASSWD2: &str = "/usr/sbin/saslpasswd2";
 
 /// A running server; stopped with its process group on drop.
 #[derive(Debug)]
@@ -54,6 +68,27 @@ fn venv() -> PathBuf {
     dir
 }
 
+/// What is missing to run Cyrus here (Debian's `cyrus-imapd`, `cyrus-caldav`, `sasl2-bin`),
+/// or `None`.
+pub fn cyrus_missing() -> Option<String> {
+    let needed = [
+        format!("{CYRUS_BIN}/master"),
+        format!("{CYRUS_BIN}/httpd"),
+        format!("{CYRUS_BIN}/imapd"),
+        SASLPASSWD2.to_owned(),
+    ];
+    let absent: Vec<_> = needed
+        .into_iter()
+        .filter(|p| !std::path::Path::new(p).is_file())
+        .collect();
+    (!absent.is_empty()).then(|| {
+        format!(
+            "Cyrus IMAP ({}: `make system-deps` installs cyrus-imapd cyrus-caldav sasl2-bin)",
+            absent.join(", ")
+        )
+    })
+}
+
 fn free_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
@@ -61,7 +96,11 @@ fn free_port() -> u16 {
 
 /// Starts `kind` on `port` with its data in `dir`.
 fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> ProcessGroup {
-    let venv = venv();
+    let venv = if kind == Kind::Cyrus {
+        PathBuf::new()
+    } else {
+        venv()
+    };
     let mut cmd = match kind {
         Kind::Radicale => {
             let users = dir.join("users");
@@ -84,6 +123,7 @@ fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> ProcessGroup {
             c.arg("--config").arg(&config);
             c
         }
+        Kind::Cyrus => cyrus_command(dir),
         Kind::Xandikos => {
             let mut c = Command::new(venv.join("bin/xandikos"));
             c.arg("serve")
@@ -107,6 +147,9 @@ impl Server {
     pub async fn start(kind: Kind) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
+        if kind == Kind::Cyrus {
+            cyrus_setup(dir.path(), port);
+        }
         let child = spawn(kind, dir.path(), port);
         let server = Server {
             kind,
@@ -114,13 +157,38 @@ impl Server {
             home: match kind {
                 Kind::Radicale => format!("/{USER}/"),
                 Kind::Xandikos => "/user/calendars/".to_owned(),
+                Kind::Cyrus => format!("/dav/calendars/user/{CYRUS_USERID}/"),
             },
             child,
             client: http::client(Limits::default()).unwrap(),
             _dir: dir,
         };
         server.wait_until_up().await;
+        if kind == Kind::Cyrus {
+            cyrus_create_user(server._dir.path()).await;
+        }
         server
+    }
+
+    /// The user name and password the server wants, if any.
+    fn login(&self) -> Option<&'static str> {
+        match self.kind {
+            Kind::Radicale => Some(USER),
+            Kind::Cyrus => Some(OWNER_EMAIL),
+            Kind::Xandikos => None,
+        }
+    }
+
+    /// The messages Cyrus handed to its `sendmail` (invitations, cancellations), each with its
+    /// envelope on the first line.
+    #[allow(dead_code)] // the CalDAV tests only
+    pub fn scheduling_messages(&self) -> Vec<String> {
+        assert_eq!(self.kind, Kind::Cyrus, "only Cyrus schedules");
+        let log = std::fs::read_to_string(self._dir.path().join("mail.log")).unwrap();
+        log.split("--- message ")
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Kills the server process; its data stays for `restart`.
@@ -154,7 +222,7 @@ impl Server {
         panic!("{:?} did not start on {}:\n{log}", self.kind, self.base);
     }
 
-    /// A raw request as the owner (with the password on Radicale).
+    /// A raw request as the owner (with the password on Radicale and Cyrus).
     pub async fn request(
         &self,
         method: &str,
@@ -172,8 +240,8 @@ impl Server {
             .request(Method::from_bytes(method.as_bytes()).unwrap(), url)
             .header("content-type", content_type)
             .body(body);
-        if self.kind == Kind::Radicale {
-            r = r.header("authorization", basic_auth(USER, PASSWORD));
+        if let Some(user) = self.login() {
+            r = r.header("authorization", basic_auth(user, PASSWORD));
         }
         r.send().await.unwrap()
     }
@@ -216,12 +284,12 @@ impl Server {
         assert!(r.status().is_success(), "DELETE {name}: {}", r.status());
     }
 
-    /// The `[[sources]]` entry of a caldav source at `url` (credentials on Radicale).
+    /// The `[[sources]]` entry of a caldav source at `url` (credentials on Radicale and Cyrus).
     pub fn config(&self, url: &str, calendar: Option<&str>, password: &str) -> SourceConfig {
         let mut entry = String::new();
-        if self.kind == Kind::Radicale {
+        if let Some(user) = self.login() {
             entry.push_str(&format!(
-                "username = \"{USER}\"\npassword = \"{password}\"\n"
+                "username = \"{user}\"\npassword = \"{password}\"\n"
             ));
         }
         if let Some(c) = calendar {
@@ -262,4 +330,185 @@ fn source_config(url: &str, extra: &str) -> SourceConfig {
 /// A source at `url` without credentials.
 pub fn config_for(url: &str) -> SourceConfig {
     source_config(url, "")
+}
+
+// ---- Cyrus ------------------------------------------------------------------------------------
+
+/// A stand-in for `sendmail -bs`, the way Cyrus hands over mail: SMTP on stdin and stdout (an
+/// answer must come to every command, or Cyrus's httpd waits for it). Every message is appended
+/// to `mail.log` after a `--- message` line with its envelope.
+const SENDMAIL: &str = r#"#!/bin/sh
+# OpenSlot tests: records what Cyrus would mail, speaking SMTP on stdin/stdout (sendmail -bs).
+log="$(dirname "$0")/mail.log"
+cr=$(printf '\r')
+from=""; to=""
+printf '220 stand-in ESMTP\r\n'
+while IFS= read -r line; do
+  line=${line%"$cr"}
+  case "$line" in
+    [Mm][Aa][Ii][Ll]\ *) from=$line; printf '250 ok\r\n' ;;
+    [Rr][Cc][Pp][Tt]\ *) to="$to $line"; printf '250 ok\r\n' ;;
+    [Dd][Aa][Tt][Aa])
+      printf '354 go ahead\r\n'
+      {
+        printf -- '--- message %s%s\n' "$from" "$to"
+        while IFS= read -r body; do
+          body=${body%"$cr"}
+          [ "$body" = "." ] && break
+          printf '%s\n' "$body"
+        done
+      } >> "$log"
+      from=""; to=""
+      printf '250 queued\r\n' ;;
+    [Qq][Uu][Ii][Tt]*) printf '221 bye\r\n'; exit 0 ;;
+    *) printf '250 ok\r\n' ;;
+  esac
+done
+"#;
+
+/// The user the tests run as, when it is not root.
+fn running_user() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").map(|m| m.uid()).ok()?;
+    if uid == 0 {
+        return None;
+    }
+    let out = Command::new("id").arg("-un").output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Writes Cyrus's configuration into `dir`: `imapd.conf` (CalDAV with scheduling, the
+/// stand-in sendmail, SASL passwords in `sasldb2`), `cyrus.conf` (httpd on `port`, imapd on
+/// the socket `conf/socket/imap`), the users. Cyrus refuses to run as root: its
+/// master, started as root, becomes the `cyrus` user of the Debian package, so the folder is
+/// handed to that user; run as anyone else, Cyrus runs as that user (`cyrus_user`).
+fn cyrus_setup(dir: &std::path::Path, port: u16) {
+    for sub in ["conf/socket", "conf/proc", "conf/lock", "conf/log", "spool"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let sendmail = dir.join("sendmail");
+    std::fs::write(&sendmail, SENDMAIL).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&sendmail, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::write(dir.join("mail.log"), "").unwrap();
+    let d = dir.display();
+    let user = running_user();
+    let cyrus_user = user
+        .as_deref()
+        .map(|u| format!("cyrus_user: {u}\n"))
+        .unwrap_or_default();
+    std::fs::write(
+        dir.join("imapd.conf"),
+        format!(
+            "configdirectory: {d}/conf\npartition-default: {d}/spool\ndefaultpartition: default\n\
+             servername: example.org\nvirtdomains: userid\ndefaultdomain: example.org\n\
+             unixhierarchysep: yes\nadmins: {CYRUS_ADMIN}\nallowplaintext: yes\n\
+             sasl_pwcheck_method: auxprop\nsasl_auxprop_plugin: sasldb\n\
+             sasl_sasldb_path: {d}/sasldb2\nsasl_mech_list: PLAIN\n\
+             httpmodules: caldav\ncaldav_allowscheduling: on\nsendmail: {d}/sendmail\n\
+             lmtpsocket: {d}/conf/socket/lmtp\nidlesocket: {d}/conf/socket/idle\n\
+             notifysocket: {d}/conf/socket/notify\nproc_path: {d}/conf/proc\n\
+             mboxname_lockpath: {d}/conf/lock\nsyslog_prefix: openslot-test-cyrus\n{cyrus_user}"
+        ),
+    )
+    .unwrap();
+    let conf = dir.join("imapd.conf");
+    let c = conf.display();
+    std::fs::write(
+        dir.join("cyrus.conf"),
+        format!(
+            "START {{\n  recover cmd=\"ctl_cyrusdb -C {c} -r\"\n}}\n\
+             SERVICES {{\n  http cmd=\"httpd -C {c}\" listen=\"127.0.0.1:{port}\" prefork=0\n\
+               imap cmd=\"imapd -C {c}\" listen=\"{d}/conf/socket/imap\" prefork=0\n}}\n\
+             EVENTS {{\n}}\n"
+        ),
+    )
+    .unwrap();
+    for (name, password) in [
+        (CYRUS_USERID, PASSWORD),
+        (CYRUS_ADMIN, CYRUS_ADMIN_PASSWORD),
+    ] {
+        let mut child = Command::new(SASLPASSWD2)
+            .arg("-f")
+            .arg(dir.join("sasldb2"))
+            .args(["-p", "-c", "-u", "example.org", name])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
+        assert!(child.wait().unwrap().success(), "saslpasswd2 {name}");
+    }
+    if user.is_none() {
+        let status = Command::new("chown")
+            .args(["-R", "cyrus:mail"])
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "chown -R cyrus:mail {d}");
+    }
+}
+
+/// Cyrus's master in the foreground, with the services of `cyrus.conf`.
+fn cyrus_command(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(format!("{CYRUS_BIN}/master"));
+    c.arg("-C")
+        .arg(dir.join("imapd.conf"))
+        .arg("-M")
+        .arg(dir.join("cyrus.conf"))
+        .arg("-p")
+        .arg(dir.join("conf/master.pid"))
+        .arg("-D");
+    c
+}
+
+/// Creates the user's mailbox as the admin over IMAP (Cyrus's httpd then makes the calendar
+/// home on the user's first request). Every answer within 20 s, or the test fails with why.
+async fn cyrus_create_user(dir: &std::path::Path) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let socket = dir.join("conf/socket/imap");
+    let mut stream = None;
+    for _ in 0..200 {
+        if let Ok(s) = tokio::net::UnixStream::connect(&socket).await {
+            stream = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (read, mut write) = stream.expect("Cyrus imapd on its socket").into_split();
+    let mut lines = BufReader::new(read).lines();
+    let mut next = async || {
+        tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("Cyrus imapd did not answer within 20 s")
+            .unwrap()
+            .unwrap_or_default()
+    };
+    let greeting = next().await;
+    assert!(greeting.starts_with("* OK"), "Cyrus imapd: {greeting:?}");
+    for (tag, command) in [
+        ("a", format!("LOGIN {CYRUS_ADMIN} {CYRUS_ADMIN_PASSWORD}")),
+        ("b", format!("CREATE user/{CYRUS_USERID}")),
+        ("c", "LOGOUT".to_owned()),
+    ] {
+        write
+            .write_all(format!("{tag} {command}\r\n").as_bytes())
+            .await
+            .unwrap();
+        loop {
+            let line = next().await;
+            if let Some(rest) = line.strip_prefix(&format!("{tag} ")) {
+                assert!(rest.starts_with("OK"), "IMAP {command}: {line}");
+                break;
+            }
+            assert!(!line.is_empty(), "IMAP {command}: the connection closed");
+        }
+    }
 }

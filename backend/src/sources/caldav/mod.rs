@@ -3,6 +3,10 @@
 //! with conditional PUT and DELETE. `url` may be the server root (discovery, RFC 6764) or the
 //! calendar collection itself; `calendar` picks one by display name or href.
 //!
+//! Authentication: Basic (or Bearer) is sent with every request; a server that answers 401
+//! offering only Digest (RFC 7616, [`super::digest`]) gets a Digest answer instead, and the
+//! next requests answer its challenge at once (counting the nonce) until it asks again.
+//!
 //! Invariants: credentials go only to the configured origin (see [`CalDav::credentials_for`]);
 //! the writer only ever touches `{collection}/{name derived from the uid}.ics`, and deletes an
 //! event only when its UID is still the booking's; every body is read through
@@ -22,7 +26,12 @@
 //!   without `Content-Type: application/xml` is refused 415. `/.well-known/caldav` answers 302
 //!   to `/`. Sync tokens are git commit ids (equal to the ctag); an unknown token gets 412
 //!   with `valid-sync-token`. Calendars without a colour answer 404 for calendar-color.
-//! - Both: PUT answers 201 with an ETag; `If-None-Match: *` on an existing resource 412; a
+//! - Cyrus IMAP 3.6.1 (Debian; the server behind Fastmail): discovery from `/`, principal
+//!   `/dav/principals/user/{user}/`, home `/dav/calendars/user/{user}/` (with `Default`, `Inbox`,
+//!   `Outbox`); sync-collection; a scheduling server (RFC 6638): an event whose ORGANIZER is the
+//!   user's address makes it mail the attendees (`sendmail -bs`), unless they carry
+//!   `SCHEDULE-AGENT=CLIENT`, as OpenSlot's events do; their delete then mails nothing either.
+//! - Radicale and Xandikos: PUT answers 201 with an ETag; `If-None-Match: *` on an existing resource 412; a
 //!   DELETE with a stale `If-Match` 412, of a missing resource 404.
 //!
 //! Known from the vendors' documentation, NOT verified here (no account in the tests):
@@ -42,13 +51,18 @@ mod sync;
 mod write;
 mod xml;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use std::sync::Mutex;
+
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, WWW_AUTHENTICATE,
+};
 use reqwest::{Method, Response, StatusCode, Url};
 use tokio::sync::OnceCell;
 
 use crate::calendar::{BookingEvent, Interval};
-use crate::config::SourceConfig;
+use crate::config::{Secret, SourceConfig};
 
+use super::digest;
 use super::http::{self, Limits};
 use super::ics_feed::auth_header;
 use super::{
@@ -65,6 +79,10 @@ pub struct CalDav {
     limits: Limits,
     /// Basic or Bearer; only sent where [`CalDav::credentials_for`] allows.
     auth: Option<HeaderValue>,
+    /// The user name and password, for a server that asks for Digest.
+    login: Option<(String, Secret)>,
+    /// The server's Digest challenge once it asked for one, and how often its nonce was used.
+    digest: Mutex<Option<(digest::Challenge, u32)>>,
     /// `calendar` of the configuration.
     choice: Option<String>,
     /// The collection, found once: every fetch after the first skips discovery.
@@ -86,11 +104,17 @@ impl CalDav {
             ));
         }
         let auth = auth_header(config)?;
+        let login = match (&config.username, &config.password, &config.token) {
+            (Some(user), Some(password), None) => Some((user.clone(), password.clone())),
+            _ => None,
+        };
         Ok(CalDav {
             url,
             client: http::client(limits)?,
             limits,
             auth,
+            login,
+            digest: Mutex::new(None),
             choice: config.calendar.clone().filter(|c| !c.trim().is_empty()),
             collection: OnceCell::new(),
         })
@@ -117,7 +141,9 @@ impl CalDav {
         icloud(&self.url) && icloud(url)
     }
 
-    /// Sends one request with the credentials where allowed; any status comes back.
+    /// Sends one request with the credentials where allowed; any status comes back. A 401
+    /// that offers Digest (and not Basic, which stays the default), or a new Digest challenge
+    /// after a Digest answer (an expired nonce), is answered once more with Digest.
     async fn send(
         &self,
         method: &str,
@@ -127,11 +153,83 @@ impl CalDav {
     ) -> Result<Response, SourceError> {
         let method = Method::from_bytes(method.as_bytes())
             .map_err(|_| SourceError::Config(format!("bad HTTP method {method}")))?;
+        let allowed = self.credentials_for(url);
+        let digest_answer = allowed.then(|| self.digest_answer(&method, url)).flatten();
+        let sent_digest = digest_answer.is_some();
+        let authorization = if allowed {
+            digest_answer.or_else(|| self.auth.clone())
+        } else {
+            None
+        };
+        let response = self
+            .send_once(&method, url, headers, body.clone(), authorization)
+            .await?;
+        if response.status() != StatusCode::UNAUTHORIZED || !allowed || self.login.is_none() {
+            return Ok(response);
+        }
+        let offer = digest::offer(
+            response
+                .headers()
+                .get_all(WWW_AUTHENTICATE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        );
+        match offer.digest {
+            Ok(Some(challenge)) if sent_digest || !offer.basic => {
+                *self.digest.lock().unwrap_or_else(|e| e.into_inner()) = Some((challenge, 0));
+                let authorization = self.digest_answer(&method, url);
+                self.send_once(&method, url, headers, body, authorization)
+                    .await
+            }
+            Err(_) if !offer.basic => Err(SourceError::AuthFailed {
+                status: 401,
+                hint: " (the server asks for a kind of Digest authentication OpenSlot does not \
+                       support: qop=auth-int or an unknown algorithm)",
+            }),
+            _ => Ok(response),
+        }
+    }
+
+    /// The Digest `Authorization` for this request, once the server asked for Digest.
+    fn digest_answer(&self, method: &Method, url: &Url) -> Option<HeaderValue> {
+        let (user, password) = self.login.as_ref()?;
+        let mut state = self.digest.lock().unwrap_or_else(|e| e.into_inner());
+        let (challenge, count) = state.as_mut()?;
+        *count += 1;
+        let mut bytes = [0u8; 16];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).ok()?;
+        let cnonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let uri = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        };
+        let answer = digest::authorization(
+            challenge,
+            user,
+            password.expose(),
+            digest::Request {
+                method: method.as_str(),
+                uri: &uri,
+                cnonce: &cnonce,
+                nc: *count,
+            },
+        );
+        let mut value = HeaderValue::from_str(&answer).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &[(HeaderName, &str)],
+        body: Option<(String, &'static str)>,
+        authorization: Option<HeaderValue>,
+    ) -> Result<Response, SourceError> {
         let mut map = HeaderMap::new();
-        if let Some(auth) = &self.auth
-            && self.credentials_for(url)
-        {
-            map.insert(AUTHORIZATION, auth.clone());
+        if let Some(auth) = authorization {
+            map.insert(AUTHORIZATION, auth);
         }
         for (name, value) in headers {
             let value = HeaderValue::from_str(value).map_err(|_| {
@@ -139,7 +237,7 @@ impl CalDav {
             })?;
             map.insert(name.clone(), value);
         }
-        let mut request = self.client.request(method, url.clone());
+        let mut request = self.client.request(method.clone(), url.clone());
         if let Some((body, content_type)) = body {
             map.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
             request = request.body(body);
