@@ -87,9 +87,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # services are not used.
 system-deps:
 	@command -v chromium >/dev/null && command -v nginx >/dev/null \
-	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium nginx; }
+	  || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium nginx; }
 	@[ -x /usr/lib/cyrus/bin/httpd ] && [ -x /usr/sbin/saslpasswd2 ] && [ -x /usr/sbin/apache2 ] \
-	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends \
+	  || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	       cyrus-imapd cyrus-caldav sasl2-bin apache2; }
 
 # frontend/dist: the SPA exactly as it ships. `cargo fetch` first because trunk runs cargo offline.
