@@ -613,15 +613,7 @@ mod tests {
                 ),
             ),
         ]);
-        let mut l = Loaded::default();
-        l.apply(
-            Fetched::Full {
-                items,
-                cursor: Cursor::default(),
-            },
-            window(),
-            at(1, 0),
-        );
+        let l = fetched(items);
         assert_eq!(
             busy(&l),
             vec![
