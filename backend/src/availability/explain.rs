@@ -44,10 +44,12 @@ pub enum Reason {
         date: NaiveDate,
     },
     /// Within the hours, but no slot of the event type's grid contains `at` (the grid starts at
-    /// each range start every `step`; a slot must end within its range).
+    /// each range start every `step`; a slot must end within its range). `in_events`: the
+    /// ranges are availability events (∩ hours), not the working hours themselves.
     NotOnSlotGrid {
         duration: Duration,
         step: Duration,
+        in_events: bool,
     },
     RecurringBlock {
         label: String,
@@ -154,6 +156,7 @@ pub fn explain(
             reasons.push(Reason::NotOnSlotGrid {
                 duration: p.duration,
                 step: p.step,
+                in_events: open.is_some(),
             });
         }
         let meeting = Meeting {
@@ -365,12 +368,22 @@ impl fmt::Display for Reason {
             Reason::DateOverride { date } => {
                 write!(f, "outside the hours set for {date} (date override)")
             }
-            Reason::NotOnSlotGrid { duration, step } => write!(
+            Reason::NotOnSlotGrid {
+                duration,
+                step,
+                in_events,
+            } => write!(
                 f,
-                "no {} slot contains this time (slots start every {} from the start of the \
-                 working hours and must end within them)",
+                "no {} slot contains this time (slots start every {} from the start of {} and \
+                 must end within {})",
                 Minutes(*duration),
-                Minutes(*step)
+                Minutes(*step),
+                if *in_events {
+                    "each availability event within the working hours"
+                } else {
+                    "the working hours"
+                },
+                if *in_events { "it" } else { "them" }
             ),
             Reason::RecurringBlock { label } => write!(f, "in the recurring block {label:?}"),
             Reason::NoAvailabilityEvent => write!(f, "no availability event covers this time"),
@@ -587,7 +600,7 @@ mod tests {
             "10:15",
             true,
             &[
-                "no 1 h slot contains this time (slots start every 1 h from the start of the working hours and must end within them)",
+                "no 1 h slot contains this time (slots start every 1 h from the start of each availability event within the working hours and must end within it)",
             ],
         );
         // Without events at all.
