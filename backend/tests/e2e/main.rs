@@ -16,6 +16,7 @@ mod servers;
 #[path = "../support/nginx_front.rs"]
 mod nginx_front;
 
+mod availability;
 mod booking;
 mod dashboard;
 mod dates;
