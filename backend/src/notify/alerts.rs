@@ -60,10 +60,14 @@ pub fn decide(
     threshold: Duration,
 ) -> Vec<Decision> {
     let told = |id: &str| alerted.iter().find(|(a, _)| a == id).map(|&(_, t)| t);
+    // The store keeps whole seconds; the hub's times have more.
+    let same_run = |told: Option<DateTime<Utc>>, since: DateTime<Utc>| {
+        told.is_some_and(|t| t.timestamp() == since.timestamp())
+    };
     let mut out = Vec::new();
     for s in sources {
         match (s.failing_since, told(s.id)) {
-            (Some(since), told) if now - since >= threshold && told != Some(since) => {
+            (Some(since), told) if now - since >= threshold && !same_run(told, since) => {
                 out.push(Decision::Failing {
                     source_id: s.id.to_owned(),
                     failing_since: since,
@@ -493,6 +497,17 @@ mod tests {
     fn once_per_run_not_every_check() {
         check(&[("a", Some(0))], &[("a", 0)], 61, &[]);
         check(&[("a", Some(0))], &[("a", 0)], 10_000, &[]);
+    }
+
+    #[test]
+    fn the_stored_run_matches_to_the_second() {
+        let since = t(0) + Duration::milliseconds(250);
+        let observed = [Observed {
+            id: "a",
+            failing_since: Some(since),
+        }];
+        let stored = [("a".to_owned(), t(0))];
+        assert_eq!(decide(&observed, &stored, t(90), Duration::minutes(60)), []);
     }
 
     #[test]
