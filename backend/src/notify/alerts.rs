@@ -544,7 +544,7 @@ mod tests {
             role: "busy",
             last_attempt: Some(t(now)),
             last_success,
-            last_error: Some("cannot connect to 127.0.0.1:9".into()),
+            last_error: Some("cannot reach 127.0.0.1: connection refused".into()),
             consecutive_failures: 12,
             failing_since: Some(t(5)),
             reconnect_needed: false,
@@ -597,7 +597,7 @@ mod tests {
         assert_eq!(mail.subject, "Calendar \"Work\" (work) is failing");
         for part in [
             "since Monday, 30 November 2026, 07:05 (Europe/Berlin)",
-            "Reason: cannot connect to 127.0.0.1:9",
+            "Reason: cannot reach 127.0.0.1: connection refused",
             "no free times, and bookings are refused",
             "check the calendar's address",
         ] {
@@ -608,7 +608,7 @@ mod tests {
             body,
             json!({"event": "source.failing", "occurred_at": "2026-11-30T07:10:00Z",
                    "source": {"id": "work", "name": "Work", "kind": "ics_url"},
-                   "reason": "cannot connect to 127.0.0.1:9",
+                   "reason": "cannot reach 127.0.0.1: connection refused",
                    "failing_since": "2026-11-30T06:05:00Z", "reconnect_needed": false})
         );
 
