@@ -248,10 +248,11 @@ async fn alert_mail(service: &BookingService, mailer: &Mailer, row: &DeliveryRow
         composed: alert.compose(config.owner.timezone),
         calendar: None,
     };
+    let redact = |e: &MailError| e.to_string().replace(&outgoing.to_email, "[recipient]");
     match mailer.send(&outgoing).await {
         Ok(code) => Outcome::Sent(code),
-        Err(e @ MailError::Permanent(..)) => failed(e.to_string(), e.status(), true),
-        Err(e @ MailError::Transient(..)) => failed(e.to_string(), e.status(), false),
+        Err(e @ MailError::Permanent(..)) => failed(redact(&e), e.status(), true),
+        Err(e @ MailError::Transient(..)) => failed(redact(&e), e.status(), false),
     }
 }
 
