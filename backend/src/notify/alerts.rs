@@ -90,6 +90,18 @@ pub fn decide(
     out
 }
 
+impl Decision {
+    /// The source it is about (`None` for a source no longer there).
+    fn source_id(&self) -> Option<&str> {
+        match self {
+            Decision::Failing { source_id, .. } | Decision::Recovered { source_id, .. } => {
+                Some(source_id)
+            }
+            Decision::Forget { .. } => None,
+        }
+    }
+}
+
 /// What visitors get from a failing source, as the alert says it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -266,8 +278,10 @@ pub fn has_channel(config: &Config) -> bool {
             .any(|h| h.events.iter().any(|e| e == FAILING || e == RECOVERED))
 }
 
-/// One check: decides over the hub's statuses now and queues what is due, remembering it in
-/// the same transaction. Returns how many alerts were queued.
+/// One check: decides over the hub's statuses now and queues what is due. Reading what was
+/// alerted, queueing and remembering happen in one `BEGIN IMMEDIATE` transaction, so two
+/// checks (a process stopping while the next starts) cannot both alert one run. Returns how
+/// many alerts were queued.
 pub async fn check(service: &BookingService) -> Result<usize, StoreError> {
     let config = service.config();
     let Some(threshold) = config.alerts.threshold() else {
@@ -277,41 +291,35 @@ pub async fn check(service: &BookingService) -> Result<usize, StoreError> {
         return Ok(0);
     }
     let now = service.now();
-    let statuses = service.hub().statuses(now);
-    let alerted = service.store().call(|c| alerts::alerted(c)).await?;
-    let observed: Vec<Observed<'_>> = statuses
-        .iter()
-        .map(|s| Observed {
-            id: &s.id,
-            failing_since: s.failing_since,
+    let hub = service.hub();
+    let sources: Vec<(SourceStatus, Duration)> = hub
+        .statuses(now)
+        .into_iter()
+        .map(|s| {
+            let max_age = hub
+                .source_config(&s.id)
+                .map_or(Duration::minutes(60), |c| c.max_age());
+            (s, max_age)
         })
         .collect();
-    let decisions = decide(&observed, &alerted, now, threshold);
-    if decisions.is_empty() {
-        return Ok(0);
-    }
-    let mut queued = Vec::new();
-    for d in &decisions {
-        let alert = match d {
-            Decision::Forget { .. } => None,
-            Decision::Failing { source_id, .. } | Decision::Recovered { source_id, .. } => {
-                let status = statuses.iter().find(|s| &s.id == source_id);
-                let max_age = service
-                    .hub()
-                    .source_config(source_id)
-                    .map_or(Duration::minutes(60), |c| c.max_age());
-                status.and_then(|s| Alert::of(d, s, max_age, now))
-            }
-        };
-        queued.push((d.clone(), alert));
-    }
-    let count = queued.iter().filter(|(_, a)| a.is_some()).count();
-    service
+    let decisions = service
         .store()
         .call(move |c| {
-            let tx = c.transaction()?;
-            for (decision, alert) in &queued {
-                if let Some(alert) = alert {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let observed: Vec<Observed<'_>> = sources
+                .iter()
+                .map(|(s, _)| Observed {
+                    id: &s.id,
+                    failing_since: s.failing_since,
+                })
+                .collect();
+            let decisions = decide(&observed, &alerts::alerted(&tx)?, now, threshold);
+            for decision in &decisions {
+                let alert = sources
+                    .iter()
+                    .find(|(s, _)| Some(s.id.as_str()) == decision.source_id())
+                    .and_then(|(s, max_age)| Alert::of(decision, s, *max_age, now));
+                if let Some(alert) = &alert {
                     enqueue(&tx, &config, alert)?;
                 }
                 match decision {
@@ -325,15 +333,18 @@ pub async fn check(service: &BookingService) -> Result<usize, StoreError> {
                 }
             }
             tx.commit()?;
-            Ok(())
+            Ok(decisions)
         })
         .await?;
+    let mut count = 0;
     for d in &decisions {
         match d {
             Decision::Failing { source_id, .. } => {
+                count += 1;
                 tracing::warn!(source = %source_id, "alerts: calendar failing, owner alerted");
             }
             Decision::Recovered { source_id, .. } => {
+                count += 1;
                 tracing::info!(source = %source_id, "alerts: calendar recovered, owner told");
             }
             Decision::Forget { .. } => {}
