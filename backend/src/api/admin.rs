@@ -391,12 +391,16 @@ enum WeekResponse {
 #[derive(Debug, Object)]
 struct DeliveryJson {
     id: i64,
-    booking_id: String,
+    /// The booking it is about (booking notices).
+    booking_id: Option<String>,
+    /// The calendar source it is about (`source.failing`, `source.recovered`).
+    source_id: Option<String>,
     /// `mail` or `webhook`.
     channel: String,
     /// `visitor` or `owner` (mail), the webhook's id.
     target: String,
-    /// `booking.created`, `booking.rescheduled`, `booking.cancelled` or `booking.reminder`.
+    /// `booking.created`, `booking.rescheduled`, `booking.cancelled`, `booking.reminder`,
+    /// `source.failing` or `source.recovered`.
     event: String,
     /// `pending`, `done`, `failed` or `skipped`.
     state: String,
@@ -416,6 +420,7 @@ impl DeliveryJson {
         DeliveryJson {
             id: d.id,
             booking_id: d.booking_id.clone(),
+            source_id: d.source_id.clone(),
             channel: d.channel.as_str().to_owned(),
             target: d.target.clone(),
             event: d.event.clone(),

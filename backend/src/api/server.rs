@@ -241,6 +241,10 @@ impl Application {
             service.clone(),
             shutdown.clone(),
         ));
+        let alerts = tokio::spawn(crate::notify::alerts::run(
+            service.clone(),
+            shutdown.clone(),
+        ));
         let pruner = {
             let limiters = [Arc::clone(&limiter), Arc::clone(&login_limiter)];
             let mut shutdown = shutdown.clone();
@@ -297,6 +301,7 @@ impl Application {
         }
         let _ = worker.await;
         let _ = notifier.await;
+        let _ = alerts.await;
         let _ = pruner.await;
         a.and(b)
     }

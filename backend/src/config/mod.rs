@@ -63,6 +63,8 @@ pub mod defaults {
     pub const MIN_NOTICE_MINUTES: u32 = 120;
     pub const HORIZON_DAYS: u32 = 60;
     pub const SESSION_MINUTES: u32 = 60;
+    /// A calendar failing for an hour is worth a mail (the default `max_age_minutes` too).
+    pub const CALENDAR_FAILING_MINUTES: u32 = 60;
 
     /// Monday to Friday, 09:00-17:00, when `availability.working_hours` is absent.
     pub fn working_hours() -> WeeklyHours {
@@ -92,6 +94,37 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// `[[webhooks]]`: URLs told of bookings; may be empty.
     pub webhooks: Vec<WebhookConfig>,
+    /// `[alerts]`: the owner is told when a calendar keeps failing.
+    pub alerts: AlertsConfig,
+}
+
+/// `[alerts]`: mail to `[owner] email` (with `[mail]`) and `source.failing` /
+/// `source.recovered` to the webhooks subscribed to them, when a calendar has been failing
+/// for longer than `calendar_failing_minutes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AlertsConfig {
+    /// Minutes a source must have been failing before the owner is alerted; 0 turns alerts
+    /// off. Default 60.
+    pub calendar_failing_minutes: u32,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        AlertsConfig {
+            calendar_failing_minutes: defaults::CALENDAR_FAILING_MINUTES,
+        }
+    }
+}
+
+impl AlertsConfig {
+    /// Longest threshold: 30 days.
+    pub const MAX_MINUTES: u32 = 43_200;
+
+    /// The threshold; `None` when alerts are off.
+    pub fn threshold(&self) -> Option<chrono::Duration> {
+        (self.calendar_failing_minutes > 0)
+            .then(|| chrono::Duration::minutes(i64::from(self.calendar_failing_minutes)))
+    }
 }
 
 /// How the SMTP connection is protected (`mail.tls`).
@@ -157,13 +190,23 @@ pub struct WebhookConfig {
     pub url: String,
     /// From `secret` or `secret_file` (required): the HMAC-SHA256 key of the signature.
     pub secret: Secret,
-    /// Which events are sent: `booking.created`, `booking.rescheduled`, `booking.cancelled`.
-    /// Default all three.
+    /// Which events are sent: `booking.created`, `booking.rescheduled`, `booking.cancelled`,
+    /// `source.failing`, `source.recovered`. Default the three booking events (a receiver
+    /// written for bookings never gets an alert it does not expect).
     pub events: Vec<String>,
 }
 
 /// The events a webhook can subscribe to.
 pub const WEBHOOK_EVENTS: &[&str] = &[
+    "booking.created",
+    "booking.rescheduled",
+    "booking.cancelled",
+    "source.failing",
+    "source.recovered",
+];
+
+/// The events of a webhook without `events`.
+pub const DEFAULT_WEBHOOK_EVENTS: &[&str] = &[
     "booking.created",
     "booking.rescheduled",
     "booking.cancelled",

@@ -14,9 +14,9 @@ use toml::{Table, Value};
 
 use super::schema::{self, Field, Ty};
 use super::{
-    AdminConfig, AvailabilityConfig, Config, EventTypeConfig, MailConfig, MailTls, OwnerConfig,
-    PageConfig, Problem, Secret, SecurityConfig, ServerConfig, SourceConfig, SourceKind,
-    SourceRole, WEBHOOK_EVENTS, WebhookConfig, defaults,
+    AdminConfig, AlertsConfig, AvailabilityConfig, Config, DEFAULT_WEBHOOK_EVENTS, EventTypeConfig,
+    MailConfig, MailTls, OwnerConfig, PageConfig, Problem, Secret, SecurityConfig, ServerConfig,
+    SourceConfig, SourceKind, SourceRole, WEBHOOK_EVENTS, WebhookConfig, defaults,
 };
 use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
 use crate::booking::details::{
@@ -356,6 +356,41 @@ impl Reader<'_> {
             event_types: self.event_types(root),
             mail: self.mail(root),
             webhooks: self.webhooks(root),
+            alerts: self.alerts(root),
+        }
+    }
+
+    fn alerts(&mut self, root: &Table) -> AlertsConfig {
+        let p = "alerts";
+        let t = self.section(root, p, schema::ALERTS);
+        let key = "calendar_failing_minutes";
+        let minutes = match t.and_then(|t| t.get(key)) {
+            None => defaults::CALENDAR_FAILING_MINUTES,
+            Some(Value::Integer(n)) => match u32::try_from(*n) {
+                Ok(n) if n <= AlertsConfig::MAX_MINUTES => n,
+                _ => {
+                    self.problem(
+                        join(p, key),
+                        format!(
+                            "must be 0 (no alerts) or a number of minutes up to {} (30 days), \
+                             found {n}",
+                            AlertsConfig::MAX_MINUTES
+                        ),
+                    );
+                    defaults::CALENDAR_FAILING_MINUTES
+                }
+            },
+            Some(other) => {
+                self.wrong_type(
+                    join(p, key),
+                    "a whole number of minutes (0: no alerts)",
+                    other,
+                );
+                defaults::CALENDAR_FAILING_MINUTES
+            }
+        };
+        AlertsConfig {
+            calendar_failing_minutes: minutes,
         }
     }
 
@@ -1198,7 +1233,10 @@ impl Reader<'_> {
                 );
             }
             let events = match self.array(t, &p, "events") {
-                None => WEBHOOK_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
+                None => DEFAULT_WEBHOOK_EVENTS
+                    .iter()
+                    .map(|e| (*e).to_owned())
+                    .collect(),
                 Some(list) => {
                     let mut events = Vec::new();
                     for (j, e) in list.iter().enumerate() {

@@ -160,6 +160,8 @@ pub(super) const WEBHOOK: &[Field] = &[
     ("events", Ty::Array),
 ];
 
+pub(super) const ALERTS: &[Field] = &[("calendar_failing_minutes", Ty::Int)];
+
 pub(super) const SECTIONS: &[Section] = &[
     Section {
         name: "owner",
@@ -210,6 +212,11 @@ pub(super) const SECTIONS: &[Section] = &[
         name: "webhooks",
         id_key: Some("id"),
         fields: WEBHOOK,
+    },
+    Section {
+        name: "alerts",
+        id_key: None,
+        fields: ALERTS,
     },
 ];
 

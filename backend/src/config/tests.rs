@@ -1233,6 +1233,56 @@ fn mail_and_webhooks() {
     assert_eq!(env_set.webhooks[0].secret.expose(), "from-env");
 }
 
+#[test]
+fn alerts() {
+    let default = ok(&minimal(""), &[]);
+    assert_eq!(default.alerts.calendar_failing_minutes, 60, "on by default");
+    assert_eq!(
+        default.alerts.threshold(),
+        Some(chrono::Duration::minutes(60))
+    );
+    let off = ok(&minimal("[alerts]\ncalendar_failing_minutes = 0\n"), &[]);
+    assert_eq!(off.alerts.threshold(), None);
+    let env = ok(
+        &minimal(""),
+        &[("OPENSLOT_ALERTS__CALENDAR_FAILING_MINUTES", "15")],
+    );
+    assert_eq!(env.alerts.calendar_failing_minutes, 15);
+    for (value, message) in [
+        (
+            "-5",
+            "must be 0 (no alerts) or a number of minutes up to 43200",
+        ),
+        ("50000", "found 50000"),
+        ("'1h'", "a whole number of minutes"),
+    ] {
+        check(
+            &minimal(&format!("[alerts]\ncalendar_failing_minutes = {value}\n")),
+            &[("alerts.calendar_failing_minutes", message)],
+        );
+    }
+    check(
+        &minimal("[alerts]\ncalendar_failing_minute = 5\n"),
+        &[("alerts.calendar_failing_minute", "did you mean")],
+    );
+    // Webhooks get the source events only when they list them.
+    let c = ok(
+        &minimal(
+            "[[webhooks]]\nid = 'crm'\nurl = 'https://x/'\nsecret = 's'\n\
+             [[webhooks]]\nid = 'ops'\nurl = 'https://y/'\nsecret = 's'\n\
+             events = ['source.failing', 'source.recovered']\n",
+        ),
+        &[],
+    );
+    assert!(
+        !c.webhooks[0]
+            .events
+            .iter()
+            .any(|e| e.starts_with("source."))
+    );
+    assert_eq!(c.webhooks[1].events, ["source.failing", "source.recovered"]);
+}
+
 /// `dashboard_source`: the problems' keys, or `[]` when the entry is accepted.
 fn dashboard(settings: serde_json::Value, password: Option<&str>) -> Vec<String> {
     let base = ok(&minimal(""), &[]);

@@ -14,6 +14,7 @@
 //! that fails (or the process dies in between) is the same notice sent again. Webhook
 //! receivers can deduplicate on `OpenSlot-Delivery`; mail clients on the iTIP UID + SEQUENCE.
 
+pub mod alerts;
 pub mod itip;
 pub mod message;
 pub mod signature;
@@ -26,7 +27,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::store::deliveries::{self, Channel, NewDelivery};
+use crate::store::deliveries::{self, About, Channel, NewDelivery};
 use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
 
 /// What happened to a booking.
@@ -156,7 +157,7 @@ pub fn enqueue(
             deliveries::enqueue(
                 tx,
                 &NewDelivery {
-                    booking_id,
+                    about: About::Booking(booking_id),
                     channel: Channel::Mail,
                     target,
                     event: event.as_str(),
@@ -173,7 +174,7 @@ pub fn enqueue(
                     deliveries::enqueue(
                         tx,
                         &NewDelivery {
-                            booking_id,
+                            about: About::Booking(booking_id),
                             channel: Channel::Mail,
                             target: VISITOR,
                             event: Event::Reminder.as_str(),
@@ -195,7 +196,7 @@ pub fn enqueue(
         deliveries::enqueue(
             tx,
             &NewDelivery {
-                booking_id,
+                about: About::Booking(booking_id),
                 channel: Channel::Webhook,
                 target: &hook.id,
                 event: event.as_str(),

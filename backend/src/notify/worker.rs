@@ -19,6 +19,7 @@ use crate::calendar::Person;
 use crate::store::deliveries::{self, Channel, DeliveryRow};
 use crate::store::{BookingStatus, OutboxState, StoreError, bookings};
 
+use super::alerts::Alert;
 use super::message::{Facts, Reader, compose};
 use super::smtp::{MailError, Mailer, Outgoing};
 use super::webhook::Sender;
@@ -102,7 +103,8 @@ async fn process(
     let store = service.store();
     match outcome {
         Outcome::Sent(status) => {
-            tracing::info!(delivery = id, booking = %row.booking_id, channel = row.channel.as_str(),
+            tracing::info!(delivery = id, booking = row.booking_id.as_deref(),
+                source = row.source_id.as_deref(), channel = row.channel.as_str(),
                 event = %row.event, "notify: delivered");
             store
                 .call(move |c| {
@@ -123,7 +125,8 @@ async fn process(
             permanent,
         } => {
             let attempts = row.attempts + 1;
-            tracing::warn!(delivery = id, booking = %row.booking_id, channel = row.channel.as_str(),
+            tracing::warn!(delivery = id, booking = row.booking_id.as_deref(),
+                source = row.source_id.as_deref(), channel = row.channel.as_str(),
                 attempt = attempts, error = %error, "notify: delivery failed");
             let next = (!permanent && attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts - 1));
             store
@@ -153,13 +156,15 @@ async fn mail(
             true,
         ));
     };
+    let Some(booking_id) = row.booking_id.clone() else {
+        return Ok(alert_mail(service, mailer, row).await);
+    };
     let Ok(snapshot) = serde_json::from_str::<Snapshot>(&row.payload) else {
         return Ok(failed("the stored payload does not read", None, true));
     };
     let Some(notice) = Event::parse(&row.event) else {
         return Ok(failed("unknown event", None, true));
     };
-    let booking_id = row.booking_id.clone();
     let stored = service
         .store()
         .call(move |c| bookings::get(c, &booking_id))
@@ -229,6 +234,26 @@ async fn mail(
         Err(e @ MailError::Permanent(..)) => failed(redact(&e), e.status(), true),
         Err(e @ MailError::Transient(..)) => failed(redact(&e), e.status(), false),
     })
+}
+
+/// An alert about a source, to the owner, in the owner's zone.
+async fn alert_mail(service: &BookingService, mailer: &Mailer, row: &DeliveryRow) -> Outcome {
+    let Ok(alert) = serde_json::from_str::<Alert>(&row.payload) else {
+        return failed("the stored payload does not read", None, true);
+    };
+    let config = service.config();
+    let outgoing = Outgoing {
+        to_name: config.owner.shown_name().to_owned(),
+        to_email: config.owner.email.clone(),
+        composed: alert.compose(config.owner.timezone),
+        calendar: None,
+    };
+    let redact = |e: &MailError| e.to_string().replace(&outgoing.to_email, "[recipient]");
+    match mailer.send(&outgoing).await {
+        Ok(code) => Outcome::Sent(code),
+        Err(e @ MailError::Permanent(..)) => failed(redact(&e), e.status(), true),
+        Err(e @ MailError::Transient(..)) => failed(redact(&e), e.status(), false),
+    }
 }
 
 /// A reminder is sent only while its booking is confirmed at the time it was queued for

@@ -1,9 +1,11 @@
 //! Deliveries: the mails and webhook requests a booking causes, queued in the booking's
-//! transaction with their payload frozen then, and drained by `notify::worker`.
+//! transaction with their payload frozen then, and the alerts about a calendar that keeps
+//! failing (`notify::alerts`); drained by `notify::worker`.
 //!
-//! Invariant: a row is only sent after every earlier non-reminder row of the same booking,
-//! channel and target left `pending` (an update never overtakes its invitation, a cancel never
-//! overtakes its update, even when retries reorder their due times).
+//! Invariant: a row is only sent after every earlier non-reminder row of the same subject (the
+//! booking, or the source), channel and target left `pending` (an update never overtakes its
+//! invitation, a cancel never overtakes its update, a `source.recovered` never overtakes its
+//! `source.failing`, even when retries reorder their due times).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -31,11 +33,15 @@ impl Channel {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeliveryRow {
     pub id: i64,
-    pub booking_id: String,
+    /// The booking it is about; `None` for an alert about a source.
+    pub booking_id: Option<String>,
+    /// The source an alert is about; `None` for a booking's notice.
+    pub source_id: Option<String>,
     pub channel: Channel,
     /// `visitor` or `owner` for mail; the webhook's id.
     pub target: String,
-    /// `booking.created`, `booking.rescheduled`, `booking.cancelled` or `booking.reminder`.
+    /// `booking.created`, `booking.rescheduled`, `booking.cancelled`, `booking.reminder`,
+    /// `source.failing` or `source.recovered`.
     pub event: String,
     /// JSON, frozen when queued.
     pub payload: String,
@@ -49,10 +55,19 @@ pub struct DeliveryRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What a delivery is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum About<'a> {
+    /// A booking (its id).
+    Booking(&'a str),
+    /// A calendar source (its id): the alerts.
+    Source(&'a str),
+}
+
 /// A delivery to queue.
 #[derive(Clone, Debug)]
 pub struct NewDelivery<'a> {
-    pub booking_id: &'a str,
+    pub about: About<'a>,
     pub channel: Channel,
     pub target: &'a str,
     pub event: &'a str,
@@ -62,7 +77,7 @@ pub struct NewDelivery<'a> {
 }
 
 const COLUMNS: &str = "id, booking_id, channel, target, event, payload, state, attempts, \
-     next_attempt_at, last_error, last_status, created_at, updated_at";
+     next_attempt_at, last_error, last_status, created_at, updated_at, source_id";
 
 fn delivery_row(r: &Row) -> rusqlite::Result<DeliveryRow> {
     let channel: String = r.get(2)?;
@@ -70,6 +85,7 @@ fn delivery_row(r: &Row) -> rusqlite::Result<DeliveryRow> {
     Ok(DeliveryRow {
         id: r.get(0)?,
         booking_id: r.get(1)?,
+        source_id: r.get(13)?,
         channel: if channel == "webhook" {
             Channel::Webhook
         } else {
@@ -93,31 +109,36 @@ fn delivery_row(r: &Row) -> rusqlite::Result<DeliveryRow> {
     })
 }
 
-/// Queues a delivery (inside the booking's transaction).
+/// Queues a delivery (inside the booking's transaction, or the alert check's).
 pub fn enqueue(
     conn: &Connection,
     d: &NewDelivery<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
+    let (booking_id, source_id) = match d.about {
+        About::Booking(id) => (Some(id), None),
+        About::Source(id) => (None, Some(id)),
+    };
     conn.execute(
-        "INSERT INTO deliveries (booking_id, channel, target, event, payload, state, attempts, \
-         next_attempt_at, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?7, ?7)",
+        "INSERT INTO deliveries (booking_id, source_id, channel, target, event, payload, state, \
+         attempts, next_attempt_at, created_at, updated_at) \
+         VALUES (?1, ?8, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?7, ?7)",
         params![
-            d.booking_id,
+            booking_id,
             d.channel.as_str(),
             d.target,
             d.event,
             d.payload,
             secs(d.due),
-            secs(now)
+            secs(now),
+            source_id
         ],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
-/// Pending rows due at `now` whose earlier rows (same booking, channel, target; reminders
-/// aside) are settled, oldest first.
+/// Pending rows due at `now` whose earlier rows (same booking or source, channel, target;
+/// reminders aside) are settled, oldest first.
 pub fn due(
     conn: &Connection,
     now: DateTime<Utc>,
@@ -125,8 +146,8 @@ pub fn due(
 ) -> Result<Vec<DeliveryRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM deliveries d WHERE state = 'pending' AND next_attempt_at <= ?1 \
-         AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.booking_id = d.booking_id \
-           AND e.channel = d.channel AND e.target = d.target AND e.id < d.id \
+         AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.booking_id IS d.booking_id \
+           AND e.source_id IS d.source_id AND e.channel = d.channel AND e.target = d.target AND e.id < d.id \
            AND e.state = 'pending' AND e.event <> 'booking.reminder') \
          ORDER BY id LIMIT ?2"
     ))?;

@@ -134,6 +134,54 @@ const STEPS: &[&str] = &[
         generation  INTEGER NOT NULL,
         rotated_at  INTEGER NOT NULL
     );",
+    // 8: alerts about calendars that keep failing (notify::alerts): a delivery is about a
+    // booking or about a source, never both, and may be `source.failing`/`source.recovered`;
+    // `source_alerts` keeps which run of failures was alerted, so a restart does not repeat
+    // it. The table is rebuilt (SQLite cannot change a CHECK); rows and ids stay, and the id
+    // sequence goes on from where it was (ids are the webhooks' `OpenSlot-Delivery`).
+    "DROP INDEX deliveries_due;
+    DROP INDEX deliveries_by_booking;
+    ALTER TABLE deliveries RENAME TO deliveries_v5;
+    CREATE TABLE deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id      TEXT REFERENCES bookings (id),
+        source_id       TEXT,
+        channel         TEXT NOT NULL CHECK (channel IN ('mail', 'webhook')),
+        target          TEXT NOT NULL,
+        event           TEXT NOT NULL CHECK (event IN ('booking.created', 'booking.rescheduled',
+                            'booking.cancelled', 'booking.reminder',
+                            'source.failing', 'source.recovered')),
+        payload         TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        last_status     INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        CHECK ((booking_id IS NULL) <> (source_id IS NULL)),
+        CHECK ((source_id IS NULL) = (event NOT LIKE 'source.%'))
+    );
+    INSERT INTO deliveries (id, booking_id, channel, target, event, payload, state, attempts,
+        next_attempt_at, last_error, last_status, created_at, updated_at)
+    SELECT id, booking_id, channel, target, event, payload, state, attempts,
+        next_attempt_at, last_error, last_status, created_at, updated_at FROM deliveries_v5;
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'deliveries', 0 WHERE NOT EXISTS
+            (SELECT 1 FROM sqlite_sequence WHERE name = 'deliveries');
+    UPDATE sqlite_sequence SET seq = max(seq,
+        coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries_v5'), 0))
+        WHERE name = 'deliveries';
+    DROP TABLE deliveries_v5;
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
+    CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
+        WHERE source_id IS NOT NULL;
+    CREATE TABLE source_alerts (
+        source_id      TEXT PRIMARY KEY,
+        failing_since  INTEGER NOT NULL,
+        alerted_at     INTEGER NOT NULL
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.
@@ -150,4 +198,80 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The database as release `steps` left it.
+    fn at(steps: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+        for (i, step) in STEPS.iter().enumerate().take(steps) {
+            conn.execute_batch(step).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn deliveries_keep_their_rows_and_ids_when_the_table_is_rebuilt() {
+        let mut conn = at(7);
+        conn.execute_batch(
+            "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                 status, created_at, updated_at)
+             VALUES ('b1', 'intro', 100, 200, 'Eve', 'eve@example.com', 'UTC', 'confirmed', 1, 1);
+             INSERT INTO deliveries (booking_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('b1', 'mail', 'visitor', 'booking.created', '{}', 'done', 1, 1, 1),
+                    ('b1', 'webhook', 'crm', 'booking.created', '{}', 'pending', 1, 1, 1);
+             DELETE FROM deliveries WHERE id = 2;",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(i64, Option<String>, String)> = conn
+            .prepare("SELECT id, booking_id, event FROM deliveries ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, [(1, Some("b1".to_owned()), "booking.created".into())]);
+        // The sequence goes on after the deleted id 2 (a webhook id is never reused).
+        conn.execute(
+            "INSERT INTO deliveries (source_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('work', 'webhook', 'crm', 'source.failing', '{}', 'pending', 1, 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(conn.last_insert_rowid(), 3);
+        // Exactly one subject, and source events only about sources.
+        for bad in [
+            "(NULL, NULL, 'booking.created')",
+            "('b1', 'work', 'booking.created')",
+            "('b1', NULL, 'source.failing')",
+            "(NULL, 'work', 'booking.created')",
+        ] {
+            let sql = format!(
+                "INSERT INTO deliveries (booking_id, source_id, event, channel, target, payload, \
+                 state, next_attempt_at, created_at, updated_at) \
+                 SELECT column1, column2, column3, 'mail', 'owner', '{{}}', 'pending', 1, 1, 1 \
+                 FROM (VALUES {bad})"
+            );
+            assert!(conn.execute(&sql, []).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_empty_database_migrates() {
+        let mut conn = at(0);
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, STEPS.len() as i64);
+    }
 }

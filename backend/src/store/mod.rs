@@ -8,6 +8,7 @@
 //! rusqlite is synchronous: calls run on tokio's blocking threads behind one mutex (SQLite
 //! allows one writer at a time anyway; reads are short).
 
+pub mod alerts;
 pub mod bookings;
 pub mod deliveries;
 pub mod feeds;

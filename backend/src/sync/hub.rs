@@ -47,6 +47,8 @@ pub struct SyncHub {
     sources: RwLock<Vec<Arc<Slot>>>,
     /// Set once the background jobs run: a source added later gets its job at once.
     background: std::sync::Mutex<Option<Background>>,
+    /// Told after every saved sync attempt (the alert check looks then).
+    synced: tokio::sync::Notify,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +114,7 @@ impl SyncHub {
             horizon_days: i64::from(config.availability.horizon_days),
             sources: RwLock::new(sources),
             background: std::sync::Mutex::new(None),
+            synced: tokio::sync::Notify::new(),
         }
     }
 
@@ -223,6 +226,12 @@ impl SyncHub {
         removed.is_some()
     }
 
+    /// Wakes one waiter after each sync attempt of a running source (success or failure); an
+    /// attempt while nobody waits is kept for the next wait.
+    pub fn synced(&self) -> &tokio::sync::Notify {
+        &self.synced
+    }
+
     /// A number that changes whenever a snapshot changed.
     pub fn version(&self) -> u64 {
         self.version.load(std::sync::atomic::Ordering::Acquire)
@@ -319,6 +328,9 @@ impl SyncHub {
                 Err(e)
             }
         };
+        if save {
+            self.synced.notify_one();
+        }
         SyncReport {
             source_id: slot.config.id.clone(),
             result,

@@ -3,9 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+mod alerts;
 #[path = "../api/app.rs"]
 #[allow(dead_code, missing_debug_implementations)]
 mod app;
+#[path = "../support/feed_server.rs"]
+mod feed_server;
 mod mail;
 #[path = "../support/nginx_front.rs"]
 mod nginx_front;

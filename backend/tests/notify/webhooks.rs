@@ -15,17 +15,17 @@ use super::{deliveries, fixed_now, manage_token, wait_for};
 const TUE_9: &str = "2026-12-01T09:00:00+01:00";
 const SECRET: &str = "whsec-test-1";
 /// `openslot hash-password` of "hunter2".
-const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+pub(super) const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
-struct Received {
-    signature: String,
-    event: String,
-    delivery: String,
-    body: String,
+pub(super) struct Received {
+    pub(super) signature: String,
+    pub(super) event: String,
+    pub(super) delivery: String,
+    pub(super) body: String,
     /// What the receiver answered.
-    status: u16,
+    pub(super) status: u16,
 }
 
 #[derive(Debug, Default)]
@@ -36,8 +36,8 @@ struct ReceiverState {
 }
 
 /// A webhook receiver on 127.0.0.1; its server task ends with the test's runtime.
-struct Receiver {
-    url: String,
+pub(super) struct Receiver {
+    pub(super) url: String,
     state: Arc<Mutex<ReceiverState>>,
 }
 
@@ -74,7 +74,7 @@ async fn receive(
 }
 
 impl Receiver {
-    async fn start(script: &[u16]) -> Receiver {
+    pub(super) async fn start(script: &[u16]) -> Receiver {
         let state = Arc::new(Mutex::new(ReceiverState {
             script: script.to_vec(),
             got: Vec::new(),
@@ -94,7 +94,7 @@ impl Receiver {
         }
     }
 
-    fn got(&self) -> Vec<Received> {
+    pub(super) fn got(&self) -> Vec<Received> {
         self.state.lock().unwrap().got.clone()
     }
 }
@@ -102,7 +102,7 @@ impl Receiver {
 /// The receiver's check, as the README tells receivers to do it: `t` within five minutes of
 /// now, and v1 = hex HMAC-SHA256(secret, "<t>.<body>"). Written here with ring directly, not
 /// with OpenSlot's `signature` module, so a mistake there cannot hide.
-fn verify(secret: &str, header: &str, body: &str, now: i64) -> Result<(), String> {
+pub(super) fn verify(secret: &str, header: &str, body: &str, now: i64) -> Result<(), String> {
     let mut t = None;
     let mut v1 = None;
     for part in header.split(',') {
@@ -260,7 +260,12 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_try_exactly_onc
     assert_eq!((rows[0].attempts, rows[0].last_status), (2, Some(200)));
 }
 
-async fn admin(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> (u16, Value) {
+pub(super) async fn admin(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+) -> (u16, Value) {
     let method = poem::http::Method::from_bytes(method.as_bytes()).unwrap();
     let mut req = app
         .client

@@ -69,6 +69,12 @@ pub struct FeedServer {
 impl FeedServer {
     /// Starts a server on 127.0.0.1 with a free port; it stops with the test's runtime.
     pub async fn start() -> FeedServer {
+        Self::start_on(0).await
+    }
+
+    /// Starts a server on 127.0.0.1:`port` (0: a free one), e.g. where a source pointed while
+    /// nothing listened there.
+    pub async fn start_on(port: u16) -> FeedServer {
         let state = Arc::new(Mutex::new(State {
             objects: BTreeMap::new(),
             mode: Mode::Normal,
@@ -81,7 +87,7 @@ impl FeedServer {
             .at("/redirect", get(redirect))
             .at("/loop", get(redirect_loop))
             .data(Arc::clone(&state));
-        let acceptor = TcpListener::bind("127.0.0.1:0")
+        let acceptor = TcpListener::bind(format!("127.0.0.1:{port}"))
             .into_acceptor()
             .await
             .expect("bind");

@@ -238,7 +238,11 @@ pub struct Rules {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Delivery {
     pub id: i64,
-    pub booking_id: String,
+    /// `None` for an alert about a calendar (`source_id`).
+    #[serde(default)]
+    pub booking_id: Option<String>,
+    #[serde(default)]
+    pub source_id: Option<String>,
     pub channel: String,
     pub target: String,
     pub event: String,

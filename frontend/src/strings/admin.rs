@@ -327,6 +327,8 @@ pub fn delivery_what(channel: &str, event: &str) -> String {
         "booking.rescheduled" => "booking moved",
         "booking.cancelled" => "booking cancelled",
         "booking.reminder" => "reminder",
+        "source.failing" => "calendar failing",
+        "source.recovered" => "calendar works again",
         other => other,
     };
     format!("{channel}: {event}")
@@ -381,6 +383,10 @@ mod tests {
         assert_eq!(
             delivery_what("webhook", "booking.cancelled"),
             "Webhook: booking cancelled"
+        );
+        assert_eq!(
+            delivery_what("mail", "source.failing"),
+            "Mail: calendar failing"
         );
         assert_eq!(delivery_target("mail", "visitor"), "the visitor");
         assert_eq!(delivery_target("mail", "owner"), "you");
