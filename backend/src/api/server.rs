@@ -431,8 +431,16 @@ fn admin_routes(
     let feeds = super::admin_feeds::AdminFeedsApi {
         auth: Arc::clone(&auth),
     };
+    let connections = Arc::new(crate::sync::connections::Connections::new(
+        service.file_config(),
+    ));
+    let oauth_callback = super::admin_oauth::callback(Arc::clone(&connections), Arc::clone(&auth));
+    let accounts = super::admin_oauth::AdminOAuthApi {
+        auth: Arc::clone(&auth),
+        connections,
+    };
     let openapi = OpenApiService::new(
-        (api, feeds, health),
+        (api, feeds, accounts, health),
         "OpenSlot admin",
         env!("CARGO_PKG_VERSION"),
     )
@@ -459,6 +467,7 @@ fn admin_routes(
     let api_routes = Route::new()
         .at("/metrics", poem::get(metrics))
         .at("/admin/api/openapi.yaml", spec)
+        .nest("/admin/oauth", oauth_callback)
         .nest("/", openapi)
         .data(auth)
         .catch_error(|_: poem_openapi::error::AuthorizationError| async { admin::unauthorized() })
@@ -491,6 +500,7 @@ fn admin_routes(
                     .finish()
             } else if path.starts_with("/admin/api/")
                 || path == "/admin/api"
+                || path.starts_with("/admin/oauth/")
                 || is_api_path(path)
                 || path == "/metrics"
             {

@@ -1301,7 +1301,7 @@ fn dashboard_sources_obey_the_file_rules_and_some_more() {
         ),
         (
             json!({"id": "x", "kind": "google", "client_id": "c"}),
-            "kind: a \"google\" source is set up in the configuration file",
+            "kind: a \"google\" account is connected in the dashboard only when the configuration file has a `[google]` section",
         ),
         (
             json!({"id": "x", "kind": "caldav", "url": "ftp://a/"}),

@@ -98,7 +98,7 @@ pub struct DashboardEntry {
 pub struct SourceCatalog {
     hub: Arc<SyncHub>,
     store: Store,
-    secrets: SecretBox,
+    secrets: Arc<SecretBox>,
     file: Config,
     entries: RwLock<BTreeMap<String, DashboardEntry>>,
     one_at_a_time: tokio::sync::Mutex<()>,
@@ -113,6 +113,11 @@ impl SourceCatalog {
         hub: &Arc<SyncHub>,
         secrets: SecretBox,
     ) -> Result<Self, StoreError> {
+        let secrets = Arc::new(secrets);
+        hub.set_token_vault(Arc::new(SealedTokens {
+            store: store.clone(),
+            secrets: Arc::clone(&secrets),
+        }));
         let stored = store.call_now(|c| rows::list(c))?;
         let mut entries = BTreeMap::new();
         for row in stored {
@@ -281,6 +286,32 @@ impl SourceCatalog {
         Ok(())
     }
 
+    /// A new refresh token for a dashboard source of kind google or microsoft (the owner
+    /// reconnected its account): checked with one sync, then sealed in place of the old one;
+    /// its settings stay.
+    pub async fn replace_token(
+        &self,
+        id: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), CatalogError> {
+        let settings = self
+            .entries()
+            .get(id)
+            .map(|e| e.settings.clone())
+            .ok_or_else(|| CatalogError::NotFound(id.to_owned()))?;
+        self.update(
+            id,
+            settings,
+            SourceSecrets {
+                password: Some(String::new()),
+                token: Some(token.to_owned()),
+            },
+            now,
+        )
+        .await
+    }
+
     /// Removes a dashboard source: no longer used, its time is free from the next answer.
     pub async fn delete(&self, id: &str) -> Result<(), CatalogError> {
         let _one = self.one_at_a_time.lock().await;
@@ -322,9 +353,7 @@ impl SourceCatalog {
             token: None,
         };
         let config = self.check(&settings, &secrets).await?;
-        let ctx = SourceContext {
-            data_dir: self.file.server.data_dir.clone(),
-        };
+        let ctx = SourceContext::new(self.file.server.data_dir.clone());
         let caldav = CalDav::new(&config, &ctx).map_err(CatalogError::Refused)?;
         caldav.discover().await.map_err(CatalogError::Discovery)
     }
@@ -379,6 +408,45 @@ impl SourceCatalog {
                     shadowed: false,
                 },
             );
+    }
+}
+
+/// The vault of the dashboard's OAuth sources: a token the service rotates is sealed into the
+/// source's row in place of the old one (the password stays as it was).
+#[derive(Debug)]
+struct SealedTokens {
+    store: Store,
+    secrets: Arc<SecretBox>,
+}
+
+#[async_trait::async_trait]
+impl crate::sources::oauth::TokenVault for SealedTokens {
+    async fn rotate(&self, source_id: &str, refresh_token: &str) -> Result<(), SourceError> {
+        let failed = |e: String| SourceError::Config(format!("cannot keep the new token: {e}"));
+        let id = source_id.to_owned();
+        let Some(row) = self
+            .store
+            .call(move |c| rows::get(c, &id))
+            .await
+            .map_err(|e| failed(e.to_string()))?
+        else {
+            // Removed meanwhile: nothing to keep.
+            return Ok(());
+        };
+        let mut secrets = open_secrets(&self.secrets, &row).unwrap_or_default();
+        secrets.token = Some(refresh_token.to_owned());
+        let plain = serde_json::to_vec(&secrets).map_err(|e| failed(e.to_string()))?;
+        let sealed = self
+            .secrets
+            .seal(source_id, &plain)
+            .map_err(|e| failed(e.to_string()))?;
+        let id = source_id.to_owned();
+        let now = crate::clock::now();
+        self.store
+            .call(move |c| rows::set_secret(c, &id, &sealed, now))
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(())
     }
 }
 

@@ -37,9 +37,7 @@ pub struct Dir {
 
 pub fn data_dir() -> Dir {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = SourceContext {
-        data_dir: dir.path().to_owned(),
-    };
+    let ctx = SourceContext::new(dir.path().to_owned());
     Dir { dir, ctx }
 }
 
