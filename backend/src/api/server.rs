@@ -271,7 +271,13 @@ impl Application {
                 async move { counted.track(&*ep, req).await }
             })
             .boxed();
-        let admin_routes = admin_routes(&service, admin_auth, login_limiter, requests);
+        let admin_routes = admin_routes(
+            &service,
+            admin_auth,
+            login_limiter,
+            requests,
+            self.admin_addr,
+        );
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             while !*rx.borrow() {
                 if rx.changed().await.is_err() {
@@ -419,6 +425,7 @@ fn admin_routes(
     auth: Arc<AdminAuth>,
     login_limiter: Arc<RateLimiter>,
     requests: Arc<RequestStats>,
+    admin_addr: SocketAddr,
 ) -> poem::endpoint::BoxEndpoint<'static> {
     let health = HealthApi {
         service: service.clone(),
@@ -433,6 +440,8 @@ fn admin_routes(
     };
     let connections = Arc::new(crate::sync::connections::Connections::new(
         service.file_config(),
+        admin_addr,
+        service.clock(),
     ));
     let oauth_callback = super::admin_oauth::callback(Arc::clone(&connections), Arc::clone(&auth));
     let accounts = super::admin_oauth::AdminOAuthApi {

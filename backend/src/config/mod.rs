@@ -241,8 +241,8 @@ pub struct ServerConfig {
     pub secrets_key_file: PathBuf,
     /// Where the owner's browser reaches the admin listener (the dashboard); Google and
     /// Microsoft send the browser back to `{admin_url}/admin/oauth/{service}/callback`.
-    /// Default `http://{admin_listen}`.
-    pub admin_url: String,
+    /// `None`: `http://` and the address the admin listener is bound to.
+    pub admin_url: Option<String>,
 }
 
 impl ServerConfig {

@@ -459,7 +459,7 @@ impl Reader<'_> {
                 .int(t, p, "refresh_budget_ms", 0, 60_000)
                 .unwrap_or(defaults::REFRESH_BUDGET_MS),
             public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
-            admin_url: admin_url.unwrap_or_else(|| format!("http://{admin_listen}")),
+            admin_url,
             static_dir: self.str(t, p, "static_dir").map(|d| self.base_dir.join(d)),
             secrets_key_file: match self.str(t, p, "secrets_key_file") {
                 Some(f) => self.base_dir.join(f),

@@ -99,6 +99,8 @@ pub struct SourceCatalog {
     hub: Arc<SyncHub>,
     store: Store,
     secrets: Arc<SecretBox>,
+    /// Rotated OAuth tokens of the dashboard's sources.
+    tokens: Arc<SealedTokens>,
     file: Config,
     entries: RwLock<BTreeMap<String, DashboardEntry>>,
     one_at_a_time: tokio::sync::Mutex<()>,
@@ -114,10 +116,12 @@ impl SourceCatalog {
         secrets: SecretBox,
     ) -> Result<Self, StoreError> {
         let secrets = Arc::new(secrets);
-        hub.set_token_vault(Arc::new(SealedTokens {
+        let tokens = Arc::new(SealedTokens {
             store: store.clone(),
             secrets: Arc::clone(&secrets),
-        }));
+            latest: std::sync::Mutex::new(BTreeMap::new()),
+        });
+        hub.set_token_vault(Arc::clone(&tokens) as Arc<dyn crate::sources::oauth::TokenVault>);
         let stored = store.call_now(|c| rows::list(c))?;
         let mut entries = BTreeMap::new();
         for row in stored {
@@ -166,6 +170,7 @@ impl SourceCatalog {
             hub: Arc::clone(hub),
             store,
             secrets,
+            tokens,
             file: file.clone(),
             entries: RwLock::new(entries),
             one_at_a_time: tokio::sync::Mutex::new(()),
@@ -211,11 +216,13 @@ impl SourceCatalog {
             return Err(CatalogError::Exists(id));
         }
         let config = self.check(&settings, &secrets).await?;
+        self.tokens.take(&id);
         let prepared = self
             .hub
             .trial(&config, now)
             .await
             .map_err(CatalogError::SyncFailed)?;
+        let secrets = self.tokens.newest(&id, secrets);
         let row = self.row(&id, &settings, &secrets, now)?;
         let inserted = self.store.call(move |c| rows::insert(c, &row)).await?;
         if !inserted {
@@ -273,11 +280,13 @@ impl SourceCatalog {
             token: secrets.token.filter(|t| !t.is_empty()),
         };
         let config = self.check(&settings, &secrets).await?;
+        self.tokens.take(id);
         let prepared = self
             .hub
             .trial(&config, now)
             .await
             .map_err(CatalogError::SyncFailed)?;
+        let secrets = self.tokens.newest(id, secrets);
         let row = self.row(id, &settings, &secrets, now)?;
         self.store.call(move |c| rows::update(c, &row)).await?;
         self.hub.install(prepared).await;
@@ -412,16 +421,44 @@ impl SourceCatalog {
 }
 
 /// The vault of the dashboard's OAuth sources: a token the service rotates is sealed into the
-/// source's row in place of the old one (the password stays as it was).
+/// source's row in place of the old one (the password stays as it was). It is also kept in
+/// `latest` (in memory), because the trial sync of a source being saved may rotate it before
+/// its row is written: `create` and `update` then seal the newest one.
 #[derive(Debug)]
 struct SealedTokens {
     store: Store,
     secrets: Arc<SecretBox>,
+    latest: std::sync::Mutex<BTreeMap<String, crate::config::Secret>>,
+}
+
+impl SealedTokens {
+    fn latest(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, crate::config::Secret>> {
+        self.latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets (and returns) the token rotated for `id` since the last call.
+    fn take(&self, id: &str) -> Option<crate::config::Secret> {
+        self.latest().remove(id)
+    }
+
+    /// `secrets` with the token rotated during the trial sync, if one was.
+    fn newest(&self, id: &str, mut secrets: SourceSecrets) -> SourceSecrets {
+        if let Some(t) = self.take(id) {
+            secrets.token = Some(t.expose().to_owned());
+        }
+        secrets
+    }
 }
 
 #[async_trait::async_trait]
 impl crate::sources::oauth::TokenVault for SealedTokens {
     async fn rotate(&self, source_id: &str, refresh_token: &str) -> Result<(), SourceError> {
+        self.latest().insert(
+            source_id.to_owned(),
+            crate::config::Secret::new(refresh_token),
+        );
         let failed = |e: String| SourceError::Config(format!("cannot keep the new token: {e}"));
         let id = source_id.to_owned();
         let Some(row) = self

@@ -136,6 +136,10 @@ struct Pending {
 #[derive(Debug)]
 pub struct Connections {
     file: Config,
+    /// `server.admin_url`, or the admin listener's address.
+    admin_url: String,
+    /// The service's clock (sign-ins that finish in the background are timed with it).
+    clock: fn() -> DateTime<Utc>,
     pending: Mutex<HashMap<String, Pending>>,
 }
 
@@ -145,8 +149,19 @@ pub fn callback_path(service: Service) -> String {
 }
 
 impl Connections {
-    pub fn new(file: &Config) -> Self {
+    /// `admin_addr`: where the admin listener is bound (the redirect's default host).
+    pub fn new(
+        file: &Config,
+        admin_addr: std::net::SocketAddr,
+        clock: fn() -> DateTime<Utc>,
+    ) -> Self {
         Connections {
+            clock,
+            admin_url: file
+                .server
+                .admin_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{admin_addr}")),
             file: file.clone(),
             pending: Mutex::new(HashMap::new()),
         }
@@ -175,7 +190,7 @@ impl Connections {
 
     /// Where the consent page sends the browser: `{server.admin_url}/admin/oauth/SERVICE/callback`.
     pub fn redirect_uri(&self, service: Service) -> String {
-        format!("{}{}", self.file.server.admin_url, callback_path(service))
+        format!("{}{}", self.admin_url, callback_path(service))
     }
 
     /// The entry of a source of `service` with the file's OAuth client (`token`: its refresh
@@ -304,7 +319,7 @@ impl Connections {
             Ok(refresh) => {
                 p.refresh = Some(refresh);
                 p.progress = Progress::Authorized;
-                p.expires_at = crate::clock::now() + Duration::minutes(AUTHORIZED_MINUTES);
+                p.expires_at = (self.clock)() + Duration::minutes(AUTHORIZED_MINUTES);
             }
             Err(e) => p.progress = Progress::Failed(e),
         }
@@ -525,6 +540,13 @@ mod tests {
         crate::config::from_toml_str(&text, &[], std::path::Path::new(".")).unwrap()
     }
 
+    const ADDR: std::net::SocketAddr =
+        std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8081);
+
+    fn clock() -> DateTime<Utc> {
+        at(1)
+    }
+
     fn at(minute: i64) -> DateTime<Utc> {
         DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000) + Duration::minutes(minute)
     }
@@ -539,7 +561,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_redirect_carries_a_fresh_state_and_an_s256_challenge() {
-        let c = Arc::new(Connections::new(&config("https://admin.example:8443")));
+        let c = Arc::new(Connections::new(
+            &config("https://admin.example:8443"),
+            ADDR,
+            clock,
+        ));
         let a = c
             .start(Service::Google, Flow::Redirect, None, false, at(0))
             .await
@@ -568,7 +594,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_state_is_good_once_for_its_own_service_and_not_after_ten_minutes() {
-        let c = Arc::new(Connections::new(&config("http://127.0.0.1:8081")));
+        let c = Arc::new(Connections::new(
+            &config("http://127.0.0.1:8081"),
+            ADDR,
+            clock,
+        ));
         let a = c
             .start(Service::Google, Flow::Redirect, None, false, at(0))
             .await
@@ -628,7 +658,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_pasted_address_of_another_sign_in_is_refused_and_keeps_the_state() {
-        let c = Arc::new(Connections::new(&config("http://127.0.0.1:8081")));
+        let c = Arc::new(Connections::new(
+            &config("http://127.0.0.1:8081"),
+            ADDR,
+            clock,
+        ));
         let a = c
             .start(Service::Google, Flow::Redirect, None, false, at(0))
             .await
@@ -641,7 +675,11 @@ mod tests {
 
     #[tokio::test]
     async fn without_the_section_nothing_starts() {
-        let c = Arc::new(Connections::new(&config("http://127.0.0.1:8081")));
+        let c = Arc::new(Connections::new(
+            &config("http://127.0.0.1:8081"),
+            ADDR,
+            clock,
+        ));
         assert_eq!(c.services(), vec![Service::Google]);
         assert!(matches!(
             c.start(Service::Microsoft, Flow::Device, None, false, at(0))
