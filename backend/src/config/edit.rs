@@ -238,7 +238,14 @@ pub fn dashboard_source(
             if secrets.token.is_none() {
                 problems.push(Problem::new(
                     "token",
-                    format!("connect the account first (\"Connect {kind}\" in the dashboard)"),
+                    format!(
+                        "connect the account first (\"Connect {}\" in the dashboard)",
+                        if kind == "google" {
+                            "Google"
+                        } else {
+                            "Microsoft"
+                        }
+                    ),
                 ));
             }
         }

@@ -375,9 +375,9 @@ impl SourceCatalog {
     ) -> Result<SourceConfig, CatalogError> {
         let config =
             dashboard_source(settings, secrets, &self.file).map_err(CatalogError::Invalid)?;
-        check_owner_url(&config.url)
-            .await
-            .map_err(CatalogError::Refused)?;
+        if let Some(url) = owner_typed_url(&config) {
+            check_owner_url(url).await.map_err(CatalogError::Refused)?;
+        }
         Ok(config)
     }
 
@@ -487,6 +487,16 @@ impl crate::sources::oauth::TokenVault for SealedTokens {
     }
 }
 
+/// The URL the owner typed into the dashboard, which the outbound guard must check now. A
+/// Google or Microsoft source has none: its API base is the service's own (empty `url`) or
+/// the configuration file's `[google]`/`[microsoft] url`.
+fn owner_typed_url(config: &SourceConfig) -> Option<&str> {
+    match config.kind {
+        crate::config::SourceKind::Ics | crate::config::SourceKind::Caldav => Some(&config.url),
+        crate::config::SourceKind::Google | crate::config::SourceKind::Microsoft => None,
+    }
+}
+
 /// What a failed calendar listing means for the owner.
 fn discovery_message(e: &SourceError) -> String {
     match e {
@@ -524,4 +534,46 @@ fn placeholder(id: &str, settings: &Value, file: &Config) -> Option<SourceConfig
         config.kind = kind;
     }
     Some(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_typed_urls_are_checked_and_the_real_google_has_none() {
+        let text = "[owner]\nname = \"O\"\nemail = \"o@example.org\"\ntimezone = \"UTC\"\n\
+                    [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
+                    [google]\nclient_id = \"cid\"\nclient_secret = \"cs\"\n";
+        let file = crate::config::from_toml_str(text, &[], std::path::Path::new(".")).unwrap();
+        let token = SourceSecrets {
+            password: None,
+            token: Some("rt".into()),
+        };
+        let google =
+            dashboard_source(&json!({"id": "g", "kind": "google"}), &token, &file).unwrap();
+        assert_eq!(google.url, "");
+        assert_eq!(google.client_id.as_deref(), Some("cid"));
+        assert_eq!(owner_typed_url(&google), None);
+        let feed = dashboard_source(
+            &json!({"id": "f", "kind": "ics", "url": "https://example.org/a.ics"}),
+            &SourceSecrets::default(),
+            &file,
+        )
+        .unwrap();
+        assert_eq!(owner_typed_url(&feed), Some("https://example.org/a.ics"));
+        // A Google source may not name its own API base, nor be saved without a sign-in.
+        let refused = dashboard_source(
+            &json!({"id": "g", "kind": "google", "url": "http://169.254.169.254/"}),
+            &SourceSecrets::default(),
+            &file,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(refused.contains("comes from `[google] url`"), "{refused}");
+        assert!(
+            refused.contains("connect the account first (\"Connect Google\""),
+            "{refused}"
+        );
+    }
 }

@@ -152,8 +152,9 @@ impl<'a> Owner<'a> {
         let back = back.unwrap();
         assert!(
             back.starts_with(&format!(
-                "http://{}/admin/oauth/google/callback?",
-                self.app.admin
+                "http://{}/admin/oauth/{}/callback?",
+                self.app.admin,
+                connection["service"].as_str().unwrap()
             )),
             "{back}"
         );
@@ -607,4 +608,43 @@ async fn a_revoked_source_is_reconnected_and_a_rotated_token_survives_a_restart(
     assert_eq!(v["reconnect_needed"], false, "{v}");
     assert_eq!(v["settings"]["calendar"], "owner@example.org");
     seen.assert_no(&g.with(|s| s.auth.refresh.clone()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn microsoft_through_the_redirect_asks_for_its_scope_with_pkce() {
+    let m = GraphStandIn::start().await;
+    m.put(graph_busy("dentist"));
+    let app = spawn(
+        &format!("{}{}", login_section(), microsoft_section(&m)),
+        &[],
+    )
+    .await;
+    let seen = Seen::default();
+    let owner = Owner::login(&app, &seen).await;
+    let c = owner
+        .start("microsoft", json!({"flow": "redirect", "write": true}))
+        .await;
+    assert_eq!(c["flow"], "redirect");
+    let url = c["authorize_url"].as_str().unwrap();
+    assert!(url.contains("/common/oauth2/v2.0/authorize?"), "{url}");
+    let (id, _) = owner.consent_and_come_back(&c).await;
+    let consent = m.with(|s| s.auth.consents[0].clone());
+    assert_eq!(
+        consent["scope"],
+        openslot::sources::oauth::MICROSOFT_SCOPE_WRITE
+    );
+    assert_eq!(consent["code_challenge_method"], "S256");
+    assert_eq!(owner.connection(&id).await["status"], "authorized");
+    let (status, saved) = owner
+        .call(
+            "POST",
+            &format!("/admin/api/oauth/connections/{id}/source"),
+            Some(json!({"id": "outlook", "write": false})),
+        )
+        .await;
+    assert_eq!(status, 201, "{saved}");
+    // `write` comes from the sign-in (the scope it was given), not from the body.
+    assert_eq!(saved["writable"], true, "{saved}");
+    assert!(!owner.slots_on_tuesday().await.contains(&"13:00".to_owned()));
+    seen.assert_no(&m.with(|s| s.auth.refresh.clone()));
 }
