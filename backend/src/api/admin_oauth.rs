@@ -143,6 +143,12 @@ enum ConnectionResponse {
 }
 
 #[derive(ApiResponse)]
+enum EndResponse {
+    #[oai(status = 204)]
+    Ended,
+}
+
+#[derive(ApiResponse)]
 enum AccountCalendarsResponse {
     #[oai(status = 200)]
     Ok(Json<Vec<AccountCalendarJson>>),
@@ -299,6 +305,14 @@ impl AdminOAuthApi {
             Ok(v) => ConnectionResponse::Ok(Json(v.into())),
             Err(e) => connection_error(&e),
         }
+    }
+
+    /// Ends a sign-in (the owner closed it): a device code is no longer polled, a token it
+    /// brought is forgotten. 204 also when there was none.
+    #[oai(path = "/oauth/connections/:id", method = "delete")]
+    async fn end(&self, _auth: OwnerToken, id: Path<String>) -> EndResponse {
+        self.connections.finish(&id.0);
+        EndResponse::Ended
     }
 
     /// The paste-the-code fallback: the code, or the whole address the consent page sent the

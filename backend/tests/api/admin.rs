@@ -43,6 +43,7 @@ const GUARDED: &[(&str, &str)] = &[
     ("GET", "/admin/api/oauth/services"),
     ("POST", "/admin/api/oauth/google/start"),
     ("GET", "/admin/api/oauth/connections/x"),
+    ("DELETE", "/admin/api/oauth/connections/x"),
     ("POST", "/admin/api/oauth/connections/x/code"),
     ("GET", "/admin/api/oauth/connections/x/calendars"),
     ("POST", "/admin/api/oauth/connections/x/source"),

@@ -529,6 +529,21 @@ async fn declined_forged_expired_and_unconfigured_sign_ins_are_refused() {
     assert_eq!(status, 422, "{v}");
     g.with(|s| s.auth.deny = false);
 
+    // Closed by the owner: gone, its state no good either.
+    let c = owner.start("google", json!({})).await;
+    let (status, back, _) = owner.visit(c["authorize_url"].as_str().unwrap()).await;
+    assert_eq!(status, 302);
+    let (status, _) = owner
+        .call(
+            "DELETE",
+            &format!("/admin/api/oauth/connections/{}", c["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _, _) = owner.visit(&back.unwrap()).await;
+    assert_eq!(status, 400);
+
     // Eleven minutes later the state is no good.
     let c = owner.start("google", json!({})).await;
     let (status, back, _) = owner.visit(c["authorize_url"].as_str().unwrap()).await;
@@ -540,8 +555,8 @@ async fn declined_forged_expired_and_unconfigured_sign_ins_are_refused() {
     assert!(page.contains("longer than 10 minutes"), "{page}");
     assert_eq!(
         g.with(|s| s.auth.codes.len()),
-        1,
-        "the code was never exchanged"
+        2,
+        "the codes of the closed and the expired sign-in were never exchanged"
     );
     seen.assert_no("secret-1");
 }

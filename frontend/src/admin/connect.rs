@@ -42,7 +42,8 @@ pub fn pending_connection() -> Option<String> {
     from_query.or_else(|| storage().and_then(|s| s.get_item(CONNECTION_KEY).ok().flatten()))
 }
 
-fn remember(id: Option<&str>) {
+/// Keeps (or forgets) the id of the sign-in in progress for this tab.
+pub fn remember(id: Option<&str>) {
     if let Some(s) = storage() {
         let _ = match id {
             Some(id) => s.set_item(CONNECTION_KEY, id),
@@ -351,6 +352,18 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
             <div class="toolbar">
                 <button type="button" class="secondary" on:click=move |_| {
                     remember(None);
+                    // The server forgets it too (a device code is no longer polled).
+                    let id = current.get_untracked().id;
+                    leptos::task::spawn_local(async move {
+                        let path = format!("/admin/api/oauth/connections/{}", encode(&id));
+                        let _ = session
+                            .send::<serde_json::Value>(Call {
+                                method: "DELETE",
+                                path,
+                                ..Call::default()
+                            })
+                            .await;
+                    });
                     done.run(false);
                 }>{t::CLOSE}</button>
             </div>

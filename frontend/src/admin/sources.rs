@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
-use super::connect::{ConnectPanel, pending_connection, start};
+use super::connect::{ConnectPanel, pending_connection, remember, start};
 use super::model::{Connection, FoundCalendar, OAuthService, Source};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
@@ -62,7 +62,10 @@ pub fn Sources() -> impl IntoView {
             let path = format!("/admin/api/oauth/connections/{}", encode(&id));
             match session.send::<Connection>(Call::get(path)).await {
                 Ok(c) => connecting.set(Some(c)),
-                Err(e) => session.announce(explain(&e)),
+                Err(e) => {
+                    remember(None);
+                    session.announce(explain(&e));
+                }
             }
         });
     }
