@@ -6,8 +6,9 @@
 //   2. "Connect Google" again, but the browser cannot reach the callback (as through a tunnel
 //      under another name): the owner copies the address it was sent to and pastes it; picks
 //      the "Team" calendar.
-//   3. "Connect Microsoft": the device code is shown; the dashboard goes on by itself once the
-//      owner has signed in on another device (the stand-in lets the third poll through).
+//   3. "Connect Microsoft", writing bookings: the device code is shown; the dashboard goes on by
+//      itself once the owner has signed in on another device (the stand-in lets the third poll
+//      through).
 // Then the week view shows each new calendar's busy time, with no restart. axe on every state.
 //
 // Also: PASSWORD, ALLOWED_ORIGINS (the Google stand-in: its sign-in page is visited).
@@ -79,13 +80,18 @@ await run("connect", async () => {
   await panel.getByRole("button", { name: "Finish signing in" }).click();
   await pickAndSave("Team", "gteam", "Google team");
 
-  // 3. Microsoft through the device code.
+  // 3. Microsoft through the device code, writing bookings: ticking the box starts the
+  // sign-in again with the write permission.
   await page.getByRole("button", { name: "Connect Microsoft", exact: true }).click();
+  await panel.getByText("ABCD-EFGH", { exact: true }).waitFor();
+  await panel.getByRole("checkbox", { name: "Also write bookings into this calendar" }).check();
+  await page.waitForFunction(() => document.querySelector("section.connect input[type=checkbox]")?.checked === true);
   await panel.getByText("ABCD-EFGH", { exact: true }).waitFor();
   await panel.getByText("Waiting for the sign-in…").waitFor();
   await axe(page, "connect microsoft");
   await screenshot(page, "connect-microsoft");
   await pickAndSave("Calendar", "outlook", "Outlook");
+  await page.locator(".source", { hasText: "Outlook" }).getByText("Bookings are written here").waitFor();
   await axe(page, "calendars after connecting");
   await screenshot(page, "connect-calendars");
 

@@ -73,5 +73,10 @@ async fn the_owner_connects_google_and_microsoft_and_sees_their_busy_time() {
     assert!(!log.contains("code-"), "the log holds a code");
     assert!(!service.dir.path().join("data/tokens").exists());
     assert!(m.with(|s| s.auth.device_polls) >= 3);
+    // Outlook was connected to write bookings: the last device code asked for that.
+    assert_eq!(
+        m.with(|s| s.auth.scopes.last().cloned()),
+        Some(openslot::sources::oauth::MICROSOFT_SCOPE_WRITE.to_owned())
+    );
     drop(service);
 }

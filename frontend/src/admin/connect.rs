@@ -68,8 +68,9 @@ pub async fn start(
     service: &str,
     flow: Option<&str>,
     source: Option<&str>,
+    write: bool,
 ) -> Result<Connection, String> {
-    let mut body = serde_json::json!({});
+    let mut body = serde_json::json!({"write": write});
     if let Some(f) = flow {
         body["flow"] = f.into();
     }
@@ -129,38 +130,41 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
         }
     };
     // Where it stands now (back from the sign-in page), then, while it waits for a device code,
-    // again every two seconds.
-    leptos::task::spawn_local(async move {
-        loop {
-            let id = current.get_untracked().id;
-            let path = format!("/admin/api/oauth/connections/{}", encode(&id));
-            match session.send::<Connection>(Call::get(path)).await {
-                Ok(c) => {
-                    let waiting = c.status == "waiting" && c.flow == "device";
-                    if c.status != "waiting" {
+    // again every two seconds; for each new sign-in the panel starts.
+    let follow = move || {
+        leptos::task::spawn_local(async move {
+            loop {
+                let id = current.get_untracked().id;
+                let path = format!("/admin/api/oauth/connections/{}", encode(&id));
+                match session.send::<Connection>(Call::get(path)).await {
+                    Ok(c) => {
+                        let waiting = c.status == "waiting" && c.flow == "device";
+                        if c.status != "waiting" {
+                            remember(None);
+                        }
+                        if alive.get_untracked() {
+                            settle(c);
+                        }
+                        if !waiting {
+                            return;
+                        }
+                    }
+                    Err(e) => {
                         remember(None);
-                    }
-                    if alive.get_untracked() {
-                        settle(c);
-                    }
-                    if !waiting {
+                        if alive.get_untracked() {
+                            error.set(Some(explain(&e)));
+                        }
                         return;
                     }
                 }
-                Err(e) => {
-                    remember(None);
-                    if alive.get_untracked() {
-                        error.set(Some(explain(&e)));
-                    }
+                sleep(2000).await;
+                if !alive.get_untracked() || current.get_untracked().id != id {
                     return;
                 }
             }
-            sleep(2000).await;
-            if !alive.get_untracked() || current.get_untracked().id != id {
-                return;
-            }
-        }
-    });
+        })
+    };
+    follow();
 
     let paste = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -188,8 +192,41 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
         let service = current.get_untracked().service;
         let source = current.get_untracked().source;
         leptos::task::spawn_local(async move {
-            match start(session, &service, Some("redirect"), source.as_deref()).await {
-                Ok(c) => current.set(c),
+            let write = current.get_untracked().write;
+            match start(
+                session,
+                &service,
+                Some("redirect"),
+                source.as_deref(),
+                write,
+            )
+            .await
+            {
+                Ok(c) => {
+                    current.set(c);
+                    follow();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    // Writing bookings needs another permission: the sign-in starts again asking for it.
+    let toggle_write = move |ev: leptos::ev::Event| {
+        let write = event_target_checked(&ev);
+        let old = current.get_untracked();
+        leptos::task::spawn_local(async move {
+            let _ = session
+                .send::<serde_json::Value>(Call {
+                    method: "DELETE",
+                    path: format!("/admin/api/oauth/connections/{}", encode(&old.id)),
+                    ..Call::default()
+                })
+                .await;
+            match start(session, &old.service, Some(&old.flow), None, write).await {
+                Ok(c) => {
+                    current.set(c);
+                    follow();
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -234,6 +271,17 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
             Some(s) => t::reconnect_source(s),
             None => t::connect(&c.service),
         }
+    };
+    let write_choice = move || {
+        let c = current.get();
+        (c.status == "waiting" && c.source.is_none()).then(|| {
+            view! {
+                <label class="checkbox">
+                    <input type="checkbox" prop:checked=c.write on:change=toggle_write />
+                    " " {t::WRITE_BOOKINGS_ASK}
+                </label>
+            }
+        })
     };
     let waiting = move || {
         let c = current.get();
@@ -345,6 +393,7 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
     view! {
         <section class="card connect" aria-labelledby="connect-title">
             <h3 id="connect-title">{title}</h3>
+            {write_choice}
             {waiting}
             {finished}
             {picker}

@@ -127,6 +127,9 @@ pub struct Connection {
     /// The source being reconnected.
     #[serde(default)]
     pub source: Option<String>,
+    /// Asks for the right to write bookings.
+    #[serde(default)]
+    pub write: bool,
     #[serde(default)]
     pub authorize_url: Option<String>,
     #[serde(default)]

@@ -71,7 +71,7 @@ pub fn Sources() -> impl IntoView {
     }
     let begin = move |service: String, source: Option<String>| {
         leptos::task::spawn_local(async move {
-            match start(session, &service, None, source.as_deref()).await {
+            match start(session, &service, None, source.as_deref(), false).await {
                 Ok(c) => connecting.set(Some(c)),
                 Err(e) => session.announce(e),
             }

@@ -114,6 +114,8 @@ pub const BLOCKS_BOOKING: &str =
     "Visitors see no free times and bookings are refused until this calendar syncs again.";
 pub const ADD_SOURCE: &str = "Add a calendar";
 pub const RECONNECT: &str = "Reconnect";
+pub const WRITE_BOOKINGS_ASK: &str =
+    "Also write bookings into this calendar (asks for permission to change events)";
 pub const CONNECT_TITLE: &str = "Connect an account";
 pub const OPEN_CONSENT: &str = "Open the sign-in page";
 pub const CONSENT_HINT: &str =
