@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::client::{Session, explain, session};
 use super::model::{AccountCalendar, Connection};
+use super::sources::CalendarChoices;
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
 
@@ -350,24 +351,14 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
     };
     let picker = move || {
         calendars.get().map(|list| {
+            let choices = list
+                .into_iter()
+                .map(|c| (c.id.clone(), c.name.unwrap_or(c.id), c.color))
+                .collect();
             view! {
                 <form class="pick" on:submit=save>
-                    <fieldset class="calendars">
-                        <legend>{t::CONNECTED}</legend>
-                        {list.into_iter().map(|c| {
-                            let value = c.id.clone();
-                            let chosen = value.clone();
-                            let label = c.name.clone().unwrap_or_else(|| c.id.clone());
-                            view! {
-                                <label class="calendar-choice">
-                                    <input type="radio" name="account-calendar"
-                                        prop:checked=move || picked.get() == chosen
-                                        on:change=move |_| picked.set(value.clone()) />
-                                    " " {label}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </fieldset>
+                    <CalendarChoices legend=t::CONNECTED name="account-calendar"
+                        choices=choices chosen=picked/>
                     <div class="fields">
                         <div>
                             <label for="connect-id">{t::SOURCE_ID}</label>

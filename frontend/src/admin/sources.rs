@@ -420,27 +420,15 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
                         {move || if busy.get() { t::FINDING } else { t::FIND_CALENDARS }}
                     </button>
                 </div>
-                {move || found.get().map(|list| view! {
-                    <fieldset class="calendars">
-                        <legend>{t::CALENDAR}</legend>
-                        {list.into_iter().map(|c| {
-                            let href = c.href.clone();
-                            let chosen = href.clone();
-                            let label = c.name.clone().unwrap_or_else(|| c.href.clone());
-                            view! {
-                                <label class="calendar-choice">
-                                    <input type="radio" name="source-calendar"
-                                        prop:checked=move || calendar.get() == chosen
-                                        on:change=move |_| calendar.set(href.clone()) />
-                                    {c.color.as_deref().and_then(swatch).map(|col| view! {
-                                        <span class="swatch" aria-hidden="true"
-                                            style=format!("background:{col}")></span>
-                                    })}
-                                    " " {label}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </fieldset>
+                {move || found.get().map(|list| {
+                    let choices = list
+                        .into_iter()
+                        .map(|c| (c.href.clone(), c.name.unwrap_or(c.href), c.color))
+                        .collect();
+                    view! {
+                        <CalendarChoices legend=t::CALENDAR name="source-calendar"
+                            choices=choices chosen=calendar/>
+                    }
                 })}
                 <div class="fields">
                     <div>
@@ -469,6 +457,37 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// Radio buttons for the calendars found (CalDAV discovery, a connected account's list):
+/// `choices` are (value, label, colour); `chosen` holds the value picked.
+#[component]
+pub(super) fn CalendarChoices(
+    legend: &'static str,
+    name: &'static str,
+    choices: Vec<(String, String, Option<String>)>,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="calendars">
+            <legend>{legend}</legend>
+            {choices.into_iter().map(|(value, label, color)| {
+                let this = value.clone();
+                view! {
+                    <label class="calendar-choice">
+                        <input type="radio" name=name
+                            prop:checked=move || chosen.get() == this
+                            on:change=move |_| chosen.set(value.clone()) />
+                        {color.as_deref().and_then(swatch).map(|col| view! {
+                            <span class="swatch" aria-hidden="true"
+                                style=format!("background:{col}")></span>
+                        })}
+                        " " {label}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 
