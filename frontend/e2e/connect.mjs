@@ -10,6 +10,8 @@
 //      itself once the owner has signed in on another device (the stand-in lets the third poll
 //      through).
 // Then the week view shows each new calendar's busy time, with no restart. axe on every state.
+// With PHASE=reconnect (connect.rs runs it after Google stopped taking the stored sign-in): the
+// "Reconnect needed" badge, "Reconnect", and the calendar healthy again.
 //
 // Also: PASSWORD, ALLOWED_ORIGINS (the Google stand-in: its sign-in page is visited).
 
@@ -18,6 +20,36 @@ import { BASE_URL, run, visitor, open, axe, screenshot, check, assertClean, outp
 const password = process.env.PASSWORD;
 check(password && process.env.ALLOWED_ORIGINS, "set PASSWORD and ALLOWED_ORIGINS");
 
+const phase = process.env.PHASE || "connect";
+
+if (phase === "reconnect") {
+  // Run after the first phase, once Google stopped taking the stored sign-in: the card says
+  // "Reconnect needed"; "Reconnect" signs in again and the calendar is healthy once more.
+  await run("reconnect", async () => {
+    const { page } = await visitor({ timezoneId: "Europe/Berlin", locale: "en-GB", width: 1280, height: 900 });
+    await open(page, "/admin/calendars");
+    await page.getByLabel("Password").fill(password);
+    await page.getByLabel("Password").press("Enter");
+    await page.getByRole("heading", { level: 2, name: "Calendars" }).waitFor();
+    await page.getByRole("button", { name: "Sync now" }).click();
+    const card = page.locator(".source", { hasText: "Google work" });
+    await card.locator(".badge-bad", { hasText: "Reconnect needed" }).waitFor();
+    await axe(page, "reconnect needed");
+    await card.getByRole("button", { name: "Reconnect Google work" }).click();
+    const panel = page.locator("section.connect");
+    await panel.getByRole("heading", { name: "Reconnect gwork" }).waitFor();
+    await panel.getByRole("link", { name: "Open the sign-in page" }).click();
+    await page.waitForURL((u) => u.pathname === "/admin/calendars" && u.origin === BASE_URL);
+    await panel.getByRole("button", { name: "Save the new sign-in" }).click();
+    await page.getByRole("status").filter({ hasText: "The calendar is connected again." }).waitFor();
+    await card.locator(".badge-ok").waitFor();
+    check(await card.getByText("Reconnect needed").count() === 0, "the badge is gone");
+    await axe(page, "reconnected");
+    await screenshot(page, "connect-reconnected");
+    assertClean(page, "reconnect");
+    output({ reconnected: true });
+  });
+} else {
 await run("connect", async () => {
   // en-GB: the week view says 24-hour times ("busy 13:00–14:00").
   const { page } = await visitor({ timezoneId: "Europe/Berlin", locale: "en-GB", width: 1280, height: 900 });
@@ -116,3 +148,4 @@ await run("connect", async () => {
   });
   output({ sources: ids });
 });
+}

@@ -355,6 +355,7 @@ impl OAuth {
         SourceError::ReconnectNeeded {
             service: self.service.as_str(),
             source_id: self.source_id.clone(),
+            dashboard: matches!(self.keeper, Keeper::Vault(_)),
         }
     }
 

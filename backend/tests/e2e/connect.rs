@@ -2,7 +2,8 @@
 //! their APIs and sign-in pages (`../google_microsoft/`): Google through the redirect back to
 //! the admin listener, Google again through the pasted address (the browser cannot reach the
 //! callback), Microsoft through the device code; a calendar is picked each time, and its busy
-//! time shows in the week view at once, without a restart. frontend/e2e/connect.mjs drives it.
+//! time shows in the week view at once, without a restart; then Google revokes the sign-in and
+//! the owner reconnects from the card's badge. frontend/e2e/connect.mjs drives it.
 
 use std::sync::Arc;
 
@@ -57,19 +58,37 @@ async fn the_owner_connects_google_and_microsoft_and_sees_their_busy_time() {
         ("PASSWORD", "hunter2"),
         ("ALLOWED_ORIGINS", google_origin.as_str()),
     ]);
-    let result =
-        tokio::task::spawn_blocking(move || super::harness::scenario("connect.mjs", &admin, &env))
-            .await
-            .unwrap();
+    let result = tokio::task::spawn_blocking({
+        let (admin, env) = (admin.clone(), env.clone());
+        move || super::harness::scenario("connect.mjs", &admin, &env)
+    })
+    .await
+    .unwrap();
     assert_eq!(
         result["sources"],
         json!(["gteam", "gwork", "outlook"]),
         "{result}"
     );
+    let first_token = g.with(|s| s.auth.refresh.clone());
+
+    // Google no longer takes the stored sign-in (revoked): the owner reconnects.
+    g.with(|s| {
+        s.auth.refresh = "rt-revoked-by-the-test".to_owned();
+        s.auth.expire_access_tokens();
+    });
+    let mut env = env;
+    env.push(("PHASE".to_owned(), "reconnect".to_owned()));
+    let result =
+        tokio::task::spawn_blocking(move || super::harness::scenario("connect.mjs", &admin, &env))
+            .await
+            .unwrap();
+    assert_eq!(result["reconnected"], true, "{result}");
+
     // The tokens stayed on the server: sealed in the database, in no file and no log.
-    let refresh_google = g.with(|s| s.auth.refresh.clone());
     let log = service.log();
-    assert!(!log.contains(&refresh_google), "the log holds a token");
+    for token in [first_token, g.with(|s| s.auth.refresh.clone())] {
+        assert!(!log.contains(&token), "the log holds a token");
+    }
     assert!(!log.contains("code-"), "the log holds a code");
     assert!(!service.dir.path().join("data/tokens").exists());
     assert!(m.with(|s| s.auth.device_polls) >= 3);

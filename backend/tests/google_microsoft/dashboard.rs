@@ -607,6 +607,10 @@ async fn a_revoked_source_is_reconnected_and_a_rotated_token_survives_a_restart(
     let _ = owner.call("POST", "/admin/api/sources/sync", None).await;
     let s = owner.source("gmail").await;
     assert_eq!(s["reconnect_needed"], true, "{s}");
+    // Said for a dashboard source: the card's button, not the command line.
+    let said = s["last_error"].as_str().unwrap();
+    assert!(said.contains("\"Reconnect\" on its card"), "{said}");
+    assert!(!said.contains("openslot auth"), "{said}");
     g.with(|s| s.auth.revoked = false);
     let c = owner.start("google", json!({"source": "gmail"})).await;
     assert_eq!(c["source"], "gmail");
