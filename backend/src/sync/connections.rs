@@ -167,10 +167,16 @@ impl Connections {
         }
     }
 
+    /// The sign-ins, those long past their time dropped (with their tokens); a recently
+    /// expired one stays a while so that its answer is told "expired", not "unknown".
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
-        self.pending
+        let mut map = self
+            .pending
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let horizon = (self.clock)() - Duration::hours(1);
+        map.retain(|_, p| p.expires_at > horizon);
+        map
     }
 
     /// The services whose OAuth client the file configures.
@@ -211,11 +217,6 @@ impl Connections {
         };
         dashboard_source(&settings, &secrets, &self.file)
             .map_err(|e| ConnectError::Failed(format!("the `[{}]` section: {e}", service.as_str())))
-    }
-
-    /// Forgets connections past their time (tokens included).
-    fn prune(map: &mut HashMap<String, Pending>, now: DateTime<Utc>) {
-        map.retain(|_, p| p.expires_at > now);
     }
 
     /// Starts a sign-in. `reconnect`: the dashboard source whose token it will replace.
@@ -269,9 +270,7 @@ impl Connections {
             }
         }
         let view = view(&id, &pending, now);
-        let mut map = self.lock();
-        Self::prune(&mut map, now);
-        map.insert(id, pending);
+        self.lock().insert(id, pending);
         Ok(view)
     }
 
