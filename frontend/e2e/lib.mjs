@@ -7,6 +7,7 @@
 //   BASE_URL     the origin under test, e.g. http://127.0.0.1:41234
 //   SCREENSHOTS  the folder for screenshots (target/screenshots)
 //   OUT          a file the scenario writes its JSON result to, for the Rust side to check
+//   ALLOWED_ORIGINS  (optional) origins the scenario may visit besides BASE_URL, comma-separated
 //   CLOCK_START, CLOCK_SET_AT  when the service's clock is pinned (OPENSLOT_CLOCK_START): the
 //                pinned instant and the wall-clock time (ms) at which the service started;
 //                every visitor's browser gets the same clock (Playwright's clock API), running on
@@ -21,6 +22,8 @@ const require = createRequire(import.meta.url);
 
 export const BASE_URL = must("BASE_URL").replace(/\/$/, "");
 export const SCREENSHOTS = process.env.SCREENSHOTS || "target/screenshots";
+// Other origins a scenario visits on purpose (the stand-in of a sign-in page), comma-separated.
+const ALLOWED_ORIGINS = new Set((process.env.ALLOWED_ORIGINS || "").split(",").filter(Boolean).map((u) => new URL(u).origin));
 
 function must(name) {
   const v = process.env[name];
@@ -99,7 +102,8 @@ export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 12
   page.on("request", (r) => {
     const url = r.url();
     if (url.startsWith("data:") || url.startsWith("blob:")) return;
-    if (new URL(url).origin !== origin) errors.push(`request to another origin: ${url}`);
+    const to = new URL(url).origin;
+    if (to !== origin && !ALLOWED_ORIGINS.has(to)) errors.push(`request to another origin: ${url}`);
   });
   page.on("requestfailed", (r) => {
     // A navigation away or an aborted fetch is not a failure of the page.

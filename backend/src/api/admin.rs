@@ -466,7 +466,7 @@ enum StatsResponse {
 }
 
 #[derive(ApiResponse)]
-enum SourceChangeResponse {
+pub(super) enum SourceChangeResponse {
     /// Edited: the source with its status (like one entry of `GET /sources`).
     #[oai(status = 200)]
     Ok(Json<serde_json::Value>),
@@ -542,7 +542,7 @@ fn split_secrets(
 }
 
 /// A refused source change in words, with a stable code.
-fn change_error(e: CatalogError) -> SourceChangeResponse {
+pub(super) fn change_error(e: CatalogError) -> SourceChangeResponse {
     use crate::sources::SourceError as S;
     let message = e.to_string();
     let discovery = matches!(e, CatalogError::Discovery(_));
@@ -788,58 +788,67 @@ impl AdminApi {
         })
     }
 
-    /// Every source in use with its status, `origin` ("file" or "dashboard") and, for the
-    /// dashboard's, `settings` (to edit) and `has_secret`; then the dashboard's sources the file
-    /// shadows (`shadowed: true`, not used).
     fn sources_json(&self, now: DateTime<Utc>) -> serde_json::Value {
-        let catalog = &self.auth.sources;
-        let entries = catalog.entries();
-        let statuses = self.service().hub().statuses(now);
-        let mut list: Vec<serde_json::Value> = statuses
-            .iter()
-            .map(|s| {
-                let mut v = serde_json::to_value(s).unwrap_or_default();
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("summary".into(), s.summary().into());
-                    o.insert("healthy".into(), s.healthy().into());
-                    o.insert("blocks_booking".into(), s.blocks_booking().into());
-                    let origin = catalog.origin(&s.id).unwrap_or(Origin::File);
-                    o.insert("origin".into(), origin.as_str().into());
-                    o.insert("shadowed".into(), false.into());
-                    if let (Origin::Dashboard, Some(e)) = (origin, entries.get(&s.id)) {
-                        o.insert("settings".into(), e.settings.clone());
-                        o.insert("has_secret".into(), e.has_secret.into());
-                    }
-                }
-                v
-            })
-            .collect();
-        list.extend(entries.iter().filter(|(_, e)| e.shadowed).map(|(id, e)| {
-            serde_json::json!({
-                "id": id,
-                "kind": e.settings.get("kind").cloned().unwrap_or_default(),
-                "name": e.settings.get("name").cloned(),
-                "origin": Origin::Dashboard.as_str(),
-                "shadowed": true,
-                "settings": e.settings,
-                "has_secret": e.has_secret,
-                "healthy": false,
-                "blocks_booking": false,
-                "summary": format!("not used: the configuration file has a source `{id}`, and the file wins"),
-            })
-        }));
-        serde_json::Value::Array(list)
+        sources_json(&self.auth, now)
     }
 
     /// The status entry of one source (after a change).
     fn source_json(&self, id: &str) -> serde_json::Value {
-        match self.sources_json(self.service().now()) {
-            serde_json::Value::Array(list) => list
-                .into_iter()
-                .find(|v| v.get("id").and_then(|i| i.as_str()) == Some(id))
-                .unwrap_or_default(),
-            _ => serde_json::Value::Null,
-        }
+        source_status(&self.auth, id)
+    }
+}
+
+/// Every source in use with its status, `origin` ("file" or "dashboard") and, for the
+/// dashboard's, `settings` (to edit) and `has_secret`; then the dashboard's sources the file
+/// shadows (`shadowed: true`, not used).
+fn sources_json(auth: &AdminAuth, now: DateTime<Utc>) -> serde_json::Value {
+    let catalog = &auth.sources;
+    let entries = catalog.entries();
+    let statuses = auth.service.hub().statuses(now);
+    let mut list: Vec<serde_json::Value> = statuses
+        .iter()
+        .map(|s| {
+            let mut v = serde_json::to_value(s).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("summary".into(), s.summary().into());
+                o.insert("healthy".into(), s.healthy().into());
+                o.insert("blocks_booking".into(), s.blocks_booking().into());
+                let origin = catalog.origin(&s.id).unwrap_or(Origin::File);
+                o.insert("origin".into(), origin.as_str().into());
+                o.insert("shadowed".into(), false.into());
+                if let (Origin::Dashboard, Some(e)) = (origin, entries.get(&s.id)) {
+                    o.insert("settings".into(), e.settings.clone());
+                    o.insert("has_secret".into(), e.has_secret.into());
+                }
+            }
+            v
+        })
+        .collect();
+    list.extend(entries.iter().filter(|(_, e)| e.shadowed).map(|(id, e)| {
+        serde_json::json!({
+            "id": id,
+            "kind": e.settings.get("kind").cloned().unwrap_or_default(),
+            "name": e.settings.get("name").cloned(),
+            "origin": Origin::Dashboard.as_str(),
+            "shadowed": true,
+            "settings": e.settings,
+            "has_secret": e.has_secret,
+            "healthy": false,
+            "blocks_booking": false,
+            "summary": format!("not used: the configuration file has a source `{id}`, and the file wins"),
+        })
+    }));
+    serde_json::Value::Array(list)
+}
+
+/// The status entry of one source (after a change).
+pub(super) fn source_status(auth: &AdminAuth, id: &str) -> serde_json::Value {
+    match sources_json(auth, auth.service.now()) {
+        serde_json::Value::Array(list) => list
+            .into_iter()
+            .find(|v| v.get("id").and_then(|i| i.as_str()) == Some(id))
+            .unwrap_or_default(),
+        _ => serde_json::Value::Null,
     }
 }
 
@@ -1227,6 +1236,15 @@ impl AdminApi {
             Ok(parts) => parts,
             Err(e) => return SourceChangeResponse::Invalid(e),
         };
+        if let Some(kind @ ("google" | "microsoft")) = settings.get("kind").and_then(|k| k.as_str())
+        {
+            return SourceChangeResponse::Invalid(invalid(
+                "kind",
+                format!(
+                    "a \"{kind}\" account is connected with POST /admin/api/oauth/{kind}/start (\"Connect\" in the dashboard)"
+                ),
+            ));
+        }
         let id = settings
             .get("id")
             .and_then(|v| v.as_str())

@@ -275,7 +275,13 @@ impl Application {
                 async move { counted.track(&*ep, req).await }
             })
             .boxed();
-        let admin_routes = admin_routes(&service, admin_auth, login_limiter, requests);
+        let admin_routes = admin_routes(
+            &service,
+            admin_auth,
+            login_limiter,
+            requests,
+            self.admin_addr,
+        );
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             while !*rx.borrow() {
                 if rx.changed().await.is_err() {
@@ -424,6 +430,7 @@ fn admin_routes(
     auth: Arc<AdminAuth>,
     login_limiter: Arc<RateLimiter>,
     requests: Arc<RequestStats>,
+    admin_addr: SocketAddr,
 ) -> poem::endpoint::BoxEndpoint<'static> {
     let health = HealthApi {
         service: service.clone(),
@@ -436,8 +443,18 @@ fn admin_routes(
     let feeds = super::admin_feeds::AdminFeedsApi {
         auth: Arc::clone(&auth),
     };
+    let connections = Arc::new(crate::sync::connections::Connections::new(
+        service.file_config(),
+        admin_addr,
+        service.clock(),
+    ));
+    let oauth_callback = super::admin_oauth::callback(Arc::clone(&connections), Arc::clone(&auth));
+    let accounts = super::admin_oauth::AdminOAuthApi {
+        auth: Arc::clone(&auth),
+        connections,
+    };
     let openapi = OpenApiService::new(
-        (api, feeds, health),
+        (api, feeds, accounts, health),
         "OpenSlot admin",
         env!("CARGO_PKG_VERSION"),
     )
@@ -464,6 +481,7 @@ fn admin_routes(
     let api_routes = Route::new()
         .at("/metrics", poem::get(metrics))
         .at("/admin/api/openapi.yaml", spec)
+        .nest("/admin/oauth", oauth_callback)
         .nest("/", openapi)
         .data(auth)
         .catch_error(|_: poem_openapi::error::AuthorizationError| async { admin::unauthorized() })
@@ -496,6 +514,7 @@ fn admin_routes(
                     .finish()
             } else if path.starts_with("/admin/api/")
                 || path == "/admin/api"
+                || path.starts_with("/admin/oauth/")
                 || is_api_path(path)
                 || path == "/metrics"
             {

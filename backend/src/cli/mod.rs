@@ -173,6 +173,10 @@ enum Command {
         /// The id of the source in the configuration.
         #[arg(long)]
         source: String,
+        /// For a server the browser cannot reach: print the consent URL, then read the code
+        /// (or the whole address the browser was sent to) pasted on stdin.
+        #[arg(long)]
+        paste: bool,
     },
 }
 
@@ -245,7 +249,8 @@ pub fn run() -> ExitCode {
             service,
             config,
             source,
-        } => sources_cmd::auth_cmd(service, &config, &source),
+            paste,
+        } => sources_cmd::auth_cmd(service, &config, &source, paste),
     };
     match result {
         Ok(code) => code,

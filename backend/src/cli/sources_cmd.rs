@@ -224,9 +224,7 @@ pub(super) fn sources_cmd(path: &Path, json: bool) -> Result<ExitCode, CliError>
     let config = load_config(path)?;
     let rt = runtime()?;
     let now = clock::now();
-    let ctx = SourceContext {
-        data_dir: config.server.data_dir.clone(),
-    };
+    let ctx = SourceContext::new(config.server.data_dir.clone());
     let hub = all_sources(&config)?;
     let statuses = hub.statuses(now);
     let sources: Vec<_> = statuses
@@ -329,7 +327,12 @@ fn busy_word(busy: bool) -> &'static str {
     if busy { "busy" } else { "free" }
 }
 
-pub(super) fn auth_cmd(service: Service, path: &Path, id: &str) -> Result<ExitCode, CliError> {
+pub(super) fn auth_cmd(
+    service: Service,
+    path: &Path,
+    id: &str,
+    paste: bool,
+) -> Result<ExitCode, CliError> {
     let config = load_config(path)?;
     let source = config.source(id).ok_or_else(|| {
         CliError::Usage(format!("no source with id `{id}` in {}", path.display()))
@@ -345,12 +348,18 @@ pub(super) fn auth_cmd(service: Service, path: &Path, id: &str) -> Result<ExitCo
             expected.as_str()
         )));
     }
-    let ctx = SourceContext {
-        data_dir: config.server.data_dir.clone(),
-    };
+    let ctx = SourceContext::new(config.server.data_dir.clone());
     let rt = runtime()?;
     let mut out = std::io::stdout();
     let result = rt.block_on(async {
+        let which = match service {
+            Service::Google => oauth::Service::Google,
+            Service::Microsoft => oauth::Service::Microsoft,
+        };
+        if paste {
+            let mut input = std::io::BufReader::new(std::io::stdin());
+            return oauth::authorize_pasted(which, source, &ctx, &mut input, &mut out).await;
+        }
         match service {
             Service::Google => oauth::authorize_google(source, &ctx, &mut out).await,
             Service::Microsoft => oauth::authorize_microsoft(source, &ctx, &mut out).await,

@@ -191,9 +191,10 @@ impl SourceSecrets {
 
 /// A source added in the dashboard: `settings` is a `[[sources]]` entry as JSON (the keys of
 /// [`DASHBOARD_SOURCE_KEYS`]), read by the file's own reader with `secrets` put in, so it obeys
-/// the same rules and its problems read the same (keyed `url`, `kind`, …). Only kinds "ics"
-/// (http, https, webcal; no `file://`) and "caldav" are accepted here: google and microsoft
-/// need `openslot auth` on the server.
+/// the same rules and its problems read the same (keyed `url`, `kind`, …). Kinds "ics" (http,
+/// https, webcal; no `file://`) and "caldav"; "google" and "microsoft" only with their refresh
+/// token (from a connection made in the dashboard) and the file's `[google]`/`[microsoft]`
+/// section, whose OAuth client settings are put in here (never stored with the source).
 pub fn dashboard_source(
     settings: &Value,
     secrets: &SourceSecrets,
@@ -208,15 +209,47 @@ pub fn dashboard_source(
         .filter(|k| !DASHBOARD_SOURCE_KEYS.contains(&k.as_str()))
         .map(|k| Problem::new(k.clone(), "cannot be set from the dashboard"))
         .collect();
-    match object.get("kind").and_then(Value::as_str) {
-        Some("ics" | "caldav") | None => {}
-        Some(other) if crate::config::SourceKind::parse(other).is_some() => problems.push(
-            Problem::new(
+    let kind = object
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let client = match kind {
+        "google" => Some(base.google.as_ref()),
+        "microsoft" => Some(base.microsoft.as_ref()),
+        _ => None,
+    };
+    match client {
+        Some(None) => {
+            // Only this: the client keys the reader would miss come from that section.
+            return Err(problem(
                 "kind",
-                format!("a \"{other}\" source is set up in the configuration file (it needs `openslot auth`); the dashboard adds \"ics\" and \"caldav\" sources"),
-            ),
-        ),
-        Some(_) => {}
+                &format!(
+                    "a \"{kind}\" account is connected in the dashboard only when the configuration file has a `[{kind}]` section (the OAuth client)"
+                ),
+            ));
+        }
+        Some(Some(_)) => {
+            if object.contains_key("url") {
+                problems.push(Problem::new(
+                    "url",
+                    format!("comes from `[{kind}] url` in the configuration file"),
+                ));
+            }
+            if secrets.token.is_none() {
+                problems.push(Problem::new(
+                    "token",
+                    format!(
+                        "connect the account first (\"Connect {}\" in the dashboard)",
+                        if kind == "google" {
+                            "Google"
+                        } else {
+                            "Microsoft"
+                        }
+                    ),
+                ));
+            }
+        }
+        None => {}
     }
     if let Some(url) = object.get("url").and_then(Value::as_str)
         && url.trim_start().to_ascii_lowercase().starts_with("file:")
@@ -233,6 +266,23 @@ pub fn dashboard_source(
     }
     if let Some(t) = &secrets.token {
         entry.insert("token".into(), Value::String(t.clone()));
+    }
+    if let Some(Some(c)) = client {
+        entry.insert("client_id".into(), Value::String(c.client_id.clone()));
+        let optional = [
+            (
+                "client_secret",
+                c.client_secret.as_ref().map(|s| s.expose().to_owned()),
+            ),
+            ("tenant", c.tenant.clone()),
+            ("url", c.url.clone()),
+            ("oauth_url", c.oauth_url.clone()),
+        ];
+        for (key, value) in optional {
+            if let Some(v) = value {
+                entry.insert(key.into(), Value::String(v));
+            }
+        }
     }
     let table = match toml::Value::try_from(Value::Object(entry)) {
         Ok(t) => t,

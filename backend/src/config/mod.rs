@@ -96,6 +96,11 @@ pub struct Config {
     pub webhooks: Vec<WebhookConfig>,
     /// `[alerts]`: the owner is told when a calendar keeps failing.
     pub alerts: AlertsConfig,
+    /// `[google]`: the OAuth client of Google accounts connected in the dashboard; absent: the
+    /// dashboard offers no "Connect Google".
+    pub google: Option<OAuthClientConfig>,
+    /// `[microsoft]`: the same for Microsoft accounts.
+    pub microsoft: Option<OAuthClientConfig>,
 }
 
 /// `[alerts]`: mail to `[owner] email` (with `[mail]`) and `source.failing` /
@@ -125,6 +130,21 @@ impl AlertsConfig {
         (self.calendar_failing_minutes > 0)
             .then(|| chrono::Duration::minutes(i64::from(self.calendar_failing_minutes)))
     }
+}
+
+/// `[google]` / `[microsoft]`: the owner's app registration, used by every account connected in
+/// the dashboard (file sources keep their own `client_id` etc.). The secret never prints.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OAuthClientConfig {
+    pub client_id: String,
+    /// From `client_secret` or `client_secret_file` (required for Google).
+    pub client_secret: Option<Secret>,
+    /// Microsoft tenant, default "common".
+    pub tenant: Option<String>,
+    /// The API base (default: the service's own); a local stand-in in tests.
+    pub url: Option<String>,
+    /// The OAuth base (default: the service's own); a local stand-in in tests.
+    pub oauth_url: Option<String>,
 }
 
 /// How the SMTP connection is protected (`mail.tls`).
@@ -262,6 +282,10 @@ pub struct ServerConfig {
     /// Default `{data_dir}/secrets.key`, created (mode 0600) when absent; a file others may
     /// read is refused. Keep it out of database backups, and with them to restore.
     pub secrets_key_file: PathBuf,
+    /// Where the owner's browser reaches the admin listener (the dashboard); Google and
+    /// Microsoft send the browser back to `{admin_url}/admin/oauth/{service}/callback`.
+    /// `None`: `http://` and the address the admin listener is bound to.
+    pub admin_url: Option<String>,
 }
 
 impl ServerConfig {

@@ -15,8 +15,9 @@ use toml::{Table, Value};
 use super::schema::{self, Field, Ty};
 use super::{
     AdminConfig, AlertsConfig, AvailabilityConfig, Config, DEFAULT_WEBHOOK_EVENTS, EventTypeConfig,
-    MailConfig, MailTls, OwnerConfig, PageConfig, Problem, Secret, SecurityConfig, ServerConfig,
-    SourceConfig, SourceKind, SourceRole, WEBHOOK_EVENTS, WebhookConfig, defaults,
+    MailConfig, MailTls, OAuthClientConfig, OwnerConfig, PageConfig, Problem, Secret,
+    SecurityConfig, ServerConfig, SourceConfig, SourceKind, SourceRole, WEBHOOK_EVENTS,
+    WebhookConfig, defaults,
 };
 use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
 use crate::booking::details::{
@@ -357,6 +358,8 @@ impl Reader<'_> {
             mail: self.mail(root),
             webhooks: self.webhooks(root),
             alerts: self.alerts(root),
+            google: self.oauth_client(root, "google"),
+            microsoft: self.oauth_client(root, "microsoft"),
         }
     }
 
@@ -476,6 +479,14 @@ impl Reader<'_> {
         if data_dir.is_empty() {
             self.problem("server.data_dir", "must not be empty");
         }
+        let admin_url = self
+            .str(t, p, "admin_url")
+            .map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(u) = &admin_url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            self.problem("server.admin_url", "must start with https:// or http://");
+        }
         ServerConfig {
             listen,
             admin_listen,
@@ -484,6 +495,7 @@ impl Reader<'_> {
                 .int(t, p, "refresh_budget_ms", 0, 60_000)
                 .unwrap_or(defaults::REFRESH_BUDGET_MS),
             public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+            admin_url,
             static_dir: self.str(t, p, "static_dir").map(|d| self.base_dir.join(d)),
             secrets_key_file: match self.str(t, p, "secrets_key_file") {
                 Some(f) => self.base_dir.join(f),
@@ -1099,6 +1111,35 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    /// `[google]` / `[microsoft]`: the OAuth client of accounts connected in the dashboard.
+    fn oauth_client(&mut self, root: &Table, p: &str) -> Option<OAuthClientConfig> {
+        let t = Some(self.section(root, p, schema::OAUTH_CLIENT)?);
+        let client_id = self.required_str(t, p, "client_id");
+        let client_secret = self.secret(t, p, "client_secret");
+        if p == "google" && client_secret.is_none() && !has_key(t, "client_secret") {
+            self.problem(
+                join(p, "client_secret"),
+                "is required for Google (or set `client_secret_file`)",
+            );
+        }
+        let mut url_key = |key: &str| {
+            let u = self.str(t, p, key)?;
+            if let Err(message) = check_url(&u, SourceKind::Google) {
+                self.problem(join(p, key), message);
+            }
+            Some(u)
+        };
+        let url = url_key("url");
+        let oauth_url = url_key("oauth_url");
+        Some(OAuthClientConfig {
+            client_id,
+            client_secret,
+            tenant: self.str(t, p, "tenant"),
+            url,
+            oauth_url,
+        })
+    }
+
     fn mail(&mut self, root: &Table) -> Option<MailConfig> {
         let p = "mail";
         let t = Some(self.section(root, p, schema::MAIL)?);

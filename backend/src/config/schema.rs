@@ -41,6 +41,17 @@ pub(super) const SERVER: &[Field] = &[
     ("public_url", Ty::Str),
     ("static_dir", Ty::Str),
     ("secrets_key_file", Ty::Str),
+    ("admin_url", Ty::Str),
+];
+
+/// `[google]` and `[microsoft]`: the OAuth client for accounts connected in the dashboard.
+pub(super) const OAUTH_CLIENT: &[Field] = &[
+    ("client_id", Ty::Str),
+    ("client_secret", Ty::Str),
+    ("client_secret_file", Ty::Str),
+    ("tenant", Ty::Str),
+    ("url", Ty::Str),
+    ("oauth_url", Ty::Str),
 ];
 
 pub(super) const SECURITY: &[Field] = &[
@@ -207,6 +218,16 @@ pub(super) const SECTIONS: &[Section] = &[
         name: "mail",
         id_key: None,
         fields: MAIL,
+    },
+    Section {
+        name: "google",
+        id_key: None,
+        fields: OAUTH_CLIENT,
+    },
+    Section {
+        name: "microsoft",
+        id_key: None,
+        fields: OAUTH_CLIENT,
     },
     Section {
         name: "webhooks",

@@ -1351,7 +1351,7 @@ fn dashboard_sources_obey_the_file_rules_and_some_more() {
         ),
         (
             json!({"id": "x", "kind": "google", "client_id": "c"}),
-            "kind: a \"google\" source is set up in the configuration file",
+            "kind: a \"google\" account is connected in the dashboard only when the configuration file has a `[google]` section",
         ),
         (
             json!({"id": "x", "kind": "caldav", "url": "ftp://a/"}),
@@ -1378,4 +1378,46 @@ fn dashboard_sources_obey_the_file_rules_and_some_more() {
             "{settings}: expected {expected:?}, got {problems:?}"
         );
     }
+}
+
+#[test]
+fn oauth_clients_and_the_admin_url() {
+    let config = ok(&minimal(""), &[]);
+    assert_eq!(
+        (config.google.clone(), config.microsoft.clone()),
+        (None, None)
+    );
+    assert_eq!(config.server.admin_url, None);
+    let config = ok(
+        &minimal(
+            "[server]\nadmin_url = 'https://admin.example.org:8443/'\n\
+             [google]\nclient_id = 'g-id'\n\
+             [microsoft]\nclient_id = 'm-id'\ntenant = 'contoso'\n",
+        ),
+        &[("OPENSLOT_GOOGLE__CLIENT_SECRET", "from-env")],
+    );
+    assert_eq!(
+        config.server.admin_url.as_deref(),
+        Some("https://admin.example.org:8443")
+    );
+    let google = config.google.unwrap();
+    assert_eq!(google.client_id, "g-id");
+    assert_eq!(google.client_secret.unwrap().expose(), "from-env");
+    let microsoft = config.microsoft.unwrap();
+    assert_eq!(microsoft.tenant.as_deref(), Some("contoso"));
+    assert!(microsoft.client_secret.is_none());
+    check(
+        &minimal(
+            "[server]\nadmin_url = 'ftp://x'\n[google]\nclient_id = 'g'\noauth_url = 'ftp://y'\n",
+        ),
+        &[
+            ("server.admin_url", "must start with https:// or http://"),
+            ("google.client_secret", "is required for Google"),
+            ("google.oauth_url", "not ftp://"),
+        ],
+    );
+    check(
+        &minimal("[microsoft]\ntenant = 'x'\n"),
+        &[("microsoft.client_id", "")],
+    );
 }

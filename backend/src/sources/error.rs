@@ -25,11 +25,14 @@ pub enum SourceError {
     /// The service refused the stored refresh token (`invalid_grant`): revoked, the password
     /// changed, or (Google) an OAuth client left in "Testing" whose tokens expire after 7 days.
     #[error(
-        "reconnect needed: {service} no longer accepts the stored sign-in (invalid_grant: access revoked, password changed, or a Google OAuth client in \"Testing\" whose refresh tokens expire after 7 days); connect again in the dashboard or run `openslot auth {service} --source {source_id}`"
+        "reconnect needed: {service} no longer accepts the stored sign-in (invalid_grant: access revoked, password changed, or a Google OAuth client in \"Testing\" whose refresh tokens expire after 7 days); {}",
+        if *.dashboard { "press \"Reconnect\" on its card in the dashboard's Calendars".to_owned() } else { format!("run `openslot auth {service} --source {source_id}`") }
     )]
     ReconnectNeeded {
         service: &'static str,
         source_id: String,
+        /// Connected in the dashboard (its token sealed there), not with `openslot auth`.
+        dashboard: bool,
     },
     #[error("{url} was not found (404): check the URL")]
     NotFound { url: String },

@@ -92,6 +92,8 @@ pub struct Endpoints {
     /// Google: the consent page; Microsoft: the device code endpoint.
     pub authorize: Url,
     pub token: Url,
+    /// The consent page of the authorization code flow (both services).
+    pub consent: Url,
 }
 
 impl Endpoints {
@@ -100,10 +102,18 @@ impl Endpoints {
             .oauth_url
             .as_deref()
             .map(|b| b.trim_end_matches('/').to_owned());
-        let (authorize, token) = match service {
+        let (authorize, token, consent) = match service {
             Service::Google => match &base {
-                Some(b) => (format!("{b}/o/oauth2/v2/auth"), format!("{b}/token")),
-                None => (GOOGLE_AUTH.to_owned(), GOOGLE_TOKEN.to_owned()),
+                Some(b) => (
+                    format!("{b}/o/oauth2/v2/auth"),
+                    format!("{b}/token"),
+                    format!("{b}/o/oauth2/v2/auth"),
+                ),
+                None => (
+                    GOOGLE_AUTH.to_owned(),
+                    GOOGLE_TOKEN.to_owned(),
+                    GOOGLE_AUTH.to_owned(),
+                ),
             },
             Service::Microsoft => {
                 let tenant = config.tenant.as_deref().unwrap_or("common");
@@ -111,6 +121,7 @@ impl Endpoints {
                 (
                     format!("{b}/{tenant}/oauth2/v2.0/devicecode"),
                     format!("{b}/{tenant}/oauth2/v2.0/token"),
+                    format!("{b}/{tenant}/oauth2/v2.0/authorize"),
                 )
             }
         };
@@ -120,6 +131,7 @@ impl Endpoints {
         Ok(Endpoints {
             authorize: parse(authorize)?,
             token: parse(token)?,
+            consent: parse(consent)?,
         })
     }
 }
@@ -224,15 +236,35 @@ pub struct OAuth {
     client_id: String,
     client_secret: Option<Secret>,
     token_url: Url,
-    store: PathBuf,
-    /// `token` / `token_file` of the config: used until a stored one exists.
+    /// Where a new refresh token goes: the file store (`openslot auth`), or the vault of the
+    /// dashboard's sealed secrets ([`SourceContext::tokens`]).
+    keeper: Keeper,
+    /// `token` / `token_file` of the config (a dashboard source's sealed token): used until a
+    /// stored one exists.
     configured: Option<Secret>,
+    /// With a vault: the refresh token since the last rotation (the vault has it sealed).
+    rotated: std::sync::Mutex<Option<Secret>>,
     /// The source writes bookings: the write scope, else the read-only one.
     write: bool,
     http: Client,
     limits: Limits,
     /// Held while refreshing, so that concurrent requests refresh once.
     cached: tokio::sync::Mutex<Option<AccessToken>>,
+}
+
+/// Where the refresh tokens of a source are kept.
+#[derive(Debug)]
+enum Keeper {
+    File(PathBuf),
+    Vault(std::sync::Arc<dyn TokenVault>),
+}
+
+/// Keeps the refresh tokens of sources added in the dashboard (sealed in the database) instead
+/// of `tokens/ID.json`: a token the service rotates is handed here before it is used.
+#[async_trait::async_trait]
+pub trait TokenVault: Send + Sync + std::fmt::Debug {
+    /// Replaces the stored refresh token of `source_id`.
+    async fn rotate(&self, source_id: &str, refresh_token: &str) -> Result<(), SourceError>;
 }
 
 /// An answer of an API, its body read within the size cap.
@@ -299,8 +331,12 @@ impl OAuth {
             client_id: client_id(config)?,
             client_secret: config.client_secret.clone(),
             token_url: Endpoints::of(service, config)?.token,
-            store: token_path(ctx, &config.id),
+            keeper: match &ctx.tokens {
+                Some(vault) => Keeper::Vault(std::sync::Arc::clone(vault)),
+                None => Keeper::File(token_path(ctx, &config.id)),
+            },
             configured: config.token.clone(),
+            rotated: std::sync::Mutex::new(None),
             write: config.write,
             http,
             limits,
@@ -319,6 +355,7 @@ impl OAuth {
         SourceError::ReconnectNeeded {
             service: self.service.as_str(),
             source_id: self.source_id.clone(),
+            dashboard: matches!(self.keeper, Keeper::Vault(_)),
         }
     }
 
@@ -345,7 +382,15 @@ impl OAuth {
     /// The refresh token grant. The stored token wins over the configured one; a new refresh
     /// token in the answer (rotation) replaces the stored one before the access token is used.
     async fn refresh(&self) -> Result<AccessToken, SourceError> {
-        let refresh = match load_refresh_token(&self.store)? {
+        let stored = match &self.keeper {
+            Keeper::File(path) => load_refresh_token(path)?,
+            Keeper::Vault(_) => self
+                .rotated
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone(),
+        };
+        let refresh = match stored {
             Some(t) => t,
             None => self
                 .configured
@@ -368,7 +413,17 @@ impl OAuth {
                 if let Some(new) = answer.refresh_token.as_deref()
                     && new != refresh.expose()
                 {
-                    store_refresh_token(&self.store, self.service, new)?;
+                    match &self.keeper {
+                        Keeper::File(path) => store_refresh_token(path, self.service, new)?,
+                        Keeper::Vault(vault) => {
+                            vault.rotate(&self.source_id, new).await?;
+                            *self
+                                .rotated
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                                Some(Secret::new(new));
+                        }
+                    }
                 }
                 Ok(access_token(&answer))
             }
@@ -539,7 +594,7 @@ fn limits_of(config: &SourceConfig) -> Limits {
 }
 
 /// `len` random bytes from the system's CSPRNG, base64url without padding.
-fn random_text(len: usize) -> Result<String, SourceError> {
+pub fn random_text(len: usize) -> Result<String, SourceError> {
     use ring::rand::SecureRandom as _;
     let mut bytes = vec![0u8; len];
     ring::rand::SystemRandom::new()
@@ -554,6 +609,152 @@ pub fn pkce_challenge(verifier: &str) -> String {
         &ring::digest::SHA256,
         verifier.as_bytes(),
     ))
+}
+
+/// The consent address of the authorization code flow with PKCE S256, and what the flow keeps
+/// until the code comes back (the verifier and the state never leave the server).
+pub struct Consent {
+    /// Where the owner's browser goes.
+    pub url: Url,
+    /// The redirect URI in the request; the code exchange must send the same.
+    pub redirect_uri: String,
+    /// Random, single use: the answer that carries another one is not ours.
+    pub state: String,
+    /// The PKCE code verifier (RFC 7636); only its S256 challenge is in `url`.
+    pub verifier: Secret,
+}
+
+impl std::fmt::Debug for Consent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Consent")
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts the authorization code flow of `service` for `config`'s client: a fresh state and
+/// verifier, and the consent address sending the browser back to `redirect_uri`.
+pub fn consent(
+    service: Service,
+    config: &SourceConfig,
+    redirect_uri: &str,
+) -> Result<Consent, SourceError> {
+    let endpoints = Endpoints::of(service, config)?;
+    let client_id = client_id(config)?;
+    let verifier = random_text(48)?;
+    let state = random_text(16)?;
+    let mut url = endpoints.consent;
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("client_id", &client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("response_type", "code")
+            .append_pair("scope", scope(service, config.write))
+            .append_pair("code_challenge", &pkce_challenge(&verifier))
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("state", &state);
+        match service {
+            Service::Google => {
+                q.append_pair("access_type", "offline")
+                    .append_pair("prompt", "consent");
+            }
+            Service::Microsoft => {
+                q.append_pair("response_mode", "query");
+            }
+        }
+    }
+    Ok(Consent {
+        url,
+        redirect_uri: redirect_uri.to_owned(),
+        state,
+        verifier: Secret::new(verifier),
+    })
+}
+
+/// What came back from the consent page, as the owner pasted it: the code alone, or the whole
+/// address the browser was sent to (`...?code=...&state=...`), whose state must be `state`.
+pub fn pasted_code(text: &str, state: &str) -> Result<String, SourceError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(SourceError::Refused("nothing was pasted".to_owned()));
+    }
+    let Some(query) = text
+        .contains("://")
+        .then(|| Url::parse(text).ok())
+        .flatten()
+        .map(|u| u.query_pairs().into_owned().collect::<Vec<_>>())
+        .or_else(|| {
+            // `?code=...&state=...` or `code=...&state=...` without the address.
+            let q = text.trim_start_matches(['/', '?']);
+            q.contains("code=")
+                .then(|| reqwest::Url::parse(&format!("http://x/?{q}")).ok())
+                .flatten()
+                .map(|u| u.query_pairs().into_owned().collect())
+        })
+    else {
+        if text.chars().all(|c| c.is_ascii_graphic()) && text.len() <= 2048 {
+            return Ok(text.to_owned());
+        }
+        return Err(SourceError::Refused(
+            "that is not a code or the address the browser was sent to".to_owned(),
+        ));
+    };
+    let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    if let Some(error) = get("error") {
+        return Err(SourceError::Refused(format!(
+            "the sign-in did not give access ({})",
+            error
+                .chars()
+                .filter(char::is_ascii_graphic)
+                .take(64)
+                .collect::<String>()
+        )));
+    }
+    match (get("code"), get("state")) {
+        (Some(code), Some(s)) if s == state => Ok(code),
+        (Some(_), Some(_)) => Err(SourceError::Refused(
+            "this address belongs to another sign-in (its state differs): start again".to_owned(),
+        )),
+        (Some(code), None) => Ok(code),
+        (None, _) => Err(SourceError::Refused("the address holds no code".to_owned())),
+    }
+}
+
+/// Exchanges the code of a [`Consent`] for the refresh token (RFC 6749 4.1.3 with the PKCE
+/// verifier).
+pub async fn exchange_code(
+    service: Service,
+    config: &SourceConfig,
+    consent: &Consent,
+    code: &str,
+) -> Result<Secret, SourceError> {
+    let endpoints = Endpoints::of(service, config)?;
+    let client_id = client_id(config)?;
+    let limits = limits_of(config);
+    let client = http::client(limits)?;
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("client_id", client_id.as_str()),
+        ("redirect_uri", consent.redirect_uri.as_str()),
+        ("code_verifier", consent.verifier.expose()),
+    ];
+    if let Some(secret) = &config.client_secret {
+        form.push(("client_secret", secret.expose()));
+    }
+    if service == Service::Microsoft {
+        form.push(("scope", scope(service, config.write)));
+    }
+    let answer = match token_request(&client, &endpoints.token, &form, limits).await? {
+        Ok(answer) => answer,
+        Err(refusal) => return Err(refused(service, &refusal.error)),
+    };
+    answer.refresh_token.map(Secret::new).ok_or_else(|| {
+        SourceError::Config(match service {
+            Service::Google => "Google sent no refresh token: remove OpenSlot at https://myaccount.google.com/permissions and connect again".to_owned(),
+            Service::Microsoft => "Microsoft sent no refresh token (is `offline_access` allowed for the app?)".to_owned(),
+        })
+    })
 }
 
 /// `openslot auth google --source ID`: prints the consent URL, waits for the browser's redirect
@@ -574,39 +775,28 @@ pub async fn authorize_google_within(
     out: &mut (dyn Write + Send),
     wait: Duration,
 ) -> Result<(), SourceError> {
-    let endpoints = Endpoints::of(Service::Google, config)?;
-    let client_id = client_id(config)?;
-    let limits = limits_of(config);
-    let client = http::client(limits)?;
     let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| {
         SourceError::Config(format!(
             "cannot listen on 127.0.0.1 for the sign-in answer: {e}"
         ))
     })?;
     let port = listener.local_addr().map_err(io_error)?.port();
-    let redirect_uri = format!("http://127.0.0.1:{port}/");
-    let verifier = random_text(48)?;
-    let state = random_text(16)?;
-    let mut url = endpoints.authorize.clone();
-    url.query_pairs_mut()
-        .append_pair("client_id", &client_id)
-        .append_pair("redirect_uri", &redirect_uri)
-        .append_pair("response_type", "code")
-        .append_pair("scope", scope(Service::Google, config.write))
-        .append_pair("code_challenge", &pkce_challenge(&verifier))
-        .append_pair("code_challenge_method", "S256")
-        .append_pair("state", &state)
-        .append_pair("access_type", "offline")
-        .append_pair("prompt", "consent");
+    let consent = consent(
+        Service::Google,
+        config,
+        &format!("http://127.0.0.1:{port}/"),
+    )?;
     writeln!(
         out,
-        "Open this address in a browser and allow OpenSlot to use the calendar:\n\n  {url}\n\n\
-         Waiting for the answer on {redirect_uri} (up to {} minutes)…",
+        "Open this address in a browser and allow OpenSlot to use the calendar:\n\n  {}\n\n\
+         Waiting for the answer on {} (up to {} minutes)…",
+        consent.url,
+        consent.redirect_uri,
         wait.as_secs().div_ceil(60)
     )
     .and_then(|()| out.flush())
     .map_err(io_error)?;
-    let code = tokio::time::timeout(wait, receive_code(&listener, &state))
+    let code = tokio::time::timeout(wait, receive_code(&listener, &consent.state))
         .await
         .map_err(|_| {
             SourceError::Config(format!(
@@ -615,27 +805,49 @@ pub async fn authorize_google_within(
                 config.id
             ))
         })??;
-    let mut form = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("client_id", client_id.as_str()),
-        ("redirect_uri", redirect_uri.as_str()),
-        ("code_verifier", verifier.as_str()),
-    ];
-    if let Some(secret) = &config.client_secret {
-        form.push(("client_secret", secret.expose()));
+    let refresh = exchange_code(Service::Google, config, &consent, &code).await?;
+    finish(Service::Google, config, ctx, refresh.expose(), out)
+}
+
+/// The redirect URI of `openslot auth SERVICE --paste`: an address on the owner's own machine
+/// that nothing answers, so the browser shows an error page whose address holds the code.
+/// Google allows any loopback port for "Desktop app" clients; Microsoft allows
+/// `http://localhost` for "Mobile and desktop applications".
+pub fn paste_redirect_uri(service: Service) -> &'static str {
+    match service {
+        Service::Google => "http://127.0.0.1:1/",
+        Service::Microsoft => "http://localhost",
     }
-    let answer = match token_request(&client, &endpoints.token, &form, limits).await? {
-        Ok(answer) => answer,
-        Err(refusal) => return Err(refused(Service::Google, &refusal.error)),
-    };
-    let refresh = answer.refresh_token.ok_or_else(|| {
-        SourceError::Config(
-            "Google sent no refresh token: remove OpenSlot at https://myaccount.google.com/permissions and run `openslot auth` again"
-                .to_owned(),
-        )
-    })?;
-    finish(Service::Google, config, ctx, &refresh, out)
+}
+
+/// `openslot auth SERVICE --source ID --paste`: for a server the browser cannot reach. Prints
+/// the consent URL; the browser then fails to load the address it is sent to, and the owner
+/// pastes that address (or its code) on `input`; the code is exchanged and the refresh token
+/// stored.
+pub async fn authorize_pasted(
+    service: Service,
+    config: &SourceConfig,
+    ctx: &SourceContext,
+    input: &mut (dyn std::io::BufRead + Send),
+    out: &mut (dyn Write + Send),
+) -> Result<(), SourceError> {
+    let consent = consent(service, config, paste_redirect_uri(service))?;
+    writeln!(
+        out,
+        "Open this address in a browser (on any machine) and allow OpenSlot to use the calendar:\n\n  {}\n\n\
+         The browser is then sent to {} and shows an error page: that is expected.\n\
+         Copy the whole address from its address bar (or just the code) and paste it here:",
+        consent.url, consent.redirect_uri
+    )
+    .and_then(|()| out.flush())
+    .map_err(io_error)?;
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
+        .map_err(|e| SourceError::Config(format!("cannot read the pasted code: {e}")))?;
+    let code = pasted_code(&line, &consent.state)?;
+    let refresh = exchange_code(service, config, &consent, &code).await?;
+    finish(service, config, ctx, refresh.expose(), out)
 }
 
 fn finish(
@@ -746,7 +958,7 @@ async fn respond(
 }
 
 #[derive(Deserialize)]
-struct DeviceCode {
+struct DeviceCodeAnswer {
     device_code: String,
     user_code: String,
     verification_uri: String,
@@ -756,14 +968,39 @@ struct DeviceCode {
     interval: Option<u64>,
 }
 
-/// `openslot auth microsoft --source ID`: the device code flow. Prints where to go and the code
-/// to enter, then polls the token endpoint at the given interval (slower after `slow_down`)
-/// until the owner signs in, declines, or the code expires; stores the refresh token.
-pub async fn authorize_microsoft(
-    config: &SourceConfig,
-    ctx: &SourceContext,
-    out: &mut (dyn Write + Send),
-) -> Result<(), SourceError> {
+/// A started device code flow (RFC 8628 3.2): the owner opens `verification_uri` on any device
+/// and enters `user_code`; the device code itself stays on the server.
+pub struct DeviceCode {
+    pub device_code: Secret,
+    pub user_code: String,
+    pub verification_uri: String,
+    pub expires_in: Duration,
+    /// How long to wait between polls.
+    pub interval: Duration,
+}
+
+impl std::fmt::Debug for DeviceCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceCode")
+            .field("user_code", &self.user_code)
+            .field("verification_uri", &self.verification_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One poll of the token endpoint in the device code flow.
+#[derive(Debug)]
+pub enum DevicePoll {
+    /// The owner has not finished yet: poll again after the interval.
+    Pending,
+    /// Poll again, 5 seconds slower (RFC 8628 3.5).
+    SlowDown,
+    /// Signed in: the refresh token.
+    Done(Secret),
+}
+
+/// Asks Microsoft for a device code (the owner signs in elsewhere).
+pub async fn start_device_code(config: &SourceConfig) -> Result<DeviceCode, SourceError> {
     let endpoints = Endpoints::of(Service::Microsoft, config)?;
     let client_id = client_id(config)?;
     let limits = limits_of(config);
@@ -786,7 +1023,66 @@ pub async fn authorize_microsoft(
         }
         return Err(http::status_error(status, &url));
     }
-    let device: DeviceCode = parse_json(&body)?;
+    let device: DeviceCodeAnswer = parse_json(&body)?;
+    Ok(DeviceCode {
+        device_code: Secret::new(device.device_code),
+        user_code: device.user_code,
+        verification_uri: device.verification_uri,
+        expires_in: Duration::from_secs(device.expires_in.unwrap_or(900)),
+        interval: Duration::from_secs(device.interval.unwrap_or(5).max(1)),
+    })
+}
+
+/// Polls the token endpoint once for a device code.
+pub async fn poll_device_code(
+    config: &SourceConfig,
+    device_code: &Secret,
+) -> Result<DevicePoll, SourceError> {
+    let endpoints = Endpoints::of(Service::Microsoft, config)?;
+    let client_id = client_id(config)?;
+    let limits = limits_of(config);
+    let client = http::client(limits)?;
+    let mut form = vec![
+        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+        ("client_id", client_id.as_str()),
+        ("device_code", device_code.expose()),
+    ];
+    if let Some(secret) = &config.client_secret {
+        form.push(("client_secret", secret.expose()));
+    }
+    match token_request(&client, &endpoints.token, &form, limits).await? {
+        Ok(answer) => answer
+            .refresh_token
+            .map(|t| DevicePoll::Done(Secret::new(t)))
+            .ok_or_else(|| {
+                SourceError::Config(
+                    "Microsoft sent no refresh token (is `offline_access` allowed for the app?)"
+                        .to_owned(),
+                )
+            }),
+        Err(r) => match r.error.as_str() {
+            "authorization_pending" => Ok(DevicePoll::Pending),
+            "slow_down" => Ok(DevicePoll::SlowDown),
+            "authorization_declined" | "access_denied" => {
+                Err(SourceError::Refused("the sign-in was declined".to_owned()))
+            }
+            "expired_token" => Err(SourceError::Refused(
+                "the code expired before the sign-in finished".to_owned(),
+            )),
+            other => Err(refused(Service::Microsoft, other)),
+        },
+    }
+}
+
+/// `openslot auth microsoft --source ID`: the device code flow. Prints where to go and the code
+/// to enter, then polls the token endpoint at the given interval (slower after `slow_down`)
+/// until the owner signs in, declines, or the code expires; stores the refresh token.
+pub async fn authorize_microsoft(
+    config: &SourceConfig,
+    ctx: &SourceContext,
+    out: &mut (dyn Write + Send),
+) -> Result<(), SourceError> {
+    let device = start_device_code(config).await?;
     writeln!(
         out,
         "To sign in, open {} in a browser and enter the code {}",
@@ -794,42 +1090,24 @@ pub async fn authorize_microsoft(
     )
     .and_then(|()| out.flush())
     .map_err(io_error)?;
-    let deadline =
-        tokio::time::Instant::now() + Duration::from_secs(device.expires_in.unwrap_or(900));
-    let mut interval = device.interval.unwrap_or(5).max(1);
-    let mut form = vec![
-        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-        ("client_id", client_id.as_str()),
-        ("device_code", device.device_code.as_str()),
-    ];
-    if let Some(secret) = &config.client_secret {
-        form.push(("client_secret", secret.expose()));
-    }
+    let deadline = tokio::time::Instant::now() + device.expires_in;
+    let mut interval = device.interval;
     loop {
-        tokio::time::sleep(Duration::from_secs(interval)).await;
+        tokio::time::sleep(interval).await;
         if tokio::time::Instant::now() >= deadline {
             return Err(expired(config));
         }
-        match token_request(&client, &endpoints.token, &form, limits).await? {
-            Ok(answer) => {
-                let refresh = answer.refresh_token.ok_or_else(|| {
-                    SourceError::Config(
-                        "Microsoft sent no refresh token (is `offline_access` allowed for the app?)"
-                            .to_owned(),
-                    )
-                })?;
-                return finish(Service::Microsoft, config, ctx, &refresh, out);
+        match poll_device_code(config, &device.device_code).await {
+            Ok(DevicePoll::Done(refresh)) => {
+                return finish(Service::Microsoft, config, ctx, refresh.expose(), out);
             }
-            Err(r) => match r.error.as_str() {
-                "authorization_pending" => {}
-                // RFC 8628 3.5: add 5 seconds to the interval.
-                "slow_down" => interval += 5,
-                "authorization_declined" | "access_denied" => {
-                    return Err(SourceError::Refused("the sign-in was declined".to_owned()));
-                }
-                "expired_token" => return Err(expired(config)),
-                other => return Err(refused(Service::Microsoft, other)),
-            },
+            Ok(DevicePoll::Pending) => {}
+            // RFC 8628 3.5: add 5 seconds to the interval.
+            Ok(DevicePoll::SlowDown) => interval += Duration::from_secs(5),
+            Err(SourceError::Refused(m)) if m.starts_with("the code expired") => {
+                return Err(expired(config));
+            }
+            Err(e) => return Err(e),
         }
     }
 }

@@ -13,6 +13,19 @@ use super::{CalendarSource, CalendarWriter, SourceError, caldav, google, ics_fee
 pub struct SourceContext {
     /// `server.data_dir`: OAuth tokens live in `tokens/` below it.
     pub data_dir: PathBuf,
+    /// For the dashboard's sources: rotated OAuth refresh tokens go here (sealed in the
+    /// database), and `tokens/` is never read or written.
+    pub tokens: Option<Arc<dyn super::oauth::TokenVault>>,
+}
+
+impl SourceContext {
+    /// The context of the configuration file's sources: tokens in `data_dir/tokens/`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        SourceContext {
+            data_dir: data_dir.into(),
+            tokens: None,
+        }
+    }
 }
 
 /// The reader of a source.

@@ -73,6 +73,20 @@ pub fn update(conn: &Connection, r: &SourceRow) -> Result<bool, StoreError> {
     )? > 0)
 }
 
+/// Replaces only the sealed secrets of a source (a rotated OAuth token); `false` when there is
+/// none.
+pub fn set_secret(
+    conn: &Connection,
+    id: &str,
+    secret: &Sealed,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE sources SET secret_ciphertext = ?2, secret_nonce = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, secret.ciphertext, secret.nonce, secs(at)],
+    )? > 0)
+}
+
 /// Removes a source; whether there was one.
 pub fn delete(conn: &Connection, id: &str) -> Result<bool, StoreError> {
     Ok(conn.execute("DELETE FROM sources WHERE id = ?1", [id])? > 0)

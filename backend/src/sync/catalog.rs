@@ -98,7 +98,9 @@ pub struct DashboardEntry {
 pub struct SourceCatalog {
     hub: Arc<SyncHub>,
     store: Store,
-    secrets: SecretBox,
+    secrets: Arc<SecretBox>,
+    /// Rotated OAuth tokens of the dashboard's sources.
+    tokens: Arc<SealedTokens>,
     file: Config,
     entries: RwLock<BTreeMap<String, DashboardEntry>>,
     one_at_a_time: tokio::sync::Mutex<()>,
@@ -113,6 +115,13 @@ impl SourceCatalog {
         hub: &Arc<SyncHub>,
         secrets: SecretBox,
     ) -> Result<Self, StoreError> {
+        let secrets = Arc::new(secrets);
+        let tokens = Arc::new(SealedTokens {
+            store: store.clone(),
+            secrets: Arc::clone(&secrets),
+            latest: std::sync::Mutex::new(BTreeMap::new()),
+        });
+        hub.set_token_vault(Arc::clone(&tokens) as Arc<dyn crate::sources::oauth::TokenVault>);
         let stored = store.call_now(|c| rows::list(c))?;
         let mut entries = BTreeMap::new();
         for row in stored {
@@ -161,6 +170,7 @@ impl SourceCatalog {
             hub: Arc::clone(hub),
             store,
             secrets,
+            tokens,
             file: file.clone(),
             entries: RwLock::new(entries),
             one_at_a_time: tokio::sync::Mutex::new(()),
@@ -206,11 +216,13 @@ impl SourceCatalog {
             return Err(CatalogError::Exists(id));
         }
         let config = self.check(&settings, &secrets).await?;
+        self.tokens.take(&id);
         let prepared = self
             .hub
             .trial(&config, now)
             .await
             .map_err(CatalogError::SyncFailed)?;
+        let secrets = self.tokens.newest(&id, secrets);
         let row = self.row(&id, &settings, &secrets, now)?;
         let inserted = self.store.call(move |c| rows::insert(c, &row)).await?;
         if !inserted {
@@ -268,17 +280,45 @@ impl SourceCatalog {
             token: secrets.token.filter(|t| !t.is_empty()),
         };
         let config = self.check(&settings, &secrets).await?;
+        self.tokens.take(id);
         let prepared = self
             .hub
             .trial(&config, now)
             .await
             .map_err(CatalogError::SyncFailed)?;
+        let secrets = self.tokens.newest(id, secrets);
         let row = self.row(id, &settings, &secrets, now)?;
         self.store.call(move |c| rows::update(c, &row)).await?;
         self.hub.install(prepared).await;
         self.remember(id, settings, !secrets.is_empty());
         tracing::info!(source = %id, "source edited in the dashboard");
         Ok(())
+    }
+
+    /// A new refresh token for a dashboard source of kind google or microsoft (the owner
+    /// reconnected its account): checked with one sync, then sealed in place of the old one;
+    /// its settings stay.
+    pub async fn replace_token(
+        &self,
+        id: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), CatalogError> {
+        let settings = self
+            .entries()
+            .get(id)
+            .map(|e| e.settings.clone())
+            .ok_or_else(|| CatalogError::NotFound(id.to_owned()))?;
+        self.update(
+            id,
+            settings,
+            SourceSecrets {
+                password: Some(String::new()),
+                token: Some(token.to_owned()),
+            },
+            now,
+        )
+        .await
     }
 
     /// Removes a dashboard source: no longer used, its time is free from the next answer.
@@ -322,9 +362,7 @@ impl SourceCatalog {
             token: None,
         };
         let config = self.check(&settings, &secrets).await?;
-        let ctx = SourceContext {
-            data_dir: self.file.server.data_dir.clone(),
-        };
+        let ctx = SourceContext::new(self.file.server.data_dir.clone());
         let caldav = CalDav::new(&config, &ctx).map_err(CatalogError::Refused)?;
         caldav.discover().await.map_err(CatalogError::Discovery)
     }
@@ -337,9 +375,9 @@ impl SourceCatalog {
     ) -> Result<SourceConfig, CatalogError> {
         let config =
             dashboard_source(settings, secrets, &self.file).map_err(CatalogError::Invalid)?;
-        check_owner_url(&config.url)
-            .await
-            .map_err(CatalogError::Refused)?;
+        if let Some(url) = owner_typed_url(&config) {
+            check_owner_url(url).await.map_err(CatalogError::Refused)?;
+        }
         Ok(config)
     }
 
@@ -382,6 +420,83 @@ impl SourceCatalog {
     }
 }
 
+/// The vault of the dashboard's OAuth sources: a token the service rotates is sealed into the
+/// source's row in place of the old one (the password stays as it was). It is also kept in
+/// `latest` (in memory), because the trial sync of a source being saved may rotate it before
+/// its row is written: `create` and `update` then seal the newest one.
+#[derive(Debug)]
+struct SealedTokens {
+    store: Store,
+    secrets: Arc<SecretBox>,
+    latest: std::sync::Mutex<BTreeMap<String, crate::config::Secret>>,
+}
+
+impl SealedTokens {
+    fn latest(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, crate::config::Secret>> {
+        self.latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets (and returns) the token rotated for `id` since the last call.
+    fn take(&self, id: &str) -> Option<crate::config::Secret> {
+        self.latest().remove(id)
+    }
+
+    /// `secrets` with the token rotated during the trial sync, if one was.
+    fn newest(&self, id: &str, mut secrets: SourceSecrets) -> SourceSecrets {
+        if let Some(t) = self.take(id) {
+            secrets.token = Some(t.expose().to_owned());
+        }
+        secrets
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::sources::oauth::TokenVault for SealedTokens {
+    async fn rotate(&self, source_id: &str, refresh_token: &str) -> Result<(), SourceError> {
+        self.latest().insert(
+            source_id.to_owned(),
+            crate::config::Secret::new(refresh_token),
+        );
+        let failed = |e: String| SourceError::Config(format!("cannot keep the new token: {e}"));
+        let id = source_id.to_owned();
+        let Some(row) = self
+            .store
+            .call(move |c| rows::get(c, &id))
+            .await
+            .map_err(|e| failed(e.to_string()))?
+        else {
+            // Removed meanwhile: nothing to keep.
+            return Ok(());
+        };
+        let mut secrets = open_secrets(&self.secrets, &row).unwrap_or_default();
+        secrets.token = Some(refresh_token.to_owned());
+        let plain = serde_json::to_vec(&secrets).map_err(|e| failed(e.to_string()))?;
+        let sealed = self
+            .secrets
+            .seal(source_id, &plain)
+            .map_err(|e| failed(e.to_string()))?;
+        let id = source_id.to_owned();
+        let now = crate::clock::now();
+        self.store
+            .call(move |c| rows::set_secret(c, &id, &sealed, now))
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// The URL the owner typed into the dashboard, which the outbound guard must check now. A
+/// Google or Microsoft source has none: its API base is the service's own (empty `url`) or
+/// the configuration file's `[google]`/`[microsoft] url`.
+fn owner_typed_url(config: &SourceConfig) -> Option<&str> {
+    match config.kind {
+        crate::config::SourceKind::Ics | crate::config::SourceKind::Caldav => Some(&config.url),
+        crate::config::SourceKind::Google | crate::config::SourceKind::Microsoft => None,
+    }
+}
+
 /// What a failed calendar listing means for the owner.
 fn discovery_message(e: &SourceError) -> String {
     match e {
@@ -419,4 +534,46 @@ fn placeholder(id: &str, settings: &Value, file: &Config) -> Option<SourceConfig
         config.kind = kind;
     }
     Some(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_typed_urls_are_checked_and_the_real_google_has_none() {
+        let text = "[owner]\nname = \"O\"\nemail = \"o@example.org\"\ntimezone = \"UTC\"\n\
+                    [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
+                    [google]\nclient_id = \"cid\"\nclient_secret = \"cs\"\n";
+        let file = crate::config::from_toml_str(text, &[], std::path::Path::new(".")).unwrap();
+        let token = SourceSecrets {
+            password: None,
+            token: Some("rt".into()),
+        };
+        let google =
+            dashboard_source(&json!({"id": "g", "kind": "google"}), &token, &file).unwrap();
+        assert_eq!(google.url, "");
+        assert_eq!(google.client_id.as_deref(), Some("cid"));
+        assert_eq!(owner_typed_url(&google), None);
+        let feed = dashboard_source(
+            &json!({"id": "f", "kind": "ics", "url": "https://example.org/a.ics"}),
+            &SourceSecrets::default(),
+            &file,
+        )
+        .unwrap();
+        assert_eq!(owner_typed_url(&feed), Some("https://example.org/a.ics"));
+        // A Google source may not name its own API base, nor be saved without a sign-in.
+        let refused = dashboard_source(
+            &json!({"id": "g", "kind": "google", "url": "http://169.254.169.254/"}),
+            &SourceSecrets::default(),
+            &file,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(refused.contains("comes from `[google] url`"), "{refused}");
+        assert!(
+            refused.contains("connect the account first (\"Connect Google\""),
+            "{refused}"
+        );
+    }
 }

@@ -49,6 +49,8 @@ pub struct SyncHub {
     background: std::sync::Mutex<Option<Background>>,
     /// Told after every saved sync attempt (the alert check looks then).
     synced: tokio::sync::Notify,
+    /// Where the dashboard's sources keep rotated OAuth tokens (set by the catalog).
+    vault: std::sync::OnceLock<Arc<dyn crate::sources::oauth::TokenVault>>,
 }
 
 #[derive(Debug, Clone)]
@@ -104,7 +106,15 @@ impl SyncHub {
         let sources = config
             .sources
             .iter()
-            .map(|src| open_slot(&data_dir, data_dir.clone(), src, None, true))
+            .map(|src| {
+                open_slot(
+                    &SourceContext::new(data_dir.clone()),
+                    data_dir.clone(),
+                    src,
+                    None,
+                    true,
+                )
+            })
             .collect();
         SyncHub {
             version: std::sync::atomic::AtomicU64::new(0),
@@ -115,6 +125,7 @@ impl SyncHub {
             sources: RwLock::new(sources),
             background: std::sync::Mutex::new(None),
             synced: tokio::sync::Notify::new(),
+            vault: std::sync::OnceLock::new(),
         }
     }
 
@@ -137,7 +148,13 @@ impl SyncHub {
     /// Puts a source in with its last snapshot from disk (at start-up), replacing one of the
     /// same id. `broken`: why it cannot be read (shown as its error; it never syncs).
     pub fn add(self: &Arc<Self>, config: &SourceConfig, broken: Option<String>) {
-        let slot = open_slot(&self.data_dir, self.dashboard_dir(), config, broken, true);
+        let slot = open_slot(
+            &self.dashboard_ctx(),
+            self.dashboard_dir(),
+            config,
+            broken,
+            true,
+        );
         self.put(slot);
     }
 
@@ -148,7 +165,13 @@ impl SyncHub {
         config: &SourceConfig,
         now: DateTime<Utc>,
     ) -> Result<Prepared, SourceError> {
-        let slot = open_slot(&self.data_dir, self.dashboard_dir(), config, None, false);
+        let slot = open_slot(
+            &self.dashboard_ctx(),
+            self.dashboard_dir(),
+            config,
+            None,
+            false,
+        );
         if let Err(e) = &slot.reader {
             return Err(SourceError::Config(e.clone()));
         }
@@ -163,6 +186,19 @@ impl SyncHub {
         let snapshot = read(&slot.state).loaded.snapshot.clone();
         self.put(Arc::clone(&slot));
         self.persist(&slot, Some(snapshot)).await;
+    }
+
+    /// Sets where the dashboard's sources keep rotated OAuth tokens (once, before any is added).
+    pub fn set_token_vault(&self, vault: Arc<dyn crate::sources::oauth::TokenVault>) {
+        let _ = self.vault.set(vault);
+    }
+
+    /// What the dashboard's adapters get: no token files, the vault.
+    fn dashboard_ctx(&self) -> SourceContext {
+        SourceContext {
+            data_dir: self.data_dir.clone(),
+            tokens: self.vault.get().cloned(),
+        }
     }
 
     /// Where the dashboard's sources keep their snapshots.
@@ -605,23 +641,20 @@ impl SyncHub {
     }
 }
 
-/// A slot for `src` (adapters see `data_dir`, snapshots live in `disk`); `load`: with its last
+/// A slot for `src` (adapters get `ctx`, snapshots live in `disk`); `load`: with its last
 /// snapshot and attempts from `disk`.
 fn open_slot(
-    data_dir: &std::path::Path,
+    ctx: &SourceContext,
     disk: PathBuf,
     src: &SourceConfig,
     broken: Option<String>,
     load: bool,
 ) -> Arc<Slot> {
-    let ctx = SourceContext {
-        data_dir: data_dir.to_owned(),
-    };
     let (reader, writer) = match broken {
         Some(e) => (Err(e), None),
         None => (
-            open_source(src, &ctx).map_err(|e| e.to_string()),
-            open_writer(src, &ctx).ok().flatten(),
+            open_source(src, ctx).map_err(|e| e.to_string()),
+            open_writer(src, ctx).ok().flatten(),
         ),
     };
     let mut state = State::default();

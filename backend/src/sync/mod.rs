@@ -4,6 +4,7 @@
 //! the booking path runs before it confirms.
 
 pub mod catalog;
+pub mod connections;
 mod hub;
 pub mod schedule;
 pub mod snapshot;

@@ -40,6 +40,13 @@ const GUARDED: &[(&str, &str)] = &[
     ("POST", "/admin/api/bookings/x/no-show"),
     ("GET", "/admin/api/feeds"),
     ("POST", "/admin/api/feeds/rotate"),
+    ("GET", "/admin/api/oauth/services"),
+    ("POST", "/admin/api/oauth/google/start"),
+    ("GET", "/admin/api/oauth/connections/x"),
+    ("DELETE", "/admin/api/oauth/connections/x"),
+    ("POST", "/admin/api/oauth/connections/x/code"),
+    ("GET", "/admin/api/oauth/connections/x/calendars"),
+    ("POST", "/admin/api/oauth/connections/x/source"),
 ];
 
 async fn send(
@@ -273,6 +280,8 @@ async fn the_public_listener_has_no_admin_paths() {
         ("POST", "/admin/api/login"),
         ("GET", "/admin/api/openapi.yaml"),
         ("GET", "/metrics"),
+        ("GET", "/admin/oauth/google/callback?code=c&state=s"),
+        ("GET", "/admin/oauth/microsoft/callback?code=c&state=s"),
     ]);
     for (method, path) in paths {
         let body = (method == "POST").then(|| json!({"password": "hunter2"}));

@@ -92,10 +92,24 @@ pub async fn spawn_on(
     dir: tempfile::TempDir,
     extra: &str,
 ) -> TestApp {
+    spawn_env(clock, dir, extra, &[]).await
+}
+
+/// [`spawn_on`] with `OPENSLOT_*` variables (`env`) over the file.
+pub async fn spawn_env(
+    clock: fn() -> chrono::DateTime<chrono::Utc>,
+    dir: tempfile::TempDir,
+    extra: &str,
+    env: &[(&str, &str)],
+) -> TestApp {
     let text = config_text(extra);
     std::fs::write(dir.path().join("openslot.toml"), &text).unwrap();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     let config =
-        openslot::config::from_toml_str(&text, &[], dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        openslot::config::from_toml_str(&text, &env, dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let app = Application::build(config, clock).await.unwrap();
     let (public, admin) = (app.public_addr(), app.admin_addr());
     let service = app.service().clone();

@@ -145,9 +145,7 @@ fn adapter(url: &str, password: &str) -> Arc<CalDav> {
          username = \"{USER}\"\npassword = \"{password}\"\n"
     );
     let config = openslot::config::from_toml_str(&text, &[], Path::new(".")).unwrap();
-    let ctx = SourceContext {
-        data_dir: ".".into(),
-    };
+    let ctx = SourceContext::new(".");
     Arc::new(CalDav::new(&config.sources[0], &ctx).unwrap())
 }
 

@@ -606,9 +606,7 @@ async fn garbage_answers_are_bad_responses() {
     for body in bodies {
         let url = canned_server(body).await;
         let config = servers::config_for(&url);
-        let ctx = openslot::sources::SourceContext {
-            data_dir: ".".into(),
-        };
+        let ctx = openslot::sources::SourceContext::new(".");
         let caldav = openslot::sources::caldav::CalDav::new(&config, &ctx).unwrap();
         let e = caldav.fetch(march(), None).await.unwrap_err();
         assert!(matches!(e, SourceError::BadResponse(_)), "{body}: {e:?}");

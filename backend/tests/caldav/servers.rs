@@ -309,9 +309,7 @@ impl Server {
         calendar: Option<&str>,
         password: &str,
     ) -> Arc<CalDav> {
-        let ctx = SourceContext {
-            data_dir: PathBuf::from("."),
-        };
+        let ctx = SourceContext::new(PathBuf::from("."));
         Arc::new(CalDav::new(&self.config(url, calendar, password), &ctx).unwrap())
     }
 }

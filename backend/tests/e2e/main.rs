@@ -16,8 +16,19 @@ mod servers;
 #[path = "../support/nginx_front.rs"]
 mod nginx_front;
 
+#[path = "../google_microsoft/google_standin.rs"]
+#[allow(dead_code)]
+mod google_standin;
+#[path = "../google_microsoft/graph_standin.rs"]
+#[allow(dead_code)]
+mod graph_standin;
+#[path = "../google_microsoft/standin.rs"]
+#[allow(dead_code)]
+mod standin;
+
 mod availability;
 mod booking;
+mod connect;
 mod dashboard;
 mod dates;
 mod harness;

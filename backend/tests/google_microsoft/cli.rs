@@ -162,3 +162,98 @@ async fn a_refused_sign_in_is_reconnect_needed_in_the_status_and_the_metrics() {
         "{metrics}"
     );
 }
+
+/// `openslot auth google --paste`: for a server the browser cannot reach. The binary prints the
+/// consent URL (with a redirect to a loopback port nothing answers); the owner's browser ends on
+/// an error page whose address holds the code, and the owner pastes that address on stdin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_google_with_a_pasted_address() {
+    use std::io::{BufRead, Write};
+
+    let g = super::google_standin::GoogleStandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[owner]\nname = \"Owner\"\nemail = \"owner@example.org\"\ntimezone = \"UTC\"\n\
+         [server]\ndata_dir = \"data\"\n\
+         [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n\
+         [[sources]]\nid = \"work\"\nkind = \"google\"\nurl = \"{}\"\noauth_url = \"{}\"\n\
+         client_id = \"client-1\"\nclient_secret = \"secret-1\"\ntimeout_seconds = 5\n",
+        g.api(),
+        g.oauth()
+    );
+    std::fs::write(dir.path().join("openslot.toml"), config).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_openslot"));
+    command
+        .args([
+            "auth",
+            "google",
+            "--config",
+            "openslot.toml",
+            "--source",
+            "work",
+            "--paste",
+        ])
+        .current_dir(dir.path())
+        .env_remove("OPENSLOT_CONFIG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = super::process::ProcessGroup::spawn(&mut command).unwrap();
+    let mut stdin = child.child().stdin.take().unwrap();
+    let stdout = child.child().stdout.take().unwrap();
+    let (url, rest) = tokio::task::spawn_blocking(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let mut seen = String::new();
+        let url = loop {
+            let line = lines.next().unwrap().unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains("/o/oauth2/v2/auth?") {
+                break line.trim().to_owned();
+            }
+        };
+        (url, (lines, seen))
+    })
+    .await
+    .unwrap();
+    let q: std::collections::BTreeMap<String, String> = reqwest::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    assert_eq!(q["redirect_uri"], "http://127.0.0.1:1/");
+    assert_eq!(q["code_challenge_method"], "S256");
+    // The browser: the consent page sends it to the address nothing answers. (The one client
+    // builder installs the TLS provider a plain reqwest builder needs.)
+    let _ = openslot::sources::http::client(Default::default());
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = browser.get(&url).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+    let address = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        address.starts_with("http://127.0.0.1:1/?code="),
+        "{address}"
+    );
+    writeln!(stdin, "{address}").unwrap();
+    drop(stdin);
+    let (mut lines, mut seen) = rest;
+    let status = tokio::task::spawn_blocking(move || {
+        for line in lines.by_ref() {
+            seen.push_str(&line.unwrap());
+            seen.push('\n');
+        }
+        (child.wait().unwrap(), seen)
+    })
+    .await
+    .unwrap();
+    let (status, text) = status;
+    assert!(status.success(), "{text}");
+    assert!(text.contains("Authorized"), "{text}");
+    let stored = g.with(|s| s.auth.refresh.clone());
+    assert!(!text.contains(&stored), "the token is never shown");
+    let file = std::fs::read_to_string(dir.path().join("data/tokens/work.json")).unwrap();
+    assert!(file.contains(&stored));
+}

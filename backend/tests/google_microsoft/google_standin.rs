@@ -159,6 +159,9 @@ fn error(status: u16, reason: &str, message: &str) -> Resp {
 impl Handler for GoogleStandIn {
     async fn handle(&self, req: Req) -> Resp {
         let mut s = self.state.lock().unwrap();
+        if req.path == "/o/oauth2/v2/auth" && req.method == "GET" {
+            return s.auth.consent(&req);
+        }
         if req.path == "/token" && req.method == "POST" {
             return s.auth.token(&req);
         }

@@ -131,6 +131,9 @@ impl Handler for GraphStandIn {
     async fn handle(&self, req: Req) -> Resp {
         let base = self.base.lock().unwrap().clone();
         let mut s = self.state.lock().unwrap();
+        if req.method == "GET" && req.path.ends_with("/oauth2/v2.0/authorize") {
+            return s.auth.consent(&req);
+        }
         if req.method == "POST" && req.path.ends_with("/oauth2/v2.0/token") {
             return s.auth.token(&req);
         }

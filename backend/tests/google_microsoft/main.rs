@@ -6,11 +6,17 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+#[path = "../api/app.rs"]
+#[allow(dead_code, missing_debug_implementations)]
+mod app;
 mod cli;
 #[path = "../support/conformance.rs"]
 mod conformance;
 mod conformance_run;
+mod dashboard;
 mod declined;
+#[path = "../support/fixed_clock.rs"]
+mod fixed_clock;
 mod google;
 mod google_standin;
 mod graph_standin;
@@ -28,6 +34,8 @@ use openslot::config::SourceConfig;
 use openslot::sources::SourceContext;
 use tempfile::TempDir;
 
+pub use fixed_clock::fixed_now;
+
 /// A data directory and the context adapters get.
 #[derive(Debug)]
 pub struct Dir {
@@ -37,9 +45,7 @@ pub struct Dir {
 
 pub fn data_dir() -> Dir {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = SourceContext {
-        data_dir: dir.path().to_owned(),
-    };
+    let ctx = SourceContext::new(dir.path().to_owned());
     Dir { dir, ctx }
 }
 

@@ -121,6 +121,13 @@ pub async fn serve<H: Handler>(handler: Arc<H>) -> String {
             if let Some(d) = resp.delay {
                 tokio::time::sleep(d).await;
             }
+            if resp.status == 302 {
+                // A redirect: the body is the address (see `Auth::consent`).
+                return poem::Response::builder()
+                    .status(poem::http::StatusCode::FOUND)
+                    .header("Location", resp.body)
+                    .finish();
+            }
             poem::Response::builder()
                 .status(poem::http::StatusCode::from_u16(resp.status).unwrap())
                 .content_type("application/json")
@@ -153,6 +160,10 @@ pub struct Auth {
     pub device_polls: u32,
     /// Every `scope` sent to the token or device code endpoint, in order.
     pub scopes: Vec<String>,
+    /// The consent page answers `error=access_denied` (the owner declined).
+    pub deny: bool,
+    /// Every consent page request's query, in order.
+    pub consents: Vec<HashMap<String, String>>,
 }
 
 impl Default for Auth {
@@ -170,6 +181,8 @@ impl Default for Auth {
             pending_polls: 0,
             device_polls: 0,
             scopes: Vec::new(),
+            deny: false,
+            consents: Vec::new(),
         }
     }
 }
@@ -214,6 +227,42 @@ impl Auth {
             body["refresh_token"] = json!(self.refresh);
         }
         json_resp(200, body)
+    }
+
+    /// GET of the consent page (Google `/o/oauth2/v2/auth`, Microsoft `.../oauth2/v2.0/authorize`):
+    /// the owner is signed in and agrees at once (or declines when `deny`); the browser is sent
+    /// to `redirect_uri` with a new code bound to the PKCE challenge and the redirect URI, and the
+    /// state as it came.
+    pub fn consent(&mut self, req: &Req) -> Resp {
+        let q: HashMap<String, String> = req.query.iter().cloned().collect();
+        self.consents.push(q.clone());
+        let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+        if get("client_id").is_empty()
+            || get("response_type") != "code"
+            || get("code_challenge_method") != "S256"
+            || get("redirect_uri").is_empty()
+        {
+            return json_resp(400, json!({ "error": "invalid_request" }));
+        }
+        let mut back = reqwest::Url::parse(&get("redirect_uri")).unwrap();
+        if self.deny {
+            back.query_pairs_mut()
+                .append_pair("error", "access_denied")
+                .append_pair("state", &get("state"));
+        } else {
+            self.issued += 1;
+            let code = format!("code-{}", self.issued);
+            self.codes
+                .insert(code.clone(), (get("code_challenge"), get("redirect_uri")));
+            back.query_pairs_mut()
+                .append_pair("code", &code)
+                .append_pair("state", &get("state"));
+        }
+        Resp {
+            status: 302,
+            body: back.to_string(),
+            delay: None,
+        }
     }
 
     /// POST to the token endpoint.

@@ -23,6 +23,16 @@ impl ProcessGroup {
         self.0.id()
     }
 
+    /// The child, to take its piped stdin or stdout (a test that types into it).
+    pub fn child(&mut self) -> &mut Child {
+        &mut self.0
+    }
+
+    /// Waits for the leader to end; its exit status.
+    pub fn wait(&mut self) -> std::io::Result<std::process::ExitStatus> {
+        self.0.wait()
+    }
+
     /// Whether the leader is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.0.try_wait(), Ok(None))

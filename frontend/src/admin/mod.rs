@@ -9,6 +9,7 @@ mod blocks;
 mod bookings;
 mod client;
 mod clock;
+mod connect;
 mod deliveries;
 mod explain;
 mod feeds;

@@ -104,6 +104,54 @@ pub struct Source {
     pub settings: Option<serde_json::Value>,
 }
 
+/// A service whose accounts the dashboard can connect.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct OAuthService {
+    /// "google" or "microsoft".
+    pub service: String,
+    pub redirect_uri: String,
+    #[serde(default)]
+    pub flows: Vec<String>,
+}
+
+/// A sign-in in progress (never holds a token).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Connection {
+    pub id: String,
+    pub service: String,
+    pub flow: String,
+    /// "waiting", "authorized", "failed", "expired".
+    pub status: String,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The source being reconnected.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Asks for the right to write bookings.
+    #[serde(default)]
+    pub write: bool,
+    #[serde(default)]
+    pub authorize_url: Option<String>,
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
+    #[serde(default)]
+    pub verification_uri: Option<String>,
+    #[serde(default)]
+    pub user_code: Option<String>,
+}
+
+/// A calendar of a connected account.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct AccountCalendar {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub color: Option<String>,
+    #[serde(default)]
+    pub primary: bool,
+}
+
 /// A calendar found on a CalDAV server.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct FoundCalendar {

@@ -1,11 +1,13 @@
 //! The calendars: status, age of the data, the last error, and "sync now"; adding, editing and
 //! removing the calendars kept in the dashboard (the configuration file's are read-only here).
-//! A CalDAV server is asked for its calendars first, and one is picked from the list.
+//! A CalDAV server is asked for its calendars first, and one is picked from the list; Google
+//! and Microsoft accounts are connected (`connect.rs`) and one of their calendars picked.
 
 use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
-use super::model::{FoundCalendar, Source};
+use super::connect::{ConnectPanel, pending_connection, remember, start};
+use super::model::{Connection, FoundCalendar, OAuthService, Source};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
 
@@ -44,6 +46,44 @@ pub fn Sources() -> impl IntoView {
         refresh();
     });
     let edit = Callback::new(move |s: Source| form.set(Some(Some(s))));
+    // Google and Microsoft: the services the file configures, and the sign-in in progress.
+    let services = RwSignal::new(Vec::<OAuthService>::new());
+    let connecting = RwSignal::new(None::<Connection>);
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = session
+            .send::<Vec<OAuthService>>(Call::get("/admin/api/oauth/services"))
+            .await
+        {
+            services.set(list);
+        }
+    });
+    if let Some(id) = pending_connection() {
+        leptos::task::spawn_local(async move {
+            let path = format!("/admin/api/oauth/connections/{}", encode(&id));
+            match session.send::<Connection>(Call::get(path)).await {
+                Ok(c) => connecting.set(Some(c)),
+                Err(e) => {
+                    remember(None);
+                    session.announce(explain(&e));
+                }
+            }
+        });
+    }
+    let begin = move |service: String, source: Option<String>| {
+        leptos::task::spawn_local(async move {
+            match start(session, &service, None, source.as_deref(), false).await {
+                Ok(c) => connecting.set(Some(c)),
+                Err(e) => session.announce(e),
+            }
+        });
+    };
+    let reconnect = Callback::new(move |s: Source| begin(s.kind.clone(), Some(s.id.clone())));
+    let connected = Callback::new(move |saved: bool| {
+        connecting.set(None);
+        if saved {
+            refresh();
+        }
+    });
     view! {
         <div class="toolbar">
             <button type="button" class="primary" on:click=sync disabled=move || busy.get()>
@@ -52,7 +92,17 @@ pub fn Sources() -> impl IntoView {
             <button type="button" class="secondary" on:click=move |_| form.set(Some(None))>
                 {t::ADD_SOURCE}
             </button>
+            {move || services.get().into_iter().map(|s| {
+                let service = s.service.clone();
+                view! {
+                    <button type="button" class="secondary"
+                        on:click=move |_| begin(service.clone(), None)>
+                        {t::connect(&s.service)}
+                    </button>
+                }
+            }).collect_view()}
         </div>
+        {move || connecting.get().map(|c| view! { <ConnectPanel connection=c done=connected/> })}
         {move || form.get().map(|editing| view! { <SourceForm editing=editing done=done/> })}
         {move || match list.get() {
             Load::Loading => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
@@ -65,7 +115,11 @@ pub fn Sources() -> impl IntoView {
                     <ul class="sources">
                         {rows
                             .into_iter()
-                            .map(|s| view! { <SourceCard source=s edit=edit done=done/> })
+                            .map(|s| {
+                                view! {
+                                    <SourceCard source=s edit=edit done=done reconnect=reconnect/>
+                                }
+                            })
                             .collect_view()}
                     </ul>
                 }
@@ -76,7 +130,12 @@ pub fn Sources() -> impl IntoView {
 }
 
 #[component]
-fn SourceCard(source: Source, edit: Callback<Source>, done: Callback<()>) -> impl IntoView {
+fn SourceCard(
+    source: Source,
+    edit: Callback<Source>,
+    done: Callback<()>,
+    reconnect: Callback<Source>,
+) -> impl IntoView {
     let session = session();
     let state = if source.reconnect_needed {
         t::RECONNECT_NEEDED
@@ -122,9 +181,19 @@ fn SourceCard(source: Source, edit: Callback<Source>, done: Callback<()>) -> imp
         };
         let editable = source.clone();
         let shadowed = source.shadowed;
+        let oauth = matches!(source.kind.as_str(), "google" | "microsoft");
+        let again = source.clone();
         view! {
             <div class="toolbar">
-                {(!shadowed).then(|| view! {
+                {(oauth && !shadowed).then(|| view! {
+                    <button type="button"
+                        class=if again.reconnect_needed { "primary" } else { "secondary" }
+                        aria-label=t::reconnect_source(&label)
+                        on:click=move |_| reconnect.run(again.clone())>
+                        {t::RECONNECT}
+                    </button>
+                })}
+                {(!shadowed && !oauth).then(|| view! {
                     <button type="button" class="secondary"
                         aria-label=t::edit_source(&label)
                         on:click=move |_| edit.run(editable.clone())>
@@ -351,27 +420,15 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
                         {move || if busy.get() { t::FINDING } else { t::FIND_CALENDARS }}
                     </button>
                 </div>
-                {move || found.get().map(|list| view! {
-                    <fieldset class="calendars">
-                        <legend>{t::CALENDAR}</legend>
-                        {list.into_iter().map(|c| {
-                            let href = c.href.clone();
-                            let chosen = href.clone();
-                            let label = c.name.clone().unwrap_or_else(|| c.href.clone());
-                            view! {
-                                <label class="calendar-choice">
-                                    <input type="radio" name="source-calendar"
-                                        prop:checked=move || calendar.get() == chosen
-                                        on:change=move |_| calendar.set(href.clone()) />
-                                    {c.color.as_deref().and_then(swatch).map(|col| view! {
-                                        <span class="swatch" aria-hidden="true"
-                                            style=format!("background:{col}")></span>
-                                    })}
-                                    " " {label}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </fieldset>
+                {move || found.get().map(|list| {
+                    let choices = list
+                        .into_iter()
+                        .map(|c| (c.href.clone(), c.name.unwrap_or(c.href), c.color))
+                        .collect();
+                    view! {
+                        <CalendarChoices legend=t::CALENDAR name="source-calendar"
+                            choices=choices chosen=calendar/>
+                    }
                 })}
                 <div class="fields">
                     <div>
@@ -400,6 +457,37 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// Radio buttons for the calendars found (CalDAV discovery, a connected account's list):
+/// `choices` are (value, label, colour); `chosen` holds the value picked.
+#[component]
+pub(super) fn CalendarChoices(
+    legend: &'static str,
+    name: &'static str,
+    choices: Vec<(String, String, Option<String>)>,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="calendars">
+            <legend>{legend}</legend>
+            {choices.into_iter().map(|(value, label, color)| {
+                let this = value.clone();
+                view! {
+                    <label class="calendar-choice">
+                        <input type="radio" name=name
+                            prop:checked=move || chosen.get() == this
+                            on:change=move |_| chosen.set(value.clone()) />
+                        {color.as_deref().and_then(swatch).map(|col| view! {
+                            <span class="swatch" aria-hidden="true"
+                                style=format!("background:{col}")></span>
+                        })}
+                        " " {label}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -113,6 +113,41 @@ pub const UNHEALTHY: &str = "needs attention";
 pub const BLOCKS_BOOKING: &str =
     "Visitors see no free times and bookings are refused until this calendar syncs again.";
 pub const ADD_SOURCE: &str = "Add a calendar";
+pub const RECONNECT: &str = "Reconnect";
+pub const WRITE_BOOKINGS_ASK: &str =
+    "Also write bookings into this calendar (asks for permission to change events)";
+pub const CONNECT_TITLE: &str = "Connect an account";
+pub const OPEN_CONSENT: &str = "Open the sign-in page";
+pub const CONSENT_HINT: &str =
+    "Allow OpenSlot to read the calendar; the sign-in page then sends you back here.";
+pub const PASTE_HINT: &str = "If the page it sends you to does not load (for example, you reach this dashboard through an SSH tunnel or under another name), copy the whole address from the address bar, come back here and paste it, or just the code:";
+pub const PASTE_LABEL: &str = "Address or code from the sign-in";
+pub const PASTE_SUBMIT: &str = "Finish signing in";
+pub const DEVICE_WAITING: &str = "Waiting for the sign-in…";
+pub const USE_REDIRECT: &str = "Sign in with a redirect instead";
+pub const CONNECTED: &str = "Signed in. Pick the calendar to read:";
+pub const RECONNECTED_READY: &str = "Signed in again. Save to use the new sign-in.";
+pub const SAVE_RECONNECT: &str = "Save the new sign-in";
+pub const CONNECT_EXPIRED: &str = "The sign-in took too long (10 minutes). Start again.";
+pub const SOURCE_RECONNECTED: &str = "The calendar is connected again.";
+pub fn connect(service: &str) -> String {
+    format!("Connect {}", service_name(service))
+}
+pub fn service_name(service: &str) -> &'static str {
+    match service {
+        "google" => "Google",
+        "microsoft" => "Microsoft",
+        _ => "account",
+    }
+}
+pub fn device_steps(uri: &str, code: &str) -> String {
+    format!(
+        "Open {uri} on any device and enter the code {code}. This page goes on by itself once you have signed in."
+    )
+}
+pub fn reconnect_source(label: &str) -> String {
+    format!("Reconnect {label}")
+}
 pub const EDIT_SOURCE: &str = "Edit this calendar";
 pub const EDIT: &str = "Edit";
 pub const CLOSE: &str = "Close";

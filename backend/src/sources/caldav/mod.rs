@@ -318,9 +318,7 @@ mod tests {
         );
         let config = crate::config::from_toml_str(&text, &[], std::path::Path::new("."))
             .unwrap_or_else(|e| panic!("{e:?}"));
-        let ctx = SourceContext {
-            data_dir: ".".into(),
-        };
+        let ctx = SourceContext::new(".");
         CalDav::new(&config.sources[0], &ctx).unwrap()
     }
 
