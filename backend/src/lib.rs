@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod domain;
 pub mod notify;
 pub mod sources;
 pub mod store;

@@ -1,11 +1,11 @@
 //! Architecture invariants, enforced by reading the sources:
-//! the pure core (`calendar/`, `availability/`) reads no clock and does no I/O of its own
+//! the pure core (`calendar/`, `availability/`, and the shared domain types in `domain/`) reads no clock and does no I/O of its own
 //! (`calendar::parse_reader` reads from a reader its caller opened), and its imports stay
-//! within std, chrono, chrono-tz, rrule, memchr, rustc-hash and the core itself.
+//! within std, chrono, chrono-tz, rrule, memchr, rustc-hash, serde (derives) and the core itself.
 
 use std::path::Path;
 
-const PURE: [&str; 2] = ["src/calendar", "src/availability"];
+const PURE: [&str; 3] = ["src/calendar", "src/availability", "src/domain"];
 
 const FORBIDDEN: [&str; 10] = [
     "Utc::now",
@@ -20,7 +20,7 @@ const FORBIDDEN: [&str; 10] = [
     "reqwest",
 ];
 
-const ALLOWED_USES: [&str; 9] = [
+const ALLOWED_USES: [&str; 11] = [
     "use std::",
     "use chrono",
     "use rrule",
@@ -29,6 +29,8 @@ const ALLOWED_USES: [&str; 9] = [
     "use super::",
     "use crate::calendar",
     "use crate::availability",
+    "use crate::domain",
+    "use serde",
     "use proptest",
 ];
 

@@ -12,7 +12,7 @@ pub mod time;
 
 /// The visitor text rules of the API, compiled into the page from the backend's own file so
 /// that the form and the API cannot disagree.
-#[path = "../../backend/src/booking/visitor_text.rs"]
+#[path = "../../backend/src/domain/visitor_text.rs"]
 pub mod visitor_text;
 
 use leptos::prelude::*;

@@ -1,16 +1,16 @@
 //! Use cases of a booking: book, look up, cancel, reschedule (`service`); the calendar writes
 //! they cause (`outbox`); visitor input parsed once into newtypes (`input`); the signed manage
-//! and feed tokens (`token`) and the feeds' URLs and their rotation (`feeds`); recurring series (`series`); where a meeting is and the owner's
-//! questions (`details`).
+//! and feed tokens (`token`) and the feeds' URLs and their rotation (`feeds`). Recurring series
+//! and where a meeting is / the owner's questions are domain types (`crate::domain`).
 
-pub mod details;
 pub mod feeds;
 pub mod input;
 pub mod outbox;
-pub mod series;
 pub mod service;
 pub mod token;
-pub mod visitor_text;
+
+// Moved to `domain` (shared with config, store and notify); the old paths keep working.
+pub use crate::domain::{details, series, visitor_text};
 
 pub use service::{
     BookError, BookRequest, Booked, BookingService, CancelScope, RulesError, event_uid,

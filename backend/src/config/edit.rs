@@ -138,7 +138,7 @@ pub fn rules_document(config: &Config) -> Value {
                             "kind": q.kind.as_str(),
                             "required": q.required,
                         });
-                        if let crate::booking::details::QuestionKind::Choice(c) = &q.kind {
+                        if let crate::domain::details::QuestionKind::Choice(c) = &q.kind {
                             v["choices"] = json!(c);
                         }
                         v

@@ -544,13 +544,13 @@ pub struct EventTypeConfig {
     /// Default none.
     pub max_per_day: Option<u32>,
     /// The series a visitor may book (`"weekly"`, `"every_2_weeks"`); default none.
-    pub repeat: Vec<crate::booking::series::Frequency>,
+    pub repeat: Vec<crate::domain::series::Frequency>,
     /// Sessions of a series at most, 2..=52; default 6. Only read with `repeat`.
     pub max_sessions: u32,
     /// Where the meeting is; default none.
-    pub location: Option<crate::booking::details::Location>,
+    pub location: Option<crate::domain::details::Location>,
     /// The owner's questions on the booking form, in order; default none.
-    pub questions: Vec<crate::booking::details::Question>,
+    pub questions: Vec<crate::domain::details::Question>,
 }
 
 fn minutes(n: u32) -> Duration {

@@ -20,10 +20,10 @@ use super::{
     WebhookConfig, defaults,
 };
 use crate::availability::{RecurringBlock, TimeRange, WeeklyHours};
-use crate::booking::details::{
+use crate::domain::details::{
     Location, LocationKind, MAX_CHOICES, MAX_QUESTIONS, Question, QuestionKind,
 };
-use crate::booking::series::{DEFAULT_MAX_SESSIONS, Frequency, MAX_SESSIONS, MIN_SESSIONS};
+use crate::domain::series::{DEFAULT_MAX_SESSIONS, Frequency, MAX_SESSIONS, MIN_SESSIONS};
 
 const MINUTES_PER_DAY: u32 = 24 * 60;
 

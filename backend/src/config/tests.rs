@@ -620,7 +620,7 @@ fn event_type_problems_and_values() {
 
 #[test]
 fn event_types_offer_series() {
-    use crate::booking::series::Frequency;
+    use crate::domain::series::Frequency;
     let event =
         |body: &str| format!("{OWNER}[[event_types]]\nslug = 'intro'\ntitle = 'Intro'\n{body}");
     let config = ok(
@@ -658,7 +658,7 @@ fn event_types_offer_series() {
 
 #[test]
 fn event_types_tell_where_and_ask_questions() {
-    use crate::booking::details::{LocationKind, QuestionKind};
+    use crate::domain::details::{LocationKind, QuestionKind};
     let event = |body: &str| {
         format!(
             "{OWNER}[[event_types]]\nslug = 'intro'\ntitle = 'Intro'\nduration_minutes = 30\n{body}"

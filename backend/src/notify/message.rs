@@ -167,7 +167,7 @@ pub fn one_line(text: &str) -> String {
     let line: String = text
         .chars()
         .map(|c| {
-            if c.is_control() || crate::booking::visitor_text::is_line_break(c) {
+            if c.is_control() || crate::domain::visitor_text::is_line_break(c) {
                 ' '
             } else {
                 c
@@ -222,7 +222,7 @@ mod tests {
     fn where_answers_and_the_session_are_told_and_escaped() {
         let mut b = snapshot("Eve", "");
         b.session = Some(2);
-        b.answers = vec![crate::booking::details::Answer {
+        b.answers = vec![crate::domain::details::Answer {
             id: "company".into(),
             label: "Company <b>".into(),
             value: "ACME <script>".into(),

@@ -81,7 +81,7 @@ pub struct Snapshot {
     pub notes: String,
     /// The answers to the event type's questions.
     #[serde(default)]
-    pub answers: Vec<crate::booking::details::Answer>,
+    pub answers: Vec<crate::domain::details::Answer>,
     /// With a series: its id and this session (1 = the first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series_id: Option<String>,

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::availability::ExistingBooking;
-use crate::booking::details::Answer;
 use crate::calendar::Interval;
+use crate::domain::details::Answer;
 
 use super::{StoreError, secs, time};
 
