@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod notify;
+pub mod queue;
 pub mod sources;
 pub mod store;
 pub mod sync;

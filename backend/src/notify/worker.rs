@@ -14,8 +14,9 @@ use chrono_tz::Tz;
 use tokio::sync::watch;
 
 use crate::booking::BookingService;
-use crate::booking::outbox::{MAX_ATTEMPTS, backoff, booking_event};
+use crate::booking::outbox::booking_event;
 use crate::calendar::Person;
+use crate::queue::{MAX_ATTEMPTS, backoff};
 use crate::store::deliveries::{self, Channel, DeliveryRow};
 use crate::store::{BookingStatus, OutboxState, StoreError, bookings};
 
@@ -57,7 +58,7 @@ impl Channels {
 pub async fn run(service: BookingService, shutdown: watch::Receiver<bool>) {
     let wake = service.notify_wake();
     let channels = Arc::new(Channels::new(&service));
-    crate::booking::outbox::drain_until_shutdown("notify", wake, shutdown, || {
+    crate::queue::drain_until_shutdown("notify", wake, shutdown, || {
         drain_once(&service, &channels)
     })
     .await;
