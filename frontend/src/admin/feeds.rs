@@ -54,7 +54,7 @@ pub fn Feeds() -> impl IntoView {
                     <FeedUrl id="feed-bookings" label=t::FEED_BOOKINGS url=u.bookings_url.clone()/>
                     <FeedUrl id="feed-freebusy" label=t::FEED_FREEBUSY url=u.freebusy_url.clone()/>
                     {u.rotated_at.map(|at| {
-                        let zone = crate::time::browser_zone().unwrap_or_else(|| "UTC".to_owned());
+                        let zone = session.zone.get_untracked();
                         view! { <p class="muted">{t::feeds_rotated_at(&crate::time::moment(&at, &zone))}</p> }
                     })}
                 }.into_any(),

@@ -225,7 +225,7 @@ fn SourceCard(
                 <dt>{t::EVENTS}</dt>
                 <dd>{source.event_count}</dd>
                 {source.failing_since.clone().map(|since| {
-                    let zone = crate::time::browser_zone().unwrap_or_else(|| "UTC".to_owned());
+                    let zone = session.zone.get_untracked();
                     view! {
                         <dt>{t::FAILING_SINCE}</dt>
                         <dd class="error">{crate::time::moment(&since, &zone)}</dd>
