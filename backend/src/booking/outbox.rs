@@ -5,12 +5,18 @@
 //! with it); the event's UID is derived from the booking (id + sequence), and writers are
 //! idempotent on it, so a retry after a crash or a lost answer never makes a second copy; a
 //! write that keeps failing is marked failed with its reason and shown to the owner, never
-//! dropped silently; a delete waits for its create. Writers are looked up in the hub per row,
-//! so sources added in the dashboard get their writes, and the writes of a removed source fail
-//! at once with a reason instead of waiting for a writer that will not come.
+//! dropped silently; a delete waits for its create. Each calendar is written by a lane of its
+//! own, so a calendar server that hangs delays only its own events. Writers are looked up in
+//! the hub per row, so sources added in the dashboard get their writes, and the writes of a
+//! removed source fail at once with a reason instead of waiting for a writer that will not
+//! come.
+
+use std::collections::HashMap;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
+use tokio::task::{Id, JoinSet};
 
 use crate::calendar::{BookingEvent, Person};
 use crate::sources::{CalendarWriter, SourceError, WrittenEvent};
@@ -18,22 +24,158 @@ use crate::store::outbox::{self as rows, OutboxAction, OutboxRow, OutboxState, W
 use crate::store::{BookingRow, StoreError, bookings};
 
 use super::service::BookingService;
-use crate::queue::{MAX_ATTEMPTS, backoff, drain_until_shutdown};
+use crate::queue::{MAX_ATTEMPTS, backoff};
 
-/// Drains the outbox until `shutdown` turns true.
-pub async fn run(service: BookingService, shutdown: watch::Receiver<bool>) {
+/// Calendars written at the same time. Each calendar has one lane: its rows go one after
+/// another (a delete after its create, an update after both), and a calendar that hangs until
+/// its `timeout_seconds` holds back only its own lane, never the writes to the others.
+const PARALLEL_CALENDARS: usize = 8;
+/// Rows taken per look at the queue.
+const BATCH: u32 = 50;
+/// With nothing due, the worker still looks every so often (rows due later, clock jumps).
+const IDLE_POLL: Duration = Duration::from_secs(5);
+
+/// Drains the outbox until `shutdown` turns true: one lane (task) per calendar with due rows,
+/// up to [`PARALLEL_CALENDARS`] at once. On shutdown the lanes in flight are dropped: their
+/// rows stay pending and are written after the restart (writers are idempotent on the UID).
+pub async fn run(service: BookingService, mut shutdown: watch::Receiver<bool>) {
     let wake = service.outbox_wake();
-    drain_until_shutdown("outbox", wake, shutdown, || drain_once(&service)).await;
+    let mut lanes = Lanes::default();
+    loop {
+        lanes.reap();
+        let started = match lanes.start_due(&service).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(worker = "outbox", error = %e, "the database failed");
+                0
+            }
+        };
+        if started > 0 {
+            continue;
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            Some(done) = lanes.tasks.join_next_with_id(), if !lanes.tasks.is_empty() => {
+                lanes.finished(done);
+            }
+            _ = tokio::time::sleep(IDLE_POLL) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            lanes.tasks.shutdown().await;
+            return;
+        }
+    }
 }
 
-/// Processes the rows due now; returns how many were attempted.
+/// The calendars being written now: one task per calendar.
+#[derive(Default)]
+struct Lanes {
+    tasks: JoinSet<()>,
+    /// Task -> the calendar (source id) it writes.
+    busy: HashMap<Id, String>,
+}
+
+impl Lanes {
+    /// Forgets the lanes that ended (also by a panic: the calendar is free again and its rows,
+    /// still pending, are taken up by the next lane).
+    fn reap(&mut self) {
+        while let Some(done) = self.tasks.try_join_next_with_id() {
+            self.finished(done);
+        }
+    }
+
+    fn finished(&mut self, done: Result<(Id, ()), tokio::task::JoinError>) {
+        let id = match done {
+            Ok((id, ())) => id,
+            Err(e) => {
+                if e.is_panic() {
+                    tracing::error!(worker = "outbox", "a calendar write panicked");
+                }
+                e.id()
+            }
+        };
+        self.busy.remove(&id);
+    }
+
+    /// Starts a lane for each calendar that has due rows and no lane yet; how many started.
+    async fn start_due(&mut self, service: &BookingService) -> Result<usize, StoreError> {
+        let free = PARALLEL_CALENDARS.saturating_sub(self.tasks.len());
+        if free == 0 {
+            return Ok(0);
+        }
+        let busy: Vec<String> = self.busy.values().cloned().collect();
+        let now = service.now();
+        let due = service
+            .store()
+            .call(move |c| rows::due_except(c, now, BATCH, &busy))
+            .await?;
+        let mut started = 0;
+        for (source, rows) in by_calendar(due).into_iter().take(free) {
+            let service = service.clone();
+            let wake = service.outbox_wake();
+            let handle = self.tasks.spawn(async move {
+                let _ = drain_lane(&service, &rows).await;
+                // The calendar is free: its next rows (or others') may be due.
+                wake.notify_one();
+            });
+            self.busy.insert(handle.id(), source);
+            started += 1;
+        }
+        Ok(started)
+    }
+}
+
+/// The rows grouped by calendar, calendars in the order of their first row, rows in queue
+/// order within each.
+fn by_calendar(due: Vec<OutboxRow>) -> Vec<(String, Vec<OutboxRow>)> {
+    let mut groups: Vec<(String, Vec<OutboxRow>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for row in due {
+        match index.get(&row.source_id) {
+            Some(&i) => groups[i].1.push(row),
+            None => {
+                index.insert(row.source_id.clone(), groups.len());
+                groups.push((row.source_id.clone(), vec![row]));
+            }
+        }
+    }
+    groups
+}
+
+/// One calendar's rows, one after another.
+async fn drain_lane(service: &BookingService, rows: &[OutboxRow]) -> Result<(), StoreError> {
+    for row in rows {
+        if let Err(e) = process(service, row).await {
+            tracing::error!(worker = "outbox", source = %row.source_id, error = %e,
+                "the database failed");
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Processes the rows due now, every calendar's lane to its end; returns how many rows were
+/// attempted (tests and tools that drain without the background worker).
 pub async fn drain_once(service: &BookingService) -> Result<usize, StoreError> {
     let now = service.now();
-    let due = service.store().call(move |c| rows::due(c, now, 20)).await?;
-    for row in &due {
-        process(service, row).await?;
+    let due = service
+        .store()
+        .call(move |c| rows::due_except(c, now, BATCH, &[]))
+        .await?;
+    let n = due.len();
+    let mut lanes = JoinSet::new();
+    for (_, rows) in by_calendar(due) {
+        let service = service.clone();
+        lanes.spawn(async move { drain_lane(&service, &rows).await });
     }
-    Ok(due.len())
+    let mut first_error = None;
+    while let Some(done) = lanes.join_next().await {
+        if let Ok(Err(e)) = done {
+            first_error.get_or_insert(e);
+        }
+    }
+    first_error.map_or(Ok(n), Err)
 }
 
 async fn process(service: &BookingService, row: &OutboxRow) -> Result<(), StoreError> {
@@ -213,5 +355,34 @@ pub fn booking_event(
             name: b.name.clone(),
             email: b.email.clone(),
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, source: &str) -> OutboxRow {
+        OutboxRow {
+            id,
+            booking_id: format!("b{id}"),
+            source_id: source.to_owned(),
+            action: OutboxAction::Create,
+            uid: format!("b{id}@openslot"),
+            state: OutboxState::Pending,
+            attempts: 0,
+            last_error: None,
+            next_attempt_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn rows_are_grouped_by_calendar_in_queue_order() {
+        let groups = by_calendar(vec![row(1, "b"), row(2, "a"), row(3, "b"), row(4, "c")]);
+        let shape: Vec<(&str, Vec<i64>)> = groups
+            .iter()
+            .map(|(s, rows)| (s.as_str(), rows.iter().map(|r| r.id).collect()))
+            .collect();
+        assert_eq!(shape, [("b", vec![1, 3]), ("a", vec![2]), ("c", vec![4])]);
     }
 }

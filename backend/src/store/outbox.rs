@@ -130,17 +130,24 @@ pub fn skip_pending_create(
     Ok(n > 0)
 }
 
-/// Pending rows due at `now`, oldest first.
-pub fn due(
+/// The pending rows due at `now`, in queue order, leaving out the rows of the calendars in `busy` (a worker lane is writing to
+/// each of them now), so a calendar with a long queue cannot fill the batch and starve others.
+pub fn due_except(
     conn: &Connection,
     now: DateTime<Utc>,
     limit: u32,
+    busy: &[String],
 ) -> Result<Vec<OutboxRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 \
-         ORDER BY id LIMIT ?2"
+    let skip = vec!["?"; busy.len()].join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? \
+         AND source_id NOT IN ({skip}) ORDER BY id LIMIT ?"
     ))?;
-    let rows = stmt.query_map(params![secs(now), limit], outbox_row)?;
+    let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(busy.len() + 2);
+    values.push(secs(now).into());
+    values.extend(busy.iter().map(|s| s.clone().into()));
+    values.push(i64::from(limit).into());
+    let rows = stmt.query_map(rusqlite::params_from_iter(values), outbox_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

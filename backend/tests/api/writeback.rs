@@ -237,6 +237,53 @@ async fn a_calendar_server_down_delays_the_event_never_the_booking() {
     assert_eq!(events_with(&server, &cal, id).await.len(), 1);
 }
 
+/// Two writable calendars, the first on a server that hangs (accepts, never answers; its
+/// `timeout_seconds` is 20): the booking's event reaches the other within 5 seconds, and the
+/// hung one gets it once its server answers again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_calendar_server_does_not_hold_back_the_writes_to_another() {
+    let slow = Server::start(Kind::Radicale).await;
+    let slow_cal = slow.mkcalendar("work", "Work", "#112233FF").await;
+    let fast = Server::start(Kind::Radicale).await;
+    let fast_cal = fast.mkcalendar("home", "Home", "#445566FF").await;
+    let sources = format!(
+        "{}{}",
+        source(&slow_cal)
+            .replace("id = \"cal\"", "id = \"slow\"")
+            .replace("timeout_seconds = 5", "timeout_seconds = 20"),
+        source(&fast_cal)
+    );
+    let app = spawn_app(&sources).await;
+    for _ in 0..100 {
+        let statuses = app.service.hub().statuses(super::fixed_now());
+        if statuses.iter().all(|s| s.last_success.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    slow.hang();
+    let (status, b) = app.book("intro", "2026-12-01T11:00:00+01:00").await;
+    assert_eq!(status, 201, "{b}");
+    let id = b["id"].as_str().unwrap().to_owned();
+    let booked = tokio::time::Instant::now();
+    let mut reached = false;
+    while booked.elapsed() < Duration::from_secs(5) {
+        if events_with(&fast, &fast_cal, &id).await.len() == 1 {
+            reached = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        reached,
+        "the event reached the answering calendar within 5 s of the 201 (hung one first in the queue)"
+    );
+    slow.answer_again();
+    let rows = drained(&app, Duration::from_secs(60)).await;
+    assert!(rows.iter().all(|(s, _)| s == "done"), "{rows:?}");
+    assert_eq!(events_with(&slow, &slow_cal, &id).await.len(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_series_makes_one_event_per_session_and_cancelling_one_removes_only_it() {
     let server = Server::start(Kind::Radicale).await;

@@ -196,6 +196,18 @@ impl Server {
         self.child.kill_now();
     }
 
+    /// The server stops answering (its process is stopped) but keeps its port: requests hang.
+    #[allow(dead_code)] // used by the API tests (tests/api), which share this module
+    pub fn hang(&self) {
+        self.child.freeze();
+    }
+
+    /// The server answers again after [`Self::hang`].
+    #[allow(dead_code)] // used by the API tests (tests/api), which share this module
+    pub fn answer_again(&self) {
+        self.child.thaw();
+    }
+
     /// Starts the server again on the same port over the same data.
     #[allow(dead_code)] // used by the API tests (tests/api), which share this module
     pub async fn restart(&mut self) {

@@ -44,10 +44,22 @@ impl ProcessGroup {
         let _ = self.0.wait();
     }
 
+    /// SIGSTOP to the whole group: the process keeps its sockets (connections are accepted
+    /// by the kernel) but answers nothing, like a server that hangs.
+    pub fn freeze(&self) {
+        signal_group(self.0.id(), "STOP");
+    }
+
+    /// SIGCONT after [`Self::freeze`].
+    pub fn thaw(&self) {
+        signal_group(self.0.id(), "CONT");
+    }
+
     /// SIGTERM, up to two seconds for the group to stop, then SIGKILL to what is left.
     pub fn stop(&mut self) {
         let pgid = self.0.id();
         if self.is_running() {
+            signal_group(pgid, "CONT");
             signal_group(pgid, "TERM");
             let deadline = Instant::now() + Duration::from_secs(2);
             while self.is_running() && Instant::now() < deadline {
