@@ -20,6 +20,7 @@ use crate::store::outbox::{self as outbox_rows, OutboxAction};
 use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError, bookings};
 use crate::sync::SyncHub;
 
+use super::busy_view::{BusyView, View, ViewKey, view_window};
 use super::details::Answer;
 use super::input::BookingInput;
 use super::series::{Conflict, MIN_SESSIONS, SeriesRequest, session_starts};
@@ -107,7 +108,7 @@ struct Inner {
     wake: Arc<tokio::sync::Notify>,
     /// Wakes the notify worker (mail, webhooks) likewise.
     notify_wake: Arc<tokio::sync::Notify>,
-    slot_cache: SlotCache,
+    busy_view: BusyView,
 }
 
 #[derive(Debug)]
@@ -124,68 +125,6 @@ pub enum RulesError {
     Invalid(crate::config::ConfigErrors),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-type SlotKey = (String, DateTime<Utc>, DateTime<Utc>);
-
-/// Recent slot lists by (event type, from, to), valid for one data version and a second.
-#[derive(Debug, Default)]
-struct SlotCache {
-    entries: std::sync::Mutex<std::collections::HashMap<SlotKey, CachedSlots>>,
-}
-
-#[derive(Debug)]
-struct CachedSlots {
-    version: (u64, u64),
-    at: DateTime<Utc>,
-    slots: Arc<Vec<Slot>>,
-}
-
-/// How long a computed slot list is served (time itself changes the list: notice, staleness).
-const SLOT_CACHE_TTL: Duration = Duration::seconds(1);
-/// At most this many lists are kept; the cache is emptied when full.
-const SLOT_CACHE_ENTRIES: usize = 256;
-
-impl SlotCache {
-    fn get(
-        &self,
-        key: &SlotKey,
-        version: (u64, u64),
-        now: DateTime<Utc>,
-    ) -> Option<Arc<Vec<Slot>>> {
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let hit = entries.get(key)?;
-        let fresh = hit.version == version && now >= hit.at && now - hit.at < SLOT_CACHE_TTL;
-        fresh.then(|| Arc::clone(&hit.slots))
-    }
-
-    fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
-    }
-
-    fn put(&self, key: SlotKey, version: (u64, u64), now: DateTime<Utc>, slots: Arc<Vec<Slot>>) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= SLOT_CACHE_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(
-            key,
-            CachedSlots {
-                version,
-                at: now,
-                slots,
-            },
-        );
-    }
 }
 
 /// Busy time is read a little beyond the asked window: buffers reach across its edges.
@@ -210,7 +149,7 @@ impl BookingService {
                 clock,
                 wake: Arc::new(tokio::sync::Notify::new()),
                 notify_wake: Arc::new(tokio::sync::Notify::new()),
-                slot_cache: SlotCache::default(),
+                busy_view: BusyView::default(),
             }),
         }
     }
@@ -243,7 +182,7 @@ impl BookingService {
             .current
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = current;
-        self.inner.slot_cache.clear();
+        self.inner.busy_view.clear();
     }
 
     /// Checks `doc` (see [`crate::config::with_rules`]), stores it and applies it at once.
@@ -332,8 +271,9 @@ impl BookingService {
 
     /// Free slots of an event type in `[from, to)`, from the snapshots as they are (no refresh:
     /// listing must be fast; the booking re-checks). Stale sources count as the policy says.
-    /// Answers are cached for at most a second and only while no snapshot and no stored row
-    /// changed, so a taken slot disappears at once.
+    /// The facts come from the shared view of the whole fetch window (`busy_view`), made once
+    /// per change of a snapshot, a stored row or a source's freshness, so a taken slot
+    /// disappears at once and any window or zone costs only the slot rules over it.
     pub async fn free_slots(
         &self,
         event_type: &EventType,
@@ -341,31 +281,50 @@ impl BookingService {
         to: DateTime<Utc>,
     ) -> Result<Arc<Vec<Slot>>, StoreError> {
         let now = self.now();
-        let key = (event_type.slug.clone(), from, to);
-        let version = (self.inner.hub.version(), self.inner.store.version());
-        if let Some(hit) = self.inner.slot_cache.get(&key, version, now) {
-            return Ok(hit);
-        }
-        let found = Arc::new(self.compute_slots(event_type, from, to, now).await?);
-        self.inner
-            .slot_cache
-            .put(key, version, now, Arc::clone(&found));
-        Ok(found)
-    }
-
-    async fn compute_slots(
-        &self,
-        event_type: &EventType,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Slot>, StoreError> {
-        let window = Interval {
+        let needed = Interval {
             start: from - MARGIN,
             end: to + MARGIN,
         };
+        let key = ViewKey {
+            hub_version: self.inner.hub.version(),
+            store_version: self.inner.store.version(),
+            usable: self.inner.hub.usable(now),
+        };
+        let view = match self.inner.busy_view.get(&key, needed) {
+            Some(view) => view,
+            None => {
+                let wide = view_window(self.inner.hub.fetch_window(now), MARGIN);
+                let window = if wide.start <= needed.start && needed.end <= wide.end {
+                    wide
+                } else {
+                    needed
+                };
+                let view = Arc::new(self.make_view(key, window, now).await?);
+                if view.window == wide {
+                    self.inner.busy_view.put(Arc::clone(&view));
+                }
+                view
+            }
+        };
+        let facts = view.facts(now);
+        Ok(Arc::new(slots(
+            &self.config().rules(),
+            event_type,
+            &facts,
+            from,
+            to,
+        )))
+    }
+
+    /// The facts of `window` as they are now.
+    async fn make_view(
+        &self,
+        key: ViewKey,
+        window: Interval,
+        now: DateTime<Utc>,
+    ) -> Result<View, StoreError> {
         let (time, _) = self.inner.hub.time(window, now);
-        let (stored, blocks) = self
+        let (bookings, blocks) = self
             .inner
             .store
             .call(move |c| {
@@ -375,8 +334,13 @@ impl BookingService {
                 ))
             })
             .await?;
-        let facts = time.facts(&stored, &blocks, now);
-        Ok(slots(&self.config().rules(), event_type, &facts, from, to))
+        Ok(View {
+            key,
+            window,
+            time,
+            bookings,
+            blocks,
+        })
     }
 
     /// Whether a calendar is too stale to know and fails closed (its whole time counts as busy;

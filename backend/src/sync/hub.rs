@@ -273,6 +273,19 @@ impl SyncHub {
         self.version.load(std::sync::atomic::Ordering::Acquire)
     }
 
+    /// Per source, whether its snapshot counts at `now` (fresh, or stale with `fail_open`):
+    /// with [`Self::version`], what decides the answer of [`Self::time`].
+    pub fn usable(&self, now: DateTime<Utc>) -> Vec<bool> {
+        self.slots()
+            .iter()
+            .map(|slot| {
+                let fetched_at = read(&slot.state).loaded.snapshot.fetched_at;
+                slot.config.fail_open
+                    || Freshness::of(fetched_at, now, slot.config.max_age()) == Freshness::Fresh
+            })
+            .collect()
+    }
+
     /// The window fetched at `now`: from yesterday to a week past the booking horizon.
     pub fn fetch_window(&self, now: DateTime<Utc>) -> Interval {
         Interval {
