@@ -1,4 +1,4 @@
-//! The CalDAV adapter against real servers (Radicale, Xandikos and Cyrus IMAP, started per test
+//! The CalDAV adapter against real servers (Radicale, Xandikos, Cyrus IMAP and DAViCal, started per test
 //! by [`servers::Server`]): discovery, time-range reads with recurrence, incremental sync, and
 //! the writer's create / retry / delete. Each scenario is one async function run against every
 //! server by [`both!`]; `scheduling` checks that a scheduling server (Cyrus) sends no mail of its
@@ -25,8 +25,8 @@ use openslot::sources::{CalendarSource, CalendarWriter, Cursor, Fetched, Item, S
 
 use servers::{Kind, Server};
 
-/// One `#[tokio::test]` per server for a scenario `async fn(Kind)` (Cyrus where it is
-/// installed, see [`servers::cyrus_missing`]).
+/// One `#[tokio::test]` per server for a scenario `async fn(Kind)` (Cyrus and DAViCal where
+/// they are installed, see [`servers::cyrus_missing`] and [`servers::davical_missing`]).
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
         mod radicale {
@@ -44,6 +44,15 @@ macro_rules! both {
                     return super::required::missing(stringify!($name), &what);
                 }
                 super::$name(super::Kind::Cyrus).await
+            })*
+        }
+        mod davical {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(what) = super::servers::davical_missing() {
+                    return super::required::missing(stringify!($name), &what);
+                }
+                super::$name(super::Kind::Davical).await
             })*
         }
     };
