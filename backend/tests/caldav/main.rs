@@ -13,6 +13,7 @@ mod digest_auth;
 mod discovery_faults;
 #[path = "../support/process.rs"]
 mod process;
+mod request_log;
 #[path = "../support/required.rs"]
 mod required;
 mod scheduling;

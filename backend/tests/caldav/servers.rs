@@ -209,6 +209,25 @@ impl Server {
             .collect()
     }
 
+    /// The requests DAViCal's web server has answered so far, as `METHOD /path STATUS` (PHP's
+    /// built-in server logs each one as `127.0.0.1:PORT [STATUS]: METHOD /path`).
+    #[allow(dead_code)] // the CalDAV tests only
+    pub fn answered_requests(&self) -> Vec<String> {
+        assert_eq!(self.kind, Kind::Davical, "only DAViCal's log is read");
+        let log = std::fs::read_to_string(self._dir.path().join("server.log")).unwrap();
+        log.lines()
+            .filter_map(|l| {
+                let (head, request) = l.split_once("]: ")?;
+                let status = head.rsplit_once(" [")?.1;
+                let (method, path) = request.split_once(' ')?;
+                status
+                    .parse::<u16>()
+                    .ok()
+                    .map(|s| format!("{method} {path} {s}"))
+            })
+            .collect()
+    }
+
     /// Kills the server process; its data stays for `restart`.
     pub fn kill(&mut self) {
         self.child.kill_now();
