@@ -91,6 +91,9 @@ system-deps:
 	@[ -x /usr/lib/cyrus/bin/httpd ] && [ -x /usr/sbin/saslpasswd2 ] && [ -x /usr/sbin/apache2 ] \
 	  || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	       cyrus-imapd cyrus-caldav sasl2-bin apache2; }
+	@[ -f /usr/share/davical/htdocs/caldav.php ] && [ -x /usr/bin/php ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	       davical php-cli php-pgsql php-xml php-cgi postgresql; }
 
 # frontend/dist: the SPA exactly as it ships. `cargo fetch` first because trunk runs cargo offline.
 spa: tools

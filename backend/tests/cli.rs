@@ -1855,6 +1855,34 @@ fn sync_prints_a_line_per_source_and_a_status_table_and_fails_when_one_fails() {
 }
 
 #[test]
+fn sync_verbose_logs_each_feed_request_without_its_token() {
+    let dir = sync_setup();
+    let run = openslot(
+        dir.path(),
+        &["sync", "--config", "openslot.toml", "--verbose"],
+    );
+    run.fails(1);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("openslot::http") && l.contains("/x.ics"))
+        .unwrap_or_else(|| panic!("no request line: {run:#?}"));
+    assert!(
+        line.contains("DEBUG") && line.contains("request failed method=GET url=http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(
+        line.contains("/x.ics?… error=cannot reach 127.0.0.1"),
+        "{line}"
+    );
+    assert!(line.contains(" ms="), "{line}");
+    assert!(!run.stderr.contains("s3cret"), "{run:#?}");
+    // Without --verbose (nor OPENSLOT_LOG) no log at all.
+    let quiet = openslot(dir.path(), &["sync", "--config", "openslot.toml"]);
+    assert!(!quiet.stderr.contains("openslot::http"), "{quiet:#?}");
+}
+
+#[test]
 fn sync_json_reports_each_result_and_status() {
     let dir = sync_setup();
     let run = openslot(dir.path(), &["sync", "--config", "openslot.toml", "--json"]);

@@ -129,6 +129,10 @@ enum Command {
         config: PathBuf,
         #[arg(long)]
         json: bool,
+        /// Also print each calendar request to stderr: method, URL (without user info or
+        /// query), status and milliseconds.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Every source: its calendars (discovered), its status and what it contributes.
     Sources {
@@ -237,7 +241,11 @@ pub fn run() -> ExitCode {
             now,
         } => explain_cmd(&config, &at, event_type.as_deref(), json, now.as_deref()),
         Command::CheckConfig { config } => check_config_cmd(&config),
-        Command::Sync { config, json } => sources_cmd::sync_cmd(&config, json),
+        Command::Sync {
+            config,
+            json,
+            verbose,
+        } => sources_cmd::sync_cmd(&config, json, verbose),
         Command::Serve { config } => serve_cmd::serve(&config),
         Command::Openapi => serve_cmd::openapi(),
         Command::Backup { config, to } => serve_cmd::backup(&config, &to),

@@ -9,14 +9,21 @@ use crate::clock;
 
 use super::{CliError, load_config};
 
-/// Logs to stderr: `OPENSLOT_LOG` filters (default `info`), `OPENSLOT_LOG_FORMAT=json` gives
-/// one JSON object per line.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OPENSLOT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+/// Logs to stderr: `OPENSLOT_LOG` filters (else `default`), `OPENSLOT_LOG_FORMAT=json` gives
+/// one JSON object per line. `requests` adds the line of every outbound calendar request
+/// (`openslot::http` at debug level) to whatever the filter is.
+pub(super) fn init_logging(default: &str, requests: bool) {
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("OPENSLOT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    if requests && let Ok(directive) = format!("{}=debug", crate::sources::http::LOG_TARGET).parse()
+    {
+        filter = filter.add_directive(directive);
+    }
     let json = std::env::var("OPENSLOT_LOG_FORMAT").is_ok_and(|v| v == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        // Colours only on a terminal: a log file or a pipe gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _ = if json {
         builder.json().try_init()
@@ -26,7 +33,7 @@ fn init_logging() {
 }
 
 pub(super) fn serve(path: &Path) -> Result<ExitCode, CliError> {
-    init_logging();
+    init_logging("info", false);
     let config = load_config(path)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -113,7 +113,11 @@ struct SyncResultJson<'a> {
     seconds: f64,
 }
 
-pub(super) fn sync_cmd(path: &Path, json: bool) -> Result<ExitCode, CliError> {
+/// `verbose` (or `OPENSLOT_LOG`) logs to stderr, each calendar request on a line of its own.
+pub(super) fn sync_cmd(path: &Path, json: bool, verbose: bool) -> Result<ExitCode, CliError> {
+    if verbose || std::env::var_os("OPENSLOT_LOG").is_some() {
+        super::serve_cmd::init_logging("warn", verbose);
+    }
     let config = load_config(path)?;
     let rt = runtime()?;
     let hub = all_sources(&config)?;

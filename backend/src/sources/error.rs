@@ -38,6 +38,15 @@ pub enum SourceError {
     NotFound { url: String },
     #[error("the server answered {status}{}", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
     Http { status: u16, reason: Option<String> },
+    /// A server error (5xx or an odd status) that remained during CalDAV discovery, also after
+    /// asking for the fewest properties: the URL that was asked, and what to configure instead.
+    #[error(
+        "calendar discovery failed at {url}: {source}; set `url` to your principal URL (on DAViCal http(s)://HOST/caldav.php/USERNAME/) or to the calendar's own URL"
+    )]
+    Discovery {
+        url: String,
+        source: Box<SourceError>,
+    },
     #[error("the answer is larger than the limit of {limit_mb} MB")]
     TooLarge { limit_mb: u64 },
     #[error("too many redirects (more than {0})")]
@@ -61,6 +70,7 @@ impl SourceError {
         match self {
             Self::Unreachable { .. } | Self::Timeout { .. } => true,
             Self::Http { status, .. } => *status >= 500 || *status == 429,
+            Self::Discovery { source, .. } => source.is_transient(),
             _ => false,
         }
     }

@@ -161,7 +161,14 @@ impl Google {
         url: Url,
         body: Option<&serde_json::Value>,
     ) -> Result<Reply, SourceError> {
-        self.auth.request(method, url, HeaderMap::new(), body).await
+        let started = std::time::Instant::now();
+        let reply = self
+            .auth
+            .request(method.clone(), url.clone(), HeaderMap::new(), body)
+            .await;
+        // The token refresh and a retry after a 401 count in; the token request is not logged.
+        http::log_request(&method, &url, reply.as_ref().map(|r| r.status), started);
+        reply
     }
 
     /// Every page of `events.list` with `query`; `None` when Google says the sync token is gone

@@ -57,6 +57,61 @@ pub fn client(limits: Limits) -> Result<Client, SourceError> {
         .map_err(|e| SourceError::Config(format!("cannot build the HTTP client: {e}")))
 }
 
+/// The log target of the request lines: `OPENSLOT_LOG=openslot::http=debug` shows them alone.
+pub const LOG_TARGET: &str = "openslot::http";
+
+/// Sends a request built on a client of [`client`] and logs it ([`log_request`]).
+pub async fn send(
+    request: reqwest::RequestBuilder,
+    limits: Limits,
+) -> Result<Response, SourceError> {
+    let (client, request) = request.build_split();
+    let request = request.map_err(|e| request_error(e, "the server", limits))?;
+    let (method, url) = (request.method().clone(), request.url().clone());
+    let started = std::time::Instant::now();
+    let result = client
+        .execute(request)
+        .await
+        .map_err(|e| request_error(e, &host_of(&url), limits));
+    log_request(
+        &method,
+        &url,
+        result.as_ref().map(Response::status),
+        started,
+    );
+    result
+}
+
+/// One line at debug level (target [`LOG_TARGET`]) for an outbound calendar request: method,
+/// URL without user info or query ([`redacted`]: feeds and APIs put tokens and keys there),
+/// status or the error, milliseconds. Never a header (Authorization) or a body.
+pub fn log_request(
+    method: &reqwest::Method,
+    url: &reqwest::Url,
+    outcome: Result<StatusCode, &SourceError>,
+    started: std::time::Instant,
+) {
+    let ms = started.elapsed().as_millis();
+    match outcome {
+        Ok(status) => tracing::debug!(
+            target: LOG_TARGET,
+            method = %method,
+            url = %redacted(url),
+            status = status.as_u16(),
+            ms,
+            "request"
+        ),
+        Err(e) => tracing::debug!(
+            target: LOG_TARGET,
+            method = %method,
+            url = %redacted(url),
+            error = %e,
+            ms,
+            "request failed"
+        ),
+    }
+}
+
 /// A target OpenSlot does not connect to.
 #[derive(Debug, thiserror::Error)]
 #[error("{host} is not allowed: it names {why}")]
@@ -202,10 +257,13 @@ pub fn redacted(url: &reqwest::Url) -> String {
     let mut u = url.clone();
     let _ = u.set_username("");
     let _ = u.set_password(None);
-    if u.query().is_some() {
-        u.set_query(Some("…"));
+    u.set_fragment(None);
+    if u.query().is_none() {
+        return u.to_string();
     }
-    u.to_string()
+    u.set_query(None);
+    // Appended as text: `set_query` would percent-encode the ellipsis.
+    format!("{u}?…")
 }
 
 /// Why an address must not be reached by a URL the owner typed in the dashboard, or `None`.
@@ -290,6 +348,9 @@ mod tests {
         let url = reqwest::Url::parse("https://bob:pw@cal.example/feed.ics?token=s3cret").unwrap();
         let text = redacted(&url);
         assert!(!text.contains("pw") && !text.contains("s3cret"), "{text}");
+        assert_eq!(text, "https://cal.example/feed.ics?…");
+        let plain = reqwest::Url::parse("https://cal.example/a/b/#frag").unwrap();
+        assert_eq!(redacted(&plain), "https://cal.example/a/b/");
         let e = status_error(StatusCode::NOT_FOUND, &url).to_string();
         assert!(!e.contains("s3cret") && !e.contains("pw"), "{e}");
     }

@@ -113,13 +113,7 @@ impl IcsFeed {
                 headers.insert(header, v);
             }
         }
-        let host = http::host_of(url);
-        let response = client
-            .get(url.clone())
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|e| http::request_error(e, &host, self.limits))?;
+        let response = http::send(client.get(url.clone()).headers(headers), self.limits).await?;
         let status = response.status();
         let header = |name| {
             response

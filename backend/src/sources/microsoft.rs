@@ -152,7 +152,14 @@ impl Microsoft {
     ) -> Result<Reply, SourceError> {
         let mut headers = HeaderMap::new();
         headers.insert("Prefer", HeaderValue::from_static(PREFER));
-        self.auth.request(method, url, headers, body).await
+        let started = std::time::Instant::now();
+        let reply = self
+            .auth
+            .request(method.clone(), url.clone(), headers, body)
+            .await;
+        // The token refresh and a retry after a 401 count in; the token request is not logged.
+        http::log_request(&method, &url, reply.as_ref().map(|r| r.status), started);
+        reply
     }
 
     /// A link Graph gave (nextLink, deltaLink), followed only to Graph's own origin: the access

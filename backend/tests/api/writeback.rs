@@ -179,6 +179,47 @@ async fn a_booking_in_a_scheduling_server_makes_it_mail_nothing() {
     );
 }
 
+/// A booking written into DAViCal through a source configured with the server's root (where
+/// discovery once failed with DAViCal's 500), then cancelled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_through_davical_from_its_root_is_written_and_cancelled() {
+    if let Some(what) = super::servers::davical_missing() {
+        return super::required::missing(
+            "a_booking_through_davical_from_its_root_is_written_and_cancelled",
+            &what,
+        );
+    }
+    let server = Server::start(Kind::Davical).await;
+    let cal = server.mkcalendar("work", "Work", "#112233FF").await;
+    let app = spawn_app(&source(&format!("{}/", server.base))).await;
+    let (status, b) = app
+        .post(
+            "/api/v1/bookings",
+            &super::app::booking("intro", "2026-12-01T09:00:00+01:00"),
+        )
+        .await;
+    assert_eq!(status, 201, "{b}");
+    let id = b["id"].as_str().unwrap();
+    let rows = drained(&app, Duration::from_secs(20)).await;
+    assert_eq!(rows, vec![("done".to_owned(), None)]);
+    let events = events_with(&server, &cal, id).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(
+        events[0].contains("DTSTART:20261201T080000Z"),
+        "{}",
+        events[0]
+    );
+
+    let token = b["manage_token"].as_str().unwrap();
+    let (status, _) = app
+        .delete(&format!("/api/v1/bookings/{id}?token={token}"))
+        .await;
+    assert_eq!(status, 200);
+    let rows = drained(&app, Duration::from_secs(20)).await;
+    assert!(rows.iter().all(|(s, _)| s == "done"), "{rows:?}");
+    assert!(events_with(&server, &cal, id).await.is_empty());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_visitors_make_one_event_in_the_calendar() {
     let server = Server::start(Kind::Radicale).await;

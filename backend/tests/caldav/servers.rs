@@ -2,8 +2,9 @@
 //! 127.0.0.1 (free ports, a temporary folder) and the guard kills it when dropped.
 //! Radicale and Xandikos come from `make test-deps` (a venv at `target/test-venv`, or
 //! `$TEST_VENV`); without it the tests fail and say so. Cyrus IMAP's CalDAV (a scheduling
-//! server, the one behind Fastmail) comes from Debian (`make system-deps`); callers check
-//! [`cyrus_missing`] first.
+//! server, the one behind Fastmail) and DAViCal (PHP over PostgreSQL, see `davical.rs`) come
+//! from Debian (`make system-deps`); callers check [`cyrus_missing`] or [`davical_missing`]
+//! first.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -19,6 +20,11 @@ use reqwest::{Method, StatusCode};
 
 use crate::process::ProcessGroup;
 
+#[path = "davical.rs"]
+mod davical;
+#[allow(unused_imports)] // the CalDAV tests only
+pub use davical::missing as davical_missing;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Radicale,
@@ -27,6 +33,8 @@ pub enum Kind {
     /// is [`OWNER_EMAIL`], and it mails invitations through a stand-in `sendmail` that
     /// records them ([`Server::scheduling_messages`]).
     Cyrus,
+    /// DAViCal 1.1.12 behind PHP's built-in web server, over a PostgreSQL of its own.
+    Davical,
 }
 
 pub const USER: &str = "alice";
@@ -49,6 +57,8 @@ pub struct Server {
     /// The calendar home, e.g. `/alice/` or `/user/calendars/`.
     pub home: String,
     child: ProcessGroup,
+    /// DAViCal's PostgreSQL (stopped after the web server: fields drop in order).
+    _database: Option<ProcessGroup>,
     client: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -96,7 +106,7 @@ fn free_port() -> u16 {
 
 /// Starts `kind` on `port` with its data in `dir`.
 fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> ProcessGroup {
-    let venv = if kind == Kind::Cyrus {
+    let venv = if matches!(kind, Kind::Cyrus | Kind::Davical) {
         PathBuf::new()
     } else {
         venv()
@@ -124,6 +134,7 @@ fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> ProcessGroup {
             c
         }
         Kind::Cyrus => cyrus_command(dir),
+        Kind::Davical => davical::command(dir, port, davical_pg_port(dir)),
         Kind::Xandikos => {
             let mut c = Command::new(venv.join("bin/xandikos"));
             c.arg("serve")
@@ -150,6 +161,11 @@ impl Server {
         if kind == Kind::Cyrus {
             cyrus_setup(dir.path(), port);
         }
+        let database = (kind == Kind::Davical).then(|| {
+            let pg_port = free_port();
+            std::fs::write(dir.path().join("pg-port"), pg_port.to_string()).unwrap();
+            davical::setup(dir.path(), pg_port, USER, PASSWORD)
+        });
         let child = spawn(kind, dir.path(), port);
         let server = Server {
             kind,
@@ -158,8 +174,10 @@ impl Server {
                 Kind::Radicale => format!("/{USER}/"),
                 Kind::Xandikos => "/user/calendars/".to_owned(),
                 Kind::Cyrus => format!("/dav/calendars/user/{CYRUS_USERID}/"),
+                Kind::Davical => format!("{}/{USER}/", davical::CALDAV_PHP),
             },
             child,
+            _database: database,
             client: http::client(Limits::default()).unwrap(),
             _dir: dir,
         };
@@ -173,7 +191,7 @@ impl Server {
     /// The user name and password the server wants, if any.
     fn login(&self) -> Option<&'static str> {
         match self.kind {
-            Kind::Radicale => Some(USER),
+            Kind::Radicale | Kind::Davical => Some(USER),
             Kind::Cyrus => Some(OWNER_EMAIL),
             Kind::Xandikos => None,
         }
@@ -188,6 +206,25 @@ impl Server {
         log.split("--- message ")
             .filter(|m| !m.is_empty())
             .map(str::to_owned)
+            .collect()
+    }
+
+    /// The requests DAViCal's web server has answered so far, as `METHOD /path STATUS` (PHP's
+    /// built-in server logs each one as `127.0.0.1:PORT [STATUS]: METHOD /path`).
+    #[allow(dead_code)] // the CalDAV tests only
+    pub fn answered_requests(&self) -> Vec<String> {
+        assert_eq!(self.kind, Kind::Davical, "only DAViCal's log is read");
+        let log = std::fs::read_to_string(self._dir.path().join("server.log")).unwrap();
+        log.lines()
+            .filter_map(|l| {
+                let (head, request) = l.split_once("]: ")?;
+                let status = head.rsplit_once(" [")?.1;
+                let (method, path) = request.split_once(' ')?;
+                status
+                    .parse::<u16>()
+                    .ok()
+                    .map(|s| format!("{method} {path} {s}"))
+            })
             .collect()
     }
 
@@ -324,6 +361,14 @@ impl Server {
         let ctx = SourceContext::new(PathBuf::from("."));
         Arc::new(CalDav::new(&self.config(url, calendar, password), &ctx).unwrap())
     }
+}
+
+/// The port in DAViCal's PostgreSQL socket name (written by `start`).
+fn davical_pg_port(dir: &std::path::Path) -> u16 {
+    std::fs::read_to_string(dir.join("pg-port"))
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// A `[[sources]]` entry of kind caldav at `url`, with `extra` keys.

@@ -85,13 +85,33 @@ async fn auth_then_sync_through_the_command_line() {
     }));
     let sync = tokio::task::spawn_blocking({
         let path = path.clone();
-        move || openslot(&path, &["sync", "--config", "openslot.toml", "--json"])
+        move || {
+            openslot(
+                &path,
+                &["sync", "--config", "openslot.toml", "--json", "--verbose"],
+            )
+        }
     })
     .await
     .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&sync.stdout).unwrap();
     assert_eq!(sync.status.code(), Some(0), "{v}");
     assert_eq!(v["results"][0]["ok"], true, "{v}");
+    // --verbose: each Graph request on stderr, without the token.
+    let log = String::from_utf8_lossy(&sync.stderr);
+    let requests: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("openslot::http"))
+        .collect();
+    let api = m.api();
+    assert!(
+        requests.iter().any(|l| l.contains("method=GET")
+            && l.contains(&format!("url={}", api.trim_end_matches('/')))
+            && l.contains("status=200")
+            && l.contains(" ms=")),
+        "{log}"
+    );
+    assert!(!log.contains(&stored) && !log.contains("Bearer"), "{log}");
 }
 
 /// Microsoft refuses the stored sign-in (`invalid_grant`): `openslot sync` and the status say

@@ -26,11 +26,36 @@ pub(super) struct Listing {
 }
 
 impl CalDav {
-    /// PROPFIND Depth 0 with every discovery property; the props of the resource itself.
+    /// A discovery PROPFIND: every discovery property; after a server failure (5xx) the same
+    /// with the fewest ([`xml::propfind_minimal`]), since some servers fail on one property of
+    /// a resource that lacks it. A failure that remains names the URL asked.
+    async fn discovery_propfind(
+        &self,
+        url: &Url,
+        depth: &str,
+    ) -> Result<(Url, xml::Multistatus), SourceError> {
+        let full = self
+            .multistatus("PROPFIND", url, depth, xml::propfind_discovery())
+            .await;
+        let answer = match full {
+            Err(SourceError::Http { status, .. }) if status >= 500 => {
+                self.multistatus("PROPFIND", url, depth, xml::propfind_minimal())
+                    .await
+            }
+            other => other,
+        };
+        answer.map_err(|e| match e {
+            SourceError::Http { .. } => SourceError::Discovery {
+                url: super::http::redacted(url),
+                source: Box::new(e),
+            },
+            e => e,
+        })
+    }
+
+    /// PROPFIND Depth 0 for discovery; the props of the resource itself.
     async fn props_of(&self, url: &Url) -> Result<(Url, Props), SourceError> {
-        let (answered, ms) = self
-            .multistatus("PROPFIND", url, "0", xml::propfind_discovery())
-            .await?;
+        let (answered, ms) = self.discovery_propfind(url, "0").await?;
         // Depth 0 answers for one resource; take the one that names it, else the first.
         let mut responses = ms.responses.into_iter();
         let first = responses.next().ok_or_else(|| {
@@ -44,8 +69,14 @@ impl CalDav {
         let (answered, props) = match self.props_of(&self.url).await {
             Ok(found) => found,
             // A server root that refuses PROPFIND: RFC 6764 bootstrapping may still work.
-            Err(SourceError::NotFound { .. } | SourceError::Http { .. }) => {
-                return self.listing_via_well_known().await;
+            Err(e @ (SourceError::NotFound { .. } | SourceError::Discovery { .. })) => {
+                return match self.listing_via_well_known().await {
+                    Ok(listing) => Ok(listing),
+                    Err(w @ SourceError::AuthFailed { .. }) => Err(w),
+                    // The configured URL failed: that failure, naming it, is the one to fix.
+                    Err(_) if matches!(e, SourceError::Discovery { .. }) => Err(e),
+                    Err(w) => Err(w),
+                };
             }
             Err(e) => return Err(e),
         };
@@ -168,9 +199,7 @@ impl CalDav {
         let home = resolve(base, home).ok_or_else(|| {
             SourceError::BadResponse(format!("the calendar home {home:?} is not a URL"))
         })?;
-        let (answered, ms) = self
-            .multistatus("PROPFIND", &home, "1", xml::propfind_discovery())
-            .await?;
+        let (answered, ms) = self.discovery_propfind(&home, "1").await?;
         let calendars = ms
             .responses
             .into_iter()

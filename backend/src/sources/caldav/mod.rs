@@ -242,11 +242,7 @@ impl CalDav {
             map.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
             request = request.body(body);
         }
-        request
-            .headers(map)
-            .send()
-            .await
-            .map_err(|e| http::request_error(e, &http::host_of(url), self.limits))
+        http::send(request.headers(map), self.limits).await
     }
 
     /// A PROPFIND or REPORT that must answer 207; its multistatus and the URL that answered

@@ -186,10 +186,21 @@ pub fn escape(text: &str) -> String {
 
 const HEAD: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 
-/// PROPFIND for everything discovery needs, on any resource.
+/// PROPFIND for everything discovery needs, on any resource. No sync state (`sync-token`,
+/// `getctag`): discovery also asks server roots and principals, which are no calendars, and
+/// DAViCal answers 500 when asked for a sync-token there; the state is asked of the chosen
+/// calendar alone ([`propfind_state`]).
 pub fn propfind_discovery() -> String {
     format!(
-        r#"{HEAD}<d:propfind xmlns:d="DAV:" xmlns:c="{CALDAV}" xmlns:cs="{CALSERVER}" xmlns:a="{APPLE}"><d:prop><d:resourcetype/><d:displayname/><d:current-user-principal/><c:calendar-home-set/><c:supported-calendar-component-set/><a:calendar-color/><d:sync-token/><cs:getctag/></d:prop></d:propfind>"#
+        r#"{HEAD}<d:propfind xmlns:d="DAV:" xmlns:c="{CALDAV}" xmlns:a="{APPLE}"><d:prop><d:resourcetype/><d:displayname/><d:current-user-principal/><c:calendar-home-set/><c:supported-calendar-component-set/><a:calendar-color/></d:prop></d:propfind>"#
+    )
+}
+
+/// The least discovery can go on, asked again after a server failed (5xx) on
+/// [`propfind_discovery`]: what the resource is, its name, the principal and the home.
+pub fn propfind_minimal() -> String {
+    format!(
+        r#"{HEAD}<d:propfind xmlns:d="DAV:" xmlns:c="{CALDAV}"><d:prop><d:resourcetype/><d:displayname/><d:current-user-principal/><c:calendar-home-set/></d:prop></d:propfind>"#
     )
 }
 
@@ -388,6 +399,7 @@ END:VCALENDAR]]></calendar-data></prop></propstat></response></multistatus>"#,
     fn request_bodies_are_well_formed_and_escaped() {
         let bodies = [
             propfind_discovery(),
+            propfind_minimal(),
             propfind_state(),
             calendar_query("20260101T000000Z", "20260201T000000Z"),
             sync_collection("http://x/sync?a=1&b=<2>"),
@@ -396,6 +408,10 @@ END:VCALENDAR]]></calendar-data></prop></propstat></response></multistatus>"#,
         for b in &bodies {
             Document::parse(b).unwrap_or_else(|e| panic!("{e}: {b}"));
         }
-        assert!(bodies[3].contains("a=1&amp;b=&lt;2&gt;"));
+        assert!(bodies[4].contains("a=1&amp;b=&lt;2&gt;"));
+        // Discovery asks no sync state: DAViCal fails (500) on a sync-token of a non-calendar.
+        for b in &bodies[..2] {
+            assert!(!b.contains("sync-token") && !b.contains("getctag"), "{b}");
+        }
     }
 }
