@@ -8,8 +8,9 @@
 //! next requests answer its challenge at once (counting the nonce) until it asks again.
 //!
 //! Invariants: credentials go only to the configured origin (see [`CalDav::credentials_for`]);
-//! the writer only ever touches `{collection}/{name derived from the uid}.ics`, and deletes an
-//! event only when its UID is still the booking's; every body is read through
+//! the writer only ever touches `{collection}/{name derived from the uid}.ics`, and updates or
+//! deletes an event only when its UID is still the booking's, with `If-Match` and a strong
+//! etag; every body is read through
 //! [`http::read_capped`]; no server answer makes this module panic.
 //!
 //! Server notes (for the README). Verified by the tests in `tests/caldav/` and by hand against
@@ -298,6 +299,14 @@ impl CalendarWriter for CalDav {
     async fn create(&self, event: &BookingEvent) -> Result<WrittenEvent, SourceError> {
         let collection = self.collection().await?;
         self.put_event(collection, event).await
+    }
+
+    async fn update(
+        &self,
+        written: &WrittenEvent,
+        event: &BookingEvent,
+    ) -> Result<WrittenEvent, SourceError> {
+        self.update_event(written, event).await
     }
 
     async fn delete(&self, written: &WrittenEvent) -> Result<(), SourceError> {
