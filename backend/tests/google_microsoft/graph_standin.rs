@@ -87,6 +87,10 @@ impl GraphStandIn {
         self.with(|s| s.faults.push_back(fault));
     }
 
+    pub fn event(&self, id: &str) -> Option<Value> {
+        self.with(|s| s.events.get(id).map(|e| e.event.clone()))
+    }
+
     pub fn live_ids(&self) -> Vec<String> {
         self.with(|s| {
             s.events
