@@ -32,6 +32,9 @@
 //!   `Outbox`); sync-collection; a scheduling server (RFC 6638): an event whose ORGANIZER is the
 //!   user's address makes it mail the attendees (`sendmail -bs`), unless they carry
 //!   `SCHEDULE-AGENT=CLIENT`, as OpenSlot's events do; their delete then mails nothing either.
+//!   A PUT of such a scheduling object (ORGANIZER and ATTENDEE) answers 201/204 without an ETag
+//!   (Cyrus rewrites the object), a GET answers a weak one (`W/"..."`), and PROPFIND `getetag`
+//!   the strong one, which `If-Match` takes (`tests/caldav/conditional.rs` shows it on the wire).
 //! - Radicale and Xandikos: PUT answers 201 with an ETag; `If-None-Match: *` on an existing resource 412; a
 //!   DELETE with a stale `If-Match` 412, of a missing resource 404.
 //!
