@@ -238,7 +238,7 @@ async fn kill_9_under_load_loses_no_acknowledged_booking_and_writes_each_once() 
     uids.sort();
     let mut expected: Vec<String> = stored
         .iter()
-        .map(|(id, _, _)| format!("{id}-0@openslot"))
+        .map(|(id, _, _)| format!("{id}@openslot"))
         .collect();
     expected.sort();
     assert_eq!(uids, expected, "one event per booking, no more");

@@ -137,6 +137,10 @@ async function book() {
   check(await page.locator("b", { hasText: "Tanaka" }).count() === 0, "no markup from the visitor");
   const ics = await page.getByRole("link", { name: "Download .ics" }).getAttribute("href");
   check(ics.startsWith("blob:"), "the .ics is made in the page");
+  // The booking's one UID: the mail, the owner's calendar and the feed carry the same, so an
+  // import of the invitation updates this event instead of adding a second.
+  const icsText = await page.evaluate(async (u) => (await fetch(u)).text(), ics);
+  check(icsText.includes(`\r\nUID:${booking.id}@openslot\r\n`), `the .ics has the booking's UID: ${icsText}`);
   const google = await page.getByRole("link", { name: "Google Calendar" }).getAttribute("href");
   const stamp = instant.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   check(google.includes(stamp), `the Google link has the UTC start ${stamp}: ${google}`);

@@ -118,7 +118,7 @@ struct SessionJson {
 #[derive(Debug, Object)]
 struct WriteJson {
     source: String,
-    /// `create` or `delete`.
+    /// `create`, `update` or `delete`.
     action: String,
     /// `pending`, `done`, `failed` or `skipped`.
     state: String,
@@ -695,6 +695,7 @@ impl AdminApi {
                     source: w.source_id.clone(),
                     action: match w.action {
                         OutboxAction::Create => "create",
+                        OutboxAction::Update => "update",
                         OutboxAction::Delete => "delete",
                     }
                     .to_owned(),

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 
 use crate::booking::BookingService;
 use crate::booking::outbox::booking_event;
-use crate::calendar::{Interval, events_ics, freebusy_ics as calendar_freebusy, merge_intervals};
+use crate::calendar::{
+    Interval, booking_uid, events_ics, freebusy_ics as calendar_freebusy, merge_intervals,
+};
 use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
 
 /// Confirmed bookings as one calendar.
@@ -13,14 +15,7 @@ pub fn bookings_ics(service: &BookingService, rows: &[BookingRow], now: DateTime
     let events: Vec<_> = rows
         .iter()
         .filter(|b| b.status == BookingStatus::Confirmed)
-        .map(|b| {
-            booking_event(
-                service,
-                b,
-                &crate::booking::event_uid(&b.id, b.sequence),
-                now,
-            )
-        })
+        .map(|b| booking_event(service, b, &booking_uid(&b.id), now))
         .collect();
     events_ics(&events, Some("OpenSlot bookings"))
 }

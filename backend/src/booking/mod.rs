@@ -13,6 +13,4 @@ pub mod token;
 // Moved to `domain` (shared with config, store and notify); the old paths keep working.
 pub use crate::domain::{details, series, visitor_text};
 
-pub use service::{
-    BookError, BookRequest, Booked, BookingService, CancelScope, RulesError, event_uid,
-};
+pub use service::{BookError, BookRequest, Booked, BookingService, CancelScope, RulesError};

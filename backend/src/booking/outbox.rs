@@ -1,15 +1,19 @@
-//! The outbox worker: writes the events of bookings into every writable calendar, and deletes
-//! them on cancel, until each calendar has what it should.
+//! The outbox worker: writes the events of bookings into every writable calendar, updates them
+//! in place on reschedule and deletes them on cancel, until each calendar has what it should.
 //!
 //! Invariants: a booking never waits for a calendar (its writes are queued rows, committed
-//! with it); the event's UID is derived from the booking (id + sequence), and writers are
-//! idempotent on it, so a retry after a crash or a lost answer never makes a second copy; a
-//! write that keeps failing is marked failed with its reason and shown to the owner, never
-//! dropped silently; a delete waits for its create. Each calendar is written by a lane of its
-//! own, so a calendar server that hangs delays only its own events. Writers are looked up in
-//! the hub per row, so sources added in the dashboard get their writes, and the writes of a
-//! removed source fail at once with a reason instead of waiting for a writer that will not
-//! come.
+//! with it); the event's UID is the booking's for its whole life (`calendar::booking_uid`; the
+//! same in mails and the feed), and writers are idempotent on it, so a retry after a crash or a
+//! lost answer never makes a second copy; a reschedule updates the same event (same UID, same
+//! resource, SEQUENCE one up) with the booking as it is when the row runs, and an update of a
+//! booking cancelled meanwhile writes nothing; a write that keeps failing is marked failed with
+//! its reason and shown to the owner, never dropped silently; a delete or an update waits for
+//! its create. Rows keep the UID they were queued with: events written before one UID per
+//! booking (`{id}-{sequence}@openslot`) are updated and deleted under that UID. Each calendar
+//! is written by a lane of its own, so a calendar server that hangs delays only its own events.
+//! Writers are looked up in the hub per row, so sources added in the dashboard get their
+//! writes, and the writes of a removed source fail at once with a reason instead of waiting for
+//! a writer that will not come.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -21,7 +25,7 @@ use tokio::task::{Id, JoinSet};
 use crate::calendar::{BookingEvent, Person};
 use crate::sources::{CalendarWriter, SourceError, WrittenEvent};
 use crate::store::outbox::{self as rows, OutboxAction, OutboxRow, OutboxState, WrittenRow};
-use crate::store::{BookingRow, StoreError, bookings};
+use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
 
 use super::service::BookingService;
 use crate::queue::{MAX_ATTEMPTS, backoff};
@@ -193,13 +197,14 @@ async fn process(service: &BookingService, row: &OutboxRow) -> Result<(), StoreE
     };
     let result = match row.action {
         OutboxAction::Create => create(service, writer.as_ref(), row).await,
+        OutboxAction::Update => update(service, writer.as_ref(), row).await,
         OutboxAction::Delete => delete(service, writer.as_ref(), row).await,
     };
     let (id, attempts) = (row.id, row.attempts + 1);
     match result {
         Ok(Step::Done) => Ok(()),
         Ok(Step::Later) => {
-            // A delete waiting for its create: not an attempt.
+            // A delete or an update waiting for its create: not an attempt.
             let next = now + chrono::Duration::seconds(2);
             store.call(move |c| rows::postpone(c, id, next)).await
         }
@@ -251,6 +256,69 @@ async fn create(
     let (row, now) = (row.clone(), service.now());
     store
         .call(move |c| rows::create_done(c, &row, &done, now))
+        .await?;
+    Ok(Step::Done)
+}
+
+/// The booking moved: its event is replaced in place with the booking as it is now. With no
+/// event written (its create failed, or the calendar was added since), the event is created.
+async fn update(
+    service: &BookingService,
+    writer: &dyn CalendarWriter,
+    row: &OutboxRow,
+) -> Result<Step, WriteError> {
+    let store = service.store();
+    let (source, uid, booking_id) = (
+        row.source_id.clone(),
+        row.uid.clone(),
+        row.booking_id.clone(),
+    );
+    let (pending, written, booking) = store
+        .call(move |c| {
+            Ok((
+                rows::create_pending(c, &source, &uid)?,
+                rows::written(c, &source, &uid)?,
+                bookings::get(c, &booking_id)?,
+            ))
+        })
+        .await?;
+    if pending {
+        return Ok(Step::Later);
+    }
+    let Some(booking) = booking else {
+        return Err(WriteError::Gone);
+    };
+    let now = service.now();
+    if booking.status != BookingStatus::Confirmed {
+        // Cancelled since: its delete takes the event away; writing it again would revive it.
+        let row = row.clone();
+        store
+            .call(move |c| rows::finish(c, row.id, OutboxState::Skipped, None, now))
+            .await?;
+        return Ok(Step::Done);
+    }
+    let event = booking_event(service, &booking, &row.uid, now);
+    let result = match written {
+        Some(w) => {
+            let before = WrittenEvent {
+                uid: w.uid,
+                remote_id: w.remote_id,
+                etag: w.etag,
+            };
+            writer.update(&before, &event).await?
+        }
+        None => writer.create(&event).await?,
+    };
+    let done = WrittenRow {
+        booking_id: row.booking_id.clone(),
+        source_id: row.source_id.clone(),
+        uid: result.uid,
+        remote_id: result.remote_id,
+        etag: result.etag,
+    };
+    let row = row.clone();
+    store
+        .call(move |c| rows::update_done(c, &row, &done, now))
         .await?;
     Ok(Step::Done)
 }

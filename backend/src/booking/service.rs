@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::TransactionBehavior;
 
 use crate::availability::{CalendarTime, EventType, Reason, Slot, explain, slots};
-use crate::calendar::Interval;
+use crate::calendar::{Interval, booking_uid};
 use crate::config::Config;
 use crate::notify::{self, Event};
 use crate::store::bookings::SeriesRow;
@@ -457,7 +457,7 @@ impl BookingService {
                             visit_ref: visit_ref.clone(),
                         },
                     )?;
-                    let uid = event_uid(&session_id, 0);
+                    let uid = booking_uid(&session_id);
                     for source in &writers {
                         outbox_rows::enqueue(
                             &tx,
@@ -645,8 +645,8 @@ impl BookingService {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 for booking in &targets {
                     if bookings::cancel(&tx, &booking.id, now)? {
-                        let uid = event_uid(&booking.id, booking.sequence);
                         for source in &writers {
+                            let uid = written_uid(&tx, &booking.id, source)?;
                             unwrite(&tx, &booking.id, source, &uid, now)?;
                         }
                         notify::enqueue(&tx, &notify_config, Event::Cancelled, &booking.id, now)?;
@@ -661,7 +661,8 @@ impl BookingService {
     }
 
     /// Moves a booking to `start` in one transaction: the new time is checked (this booking's
-    /// own time does not count against it) and taken before the old one is freed.
+    /// own time does not count against it) and taken before the old one is freed. Its calendar
+    /// events keep their UID and place and are updated in place (SEQUENCE one up).
     pub async fn reschedule(
         &self,
         id: &str,
@@ -680,7 +681,6 @@ impl BookingService {
         let rules = self.config().rules();
         let writers = self.writable_sources();
         let booking_id = booking.id.clone();
-        let old_uid = event_uid(&booking.id, booking.sequence);
         let notify_config = self.config();
         let outcome = self
             .inner
@@ -690,17 +690,17 @@ impl BookingService {
                 if not_free(&tx, &rules, &et, &busy, start, now, Some(&booking_id))?.is_some() {
                     return Ok(false);
                 }
-                let sequence =
-                    bookings::move_to(&tx, &booking_id, start, start + et.duration, now)?;
-                let new_uid = event_uid(&booking_id, sequence);
+                bookings::move_to(&tx, &booking_id, start, start + et.duration, now)?;
+                // The same event, updated in place (the worker writes the booking as it is
+                // then: the new time, the sequence one up).
                 for source in &writers {
-                    unwrite(&tx, &booking_id, source, &old_uid, now)?;
+                    let uid = written_uid(&tx, &booking_id, source)?;
                     outbox_rows::enqueue(
                         &tx,
                         &booking_id,
                         source,
-                        OutboxAction::Create,
-                        &new_uid,
+                        OutboxAction::Update,
+                        &uid,
                         now,
                     )?;
                 }
@@ -788,12 +788,15 @@ fn unwrite(
     Ok(())
 }
 
-/// The UID of a booking's calendar event; a reschedule makes a new event (a new sequence).
-pub fn event_uid(booking_id: &str, sequence: u32) -> String {
-    format!(
-        "{booking_id}-{sequence}{}",
-        crate::calendar::BOOKING_UID_DOMAIN
-    )
+/// The UID of the booking's event in calendar `source`: the one it was written (or queued)
+/// under, which is the booking's UID except for events written before one UID per booking.
+fn written_uid(
+    conn: &rusqlite::Connection,
+    booking_id: &str,
+    source: &str,
+) -> Result<String, StoreError> {
+    Ok(outbox_rows::event_uid_of(conn, booking_id, source)?
+        .unwrap_or_else(|| booking_uid(booking_id)))
 }
 
 /// 128 random bits, hex.

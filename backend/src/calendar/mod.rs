@@ -30,6 +30,6 @@ pub use parse::{parse_calendar, parse_reader};
 pub use tz::resolve_tzid;
 pub use warning::Warning;
 pub use write::{
-    BOOKING_UID_DOMAIN, BookingEvent, ItipMethod, Person, booking_ics, events_ics, freebusy_ics,
-    is_booking_event, itip_ics, text_value,
+    BOOKING_UID_DOMAIN, BookingEvent, ItipMethod, Person, booking_ics, booking_uid, events_ics,
+    freebusy_ics, is_booking_event, itip_ics, text_value,
 };

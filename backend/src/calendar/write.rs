@@ -34,8 +34,16 @@ pub struct BookingEvent {
 }
 
 /// The VCALENDAR text of one event (CRLF line ends, folded).
-/// The UID domain of the events OpenSlot writes for its bookings (`{id}-{sequence}@openslot`).
+/// The UID domain of the events OpenSlot writes for its bookings (`{id}@openslot`; events
+/// written before one UID per booking carry `{id}-{sequence}@openslot`).
 pub const BOOKING_UID_DOMAIN: &str = "@openslot";
+
+/// The one UID of a booking (of one session of a series) for its whole life: the event written
+/// into every calendar, every mail about it and the bookings feed carry it; a reschedule
+/// updates it in place with a higher SEQUENCE, so calendars and clients see one event.
+pub fn booking_uid(booking_id: &str) -> String {
+    format!("{booking_id}{BOOKING_UID_DOMAIN}")
+}
 
 /// Whether an event is one OpenSlot wrote for a booking. Its time is the booking's, which the
 /// booking store holds with its live status, so a calendar's copy is not busy time of its own:

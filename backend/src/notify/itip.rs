@@ -2,20 +2,16 @@
 //! event as `booking::outbox::booking_event` makes it, under one UID for the booking's whole
 //! life, so a calendar client updates or removes the event it added instead of adding another.
 //!
-//! Invariants: the UID is `{booking id}@openslot` (it ends with the booking UID domain, so a
-//! calendar that syncs the accepted invitation back is not read as busy time); REQUEST carries
+//! Invariants: the UID is the booking's (`calendar::booking_uid`, `{booking id}@openslot`), the
+//! same as the event written into the owner's calendars and the bookings feed, so importing the
+//! mail updates that event instead of adding a second (and it ends with the booking UID domain,
+//! so a calendar that syncs the accepted invitation back is not read as busy time); REQUEST carries
 //! the booking's sequence (0, then +1 per reschedule); CANCEL carries sequence + 1, which is
 //! above every REQUEST ever sent for the booking. Pure: no I/O, `now` comes in with the event.
 
-use crate::calendar::{BOOKING_UID_DOMAIN, BookingEvent, ItipMethod, itip_ics};
+use crate::calendar::{BookingEvent, ItipMethod, itip_ics};
 
 use super::Event;
-
-/// The invitation's UID: the same for the booking's whole life (calendar writes use one per
-/// sequence, `booking::event_uid`; mail clients need one per booking to update in place).
-pub fn invitation_uid(booking_id: &str) -> String {
-    format!("{booking_id}{BOOKING_UID_DOMAIN}")
-}
 
 /// The iTIP method of a notice; `None`: no calendar part (a reminder).
 pub fn method(event: Event) -> Option<ItipMethod> {
@@ -26,7 +22,7 @@ pub fn method(event: Event) -> Option<ItipMethod> {
     }
 }
 
-/// The VCALENDAR of a notice about `event` (made with the invitation UID), or `None`.
+/// The VCALENDAR of a notice about `event` (made with the booking's UID), or `None`.
 pub fn invitation(mut event: BookingEvent, notice: Event) -> Option<(ItipMethod, String)> {
     let method = method(notice)?;
     if method == ItipMethod::Cancel {
@@ -46,13 +42,13 @@ pub fn method_name(method: ItipMethod) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::{Person, parse_calendar};
+    use crate::calendar::{Person, booking_uid, parse_calendar};
     use chrono::{TimeZone, Utc};
 
     fn event(sequence: u32) -> BookingEvent {
         let at = |h| Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).unwrap();
         BookingEvent {
-            uid: invitation_uid("b42"),
+            uid: booking_uid("b42"),
             sequence,
             stamp: at(8),
             start: at(10),

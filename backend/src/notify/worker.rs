@@ -15,7 +15,7 @@ use tokio::sync::watch;
 
 use crate::booking::BookingService;
 use crate::booking::outbox::booking_event;
-use crate::calendar::Person;
+use crate::calendar::{Person, booking_uid};
 use crate::queue::{MAX_ATTEMPTS, backoff};
 use crate::store::deliveries::{self, Channel, DeliveryRow};
 use crate::store::{BookingStatus, OutboxState, StoreError, bookings};
@@ -196,12 +196,7 @@ async fn mail(
     let title = config
         .event_type(&booking.event_type)
         .map_or_else(|| booking.event_type.clone(), |e| e.title);
-    let event = booking_event(
-        service,
-        &booking,
-        &itip::invitation_uid(&booking.id),
-        service.now(),
-    );
+    let event = booking_event(service, &booking, &booking_uid(&booking.id), service.now());
     let composed = compose(&Facts {
         notice,
         booking: &snapshot,

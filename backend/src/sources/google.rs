@@ -5,10 +5,11 @@
 //! `nextSyncToken` goes into the cursor and the next fetch asks only for changes (`syncToken`,
 //! deleted events come back as `status: "cancelled"` and are removed). A 410 (the token expired,
 //! `fullSyncRequired`) means a full fetch again. Writing: `events.insert` with an event id
-//! derived from the booking's uid, so a retry meets a 409 and reads the event it already made.
+//! derived from the booking's uid, so a retry meets a 409 and reads the event it already made;
+//! a reschedule is `events.patch` of that event (same id), a cancel `events.delete`.
 //!
 //! Built from the documented requests and answers ("Events: list", "Events: insert", "Events:
-//! delete", "Events: get", "CalendarList: list", the guide "Synchronize resources efficiently",
+//! patch", "Events: delete", "Events: get", "CalendarList: list", the guide "Synchronize resources efficiently",
 //! "Handle API errors"); tested against a local stand-in of those shapes
 //! (tests/google_microsoft), since Google is not reachable from the test machines.
 
@@ -380,20 +381,73 @@ impl CalendarSource for Google {
 #[async_trait::async_trait]
 impl CalendarWriter for Google {
     async fn create(&self, event: &BookingEvent) -> Result<WrittenEvent, SourceError> {
-        let id = event_id(&event.uid);
-        // Only `id` is given, not `iCalUID`: "Events: insert" says to supply one of the two.
-        let mut body = json!({
-            "id": id,
-            "summary": event.summary,
-            "description": event.description,
-            "start": { "dateTime": rfc3339(event.start), "timeZone": "UTC" },
-            "end": { "dateTime": rfc3339(event.end), "timeZone": "UTC" },
-            "status": "confirmed",
-            "transparency": "opaque",
-        });
-        if let Some(location) = &event.location {
-            body["location"] = json!(location);
+        self.insert(event, &event_id(&event.uid)).await
+    }
+
+    /// "Events: patch" of the event we made: its id stays, Google raises its sequence.
+    async fn update(
+        &self,
+        written: &WrittenEvent,
+        event: &BookingEvent,
+    ) -> Result<WrittenEvent, SourceError> {
+        let mut url = self.event_url(&written.remote_id);
+        url.query_pairs_mut().append_pair("sendUpdates", "none");
+        let reply = self
+            .call(Method::PATCH, url, Some(&event_body(event)))
+            .await?;
+        if reply.status.is_success() {
+            let e: GEvent = reply.json()?;
+            return Ok(WrittenEvent {
+                uid: written.uid.clone(),
+                remote_id: e.id,
+                etag: e.etag,
+            });
         }
+        if !matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::GONE) {
+            return Err(reply.error());
+        }
+        // Someone deleted it: the booking still stands. Google keeps deleted ids, so it is
+        // made again under an id of this version (the same on a retry).
+        let id = event_id(&format!("{}#{}", event.uid, event.sequence));
+        self.insert(event, &id).await
+    }
+
+    async fn delete(&self, written: &WrittenEvent) -> Result<(), SourceError> {
+        let mut url = self.event_url(&written.remote_id);
+        url.query_pairs_mut().append_pair("sendUpdates", "none");
+        let reply = self.call(Method::DELETE, url, None).await?;
+        // 410 "Resource has been deleted", 404: already gone.
+        if reply.status.is_success()
+            || matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::GONE)
+        {
+            return Ok(());
+        }
+        Err(reply.error())
+    }
+}
+
+/// The fields of a booking's event that OpenSlot sets (insert and patch).
+fn event_body(event: &BookingEvent) -> serde_json::Value {
+    let mut body = json!({
+        "summary": event.summary,
+        "description": event.description,
+        "start": { "dateTime": rfc3339(event.start), "timeZone": "UTC" },
+        "end": { "dateTime": rfc3339(event.end), "timeZone": "UTC" },
+        "status": "confirmed",
+        "transparency": "opaque",
+    });
+    if let Some(location) = &event.location {
+        body["location"] = json!(location);
+    }
+    body
+}
+
+impl Google {
+    /// "Events: insert" under the event id `id`; a retry meets 409 and reads its own event.
+    async fn insert(&self, event: &BookingEvent, id: &str) -> Result<WrittenEvent, SourceError> {
+        // Only `id` is given, not `iCalUID`: "Events: insert" says to supply one of the two.
+        let mut body = event_body(event);
+        body["id"] = json!(id);
         let mut url = self.events_url();
         url.query_pairs_mut().append_pair("sendUpdates", "none");
         let reply = self.call(Method::POST, url, Some(&body)).await?;
@@ -409,7 +463,7 @@ impl CalendarWriter for Google {
             return Err(reply.error());
         }
         // 409 "The requested identifier already exists": an earlier attempt made it.
-        let reply = self.call(Method::GET, self.event_url(&id), None).await?;
+        let reply = self.call(Method::GET, self.event_url(id), None).await?;
         if !reply.status.is_success() {
             return Err(reply.error());
         }
@@ -420,19 +474,6 @@ impl CalendarWriter for Google {
             )));
         }
         Ok(written(existing))
-    }
-
-    async fn delete(&self, written: &WrittenEvent) -> Result<(), SourceError> {
-        let mut url = self.event_url(&written.remote_id);
-        url.query_pairs_mut().append_pair("sendUpdates", "none");
-        let reply = self.call(Method::DELETE, url, None).await?;
-        // 410 "Resource has been deleted", 404: already gone.
-        if reply.status.is_success()
-            || matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::GONE)
-        {
-            return Ok(());
-        }
-        Err(reply.error())
     }
 }
 

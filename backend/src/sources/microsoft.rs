@@ -8,10 +8,11 @@
 //! `@odata.deltaLink` goes into the cursor and the next fetch GETs it for the changes only
 //! (`@removed` entries are removed). A 410 (`syncStateNotFound`, `resyncRequired`) means a full
 //! fetch again. Writing: `POST /me/events` with a `transactionId` derived from the booking's uid,
-//! which Graph uses to drop a repeated POST, so a retry after a lost answer makes no second event.
+//! which Graph uses to drop a repeated POST, so a retry after a lost answer makes no second event;
+//! a reschedule is `PATCH /me/events/{id}` of that event (same id), a cancel `DELETE`.
 //!
 //! Built from the documented requests and answers ("event: delta", "Get incremental changes to
-//! events in a calendar view", "Create event" (transactionId), "Delete event", "List calendars",
+//! events in a calendar view", "Create event" (transactionId), "Update event", "Delete event", "List calendars",
 //! "Paging Microsoft Graph data", the `Prefer: outlook.timezone` header); tested against a local
 //! stand-in of those shapes (tests/google_microsoft), since Graph is not reachable from the test
 //! machines.
@@ -393,31 +394,33 @@ impl CalendarSource for Microsoft {
 #[async_trait::async_trait]
 impl CalendarWriter for Microsoft {
     async fn create(&self, event: &BookingEvent) -> Result<WrittenEvent, SourceError> {
-        let graph_time = |t: DateTime<Utc>| json!({ "dateTime": t.format("%Y-%m-%dT%H:%M:%S").to_string(), "timeZone": "UTC" });
-        // No attendees: Graph would mail them invitations; OpenSlot sends its own mail.
-        let mut body = json!({
-            "subject": event.summary,
-            "body": { "contentType": "text", "content": event.description },
-            "start": graph_time(event.start),
-            "end": graph_time(event.end),
-            "showAs": "busy",
-            "transactionId": transaction_id(&event.uid),
-        });
-        if let Some(location) = &event.location {
-            body["location"] = json!({ "displayName": location });
-        }
+        self.post(event, &transaction_id(&event.uid)).await
+    }
+
+    /// "Update event": `PATCH /me/events/{id}` with the fields OpenSlot sets; the id stays.
+    async fn update(
+        &self,
+        written: &WrittenEvent,
+        event: &BookingEvent,
+    ) -> Result<WrittenEvent, SourceError> {
+        let url = join(&self.base, &["me", "events", &written.remote_id]);
         let reply = self
-            .call(Method::POST, self.calendar_url(&["events"]), Some(&body))
+            .call(Method::PATCH, url, Some(&event_body(event)))
             .await?;
-        if !reply.status.is_success() {
+        if reply.status.is_success() {
+            return Ok(WrittenEvent {
+                uid: written.uid.clone(),
+                remote_id: written.remote_id.clone(),
+                etag: None,
+            });
+        }
+        if reply.status != StatusCode::NOT_FOUND {
             return Err(reply.error());
         }
-        let created: Created = reply.json()?;
-        Ok(WrittenEvent {
-            uid: event.uid.clone(),
-            remote_id: created.id,
-            etag: None,
-        })
+        // Someone deleted it: the booking still stands, so it is made again, with a
+        // transactionId of this version (a retry of this POST is still dropped).
+        let tx = transaction_id(&format!("{}#{}", event.uid, event.sequence));
+        self.post(event, &tx).await
     }
 
     async fn delete(&self, written: &WrittenEvent) -> Result<(), SourceError> {
@@ -430,6 +433,43 @@ impl CalendarWriter for Microsoft {
             return Ok(());
         }
         Err(reply.error())
+    }
+}
+
+/// The fields of a booking's event that OpenSlot sets (create and update). No attendees: Graph
+/// would mail them invitations; OpenSlot sends its own mail.
+fn event_body(event: &BookingEvent) -> serde_json::Value {
+    let graph_time = |t: DateTime<Utc>| json!({ "dateTime": t.format("%Y-%m-%dT%H:%M:%S").to_string(), "timeZone": "UTC" });
+    let mut body = json!({
+        "subject": event.summary,
+        "body": { "contentType": "text", "content": event.description },
+        "start": graph_time(event.start),
+        "end": graph_time(event.end),
+        "showAs": "busy",
+    });
+    if let Some(location) = &event.location {
+        body["location"] = json!({ "displayName": location });
+    }
+    body
+}
+
+impl Microsoft {
+    /// "Create event" with `transactionId`, which Graph uses to drop a repeated POST.
+    async fn post(&self, event: &BookingEvent, tx: &str) -> Result<WrittenEvent, SourceError> {
+        let mut body = event_body(event);
+        body["transactionId"] = json!(tx);
+        let reply = self
+            .call(Method::POST, self.calendar_url(&["events"]), Some(&body))
+            .await?;
+        if !reply.status.is_success() {
+            return Err(reply.error());
+        }
+        let created: Created = reply.json()?;
+        Ok(WrittenEvent {
+            uid: event.uid.clone(),
+            remote_id: created.id,
+            etag: None,
+        })
     }
 }
 

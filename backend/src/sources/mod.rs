@@ -1,6 +1,6 @@
 //! I/O: the owner's calendars. Two ports, one adapter per protocol behind them:
 //! [`CalendarSource`] reads (a full fetch, or the changes since a cursor where the protocol has
-//! incremental sync) and [`CalendarWriter`] creates and deletes the events of bookings.
+//! incremental sync) and [`CalendarWriter`] creates, updates and deletes the events of bookings.
 //!
 //! Invariants: OpenSlot never changes or deletes an event it did not create (writers only touch
 //! the deterministic ids they made); a source that cannot be read is never treated as free (the
@@ -55,18 +55,39 @@ pub trait CalendarWriter: Send + Sync + std::fmt::Debug {
     /// crash, finds the event it made and returns it instead of making a second copy.
     async fn create(&self, event: &BookingEvent) -> Result<WrittenEvent, SourceError>;
 
+    /// Replaces an event this writer created with `event` (the same UID, a higher SEQUENCE,
+    /// a new time) in place: the same resource or event id, so calendars and scheduling servers
+    /// see an update, not a cancellation and a new invitation. An event someone else changed
+    /// meanwhile is still updated when its UID is the booking's; one that is gone is made
+    /// again. Returns where it lives now.
+    async fn update(
+        &self,
+        written: &WrittenEvent,
+        event: &BookingEvent,
+    ) -> Result<WrittenEvent, SourceError>;
+
     /// Deletes an event this writer created. An event that is already gone is not an error.
     async fn delete(&self, written: &WrittenEvent) -> Result<(), SourceError>;
 }
 
-/// Where a created event lives, as the calendar named it; kept with the booking to delete it.
+/// Where a created event lives, as the calendar named it; kept with the booking to update and
+/// delete it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WrittenEvent {
     pub uid: String,
     /// CalDAV: the resource URL; Google and Graph: the event id.
     pub remote_id: String,
-    /// The entity tag when the server gave one (CalDAV `If-Match` on delete).
+    /// The strong entity tag of the version we wrote, when the server gave one (CalDAV
+    /// `If-Match` on update and delete). Never a weak one (`W/"..."`): If-Match compares
+    /// strongly (RFC 9110 13.1.1), so a strict server would refuse it forever.
     pub etag: Option<String>,
+}
+
+/// `value` when it is a strong entity tag, else `None` (weak `W/"..."`, or empty). An unquoted
+/// tag, which some servers send, is kept as it came: that server compares it the same way.
+pub fn strong_etag(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty() && !v.starts_with("W/") && !v.starts_with("w/")).then(|| v.to_owned())
 }
 
 /// The position of an incremental sync, opaque outside the adapter that made it (an ETag, a
@@ -200,4 +221,25 @@ pub fn read_ics_file(path: &Path) -> Result<Calendar, SourceError> {
     };
     let file = std::fs::File::open(path).map_err(err)?;
     parse_reader(file, &path.display().to_string()).map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strong_etag;
+
+    #[test]
+    fn only_strong_etags_are_kept() {
+        let cases = [
+            ("\"abc\"", Some("\"abc\"")),
+            (" \"abc\" ", Some("\"abc\"")),
+            ("abc", Some("abc")),
+            ("W/\"abc\"", None),
+            ("w/\"abc\"", None),
+            ("", None),
+            ("  ", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(strong_etag(value).as_deref(), expected, "{value:?}");
+        }
+    }
 }

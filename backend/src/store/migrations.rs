@@ -182,6 +182,37 @@ const STEPS: &[&str] = &[
         failing_since  INTEGER NOT NULL,
         alerted_at     INTEGER NOT NULL
     );",
+    // 9: one UID per booking: a reschedule updates the calendar event in place (`update`)
+    // instead of deleting it and creating another. The table is rebuilt (SQLite cannot change
+    // a CHECK); rows and ids stay, and the id sequence goes on from where it was.
+    "DROP INDEX outbox_due;
+    ALTER TABLE outbox RENAME TO outbox_v1;
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id      TEXT NOT NULL REFERENCES bookings (id),
+        source_id       TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),
+        uid             TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    INSERT INTO outbox (id, booking_id, source_id, action, uid, state, attempts,
+        next_attempt_at, last_error, created_at, updated_at)
+    SELECT id, booking_id, source_id, action, uid, state, attempts,
+        next_attempt_at, last_error, created_at, updated_at FROM outbox_v1;
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'outbox', 0 WHERE NOT EXISTS
+            (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox');
+    UPDATE sqlite_sequence SET seq = max(seq,
+        coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox_v1'), 0))
+        WHERE name = 'outbox';
+    DROP TABLE outbox_v1;
+    CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX outbox_by_booking ON outbox (booking_id, source_id);",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.
@@ -263,6 +294,39 @@ mod tests {
             );
             assert!(conn.execute(&sql, []).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_outbox_keeps_its_rows_and_ids_and_learns_update() {
+        let mut conn = at(8);
+        let update = "INSERT INTO outbox (booking_id, source_id, action, uid, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('b1', 'work', 'update', 'b1@openslot', 'pending', 1, 1, 1)";
+        conn.execute_batch(
+            "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                 status, created_at, updated_at)
+             VALUES ('b1', 'intro', 100, 200, 'Eve', 'eve@example.com', 'UTC', 'confirmed', 1, 1);
+             INSERT INTO outbox (booking_id, source_id, action, uid, state, next_attempt_at,
+                 created_at, updated_at)
+             VALUES ('b1', 'work', 'create', 'b1-0@openslot', 'done', 1, 1, 1),
+                    ('b1', 'work', 'delete', 'b1-0@openslot', 'pending', 1, 1, 1);
+             DELETE FROM outbox WHERE id = 2;",
+        )
+        .unwrap();
+        assert!(conn.execute(update, []).is_err(), "step 1 knows no update");
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(i64, String, String)> = conn
+            .prepare("SELECT id, action, uid FROM outbox ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, [(1, "create".to_owned(), "b1-0@openslot".to_owned())]);
+        conn.execute(update, []).unwrap();
+        assert_eq!(conn.last_insert_rowid(), 3, "ids are never reused");
+        let bad = update.replace("'update'", "'move'");
+        assert!(conn.execute(&bad, []).is_err());
     }
 
     #[test]

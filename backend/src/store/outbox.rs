@@ -9,7 +9,27 @@ use super::{StoreError, secs, time};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutboxAction {
     Create,
+    /// The booking moved: its event is replaced in place (same UID, same resource).
+    Update,
     Delete,
+}
+
+impl OutboxAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "delete" => Self::Delete,
+            "update" => Self::Update,
+            _ => Self::Create,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,11 +92,7 @@ fn outbox_row(r: &Row) -> rusqlite::Result<OutboxRow> {
         id: r.get(0)?,
         booking_id: r.get(1)?,
         source_id: r.get(2)?,
-        action: if action == "delete" {
-            OutboxAction::Delete
-        } else {
-            OutboxAction::Create
-        },
+        action: OutboxAction::parse(&action),
         uid: r.get(4)?,
         state: OutboxState::parse(&state),
         attempts: r.get(6)?,
@@ -100,16 +116,7 @@ pub fn enqueue(
     conn.execute(
         "INSERT INTO outbox (booking_id, source_id, action, uid, state, attempts, next_attempt_at, \
          created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5, ?5)",
-        params![
-            booking_id,
-            source_id,
-            match action {
-                OutboxAction::Create => "create",
-                OutboxAction::Delete => "delete",
-            },
-            uid,
-            secs(now)
-        ],
+        params![booking_id, source_id, action.as_str(), uid, secs(now)],
     )?;
     Ok(())
 }
@@ -192,7 +199,29 @@ pub fn create_done(
             now,
         )?;
     }
-    tx.execute(
+    keep_written(&tx, written)?;
+    finish(&tx, row.id, OutboxState::Done, None, now)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// An update succeeded (or, with no event to update, a create): the row is done and where the
+/// event lives now is kept (a new etag; a new id where the event had to be made again).
+pub fn update_done(
+    conn: &mut Connection,
+    row: &OutboxRow,
+    written: &WrittenRow,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    keep_written(&tx, written)?;
+    finish(&tx, row.id, OutboxState::Done, None, now)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn keep_written(conn: &Connection, written: &WrittenRow) -> Result<(), StoreError> {
+    conn.execute(
         "INSERT OR REPLACE INTO written_events (booking_id, source_id, uid, remote_id, etag) \
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -203,9 +232,37 @@ pub fn create_done(
             written.etag
         ],
     )?;
-    finish(&tx, row.id, OutboxState::Done, None, now)?;
-    tx.commit()?;
     Ok(())
+}
+
+/// The UID of a booking's event in one calendar: the one its latest create used, else the
+/// one written there; `None` when it was never meant for that calendar. Bookings written before
+/// one UID per booking keep their `{id}-{sequence}@openslot` event: updates and deletes go to
+/// the event that exists, never to a name it does not have.
+pub fn event_uid_of(
+    conn: &Connection,
+    booking_id: &str,
+    source_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let created: Option<String> = conn
+        .query_row(
+            "SELECT uid FROM outbox WHERE booking_id = ?1 AND source_id = ?2 \
+             AND action = 'create' ORDER BY id DESC LIMIT 1",
+            params![booking_id, source_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if created.is_some() {
+        return Ok(created);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT uid FROM written_events WHERE booking_id = ?1 AND source_id = ?2 \
+             ORDER BY rowid DESC LIMIT 1",
+            params![booking_id, source_id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// A delete succeeded: the row is done and the event forgotten.
@@ -288,7 +345,7 @@ pub fn written(
         .optional()?)
 }
 
-/// Whether a create of this event is still waiting (a delete then waits for it).
+/// Whether a create of this event is still waiting (a delete or an update then waits for it).
 pub fn create_pending(conn: &Connection, source_id: &str, uid: &str) -> Result<bool, StoreError> {
     Ok(conn
         .query_row(

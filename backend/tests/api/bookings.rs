@@ -397,7 +397,7 @@ async fn the_owners_feeds_need_their_tokens_and_show_bookings_and_busy_time() {
     let cal = openslot::calendar::parse_calendar(&text, "feed");
     assert_eq!(cal.events.len(), 1, "{text}");
     assert!(text.contains("Eve Visitor"));
-    assert!(text.contains(&format!("UID:{}-0@openslot", b["id"].as_str().unwrap())));
+    assert!(text.contains(&format!("UID:{}@openslot", b["id"].as_str().unwrap())));
 
     let (status, text) = app.get(&local(&freebusy_url)).await;
     assert_eq!(status, 200);

@@ -12,6 +12,9 @@ mod concurrency;
 mod contract;
 mod dates;
 mod details;
+mod identity;
+#[path = "../support/nginx_front.rs"]
+mod nginx_front;
 #[path = "../support/process.rs"]
 mod process;
 #[path = "../support/required.rs"]
@@ -20,6 +23,11 @@ mod series;
 #[path = "../caldav/servers.rs"]
 #[allow(dead_code)]
 mod servers;
+#[path = "../notify/smtp_server.rs"]
+#[allow(dead_code)]
+mod smtp_server;
+#[path = "../support/wire_log.rs"]
+mod wire_log;
 mod writeback;
 
 #[path = "../support/fixed_clock.rs"]

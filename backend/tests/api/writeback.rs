@@ -15,7 +15,7 @@ use super::app::{TestApp, spawn_app};
 use super::servers::{Kind, OWNER_EMAIL, PASSWORD, Server, USER};
 
 /// The calendar source entries: `cal` (read + write).
-fn source(url: &str) -> String {
+pub fn source(url: &str) -> String {
     format!(
         "[[sources]]\nid = \"cal\"\nkind = \"caldav\"\nurl = \"{url}\"\nusername = \"{USER}\"\n\
          password = \"{PASSWORD}\"\nwrite = true\ntimeout_seconds = 5\n"
@@ -23,7 +23,7 @@ fn source(url: &str) -> String {
 }
 
 /// The events of the calendar whose UID starts with `prefix`.
-async fn events_with(server: &Server, cal: &str, prefix: &str) -> Vec<String> {
+pub async fn events_with(server: &Server, cal: &str, prefix: &str) -> Vec<String> {
     let reader = server.caldav(cal, None);
     let window = Interval {
         start: super::fixed_now() - chrono::Duration::days(1),
@@ -42,7 +42,7 @@ async fn events_with(server: &Server, cal: &str, prefix: &str) -> Vec<String> {
 }
 
 /// Waits until every outbox row is done (or `limit` passes); the rows' states.
-async fn drained(app: &TestApp, limit: Duration) -> Vec<(String, Option<String>)> {
+pub async fn drained(app: &TestApp, limit: Duration) -> Vec<(String, Option<String>)> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
         let rows: Vec<(String, Option<String>)> = app

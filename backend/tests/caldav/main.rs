@@ -1,16 +1,20 @@
 //! The CalDAV adapter against real servers (Radicale, Xandikos, Cyrus IMAP and DAViCal, started per test
 //! by [`servers::Server`]): discovery, time-range reads with recurrence, incremental sync, and
-//! the writer's create / retry / delete. Each scenario is one async function run against every
+//! the writer's create / retry / update / delete, and (`conditional`) the If-Match of every
+//! update and delete as seen on the wire. Each scenario is one async function run against every
 //! server by [`both!`]; `scheduling` checks that a scheduling server (Cyrus) sends no mail of its
 //! own for a booking.
 
 // Test code: a failed setup step should stop the test where it happened.
 #![allow(clippy::unwrap_used)]
 
+mod conditional;
 #[path = "../support/conformance.rs"]
 mod conformance;
 mod digest_auth;
 mod discovery_faults;
+#[path = "../support/nginx_front.rs"]
+mod nginx_front;
 #[path = "../support/process.rs"]
 mod process;
 mod request_log;
@@ -18,6 +22,8 @@ mod request_log;
 mod required;
 mod scheduling;
 mod servers;
+#[path = "../support/wire_log.rs"]
+mod wire_log;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +31,12 @@ use chrono::{DateTime, TimeZone, Utc};
 use openslot::calendar::{BookingEvent, Interval, busy_intervals, parse_calendar};
 use openslot::sources::{CalendarSource, CalendarWriter, Cursor, Fetched, Item, SourceError};
 
+use conditional::{
+    a_stale_etag_is_read_again_and_the_write_retried_once,
+    a_weak_or_missing_etag_is_read_before_writing, an_update_never_overwrites_a_foreign_event,
+    an_update_of_a_deleted_event_makes_it_again_in_place,
+    every_write_after_the_create_is_conditional,
+};
 use servers::{Kind, Server};
 
 /// One `#[tokio::test]` per server for a scenario `async fn(Kind)` (Cyrus and DAViCal where
@@ -68,6 +80,11 @@ both!(
     create_retry_and_delete,
     delete_after_someone_changed_the_event,
     create_never_overwrites_a_foreign_event,
+    every_write_after_the_create_is_conditional,
+    a_stale_etag_is_read_again_and_the_write_retried_once,
+    a_weak_or_missing_etag_is_read_before_writing,
+    an_update_of_a_deleted_event_makes_it_again_in_place,
+    an_update_never_overwrites_a_foreign_event,
 );
 
 fn at(month: u32, day: u32, hour: u32) -> DateTime<Utc> {

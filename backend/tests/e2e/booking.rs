@@ -83,7 +83,7 @@ async fn tokyo_visitor_books_berlin_owner_then_cancels_and_the_just_taken_path()
     assert_eq!(end - start, chrono::Duration::minutes(30));
 
     // The outbox writes the event into Radicale at that instant (in UTC, whatever the zones).
-    let uid = format!("{id}-");
+    let uid = format!("{id}@openslot");
     let mut busy = Vec::new();
     for _ in 0..100 {
         busy = busy_of(&radicale, &calendar, &uid).await;
@@ -161,7 +161,7 @@ async fn a_visitor_books_a_series_and_cancels_the_rest_of_it() {
         .collect();
     assert_eq!(ids.len(), 3);
     for id in &ids {
-        let uid = format!("{id}-");
+        let uid = format!("{id}@openslot");
         let mut left = Vec::new();
         for _ in 0..100 {
             left = busy_of(&radicale, &calendar, &uid).await;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use openslot::calendar::Status;
+use openslot::calendar::{BookingEvent, Status};
 use openslot::sources::google::Google;
 use openslot::sources::oauth::authorize_google;
 use openslot::sources::{
@@ -264,6 +264,52 @@ async fn deleting_twice_is_fine() {
     let mut gone = written.clone();
     gone.remote_id = "neverexisted".to_owned();
     google.delete(&gone).await.unwrap();
+}
+
+/// A reschedule is "Events: patch" of the same event id (Google raises its sequence); an
+/// event the owner deleted meanwhile is made again under an id of this version.
+#[tokio::test]
+async fn a_reschedule_patches_the_same_event_and_a_deleted_one_is_made_again() {
+    let (g, _dir, google) = setup().await;
+    let first = booking("booking-10@openslot");
+    let written = google.create(&first).await.unwrap();
+    let moved = BookingEvent {
+        sequence: 1,
+        start: at(11, 10),
+        end: at(11, 11),
+        ..first.clone()
+    };
+    g.with(|s| s.log.clear());
+    let updated = google.update(&written, &moved).await.unwrap();
+    assert_eq!(updated.remote_id, written.remote_id);
+    let log = g.with(|s| s.log.clone());
+    assert_eq!(
+        log,
+        [format!(
+            "PATCH /calendar/v3/calendars/primary/events/{}?sendUpdates=none",
+            written.remote_id
+        )]
+    );
+    let stored = g.event(&written.remote_id).unwrap();
+    assert_eq!(stored["start"]["dateTime"], "2026-03-11T10:00:00Z");
+    assert_eq!(stored["sequence"], 1);
+    assert_eq!(g.live_ids(), std::slice::from_ref(&written.remote_id));
+
+    g.remove(&written.remote_id);
+    let again = BookingEvent {
+        sequence: 2,
+        ..moved
+    };
+    let made = google.update(&updated, &again).await.unwrap();
+    assert_ne!(
+        made.remote_id, written.remote_id,
+        "Google keeps deleted ids"
+    );
+    assert_eq!(g.live_ids(), std::slice::from_ref(&made.remote_id));
+    // The same again (a retry after a lost answer): still one event.
+    let retried = google.update(&updated, &again).await.unwrap();
+    assert_eq!(retried.remote_id, made.remote_id);
+    assert_eq!(g.live_ids(), [made.remote_id]);
 }
 
 #[tokio::test]

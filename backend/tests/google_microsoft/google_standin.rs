@@ -3,7 +3,11 @@
 //! maxResults, pageToken → nextPageToken, nextSyncToken on the last page, syncToken → changes
 //! with deleted events as `status: "cancelled"`, 410 `fullSyncRequired` for an expired token),
 //! `POST …/events` ("Events: insert": client-chosen `id`, 409 `duplicate`), `GET`/`DELETE
-//! …/events/{id}` (410 "Resource has been deleted"), `GET users/me/calendarList`, `POST /token`.
+//! …/events/{id}` (410 "Resource has been deleted"), `PATCH …/events/{id}` ("Events: patch":
+//! the fields given replace those stored, the rest stay; `sequence` goes up when the time
+//! changes) and `PUT …/events/{id}` ("Events: update": the body replaces the event; 404
+//! `notFound` for an unknown id, 410 `deleted` for a deleted one), `GET users/me/calendarList`,
+//! `POST /token`.
 //! State lives in memory; the test adds, changes and removes events and injects faults.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -210,6 +214,8 @@ fn route(s: &mut State, req: &Req) -> Resp {
             Some(e) => json_resp(200, e.event.clone()),
             None => error(404, "notFound", "Not Found"),
         },
+        ("PATCH", ["calendars", _, "events", id]) => modify(s, id, req.json(), true),
+        ("PUT", ["calendars", _, "events", id]) => modify(s, id, req.json(), false),
         ("DELETE", ["calendars", _, "events", id]) => match s.events.get(*id) {
             Some(e) if e.cancelled => error(410, "deleted", "Resource has been deleted"),
             Some(_) => {
@@ -289,6 +295,27 @@ fn list(s: &mut State, req: &Req) -> Resp {
         body["nextSyncToken"] = json!(format!("sync-{}", s.seq));
     }
     json_resp(200, body)
+}
+
+/// "Events: patch" (`merge`) or "Events: update" of a stored event; the id cannot change.
+fn modify(s: &mut State, id: &str, body: Value, merge: bool) -> Resp {
+    let stored = match s.events.get(id) {
+        Some(e) if e.cancelled => return error(410, "deleted", "Resource has been deleted"),
+        Some(e) => e.event.clone(),
+        None => return error(404, "notFound", "Not Found"),
+    };
+    let mut event = if merge { stored.clone() } else { json!({}) };
+    if let (Some(target), Some(fields)) = (event.as_object_mut(), body.as_object()) {
+        for (k, v) in fields {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    event["id"] = json!(id);
+    let moved = event["start"] != stored["start"] || event["end"] != stored["end"];
+    let sequence = stored["sequence"].as_u64().unwrap_or(0) + u64::from(moved);
+    event["sequence"] = json!(sequence);
+    s.put(event);
+    json_resp(200, s.events[id].event.clone())
 }
 
 fn insert(s: &mut State, req: &Req) -> Resp {

@@ -4,7 +4,9 @@
 //! round ends with `@odata.deltaLink`, deleted events as `{"id", "@removed": {"reason":
 //! "deleted"}}`, 410 `syncStateNotFound` for a lost delta token, `Prefer: odata.maxpagesize`,
 //! `outlook.timezone`), `POST /me/events` ("Create event": `transactionId` drops a repeated POST),
-//! `DELETE /me/events/{id}` (404 `ErrorItemNotFound`), `GET /me/calendars`, and
+//! `PATCH /me/events/{id}` ("Update event": the properties given replace those stored, the rest
+//! stay; 404 `ErrorItemNotFound`), `DELETE /me/events/{id}` (404 `ErrorItemNotFound`),
+//! `GET /me/calendars`, and
 //! `POST /{tenant}/oauth2/v2.0/{devicecode,token}`.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -83,6 +85,10 @@ impl GraphStandIn {
 
     pub fn fail_next(&self, fault: Fault) {
         self.with(|s| s.faults.push_back(fault));
+    }
+
+    pub fn event(&self, id: &str) -> Option<Value> {
+        self.with(|s| s.events.get(id).map(|e| e.event.clone()))
     }
 
     pub fn live_ids(&self) -> Vec<String> {
@@ -201,6 +207,7 @@ fn route(s: &mut State, req: &Req, base: &str) -> Resp {
             delta(s, req, base)
         }
         ("POST", ["events"]) | ("POST", ["calendars", _, "events"]) => create(s, req),
+        ("PATCH", ["events", id]) => update(s, id, &req.json()),
         ("DELETE", ["events", id]) => match s.events.get(*id) {
             Some(e) if !e.removed => {
                 let id = (*id).to_owned();
@@ -293,6 +300,29 @@ fn delta(s: &mut State, req: &Req, base: &str) -> Resp {
         body["@odata.deltaLink"] = json!(link.to_string());
     }
     json_resp(200, body)
+}
+
+/// "Update event": only the writable properties given change; the id stays.
+fn update(s: &mut State, id: &str, body: &Value) -> Resp {
+    let mut event = match s.events.get(id) {
+        Some(e) if !e.removed => e.event.clone(),
+        _ => {
+            return error(
+                404,
+                "ErrorItemNotFound",
+                "The specified object was not found in the store.",
+            );
+        }
+    };
+    if let (Some(target), Some(fields)) = (event.as_object_mut(), body.as_object()) {
+        for (k, v) in fields {
+            if k != "id" {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    s.put(event.clone());
+    json_resp(200, event)
 }
 
 fn create(s: &mut State, req: &Req) -> Resp {

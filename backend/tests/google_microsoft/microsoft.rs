@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use openslot::calendar::Status;
+use openslot::calendar::{BookingEvent, Status};
 use openslot::sources::microsoft::Microsoft;
 use openslot::sources::oauth::authorize_microsoft;
 use openslot::sources::{
@@ -257,6 +257,45 @@ async fn deleting_twice_is_fine() {
     ms.delete(&written).await.unwrap();
     ms.delete(&written).await.unwrap();
     assert!(m.live_ids().is_empty());
+}
+
+/// A reschedule is "Update event" (`PATCH /me/events/{id}`) of the same event; one the owner
+/// deleted meanwhile is made again (a new id; a retry of that POST makes no second).
+#[tokio::test]
+async fn a_reschedule_patches_the_same_event_and_a_deleted_one_is_made_again() {
+    let (m, _dir, ms) = setup().await;
+    let first = booking("booking-11@openslot");
+    let written = ms.create(&first).await.unwrap();
+    let moved = BookingEvent {
+        sequence: 1,
+        start: at(11, 10),
+        end: at(11, 11),
+        ..first.clone()
+    };
+    m.with(|s| s.log.clear());
+    let updated = ms.update(&written, &moved).await.unwrap();
+    assert_eq!(updated.remote_id, written.remote_id);
+    let log = m.with(|s| s.log.clone());
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert!(
+        log[0].starts_with(&format!("PATCH /v1.0/me/events/{}", written.remote_id)),
+        "{log:?}"
+    );
+    assert_eq!(m.live_ids(), std::slice::from_ref(&written.remote_id));
+    let stored = m.event(&written.remote_id).unwrap();
+    assert_eq!(stored["start"]["dateTime"], "2026-03-11T10:00:00");
+    assert_eq!(stored["id"], written.remote_id.as_str());
+
+    m.remove(&written.remote_id);
+    let again = BookingEvent {
+        sequence: 2,
+        ..moved
+    };
+    let made = ms.update(&updated, &again).await.unwrap();
+    assert_ne!(made.remote_id, written.remote_id);
+    let retried = ms.update(&updated, &again).await.unwrap();
+    assert_eq!(retried.remote_id, made.remote_id);
+    assert_eq!(m.live_ids(), [made.remote_id]);
 }
 
 #[tokio::test]

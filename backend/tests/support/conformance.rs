@@ -246,7 +246,8 @@ async fn full_items(reader: &Arc<dyn CalendarSource>) -> BTreeMap<String, Item> 
     }
 }
 
-/// Create, a retried create (no second copy), read back, delete, delete again.
+/// Create, a retried create (no second copy), read back, update in place (and again), delete,
+/// delete again.
 pub async fn writer_story(writer: Arc<dyn CalendarWriter>, reader: Arc<dyn CalendarSource>) {
     let uid = "openslot-conformance-1@openslot";
     let event = booking_event(uid);
@@ -284,11 +285,54 @@ pub async fn writer_story(writer: Arc<dyn CalendarWriter>, reader: Arc<dyn Calen
         counted, !has_uid,
         "own booking events count as busy only where the UID is unknown"
     );
-    writer.delete(&again).await.expect("delete");
+    // A reschedule: the same event (same UID, same place), an hour later, SEQUENCE 1.
+    let moved = BookingEvent {
+        sequence: 1,
+        start: event.start + chrono::Duration::hours(1),
+        end: event.end + chrono::Duration::hours(1),
+        ..event.clone()
+    };
+    let updated = writer.update(&again, &moved).await.expect("update");
+    assert_eq!(
+        (updated.uid.as_str(), updated.remote_id.as_str()),
+        (uid, written.remote_id.as_str()),
+        "an update keeps the event's place"
+    );
+    // A retried update (the answer was lost, the stored version may be the old one).
+    let retried = writer
+        .update(&again, &moved)
+        .await
+        .expect("a retried update");
+    assert_eq!(retried.remote_id, written.remote_id);
+    let items = full_items(&reader).await;
+    assert_eq!(
+        copies(&items, uid, &moved),
+        1,
+        "one copy after the update: {items:?}"
+    );
+    for item in items.values() {
+        match item {
+            Item::Ics { text, .. } if text.contains(&format!("UID:{uid}")) => {
+                let unfolded = text.replace("\r\n ", "").replace("\n ", "");
+                assert!(unfolded.contains("SEQUENCE:1"), "{text}");
+                assert!(unfolded.contains("DTSTART:20261214T140000Z"), "{text}");
+            }
+            Item::Occurrence(o) => assert_ne!(
+                o.when,
+                openslot::sources::When::Timed {
+                    start: event.start,
+                    end: event.end
+                },
+                "the old time is gone"
+            ),
+            Item::Ics { .. } => {}
+        }
+    }
+    writer.delete(&retried).await.expect("delete");
     writer
-        .delete(&again)
+        .delete(&retried)
         .await
         .expect("a second delete is fine");
     let items = full_items(&reader).await;
-    assert_eq!(copies(&items, uid, &event), 0, "deleted: {items:?}");
+    assert_eq!(copies(&items, uid, &moved), 0, "deleted: {items:?}");
 }

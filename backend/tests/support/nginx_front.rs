@@ -28,7 +28,7 @@ pub fn free_port() -> u16 {
 }
 
 /// nginx from PATH or /usr/sbin (not in a normal user's PATH on Debian).
-fn nginx_binary() -> Option<PathBuf> {
+pub fn nginx_binary() -> Option<PathBuf> {
     ["nginx", "/usr/sbin/nginx"]
         .into_iter()
         .map(PathBuf::from)

@@ -184,7 +184,7 @@ pub fn ics_file(b: &Booking, title: &str) -> String {
     for (id, start, end, manage) in events {
         lines.extend([
             "BEGIN:VEVENT".to_owned(),
-            format!("UID:{}-visitor@openslot", ics_text(id)),
+            format!("UID:{}@openslot", ics_text(id)),
             format!("DTSTAMP:{stamp}"),
             format!("DTSTART:{}", time::utc_stamp(start)),
             format!("DTEND:{}", time::utc_stamp(end)),

@@ -8,8 +8,9 @@
 //! next requests answer its challenge at once (counting the nonce) until it asks again.
 //!
 //! Invariants: credentials go only to the configured origin (see [`CalDav::credentials_for`]);
-//! the writer only ever touches `{collection}/{name derived from the uid}.ics`, and deletes an
-//! event only when its UID is still the booking's; every body is read through
+//! the writer only ever touches `{collection}/{name derived from the uid}.ics`, and updates or
+//! deletes an event only when its UID is still the booking's, with `If-Match` and a strong
+//! etag; every body is read through
 //! [`http::read_capped`]; no server answer makes this module panic.
 //!
 //! Server notes (for the README). Verified by the tests in `tests/caldav/` and by hand against
@@ -31,6 +32,9 @@
 //!   `Outbox`); sync-collection; a scheduling server (RFC 6638): an event whose ORGANIZER is the
 //!   user's address makes it mail the attendees (`sendmail -bs`), unless they carry
 //!   `SCHEDULE-AGENT=CLIENT`, as OpenSlot's events do; their delete then mails nothing either.
+//!   A PUT of such a scheduling object (ORGANIZER and ATTENDEE) answers 201/204 without an ETag
+//!   (Cyrus rewrites the object), a GET answers a weak one (`W/"..."`), and PROPFIND `getetag`
+//!   the strong one, which `If-Match` takes (`tests/caldav/conditional.rs` shows it on the wire).
 //! - Radicale and Xandikos: PUT answers 201 with an ETag; `If-None-Match: *` on an existing resource 412; a
 //!   DELETE with a stale `If-Match` 412, of a missing resource 404.
 //!
@@ -294,6 +298,14 @@ impl CalendarWriter for CalDav {
     async fn create(&self, event: &BookingEvent) -> Result<WrittenEvent, SourceError> {
         let collection = self.collection().await?;
         self.put_event(collection, event).await
+    }
+
+    async fn update(
+        &self,
+        written: &WrittenEvent,
+        event: &BookingEvent,
+    ) -> Result<WrittenEvent, SourceError> {
+        self.update_event(written, event).await
     }
 
     async fn delete(&self, written: &WrittenEvent) -> Result<(), SourceError> {

@@ -211,6 +211,11 @@ pub fn propfind_state() -> String {
     )
 }
 
+/// PROPFIND (Depth 0) for one resource's entity tag.
+pub fn propfind_etag() -> String {
+    format!(r#"{HEAD}<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>"#)
+}
+
 /// calendar-query (RFC 4791 section 7.8): the VEVENTs overlapping `[start, end)`, times as
 /// `YYYYMMDDTHHMMSSZ`.
 pub fn calendar_query(start: &str, end: &str) -> String {
