@@ -25,6 +25,7 @@ use crate::sync::SyncHub;
 use crate::sync::catalog::SourceCatalog;
 
 use super::admin::{self, AdminApi, AdminAuth};
+use super::guards::body_limit::{self, BodyLimit};
 use super::guards::captcha::Captcha;
 use super::guards::rate_limit::RateLimiter;
 use super::guards::session::Sessions;
@@ -270,6 +271,7 @@ impl Application {
 
         let counted = Arc::clone(&requests);
         let public_routes = public_routes(&service, captcha, limiter)
+            .with(BodyLimit::new(body_limit::PUBLIC_MAX_BODY_BYTES))
             .around(move |ep, req| {
                 let counted = Arc::clone(&counted);
                 async move { counted.track(&*ep, req).await }
@@ -281,7 +283,9 @@ impl Application {
             login_limiter,
             requests,
             self.admin_addr,
-        );
+        )
+        .with(BodyLimit::new(body_limit::ADMIN_MAX_BODY_BYTES))
+        .boxed();
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             while !*rx.borrow() {
                 if rx.changed().await.is_err() {
