@@ -7,6 +7,7 @@ pub mod admin;
 pub mod admin_feeds;
 pub mod admin_oauth;
 pub mod admin_week;
+pub mod connections;
 pub mod feeds;
 pub mod guards;
 pub mod health;

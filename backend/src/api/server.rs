@@ -25,6 +25,7 @@ use crate::sync::SyncHub;
 use crate::sync::catalog::SourceCatalog;
 
 use super::admin::{self, AdminApi, AdminAuth};
+use super::connections::{self, LimitedAcceptor};
 use super::guards::body_limit::{self, BodyLimit};
 use super::guards::captcha::Captcha;
 use super::guards::rate_limit::RateLimiter;
@@ -293,6 +294,9 @@ impl Application {
                 }
             }
         };
+        let (public_cap, admin_cap) = connections::caps(connections::raise_file_limit());
+        let public = LimitedAcceptor::new(public, public_cap, "public");
+        let admin = LimitedAcceptor::new(admin, admin_cap, "admin");
         let public_server = Server::new_with_acceptor(public).run_with_graceful_shutdown(
             public_routes,
             stopped(shutdown.clone()),

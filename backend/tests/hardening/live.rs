@@ -39,8 +39,9 @@ pub struct Live {
 pub struct Options {
     /// More TOML after the base config (sources, `[admin]`, ...).
     pub extra_toml: String,
-    /// A soft limit of open files (`ulimit -Sn`) for the service, as a small host would have.
-    pub soft_file_limit: Option<u32>,
+    /// `ulimit` arguments for the service's open files (`-Sn 256`: the soft limit only, `-n 256`:
+    /// soft and hard), as a small host would have.
+    pub file_limit: Option<&'static str>,
 }
 
 fn write_static(dir: &Path) {
@@ -83,12 +84,12 @@ impl Live {
         )
         .unwrap();
         let bin = env!("CARGO_BIN_EXE_openslot");
-        let mut cmd = match options.soft_file_limit {
-            Some(n) => {
+        let mut cmd = match options.file_limit {
+            Some(limit) => {
                 let mut c = Command::new("sh");
                 c.args([
                     "-c",
-                    &format!("ulimit -Sn {n} && exec \"$0\" serve --config openslot.toml"),
+                    &format!("ulimit {limit} && exec \"$0\" serve --config openslot.toml"),
                     bin,
                 ]);
                 c

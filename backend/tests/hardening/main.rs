@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 mod body_limit;
+mod connections;
 mod live;
 #[path = "../support/process.rs"]
 mod process;

@@ -1,7 +1,11 @@
-//! The largest request body a listener reads. A `Content-Length` above the limit is answered
-//! 413 before one byte of the body is read; a body without a length (chunked) is read up to
-//! the limit and refused with 413 as soon as it passes it. Either way memory per request is
-//! bounded by the limit, not by what a client sends.
+//! The largest request body a listener reads, and how long it may take to arrive. A
+//! `Content-Length` above the limit is answered 413 before one byte of the body is read; a body
+//! without a length (chunked) is read up to the limit and refused with 413 as soon as it passes
+//! it; a body that has not arrived whole `BODY_TIMEOUT` after its head is answered 408. Either
+//! way memory per request is bounded by the limit, not by what a client sends, and a half-sent
+//! body does not hold its connection.
+
+use std::time::Duration;
 
 use poem::http::{StatusCode, header};
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
@@ -12,6 +16,9 @@ pub const PUBLIC_MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The admin listener's limit (sources, settings, blocks: small JSON documents).
 pub const ADMIN_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long a request's body may take to arrive, after its head.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The middleware.
 #[derive(Clone, Copy, Debug)]
@@ -42,6 +49,15 @@ pub struct BodyLimitEndpoint<E> {
     max_bytes: usize,
 }
 
+fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": code, "message": message });
+    Response::builder()
+        .status(status)
+        .header(header::CONNECTION, "close")
+        .content_type("application/json; charset=utf-8")
+        .body(body.to_string())
+}
+
 fn too_large_message(max_bytes: usize) -> String {
     format!("the request body is larger than {} KB", max_bytes / 1024)
 }
@@ -54,15 +70,11 @@ pub(crate) fn too_large_json() -> poem_openapi::payload::Json<crate::api::public
 /// The 413 answer, in the APIs' error shape. `Connection: close`: the unread body is not
 /// drained, the connection ends with the answer.
 pub fn too_large(max_bytes: usize) -> Response {
-    let body = serde_json::json!({
-        "error": "too_large",
-        "message": too_large_message(max_bytes),
-    });
-    Response::builder()
-        .status(StatusCode::PAYLOAD_TOO_LARGE)
-        .header(header::CONNECTION, "close")
-        .content_type("application/json; charset=utf-8")
-        .body(body.to_string())
+    json_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        &too_large_message(max_bytes),
+    )
 }
 
 /// What the `Content-Length` header says, when it says one number.
@@ -87,27 +99,31 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             }
             // hyper refuses a malformed length before we see the request; stay safe anyway.
             Some(Err(())) => {
-                let body = serde_json::json!({
-                    "error": "invalid",
-                    "message": "the Content-Length header is not a number",
-                });
-                return Ok(Response::builder()
-                    .status(StatusCode::BAD_REQUEST)
-                    .header(header::CONNECTION, "close")
-                    .content_type("application/json; charset=utf-8")
-                    .body(body.to_string()));
+                return Ok(json_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid",
+                    "the Content-Length header is not a number",
+                ));
             }
-            Some(Ok(_)) => {}
-            None => {
-                // No length (chunked, or no body): read at most the limit, then hand it on.
-                let body = req.take_body();
-                match body.into_bytes_limit(self.max_bytes).await {
-                    Ok(bytes) => req.set_body(bytes),
-                    Err(poem::error::ReadBodyError::PayloadTooLarge) => {
-                        return Ok(too_large(self.max_bytes));
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+            Some(Ok(_)) | None => {}
+        }
+        // At most the limit, within the time: then the endpoint reads it from memory.
+        let body = req.take_body();
+        match tokio::time::timeout(BODY_TIMEOUT, body.into_bytes_limit(self.max_bytes)).await {
+            Ok(Ok(bytes)) => req.set_body(bytes),
+            Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => {
+                return Ok(too_large(self.max_bytes));
+            }
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => {
+                return Ok(json_error(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "timeout",
+                    &format!(
+                        "the request body did not arrive within {} s",
+                        BODY_TIMEOUT.as_secs()
+                    ),
+                ));
             }
         }
         self.inner.call(req).await.map(IntoResponse::into_response)
