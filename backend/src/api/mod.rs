@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod guards;
 pub mod health;
 pub mod metrics;
+pub mod paths;
 pub mod public;
 pub mod request_log;
 pub mod server;

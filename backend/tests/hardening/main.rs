@@ -7,5 +7,6 @@
 mod body_limit;
 mod connections;
 mod live;
+mod paths;
 #[path = "../support/process.rs"]
 mod process;
