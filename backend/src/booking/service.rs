@@ -645,7 +645,10 @@ impl BookingService {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 for booking in &targets {
                     if bookings::cancel(&tx, &booking.id, now)? {
-                        let uid = event_uid(&booking.id, booking.sequence);
+                        // The sequence as of this transaction: a move may have come first.
+                        let sequence = bookings::get(&tx, &booking.id)?
+                            .map_or(booking.sequence, |b| b.sequence);
+                        let uid = event_uid(&booking.id, sequence);
                         for source in &writers {
                             unwrite(&tx, &booking.id, source, &uid, now)?;
                         }
@@ -680,13 +683,21 @@ impl BookingService {
         let rules = self.config().rules();
         let writers = self.writable_sources();
         let booking_id = booking.id.clone();
-        let old_uid = event_uid(&booking.id, booking.sequence);
         let notify_config = self.config();
         let outcome = self
             .inner
             .store
             .call(move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                // Status and sequence as of this transaction: a cancel or another move may
+                // have committed since the check above (a cancelled booking is not moved: 409).
+                let Some(current) = bookings::get(&tx, &booking_id)? else {
+                    return Ok(false);
+                };
+                if current.status != crate::store::BookingStatus::Confirmed {
+                    return Ok(false);
+                }
+                let old_uid = event_uid(&booking_id, current.sequence);
                 if not_free(&tx, &rules, &et, &busy, start, now, Some(&booking_id))?.is_some() {
                     return Ok(false);
                 }

@@ -11,3 +11,4 @@ mod names;
 mod paths;
 #[path = "../support/process.rs"]
 mod process;
+mod race;
