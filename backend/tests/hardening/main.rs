@@ -7,6 +7,7 @@
 mod body_limit;
 mod connections;
 mod live;
+mod login;
 mod names;
 mod paths;
 #[path = "../support/process.rs"]
