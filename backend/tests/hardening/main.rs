@@ -6,6 +6,8 @@
 
 mod body_limit;
 mod connections;
+#[path = "../support/feed_server.rs"]
+mod feed_server;
 mod live;
 mod login;
 mod names;
@@ -13,3 +15,4 @@ mod paths;
 #[path = "../support/process.rs"]
 mod process;
 mod race;
+mod refresh;
