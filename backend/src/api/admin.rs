@@ -284,7 +284,8 @@ enum LoginResponse {
     /// Wrong (or no) password.
     #[oai(status = 401)]
     Wrong(Json<ErrorJson>),
-    /// Too many attempts from this address; retry after `Retry-After` seconds.
+    /// Too many attempts from this address (`rate_limited`), or too many logins at once from
+    /// all addresses (`busy`); retry after `Retry-After` seconds.
     #[oai(status = 429)]
     TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
     /// No admin password is configured (`[admin] password_hash`).
@@ -985,11 +986,10 @@ impl AdminApi {
             ));
         };
         let attempt = body.0.password.unwrap_or_default();
-        let ok = tokio::task::spawn_blocking(move || {
-            !attempt.is_empty() && password::verify(&attempt, hash.expose())
-        })
-        .await
-        .unwrap_or(false);
+        let Ok(ok) = password::verify_bounded(attempt, hash.expose().to_owned()).await else {
+            let message = "too many logins at once; try again in a second";
+            return LoginResponse::TooMany(error("busy", message), 1);
+        };
         if !ok {
             tracing::warn!(client = ?self.client(req), "admin login refused");
             return LoginResponse::Wrong(error("wrong_password", "wrong password"));

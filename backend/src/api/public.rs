@@ -350,10 +350,14 @@ enum Unparsable {
     UnsupportedMediaType(Json<ErrorJson>),
     /// The path's id cannot be read: no such booking.
     Path,
+    /// The body is larger than the listener reads (`guards::body_limit`).
+    TooLarge(Json<ErrorJson>),
 }
 
 fn unparsable(err: &poem::Error) -> Unparsable {
-    if err.is::<poem_openapi::error::ContentTypeError>() {
+    if err.status() == poem::http::StatusCode::PAYLOAD_TOO_LARGE {
+        Unparsable::TooLarge(super::guards::body_limit::too_large_json())
+    } else if err.is::<poem_openapi::error::ContentTypeError>() {
         Unparsable::UnsupportedMediaType(error(
             "unsupported_media_type",
             format!("{err}; send `Content-Type: application/json`"),
@@ -463,6 +467,9 @@ enum BookResponse {
     /// A calendar of the owner is too out of date to know whether the time is free.
     #[oai(status = 503)]
     Stale(Json<ErrorJson>),
+    /// The body is larger than 64 KB (`too_large`); it is not read.
+    #[oai(status = 413)]
+    TooLarge(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
 }
@@ -472,6 +479,7 @@ fn book_bad_request(err: poem::Error) -> BookResponse {
         Unparsable::UnsupportedMediaType(e) => BookResponse::UnsupportedMediaType(e),
         Unparsable::BadRequest(e) => BookResponse::BadRequest(e),
         Unparsable::Path => BookResponse::BadRequest(error("invalid", err.to_string())),
+        Unparsable::TooLarge(e) => BookResponse::TooLarge(e),
     }
 }
 
@@ -519,6 +527,9 @@ enum RescheduleResponse {
     TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
     #[oai(status = 503)]
     Stale(Json<ErrorJson>),
+    /// The body is larger than 64 KB (`too_large`); it is not read.
+    #[oai(status = 413)]
+    TooLarge(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
 }
@@ -528,6 +539,7 @@ fn reschedule_bad_request(err: poem::Error) -> RescheduleResponse {
         Unparsable::UnsupportedMediaType(e) => RescheduleResponse::UnsupportedMediaType(e),
         Unparsable::BadRequest(e) => RescheduleResponse::BadRequest(e),
         Unparsable::Path => RescheduleResponse::NotFound(not_found()),
+        Unparsable::TooLarge(e) => RescheduleResponse::TooLarge(e),
     }
 }
 

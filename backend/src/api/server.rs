@@ -25,6 +25,8 @@ use crate::sync::SyncHub;
 use crate::sync::catalog::SourceCatalog;
 
 use super::admin::{self, AdminApi, AdminAuth};
+use super::connections::{self, LimitedAcceptor};
+use super::guards::body_limit::{self, BodyLimit};
 use super::guards::captcha::Captcha;
 use super::guards::rate_limit::RateLimiter;
 use super::guards::session::Sessions;
@@ -270,6 +272,7 @@ impl Application {
 
         let counted = Arc::clone(&requests);
         let public_routes = public_routes(&service, captcha, limiter)
+            .with(BodyLimit::new(body_limit::PUBLIC_MAX_BODY_BYTES))
             .around(move |ep, req| {
                 let counted = Arc::clone(&counted);
                 async move { counted.track(&*ep, req).await }
@@ -281,7 +284,9 @@ impl Application {
             login_limiter,
             requests,
             self.admin_addr,
-        );
+        )
+        .with(BodyLimit::new(body_limit::ADMIN_MAX_BODY_BYTES))
+        .boxed();
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             while !*rx.borrow() {
                 if rx.changed().await.is_err() {
@@ -289,6 +294,9 @@ impl Application {
                 }
             }
         };
+        let (public_cap, admin_cap) = connections::caps(connections::raise_file_limit());
+        let public = LimitedAcceptor::new(public, public_cap, "public");
+        let admin = LimitedAcceptor::new(admin, admin_cap, "admin");
         let public_server = Server::new_with_acceptor(public).run_with_graceful_shutdown(
             public_routes,
             stopped(shutdown.clone()),
@@ -342,19 +350,70 @@ fn public_routes(
     // The booking page at `/`: its files, and index.html for every other path (the SPA's own
     // routes such as /manage/...); the API keeps its paths. The dashboard is not here: `/admin`
     // is a 404 on the public side, whatever serves it.
+    // Files are chosen by the decoded, resolved path (`paths`): `/%61dmin/` is `/admin/`.
     let api = Arc::new(api_routes);
-    poem::endpoint::make(move |req: poem::Request| {
+    poem::endpoint::make(move |mut req: poem::Request| {
         let (api, page) = (Arc::clone(&api), Arc::clone(&page));
         async move {
             let path = req.uri().path();
             if is_api_path(path) || is_admin_path(path) {
-                api.get_response(req).await
-            } else {
-                page.get_response(req).await
+                return api.get_response(req).await;
+            }
+            match super::paths::canonical(path) {
+                Some(file) if !is_admin_path(&file.to_ascii_lowercase()) && !is_api_path(&file) => {
+                    if file != path && !set_path(&mut req, &file) {
+                        return super::public::not_found_response();
+                    }
+                    static_file(&page, req).await
+                }
+                _ => super::public::not_found_response(),
             }
         }
     })
     .boxed()
+}
+
+/// `req` asks for `path` (canonical) from now on, with its query; false if that is no URI.
+fn set_path(req: &mut poem::Request, path: &str) -> bool {
+    let mut uri = super::paths::encode(path);
+    if let Some(query) = req.uri().query() {
+        uri.push('?');
+        uri.push_str(query);
+    }
+    match uri.parse() {
+        Ok(uri) => {
+            *req.uri_mut() = uri;
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// A static file, or a JSON error that says nothing of the server's disk (the file endpoint's
+/// own errors name the absolute path).
+async fn static_file(
+    files: &poem::endpoint::BoxEndpoint<'static>,
+    req: poem::Request,
+) -> poem::Response {
+    use poem::http::StatusCode;
+    match files.call(req).await {
+        Ok(resp) => resp,
+        Err(e) => match e.status() {
+            StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => super::public::not_found_response(),
+            status => {
+                let (code, message) = if status == StatusCode::METHOD_NOT_ALLOWED {
+                    ("method_not_allowed", "only GET is answered here")
+                } else {
+                    ("refused", "this request cannot be answered")
+                };
+                let body = serde_json::json!({ "error": code, "message": message });
+                poem::Response::builder()
+                    .status(status)
+                    .content_type("application/json; charset=utf-8")
+                    .body(body.to_string())
+            }
+        },
+    }
 }
 
 /// A built SPA folder (`server.static_dir`, or its `admin/` for the dashboard) with index.html
@@ -497,7 +556,7 @@ fn admin_routes(
                 "/admin",
                 poem::endpoint::make(move |req: poem::Request| {
                     let dashboard = Arc::clone(&dashboard);
-                    async move { dashboard.get_response(req).await }
+                    async move { static_file(&dashboard, req).await }
                 }),
             )
             .boxed(),

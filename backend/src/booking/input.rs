@@ -271,6 +271,38 @@ mod tests {
         c("\u{202E}moc.elgoog", Err("text direction"));
         c("Ann \u{2066}Lee\u{2069}", Err("text direction"));
         c("Ann\u{202A}", Err("text direction"));
+        // Nothing visible: zero-width space, ZWJ + BOM, Hangul fillers, tag characters,
+        // variation selectors, blank Braille, soft hyphen (issue 16 row 11).
+        for invisible in [
+            "\u{200B}",
+            "\u{200D}\u{FEFF}",
+            "\u{3164}",
+            "\u{115F}\u{1160}",
+            "\u{FFA0}",
+            "\u{E0041}\u{E0042}\u{E007F}",
+            "\u{E0001}",
+            "\u{FE0F}",
+            "\u{2800}",
+            "\u{AD}",
+            " \u{200B} \u{3164} ",
+            "\u{2060}\u{2061}\u{2064}",
+        ] {
+            c(invisible, Err("at least one visible"));
+        }
+        // One visible character among them is enough: joiners are part of some scripts and
+        // of emoji.
+        c("Ann\u{200B}", Ok("Ann\u{200B}"));
+        c("👩\u{200D}💻", Ok("👩\u{200D}💻"));
+        c("क्\u{200D}ष", Ok("क्\u{200D}ष"));
+        c("\u{3164}x", Ok("\u{3164}x"));
+        c("-", Ok("-"));
+        c("7", Ok("7"));
+        // MIME encoded words would be decoded by mail programs in a subject (issue 16 row 8).
+        c("Ann =?utf-8?q?=E2=80=AEfdp.exe?=", Err("=?"));
+        c("=?UTF-8?B?QW5uDQpCY2M6IHhAeS56?=", Err("mail encoding"));
+        c("Ann =?", Ok("Ann =?"));
+        c("Ann ?= =?", Ok("Ann ?= =?"));
+        c("a=b?c", Ok("a=b?c"));
     }
 
     #[test]

@@ -374,6 +374,34 @@ impl BookingService {
         Ok(self.inner.hub.time(window, now).0)
     }
 
+    /// Whether `start` is refused on the copies at hand (stored bookings and blocks, the last
+    /// snapshots): then a refresh would not change the answer and is not worth its upstream
+    /// requests (a refresh may free time the owner deleted, but such a slot was not offered
+    /// either). Not while a source is too stale: its refusal may end with the refresh.
+    async fn refused_already(
+        &self,
+        et: &EventType,
+        start: DateTime<Utc>,
+    ) -> Result<bool, BookError> {
+        let now = self.now();
+        if !self.inner.hub.blocking_sources(now).is_empty() {
+            return Ok(false);
+        }
+        let window = Interval {
+            start: start - MARGIN,
+            end: start + et.duration + MARGIN,
+        };
+        let time = self.inner.hub.time(window, now).0;
+        let rules = self.config().rules();
+        let et = et.clone();
+        let refused = self
+            .inner
+            .store
+            .call(move |c| not_free(c, &rules, &et, &time, start, now, None))
+            .await?;
+        Ok(refused.is_some())
+    }
+
     /// Books a slot (or a whole series of them): exactly one of any number of concurrent
     /// requests for overlapping times wins. With an Idempotency-Key, a retry of the same
     /// request gets the same booking. A series is checked and booked in one transaction: all
@@ -394,6 +422,9 @@ impl BookingService {
             None => vec![req.start],
         };
         let last = *starts.last().unwrap_or(&req.start);
+        if self.refused_already(&et, req.start).await? {
+            return Err(BookError::NotFree);
+        }
         let busy = self.fresh_busy(req.start, last + et.duration).await?;
         let now = self.now();
         let id = new_id();
@@ -687,6 +718,14 @@ impl BookingService {
             .store
             .call(move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                // The status as of this transaction: a cancel or another move may
+                // have committed since the check above (a cancelled booking is not moved: 409).
+                let Some(current) = bookings::get(&tx, &booking_id)? else {
+                    return Ok(false);
+                };
+                if current.status != crate::store::BookingStatus::Confirmed {
+                    return Ok(false);
+                }
                 if not_free(&tx, &rules, &et, &busy, start, now, Some(&booking_id))?.is_some() {
                     return Ok(false);
                 }

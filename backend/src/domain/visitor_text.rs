@@ -32,12 +32,69 @@ fn too_long(max: usize, len: usize) -> String {
 const DIRECTION: &str = "must not contain characters that change the text direction";
 const CONTROL: &str = "must not contain control characters";
 
-/// The visitor's name: trims surrounding white space; 1 to 100 characters on one line.
+/// Characters that show nothing by themselves: the format characters (Unicode category Cf:
+/// zero-width spaces and joiners, the BOM, invisible operators, tags...), the Hangul fillers,
+/// variation selectors, the combining grapheme joiner and the blank Braille pattern. Listed
+/// here because std has no category tables and this file stays std only.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{34F}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61C}'
+            | '\u{6DD}'
+            | '\u{70F}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// A character a reader sees: a letter, digit, mark of punctuation or symbol; not white space,
+/// a control or an invisible character.
+pub fn is_visible(c: char) -> bool {
+    !c.is_whitespace() && !c.is_control() && !is_invisible(c)
+}
+
+/// Whether the text holds a MIME encoded word (`=?charset?q?...?=`, RFC 2047): mail programs
+/// decode those in a subject into any character, line breaks included.
+pub fn has_encoded_word(text: &str) -> bool {
+    text.find("=?")
+        .is_some_and(|start| text[start + 2..].contains("?="))
+}
+
+/// The visitor's name: trims surrounding white space; 1 to 100 characters on one line, at
+/// least one of them visible, no MIME encoded word.
 pub fn name(text: &str) -> Result<String, String> {
     if text.trim().is_empty() {
         return Err("must not be empty".into());
     }
-    one_line(text, NAME_MAX_CHARS)
+    let kept = one_line(text, NAME_MAX_CHARS)?;
+    if !kept.chars().any(is_visible) {
+        return Err("must contain at least one visible letter, digit or sign".into());
+    }
+    if has_encoded_word(&kept) {
+        return Err("must not contain \"=?\" followed by \"?=\" (a mail encoding)".into());
+    }
+    Ok(kept)
 }
 
 /// Trimmed text on one line, without control or direction characters, at most `max` characters.

@@ -77,6 +77,9 @@ struct Slot {
     state: RwLock<State>,
     /// Held for a whole fetch: a background sync and an on-demand refresh never overlap.
     syncing: Mutex<()>,
+    /// Fetches finished (successful or not): an on-demand refresh that waited for one in
+    /// flight uses its copy instead of fetching again (`refresh_slot`).
+    finished: std::sync::atomic::AtomicU64,
     /// Turns true when the source is removed or replaced: its job stops, nothing more is saved.
     removed: watch::Sender<bool>,
 }
@@ -307,8 +310,25 @@ impl SyncHub {
 
     /// `sync_slot`; `save`: write the snapshot and attempts to disk (not for a trial).
     async fn sync_slot_with(&self, slot: &Slot, now: DateTime<Utc>, save: bool) -> SyncReport {
-        let started = std::time::Instant::now();
         let _one_at_a_time = slot.syncing.lock().await;
+        self.sync_locked(slot, now, save).await
+    }
+
+    /// The on-demand refresh of one source: a fetch, unless one was in flight when asked;
+    /// then its copy is the fresh one (any number of concurrent bookings cause one fetch per
+    /// source, not one each).
+    async fn refresh_slot(&self, slot: &Slot, now: DateTime<Utc>) {
+        use std::sync::atomic::Ordering;
+        let seen = slot.finished.load(Ordering::Acquire);
+        let _one_at_a_time = slot.syncing.lock().await;
+        if slot.finished.load(Ordering::Acquire) == seen {
+            self.sync_locked(slot, now, true).await;
+        }
+    }
+
+    /// `sync_slot_with`, its lock held by the caller.
+    async fn sync_locked(&self, slot: &Slot, now: DateTime<Utc>, save: bool) -> SyncReport {
+        let started = std::time::Instant::now();
         // Incremental syncs continue the window of the last full fetch (sync tokens and delta
         // links are bound to it); once it no longer reaches past the horizon, a full fetch
         // moves it.
@@ -377,6 +397,8 @@ impl SyncHub {
                 Err(e)
             }
         };
+        slot.finished
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         if save {
             self.synced.notify_one();
         }
@@ -464,8 +486,9 @@ impl SyncHub {
         reports.into_iter().map(|(_, r)| r).collect()
     }
 
-    /// The on-demand refresh of the booking path: an incremental sync of every source, waiting
-    /// at most `budget`. Syncs still running after the budget go on in the background.
+    /// The on-demand refresh of the booking path: an incremental sync of every source (or the
+    /// one already in flight, see `refresh_slot`), waiting at most `budget`. Syncs still running
+    /// after the budget go on in the background.
     /// Returns the statuses after the wait.
     pub async fn refresh_all(
         self: &Arc<Self>,
@@ -478,7 +501,7 @@ impl SyncHub {
             .into_iter()
             .map(|slot| {
                 let hub = Arc::clone(self);
-                tokio::spawn(async move { hub.sync_slot(&slot, now).await })
+                tokio::spawn(async move { hub.refresh_slot(&slot, now).await })
             })
             .collect();
         for h in handles {
@@ -693,6 +716,7 @@ fn open_slot(
         writer,
         state: RwLock::new(state),
         syncing: Mutex::new(()),
+        finished: std::sync::atomic::AtomicU64::new(0),
         removed: watch::Sender::new(false),
     })
 }

@@ -211,6 +211,37 @@ async fn hostile_visitor_text_stays_data_in_headers_html_and_ics() {
     assert_eq!(begins, 1, "{ics}");
 }
 
+/// RFC 2047 encoded words (issue 16 row 8): refused in a visitor's name, and a subject that
+/// holds one anyway (here the owner's own title) reaches the reader as the text it is, not
+/// decoded into a direction override.
+#[tokio::test]
+async fn encoded_words_never_reach_a_subject_decoded() {
+    let smtp = SmtpServer::start(free_port()).await;
+    let title = "Call =?utf-8?q?=E2=80=AE?=exe.pdf";
+    let app = spawn_app(&format!(
+        "{}\n[[event_types]]\nslug = \"odd\"\ntitle = \"{title}\"\nduration_minutes = 30\n",
+        mail_config(smtp.port, "owner_copy = false")
+    ))
+    .await;
+    let mut body = booking("odd", TUE_9);
+    body["name"] = json!("Ann =?utf-8?q?=E2=80=AEfdp.exe?=");
+    let (status, v) = app.post("/api/v1/bookings", &body).await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "name", "{v}");
+    assert!(smtp.mails().is_empty());
+
+    body["name"] = json!("Ann");
+    let (status, v) = app.post("/api/v1/bookings", &body).await;
+    assert_eq!(status, 201, "{v}");
+    let mails = mails_for(&smtp, 1).await;
+    // Python's `email` decodes the header as a mail program does.
+    let subject = mails[0].header("Subject").unwrap();
+    assert_eq!(subject, format!("Confirmed: {title} with Ada Owner"));
+    assert!(!subject.contains('\u{202E}'), "{subject:?}");
+    let raw = mails[0].raw_headers();
+    assert!(!raw.contains("=?utf-8?q?=E2=80=AE?="), "sent as is: {raw}");
+}
+
 #[tokio::test]
 async fn smtp_down_delays_mail_then_every_mail_arrives_exactly_once() {
     let port = free_port();

@@ -2,6 +2,7 @@
 //! proof of work (`captcha`); for the admin API the owner's password (`password`) and the
 //! session tokens it buys (`session`).
 
+pub mod body_limit;
 pub mod captcha;
 pub mod client_ip;
 pub mod password;

@@ -1,0 +1,18 @@
+//! What an attack on the live service found (issue 16), checked against the built binary with
+//! no proxy in front: each module is one finding, started on free loopback ports with a pinned
+//! clock, its own data directory and a booking-page folder that also holds a dashboard.
+
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+mod body_limit;
+mod connections;
+#[path = "../support/feed_server.rs"]
+mod feed_server;
+mod live;
+mod login;
+mod names;
+mod paths;
+#[path = "../support/process.rs"]
+mod process;
+mod race;
+mod refresh;
