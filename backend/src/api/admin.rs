@@ -19,11 +19,13 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, SecurityScheme, Tags};
 
 use crate::availability::{Explanation, explain};
+use crate::booking::{
+    BlockRow, BookingFilter, BookingRow, BookingStatus, DeliveryRow, OutboxAction, OutboxRow,
+    Retried,
+};
 use crate::booking::{BookError, BookingService, RulesError};
 use crate::calendar::Interval;
 use crate::config::format_range;
-use crate::store::bookings::{self, BlockRow, BookingFilter};
-use crate::store::{BookingRow, BookingStatus, OutboxAction, outbox};
 use crate::sync::catalog::{CatalogError, Origin, SourceCatalog};
 
 use super::guards::client_ip::client_ip;
@@ -415,7 +417,7 @@ struct DeliveryJson {
 }
 
 impl DeliveryJson {
-    fn of(d: &crate::store::deliveries::DeliveryRow) -> Self {
+    fn of(d: &DeliveryRow) -> Self {
         let t = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         DeliveryJson {
             id: d.id,
@@ -665,17 +667,15 @@ impl AdminApi {
     /// One booking as the list shows it, its calendar writes read from the store (none when the
     /// read fails: the change itself is done).
     async fn booking_with_writes(&self, b: &BookingRow) -> AdminBookingJson {
-        let id = b.id.clone();
         let writes = self
             .service()
-            .store()
-            .call(move |c| outbox::of_booking(c, &id))
+            .booking_writes(&b.id)
             .await
             .unwrap_or_default();
         self.booking_json(b, &writes)
     }
 
-    fn booking_json(&self, b: &BookingRow, writes: &[crate::store::OutboxRow]) -> AdminBookingJson {
+    fn booking_json(&self, b: &BookingRow, writes: &[OutboxRow]) -> AdminBookingJson {
         AdminBookingJson {
             id: b.id.clone(),
             event_type: b.event_type.clone(),
@@ -804,7 +804,7 @@ impl AdminApi {
 fn sources_json(auth: &AdminAuth, now: DateTime<Utc>) -> serde_json::Value {
     let catalog = &auth.sources;
     let entries = catalog.entries();
-    let statuses = auth.service.hub().statuses(now);
+    let statuses = auth.service.source_statuses(now);
     let mut list: Vec<serde_json::Value> = statuses
         .iter()
         .map(|s| {
@@ -1049,16 +1049,7 @@ impl AdminApi {
         };
         let found = self
             .service()
-            .store()
-            .call(move |c| {
-                let rows = bookings::search(c, from, to, &filter, MAX_LIST)?;
-                rows.into_iter()
-                    .map(|b| {
-                        let writes = outbox::of_booking(c, &b.id)?;
-                        Ok((b, writes))
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
+            .search_bookings(from, to, filter, MAX_LIST)
             .await;
         match found {
             Ok(rows) => BookingsResponse::Ok(Json(
@@ -1131,12 +1122,7 @@ impl AdminApi {
             Ok(t) => t,
             Err(e) => return BlocksResponse::Invalid(e),
         };
-        match self
-            .service()
-            .store()
-            .call(move |c| bookings::list_blocks(c, from, to))
-            .await
-        {
+        match self.service().blocks(from, to).await {
             Ok(rows) => BlocksResponse::Ok(Json(rows.iter().map(block_json).collect())),
             Err(e) => BlocksResponse::Internal(internal(&e)),
         }
@@ -1173,13 +1159,7 @@ impl AdminApi {
             label,
             created_at: now,
         };
-        let stored = row.clone();
-        match self
-            .service()
-            .store()
-            .call(move |c| bookings::add_block(c, &stored.id, stored.span, &stored.label, now))
-            .await
-        {
+        match self.service().add_block(&row).await {
             Ok(()) => {
                 tracing::info!(block = %row.id, start = %row.span.start, end = %row.span.end, "block added");
                 AddBlockResponse::Created(Json(block_json(&row)))
@@ -1191,13 +1171,7 @@ impl AdminApi {
     /// Removes a manual block.
     #[oai(path = "/blocks/:id", method = "delete", tag = "Tag::Bookings")]
     async fn delete_block(&self, _auth: OwnerToken, id: Path<String>) -> DeleteBlockResponse {
-        let block = id.0.clone();
-        match self
-            .service()
-            .store()
-            .call(move |c| bookings::delete_block(c, &block))
-            .await
-        {
+        match self.service().delete_block(&id.0).await {
             Ok(true) => {
                 tracing::info!(block = %id.0, "block removed");
                 DeleteBlockResponse::Deleted
@@ -1217,8 +1191,7 @@ impl AdminApi {
     #[oai(path = "/sources/sync", method = "post", tag = "Tag::Availability")]
     async fn sync(&self, _auth: OwnerToken) -> JsonResponse {
         let service = self.service();
-        let budget = service.config().server.refresh_budget();
-        service.hub().refresh_all(service.now(), budget).await;
+        service.refresh_sources().await;
         JsonResponse::Ok(Json(self.sources_json(service.now())))
     }
 
@@ -1450,22 +1423,11 @@ impl AdminApi {
             start: at - Duration::days(2),
             end: at + Duration::days(2),
         };
-        let (time, _) = self.service().hub().time(window, now);
-        let stored = self
-            .service()
-            .store()
-            .call(move |c| {
-                Ok((
-                    bookings::confirmed_between(c, window.start, window.end)?,
-                    bookings::blocks_between(c, window.start, window.end)?,
-                ))
-            })
-            .await;
-        let (stored, blocks) = match stored {
+        let held = match self.service().window_facts(window, now).await {
             Ok(x) => x,
             Err(e) => return ExplainResponse::Internal(internal(&e)),
         };
-        let facts = time.facts(&stored, &blocks, now);
+        let facts = held.facts(now);
         let Explanation {
             bookable,
             reasons,
@@ -1486,12 +1448,7 @@ impl AdminApi {
     async fn stats(&self, _auth: OwnerToken) -> StatsResponse {
         const WEEKS: i64 = 12;
         let since = stats_since(self.service().now(), WEEKS);
-        match self
-            .service()
-            .store()
-            .call(move |c| bookings::touched_since(c, since))
-            .await
-        {
+        match self.service().bookings_touched_since(since).await {
             Ok(rows) => StatsResponse::Ok(Json(stats(
                 &rows,
                 since,
@@ -1507,12 +1464,7 @@ impl AdminApi {
     #[oai(path = "/deliveries", method = "get", tag = "Tag::Deliveries")]
     async fn deliveries(&self, _auth: OwnerToken, limit: Query<Option<u32>>) -> DeliveriesResponse {
         let limit = limit.0.unwrap_or(200).clamp(1, MAX_LIST);
-        match self
-            .service()
-            .store()
-            .call(move |c| crate::store::deliveries::recent(c, limit))
-            .await
-        {
+        match self.service().deliveries(limit).await {
             Ok(rows) => DeliveriesResponse::Ok(Json(rows.iter().map(DeliveryJson::of).collect())),
             Err(e) => DeliveriesResponse::Internal(internal(&e)),
         }
@@ -1526,27 +1478,19 @@ impl AdminApi {
         tag = "Tag::Deliveries"
     )]
     async fn retry_delivery(&self, _auth: OwnerToken, id: Path<i64>) -> RetryResponse {
-        let now = self.service().now();
         let id = id.0;
-        let found = self
-            .service()
-            .store()
-            .call(move |c| {
-                let retried = crate::store::deliveries::retry(c, id, now)?;
-                Ok((retried, crate::store::deliveries::get(c, id)?))
-            })
-            .await;
-        match found {
-            Ok((true, Some(row))) => {
+        match self.service().retry_delivery(id).await {
+            Ok(Retried::Queued(row)) => {
                 tracing::info!(delivery = id, "delivery retried by the owner");
-                self.service().notify_wake().notify_one();
                 RetryResponse::Ok(Json(DeliveryJson::of(&row)))
             }
-            Ok((false, Some(_))) => RetryResponse::NotFailed(error(
+            Ok(Retried::NotFailed) => RetryResponse::NotFailed(error(
                 "not_failed",
                 "only a failed delivery can be retried",
             )),
-            Ok((_, None)) => RetryResponse::NotFound(error("not_found", "no such delivery")),
+            Ok(Retried::NotFound) => {
+                RetryResponse::NotFound(error("not_found", "no such delivery"))
+            }
             Err(e) => RetryResponse::Internal(internal(&e)),
         }
     }

@@ -22,8 +22,8 @@ use crate::booking::series::{Frequency, SeriesRequest};
 use crate::booking::token::Purpose;
 use crate::booking::visitor_text;
 use crate::booking::{BookError, BookRequest, Booked, BookingService, CancelScope};
+use crate::booking::{BookingRow, IdempotentRequest};
 use crate::calendar::Interval;
-use crate::store::{BookingRow, IdempotentRequest, bookings};
 
 use super::feeds;
 use super::guards::captcha::{Captcha, Challenge};
@@ -1199,12 +1199,7 @@ impl PublicApi {
         }
         let now = self.service.now();
         let (from, to) = (now - Duration::days(90), now + Duration::days(400));
-        match self
-            .service
-            .store()
-            .call(move |c| bookings::list(c, from, to, 10_000))
-            .await
-        {
+        match self.service.bookings_between(from, to, 10_000).await {
             Ok(rows) => FeedResponse::Ok(PlainText(feeds::bookings_ics(&self.service, &rows, now))),
             Err(e) => FeedResponse::Internal(internal(&e)),
         }
@@ -1229,7 +1224,7 @@ impl PublicApi {
             start: now,
             end: now + Duration::days(horizon),
         };
-        match feeds::merged_busy(&self.service, window).await {
+        match self.service.merged_busy(window).await {
             Ok(busy) => FeedResponse::Ok(PlainText(feeds::freebusy_ics(&busy, window, now))),
             Err(e) => FeedResponse::Internal(internal(&e)),
         }

@@ -4,8 +4,11 @@
 //! and where a meeting is / the owner's questions are domain types (`crate::domain`).
 
 pub mod feeds;
+mod host;
 pub mod input;
+pub mod open;
 pub mod outbox;
+pub mod queries;
 pub mod service;
 pub mod token;
 
@@ -14,4 +17,13 @@ pub use crate::domain::{details, series, visitor_text};
 
 pub use service::{
     BookError, BookRequest, Booked, BookingService, CancelScope, RulesError, event_uid,
+};
+
+pub use queries::{Counts, Retried, WindowFacts};
+
+// The rows the use cases answer with (kept by the store); the API names them from here.
+pub use crate::store::bookings::{BlockRow, BookingFilter};
+pub use crate::store::deliveries::DeliveryRow;
+pub use crate::store::{
+    BookingRow, BookingStatus, IdempotentRequest, OutboxAction, OutboxRow, StoreError,
 };

@@ -277,11 +277,13 @@ impl BookingService {
         Ok(())
     }
 
-    pub fn store(&self) -> &Store {
+    /// The database: for the use cases in `booking` (and, through `notify::Host`, its workers).
+    pub(super) fn store(&self) -> &Store {
         &self.inner.store
     }
 
-    pub fn hub(&self) -> &Arc<SyncHub> {
+    /// The sources: for the use cases in `booking` (and, through `notify::Host`, its workers).
+    pub(super) fn hub(&self) -> &Arc<SyncHub> {
         &self.inner.hub
     }
 
@@ -364,19 +366,14 @@ impl BookingService {
             start: from - MARGIN,
             end: to + MARGIN,
         };
-        let (time, _) = self.inner.hub.time(window, now);
-        let (stored, blocks) = self
-            .inner
-            .store
-            .call(move |c| {
-                Ok((
-                    bookings::confirmed_between(c, window.start, window.end)?,
-                    bookings::blocks_between(c, window.start, window.end)?,
-                ))
-            })
-            .await?;
-        let facts = time.facts(&stored, &blocks, now);
-        Ok(slots(&self.config().rules(), event_type, &facts, from, to))
+        let held = self.window_facts(window, now).await?;
+        Ok(slots(
+            &self.config().rules(),
+            event_type,
+            &held.facts(now),
+            from,
+            to,
+        ))
     }
 
     /// Whether a calendar is too stale to know and fails closed (its whole time counts as busy;
@@ -794,11 +791,10 @@ fn not_free(
     except: Option<&str>,
 ) -> Result<Option<Vec<Reason>>, StoreError> {
     let (lo, hi) = (start - MARGIN, start + MARGIN);
-    let mut stored = bookings::confirmed_between(conn, lo, hi)?;
+    let (mut stored, blocks) = bookings::stored_between(conn, lo, hi)?;
     if let Some(id) = except {
         stored.retain(|b| b.id != id);
     }
-    let blocks = bookings::blocks_between(conn, lo, hi)?;
     let facts = time.facts(&stored, &blocks, now);
     let day = Duration::days(1);
     if slots(rules, et, &facts, start - day, start + day)

@@ -45,9 +45,7 @@ async fn events_with(server: &Server, cal: &str, prefix: &str) -> Vec<String> {
 async fn drained(app: &TestApp, limit: Duration) -> Vec<(String, Option<String>)> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let rows: Vec<(String, Option<String>)> = app
-            .service
-            .store()
+        let rows: Vec<(String, Option<String>)> = openslot::notify::Host::store(&app.service)
             .call(|c| {
                 let mut s = c.prepare("SELECT state, last_error FROM outbox ORDER BY id")?;
                 let r = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -66,7 +64,7 @@ async fn drained(app: &TestApp, limit: Duration) -> Vec<(String, Option<String>)
 /// Waits until the source has synced once (the background job starts at once).
 async fn synced(app: &TestApp) {
     for _ in 0..100 {
-        if app.service.hub().statuses(super::fixed_now())[0]
+        if app.service.source_statuses(super::fixed_now())[0]
             .last_success
             .is_some()
         {
@@ -76,7 +74,7 @@ async fn synced(app: &TestApp) {
     }
     panic!(
         "never synced: {:?}",
-        app.service.hub().statuses(super::fixed_now())
+        app.service.source_statuses(super::fixed_now())
     );
 }
 
