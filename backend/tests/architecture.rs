@@ -62,3 +62,200 @@ fn the_pure_core_reads_no_clock_and_does_no_io() {
     }
     assert!(checked >= 15, "only {checked} files checked");
 }
+
+/// The backend's top-level modules whose dependencies are checked.
+const MODULES: [&str; 13] = [
+    "config",
+    "store",
+    "sync",
+    "sources",
+    "api",
+    "cli",
+    "notify",
+    "booking",
+    "availability",
+    "calendar",
+    "domain",
+    "queue",
+    "clock",
+];
+
+/// The edges: they may use every module, and none may use them.
+const EDGES: [&str; 2] = ["api", "cli"];
+
+/// The source files of a top-level module (`src/NAME.rs` or every file under `src/NAME/`),
+/// without test files (`tests.rs`, `test_support.rs`).
+fn module_files(root: &Path, name: &str) -> Vec<std::path::PathBuf> {
+    let file = root.join("src").join(format!("{name}.rs"));
+    if file.is_file() {
+        return vec![file];
+    }
+    let mut found = Vec::new();
+    let mut dirs = vec![root.join("src").join(name)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("source folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path
+                    .file_name()
+                    .is_some_and(|n| n == "tests.rs" || n == "test_support.rs")
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// The code of a file without comments and without its `#[cfg(test)]` items (a test module
+/// is skipped to its closing brace).
+fn code_outside_tests(text: &str) -> String {
+    let mut out = String::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        if trimmed.starts_with("#[cfg(test)]") {
+            // Skip the next item: to the end of its line when it has no block, else to the
+            // brace that closes it.
+            let mut depth = 0i32;
+            let mut opened = false;
+            for next in lines.by_ref() {
+                depth += next.matches('{').count() as i32 - next.matches('}').count() as i32;
+                opened |= next.contains('{');
+                if (opened && depth <= 0) || (!opened && next.trim_end().ends_with(';')) {
+                    break;
+                }
+            }
+            continue;
+        }
+        let code = trimmed.split(" //").next().unwrap_or_default();
+        out.push_str(code);
+        out.push('\n');
+    }
+    out
+}
+
+/// The top-level modules `code` names: `crate::X` and `use crate::{X, Y::…}`.
+fn crate_references(code: &str) -> std::collections::BTreeSet<String> {
+    let word = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut found = std::collections::BTreeSet::new();
+    for (at, _) in code.match_indices("crate::") {
+        let rest = &code[at + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // `crate::{a, b::c, d::{e, f}}`: the first segment of each top-level entry.
+            let mut depth = 0;
+            let mut start = true;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => start = true,
+                    c if start && !c.is_whitespace() => {
+                        found.insert(word(&group[i..]));
+                        start = false;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            found.insert(word(rest));
+        }
+    }
+    found
+}
+
+/// Which listed modules each module uses (outside its tests).
+fn module_graph() -> std::collections::BTreeMap<&'static str, std::collections::BTreeSet<String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    MODULES
+        .iter()
+        .map(|&name| {
+            let files = module_files(root, name);
+            assert!(!files.is_empty(), "no source of module {name}");
+            let mut uses = std::collections::BTreeSet::new();
+            for file in files {
+                let text = std::fs::read_to_string(&file).expect("source file");
+                uses.extend(crate_references(&code_outside_tests(&text)));
+            }
+            uses.retain(|u| u != name && MODULES.contains(&u.as_str()));
+            (name, uses)
+        })
+        .collect()
+}
+
+#[test]
+fn the_reference_reader_sees_paths_groups_and_skips_tests() {
+    let code = code_outside_tests(
+        "use crate::a::B;\nuse crate::{c, d::{E, F}, g::H};\n// crate::comment\n\
+         fn f() { crate::i::j(); }\n#[cfg(test)]\nmod tests {\n    use crate::k;\n    fn t() {}\n}\n\
+         #[cfg(test)]\nmod more;\nuse crate::l;\n",
+    );
+    let found: Vec<String> = crate_references(&code).into_iter().collect();
+    assert_eq!(found, ["a", "c", "d", "g", "i", "l"]);
+}
+
+#[test]
+fn no_two_top_level_modules_use_each_other_and_nothing_uses_the_edges() {
+    let graph = module_graph();
+    let mut problems = Vec::new();
+    for (a, uses) in &graph {
+        for b in uses {
+            if EDGES.contains(&b.as_str()) && !EDGES.contains(a) {
+                problems.push(format!("{a} uses the edge {b}"));
+            }
+        }
+    }
+    // Every cycle, found by a depth-first search from each module (a cycle is named once,
+    // from its smallest module).
+    for start in MODULES {
+        let mut stack = vec![(start, vec![start])];
+        while let Some((at, path)) = stack.pop() {
+            for next in &graph[at] {
+                let next = MODULES
+                    .iter()
+                    .copied()
+                    .find(|m| m == next)
+                    .expect("listed module");
+                if next == start {
+                    problems.push(format!("cycle: {} -> {start}", path.join(" -> ")));
+                } else if next > start && !path.contains(&next) {
+                    let mut longer = path.clone();
+                    longer.push(next);
+                    stack.push((next, longer));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}\n{graph:#?}");
+}
+
+#[test]
+fn http_reaches_storage_and_the_hub_only_through_the_use_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for file in module_files(root, "api") {
+        let text = std::fs::read_to_string(&file).expect("source file");
+        for word in [
+            "crate::store",
+            ".store()",
+            "rusqlite",
+            ".hub()",
+            "SyncHub",
+            "notify::Host",
+        ] {
+            assert!(!text.contains(word), "{} mentions {word}", file.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} files checked");
+}
