@@ -21,7 +21,7 @@ use crate::booking::open::{OpenError, Opened};
 use crate::booking::{BookingService, StoreError};
 use crate::config::Config;
 
-use super::admin::{self, AdminApi, AdminAuth};
+use super::admin::{self, AdminAuth};
 use super::guards::captcha::Captcha;
 use super::guards::rate_limit::RateLimiter;
 use super::guards::session::Sessions;
@@ -416,10 +416,7 @@ fn admin_routes(
         service: service.clone(),
         names_calendars: true,
     };
-    let api = AdminApi {
-        auth: Arc::clone(&auth),
-        limiter: login_limiter,
-    };
+    let api = admin::apis(&auth, login_limiter);
     let feeds = super::admin_feeds::AdminFeedsApi {
         auth: Arc::clone(&auth),
     };
