@@ -10,6 +10,7 @@ pub mod open;
 pub mod outbox;
 pub mod queries;
 pub mod service;
+pub mod stats;
 pub mod token;
 
 // Moved to `domain` (shared with config, store and notify); the old paths keep working.

@@ -3,12 +3,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::api::public::{ErrorJson, internal};
-use crate::booking::{BookingRow, BookingStatus};
+use crate::booking::stats::Stats;
 
 use super::{AdminAuth, OwnerToken, Part, Tag};
 
@@ -90,259 +89,57 @@ enum StatsResponse {
     Internal(Json<ErrorJson>),
 }
 
-/// Statistics over `rows` (bookings made or cancelled since `since`), `weeks` ISO weeks on;
-/// `now` decides which meetings have begun (no-show rate).
-fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize, now: DateTime<Utc>) -> StatsJson {
-    let day_of = |t: DateTime<Utc>| -> Option<usize> {
-        usize::try_from((t - since).num_days())
-            .ok()
-            .filter(|&i| t >= since && i < weeks * 7)
-    };
-    let mut days: Vec<DayJson> = (0..weeks * 7)
-        .map(|i| DayJson {
-            date: (since + Duration::days(i as i64)).date_naive().to_string(),
-            booked: 0,
-            cancelled: 0,
-        })
-        .collect();
-    let (mut by_event_type, mut by_ref) = (BTreeMap::new(), BTreeMap::new());
-    let (mut made, mut made_cancelled, mut met, mut no_shows) = (0u32, 0u32, 0u32, 0u32);
-    for b in rows {
-        if let Some(i) = day_of(b.created_at) {
-            days[i].booked += 1;
-            made += 1;
-            *by_event_type.entry(b.event_type.clone()).or_insert(0) += 1;
-            let source = b.visit_ref.clone().unwrap_or_else(|| "direct".to_owned());
-            *by_ref.entry(source).or_insert(0) += 1;
-            match b.status {
-                BookingStatus::Cancelled => made_cancelled += 1,
-                BookingStatus::Confirmed if b.start <= now => {
-                    met += 1;
-                    no_shows += u32::from(b.no_show);
-                }
-                BookingStatus::Confirmed => {}
-            }
-        }
-        if let Some(i) = b.cancelled_at.and_then(day_of) {
-            days[i].cancelled += 1;
-        }
-    }
-    let rate = |n: u32, of: u32| {
-        (of > 0).then(|| (f64::from(n) / f64::from(of) * 1000.0).round() / 1000.0)
-    };
-    let week_of = |t: DateTime<Utc>| -> Option<usize> {
-        let i = (t - since).num_days().checked_div(7)?;
-        usize::try_from(i).ok().filter(|&i| t >= since && i < weeks)
-    };
-    let mut out: Vec<WeekJson> = (0..weeks)
-        .map(|i| {
-            let monday = (since + Duration::weeks(i as i64)).date_naive();
-            let iso = monday.iso_week();
-            WeekJson {
-                week: format!("{}-W{:02}", iso.year(), iso.week()),
-                starts: monday.to_string(),
-                booked: 0,
-                by_event_type: BTreeMap::new(),
-                cancelled: 0,
-            }
-        })
-        .collect();
-    const LEAD_BUCKETS: [u32; 4] = [24, 72, 168, 336];
-    let mut lead_time: Vec<LeadBucketJson> = LEAD_BUCKETS
-        .iter()
-        .map(|&h| Some(h))
-        .chain([None])
-        .map(|below_hours| LeadBucketJson {
-            below_hours,
-            count: 0,
-        })
-        .collect();
-    let (mut lead_sum, mut lead_n) = (0.0, 0u32);
-    for b in rows {
-        if let Some(i) = week_of(b.created_at) {
-            out[i].booked += 1;
-            *out[i]
-                .by_event_type
-                .entry(b.event_type.clone())
-                .or_insert(0) += 1;
-            let hours = (b.start - b.created_at).num_seconds() as f64 / 3600.0;
-            lead_sum += hours;
-            let bucket = LEAD_BUCKETS
-                .iter()
-                .position(|&h| hours < f64::from(h))
-                .unwrap_or(LEAD_BUCKETS.len());
-            lead_time[bucket].count += 1;
-            lead_n += 1;
-        }
-        if let Some(i) = b.cancelled_at.and_then(week_of) {
-            out[i].cancelled += 1;
-        }
-    }
-    StatsJson {
-        booked: out.iter().map(|w| w.booked).sum(),
-        cancelled: out.iter().map(|w| w.cancelled).sum(),
-        average_lead_time_hours: (lead_n > 0)
-            .then(|| (lead_sum / f64::from(lead_n) * 10.0).round() / 10.0),
-        weeks: out,
-        lead_time,
-        days,
-        by_event_type,
-        by_ref,
-        cancellation_rate: rate(made_cancelled, made),
-        no_show_rate: rate(no_shows, met),
-    }
-}
-
-/// Monday 00:00 UTC of the ISO week `weeks - 1` weeks before the one holding `now`.
-fn stats_since(now: DateTime<Utc>, weeks: i64) -> DateTime<Utc> {
-    let today = now.date_naive();
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    (monday - Duration::weeks(weeks - 1))
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc()
-}
-
 #[OpenApi(prefix_path = "/admin/api")]
 impl StatsApi {
     /// Bookings made and cancelled per ISO week (UTC) over the last 12 weeks, by event type,
     /// and the average time from booking to meeting.
     #[oai(path = "/stats", method = "get", tag = "Tag::Stats")]
     async fn stats(&self, _auth: OwnerToken) -> StatsResponse {
-        const WEEKS: i64 = 12;
-        let since = stats_since(self.service().now(), WEEKS);
-        match self.service().bookings_touched_since(since).await {
-            Ok(rows) => StatsResponse::Ok(Json(stats(
-                &rows,
-                since,
-                WEEKS as usize,
-                self.service().now(),
-            ))),
+        match self.service().stats(12).await {
+            Ok(s) => StatsResponse::Ok(Json(StatsJson::from(s))),
             Err(e) => StatsResponse::Internal(internal(&e)),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    fn row(
-        id: &str,
-        slug: &str,
-        created: &str,
-        start: &str,
-        cancelled: Option<&str>,
-    ) -> BookingRow {
-        BookingRow {
-            id: id.into(),
-            event_type: slug.into(),
-            start: at(start),
-            end: at(start) + Duration::minutes(30),
-            name: "n".into(),
-            email: "e@x".into(),
-            notes: String::new(),
-            timezone: "UTC".into(),
-            status: if cancelled.is_some() {
-                BookingStatus::Cancelled
-            } else {
-                BookingStatus::Confirmed
-            },
-            sequence: 0,
-            created_at: at(created),
-            updated_at: at(created),
-            cancelled_at: cancelled.map(at),
-            series: None,
-            answers: Vec::new(),
-            visit_ref: None,
-            no_show: false,
+impl From<Stats> for StatsJson {
+    fn from(s: Stats) -> Self {
+        StatsJson {
+            weeks: s
+                .weeks
+                .into_iter()
+                .map(|w| WeekJson {
+                    week: w.week,
+                    starts: w.starts,
+                    booked: w.booked,
+                    by_event_type: w.by_event_type,
+                    cancelled: w.cancelled,
+                })
+                .collect(),
+            booked: s.booked,
+            cancelled: s.cancelled,
+            average_lead_time_hours: s.average_lead_time_hours,
+            lead_time: s
+                .lead_time
+                .into_iter()
+                .map(|b| LeadBucketJson {
+                    below_hours: b.below_hours,
+                    count: b.count,
+                })
+                .collect(),
+            days: s
+                .days
+                .into_iter()
+                .map(|d| DayJson {
+                    date: d.date,
+                    booked: d.booked,
+                    cancelled: d.cancelled,
+                })
+                .collect(),
+            by_event_type: s.by_event_type,
+            by_ref: s.by_ref,
+            cancellation_rate: s.cancellation_rate,
+            no_show_rate: s.no_show_rate,
         }
-    }
-
-    #[test]
-    fn weeks_count_bookings_cancellations_and_lead_time() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap(); // a Monday, W49
-        let since = stats_since(now, 12);
-        assert_eq!(since, at("2026-09-14T00:00:00Z"));
-        let rows = [
-            row(
-                "a",
-                "intro",
-                "2026-11-30T06:00:00Z",
-                "2026-12-01T06:00:00Z",
-                None,
-            ),
-            row(
-                "b",
-                "consult",
-                "2026-11-29T23:00:00Z",
-                "2026-11-30T11:00:00Z",
-                Some("2026-11-30T06:00:00Z"),
-            ),
-            row(
-                "c",
-                "intro",
-                "2026-01-01T00:00:00Z",
-                "2026-12-01T06:00:00Z",
-                Some("2026-11-24T00:00:00Z"),
-            ),
-        ];
-        let s = stats(&rows, since, 12, now);
-        assert_eq!(s.weeks.len(), 12);
-        assert_eq!(s.weeks[11].week, "2026-W49");
-        assert_eq!(s.weeks[11].starts, "2026-11-30");
-        assert_eq!((s.weeks[11].booked, s.weeks[11].cancelled), (1, 1));
-        assert_eq!((s.weeks[10].booked, s.weeks[10].cancelled), (1, 1));
-        assert_eq!(s.weeks[10].by_event_type.get("consult"), Some(&1));
-        assert_eq!((s.booked, s.cancelled), (2, 2));
-        assert_eq!(s.average_lead_time_hours, Some(18.0));
-        let counts: Vec<u32> = s.lead_time.iter().map(|b| b.count).collect();
-        assert_eq!(counts, [1, 1, 0, 0, 0], "12 hours and exactly a day");
-        let empty = stats(&[], since, 12, now);
-        assert_eq!(empty.average_lead_time_hours, None);
-        assert_eq!((empty.cancellation_rate, empty.no_show_rate), (None, None));
-        assert_eq!(empty.days.len(), 84);
-    }
-
-    #[test]
-    fn days_sources_and_rates() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
-        let since = stats_since(now, 12);
-        let made = "2026-11-29T10:00:00Z";
-        let mut rows = vec![
-            row("a", "intro", made, "2026-11-30T09:00:00Z", None),
-            row("b", "intro", made, "2026-11-30T10:00:00Z", None),
-            row(
-                "c",
-                "consult",
-                made,
-                "2026-12-02T10:00:00Z",
-                Some("2026-11-30T08:00:00Z"),
-            ),
-            row("d", "consult", made, "2026-12-03T10:00:00Z", None),
-        ];
-        rows[0].no_show = true;
-        rows[0].visit_ref = Some("newsletter".into());
-        rows[2].visit_ref = Some("newsletter".into());
-        let s = stats(&rows, since, 12, now);
-        let day = |d: &str| {
-            s.days
-                .iter()
-                .find(|x| x.date == d)
-                .map(|x| (x.booked, x.cancelled))
-        };
-        assert_eq!(day("2026-11-29"), Some((4, 0)));
-        assert_eq!(day("2026-11-30"), Some((0, 1)));
-        assert_eq!(s.days.last().map(|d| d.date.as_str()), Some("2026-12-06"));
-        assert_eq!(s.by_event_type.get("consult"), Some(&2));
-        assert_eq!(s.by_ref.get("newsletter"), Some(&2));
-        assert_eq!(s.by_ref.get("direct"), Some(&2));
-        assert_eq!(s.cancellation_rate, Some(0.25));
-        // a and b have begun and were not cancelled; a is a no-show.
-        assert_eq!(s.no_show_rate, Some(0.5));
     }
 }
