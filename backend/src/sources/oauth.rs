@@ -250,6 +250,8 @@ pub struct OAuth {
     limits: Limits,
     /// Held while refreshing, so that concurrent requests refresh once.
     cached: tokio::sync::Mutex<Option<AccessToken>>,
+    /// The service's clock (`SourceContext::clock`).
+    clock: fn() -> DateTime<Utc>,
 }
 
 /// Where the refresh tokens of a source are kept.
@@ -341,6 +343,7 @@ impl OAuth {
             http,
             limits,
             cached: tokio::sync::Mutex::new(None),
+            clock: ctx.clock,
         })
     }
 
@@ -362,7 +365,7 @@ impl OAuth {
     /// A usable access token, refreshed when the cached one is missing or about to expire.
     pub async fn access_token(&self) -> Result<Secret, SourceError> {
         let mut cached = self.cached.lock().await;
-        if let Some(t) = cached.as_ref().filter(|t| t.usable(crate::clock::now())) {
+        if let Some(t) = cached.as_ref().filter(|t| t.usable((self.clock)())) {
             return Ok(t.token.clone());
         }
         let fresh = self.refresh().await?;
@@ -425,7 +428,7 @@ impl OAuth {
                         }
                     }
                 }
-                Ok(access_token(&answer))
+                Ok(access_token(&answer, (self.clock)()))
             }
             Err(refusal) if refusal.error == "invalid_grant" => Err(self.reconnect_needed()),
             Err(refusal) => Err(refused(self.service, &refusal.error)),
@@ -480,11 +483,11 @@ fn client_id(config: &SourceConfig) -> Result<String, SourceError> {
     })
 }
 
-fn access_token(answer: &TokenAnswer) -> AccessToken {
+fn access_token(answer: &TokenAnswer, now: DateTime<Utc>) -> AccessToken {
     let seconds = answer.expires_in.unwrap_or(3600).clamp(0, 366 * 86_400);
     AccessToken {
         token: Secret::new(answer.access_token.clone()),
-        expires_at: crate::clock::now() + chrono::Duration::seconds(seconds),
+        expires_at: now + chrono::Duration::seconds(seconds),
     }
 }
 
