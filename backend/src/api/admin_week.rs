@@ -8,10 +8,8 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use poem_openapi::Object;
 
-use crate::booking::BookingService;
+use crate::booking::{BookingService, StoreError};
 use crate::calendar::{Interval, merge_intervals};
-use crate::store::bookings::{self, BookingFilter};
-use crate::store::{BookingStatus, StoreError};
 
 /// The most days one answer covers.
 pub const MAX_DAYS: u32 = 31;
@@ -108,7 +106,7 @@ pub async fn week_view(
         end: to,
     };
     let now = service.now();
-    let (busy, _) = service.hub().busy(window, now);
+    let busy = service.source_busy(window, now);
     let mut merged = Vec::new();
     let sources = busy
         .iter()
@@ -117,7 +115,7 @@ pub async fn week_view(
                 s.intervals.iter().filter_map(|i| i.clip(&window)).collect();
             merged.extend(clipped.iter().copied());
             // The hub's entry: the dashboard's sources have their name and colour too.
-            let source = service.hub().source_config(&s.source_id);
+            let source = service.source_config(&s.source_id);
             SourceBusyJson {
                 id: s.source_id.clone(),
                 name: source.as_ref().and_then(|c| c.name.clone()),
@@ -128,17 +126,7 @@ pub async fn week_view(
         .collect();
     merge_intervals(&mut merged);
     let (rows, blocks) = service
-        .store()
-        .call(move |c| {
-            let filter = BookingFilter {
-                status: Some(BookingStatus::Confirmed),
-                text: None,
-            };
-            Ok((
-                bookings::search(c, from, to, &filter, super::admin::MAX_LIST)?,
-                bookings::list_blocks(c, from, to)?,
-            ))
-        })
+        .confirmed_and_blocks(from, to, super::admin::MAX_LIST)
         .await?;
     let mut free = Vec::new();
     for et in config.event_types() {

@@ -5,10 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::booking::BookingService;
 use crate::booking::outbox::booking_event;
-use crate::calendar::{
-    Interval, booking_uid, events_ics, freebusy_ics as calendar_freebusy, merge_intervals,
-};
-use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
+use crate::booking::{BookingRow, BookingStatus};
+use crate::calendar::{Interval, booking_uid, events_ics, freebusy_ics as calendar_freebusy};
 
 /// Confirmed bookings as one calendar.
 pub fn bookings_ics(service: &BookingService, rows: &[BookingRow], now: DateTime<Utc>) -> String {
@@ -18,34 +16,6 @@ pub fn bookings_ics(service: &BookingService, rows: &[BookingRow], now: DateTime
         .map(|b| booking_event(service, b, &booking_uid(&b.id), now))
         .collect();
     events_ics(&events, Some("OpenSlot bookings"))
-}
-
-/// Everything that makes the owner busy in `window`: sources (under the freshness policy),
-/// bookings and manual blocks, merged.
-pub async fn merged_busy(
-    service: &BookingService,
-    window: Interval,
-) -> Result<Vec<Interval>, StoreError> {
-    let now = service.now();
-    let (sources, _) = service.hub().busy(window, now);
-    let (stored, blocks) = service
-        .store()
-        .call(move |c| {
-            Ok((
-                bookings::confirmed_between(c, window.start, window.end)?,
-                bookings::blocks_between(c, window.start, window.end)?,
-            ))
-        })
-        .await?;
-    let mut all: Vec<Interval> = sources.into_iter().flat_map(|s| s.intervals).collect();
-    all.extend(stored.iter().map(|b| Interval {
-        start: b.start.max(window.start),
-        end: b.end.min(window.end),
-    }));
-    all.extend(blocks);
-    all.retain(|i| i.end > i.start);
-    merge_intervals(&mut all);
-    Ok(all)
 }
 
 /// The VFREEBUSY text.

@@ -52,10 +52,9 @@ impl HealthApi {
     /// Ready to take bookings.
     #[oai(path = "/readyz", method = "get")]
     async fn readyz(&self) -> ReadyResponse {
-        let database_writable = self.service.store().writable().await;
+        let database_writable = self.service.database_writable().await;
         let stale: Vec<String> = self
             .service
-            .hub()
             .blocking_sources(self.service.now())
             .into_iter()
             .map(|s| format!("{}: {}", s.id, s.summary()))

@@ -10,8 +10,7 @@ use std::time::Instant;
 
 use poem::{Endpoint, IntoResponse, Request, Response};
 
-use crate::booking::BookingService;
-use crate::store::{StoreError, bookings, outbox};
+use crate::booking::{BookingService, Counts, StoreError};
 
 /// Status classes counted: 1xx..5xx.
 const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
@@ -81,16 +80,12 @@ pub async fn render(
     );
     let version = env!("CARGO_PKG_VERSION");
     let _ = writeln!(out, "openslot_build_info{{version=\"{version}\"}} 1");
-    let (by_status, backlog, (pending, failed)) = service
-        .store()
-        .call(|c| {
-            Ok((
-                bookings::count_by_status(c)?,
-                outbox::backlog(c)?,
-                crate::store::deliveries::counts(c)?,
-            ))
-        })
-        .await?;
+    let Counts {
+        bookings_by_status: by_status,
+        outbox_backlog: backlog,
+        deliveries_pending: pending,
+        deliveries_failed: failed,
+    } = service.counts().await?;
     head(
         &mut out,
         "openslot_bookings_total",
@@ -119,7 +114,7 @@ pub async fn render(
     );
     let _ = writeln!(out, "openslot_deliveries{{state=\"pending\"}} {pending}");
     let _ = writeln!(out, "openslot_deliveries{{state=\"failed\"}} {failed}");
-    let statuses = service.hub().statuses(service.now());
+    let statuses = service.source_statuses(service.now());
     head(
         &mut out,
         "openslot_source_sync_age_seconds",

@@ -17,14 +17,11 @@ use poem::{Endpoint, EndpointExt, Route, Server};
 use poem_openapi::OpenApiService;
 use tokio::sync::watch;
 
-use crate::booking::BookingService;
-use crate::booking::token::TokenKey;
+use crate::booking::open::{OpenError, Opened};
+use crate::booking::{BookingService, StoreError};
 use crate::config::Config;
-use crate::store::{Store, StoreError};
-use crate::sync::SyncHub;
-use crate::sync::catalog::SourceCatalog;
 
-use super::admin::{self, AdminApi, AdminAuth};
+use super::admin::{self, AdminAuth};
 use super::connections::{self, LimitedAcceptor};
 use super::guards::body_limit::{self, BodyLimit};
 use super::guards::captcha::Captcha;
@@ -44,8 +41,9 @@ pub enum StartError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    /// The database, the keys or the sources.
     #[error(transparent)]
-    Secrets(#[from] crate::store::secret_box::KeyError),
+    Open(#[from] OpenError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -110,13 +108,7 @@ pub fn spec_yaml() -> Result<String, StartError> {
         std::path::Path::new("."),
     )
     .map_err(|e| StartError::Store(StoreError::Worker(e.to_string())))?;
-    let service = BookingService::new(
-        config.clone(),
-        Store::open_in_memory()?,
-        Arc::new(SyncHub::new(&config)),
-        TokenKey::from_bytes([0; 32]),
-        crate::clock::now,
-    );
+    let service = crate::booking::open::for_spec(config)?;
     let api = PublicApi {
         service: service.clone(),
         captcha: None,
@@ -136,12 +128,7 @@ impl Application {
         clock: fn() -> DateTime<Utc>,
     ) -> Result<Application, StartError> {
         let data_dir = config.server.data_dir.clone();
-        let store = Store::open(&data_dir)?;
-        let key_path = data_dir.join(crate::booking::token::KEY_FILE_NAME);
-        let tokens = TokenKey::load_or_create(&key_path).map_err(|source| StartError::Key {
-            path: key_path,
-            source,
-        })?;
+        let Opened { service, sources } = crate::booking::open::open(config.clone(), clock)?;
         let admin_key = data_dir.join("admin.key");
         let sessions =
             Sessions::load_or_create(&admin_key, config.admin.session()).map_err(|source| {
@@ -150,10 +137,6 @@ impl Application {
                     source,
                 }
             })?;
-        let secrets =
-            crate::store::secret_box::SecretBox::load_or_create(&config.server.secrets_key_file)?;
-        let hub = Arc::new(SyncHub::new(&config));
-        let sources = Arc::new(SourceCatalog::open(&config, store.clone(), &hub, secrets)?);
         let captcha = config.security.captcha.then(|| {
             Arc::new(Captcha::new(
                 random_key(),
@@ -177,7 +160,6 @@ impl Application {
         };
         let public_addr = addr_of(&public, config.server.listen);
         let admin_addr = addr_of(&admin, config.server.admin_listen);
-        let service = BookingService::new(config, store, hub, tokens, clock);
         let admin_auth = Arc::new(AdminAuth {
             service: service.clone(),
             sessions,
@@ -232,9 +214,7 @@ impl Application {
             ..
         } = self;
         let shutdown = stop.subscribe();
-        let syncs = service
-            .hub()
-            .spawn_background(service.clock(), shutdown.clone());
+        let syncs = service.spawn_syncs(shutdown.clone());
         let worker = tokio::spawn(crate::booking::outbox::run(
             service.clone(),
             shutdown.clone(),
@@ -495,10 +475,7 @@ fn admin_routes(
         service: service.clone(),
         names_calendars: true,
     };
-    let api = AdminApi {
-        auth: Arc::clone(&auth),
-        limiter: login_limiter,
-    };
+    let api = admin::apis(&auth, login_limiter);
     let feeds = super::admin_feeds::AdminFeedsApi {
         auth: Arc::clone(&auth),
     };

@@ -5,12 +5,25 @@
 
 mod busy_view;
 pub mod feeds;
+mod host;
 pub mod input;
+pub mod open;
 pub mod outbox;
+pub mod queries;
 pub mod service;
+pub mod stats;
 pub mod token;
 
 // Moved to `domain` (shared with config, store and notify); the old paths keep working.
 pub use crate::domain::{details, series, visitor_text};
 
 pub use service::{BookError, BookRequest, Booked, BookingService, CancelScope, RulesError};
+
+pub use queries::{Counts, Retried, WindowFacts};
+
+// The rows the use cases answer with (kept by the store); the API names them from here.
+pub use crate::store::bookings::{BlockRow, BookingFilter};
+pub use crate::store::deliveries::DeliveryRow;
+pub use crate::store::{
+    BookingRow, BookingStatus, IdempotentRequest, OutboxAction, OutboxRow, StoreError,
+};

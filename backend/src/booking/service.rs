@@ -216,11 +216,13 @@ impl BookingService {
         Ok(())
     }
 
-    pub fn store(&self) -> &Store {
+    /// The database: for the use cases in `booking` (and, through `notify::Host`, its workers).
+    pub(super) fn store(&self) -> &Store {
         &self.inner.store
     }
 
-    pub fn hub(&self) -> &Arc<SyncHub> {
+    /// The sources: for the use cases in `booking` (and, through `notify::Host`, its workers).
+    pub(super) fn hub(&self) -> &Arc<SyncHub> {
         &self.inner.hub
     }
 
@@ -323,23 +325,13 @@ impl BookingService {
         window: Interval,
         now: DateTime<Utc>,
     ) -> Result<View, StoreError> {
-        let (time, _) = self.inner.hub.time(window, now);
-        let (bookings, blocks) = self
-            .inner
-            .store
-            .call(move |c| {
-                Ok((
-                    bookings::confirmed_between(c, window.start, window.end)?,
-                    bookings::blocks_between(c, window.start, window.end)?,
-                ))
-            })
-            .await?;
+        let held = self.window_facts(window, now).await?;
         Ok(View {
             key,
             window,
-            time,
-            bookings,
-            blocks,
+            time: held.time,
+            bookings: held.bookings,
+            blocks: held.blocks,
         })
     }
 
@@ -797,11 +789,10 @@ fn not_free(
     except: Option<&str>,
 ) -> Result<Option<Vec<Reason>>, StoreError> {
     let (lo, hi) = (start - MARGIN, start + MARGIN);
-    let mut stored = bookings::confirmed_between(conn, lo, hi)?;
+    let (mut stored, blocks) = bookings::stored_between(conn, lo, hi)?;
     if let Some(id) = except {
         stored.retain(|b| b.id != id);
     }
-    let blocks = bookings::blocks_between(conn, lo, hi)?;
     let facts = time.facts(&stored, &blocks, now);
     let day = Duration::days(1);
     if slots(rules, et, &facts, start - day, start + day)

@@ -12,7 +12,6 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::booking::BookingService;
 use crate::config::Config;
 use crate::store::deliveries::{self, About, Channel, NewDelivery};
 use crate::store::{StoreError, alerts};
@@ -282,7 +281,7 @@ pub fn has_channel(config: &Config) -> bool {
 /// alerted, queueing and remembering happen in one `BEGIN IMMEDIATE` transaction, so two
 /// checks (a process stopping while the next starts) cannot both alert one run. Returns how
 /// many alerts were queued.
-pub async fn check(service: &BookingService) -> Result<usize, StoreError> {
+pub async fn check(service: &impl super::Host) -> Result<usize, StoreError> {
     let config = service.config();
     let Some(threshold) = config.alerts.threshold() else {
         return Ok(0);
@@ -362,7 +361,7 @@ pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 const AT_MOST_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Runs `check` at start, every minute and after each sync, until `shutdown` turns true.
-pub async fn run(service: BookingService, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+pub async fn run(service: impl super::Host, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     if service.config().alerts.threshold().is_none() {
         return;
     }

@@ -15,12 +15,15 @@
 //! receivers can deduplicate on `OpenSlot-Delivery`; mail clients on the iTIP UID + SEQUENCE.
 
 pub mod alerts;
+mod host;
 pub mod itip;
 pub mod message;
 pub mod signature;
 pub mod smtp;
 pub mod webhook;
 pub mod worker;
+
+pub use host::Host;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;

@@ -1,5 +1,5 @@
 //! Drains the `deliveries` rows: mails through `smtp`, webhooks through `webhook`, with the
-//! outbox's backoff and a maximum number of attempts, woken by the booking service.
+//! outbox's backoff and a maximum number of attempts, woken by the service that hosts it (`Host`).
 //!
 //! Invariants: a row is marked done right after the server accepted it (see the module docs
 //! of `notify` for the at-least-once window); a permanent refusal (bad address, 5xx, a 4xx
@@ -13,8 +13,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tokio::sync::watch;
 
-use crate::booking::BookingService;
-use crate::booking::outbox::booking_event;
 use crate::calendar::{Person, booking_uid};
 use crate::queue::{MAX_ATTEMPTS, backoff};
 use crate::store::deliveries::{self, Channel, DeliveryRow};
@@ -24,7 +22,7 @@ use super::alerts::Alert;
 use super::message::{Facts, Reader, compose};
 use super::smtp::{MailError, Mailer, Outgoing};
 use super::webhook::Sender;
-use super::{Event, OWNER, Snapshot, itip};
+use super::{Event, Host, OWNER, Snapshot, itip};
 
 /// The clients, made once from the configuration.
 #[derive(Debug)]
@@ -34,7 +32,7 @@ pub struct Channels {
 }
 
 impl Channels {
-    pub fn new(service: &BookingService) -> Channels {
+    pub fn new(service: &impl Host) -> Channels {
         let config = service.config();
         let mailer = config.mail.as_ref().and_then(|m| match Mailer::new(m) {
             Ok(mailer) => Some(mailer),
@@ -55,7 +53,7 @@ impl Channels {
 }
 
 /// Drains the deliveries until `shutdown` turns true.
-pub async fn run(service: BookingService, shutdown: watch::Receiver<bool>) {
+pub async fn run(service: impl Host, shutdown: watch::Receiver<bool>) {
     let wake = service.notify_wake();
     let channels = Arc::new(Channels::new(&service));
     crate::queue::drain_until_shutdown("notify", wake, shutdown, || {
@@ -65,10 +63,7 @@ pub async fn run(service: BookingService, shutdown: watch::Receiver<bool>) {
 }
 
 /// Processes the rows due now; returns how many were attempted.
-pub async fn drain_once(
-    service: &BookingService,
-    channels: &Channels,
-) -> Result<usize, StoreError> {
+pub async fn drain_once(service: &impl Host, channels: &Channels) -> Result<usize, StoreError> {
     let now = service.now();
     let due = service
         .store()
@@ -92,7 +87,7 @@ enum Outcome {
 }
 
 async fn process(
-    service: &BookingService,
+    service: &impl Host,
     channels: &Channels,
     row: &DeliveryRow,
 ) -> Result<(), StoreError> {
@@ -146,7 +141,7 @@ fn failed(error: impl Into<String>, status: Option<u16>, permanent: bool) -> Out
 }
 
 async fn mail(
-    service: &BookingService,
+    service: &impl Host,
     channels: &Channels,
     row: &DeliveryRow,
 ) -> Result<Outcome, StoreError> {
@@ -196,7 +191,7 @@ async fn mail(
     let title = config
         .event_type(&booking.event_type)
         .map_or_else(|| booking.event_type.clone(), |e| e.title);
-    let event = booking_event(service, &booking, &booking_uid(&booking.id), service.now());
+    let event = service.booking_event(&booking, &booking_uid(&booking.id), service.now());
     let composed = compose(&Facts {
         notice,
         booking: &snapshot,
@@ -233,7 +228,7 @@ async fn mail(
 }
 
 /// An alert about a source, to the owner, in the owner's zone.
-async fn alert_mail(service: &BookingService, mailer: &Mailer, row: &DeliveryRow) -> Outcome {
+async fn alert_mail(service: &impl Host, mailer: &Mailer, row: &DeliveryRow) -> Outcome {
     let Ok(alert) = serde_json::from_str::<Alert>(&row.payload) else {
         return failed("the stored payload does not read", None, true);
     };
@@ -259,7 +254,7 @@ pub fn reminder_still_due(queued: &Snapshot, now: Option<(BookingStatus, u32)>) 
     now == Some((BookingStatus::Confirmed, queued.sequence))
 }
 
-async fn webhook(service: &BookingService, channels: &Channels, row: &DeliveryRow) -> Outcome {
+async fn webhook(service: &impl Host, channels: &Channels, row: &DeliveryRow) -> Outcome {
     let config = service.config();
     let Some(hook) = config.webhooks.iter().find(|h| h.id == row.target) else {
         return failed(

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::config::{SourceConfig, SourceKind};
 
 use super::{CalendarSource, CalendarWriter, SourceError, caldav, google, ics_feed, microsoft};
@@ -16,6 +18,8 @@ pub struct SourceContext {
     /// For the dashboard's sources: rotated OAuth refresh tokens go here (sealed in the
     /// database), and `tokens/` is never read or written.
     pub tokens: Option<Arc<dyn super::oauth::TokenVault>>,
+    /// The service's clock: when an access token expires is reckoned with it.
+    pub clock: fn() -> DateTime<Utc>,
 }
 
 impl SourceContext {
@@ -24,6 +28,7 @@ impl SourceContext {
         SourceContext {
             data_dir: data_dir.into(),
             tokens: None,
+            clock: crate::clock::now,
         }
     }
 }

@@ -431,3 +431,16 @@ pub fn set_no_show(
     )?;
     Ok(n == 1)
 }
+
+/// What a window holds that the rules count against a slot: the confirmed bookings and the
+/// manual blocks overlapping `[from, to)` (the one place the pair is read together).
+pub fn stored_between(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(Vec<ExistingBooking>, Vec<Interval>), StoreError> {
+    Ok((
+        confirmed_between(conn, from, to)?,
+        blocks_between(conn, from, to)?,
+    ))
+}

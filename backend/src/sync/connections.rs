@@ -434,6 +434,7 @@ impl Connections {
                 connections: Arc::clone(self),
                 id: id.to_owned(),
             })),
+            clock: self.clock,
         };
         let source = open_source(&config, &ctx)?;
         Ok(source.discover().await?)

@@ -201,6 +201,7 @@ impl SyncHub {
         SourceContext {
             data_dir: self.data_dir.clone(),
             tokens: self.vault.get().cloned(),
+            clock: crate::clock::now,
         }
     }
 

@@ -29,7 +29,7 @@ fn source(id: &str, url: &str, extra: &str) -> String {
 /// Waits until every source has synced once.
 async fn synced(app: &TestApp) {
     for _ in 0..100 {
-        let st = app.service.hub().statuses(super::fixed_now());
+        let st = app.service.source_statuses(super::fixed_now());
         if st.iter().all(|s| s.last_success.is_some()) {
             return;
         }
@@ -37,7 +37,7 @@ async fn synced(app: &TestApp) {
     }
     panic!(
         "never synced: {:?}",
-        app.service.hub().statuses(super::fixed_now())
+        app.service.source_statuses(super::fixed_now())
     );
 }
 

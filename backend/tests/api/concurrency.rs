@@ -25,9 +25,7 @@ async fn two_hundred_visitors_for_one_slot_make_one_booking() {
     let created = codes.iter().filter(|c| **c == 201).count();
     let conflicts = codes.iter().filter(|c| **c == 409).count();
     assert_eq!((created, conflicts), (1, 199), "{codes:?}");
-    let rows = app
-        .service
-        .store()
+    let rows = openslot::notify::Host::store(&app.service)
         .call(|c| Ok(c.query_row("SELECT count(*) FROM bookings", [], |r| r.get::<_, i64>(0))?))
         .await
         .unwrap();
@@ -55,9 +53,7 @@ async fn overlapping_bookings_of_different_lengths_at_once_at_most_one_wins() {
     for t in tasks {
         t.await.unwrap();
     }
-    let rows: Vec<(i64, i64)> = app
-        .service
-        .store()
+    let rows: Vec<(i64, i64)> = openslot::notify::Host::store(&app.service)
         .call(|c| {
             let mut s = c.prepare(
                 "SELECT start_utc, end_utc FROM bookings WHERE status = 'confirmed' ORDER BY start_utc",

@@ -184,8 +184,7 @@ async fn the_owner_marks_a_past_meeting_as_a_no_show_and_it_is_counted() {
     let app = spawn_app(&with_password()).await;
     let now = super::fixed_now();
     // A meeting that began an hour ago (made yesterday), stored as the service would.
-    app.service
-        .store()
+    openslot::notify::Host::store(&app.service)
         .call(move |c| {
             bookings::insert(
                 c,

@@ -53,8 +53,7 @@ async fn mails(smtp: &SmtpServer, n: usize) -> Vec<Mail> {
 /// Where the booking's event lives, as the outbox stored it: (uid, href).
 async fn written(app: &TestApp, id: &str) -> Vec<(String, String)> {
     let id = id.to_owned();
-    app.service
-        .store()
+    openslot::notify::Host::store(&app.service)
         .call(move |c| {
             let mut s = c.prepare(
                 "SELECT uid, remote_id FROM written_events WHERE booking_id = ?1 ORDER BY uid",
@@ -254,8 +253,7 @@ async fn an_event_written_under_the_old_uid_is_updated_and_cancelled_under_it() 
     let old = writer.create(&old_event).await.unwrap();
     let (l, href, etag) = (legacy.clone(), old.remote_id.clone(), old.etag.clone());
     let booking = id.clone();
-    app.service
-        .store()
+    openslot::notify::Host::store(&app.service)
         .call(move |c| {
             c.execute(
                 "UPDATE outbox SET uid = ?2 WHERE booking_id = ?1",

@@ -33,8 +33,7 @@ async fn offered(app: &TestApp, date: &str) -> Vec<String> {
 }
 
 async fn confirmed_count(app: &TestApp) -> i64 {
-    app.service
-        .store()
+    openslot::notify::Host::store(&app.service)
         .call(|c| {
             Ok(c.query_row(
                 "SELECT count(*) FROM bookings WHERE status = 'confirmed'",

@@ -45,9 +45,7 @@ pub async fn events_with(server: &Server, cal: &str, prefix: &str) -> Vec<String
 pub async fn drained(app: &TestApp, limit: Duration) -> Vec<(String, Option<String>)> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let rows: Vec<(String, Option<String>)> = app
-            .service
-            .store()
+        let rows: Vec<(String, Option<String>)> = openslot::notify::Host::store(&app.service)
             .call(|c| {
                 let mut s = c.prepare("SELECT state, last_error FROM outbox ORDER BY id")?;
                 let r = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -66,7 +64,7 @@ pub async fn drained(app: &TestApp, limit: Duration) -> Vec<(String, Option<Stri
 /// Waits until the source has synced once (the background job starts at once).
 async fn synced(app: &TestApp) {
     for _ in 0..100 {
-        if app.service.hub().statuses(super::fixed_now())[0]
+        if app.service.source_statuses(super::fixed_now())[0]
             .last_success
             .is_some()
         {
@@ -76,7 +74,7 @@ async fn synced(app: &TestApp) {
     }
     panic!(
         "never synced: {:?}",
-        app.service.hub().statuses(super::fixed_now())
+        app.service.source_statuses(super::fixed_now())
     );
 }
 
@@ -296,7 +294,7 @@ async fn a_hung_calendar_server_does_not_hold_back_the_writes_to_another() {
     );
     let app = spawn_app(&sources).await;
     for _ in 0..100 {
-        let statuses = app.service.hub().statuses(super::fixed_now());
+        let statuses = app.service.source_statuses(super::fixed_now());
         if statuses.iter().all(|s| s.last_success.is_some()) {
             break;
         }

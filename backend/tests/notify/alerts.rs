@@ -99,7 +99,7 @@ async fn a_calendar_failing_past_the_threshold_alerts_once_and_its_recovery_once
 
     // It fails at once (nothing listens); under the threshold nothing is sent.
     let since = wait_for(30, "the first failure", || async {
-        app.service.hub().statuses(movable_now())[0].failing_since
+        app.service.source_statuses(movable_now())[0].failing_since
     })
     .await;
     sync_now(&app).await;

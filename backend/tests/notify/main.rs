@@ -54,9 +54,7 @@ where
 
 /// Every delivery row, oldest first, as the admin API shows them.
 pub async fn deliveries(app: &app::TestApp) -> Vec<openslot::store::deliveries::DeliveryRow> {
-    let mut rows = app
-        .service
-        .store()
+    let mut rows = openslot::notify::Host::store(&app.service)
         .call(|c| openslot::store::deliveries::recent(c, 1000))
         .await
         .unwrap();

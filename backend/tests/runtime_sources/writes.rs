@@ -14,9 +14,7 @@ use super::{admin, caldav_source, login, owner_login};
 async fn drained(app: &TestApp, limit: Duration) -> Vec<(String, Option<String>)> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let rows: Vec<(String, Option<String>)> = app
-            .service
-            .store()
+        let rows: Vec<(String, Option<String>)> = openslot::notify::Host::store(&app.service)
             .call(|c| {
                 let mut s = c.prepare("SELECT state, last_error FROM outbox ORDER BY id")?;
                 let r = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

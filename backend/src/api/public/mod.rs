@@ -4,8 +4,10 @@
 //! Invariants: a slot answer never says why a time is busy; without a valid manage token a
 //! booking looks exactly like an unknown one (404); visitor text is returned as JSON data,
 //! never as markup; a 500 never carries internals (the log keeps them).
+//!
+//! Layout: the endpoints are here; `json` holds the bodies sent and answered, `responses` one
+//! `ApiResponse` per endpoint, `validate` the field checks of a booking request.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -14,21 +16,29 @@ use chrono_tz::Tz;
 use poem::Request;
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Json, PlainText};
-use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+use poem_openapi::{OpenApi, Tags};
 
-use crate::booking::details::{QuestionKind, check_answers};
-use crate::booking::input::{InputError, Zone, parse_booking};
-use crate::booking::series::{Frequency, SeriesRequest};
+use crate::api::feeds;
+use crate::api::guards::captcha::Captcha;
+use crate::api::guards::client_ip::client_ip;
+use crate::api::guards::rate_limit::RateLimiter;
+use crate::booking::BookingRow;
+use crate::booking::details::QuestionKind;
+use crate::booking::input::{InputError, Zone};
 use crate::booking::token::Purpose;
-use crate::booking::visitor_text;
-use crate::booking::{BookError, BookRequest, Booked, BookingService, CancelScope};
+use crate::booking::{BookError, Booked, BookingService, CancelScope};
 use crate::calendar::Interval;
-use crate::store::{BookingRow, IdempotentRequest, bookings};
 
-use super::feeds;
-use super::guards::captcha::{Captcha, Challenge};
-use super::guards::client_ip::client_ip;
-use super::guards::rate_limit::RateLimiter;
+mod json;
+mod responses;
+mod validate;
+
+pub use json::*;
+use responses::{
+    BookResponse, CaptchaResponse, EventTypesResponse, FeedResponse, ManageResponse, PageResponse,
+    RescheduleResponse, SlotsResponse,
+};
+use validate::{booking_request, parse_start};
 
 /// Where the owner's logo (`[page] logo_file`) is served; outside the OpenAPI document because
 /// its media type comes from the file.
@@ -53,248 +63,6 @@ pub struct PublicApi {
     pub service: BookingService,
     pub captcha: Option<Arc<Captcha>>,
     pub limiter: Arc<RateLimiter>,
-}
-
-/// An event type a visitor can book.
-#[derive(Debug, Object)]
-pub struct EventTypeJson {
-    pub slug: String,
-    pub title: String,
-    /// Minutes.
-    pub duration: u32,
-    pub description: String,
-    /// The owner's display name.
-    pub owner_name: String,
-    /// The owner's IANA time zone.
-    pub timezone: String,
-    /// The series a visitor may book instead of one meeting: `weekly`, `every_2_weeks`
-    /// (absent: none).
-    #[oai(default, skip_serializing_if_is_empty)]
-    pub repeat: Vec<String>,
-    /// With `repeat`: the most sessions a series may have.
-    #[oai(skip_serializing_if_is_none)]
-    pub max_sessions: Option<u32>,
-    /// Where the meeting is (absent: not said).
-    #[oai(skip_serializing_if_is_none)]
-    pub location: Option<LocationJson>,
-    /// The owner's questions for the booking form, in order (absent: none).
-    #[oai(default, skip_serializing_if_is_empty)]
-    pub questions: Vec<QuestionJson>,
-}
-
-/// Where a meeting is.
-#[derive(Debug, Object)]
-pub struct LocationJson {
-    /// `video`, `address` or `phone`.
-    pub kind: String,
-    /// The address (only for `address`: a phone number or video link comes with the booking).
-    #[oai(skip_serializing_if_is_none)]
-    pub value: Option<String>,
-}
-
-/// A question on the booking form; its answer goes in `answers[id]`.
-#[derive(Debug, Object)]
-pub struct QuestionJson {
-    pub id: String,
-    pub label: String,
-    /// `text` (one line, up to 500 characters) or `choice` (one of `choices`).
-    pub kind: String,
-    pub required: bool,
-    #[oai(default, skip_serializing_if_is_empty)]
-    pub choices: Vec<String>,
-}
-
-/// An answer, with the question's label when the booking was made.
-#[derive(Debug, Object)]
-pub struct AnswerJson {
-    pub id: String,
-    pub label: String,
-    pub value: String,
-}
-
-/// One bookable slot; RFC 3339 with the offset of the asked zone.
-#[derive(Debug, Object, Clone, PartialEq, Eq)]
-pub struct SlotJson {
-    pub start: String,
-    pub end: String,
-}
-
-#[derive(Debug, Object)]
-pub struct SlotsJson {
-    pub timezone: String,
-    pub slots: Vec<SlotJson>,
-    /// Present when the list is not the whole truth: `calendars_unavailable` means one of the
-    /// owner's calendars cannot be read right now, so its time counts as busy and fewer (often
-    /// no) times are offered; try again later. Absent when all is well.
-    #[oai(skip_serializing_if_is_none)]
-    pub notice: Option<SlotsNotice>,
-}
-
-/// Why a slot list is incomplete. Names no calendar.
-#[derive(Debug, Object)]
-pub struct SlotsNotice {
-    /// A stable code: `calendars_unavailable`.
-    pub code: String,
-    /// For people.
-    pub message: String,
-}
-
-/// A booking request. Every field is checked and every problem reported (422).
-#[derive(Debug, Object)]
-#[oai(example)]
-pub struct BookingBody {
-    /// Event type slug.
-    pub event_type: Option<String>,
-    /// The slot's start, RFC 3339 (any offset).
-    pub start: Option<String>,
-    /// 1-100 characters, one line.
-    pub name: Option<String>,
-    pub email: Option<String>,
-    /// Up to 2,000 characters.
-    pub notes: Option<String>,
-    /// The visitor's IANA zone (times in the answer use it).
-    pub timezone: Option<String>,
-    /// The proof-of-work payload (ALTCHA) when the captcha is on.
-    #[oai(skip_serializing_if_is_none)]
-    pub captcha: Option<String>,
-    /// Book a series instead of one meeting (event types with `repeat` only): the same time
-    /// every week or every two weeks, in the owner's zone. All sessions or none are booked.
-    #[oai(skip_serializing_if_is_none)]
-    pub repeat: Option<RepeatBody>,
-    /// Answers to the event type's `questions`, by question id.
-    #[oai(skip_serializing_if_is_none)]
-    pub answers: Option<BTreeMap<String, String>>,
-    /// Where the visit came from (the booking page passes its `?ref=`): 1-64 of
-    /// `A-Z a-z 0-9 . - _`. Only the owner's statistics use it.
-    #[oai(rename = "ref", skip_serializing_if_is_none)]
-    pub visit_ref: Option<String>,
-}
-
-/// A series of sessions.
-#[derive(Debug, Object, Clone)]
-pub struct RepeatBody {
-    /// `weekly` or `every_2_weeks`.
-    pub frequency: Option<String>,
-    /// Sessions in all, the first included (2 to the event type's `max_sessions`).
-    pub sessions: Option<u32>,
-}
-
-/// The sessions of a series, in order.
-#[derive(Debug, Object)]
-pub struct SeriesJson {
-    pub id: String,
-    /// `weekly` or `every_2_weeks`.
-    pub frequency: String,
-    pub sessions: Vec<SessionJson>,
-}
-
-/// One session of a series: a booking with its own manage link.
-#[derive(Debug, Object)]
-pub struct SessionJson {
-    pub id: String,
-    pub start: String,
-    pub end: String,
-    /// `confirmed` or `cancelled`.
-    pub status: String,
-    pub manage_url: String,
-    pub manage_token: String,
-}
-
-/// Which session of a series could not be booked (nothing was).
-#[derive(Debug, Object)]
-pub struct SeriesConflictJson {
-    /// Counted from 1 (the first session is the chosen slot).
-    pub session: u32,
-    /// Its start, in the visitor's zone.
-    pub start: String,
-    /// `busy`, `unavailable`, `beyond_horizon` or `day_full`.
-    pub reason: String,
-}
-
-/// A booking, as its visitor sees it.
-#[derive(Debug, Object)]
-pub struct BookingJson {
-    pub id: String,
-    pub event_type: String,
-    pub start: String,
-    pub end: String,
-    /// `confirmed` or `cancelled`.
-    pub status: String,
-    pub timezone: String,
-    pub name: String,
-    pub email: String,
-    pub notes: String,
-    /// The visitor's link to see, cancel or move the booking.
-    pub manage_url: String,
-    /// The token of that link (query parameter `token` of the booking endpoints).
-    pub manage_token: String,
-    /// When this booking is a session of a series: the series, every session with its link.
-    #[oai(skip_serializing_if_is_none)]
-    pub series: Option<Box<SeriesJson>>,
-    /// Where the meeting is: the address, the number to call, or this booking's video link.
-    #[oai(skip_serializing_if_is_none)]
-    pub location: Option<Box<LocationJson>>,
-    /// The answers given to the owner's questions.
-    #[oai(default, skip_serializing_if_is_empty)]
-    pub answers: Vec<AnswerJson>,
-}
-
-impl poem_openapi::types::Example for BookingBody {
-    fn example() -> Self {
-        BookingBody {
-            event_type: Some("intro".to_owned()),
-            start: Some("2026-12-01T09:00:00+01:00".to_owned()),
-            name: Some("Eve Visitor".to_owned()),
-            email: Some("eve@example.com".to_owned()),
-            notes: Some("Hello".to_owned()),
-            timezone: Some("Europe/Berlin".to_owned()),
-            captcha: None,
-            repeat: None,
-            answers: None,
-            visit_ref: None,
-        }
-    }
-}
-
-#[derive(Debug, Object)]
-#[oai(example)]
-pub struct RescheduleBody {
-    /// The new start, RFC 3339.
-    pub start: Option<String>,
-}
-
-impl poem_openapi::types::Example for RescheduleBody {
-    fn example() -> Self {
-        RescheduleBody {
-            start: Some("2026-12-01T10:00:00+01:00".to_owned()),
-        }
-    }
-}
-
-/// One invalid field.
-#[derive(Debug, Object)]
-pub struct FieldError {
-    pub field: String,
-    pub reason: String,
-}
-
-/// Every error answer.
-#[derive(Debug, Object)]
-pub struct ErrorJson {
-    /// A stable code: `invalid`, `not_free`, `series_conflict`, `captcha`, `rate_limited`,
-    /// `calendars_stale`, `not_found`, `internal`, `unsupported_media_type`.
-    pub error: String,
-    /// For people.
-    pub message: String,
-    /// With `invalid`: each field and what is wrong with it (absent when empty).
-    #[oai(default, skip_serializing_if_is_empty)]
-    pub fields: Vec<FieldError>,
-    /// With `not_free`: the next free slots of that event type (absent when empty).
-    #[oai(default, skip_serializing_if_is_empty)]
-    pub next_slots: Vec<SlotJson>,
-    /// With `series_conflict`: the first session of the series that is not free.
-    #[oai(skip_serializing_if_is_none)]
-    pub conflict: Option<Box<SeriesConflictJson>>,
 }
 
 /// An error body with a stable code (both APIs use it).
@@ -377,195 +145,6 @@ fn problem(field: &'static str, reason: impl Into<String>) -> InputError {
         reason: reason.into(),
     }
 }
-
-/// What the booking page shows about the owner, and the rules a visitor's choice must meet.
-#[derive(Debug, Object)]
-pub struct PageJson {
-    /// The owner's display name.
-    pub owner_name: String,
-    /// The owner's IANA time zone.
-    pub timezone: String,
-    /// A short text from the owner (plain text, never markup).
-    #[oai(skip_serializing_if_is_none)]
-    pub intro: Option<String>,
-    /// The page's accent colour, `#rrggbb`.
-    #[oai(skip_serializing_if_is_none)]
-    pub accent_color: Option<String>,
-    /// Where the owner's logo is (`GET` it), when there is one.
-    #[oai(skip_serializing_if_is_none)]
-    pub logo_url: Option<String>,
-    /// Slots are offered from today up to this many days (today included).
-    pub horizon_days: u32,
-    /// The earliest slot starts this many minutes from now.
-    pub min_notice_minutes: u32,
-    /// Whether `POST /bookings` needs a solved `GET /captcha` challenge.
-    pub captcha: bool,
-}
-
-#[derive(ApiResponse)]
-enum PageResponse {
-    #[oai(status = 200)]
-    Ok(Json<PageJson>),
-}
-
-#[derive(ApiResponse)]
-enum EventTypesResponse {
-    #[oai(status = 200)]
-    Ok(Json<Vec<EventTypeJson>>),
-}
-
-#[derive(ApiResponse)]
-#[oai(bad_request_handler = "slots_bad_request")]
-enum SlotsResponse {
-    #[oai(status = 200)]
-    Ok(Json<SlotsJson>),
-    /// A parameter is missing or wrong (`fields` says which).
-    #[oai(status = 422)]
-    Invalid(Json<ErrorJson>),
-    #[oai(status = 500)]
-    Internal(Json<ErrorJson>),
-}
-
-#[derive(ApiResponse)]
-enum CaptchaResponse {
-    /// A new challenge (ALTCHA): find `number` so that SHA-256(salt + number) = challenge.
-    #[oai(status = 200)]
-    Ok(Json<Challenge>),
-    /// The captcha is off on this OpenSlot.
-    #[oai(status = 404)]
-    Off(Json<ErrorJson>),
-}
-
-#[derive(ApiResponse)]
-#[oai(bad_request_handler = "book_bad_request")]
-enum BookResponse {
-    /// Booked. With an Idempotency-Key seen before, the same booking again (and the header
-    /// `Idempotent-Replayed: true`).
-    #[oai(status = 201)]
-    Created(
-        Json<Box<BookingJson>>,
-        #[oai(header = "Idempotent-Replayed")] Option<String>,
-    ),
-    /// The captcha is missing, wrong, expired or already used (`captcha`), or the body is not
-    /// a JSON object of this shape (`invalid`).
-    #[oai(status = 400)]
-    BadRequest(Json<ErrorJson>),
-    /// The slot is not free (any more); `next_slots` lists the next free ones. For a series
-    /// whose later session is not free: `series_conflict` with `conflict` naming it.
-    #[oai(status = 409)]
-    NotFree(Json<ErrorJson>),
-    /// Invalid input: `fields` names each field and the reason. Also an Idempotency-Key used
-    /// for another request.
-    #[oai(status = 422)]
-    Invalid(Json<ErrorJson>),
-    /// Too many booking requests from this address; retry after `Retry-After` seconds.
-    #[oai(status = 429)]
-    TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
-    /// The body was not sent as `application/json`.
-    #[oai(status = 415)]
-    UnsupportedMediaType(Json<ErrorJson>),
-    /// A calendar of the owner is too out of date to know whether the time is free.
-    #[oai(status = 503)]
-    Stale(Json<ErrorJson>),
-    /// The body is larger than 64 KB (`too_large`); it is not read.
-    #[oai(status = 413)]
-    TooLarge(Json<ErrorJson>),
-    #[oai(status = 500)]
-    Internal(Json<ErrorJson>),
-}
-
-fn book_bad_request(err: poem::Error) -> BookResponse {
-    match unparsable(&err) {
-        Unparsable::UnsupportedMediaType(e) => BookResponse::UnsupportedMediaType(e),
-        Unparsable::BadRequest(e) => BookResponse::BadRequest(e),
-        Unparsable::Path => BookResponse::BadRequest(error("invalid", err.to_string())),
-        Unparsable::TooLarge(e) => BookResponse::TooLarge(e),
-    }
-}
-
-#[derive(ApiResponse)]
-#[oai(bad_request_handler = "manage_bad_request")]
-enum ManageResponse {
-    #[oai(status = 200)]
-    Ok(Json<Box<BookingJson>>),
-    /// Unknown id, or a missing or wrong token (the two are not told apart).
-    #[oai(status = 404)]
-    NotFound(Json<ErrorJson>),
-    /// A parameter other than the id and token is wrong (`fields` says which).
-    #[oai(status = 422)]
-    Invalid(Json<ErrorJson>),
-    #[oai(status = 429)]
-    TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
-    #[oai(status = 500)]
-    Internal(Json<ErrorJson>),
-}
-
-/// The manage endpoints' parameters are strings: whatever cannot be read is an unknown booking.
-fn manage_bad_request(_: poem::Error) -> ManageResponse {
-    ManageResponse::NotFound(not_found())
-}
-
-#[derive(ApiResponse)]
-#[oai(bad_request_handler = "reschedule_bad_request")]
-enum RescheduleResponse {
-    #[oai(status = 200)]
-    Ok(Json<Box<BookingJson>>),
-    /// The body is not a JSON object of this shape (`invalid`).
-    #[oai(status = 400)]
-    BadRequest(Json<ErrorJson>),
-    #[oai(status = 404)]
-    NotFound(Json<ErrorJson>),
-    /// The new time is not free; `next_slots` lists the next free ones.
-    #[oai(status = 409)]
-    NotFree(Json<ErrorJson>),
-    #[oai(status = 422)]
-    Invalid(Json<ErrorJson>),
-    /// The body was not sent as `application/json`.
-    #[oai(status = 415)]
-    UnsupportedMediaType(Json<ErrorJson>),
-    #[oai(status = 429)]
-    TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
-    #[oai(status = 503)]
-    Stale(Json<ErrorJson>),
-    /// The body is larger than 64 KB (`too_large`); it is not read.
-    #[oai(status = 413)]
-    TooLarge(Json<ErrorJson>),
-    #[oai(status = 500)]
-    Internal(Json<ErrorJson>),
-}
-
-fn reschedule_bad_request(err: poem::Error) -> RescheduleResponse {
-    match unparsable(&err) {
-        Unparsable::UnsupportedMediaType(e) => RescheduleResponse::UnsupportedMediaType(e),
-        Unparsable::BadRequest(e) => RescheduleResponse::BadRequest(e),
-        Unparsable::Path => RescheduleResponse::NotFound(not_found()),
-        Unparsable::TooLarge(e) => RescheduleResponse::TooLarge(e),
-    }
-}
-
-#[derive(ApiResponse)]
-#[oai(bad_request_handler = "feed_bad_request")]
-enum FeedResponse {
-    /// An iCalendar document.
-    #[oai(status = 200, content_type = "text/calendar; charset=utf-8")]
-    Ok(PlainText<String>),
-    /// A missing or wrong token.
-    #[oai(status = 404)]
-    NotFound(Json<ErrorJson>),
-    #[oai(status = 500)]
-    Internal(Json<ErrorJson>),
-}
-
-/// The slots' parameters are strings: one that cannot be read is an invalid parameter.
-fn slots_bad_request(err: poem::Error) -> SlotsResponse {
-    SlotsResponse::Invalid(error("invalid", err.to_string()))
-}
-
-/// A feed's token that cannot be read is a wrong token.
-fn feed_bad_request(_: poem::Error) -> FeedResponse {
-    FeedResponse::NotFound(error("not_found", "not found"))
-}
-
 /// A 500 body: the cause goes to the log, never to the client.
 pub(super) fn internal(e: &dyn std::fmt::Display) -> Json<ErrorJson> {
     tracing::error!(error = %e, "internal error");
@@ -707,57 +286,6 @@ impl PublicApi {
         }
     }
 }
-
-fn parse_start(field: &'static str, text: Option<&str>) -> Result<DateTime<Utc>, InputError> {
-    let text = text.ok_or_else(|| problem(field, "is required"))?;
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            problem(
-                field,
-                "is not an RFC 3339 time (e.g. 2026-12-01T09:30:00+01:00)",
-            )
-        })
-}
-
-/// `repeat` of a booking request, or its problems.
-fn parse_repeat(body: &RepeatBody) -> Result<SeriesRequest, Vec<InputError>> {
-    let frequency = match body.frequency.as_deref().map(str::trim) {
-        None => Err(problem("repeat.frequency", "is required")),
-        Some(f) => Frequency::parse(f)
-            .ok_or_else(|| problem("repeat.frequency", "must be `weekly` or `every_2_weeks`")),
-    };
-    let sessions = body
-        .sessions
-        .ok_or_else(|| problem("repeat.sessions", "is required"));
-    match (frequency, sessions) {
-        (Ok(frequency), Ok(sessions)) => Ok(SeriesRequest {
-            frequency,
-            sessions,
-        }),
-        (f, n) => Err([f.err(), n.err()].into_iter().flatten().collect()),
-    }
-}
-
-/// A stable hash of what a booking request asks for (an Idempotency-Key must come back with
-/// the same request).
-fn request_hash(body: &BookingBody) -> String {
-    let text = serde_json::json!([
-        body.event_type,
-        body.start,
-        body.name,
-        body.email,
-        body.notes,
-        body.timezone,
-        body.repeat.as_ref().map(|r| (&r.frequency, r.sessions)),
-        body.answers,
-        body.visit_ref
-    ])
-    .to_string();
-    let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[OpenApi(prefix_path = "/api/v1")]
 impl PublicApi {
     /// The owner's name, zone, page text and colours, and the booking rules the page needs.
@@ -952,92 +480,13 @@ impl PublicApi {
                 return BookResponse::BadRequest(error("captcha", e.to_string()));
             }
         }
-        let mut problems = Vec::new();
-        let slug = body.event_type.clone().unwrap_or_default();
-        if body.event_type.is_none() {
-            problems.push(problem("event_type", "is required"));
-        } else if self.service.event_type(&slug).is_none() {
-            problems.push(problem(
-                "event_type",
-                format!("there is no event type `{slug}`"),
-            ));
-        }
-        let start = parse_start("start", body.start.as_deref());
-        let input = parse_booking(
-            body.name.as_deref().unwrap_or_default(),
-            body.email.as_deref().unwrap_or_default(),
-            body.notes.as_deref(),
-            body.timezone.as_deref().unwrap_or_default(),
-        );
-        if let Err(e) = &start {
-            problems.push(e.clone());
-        }
-        let questions = self
-            .service
-            .config()
-            .event_type_config(&slug)
-            .map(|e| e.questions.clone())
-            .unwrap_or_default();
-        let answers = match check_answers(&questions, &body.answers.clone().unwrap_or_default()) {
-            Ok(a) => a,
-            Err(found) => {
-                problems.extend(found.into_iter().map(|p| InputError {
-                    field: format!("answers.{}", p.question).into(),
-                    reason: p.reason,
-                }));
-                Vec::new()
-            }
+        let request = match booking_request(&self.service, &body, idempotency_key.0.as_deref()) {
+            Ok(r) => r,
+            Err(problems) => return BookResponse::Invalid(invalid(problems)),
         };
-        let visit_ref = match body.visit_ref.as_deref().map(visitor_text::visit_ref) {
-            Some(Ok(r)) => Some(r),
-            Some(Err(reason)) => {
-                problems.push(problem("ref", reason));
-                None
-            }
-            None => None,
-        };
-        let series = match body.repeat.as_ref().map(parse_repeat) {
-            Some(Ok(series)) => Some(series),
-            Some(Err(e)) => {
-                problems.extend(e);
-                None
-            }
-            None => None,
-        };
-        let key = match idempotency_key.0.as_deref().map(str::trim) {
-            Some(k) if k.is_empty() || k.len() > 200 => {
-                problems.push(problem("Idempotency-Key", "must be 1-200 characters"));
-                None
-            }
-            Some(k) => Some(IdempotentRequest {
-                key: k.to_owned(),
-                request_hash: request_hash(&body),
-            }),
-            None => None,
-        };
-        let input = match input {
-            Ok(i) => Some(i),
-            Err(errors) => {
-                problems.extend(errors);
-                None
-            }
-        };
-        let (Ok(start), Some(input), true) = (start, input, problems.is_empty()) else {
-            return BookResponse::Invalid(invalid(problems));
-        };
-        let zone = input.timezone.tz();
-        let result = self
-            .service
-            .book(BookRequest {
-                event_type: slug.clone(),
-                start,
-                input,
-                idempotency: key,
-                series,
-                answers,
-                visit_ref,
-            })
-            .await;
+        let (slug, start) = (request.event_type.clone(), request.start);
+        let zone = request.input.timezone.tz();
+        let result = self.service.book(request).await;
         match result {
             Ok(Booked {
                 booking,
@@ -1211,12 +660,7 @@ impl PublicApi {
         }
         let now = self.service.now();
         let (from, to) = (now - Duration::days(90), now + Duration::days(400));
-        match self
-            .service
-            .store()
-            .call(move |c| bookings::list(c, from, to, 10_000))
-            .await
-        {
+        match self.service.bookings_between(from, to, 10_000).await {
             Ok(rows) => FeedResponse::Ok(PlainText(feeds::bookings_ics(&self.service, &rows, now))),
             Err(e) => FeedResponse::Internal(internal(&e)),
         }
@@ -1241,7 +685,7 @@ impl PublicApi {
             start: now,
             end: now + Duration::days(horizon),
         };
-        match feeds::merged_busy(&self.service, window).await {
+        match self.service.merged_busy(window).await {
             Ok(busy) => FeedResponse::Ok(PlainText(feeds::freebusy_ics(&busy, window, now))),
             Err(e) => FeedResponse::Internal(internal(&e)),
         }

@@ -1,0 +1,135 @@
+//! The delivery log (mails and webhook requests) and the retry of a failed one.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use crate::api::public::{ErrorJson, error, internal};
+use crate::booking::{DeliveryRow, Retried};
+
+use super::{AdminAuth, MAX_LIST, OwnerToken, Part, Tag};
+
+/// Mail and webhook deliveries.
+#[derive(Debug)]
+pub struct DeliveriesApi {
+    pub auth: Arc<AdminAuth>,
+}
+
+impl Part for DeliveriesApi {
+    fn auth(&self) -> &Arc<AdminAuth> {
+        &self.auth
+    }
+}
+
+/// One mail or webhook delivery (the delivery log). Holds no address: the target names the
+/// reader (`visitor`, `owner`) or the webhook (its id).
+#[derive(Debug, Object)]
+struct DeliveryJson {
+    id: i64,
+    /// The booking it is about (booking notices).
+    booking_id: Option<String>,
+    /// The calendar source it is about (`source.failing`, `source.recovered`).
+    source_id: Option<String>,
+    /// `mail` or `webhook`.
+    channel: String,
+    /// `visitor` or `owner` (mail), the webhook's id.
+    target: String,
+    /// `booking.created`, `booking.rescheduled`, `booking.cancelled`, `booking.reminder`,
+    /// `source.failing` or `source.recovered`.
+    event: String,
+    /// `pending`, `done`, `failed` or `skipped`.
+    state: String,
+    attempts: u32,
+    /// The last HTTP status (webhook) or SMTP reply code (mail).
+    last_status: Option<u16>,
+    last_error: Option<String>,
+    /// RFC 3339, UTC: when the next attempt is due (pending rows).
+    next_attempt_at: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl DeliveryJson {
+    fn of(d: &DeliveryRow) -> Self {
+        let t = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        DeliveryJson {
+            id: d.id,
+            booking_id: d.booking_id.clone(),
+            source_id: d.source_id.clone(),
+            channel: d.channel.as_str().to_owned(),
+            target: d.target.clone(),
+            event: d.event.clone(),
+            state: d.state.as_str().to_owned(),
+            attempts: d.attempts,
+            last_status: d.last_status,
+            last_error: d.last_error.clone(),
+            next_attempt_at: t(d.next_attempt_at),
+            created_at: t(d.created_at),
+            updated_at: t(d.updated_at),
+        }
+    }
+}
+
+#[derive(ApiResponse)]
+enum DeliveriesResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<DeliveryJson>>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum RetryResponse {
+    /// Pending again and due now.
+    #[oai(status = 200)]
+    Ok(Json<DeliveryJson>),
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    /// Only a failed delivery can be retried.
+    #[oai(status = 409)]
+    NotFailed(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[OpenApi(prefix_path = "/admin/api")]
+impl DeliveriesApi {
+    /// The delivery log: the latest mails and webhook requests, newest first (at most
+    /// `limit`, default 200, up to 1000).
+    #[oai(path = "/deliveries", method = "get", tag = "Tag::Deliveries")]
+    async fn deliveries(&self, _auth: OwnerToken, limit: Query<Option<u32>>) -> DeliveriesResponse {
+        let limit = limit.0.unwrap_or(200).clamp(1, MAX_LIST);
+        match self.service().deliveries(limit).await {
+            Ok(rows) => DeliveriesResponse::Ok(Json(rows.iter().map(DeliveryJson::of).collect())),
+            Err(e) => DeliveriesResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Tries a failed delivery once more, now (its attempts so far are kept: if it fails
+    /// again it is failed again, with the new reason).
+    #[oai(
+        path = "/deliveries/:id/retry",
+        method = "post",
+        tag = "Tag::Deliveries"
+    )]
+    async fn retry_delivery(&self, _auth: OwnerToken, id: Path<i64>) -> RetryResponse {
+        let id = id.0;
+        match self.service().retry_delivery(id).await {
+            Ok(Retried::Queued(row)) => {
+                tracing::info!(delivery = id, "delivery retried by the owner");
+                RetryResponse::Ok(Json(DeliveryJson::of(&row)))
+            }
+            Ok(Retried::NotFailed) => RetryResponse::NotFailed(error(
+                "not_failed",
+                "only a failed delivery can be retried",
+            )),
+            Ok(Retried::NotFound) => {
+                RetryResponse::NotFound(error("not_found", "no such delivery"))
+            }
+            Err(e) => RetryResponse::Internal(internal(&e)),
+        }
+    }
+}

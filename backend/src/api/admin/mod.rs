@@ -1,0 +1,218 @@
+//! The owner's API (`/admin/api`, only on `admin_listen`), one file per resource: `login`,
+//! `bookings` (list, filter, cancel, no-show), `blocks` (manual blocks), `sources` (their
+//! status, the dashboard's sources), `rules` (read, edit, reset), `explain`, `week` (the week
+//! view, put together in `admin_week.rs`), `stats`, `deliveries` (the log, retry). `/metrics`
+//! is in `metrics.rs`. Each resource is an API of its own; `apis` gives them as the tuple
+//! poem-openapi serves, in the order of the document.
+//!
+//! Invariants: every endpoint but `login` needs a valid owner token (HS256, not expired at the
+//! service's `now`); without a configured password hash no token is accepted at all and login
+//! answers 503. Passwords and tokens never reach a log line. The public listener never mounts
+//! any of this (server.rs).
+
+mod blocks;
+mod bookings;
+mod deliveries;
+mod explain;
+mod login;
+mod rules;
+mod sources;
+mod stats;
+mod week;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use poem::Request;
+use poem_openapi::auth::Bearer;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, SecurityScheme, Tags};
+
+use crate::booking::BookingService;
+use crate::sync::catalog::SourceCatalog;
+
+use super::guards::client_ip::client_ip;
+use super::guards::rate_limit::RateLimiter;
+use super::guards::session::{Claims, Sessions};
+use crate::api::public::{ErrorJson, error};
+
+pub use blocks::BlocksApi;
+pub use bookings::BookingsApi;
+pub use deliveries::DeliveriesApi;
+pub use explain::ExplainApi;
+pub use login::LoginApi;
+pub use rules::RulesApi;
+pub use sources::SourcesApi;
+pub(crate) use sources::{SourceChangeResponse, change_error, source_status};
+pub use stats::StatsApi;
+pub use week::WeekApi;
+
+/// Every part of the admin API, in the order of its document.
+pub type AdminApis = (
+    LoginApi,
+    BookingsApi,
+    BlocksApi,
+    SourcesApi,
+    RulesApi,
+    WeekApi,
+    ExplainApi,
+    StatsApi,
+    DeliveriesApi,
+);
+
+/// The parts of the admin API over one `auth` (and the login's rate limit).
+pub fn apis(auth: &Arc<AdminAuth>, login_limiter: Arc<RateLimiter>) -> AdminApis {
+    let auth = || Arc::clone(auth);
+    (
+        LoginApi {
+            auth: auth(),
+            limiter: login_limiter,
+        },
+        BookingsApi { auth: auth() },
+        BlocksApi { auth: auth() },
+        SourcesApi { auth: auth() },
+        RulesApi { auth: auth() },
+        WeekApi { auth: auth() },
+        ExplainApi { auth: auth() },
+        StatsApi { auth: auth() },
+        DeliveriesApi { auth: auth() },
+    )
+}
+
+/// What every part of the admin API holds, and the helpers they share.
+trait Part {
+    fn auth(&self) -> &Arc<AdminAuth>;
+
+    fn service(&self) -> &BookingService {
+        &self.auth().service
+    }
+
+    fn client(&self, req: &Request) -> Option<IpAddr> {
+        let peer = req.remote_addr().as_socket_addr()?.ip();
+        let xff = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Some(client_ip(
+            peer,
+            xff,
+            &self.service().config().security.trusted_proxies,
+        ))
+    }
+
+    /// A time bound: RFC 3339, or a day (`YYYY-MM-DD`, in the owner's zone; `to` includes it).
+    fn bound(
+        &self,
+        field: &str,
+        text: Option<&str>,
+        default: DateTime<Utc>,
+        end: bool,
+    ) -> Result<DateTime<Utc>, Json<ErrorJson>> {
+        let Some(text) = text.map(str::trim) else {
+            return Ok(default);
+        };
+        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            let day = if end { day.succ_opt() } else { Some(day) };
+            let zone = self.service().config().owner.timezone;
+            return day
+                .and_then(|d| crate::availability::start_of_day(zone, d))
+                .ok_or_else(|| invalid(field, "is out of range"));
+        }
+        parse_instant(field, text)
+            .map_err(|_| invalid(field, "is not an RFC 3339 time or a date (YYYY-MM-DD)"))
+    }
+}
+
+/// Login attempts per client address and minute.
+pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
+
+/// The most bookings one list answer holds.
+pub const MAX_LIST: u32 = 1000;
+
+#[derive(Tags)]
+enum Tag {
+    /// Logging in.
+    Session,
+    /// The owner's bookings and manual blocks.
+    Bookings,
+    /// Calendars, rules and why a time is (not) free.
+    Availability,
+    /// Numbers.
+    Stats,
+    /// Mail and webhook deliveries.
+    Deliveries,
+}
+
+/// What the token checker needs; put into every admin request (`Route::data`).
+#[derive(Debug)]
+pub struct AdminAuth {
+    pub service: BookingService,
+    pub sessions: Sessions,
+    /// The sources added in the dashboard.
+    pub sources: Arc<SourceCatalog>,
+}
+
+impl AdminAuth {
+    /// The claims of a valid owner token, or why not (a password must be configured).
+    fn check(&self, token: &str) -> Option<Claims> {
+        self.service.config().admin.password_hash.as_ref()?;
+        self.sessions.verify(token, self.service.now()).ok()
+    }
+}
+
+/// The owner's token from `POST /admin/api/login`; without a valid one every admin endpoint
+/// answers 401 (`{"error": "unauthorized"}`).
+#[derive(Debug, SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "JWT", checker = "check_token")]
+pub struct OwnerToken(pub Claims);
+
+async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Claims> {
+    req.data::<Arc<AdminAuth>>()
+        .and_then(|auth| auth.check(&bearer.token))
+        .ok_or_else(|| poem::Error::from_response(unauthorized()))
+}
+
+/// The 401 answer of every admin endpoint: JSON like every other error.
+pub fn unauthorized() -> poem::Response {
+    let body = serde_json::json!({
+        "error": "unauthorized",
+        "message": "log in first (POST /admin/api/login) and send the token as `Authorization: Bearer TOKEN`",
+    });
+    poem::Response::builder()
+        .status(poem::http::StatusCode::UNAUTHORIZED)
+        .header("WWW-Authenticate", "Bearer")
+        .content_type("application/json; charset=utf-8")
+        .body(body.to_string())
+}
+
+#[derive(ApiResponse)]
+enum JsonResponse {
+    #[oai(status = 200)]
+    Ok(Json<serde_json::Value>),
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> Json<ErrorJson> {
+    let reason = reason.into();
+    let mut body = error("invalid", format!("{field}: {reason}"));
+    body.0.fields = vec![crate::api::public::FieldError {
+        field: field.to_owned(),
+        reason,
+    }];
+    body
+}
+
+fn utc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, Json<ErrorJson>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            invalid(
+                field,
+                "is not an RFC 3339 time (e.g. 2026-12-01T09:30:00+01:00)",
+            )
+        })
+}

@@ -1,0 +1,343 @@
+//! The calendar sources: their statuses, a sync now, the dashboard's sources (add, edit,
+//! remove; secrets sealed, never answered) and the calendars of a CalDAV account.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use crate::api::public::{ErrorJson, error, internal};
+use crate::sync::catalog::{CatalogError, Origin};
+
+use super::{AdminAuth, JsonResponse, OwnerToken, Part, Tag, invalid};
+
+/// Calendar sources.
+#[derive(Debug)]
+pub struct SourcesApi {
+    pub auth: Arc<AdminAuth>,
+}
+
+impl Part for SourcesApi {
+    fn auth(&self) -> &Arc<AdminAuth> {
+        &self.auth
+    }
+}
+
+#[derive(ApiResponse)]
+pub(crate) enum SourceChangeResponse {
+    /// Edited: the source with its status (like one entry of `GET /sources`).
+    #[oai(status = 200)]
+    Ok(Json<serde_json::Value>),
+    /// Added and synced once: the source with its status.
+    #[oai(status = 201)]
+    Created(Json<serde_json::Value>),
+    /// Removed.
+    #[oai(status = 204)]
+    Deleted,
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    /// `file_source` (the configuration file has this id; it wins and is read-only here) or
+    /// `exists`.
+    #[oai(status = 409)]
+    Conflict(Json<ErrorJson>),
+    /// `invalid` (with `fields`), `url_refused`, `auth_failed`, `unreachable`, `sync_failed`:
+    /// nothing was changed.
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+/// Where to look for calendars. Not `Debug`: the password must never print.
+#[derive(Object)]
+struct CalendarsBody {
+    url: String,
+    username: Option<String>,
+    password: Option<String>,
+}
+
+/// A calendar found on a CalDAV server.
+#[derive(Debug, Object)]
+struct CalendarJson {
+    /// The collection URL: put it in the source's `calendar`.
+    href: String,
+    /// The display name.
+    name: Option<String>,
+    /// `#rrggbb` (as the server gave it).
+    color: Option<String>,
+    /// Whether it holds events (VEVENT); only such calendars are listed.
+    supports_events: bool,
+}
+
+#[derive(ApiResponse)]
+enum CalendarsResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<CalendarJson>>),
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+/// The settings of a source body and its secrets (`password`, `token`: a string, or absent /
+/// null for "not given").
+fn split_secrets(
+    body: serde_json::Value,
+) -> Result<(serde_json::Value, crate::config::SourceSecrets), Json<ErrorJson>> {
+    let serde_json::Value::Object(mut o) = body else {
+        return Err(invalid("", "expected an object (a `[[sources]]` entry)"));
+    };
+    let mut take = |key: &str| match o.remove(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(invalid(key, "expected a string")),
+    };
+    let secrets = crate::config::SourceSecrets {
+        password: take("password")?,
+        token: take("token")?,
+    };
+    Ok((serde_json::Value::Object(o), secrets))
+}
+
+/// A refused source change in words, with a stable code.
+pub(crate) fn change_error(e: CatalogError) -> SourceChangeResponse {
+    use crate::sources::SourceError as S;
+    let message = e.to_string();
+    let discovery = matches!(e, CatalogError::Discovery(_));
+    match e {
+        CatalogError::Invalid(problems) => {
+            let mut body = error("invalid", message);
+            body.0.fields = problems
+                .0
+                .iter()
+                .map(|p| crate::api::public::FieldError {
+                    field: p.key.clone(),
+                    reason: p.message.clone(),
+                })
+                .collect();
+            SourceChangeResponse::Invalid(body)
+        }
+        CatalogError::FileSource(_) => {
+            SourceChangeResponse::Conflict(error("file_source", message))
+        }
+        CatalogError::Exists(_) => SourceChangeResponse::Conflict(error("exists", message)),
+        CatalogError::NotFound(_) => SourceChangeResponse::NotFound(error("not_found", message)),
+        CatalogError::Refused(S::Unreachable { .. }) => {
+            SourceChangeResponse::Invalid(error("unreachable", message))
+        }
+        CatalogError::Refused(_) => SourceChangeResponse::Invalid(error("url_refused", message)),
+        CatalogError::SyncFailed(source) | CatalogError::Discovery(source) => {
+            let code = match source {
+                S::AuthFailed { .. } | S::NotAuthorized { .. } | S::ReconnectNeeded { .. } => {
+                    "auth_failed"
+                }
+                S::Unreachable { .. } | S::Timeout { .. } => "unreachable",
+                _ if discovery => "not_caldav",
+                _ => "sync_failed",
+            };
+            SourceChangeResponse::Invalid(error(code, message))
+        }
+        CatalogError::Secret(_) => {
+            tracing::error!(error = %message, "a source's secret");
+            SourceChangeResponse::Internal(error("secret", message))
+        }
+        CatalogError::Store(e) => SourceChangeResponse::Internal(internal(&e)),
+    }
+}
+
+/// Every source in use with its status, `origin` ("file" or "dashboard") and, for the
+/// dashboard's, `settings` (to edit) and `has_secret`; then the dashboard's sources the file
+/// shadows (`shadowed: true`, not used).
+fn sources_json(auth: &AdminAuth, now: DateTime<Utc>) -> serde_json::Value {
+    let catalog = &auth.sources;
+    let entries = catalog.entries();
+    let statuses = auth.service.source_statuses(now);
+    let mut list: Vec<serde_json::Value> = statuses
+        .iter()
+        .map(|s| {
+            let mut v = serde_json::to_value(s).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("summary".into(), s.summary().into());
+                o.insert("healthy".into(), s.healthy().into());
+                o.insert("blocks_booking".into(), s.blocks_booking().into());
+                let origin = catalog.origin(&s.id).unwrap_or(Origin::File);
+                o.insert("origin".into(), origin.as_str().into());
+                o.insert("shadowed".into(), false.into());
+                if let (Origin::Dashboard, Some(e)) = (origin, entries.get(&s.id)) {
+                    o.insert("settings".into(), e.settings.clone());
+                    o.insert("has_secret".into(), e.has_secret.into());
+                }
+            }
+            v
+        })
+        .collect();
+    list.extend(entries.iter().filter(|(_, e)| e.shadowed).map(|(id, e)| {
+        serde_json::json!({
+            "id": id,
+            "kind": e.settings.get("kind").cloned().unwrap_or_default(),
+            "name": e.settings.get("name").cloned(),
+            "origin": Origin::Dashboard.as_str(),
+            "shadowed": true,
+            "settings": e.settings,
+            "has_secret": e.has_secret,
+            "healthy": false,
+            "blocks_booking": false,
+            "summary": format!("not used: the configuration file has a source `{id}`, and the file wins"),
+        })
+    }));
+    serde_json::Value::Array(list)
+}
+
+/// The status entry of one source (after a change).
+pub(crate) fn source_status(auth: &AdminAuth, id: &str) -> serde_json::Value {
+    match sources_json(auth, auth.service.now()) {
+        serde_json::Value::Array(list) => list
+            .into_iter()
+            .find(|v| v.get("id").and_then(|i| i.as_str()) == Some(id))
+            .unwrap_or_default(),
+        _ => serde_json::Value::Null,
+    }
+}
+
+impl SourcesApi {
+    fn sources_json(&self, now: DateTime<Utc>) -> serde_json::Value {
+        sources_json(&self.auth, now)
+    }
+
+    /// The status entry of one source (after a change).
+    fn source_json(&self, id: &str) -> serde_json::Value {
+        source_status(&self.auth, id)
+    }
+}
+
+#[OpenApi(prefix_path = "/admin/api")]
+impl SourcesApi {
+    /// Every calendar source and its status (last sync, error in words, freshness).
+    #[oai(path = "/sources", method = "get", tag = "Tag::Availability")]
+    async fn sources(&self, _auth: OwnerToken) -> JsonResponse {
+        JsonResponse::Ok(Json(self.sources_json(self.service().now())))
+    }
+
+    /// Syncs every source now (waiting at most `server.refresh_budget_ms`), then the statuses.
+    #[oai(path = "/sources/sync", method = "post", tag = "Tag::Availability")]
+    async fn sync(&self, _auth: OwnerToken) -> JsonResponse {
+        let service = self.service();
+        service.refresh_sources().await;
+        JsonResponse::Ok(Json(self.sources_json(service.now())))
+    }
+
+    /// Adds a calendar source: the body is a `[[sources]]` entry as JSON (`id`, `kind` "ics" or
+    /// "caldav", `url`, `username`, `calendar`, `write`, …) plus the secrets `password` and
+    /// `token`, which are stored encrypted and never answered (`has_secret`). The source is
+    /// synced once before it is saved; its time blocks slots from the answer on.
+    #[oai(path = "/sources", method = "post", tag = "Tag::Availability")]
+    async fn add_source(
+        &self,
+        _auth: OwnerToken,
+        body: Json<serde_json::Value>,
+    ) -> SourceChangeResponse {
+        let (settings, secrets) = match split_secrets(body.0) {
+            Ok(parts) => parts,
+            Err(e) => return SourceChangeResponse::Invalid(e),
+        };
+        if let Some(kind @ ("google" | "microsoft")) = settings.get("kind").and_then(|k| k.as_str())
+        {
+            return SourceChangeResponse::Invalid(invalid(
+                "kind",
+                format!(
+                    "a \"{kind}\" account is connected with POST /admin/api/oauth/{kind}/start (\"Connect\" in the dashboard)"
+                ),
+            ));
+        }
+        let id = settings
+            .get("id")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let service = self.service();
+        match self
+            .auth
+            .sources
+            .create(settings, secrets, service.now())
+            .await
+        {
+            Ok(()) => SourceChangeResponse::Created(Json(self.source_json(&id))),
+            Err(e) => change_error(e),
+        }
+    }
+
+    /// Edits a source added in the dashboard (the whole entry; `password` or `token` left out
+    /// keep the stored ones, `""` removes one). File sources are read-only (409).
+    #[oai(path = "/sources/:id", method = "put", tag = "Tag::Availability")]
+    async fn edit_source(
+        &self,
+        _auth: OwnerToken,
+        id: Path<String>,
+        body: Json<serde_json::Value>,
+    ) -> SourceChangeResponse {
+        let (settings, secrets) = match split_secrets(body.0) {
+            Ok(parts) => parts,
+            Err(e) => return SourceChangeResponse::Invalid(e),
+        };
+        let service = self.service();
+        match self
+            .auth
+            .sources
+            .update(&id.0, settings, secrets, service.now())
+            .await
+        {
+            Ok(()) => SourceChangeResponse::Ok(Json(self.source_json(&id.0))),
+            Err(e) => change_error(e),
+        }
+    }
+
+    /// Removes a source added in the dashboard; its busy time is free from the next answer.
+    /// Pending calendar writes to it fail with a reason. File sources are read-only (409).
+    #[oai(path = "/sources/:id", method = "delete", tag = "Tag::Availability")]
+    async fn delete_source(&self, _auth: OwnerToken, id: Path<String>) -> SourceChangeResponse {
+        match self.auth.sources.delete(&id.0).await {
+            Ok(()) => {
+                // Writes queued for it fail now rather than at their next attempt.
+                self.service().outbox_wake().notify_one();
+                SourceChangeResponse::Deleted
+            }
+            Err(e) => change_error(e),
+        }
+    }
+
+    /// The calendars at a CalDAV URL (discovery), to pick the `calendar` of a new source.
+    /// Only calendars that can hold events are listed. Errors say what went wrong in words:
+    /// `auth_failed` (wrong username or password), `unreachable`, `not_caldav`, `url_refused`.
+    #[oai(path = "/caldav/calendars", method = "post", tag = "Tag::Availability")]
+    async fn caldav_calendars(
+        &self,
+        _auth: OwnerToken,
+        body: Json<CalendarsBody>,
+    ) -> CalendarsResponse {
+        let b = body.0;
+        match self
+            .auth
+            .sources
+            .calendars(&b.url, b.username.as_deref(), b.password.as_deref())
+            .await
+        {
+            Ok(list) => CalendarsResponse::Ok(Json(
+                list.into_iter()
+                    .map(|c| CalendarJson {
+                        href: c.url,
+                        name: c.name,
+                        color: c.color,
+                        supports_events: true,
+                    })
+                    .collect(),
+            )),
+            Err(e) => match change_error(e) {
+                SourceChangeResponse::Invalid(j) => CalendarsResponse::Invalid(j),
+                SourceChangeResponse::Internal(j) => CalendarsResponse::Internal(j),
+                _ => CalendarsResponse::Internal(error("internal", "unexpected answer")),
+            },
+        }
+    }
+}
