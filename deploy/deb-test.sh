@@ -47,7 +47,10 @@ check_package "$deb" amd64
 [ -z "$arm_deb" ] || check_package "$arm_deb" arm64
 
 # ---- systemd-analyze verify, in the extracted package (its ExecStart binary exists there) ----
+# with this machine's systemd units beside it (sysinit.target, network-online.target...).
 rm -rf "$tmp/root" && mkdir "$tmp/root" && dpkg-deb -x "$deb" "$tmp/root"
+[ -d /lib/systemd/system ] && command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing"
+cp -an /lib/systemd/system/. "$tmp/root/lib/systemd/system/"
 unit=$tmp/root/lib/systemd/system/openslot.service
 verify() { # UNIT: fails on any error or warning
     local out
@@ -56,10 +59,13 @@ verify() { # UNIT: fails on any error or warning
 }
 verify "$unit" || fail "systemd-analyze verify rejects the unit"
 broken=$tmp/root/lib/systemd/system/openslot-broken.service
+# The check can fail: a bad value, and a binary that is not there.
 sed 's/^ProtectSystem=strict/ProtectSystem=sometimes/' "$unit" >"$broken"
-if verify "$broken" >/dev/null; then fail "systemd-analyze verify accepts a broken unit: the check cannot fail"; fi
+if verify "$broken" >/dev/null; then fail "systemd-analyze verify accepts ProtectSystem=sometimes"; fi
+sed 's|^ExecStart=/usr/bin/openslot|ExecStart=/usr/bin/openslot-absent|' "$unit" >"$broken"
+if verify "$broken" >/dev/null; then fail "systemd-analyze verify accepts a missing ExecStart binary"; fi
 rm "$broken"
-exposure=$(systemd-analyze security --offline=true --root="$tmp/root" "$unit" 2>/dev/null | awk '/Overall exposure level/ {print $(NF-1)}' || true)
+exposure=$(systemd-analyze security --offline=true --root="$tmp/root" "$unit" 2>/dev/null | awk '/Overall exposure level/ {print $(NF-2), $(NF-1)}' || true)
 echo "deb-test: systemd-analyze verify accepts the unit (offline exposure level ${exposure:-n/a})"
 
 # ---- dpkg -i into Debian bookworm -------------------------------------------------------------
