@@ -136,7 +136,7 @@ spa-web: spa
 # crates' long single-threaded LTO steps then share the two cores). The image build copies that
 # binary and the SPA `frontend` built (Dockerfile.prebuilt; ./Dockerfile, for owners, builds from
 # source). Measured times: README "Deployment".
-.PHONY: release image compose-test deb deb-test arm64 arm64-test deploy-deps deploy-test
+.PHONY: release image image-arm64 compose-test deb deb-test arm64 arm64-test deploy-deps deploy-test
 HOST_TARGET := $(shell rustc -vV 2>/dev/null | awk '/^host:/ {print $$2}')
 ARM64_TARGET := aarch64-unknown-linux-gnu
 RELEASE_BIN := target/$(HOST_TARGET)/release/openslot
@@ -172,6 +172,11 @@ arm64: release
 # localhost/openslot:latest (FROM scratch, <= 30 MB) and localhost/openslot-nginx:latest.
 image: release spa
 	deploy/image.sh $(RELEASE_BIN)
+
+# localhost/openslot:arm64, the service image for a Raspberry Pi (`podman save`, then `docker load`
+# there: README "Deployment"); arm64-test runs the binary inside it under QEMU.
+image-arm64: release
+	deploy/image.sh $(ARM64_BIN)
 
 # docker-compose.yml run for real (podman-compose); everything it made is removed.
 compose-test: release spa

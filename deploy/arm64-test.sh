@@ -15,11 +15,14 @@ file -b "$arm" | grep -q 'ARM aarch64' || fail "$arm is not an arm64 binary"
 corpus=$repo/../shared/corpus/real/khal/cal_lots_of_timezones.ics
 [ -f "$corpus" ] || fail "the corpus file $corpus is missing"
 q() { qemu-aarch64-static -L /usr/aarch64-linux-gnu "$arm" "$@"; }
+. "$repo/deploy/podman.sh"
 tmp=$(mktemp -d)
 pid=
+made=0
 cleanup() {
     local rc=$?
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+    [ $made = 0 ] || engine rmi -f localhost/openslot:arm64 >/dev/null 2>&1
     rm -rf "$tmp"
     exit $rc
 }
@@ -53,4 +56,19 @@ until body=$(curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null); do
 done
 echo "arm64-test: serve under qemu answered /healthz after $(( ($(date +%s%N) - start) / 1000000 )) ms: $body"
 "$native" healthcheck --url "http://127.0.0.1:$port/healthz" || fail "openslot healthcheck against the arm64 service"
+
+# ---- the arm64 service image (make image-arm64): its own files run the binary ------------------
+engine image inspect localhost/openslot:arm64 >/dev/null 2>&1 || made=1
+"$repo/deploy/image.sh" "$arm" >/dev/null
+[ "$(engine image inspect --format '{{.Architecture}}' localhost/openslot:arm64)" = arm64 ] \
+    || fail "localhost/openslot:arm64 is not an arm64 image"
+size=$(engine image inspect --format '{{.Size}}' localhost/openslot:arm64)
+cid=$(engine create localhost/openslot:arm64)
+mkdir "$tmp/image"
+engine export "$cid" | tar -C "$tmp/image" -x
+engine rm "$cid" >/dev/null
+image_version=$(qemu-aarch64-static -L "$tmp/image" "$tmp/image/usr/local/bin/openslot" --version) \
+    || fail "the binary in localhost/openslot:arm64 does not run with the image's own libraries"
+[ "$image_version" = "$version" ] || fail "in the image: $image_version"
+echo "arm64-test: localhost/openslot:arm64 ($size bytes): its binary runs with the image's own libraries"
 echo "arm64-test: PASSED"

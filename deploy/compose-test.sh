@@ -185,6 +185,16 @@ got=$(curl_https -f "https://$domain:$https_port/api/v1/bookings/$id?token=$toke
 [ "$(printf '%s' "$got" | json 'd["status"]')" = confirmed ] || fail "after the restart: $got"
 step "the booking is still there after a restart"
 
+# Memory, for README "Deployment" (printed, not asserted): each container's processes' VmRSS.
+rss_kb() { # CONTAINER: the sum over its main process and that process's children
+    local pid kids
+    pid=$(engine inspect --format '{{.State.Pid}}' "$1")
+    kids=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null || true)
+    for p in $pid $kids; do awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null; done \
+        | awk '{s += $1} END {print s + 0}'
+}
+echo "compose-test: RSS openslot $(rss_kb "$(container openslot)") kB, nginx (master and workers) $(rss_kb "$(container nginx)") kB"
+
 # Only nginx publishes ports; the admin side is not reachable through it.
 for s in openslot nginx; do
     ports=$(engine port "$(container "$s")" || true)

@@ -18,12 +18,26 @@ mkdir -p "$out/rootfs/usr/local/bin" "$out/rootfs/etc/ssl/certs" "$out/rootfs/tm
     "$out/nginx"
 cp "$bin" "$out/rootfs/usr/local/bin/openslot"
 
-# glibc, libgcc_s, libm... exactly what the binary loads, at the paths it looks for them.
-ldd "$bin" | awk '/=> \// {print $3} /^\t\/[^ ]+ \(/ {print $1}' | while read -r lib; do
-    mkdir -p "$out/rootfs$(dirname "$lib")"
-    cp -L "$lib" "$out/rootfs$lib"
+# glibc, libgcc_s, libm... exactly what the binary loads (its NEEDED entries and its loader), in
+# Debian's multiarch folder, where that loader looks by default. An arm64 binary takes them from
+# Debian's cross libraries (libc6-arm64-cross, libgcc-s1-arm64-cross).
+case $(file -b "$bin") in
+    *x86-64*) multiarch=x86_64-linux-gnu from=/lib/x86_64-linux-gnu ;;
+    *aarch64*) multiarch=aarch64-linux-gnu from=/usr/aarch64-linux-gnu/lib ;;
+    *) echo "stage-image: $bin: unknown architecture" >&2; exit 1 ;;
+esac
+interp=$(readelf -l "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+mkdir -p "$out/rootfs$(dirname "$interp")" "$out/rootfs/lib/$multiarch"
+cp -L "$from/$(basename "$interp")" "$out/rootfs$interp"
+for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+    [ -f "$from/$lib" ] || { echo "stage-image: $lib not in $from" >&2; exit 1; }
+    if [ "$lib" = "$(basename "$interp")" ]; then # the loader by its name: a link, not a copy
+        [ "$interp" = "/lib/$multiarch/$lib" ] || ln -s "$interp" "$out/rootfs/lib/$multiarch/$lib"
+    else
+        cp -L "$from/$lib" "$out/rootfs/lib/$multiarch/$lib"
+    fi
 done
-# The loader's usual path (/lib64 is a link on Debian: the file itself is copied).
+echo "$multiarch" >"$out/arch"
 cp /etc/ssl/certs/ca-certificates.crt "$out/rootfs/etc/ssl/certs/ca-certificates.crt"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nopenslot:x:65532:65532:OpenSlot:/var/lib/openslot:/sbin/nologin\n' \
     >"$out/rootfs/etc/passwd"
