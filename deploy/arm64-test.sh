@@ -66,7 +66,7 @@ size=$(engine image inspect --format '{{.Size}}' localhost/openslot:arm64)
 cid=$(engine create localhost/openslot:arm64)
 mkdir "$tmp/image"
 engine export "$cid" | tar -C "$tmp/image" -x
-engine rm "$cid" >/dev/null
+engine rm -v "$cid" >/dev/null # and the anonymous volume of VOLUME /var/lib/openslot
 image_version=$(qemu-aarch64-static -L "$tmp/image" "$tmp/image/usr/local/bin/openslot" --version) \
     || fail "the binary in localhost/openslot:arm64 does not run with the image's own libraries"
 [ "$image_version" = "$version" ] || fail "in the image: $image_version"
