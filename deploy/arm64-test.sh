@@ -63,10 +63,10 @@ engine image inspect localhost/openslot:arm64 >/dev/null 2>&1 || made=1
 [ "$(engine image inspect --format '{{.Architecture}}' localhost/openslot:arm64)" = arm64 ] \
     || fail "localhost/openslot:arm64 is not an arm64 image"
 size=$(engine image inspect --format '{{.Size}}' localhost/openslot:arm64)
-cid=$(engine create localhost/openslot:arm64)
+cid=$(engine create localhost/openslot:arm64 2>"$tmp/create.log") || { cat "$tmp/create.log" >&2; fail "podman create"; }
 mkdir "$tmp/image"
 engine export "$cid" | tar -C "$tmp/image" -x
-engine rm -v "$cid" >/dev/null # and the anonymous volume of VOLUME /var/lib/openslot
+engine rm -v "$cid" >/dev/null 2>&1 # and the anonymous volume of VOLUME /var/lib/openslot
 image_version=$(qemu-aarch64-static -L "$tmp/image" "$tmp/image/usr/local/bin/openslot" --version) \
     || fail "the binary in localhost/openslot:arm64 does not run with the image's own libraries"
 [ "$image_version" = "$version" ] || fail "in the image: $image_version"

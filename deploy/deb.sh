@@ -82,6 +82,7 @@ fi
 SCRIPT
 chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
 deb=$repo/target/debian/openslot_${version}_$arch.deb
-dpkg-deb --root-owner-group --build "$root" "$deb" >/dev/null
+# xz -1: under a second per package instead of minutes with the default -6 on the busy VM (5.6 MB instead of 4.9 MB for amd64).
+dpkg-deb --root-owner-group -Zxz -z1 --build "$root" "$deb" >/dev/null
 rm -rf "$root"
 echo "$deb"
