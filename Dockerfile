@@ -2,6 +2,8 @@
 # OpenSlot: two images from one build.
 #   runtime (default)  the service: the binary and the booking page on distroless/cc, non-root
 #   web                nginx with the shipped config (nginx/) and the same booking page
+# This file builds from source (for an owner with Docker). Dockerfile.prebuilt builds the same two
+# images from binaries already built, without pulling anything (`make image`, `make compose-test`).
 # The build stage runs `make dist`, the same target CI runs: pinned trunk, wasm-bindgen-cli and
 # npm binaryen (Makefile `tools`), then the SPA and the release binary.
 #

@@ -132,3 +132,66 @@ fuzz:
 dist: spa-web
 spa-web: spa
 	nginx/prepare-dist.sh frontend/dist
+
+# ---- Containers, the .deb and arm64, built and run here (issue 17; deploy/) -----------------
+# The x86_64 project is compiled once more than the debug test suite: the release binary that the
+# image and the .deb ship, in one cargo run with the arm64 binary (the one cross build; both
+# crates' long single-threaded LTO steps then share the two cores). The image build copies that
+# binary and the SPA `frontend` built (Dockerfile.prebuilt; ./Dockerfile, for owners, builds from
+# source). Measured times: README "Deployment".
+.PHONY: release image image-arm64 compose-test deb deb-test arm64 arm64-test deploy-deps deploy-test
+HOST_TARGET := $(shell rustc -vV 2>/dev/null | awk '/^host:/ {print $$2}')
+ARM64_TARGET := aarch64-unknown-linux-gnu
+RELEASE_BIN := target/$(HOST_TARGET)/release/openslot
+ARM64_BIN := target/$(ARM64_TARGET)/release/openslot
+ARM64_ENV := CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+  CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
+COMPOSE_VENV := target/compose-venv
+PODMAN_COMPOSE_VERSION := 1.6.0
+
+test: deploy-test
+deploy-test: compose-test arm64-test deb-test
+
+# podman (TOOLCHAIN.md section 8), debootstrap (the nginx image's base), the dnsname CNI plugin
+# (compose service names), qemu-user-static and the arm64 cross gcc; podman-compose from PyPI in
+# a venv of its own; the arm64 Rust target. Each only when missing.
+deploy-deps:
+	@command -v podman >/dev/null && command -v runc >/dev/null && command -v debootstrap >/dev/null \
+	  && [ -x /usr/lib/cni/dnsname ] && command -v qemu-aarch64-static >/dev/null \
+	  && command -v aarch64-linux-gnu-gcc >/dev/null && [ -d /usr/aarch64-linux-gnu/lib ] \
+	  || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	       --no-install-recommends podman runc debootstrap golang-github-containernetworking-plugin-dnsname \
+	       qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross; }
+	@[ -x $(COMPOSE_VENV)/bin/podman-compose ] \
+	  || { python3 -m venv $(COMPOSE_VENV) && $(COMPOSE_VENV)/bin/pip install -q podman-compose==$(PODMAN_COMPOSE_VERSION); }
+	@rustup target list --installed 2>/dev/null | grep -qx $(ARM64_TARGET) || rustup target add $(ARM64_TARGET)
+
+# The shipped binaries ([profile.release]) for this machine and for arm64, only `--bin openslot`.
+release: deploy-deps
+	$(ARM64_ENV) $(CARGO) build --release --locked -p openslot --bin openslot \
+	  $(addprefix --target ,$(sort $(HOST_TARGET) $(ARM64_TARGET)))
+arm64: release
+
+# localhost/openslot:latest (FROM scratch, <= 30 MB) and localhost/openslot-nginx:latest.
+image: release spa
+	deploy/image.sh $(RELEASE_BIN)
+
+# localhost/openslot:arm64, the service image for a Raspberry Pi (`podman save`, then `docker load`
+# there: README "Deployment"); arm64-test runs the binary inside it under QEMU.
+image-arm64: release
+	deploy/image.sh $(ARM64_BIN)
+
+# docker-compose.yml run for real (podman-compose); everything it made is removed.
+compose-test: release spa
+	OPENSLOT_BIN=$(RELEASE_BIN) deploy/compose-test.sh
+
+arm64-test: release
+	deploy/arm64-test.sh $(ARM64_BIN) $(RELEASE_BIN)
+
+# target/debian/openslot_VERSION_{amd64,arm64}.deb
+deb: release spa
+	deploy/deb.sh amd64 $(RELEASE_BIN)
+	deploy/deb.sh arm64 $(ARM64_BIN)
+
+deb-test: deb
+	deploy/deb-test.sh target/debian/openslot_*_amd64.deb target/debian/openslot_*_arm64.deb

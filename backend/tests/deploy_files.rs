@@ -106,9 +106,17 @@ fn compose_file_hangs_together() {
     assert_eq!(strings(&services["radicale"]["profiles"]), ["radicale"]);
     assert_eq!(
         strings(&services["nginx"]["ports"]),
-        ["80:80", "443:443"],
-        "nginx publishes HTTP and HTTPS only (never the admin listener)"
+        [
+            "${OPENSLOT_HTTP_PUBLISH:-80}:80",
+            "${OPENSLOT_HTTPS_PUBLISH:-443}:443"
+        ],
+        "nginx publishes HTTP and HTTPS only (never the admin listener); 80 and 443 by default"
     );
+    // A Pi's SD card: every service's log is rotated.
+    for (name, s) in services {
+        assert_eq!(s["logging"]["driver"], "json-file", "{name}");
+        assert_eq!(s["logging"]["options"]["max-size"], "10m", "{name}");
+    }
     assert_eq!(
         services["nginx"]["depends_on"]["openslot"]["condition"],
         "service_healthy"
@@ -234,6 +242,45 @@ fn container_configuration_passes_check_config() {
         "{}",
         String::from_utf8_lossy(&said)
     );
+}
+
+/// Dockerfile.prebuilt, the images `make image` builds here from artifacts `make test` made:
+/// it compiles nothing, its service image starts from scratch and has what ./Dockerfile's has.
+#[test]
+fn prebuilt_dockerfile_copies_and_runs_unprivileged() {
+    let text = read("Dockerfile.prebuilt");
+    let stages: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
+    assert_eq!(
+        stages,
+        ["FROM scratch AS runtime", "FROM ${NGINX_BASE} AS web"]
+    );
+    assert!(!text.contains("\nRUN "), "nothing runs in a build here");
+    let runtime = &text[text.find("AS runtime").unwrap()..text.find("AS web").unwrap()];
+    let owner = read("Dockerfile");
+    let owner_runtime = &owner[owner.find("AS runtime").unwrap()..owner.find("AS web").unwrap()];
+    for line in owner_runtime.lines().filter(|l| {
+        [
+            "USER ",
+            "VOLUME ",
+            "EXPOSE ",
+            "HEALTHCHECK ",
+            "    CMD ",
+            "ENTRYPOINT ",
+            "CMD ",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
+    }) {
+        assert!(runtime.contains(line), "Dockerfile.prebuilt lacks {line:?}");
+    }
+    // The web image sets every template variable but the domain, as ./Dockerfile's does.
+    let web = &text[text.find("AS web").unwrap()..];
+    for var in template_variables() {
+        assert!(
+            var == "OPENSLOT_DOMAIN" || web.contains(&format!("{var}=")),
+            "the web image lacks a default for {var}"
+        );
+    }
 }
 
 #[test]
