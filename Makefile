@@ -149,7 +149,9 @@ ARM64_ENV := CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 COMPOSE_VENV := target/compose-venv
 PODMAN_COMPOSE_VERSION := 1.6.0
 
-test: deploy-test
+# Not yet part of `make test`: the release builds it needs (x86_64 + arm64) took 35 min on the
+# shared 2-core VM, beyond CI's budget, and `make test` must compile the project once (issue 17
+# open). Run it by hand: `make deploy-test`.
 deploy-test: compose-test arm64-test deb-test
 
 # podman (TOOLCHAIN.md section 8), debootstrap (the nginx image's base), the dnsname CNI plugin
