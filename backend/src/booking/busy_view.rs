@@ -37,7 +37,7 @@ pub(super) struct View {
 impl View {
     /// Whether `[from - margin, to + margin)` lies inside the window the view was made for.
     pub fn covers(&self, needed: Interval) -> bool {
-        self.window.start <= needed.start && needed.end <= self.window.end
+        covers(self.window, needed)
     }
 
     pub fn facts(&self, now: DateTime<Utc>) -> Facts<'_> {
@@ -70,6 +70,11 @@ impl BusyView {
     pub fn clear(&self) {
         *self.current.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
+}
+
+/// Whether `needed` lies inside `window`.
+pub(super) fn covers(window: Interval, needed: Interval) -> bool {
+    window.start <= needed.start && needed.end <= window.end
 }
 
 /// The window a view is made for at `now`: the hub's fetch window (all the calendars' data

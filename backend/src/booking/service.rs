@@ -20,7 +20,7 @@ use crate::store::outbox::{self as outbox_rows, OutboxAction};
 use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError, bookings};
 use crate::sync::SyncHub;
 
-use super::busy_view::{BusyView, View, ViewKey, view_window};
+use super::busy_view::{BusyView, View, ViewKey, covers, view_window};
 use super::details::Answer;
 use super::input::BookingInput;
 use super::series::{Conflict, MIN_SESSIONS, SeriesRequest, session_starts};
@@ -296,11 +296,7 @@ impl BookingService {
             Some(view) => view,
             None => {
                 let wide = view_window(self.inner.hub.fetch_window(now), MARGIN);
-                let window = if wide.start <= needed.start && needed.end <= wide.end {
-                    wide
-                } else {
-                    needed
-                };
+                let window = if covers(wide, needed) { wide } else { needed };
                 let view = Arc::new(self.make_view(key, window, now).await?);
                 if view.window == wide {
                     self.inner.busy_view.put(Arc::clone(&view));
