@@ -14,8 +14,8 @@ bin=${2:?usage: deb.sh ARCH BINARY [SPA_DIST]}
 dist=${3:-$repo/frontend/dist}
 version=$(awk -F'"' '/^version = / {print $2; exit}' "$repo/Cargo.toml")
 case $arch in
-    amd64) machine='x86-64' objdump=objdump ;;
-    arm64) machine='ARM aarch64' objdump=aarch64-linux-gnu-objdump ;;
+    amd64) machine='x86-64' objdump=objdump strip_tool=strip ;;
+    arm64) machine='ARM aarch64' objdump=aarch64-linux-gnu-objdump strip_tool=aarch64-linux-gnu-strip ;;
     *) echo "deb: unknown architecture $arch" >&2; exit 1 ;;
 esac
 [ -x "$bin" ] || { echo "deb: no $bin" >&2; exit 1; }
@@ -27,6 +27,8 @@ rm -rf "$root"
 install -d "$root/DEBIAN" "$root/usr/bin" "$root/etc/openslot" "$root/lib/systemd/system" \
     "$root/usr/share/doc/openslot" "$root/usr/share/openslot"
 install -m 0755 "$bin" "$root/usr/bin/openslot"
+# A no-op for the release binary; the test suite's debug build (make test) loses its debug sections.
+"$strip_tool" --strip-all "$root/usr/bin/openslot"
 install -m 0644 "$repo/deploy/debian/openslot.toml" "$root/etc/openslot/openslot.toml"
 install -m 0644 "$repo/deploy/debian/openslot.service" "$root/lib/systemd/system/openslot.service"
 install -m 0644 "$repo/examples/openslot.toml" "$root/usr/share/doc/openslot/openslot.toml.example"

@@ -38,6 +38,15 @@ for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
     fi
 done
 echo "$multiarch" >"$out/arch"
+# The release binary has no symbols ([profile.release] strip); the test suite's debug build, which
+# `make test` puts into the images (nothing is compiled twice), loses its debug sections here.
+# Whether the binary was a debug build is kept for image.sh's size budget.
+if readelf -S "$bin" | grep -q '\.debug_info'; then echo debug; else echo release; fi >"$out/build"
+case $multiarch in
+    x86_64-linux-gnu) strip_tool=strip ;;
+    aarch64-linux-gnu) strip_tool=aarch64-linux-gnu-strip ;;
+esac
+"$strip_tool" --strip-all "$out/rootfs/usr/local/bin/openslot"
 cp /etc/ssl/certs/ca-certificates.crt "$out/rootfs/etc/ssl/certs/ca-certificates.crt"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nopenslot:x:65532:65532:OpenSlot:/var/lib/openslot:/sbin/nologin\n' \
     >"$out/rootfs/etc/passwd"
