@@ -134,38 +134,35 @@ spa-web: spa
 	nginx/prepare-dist.sh frontend/dist
 
 # ---- Containers, the .deb and arm64, built and run here (issue 17; deploy/) -----------------
-# `make test` runs them on the binary its test suite built (target/debug/openslot, stripped while
-# staged: nothing is compiled twice) and on the one cross build, the arm64 binary in the same
-# debug profile (about 2-4 minutes: the host's build scripts and proc macros are shared). The
-# release targets below (`make image`, `make deb`, `make deploy-test-release`) are the same steps
-# on what ships; only they check the image's 30 MB budget. Measured times: README "Deployment".
+# The tests (compose-test, arm64-test, deb-test = deploy-test, the last step of `make test`) run
+# on the binary the test suite built (target/debug/openslot, stripped while staged: nothing is
+# compiled twice) and on the one cross build, the arm64 binary in the same debug profile (2-4
+# minutes: the host's build scripts and proc macros are shared). BUILD=release runs them on what
+# ships (`make deploy-test-release`, about 35 minutes of release builds on 2 cores); only a
+# release image is held to the 30 MB budget (deploy/image.sh). `make image`, `make image-arm64`
+# and `make deb` always package the release binaries. Measured times: README "Deployment".
 .PHONY: release image image-arm64 compose-test deb deb-test arm64 arm64-test deploy-deps deploy-test \
-  deploy-test-release arm64-debug
+  deploy-test-release binaries
 HOST_TARGET := $(shell rustc -vV 2>/dev/null | awk '/^host:/ {print $$2}')
 ARM64_TARGET := aarch64-unknown-linux-gnu
 RELEASE_BIN := target/$(HOST_TARGET)/release/openslot
 ARM64_BIN := target/$(ARM64_TARGET)/release/openslot
-DEBUG_BIN := target/debug/openslot
-ARM64_DEBUG_BIN := target/$(ARM64_TARGET)/debug/openslot
 ARM64_ENV := CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
   CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
 COMPOSE_VENV := target/compose-venv
 PODMAN_COMPOSE_VERSION := 1.6.0
+BUILD ?= debug
+ifeq ($(BUILD),release)
+TEST_BIN := $(RELEASE_BIN)
+TEST_ARM64_BIN := $(ARM64_BIN)
+else
+TEST_BIN := target/debug/openslot
+TEST_ARM64_BIN := target/$(ARM64_TARGET)/debug/openslot
+endif
 
-# Part of `make test`, after `unit` (which built $(DEBUG_BIN) and frontend/dist).
-deploy-test: deploy-deps arm64-debug
-	@[ -x $(DEBUG_BIN) ] || { echo "deploy-test: no $(DEBUG_BIN) (make unit builds it)"; exit 1; }
-	OPENSLOT_BIN=$(DEBUG_BIN) deploy/compose-test.sh
-	deploy/arm64-test.sh $(ARM64_DEBUG_BIN) $(DEBUG_BIN)
-	deploy/deb.sh amd64 $(DEBUG_BIN)
-	deploy/deb.sh arm64 $(ARM64_DEBUG_BIN)
-	deploy/deb-test.sh target/debian/openslot_*_amd64.deb target/debian/openslot_*_arm64.deb
-
-arm64-debug: deploy-deps
-	$(ARM64_ENV) $(CARGO) build --locked -p openslot --bin openslot --target $(ARM64_TARGET)
-
-# The same on the release binaries (by hand: about 35 minutes of release builds on 2 cores).
-deploy-test-release: compose-test arm64-test deb-test
+deploy-test: compose-test arm64-test deb-test
+deploy-test-release:
+	$(MAKE) --no-print-directory deploy-test BUILD=release
 
 # podman (TOOLCHAIN.md section 8), debootstrap (the nginx image's base), the dnsname CNI plugin
 # (compose service names), qemu-user-static and the arm64 cross gcc; podman-compose from PyPI in
@@ -187,6 +184,16 @@ release: deploy-deps
 	  $(addprefix --target ,$(sort $(HOST_TARGET) $(ARM64_TARGET)))
 arm64: release
 
+# The two binaries the tests run. In debug, the x86_64 one is the test suite's (no --target: the
+# same target/debug, so cargo finds it built after `make unit`).
+binaries: deploy-deps
+ifeq ($(BUILD),release)
+	@$(MAKE) --no-print-directory release
+else
+	$(CARGO) build --locked -p openslot --bin openslot
+	$(ARM64_ENV) $(CARGO) build --locked -p openslot --bin openslot --target $(ARM64_TARGET)
+endif
+
 # localhost/openslot:latest (FROM scratch, <= 30 MB) and localhost/openslot-nginx:latest.
 image: release spa
 	deploy/image.sh $(RELEASE_BIN)
@@ -196,17 +203,19 @@ image: release spa
 image-arm64: release
 	deploy/image.sh $(ARM64_BIN)
 
-# docker-compose.yml run for real (podman-compose); everything it made is removed.
-compose-test: release spa
-	OPENSLOT_BIN=$(RELEASE_BIN) deploy/compose-test.sh
-
-arm64-test: release
-	deploy/arm64-test.sh $(ARM64_BIN) $(RELEASE_BIN)
-
 # target/debian/openslot_VERSION_{amd64,arm64}.deb
 deb: release spa
 	deploy/deb.sh amd64 $(RELEASE_BIN)
 	deploy/deb.sh arm64 $(ARM64_BIN)
 
-deb-test: deb
+# docker-compose.yml run for real (podman-compose); everything it made is removed.
+compose-test: binaries spa
+	OPENSLOT_BIN=$(TEST_BIN) deploy/compose-test.sh
+
+arm64-test: binaries
+	deploy/arm64-test.sh $(TEST_ARM64_BIN) $(TEST_BIN)
+
+deb-test: binaries spa
+	deploy/deb.sh amd64 $(TEST_BIN)
+	deploy/deb.sh arm64 $(TEST_ARM64_BIN)
 	deploy/deb-test.sh target/debian/openslot_*_amd64.deb target/debian/openslot_*_arm64.deb

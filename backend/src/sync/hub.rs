@@ -44,7 +44,7 @@ pub struct SyncHub {
     addresses: OwnerAddresses,
     data_dir: PathBuf,
     horizon_days: i64,
-    sources: RwLock<Vec<Arc<Slot>>>,
+    sources: RwLock<Vec<Arc<SourceEntry>>>,
     /// Set once the background jobs run: a source added later gets its job at once.
     background: std::sync::Mutex<Option<Background>>,
     /// Told after every saved sync attempt (the alert check looks then).
@@ -61,11 +61,11 @@ struct Background {
 
 /// A source that synced once and waits to be put in ([`SyncHub::trial`]).
 #[derive(Debug)]
-pub struct Prepared(Arc<Slot>);
+pub struct Prepared(Arc<SourceEntry>);
 
 /// One source.
 #[derive(Debug)]
-struct Slot {
+struct SourceEntry {
     config: SourceConfig,
     /// Where its snapshot and attempts are saved: `data_dir` for the file's sources,
     /// `data_dir/dashboard` for the dashboard's (a file source of the same id never reads the
@@ -78,7 +78,7 @@ struct Slot {
     /// Held for a whole fetch: a background sync and an on-demand refresh never overlap.
     syncing: Mutex<()>,
     /// Fetches finished (successful or not): an on-demand refresh that waited for one in
-    /// flight uses its copy instead of fetching again (`refresh_slot`).
+    /// flight uses its copy instead of fetching again (`refresh_entry`).
     finished: std::sync::atomic::AtomicU64,
     /// Turns true when the source is removed or replaced: its job stops, nothing more is saved.
     removed: watch::Sender<bool>,
@@ -110,7 +110,7 @@ impl SyncHub {
             .sources
             .iter()
             .map(|src| {
-                open_slot(
+                open_entry(
                     &SourceContext::new(data_dir.clone()),
                     data_dir.clone(),
                     src,
@@ -133,7 +133,7 @@ impl SyncHub {
     }
 
     /// The sources now, in order (the file's, then the dashboard's).
-    fn slots(&self) -> Vec<Arc<Slot>> {
+    fn entries(&self) -> Vec<Arc<SourceEntry>> {
         self.sources
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -142,7 +142,7 @@ impl SyncHub {
 
     /// The entry of the source `id` in use now (the file's or the dashboard's).
     pub fn source_config(&self, id: &str) -> Option<SourceConfig> {
-        self.slots()
+        self.entries()
             .iter()
             .find(|s| s.config.id == id)
             .map(|s| s.config.clone())
@@ -151,14 +151,14 @@ impl SyncHub {
     /// Puts a source in with its last snapshot from disk (at start-up), replacing one of the
     /// same id. `broken`: why it cannot be read (shown as its error; it never syncs).
     pub fn add(self: &Arc<Self>, config: &SourceConfig, broken: Option<String>) {
-        let slot = open_slot(
+        let entry = open_entry(
             &self.dashboard_ctx(),
             self.dashboard_dir(),
             config,
             broken,
             true,
         );
-        self.put(slot);
+        self.put(entry);
     }
 
     /// Opens `config` apart from the running sources and syncs it once (a full fetch, nothing
@@ -168,27 +168,27 @@ impl SyncHub {
         config: &SourceConfig,
         now: DateTime<Utc>,
     ) -> Result<Prepared, SourceError> {
-        let slot = open_slot(
+        let entry = open_entry(
             &self.dashboard_ctx(),
             self.dashboard_dir(),
             config,
             None,
             false,
         );
-        if let Err(e) = &slot.reader {
+        if let Err(e) = &entry.reader {
             return Err(SourceError::Config(e.clone()));
         }
-        let report = self.sync_slot_with(&slot, now, false).await;
-        report.result.map(|_| Prepared(slot))
+        let report = self.sync_entry_with(&entry, now, false).await;
+        report.result.map(|_| Prepared(entry))
     }
 
     /// Puts a source that synced in [`trial`](Self::trial) in, replacing one of the same id
     /// (whose job stops), saves its snapshot and starts its job.
     pub async fn install(self: &Arc<Self>, prepared: Prepared) {
-        let slot = prepared.0;
-        let snapshot = read(&slot.state).loaded.snapshot.clone();
-        self.put(Arc::clone(&slot));
-        self.persist(&slot, Some(snapshot)).await;
+        let entry = prepared.0;
+        let snapshot = read(&entry.state).loaded.snapshot.clone();
+        self.put(Arc::clone(&entry));
+        self.persist(&entry, Some(snapshot)).await;
     }
 
     /// Sets where the dashboard's sources keep rotated OAuth tokens (once, before any is added).
@@ -210,18 +210,18 @@ impl SyncHub {
         self.data_dir.join("dashboard")
     }
 
-    fn put(self: &Arc<Self>, slot: Arc<Slot>) {
+    fn put(self: &Arc<Self>, entry: Arc<SourceEntry>) {
         {
             let mut sources = self
                 .sources
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match sources.iter_mut().find(|s| s.config.id == slot.config.id) {
+            match sources.iter_mut().find(|s| s.config.id == entry.config.id) {
                 Some(old) => {
                     old.removed.send_replace(true);
-                    *old = Arc::clone(&slot);
+                    *old = Arc::clone(&entry);
                 }
-                None => sources.push(Arc::clone(&slot)),
+                None => sources.push(Arc::clone(&entry)),
             }
         }
         self.version
@@ -233,7 +233,7 @@ impl SyncHub {
             .clone();
         if let Some(b) = background {
             // Detached: it ends with the shutdown signal or the source's removal.
-            drop(self.spawn_job(slot, b.clock, b.shutdown));
+            drop(self.spawn_job(entry, b.clock, b.shutdown));
         }
     }
 
@@ -248,13 +248,13 @@ impl SyncHub {
             let gone = sources.iter().position(|s| s.config.id == id);
             gone.map(|i| sources.remove(i))
         };
-        if let Some(slot) = &removed {
-            slot.removed.send_replace(true);
+        if let Some(entry) = &removed {
+            entry.removed.send_replace(true);
             self.version
                 .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
             for path in [
-                snapshot::path(&slot.disk, id),
-                snapshot::attempts_path(&slot.disk, id),
+                snapshot::path(&entry.disk, id),
+                snapshot::attempts_path(&entry.disk, id),
             ] {
                 if let Err(e) = std::fs::remove_file(&path)
                     && e.kind() != std::io::ErrorKind::NotFound
@@ -280,12 +280,12 @@ impl SyncHub {
     /// Per source, whether its snapshot counts at `now` (fresh, or stale with `fail_open`):
     /// with [`Self::version`], what decides the answer of [`Self::time`].
     pub fn usable(&self, now: DateTime<Utc>) -> Vec<bool> {
-        self.slots()
+        self.entries()
             .iter()
-            .map(|slot| {
-                let fetched_at = read(&slot.state).loaded.snapshot.fetched_at;
-                slot.config.fail_open
-                    || Freshness::of(fetched_at, now, slot.config.max_age()) == Freshness::Fresh
+            .map(|entry| {
+                let fetched_at = read(&entry.state).loaded.snapshot.fetched_at;
+                entry.config.fail_open
+                    || Freshness::of(fetched_at, now, entry.config.max_age()) == Freshness::Fresh
             })
             .collect()
     }
@@ -305,36 +305,36 @@ impl SyncHub {
 
     /// One sync of one source (by index). Incremental when the snapshot has a cursor and still
     /// covers the window, full otherwise. A failure leaves the snapshot as it was.
-    async fn sync_slot(&self, slot: &Slot, now: DateTime<Utc>) -> SyncReport {
-        self.sync_slot_with(slot, now, true).await
+    async fn sync_entry(&self, entry: &SourceEntry, now: DateTime<Utc>) -> SyncReport {
+        self.sync_entry_with(entry, now, true).await
     }
 
-    /// `sync_slot`; `save`: write the snapshot and attempts to disk (not for a trial).
-    async fn sync_slot_with(&self, slot: &Slot, now: DateTime<Utc>, save: bool) -> SyncReport {
-        let _one_at_a_time = slot.syncing.lock().await;
-        self.sync_locked(slot, now, save).await
+    /// `sync_entry`; `save`: write the snapshot and attempts to disk (not for a trial).
+    async fn sync_entry_with(&self, entry: &SourceEntry, now: DateTime<Utc>, save: bool) -> SyncReport {
+        let _one_at_a_time = entry.syncing.lock().await;
+        self.sync_locked(entry, now, save).await
     }
 
     /// The on-demand refresh of one source: a fetch, unless one was in flight when asked;
     /// then its copy is the fresh one (any number of concurrent bookings cause one fetch per
     /// source, not one each).
-    async fn refresh_slot(&self, slot: &Slot, now: DateTime<Utc>) {
+    async fn refresh_entry(&self, entry: &SourceEntry, now: DateTime<Utc>) {
         use std::sync::atomic::Ordering;
-        let seen = slot.finished.load(Ordering::Acquire);
-        let _one_at_a_time = slot.syncing.lock().await;
-        if slot.finished.load(Ordering::Acquire) == seen {
-            self.sync_locked(slot, now, true).await;
+        let seen = entry.finished.load(Ordering::Acquire);
+        let _one_at_a_time = entry.syncing.lock().await;
+        if entry.finished.load(Ordering::Acquire) == seen {
+            self.sync_locked(entry, now, true).await;
         }
     }
 
-    /// `sync_slot_with`, its lock held by the caller.
-    async fn sync_locked(&self, slot: &Slot, now: DateTime<Utc>, save: bool) -> SyncReport {
+    /// `sync_entry_with`, its lock held by the caller.
+    async fn sync_locked(&self, entry: &SourceEntry, now: DateTime<Utc>, save: bool) -> SyncReport {
         let started = std::time::Instant::now();
         // Incremental syncs continue the window of the last full fetch (sync tokens and delta
         // links are bound to it); once it no longer reaches past the horizon, a full fetch
         // moves it.
         let (window, cursor) = {
-            let state = read(&slot.state);
+            let state = read(&entry.state);
             let s = &state.loaded.snapshot;
             match (s.window, &s.cursor) {
                 (Some((start, end)), Some(cursor)) if end >= self.needed_end(now) => {
@@ -343,15 +343,15 @@ impl SyncHub {
                 _ => (self.fetch_window(now), None),
             }
         };
-        let result = match &slot.reader {
+        let result = match &entry.reader {
             Err(e) => Err(SourceError::Config(e.clone())),
             Ok(reader) => {
                 // The adapters bound each request; this bounds a whole multi-request sync.
-                let limit = slot.config.timeout().saturating_mul(4);
+                let limit = entry.config.timeout().saturating_mul(4);
                 match tokio::time::timeout(limit, reader.fetch(window, cursor.as_ref())).await {
                     Ok(r) => r,
                     Err(_) => Err(SourceError::Timeout {
-                        host: slot.config.id.clone(),
+                        host: entry.config.id.clone(),
                         seconds: limit.as_secs(),
                     }),
                 }
@@ -361,7 +361,7 @@ impl SyncHub {
             Ok(fetched) => {
                 let changed = !matches!(fetched, crate::sources::Fetched::Unchanged { .. });
                 let saved = {
-                    let mut state = write(&slot.state);
+                    let mut state = write(&entry.state);
                     state.loaded.apply(fetched, window, now);
                     state.attempts = Attempts {
                         last_attempt: Some(now),
@@ -378,13 +378,13 @@ impl SyncHub {
                         .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
                 }
                 if save {
-                    self.persist(slot, saved).await;
+                    self.persist(entry, saved).await;
                 }
                 Ok(changed)
             }
             Err(e) => {
                 {
-                    let mut state = write(&slot.state);
+                    let mut state = write(&entry.state);
                     let a = &mut state.attempts;
                     a.last_attempt = Some(now);
                     a.last_error = Some(e.to_string());
@@ -393,18 +393,18 @@ impl SyncHub {
                     a.reconnect_needed = e.needs_reconnect();
                 }
                 if save {
-                    self.persist(slot, None).await;
+                    self.persist(entry, None).await;
                 }
                 Err(e)
             }
         };
-        slot.finished
+        entry.finished
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         if save {
             self.synced.notify_one();
         }
         SyncReport {
-            source_id: slot.config.id.clone(),
+            source_id: entry.config.id.clone(),
             result,
             took: started.elapsed(),
         }
@@ -412,15 +412,15 @@ impl SyncHub {
 
     /// Saves the snapshot (when it changed) and the attempts, off the async threads. A failure
     /// to save is shown in the status but keeps the new data in memory.
-    async fn persist(&self, slot: &Slot, changed: Option<Snapshot>) {
-        if *slot.removed.borrow() {
+    async fn persist(&self, entry: &SourceEntry, changed: Option<Snapshot>) {
+        if *entry.removed.borrow() {
             // Removed (or replaced) while it synced: its files are gone or belong to another.
             return;
         }
-        let dir = slot.disk.clone();
-        let id = slot.config.id.clone();
+        let dir = entry.disk.clone();
+        let id = entry.config.id.clone();
         let (attempts, saved) = {
-            let state = read(&slot.state);
+            let state = read(&entry.state);
             (state.attempts.clone(), state.saved_attempts.clone())
         };
         // An unchanged success shortly after the last saved one is not written again: the
@@ -437,7 +437,7 @@ impl SyncHub {
         if changed.is_none() && saved.as_ref().is_some_and(|s| recent(&attempts, s)) {
             return;
         }
-        write(&slot.state).saved_attempts = Some(attempts.clone());
+        write(&entry.state).saved_attempts = Some(attempts.clone());
         let outcome = tokio::task::spawn_blocking(move || {
             if let Some(s) = changed {
                 snapshot::save(&dir, &s)?;
@@ -449,11 +449,11 @@ impl SyncHub {
             Ok(Ok(())) => return,
             Ok(Err(e)) => format!(
                 "the copy could not be saved in {}: {e}",
-                slot.disk.display()
+                entry.disk.display()
             ),
             Err(e) => format!("saving the copy failed: {e}"),
         };
-        let mut state = write(&slot.state);
+        let mut state = write(&entry.state);
         let a = &mut state.attempts;
         a.last_error = Some(match a.last_error.take() {
             Some(e) => format!("{e}; {problem}"),
@@ -469,11 +469,11 @@ impl SyncHub {
         mut progress: impl FnMut(&SyncReport),
     ) -> Vec<SyncReport> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        for (i, slot) in self.slots().into_iter().enumerate() {
+        for (i, entry) in self.entries().into_iter().enumerate() {
             let hub = Arc::clone(self);
             let tx = tx.clone();
             tokio::spawn(async move {
-                let report = hub.sync_slot(&slot, now).await;
+                let report = hub.sync_entry(&entry, now).await;
                 let _ = tx.send((i, report));
             });
         }
@@ -488,7 +488,7 @@ impl SyncHub {
     }
 
     /// The on-demand refresh of the booking path: an incremental sync of every source (or the
-    /// one already in flight, see `refresh_slot`), waiting at most `budget`. Syncs still running
+    /// one already in flight, see `refresh_entry`), waiting at most `budget`. Syncs still running
     /// after the budget go on in the background.
     /// Returns the statuses after the wait.
     pub async fn refresh_all(
@@ -498,11 +498,11 @@ impl SyncHub {
     ) -> Vec<SourceStatus> {
         let deadline = tokio::time::Instant::now() + budget;
         let handles: Vec<_> = self
-            .slots()
+            .entries()
             .into_iter()
-            .map(|slot| {
+            .map(|entry| {
                 let hub = Arc::clone(self);
-                tokio::spawn(async move { hub.refresh_slot(&slot, now).await })
+                tokio::spawn(async move { hub.refresh_entry(&entry, now).await })
             })
             .collect();
         for h in handles {
@@ -513,7 +513,7 @@ impl SyncHub {
 
     /// The status of every source at `now`.
     pub fn statuses(&self, now: DateTime<Utc>) -> Vec<SourceStatus> {
-        self.slots().iter().map(|s| status(s, now)).collect()
+        self.entries().iter().map(|s| status(s, now)).collect()
     }
 
     /// Sources whose staleness refuses bookings now (stale or never synced, failing closed).
@@ -526,7 +526,7 @@ impl SyncHub {
 
     /// The writers of the sources with `write = true`.
     pub fn writers(&self) -> Vec<(String, Arc<dyn CalendarWriter>)> {
-        self.slots()
+        self.entries()
             .iter()
             .filter_map(|s| Some((s.config.id.clone(), Arc::clone(s.writer.as_ref()?))))
             .collect()
@@ -534,7 +534,7 @@ impl SyncHub {
 
     /// The writer of one source now; `None` when it is gone or not writable.
     pub fn writer(&self, id: &str) -> Option<Arc<dyn CalendarWriter>> {
-        self.slots()
+        self.entries()
             .iter()
             .find(|s| s.config.id == id)
             .and_then(|s| s.writer.clone())
@@ -542,7 +542,7 @@ impl SyncHub {
 
     /// The ids of the sources with `write = true` now (a booking queues a write for each).
     pub fn writable_ids(&self) -> Vec<String> {
-        self.slots()
+        self.entries()
             .iter()
             .filter(|s| s.config.write)
             .map(|s| s.config.id.clone())
@@ -564,12 +564,12 @@ impl SyncHub {
         let mut warnings = Vec::new();
         let mut open: Option<Vec<Opening>> = None;
         let busy = self
-            .slots()
+            .entries()
             .iter()
-            .map(|slot| {
-                let st = status(slot, now);
-                let cfg = &slot.config;
-                let state = read(&slot.state);
+            .map(|entry| {
+                let st = status(entry, now);
+                let cfg = &entry.config;
+                let state = read(&entry.state);
                 warnings.extend(state.loaded.warnings().cloned());
                 let policy = BusyPolicy {
                     tentative: cfg.tentative_busy,
@@ -636,25 +636,25 @@ impl SyncHub {
             clock,
             shutdown: shutdown.clone(),
         });
-        self.slots()
+        self.entries()
             .into_iter()
-            .map(|slot| self.spawn_job(slot, clock, shutdown.clone()))
+            .map(|entry| self.spawn_job(entry, clock, shutdown.clone()))
             .collect()
     }
 
     /// The background job of one source; it ends at shutdown or when the source is removed.
     fn spawn_job(
         self: &Arc<Self>,
-        slot: Arc<Slot>,
+        entry: Arc<SourceEntry>,
         clock: fn() -> DateTime<Utc>,
         mut shutdown: watch::Receiver<bool>,
     ) -> tokio::task::JoinHandle<()> {
         let hub = Arc::clone(self);
-        let mut removed = slot.removed.subscribe();
+        let mut removed = entry.removed.subscribe();
         tokio::spawn(async move {
-            let interval = slot.config.sync_interval();
+            let interval = entry.config.sync_interval();
             let mut wait = {
-                let last = read(&slot.state).loaded.snapshot.fetched_at;
+                let last = read(&entry.state).loaded.snapshot.fetched_at;
                 let age = last.map(|t| (clock() - t).to_std().unwrap_or_default());
                 match age {
                     Some(a) if a < interval => interval - a,
@@ -670,23 +670,23 @@ impl SyncHub {
                 if *shutdown.borrow() || *removed.borrow() {
                     return;
                 }
-                hub.sync_slot(&slot, clock()).await;
-                let failures = read(&slot.state).attempts.failures;
+                hub.sync_entry(&entry, clock()).await;
+                let failures = read(&entry.state).attempts.failures;
                 wait = next_delay(interval, failures, fastrand::f64());
             }
         })
     }
 }
 
-/// A slot for `src` (adapters get `ctx`, snapshots live in `disk`); `load`: with its last
+/// The entry for `src` (adapters get `ctx`, snapshots live in `disk`); `load`: with its last
 /// snapshot and attempts from `disk`.
-fn open_slot(
+fn open_entry(
     ctx: &SourceContext,
     disk: PathBuf,
     src: &SourceConfig,
     broken: Option<String>,
     load: bool,
-) -> Arc<Slot> {
+) -> Arc<SourceEntry> {
     let (reader, writer) = match broken {
         Some(e) => (Err(e), None),
         None => (
@@ -710,7 +710,7 @@ fn open_slot(
             }
         }
     }
-    Arc::new(Slot {
+    Arc::new(SourceEntry {
         config: src.clone(),
         disk,
         reader,
@@ -722,11 +722,11 @@ fn open_slot(
     })
 }
 
-fn status(slot: &Slot, now: DateTime<Utc>) -> SourceStatus {
-    let cfg = &slot.config;
-    let state = read(&slot.state);
+fn status(entry: &SourceEntry, now: DateTime<Utc>) -> SourceStatus {
+    let cfg = &entry.config;
+    let state = read(&entry.state);
     let last_success = state.loaded.snapshot.fetched_at;
-    let last_error = match (&slot.reader, &state.attempts.last_error) {
+    let last_error = match (&entry.reader, &state.attempts.last_error) {
         (_, Some(e)) => Some(e.clone()),
         (Err(e), None) => Some(e.clone()),
         (Ok(_), None) => None,
