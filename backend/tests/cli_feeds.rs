@@ -4,8 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-#[path = "support/process.rs"]
-mod process;
+use openslot_testkit::process;
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -14,15 +13,9 @@ use process::ProcessGroup;
 
 /// The service's clock (OPENSLOT_CLOCK_START): a Monday, so Tuesday 10:00 is bookable.
 const PINNED: &str = "2027-03-01T07:00:00Z";
-const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use openslot_testkit::free_port;
 
 /// `openslot feeds` in `dir`: its two lines.
 fn feeds(dir: &std::path::Path) -> Vec<String> {

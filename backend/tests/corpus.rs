@@ -5,8 +5,7 @@
 //! with the reason and the RFC clause behind our answer. Files the reference cannot read must
 //! not make the engine panic. Without ../shared it fails under `make test`, and skips by hand.
 
-#[path = "support/required.rs"]
-mod required;
+use openslot_testkit::required;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

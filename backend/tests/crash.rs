@@ -5,11 +5,8 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-#[path = "support/process.rs"]
-mod process;
-#[path = "caldav/servers.rs"]
-#[allow(dead_code)]
-mod servers;
+use openslot_testkit::caldav as servers;
+use openslot_testkit::process;
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
@@ -30,13 +27,7 @@ fn pinned() -> DateTime<Utc> {
     PINNED.parse().unwrap()
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use openslot_testkit::free_port;
 
 fn start(dir: &std::path::Path) -> ProcessGroup {
     ProcessGroup::spawn(

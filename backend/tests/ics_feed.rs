@@ -4,10 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-#[path = "support/conformance.rs"]
-mod conformance;
-#[path = "support/feed_server.rs"]
-mod feed_server;
+use openslot_testkit::conformance;
+use openslot_testkit::feed_server;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -421,11 +419,7 @@ async fn a_damaged_snapshot_file_is_reported_and_never_read_as_free() {
     assert_eq!(hub.busy(window(), now()).0[0].intervals, vec![window()]);
 }
 
-/// A port nothing listens on.
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
+use openslot_testkit::free_port;
 
 #[tokio::test]
 async fn syncs_stay_incremental_until_the_window_must_move() {

@@ -12,8 +12,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-#[path = "support/required.rs"]
-mod required;
+use openslot_testkit::required;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -24,10 +23,8 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
     form-action 'self'; frame-ancestors 'none'";
 
-#[path = "support/nginx_front.rs"]
-mod nginx_front;
-#[path = "support/process.rs"]
-mod process;
+use openslot_testkit::nginx_front;
+use openslot_testkit::process;
 
 use nginx_front::{Front, free_port, repo, tools_present};
 use process::ProcessGroup;

@@ -10,6 +10,7 @@ pub mod input;
 pub mod open;
 pub mod outbox;
 pub mod queries;
+mod rules;
 pub mod service;
 pub mod stats;
 pub mod token;
@@ -17,7 +18,8 @@ pub mod token;
 // Moved to `domain` (shared with config, store and notify); the old paths keep working.
 pub use crate::domain::{details, series, visitor_text};
 
-pub use service::{BookError, BookRequest, Booked, BookingService, CancelScope, RulesError};
+pub use rules::RulesError;
+pub use service::{BookError, BookRequest, Booked, BookingService, CancelScope};
 
 pub use queries::{Counts, Retried, WindowFacts};
 

@@ -23,6 +23,7 @@ use crate::sync::SyncHub;
 use super::busy_view::{BusyView, View, ViewKey, covers, view_window};
 use super::details::Answer;
 use super::input::BookingInput;
+use super::rules::{Current, saved_rules};
 use super::series::{Conflict, MIN_SESSIONS, SeriesRequest, session_starts};
 use super::token::{Purpose, TokenKey};
 
@@ -111,22 +112,6 @@ struct Inner {
     busy_view: BusyView,
 }
 
-#[derive(Debug)]
-struct Current {
-    config: Arc<Config>,
-    /// When the rules were edited in the dashboard; `None`: the file's rules.
-    edited_at: Option<DateTime<Utc>>,
-}
-
-/// Why edited rules were not saved.
-#[derive(Debug, thiserror::Error)]
-pub enum RulesError {
-    #[error("{0}")]
-    Invalid(crate::config::ConfigErrors),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Busy time is read a little beyond the asked window: buffers reach across its edges.
 const MARGIN: Duration = Duration::days(2);
 
@@ -164,56 +149,20 @@ impl BookingService {
         &self.inner.file_config
     }
 
-    /// When the rules were last edited in the dashboard; `None` while the file's apply.
-    pub fn rules_edited_at(&self) -> Option<DateTime<Utc>> {
-        self.current().edited_at
-    }
-
-    fn current(&self) -> std::sync::RwLockReadGuard<'_, Current> {
+    pub(super) fn current(&self) -> std::sync::RwLockReadGuard<'_, Current> {
         self.inner
             .current
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn set_current(&self, current: Current) {
+    pub(super) fn set_current(&self, current: Current) {
         *self
             .inner
             .current
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = current;
         self.inner.busy_view.clear();
-    }
-
-    /// Checks `doc` (see [`crate::config::with_rules`]), stores it and applies it at once.
-    pub async fn save_rules(&self, doc: &serde_json::Value) -> Result<Arc<Config>, RulesError> {
-        let config = Arc::new(
-            crate::config::with_rules(&self.inner.file_config, doc).map_err(RulesError::Invalid)?,
-        );
-        let text = doc.to_string();
-        let now = self.now();
-        self.inner
-            .store
-            .call(move |c| crate::store::rules::save(c, &text, now))
-            .await?;
-        self.set_current(Current {
-            config: Arc::clone(&config),
-            edited_at: Some(now),
-        });
-        Ok(config)
-    }
-
-    /// Forgets the edited rules: the configuration file's apply again.
-    pub async fn reset_rules(&self) -> Result<(), StoreError> {
-        self.inner
-            .store
-            .call(|c| crate::store::rules::clear(c))
-            .await?;
-        self.set_current(Current {
-            config: Arc::new(self.inner.file_config.clone()),
-            edited_at: None,
-        });
-        Ok(())
     }
 
     /// The database: for the use cases in `booking` (and, through `notify::Host`, its workers).
@@ -835,32 +784,4 @@ fn new_id() -> String {
         bytes = fastrand::u128(..).to_le_bytes();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The rules at start-up: the saved edit when it still checks out against this file and this
-/// version's rules; otherwise the file's (and a warning that says why).
-fn saved_rules(config: &Config, store: &Store) -> Current {
-    let file = || Current {
-        config: Arc::new(config.clone()),
-        edited_at: None,
-    };
-    let saved = match store.call_now(|c| crate::store::rules::get(c)) {
-        Ok(Some(saved)) => saved,
-        Ok(None) => return file(),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read the edited rules; using the file's");
-            return file();
-        }
-    };
-    let doc: serde_json::Value = serde_json::from_str(&saved.0).unwrap_or_default();
-    match crate::config::with_rules(config, &doc) {
-        Ok(edited) => Current {
-            config: Arc::new(edited),
-            edited_at: Some(saved.1),
-        },
-        Err(e) => {
-            tracing::warn!(problems = %e, "the rules edited in the dashboard no longer check out; using the file's");
-            file()
-        }
-    }
 }

@@ -310,7 +310,12 @@ impl SyncHub {
     }
 
     /// `sync_entry`; `save`: write the snapshot and attempts to disk (not for a trial).
-    async fn sync_entry_with(&self, entry: &SourceEntry, now: DateTime<Utc>, save: bool) -> SyncReport {
+    async fn sync_entry_with(
+        &self,
+        entry: &SourceEntry,
+        now: DateTime<Utc>,
+        save: bool,
+    ) -> SyncReport {
         let _one_at_a_time = entry.syncing.lock().await;
         self.sync_locked(entry, now, save).await
     }
@@ -398,7 +403,8 @@ impl SyncHub {
                 Err(e)
             }
         };
-        entry.finished
+        entry
+            .finished
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         if save {
             self.synced.notify_one();

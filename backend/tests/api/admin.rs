@@ -5,13 +5,11 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::app::{TestApp, spawn_app};
 
-/// `openslot hash-password` of "hunter2".
-const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 const TUE_9: &str = "2026-12-01T09:00:00+01:00";
 
 pub(super) fn with_password() -> String {
@@ -49,6 +47,9 @@ const GUARDED: &[(&str, &str)] = &[
     ("POST", "/admin/api/oauth/connections/x/source"),
 ];
 
+pub(super) use openslot_testkit::admin::{admin, login as token};
+
+/// A request to either listener of `app`.
 async fn send(
     app: &TestApp,
     base: std::net::SocketAddr,
@@ -57,31 +58,7 @@ async fn send(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let method = Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = app.client.request(method, format!("http://{base}{path}"));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-pub(super) async fn admin(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    send(app, app.admin, method, path, token, body).await
+    openslot_testkit::admin::request(&app.client, base, method, path, token, body).await
 }
 
 async fn login(app: &TestApp, password: &str) -> (u16, Value) {
@@ -93,12 +70,6 @@ async fn login(app: &TestApp, password: &str) -> (u16, Value) {
         Some(json!({ "password": password })),
     )
     .await
-}
-
-pub(super) async fn token(app: &TestApp) -> String {
-    let (status, v) = login(app, "hunter2").await;
-    assert_eq!(status, 200, "{v}");
-    v["token"].as_str().unwrap().to_owned()
 }
 
 /// Every guarded endpoint answers 401 (JSON) with this token.

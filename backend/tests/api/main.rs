@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 mod admin;
-mod app;
+use openslot_testkit::app;
 mod availability;
 mod bookings;
 mod concurrency;
@@ -13,24 +13,14 @@ mod contract;
 mod dates;
 mod details;
 mod identity;
-#[path = "../support/nginx_front.rs"]
-mod nginx_front;
-#[path = "../support/process.rs"]
-mod process;
-#[path = "../support/required.rs"]
-mod required;
+use openslot_testkit::nginx_front;
+use openslot_testkit::required;
 mod series;
-#[path = "../caldav/servers.rs"]
-#[allow(dead_code)]
-mod servers;
-#[path = "../notify/smtp_server.rs"]
-#[allow(dead_code)]
-mod smtp_server;
-#[path = "../support/wire_log.rs"]
-mod wire_log;
+use openslot_testkit::caldav as servers;
+use openslot_testkit::smtp_server;
+use openslot_testkit::wire_log;
 mod writeback;
 
-#[path = "../support/fixed_clock.rs"]
-mod fixed_clock;
+use openslot_testkit::fixed_clock;
 
 pub use fixed_clock::{fixed_now, running_from};

@@ -9,21 +9,16 @@
 #![allow(clippy::unwrap_used)]
 
 mod conditional;
-#[path = "../support/conformance.rs"]
-mod conformance;
+use openslot_testkit::conformance;
 mod digest_auth;
 mod discovery_faults;
-#[path = "../support/nginx_front.rs"]
-mod nginx_front;
-#[path = "../support/process.rs"]
-mod process;
+use openslot_testkit::nginx_front;
+use openslot_testkit::process;
 mod request_log;
-#[path = "../support/required.rs"]
-mod required;
+use openslot_testkit::required;
 mod scheduling;
-mod servers;
-#[path = "../support/wire_log.rs"]
-mod wire_log;
+use openslot_testkit::caldav as servers;
+use openslot_testkit::wire_log;
 
 use std::collections::BTreeMap;
 

@@ -13,8 +13,7 @@ use super::google_standin::GoogleStandIn;
 use super::graph_standin::GraphStandIn;
 use super::harness::{ready, start_service};
 
-/// `openslot hash-password` of "hunter2".
-const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_connects_google_and_microsoft_and_sees_their_busy_time() {

@@ -6,8 +6,7 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
 
 use super::harness::{SCENARIO_CLOCK, ready, scenario, start_service};
 
-/// `openslot hash-password` of "hunter2".
-const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 /// The next working day at least two days after the service's pinned clock.
 fn booking_day() -> chrono::NaiveDate {

@@ -54,7 +54,6 @@ pub struct Service {
     pub dir: tempfile::TempDir,
     pub base: String,
     /// The admin listener (the dashboard and its API).
-    #[allow(dead_code)]
     pub admin: String,
 }
 

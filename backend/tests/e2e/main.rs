@@ -5,26 +5,13 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-#[path = "../support/process.rs"]
-mod process;
-#[path = "../support/required.rs"]
-mod required;
-#[path = "../caldav/servers.rs"]
-#[allow(dead_code)]
-mod servers;
+use openslot_testkit::caldav as servers;
+use openslot_testkit::process;
+use openslot_testkit::required;
 
-#[path = "../support/nginx_front.rs"]
-mod nginx_front;
+use openslot_testkit::nginx_front;
 
-#[path = "../google_microsoft/google_standin.rs"]
-#[allow(dead_code)]
-mod google_standin;
-#[path = "../google_microsoft/graph_standin.rs"]
-#[allow(dead_code)]
-mod graph_standin;
-#[path = "../google_microsoft/standin.rs"]
-#[allow(dead_code)]
-mod standin;
+use openslot_testkit::standin::{google as google_standin, graph as graph_standin};
 
 mod availability;
 mod booking;

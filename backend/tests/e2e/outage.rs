@@ -5,8 +5,7 @@
 use super::harness::{ready, start_service_unready};
 use super::nginx_front::free_port;
 
-/// `openslot hash-password` of "hunter2".
-const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_calendar_down_is_said_to_the_visitor_and_named_to_the_owner() {

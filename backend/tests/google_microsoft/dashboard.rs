@@ -15,8 +15,7 @@ use super::app::{TestApp, spawn_env};
 use super::google_standin::GoogleStandIn;
 use super::graph_standin::GraphStandIn;
 
-/// `openslot hash-password` of "hunter2".
-const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 fn login_section() -> String {
     format!("[admin]\npassword_hash = '{HUNTER2}'\n")

@@ -6,24 +6,19 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../api/app.rs"]
-#[allow(dead_code, missing_debug_implementations)]
-mod app;
+use openslot_testkit::app;
 mod cli;
-#[path = "../support/conformance.rs"]
-mod conformance;
+use openslot_testkit::conformance;
 mod conformance_run;
 mod dashboard;
 mod declined;
-#[path = "../support/fixed_clock.rs"]
-mod fixed_clock;
+use openslot_testkit::fixed_clock;
 mod google;
-mod google_standin;
-mod graph_standin;
+use openslot_testkit::standin::google as google_standin;
+use openslot_testkit::standin::graph as graph_standin;
 mod microsoft;
-#[path = "../support/process.rs"]
-mod process;
-mod standin;
+use openslot_testkit::process;
+use openslot_testkit::standin;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

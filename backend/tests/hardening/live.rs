@@ -1,5 +1,4 @@
 //! The service started from its binary (`openslot serve`) for the hardening tests.
-#![allow(dead_code)] // each row uses a part
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -10,19 +9,12 @@ use crate::process::ProcessGroup;
 /// The service's clock: a Monday morning in winter, not today.
 pub const PINNED: &str = "2026-11-30T08:00:00Z";
 
-/// `openslot hash-password` of "hunter2".
-pub const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+pub use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 /// What the dashboard's files say: no public answer may contain it.
 pub const DASHBOARD_MARK: &str = "OPENSLOT-DASHBOARD-FILE";
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use openslot_testkit::free_port;
 
 /// A running `openslot serve`; stopped when dropped.
 pub struct Live {
@@ -138,16 +130,6 @@ impl Live {
 
     pub fn pid(&self) -> u32 {
         self._child.id()
-    }
-
-    /// The resident memory of the service (kB), from /proc.
-    pub fn rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap()
     }
 }
 

@@ -6,13 +6,11 @@
 
 mod body_limit;
 mod connections;
-#[path = "../support/feed_server.rs"]
-mod feed_server;
+use openslot_testkit::feed_server;
 mod live;
 mod login;
 mod names;
 mod paths;
-#[path = "../support/process.rs"]
-mod process;
+use openslot_testkit::process;
 mod race;
 mod refresh;

@@ -7,13 +7,13 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::app::{TestApp, spawn_on};
 use super::feed_server::FeedServer;
 use super::smtp_server::{Mail, SmtpServer};
-use super::webhooks::{HUNTER2, Received, Receiver, admin, verify};
+use super::webhooks::{HUNTER2, Received, Receiver, admin, login, verify};
 use super::{deliveries, free_port, wait_for};
 
 const SECRET: &str = "whsec-ops";
@@ -21,13 +21,9 @@ const SECRET: &str = "whsec-ops";
 /// Minutes the test has moved its clock forward.
 static MOVED_MINUTES: AtomicI64 = AtomicI64::new(0);
 
-/// Monday 30 November 2026, 06:00 UTC when first read, running on, plus `MOVED_MINUTES`.
+/// The tests' clock (`fixed_now`) plus `MOVED_MINUTES`.
 fn movable_now() -> DateTime<Utc> {
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let elapsed = START.get_or_init(std::time::Instant::now).elapsed();
-    Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap()
-        + chrono::Duration::minutes(MOVED_MINUTES.load(Ordering::SeqCst))
-        + chrono::Duration::from_std(elapsed).unwrap_or_default()
+    super::fixed_now() + chrono::Duration::minutes(MOVED_MINUTES.load(Ordering::SeqCst))
 }
 
 fn config(smtp_port: u16, hook_url: &str, feed_port: u16) -> String {
@@ -47,10 +43,8 @@ fn config(smtp_port: u16, hook_url: &str, feed_port: u16) -> String {
 
 /// The owner presses "sync now" (the alert check runs after each sync).
 async fn sync_now(app: &TestApp) {
-    let (status, login) = admin(app, "POST", "/admin/api/login", None).await;
-    assert_eq!(status, 200, "{login}");
-    let token = login["token"].as_str().unwrap().to_owned();
-    let (status, v) = admin(app, "POST", "/admin/api/sources/sync", Some(&token)).await;
+    let token = login(app).await;
+    let (status, v) = admin(app, "POST", "/admin/api/sources/sync", Some(&token), None).await;
     assert_eq!(status, 200, "{v}");
 }
 

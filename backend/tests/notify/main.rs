@@ -4,34 +4,20 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 mod alerts;
-#[path = "../api/app.rs"]
-#[allow(dead_code, missing_debug_implementations)]
-mod app;
-#[path = "../support/feed_server.rs"]
-mod feed_server;
+use openslot_testkit::app;
+use openslot_testkit::feed_server;
 mod mail;
-#[path = "../support/nginx_front.rs"]
-mod nginx_front;
-#[path = "../support/process.rs"]
-mod process;
-#[path = "../support/required.rs"]
-mod required;
-mod smtp_server;
+use openslot_testkit::nginx_front;
+use openslot_testkit::smtp_server;
 mod webhooks;
 
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 
-/// The clock of `backend/tests/api`: Monday 30 November 2026, 06:00 UTC when the test binary
-/// started, running on (so retries come due).
-pub fn fixed_now() -> DateTime<Utc> {
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let elapsed = START.get_or_init(std::time::Instant::now).elapsed();
-    Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap()
-        + chrono::Duration::from_std(elapsed).unwrap_or_default()
-}
+/// The clock of every service test (`openslot_testkit::fixed_clock`): the apps this binary
+/// spawns read the same one.
+pub use openslot_testkit::fixed_now;
 
 /// Polls `check` every 200 ms until it gives a value, for at most `secs` seconds.
 pub async fn wait_for<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T

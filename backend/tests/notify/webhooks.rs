@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 
 use super::app::{TestApp, spawn_app};
 use super::{deliveries, fixed_now, manage_token, wait_for};
+pub(super) use openslot_testkit::admin::{admin, login};
 
 const TUE_9: &str = "2026-12-01T09:00:00+01:00";
 const SECRET: &str = "whsec-test-1";
-/// `openslot hash-password` of "hunter2".
-pub(super) const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+pub(super) use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
@@ -260,27 +260,6 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_try_exactly_onc
     assert_eq!((rows[0].attempts, rows[0].last_status), (2, Some(200)));
 }
 
-pub(super) async fn admin(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-) -> (u16, Value) {
-    let method = poem::http::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = app
-        .client
-        .request(method, format!("http://{}{path}", app.admin));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    if path.ends_with("/login") {
-        req = req.json(&json!({"password": "hunter2"}));
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn the_owner_sees_the_log_and_retries_a_refused_delivery() {
     // 400: the receiver refuses it; no automatic retry.
@@ -293,15 +272,13 @@ async fn the_owner_sees_the_log_and_retries_a_refused_delivery() {
     .await;
     let (status, b) = app.book("intro", TUE_9).await;
     assert_eq!(status, 201, "{b}");
-    let (status, _) = admin(&app, "GET", "/admin/api/deliveries", None).await;
+    let (status, _) = admin(&app, "GET", "/admin/api/deliveries", None, None).await;
     assert_eq!(status, 401);
-    let (status, login) = admin(&app, "POST", "/admin/api/login", None).await;
-    assert_eq!(status, 200, "{login}");
-    let token = login["token"].as_str().unwrap().to_owned();
+    let token = login(&app).await;
     let log = wait_for(30, "the webhook failed", || {
         let (app, token) = (&app, &token);
         async move {
-            let (_, log) = admin(app, "GET", "/admin/api/deliveries", Some(token)).await;
+            let (_, log) = admin(app, "GET", "/admin/api/deliveries", Some(token), None).await;
             log.as_array()
                 .unwrap()
                 .iter()
@@ -362,6 +339,7 @@ async fn the_owner_sees_the_log_and_retries_a_refused_delivery() {
         "POST",
         &format!("/admin/api/deliveries/{mail_id}/retry"),
         Some(&token),
+        None,
     )
     .await;
     assert_eq!(status, 409);
@@ -370,6 +348,7 @@ async fn the_owner_sees_the_log_and_retries_a_refused_delivery() {
         "POST",
         "/admin/api/deliveries/999999/retry",
         Some(&token),
+        None,
     )
     .await;
     assert_eq!(status, 404);
@@ -379,6 +358,7 @@ async fn the_owner_sees_the_log_and_retries_a_refused_delivery() {
         "POST",
         &format!("/admin/api/deliveries/{id}/retry"),
         Some(&token),
+        None,
     )
     .await;
     assert_eq!(status, 200, "{v}");
@@ -388,7 +368,7 @@ async fn the_owner_sees_the_log_and_retries_a_refused_delivery() {
     let log = wait_for(30, "the retried webhook done", || {
         let (app, token) = (&app, &token);
         async move {
-            let (_, log) = admin(app, "GET", "/admin/api/deliveries", Some(token)).await;
+            let (_, log) = admin(app, "GET", "/admin/api/deliveries", Some(token), None).await;
             log.as_array()
                 .unwrap()
                 .iter()

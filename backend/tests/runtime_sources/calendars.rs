@@ -19,7 +19,7 @@ async fn a_caldav_server_lists_its_calendars_and_errors_read_plainly() {
         &app,
         "POST",
         "/admin/api/caldav/calendars",
-        &token,
+        Some(&token),
         Some(ask(PASSWORD)),
     )
     .await;
@@ -51,7 +51,7 @@ async fn a_caldav_server_lists_its_calendars_and_errors_read_plainly() {
         &app,
         "POST",
         "/admin/api/caldav/calendars",
-        &token,
+        Some(&token),
         Some(ask("wrong")),
     )
     .await;
@@ -70,7 +70,7 @@ async fn a_caldav_server_lists_its_calendars_and_errors_read_plainly() {
         &app,
         "POST",
         "/admin/api/caldav/calendars",
-        &token,
+        Some(&token),
         Some(body),
     )
     .await;
@@ -95,7 +95,7 @@ async fn a_caldav_server_lists_its_calendars_and_errors_read_plainly() {
         &app,
         "POST",
         "/admin/api/caldav/calendars",
-        &token,
+        Some(&token),
         Some(body),
     )
     .await;
@@ -113,7 +113,7 @@ async fn link_local_and_metadata_addresses_are_refused() {
         "http://0.0.0.0:5232/",
     ] {
         let body = json!({"id": "meta", "kind": "ics", "url": url});
-        let (status, v) = admin(&app, "POST", "/admin/api/sources", &token, Some(body)).await;
+        let (status, v) = admin(&app, "POST", "/admin/api/sources", Some(&token), Some(body)).await;
         assert_eq!(status, 422, "{url}: {v}");
         assert_eq!(v["error"], "url_refused", "{url}: {v}");
         assert!(
@@ -125,7 +125,7 @@ async fn link_local_and_metadata_addresses_are_refused() {
             &app,
             "POST",
             "/admin/api/caldav/calendars",
-            &token,
+            Some(&token),
             Some(body),
         )
         .await;
@@ -135,6 +135,6 @@ async fn link_local_and_metadata_addresses_are_refused() {
             "{url}: {v}"
         );
     }
-    let (status, v) = admin(&app, "GET", "/admin/api/sources", &token, None).await;
+    let (status, v) = admin(&app, "GET", "/admin/api/sources", Some(&token), None).await;
     assert_eq!((status, v), (200, json!([])));
 }

@@ -42,7 +42,7 @@ async fn sources_sync_and_slots_see_the_dashboards_sources() {
         &app,
         "POST",
         "/admin/api/sources",
-        &token,
+        Some(&token),
         Some(caldav_source("lan", &server, &cal, false)),
     )
     .await;

@@ -25,7 +25,7 @@ async fn an_added_source_blocks_its_time_at_once_and_frees_it_when_removed() {
         &app,
         "POST",
         "/admin/api/sources",
-        &token,
+        Some(&token),
         Some(caldav_source("lan", &server, &cal, false)),
     )
     .await;
@@ -51,7 +51,7 @@ async fn an_added_source_blocks_its_time_at_once_and_frees_it_when_removed() {
         &app,
         "PUT",
         "/admin/api/sources/lan",
-        &token,
+        Some(&token),
         Some(edit.clone()),
     )
     .await;
@@ -66,7 +66,7 @@ async fn an_added_source_blocks_its_time_at_once_and_frees_it_when_removed() {
         &app,
         "GET",
         "/admin/api/week?from=2026-12-01&days=1",
-        &token,
+        Some(&token),
         None,
     )
     .await;
@@ -81,7 +81,14 @@ async fn an_added_source_blocks_its_time_at_once_and_frees_it_when_removed() {
         "{week}"
     );
     edit["id"] = json!("other");
-    let (status, v) = admin(&app, "PUT", "/admin/api/sources/lan", &token, Some(edit)).await;
+    let (status, v) = admin(
+        &app,
+        "PUT",
+        "/admin/api/sources/lan",
+        Some(&token),
+        Some(edit),
+    )
+    .await;
     assert_eq!(
         (status, v["fields"][0]["field"].as_str()),
         (422, Some("id")),
@@ -89,7 +96,7 @@ async fn an_added_source_blocks_its_time_at_once_and_frees_it_when_removed() {
     );
     assert_eq!(tuesday(&app).await, busy, "a refused edit changes nothing");
 
-    let (status, v) = admin(&app, "DELETE", "/admin/api/sources/lan", &token, None).await;
+    let (status, v) = admin(&app, "DELETE", "/admin/api/sources/lan", Some(&token), None).await;
     assert_eq!(status, 204, "{v}");
     assert_eq!(
         tuesday(&app).await,
@@ -97,7 +104,7 @@ async fn an_added_source_blocks_its_time_at_once_and_frees_it_when_removed() {
         "its time is free again without a restart"
     );
     assert!(source_entry(&app, &token, "lan").await.0.is_none());
-    let (status, v) = admin(&app, "DELETE", "/admin/api/sources/lan", &token, None).await;
+    let (status, v) = admin(&app, "DELETE", "/admin/api/sources/lan", Some(&token), None).await;
     assert_eq!(status, 404, "{v}");
 }
 
@@ -109,14 +116,14 @@ async fn a_source_that_cannot_be_read_is_not_saved() {
     let token = login(&app).await;
     let mut body = caldav_source("lan", &server, &cal, false);
     body["password"] = json!("wrong");
-    let (status, v) = admin(&app, "POST", "/admin/api/sources", &token, Some(body)).await;
+    let (status, v) = admin(&app, "POST", "/admin/api/sources", Some(&token), Some(body)).await;
     assert_eq!(status, 422, "{v}");
     assert_eq!(v["error"], "auth_failed", "{v}");
     assert!(v["message"].as_str().unwrap().contains("not saved"), "{v}");
     assert!(source_entry(&app, &token, "lan").await.0.is_none());
     // Checked like the file: the same keys and messages.
     let body = json!({"id": "bad", "kind": "ics", "url": "https://example.org/x.ics", "write": true, "colour": "red"});
-    let (status, v) = admin(&app, "POST", "/admin/api/sources", &token, Some(body)).await;
+    let (status, v) = admin(&app, "POST", "/admin/api/sources", Some(&token), Some(body)).await;
     assert_eq!(status, 422, "{v}");
     let fields: Vec<&str> = v["fields"]
         .as_array()
@@ -144,7 +151,7 @@ async fn the_file_wins_and_its_sources_are_read_only() {
         &app,
         "POST",
         "/admin/api/sources",
-        &token,
+        Some(&token),
         Some(caldav_source("work", &server, &cal, false)),
     )
     .await;
@@ -194,7 +201,7 @@ async fn the_file_wins_and_its_sources_are_read_only() {
         &app,
         "POST",
         "/admin/api/sources",
-        &token,
+        Some(&token),
         Some(caldav_source("work", &server, &cal, false)),
     )
     .await;
@@ -211,7 +218,7 @@ async fn the_file_wins_and_its_sources_are_read_only() {
         &app,
         "PUT",
         "/admin/api/sources/work",
-        &token,
+        Some(&token),
         Some(caldav_source("work", &server, &cal, false)),
     )
     .await;
@@ -221,9 +228,23 @@ async fn the_file_wins_and_its_sources_are_read_only() {
         "{v}"
     );
     // DELETE removes the shadowed dashboard copy; the file's stays.
-    let (status, _) = admin(&app, "DELETE", "/admin/api/sources/work", &token, None).await;
+    let (status, _) = admin(
+        &app,
+        "DELETE",
+        "/admin/api/sources/work",
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(status, 204);
-    let (status, v) = admin(&app, "DELETE", "/admin/api/sources/work", &token, None).await;
+    let (status, v) = admin(
+        &app,
+        "DELETE",
+        "/admin/api/sources/work",
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(
         (status, v["error"].as_str()),
         (409, Some("file_source")),
@@ -256,7 +277,7 @@ async fn secrets_are_encrypted_at_rest_and_another_key_is_a_clear_error() {
         &app,
         "POST",
         "/admin/api/sources",
-        &token,
+        Some(&token),
         Some(caldav_source("lan", &server, &cal, false)),
     )
     .await;
@@ -279,7 +300,7 @@ async fn secrets_are_encrypted_at_rest_and_another_key_is_a_clear_error() {
     let mut app = spawn_in(dir, &owner_login()).await;
     let token = login(&app).await;
     server.remove(&cal, "dentist.ics").await;
-    let (status, v) = admin(&app, "POST", "/admin/api/sources/sync", &token, None).await;
+    let (status, v) = admin(&app, "POST", "/admin/api/sources/sync", Some(&token), None).await;
     assert_eq!(status, 200, "{v}");
     let (lan, _) = source_entry(&app, &token, "lan").await;
     let lan = lan.unwrap();
@@ -307,7 +328,7 @@ async fn secrets_are_encrypted_at_rest_and_another_key_is_a_clear_error() {
         &app,
         "PUT",
         "/admin/api/sources/lan",
-        &token,
+        Some(&token),
         Some(caldav_source("lan", &server, &cal, false)),
     )
     .await;

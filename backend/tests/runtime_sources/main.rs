@@ -6,22 +6,14 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-#[path = "../api/app.rs"]
-#[allow(dead_code, missing_debug_implementations)]
-mod app;
+use openslot_testkit::app;
 mod calendars;
 mod command_line;
-#[path = "../support/fixed_clock.rs"]
-mod fixed_clock;
+use openslot_testkit::fixed_clock;
 mod lifecycle;
-#[path = "../support/process.rs"]
-mod process;
-#[path = "../caldav/servers.rs"]
-#[allow(dead_code)]
-mod servers;
+use openslot_testkit::caldav as servers;
 mod writes;
 
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use app::TestApp;
@@ -29,8 +21,7 @@ use servers::{PASSWORD, Server, USER};
 
 pub use fixed_clock::fixed_now;
 
-/// `openslot hash-password` of "hunter2".
-const HUNTER2: &str = "$argon2id$v=19$m=19456,t=2,p=1$zcCAYuC0R4cGEQbJoq4gpQ$AC8L/K/GfB72PjSGEOsNcG5TI6N5VCCs36Ympvsjz/8";
+use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 /// The `[admin]` section with the password "hunter2" (and no captcha or rate limit).
 pub fn owner_login() -> String {
@@ -39,44 +30,7 @@ pub fn owner_login() -> String {
     )
 }
 
-/// A request to the admin listener; the status and the JSON answer.
-pub async fn admin(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let method = Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = app
-        .client
-        .request(method, format!("http://{}{path}", app.admin))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-/// The owner's token.
-pub async fn login(app: &TestApp) -> String {
-    let r = app
-        .client
-        .post(format!("http://{}/admin/api/login", app.admin))
-        .json(&json!({"password": "hunter2"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    let v: Value = r.json().await.unwrap();
-    v["token"].as_str().unwrap().to_owned()
-}
+pub use openslot_testkit::admin::{admin, login};
 
 /// The intro slots offered on Tuesday 1 December, as Berlin times ("10:00").
 pub async fn tuesday(app: &TestApp) -> Vec<String> {
@@ -117,7 +71,7 @@ pub fn caldav_source(id: &str, server: &Server, calendar: &str, write: bool) -> 
 
 /// The entry of `id` in `GET /admin/api/sources`, and every entry.
 pub async fn source_entry(app: &TestApp, token: &str, id: &str) -> (Option<Value>, Vec<Value>) {
-    let (status, v) = admin(app, "GET", "/admin/api/sources", token, None).await;
+    let (status, v) = admin(app, "GET", "/admin/api/sources", Some(token), None).await;
     assert_eq!(status, 200, "{v}");
     let all = v.as_array().unwrap().clone();
     let one = all

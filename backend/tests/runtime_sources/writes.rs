@@ -55,7 +55,7 @@ async fn a_runtime_writable_source_receives_bookings() {
         &app,
         "POST",
         "/admin/api/sources",
-        &token,
+        Some(&token),
         Some(caldav_source("lan", &server, &cal, true)),
     )
     .await;
@@ -79,7 +79,7 @@ async fn a_removed_source_fails_its_pending_writes_with_a_reason() {
         &app,
         "POST",
         "/admin/api/sources",
-        &token,
+        Some(&token),
         Some(caldav_source("lan", &server, &cal, true)),
     )
     .await;
@@ -91,7 +91,7 @@ async fn a_removed_source_fails_its_pending_writes_with_a_reason() {
     let rows = drained(&app, Duration::from_secs(1)).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, "pending", "{rows:?}");
-    let (status, _) = admin(&app, "DELETE", "/admin/api/sources/lan", &token, None).await;
+    let (status, _) = admin(&app, "DELETE", "/admin/api/sources/lan", Some(&token), None).await;
     assert_eq!(status, 204);
     let rows = drained(&app, Duration::from_secs(30)).await;
     assert_eq!(rows.len(), 1);

@@ -3,8 +3,6 @@
 //! server's status and the ETag it answered. Tests point a source at [`WireLog::base`] and read
 //! [`WireLog::requests`] to check the conditional requests OpenSlot really sends.
 
-#![allow(dead_code)] // each test crate uses a part
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;

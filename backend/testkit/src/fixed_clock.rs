@@ -2,8 +2,6 @@
 //! on from there (so retries that wait a few seconds come due). `fixed_now` is Monday 30
 //! November 2026, 06:00 UTC (07:00 in Berlin); api/dates.rs pins others.
 
-#![allow(dead_code)] // each test crate uses a part
-
 use chrono::{DateTime, TimeZone, Utc};
 
 /// `start` plus the time since the test binary first read one of these clocks.

@@ -3,8 +3,6 @@
 //! unwinds. SIGTERM first (nginx's master then stops its workers), SIGKILL to the whole group
 //! after a short wait, so nothing outlives the test.
 
-#![allow(dead_code)] // each test crate uses a part
-
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};

@@ -16,9 +16,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 
-use super::standin::{
-    Auth, Fault, Handler, Req, Resp, empty, fault_answer, json_resp, serve, unauthorized,
-};
+use super::{Auth, Fault, Handler, Req, Resp, empty, fault_answer, json_resp, serve, unauthorized};
 
 #[derive(Debug)]
 struct Stored {

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
-use super::standin::{Auth, Fault, Handler, Req, Resp, empty, fault_answer, json_resp, serve};
+use super::{Auth, Fault, Handler, Req, Resp, empty, fault_answer, json_resp, serve};
 
 #[derive(Debug)]
 struct Stored {

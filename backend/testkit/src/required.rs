@@ -2,8 +2,6 @@
 //! `make test` (which sets TESTS_REQUIRE_ALL=1) it fails and says what is missing, so a green
 //! run means every test ran; run by hand without the part, it says SKIPPED and passes.
 
-#![allow(dead_code)] // each test crate uses a part
-
 /// The variable `make test` sets.
 pub const REQUIRE_ALL: &str = "TESTS_REQUIRE_ALL";
 

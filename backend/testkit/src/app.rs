@@ -83,7 +83,7 @@ pub async fn spawn_with(extra: &str) -> TestApp {
 
 /// The service over an existing data directory (a restart).
 pub async fn spawn_in(dir: tempfile::TempDir, extra: &str) -> TestApp {
-    spawn_on(super::fixed_now, dir, extra).await
+    spawn_on(crate::fixed_now, dir, extra).await
 }
 
 /// The service on the clock `clock`, over `dir`.

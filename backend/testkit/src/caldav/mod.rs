@@ -6,7 +6,6 @@
 //! from Debian (`make system-deps`); callers check [`cyrus_missing`] or [`davical_missing`]
 //! first.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -20,9 +19,7 @@ use reqwest::{Method, StatusCode};
 
 use crate::process::ProcessGroup;
 
-#[path = "davical.rs"]
 mod davical;
-#[allow(unused_imports)] // the CalDAV tests only
 pub use davical::missing as davical_missing;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,10 +96,7 @@ pub fn cyrus_missing() -> Option<String> {
     })
 }
 
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
+use crate::ports::free_port;
 
 /// Starts `kind` on `port` with its data in `dir`.
 fn spawn(kind: Kind, dir: &std::path::Path, port: u16) -> ProcessGroup {
@@ -199,7 +193,6 @@ impl Server {
 
     /// The messages Cyrus handed to its `sendmail` (invitations, cancellations), each with its
     /// envelope on the first line.
-    #[allow(dead_code)] // the CalDAV tests only
     pub fn scheduling_messages(&self) -> Vec<String> {
         assert_eq!(self.kind, Kind::Cyrus, "only Cyrus schedules");
         let log = std::fs::read_to_string(self._dir.path().join("mail.log")).unwrap();
@@ -211,7 +204,6 @@ impl Server {
 
     /// The requests DAViCal's web server has answered so far, as `METHOD /path STATUS` (PHP's
     /// built-in server logs each one as `127.0.0.1:PORT [STATUS]: METHOD /path`).
-    #[allow(dead_code)] // the CalDAV tests only
     pub fn answered_requests(&self) -> Vec<String> {
         assert_eq!(self.kind, Kind::Davical, "only DAViCal's log is read");
         let log = std::fs::read_to_string(self._dir.path().join("server.log")).unwrap();
@@ -234,19 +226,16 @@ impl Server {
     }
 
     /// The server stops answering (its process is stopped) but keeps its port: requests hang.
-    #[allow(dead_code)] // used by the API tests (tests/api), which share this module
     pub fn hang(&self) {
         self.child.freeze();
     }
 
     /// The server answers again after [`Self::hang`].
-    #[allow(dead_code)] // used by the API tests (tests/api), which share this module
     pub fn answer_again(&self) {
         self.child.thaw();
     }
 
     /// Starts the server again on the same port over the same data.
-    #[allow(dead_code)] // used by the API tests (tests/api), which share this module
     pub async fn restart(&mut self) {
         let port: u16 = self.base.rsplit(':').next().unwrap().parse().unwrap();
         self.child = spawn(self.kind, self._dir.path(), port);

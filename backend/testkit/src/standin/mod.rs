@@ -3,6 +3,9 @@
 //! `invalid_grant`, authorization code with PKCE S256, device code with `authorization_pending`),
 //! in the shapes of RFC 6749 5.1/5.2, RFC 7636 and RFC 8628 as Google and Microsoft document them.
 
+pub mod google;
+pub mod graph;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,5 +1,5 @@
 //! The one story every source adapter passes (reader) and every writer passes (writer).
-//! Each adapter's test file includes this module with `#[path = "support/conformance.rs"]` and
+//! Each adapter's test uses it (`openslot_testkit::conformance`) and
 //! gives a fixture that can put iCalendar objects into its server (Radicale, Xandikos, a local
 //! feed server, the Google/Graph stand-ins).
 //!
@@ -7,8 +7,6 @@
 //! engine itself is checked against the corpus): the story checks that the adapter brings the
 //! calendar over whole: recurring series with overrides and EXDATE, all-day, floating, DST,
 //! cancelled, tentative and free events, and every add, change and delete after that.
-
-#![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -4,8 +4,6 @@
 //! from `frontend/dist` prepared by `nginx/prepare-dist.sh` (on a copy). Used by
 //! backend/tests/nginx.rs and the end-to-end suite (backend/tests/e2e/through_nginx.rs).
 
-#![allow(dead_code)] // each test crate uses a part
-
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,13 +17,7 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use crate::ports::free_port;
 
 /// nginx from PATH or /usr/sbin (not in a normal user's PATH on Debian).
 pub fn nginx_binary() -> Option<PathBuf> {

@@ -2,8 +2,6 @@
 //! 304, gzip, redirects, Basic auth) and the way they fail (an HTML login page with 200, a cut
 //! off body, invalid UTF-8, 50 MB, 500, a slow answer). Tests switch its behaviour at runtime.
 
-#![allow(dead_code, clippy::unwrap_used)]
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;

@@ -1,0 +1,90 @@
+//! The owner's rules edited in the dashboard: checked against the configuration file, stored,
+//! and swapped in whole (every request sees either the old or the new rules, never a mix); at
+//! start-up the saved edit applies again if it still checks out.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::store::{Store, StoreError};
+
+use super::BookingService;
+
+#[derive(Debug)]
+pub(super) struct Current {
+    pub(super) config: Arc<Config>,
+    /// When the rules were edited in the dashboard; `None`: the file's rules.
+    pub(super) edited_at: Option<DateTime<Utc>>,
+}
+
+/// Why edited rules were not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{0}")]
+    Invalid(crate::config::ConfigErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl BookingService {
+    /// When the rules were last edited in the dashboard; `None` while the file's apply.
+    pub fn rules_edited_at(&self) -> Option<DateTime<Utc>> {
+        self.current().edited_at
+    }
+
+    /// Checks `doc` (see [`crate::config::with_rules`]), stores it and applies it at once.
+    pub async fn save_rules(&self, doc: &serde_json::Value) -> Result<Arc<Config>, RulesError> {
+        let config = Arc::new(
+            crate::config::with_rules(self.file_config(), doc).map_err(RulesError::Invalid)?,
+        );
+        let text = doc.to_string();
+        let now = self.now();
+        self.store()
+            .call(move |c| crate::store::rules::save(c, &text, now))
+            .await?;
+        self.set_current(Current {
+            config: Arc::clone(&config),
+            edited_at: Some(now),
+        });
+        Ok(config)
+    }
+
+    /// Forgets the edited rules: the configuration file's apply again.
+    pub async fn reset_rules(&self) -> Result<(), StoreError> {
+        self.store().call(|c| crate::store::rules::clear(c)).await?;
+        self.set_current(Current {
+            config: Arc::new(self.file_config().clone()),
+            edited_at: None,
+        });
+        Ok(())
+    }
+}
+
+/// The rules at start-up: the saved edit when it still checks out against this file and this
+/// version's rules; otherwise the file's (and a warning that says why).
+pub(super) fn saved_rules(config: &Config, store: &Store) -> Current {
+    let file = || Current {
+        config: Arc::new(config.clone()),
+        edited_at: None,
+    };
+    let saved = match store.call_now(|c| crate::store::rules::get(c)) {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return file(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the edited rules; using the file's");
+            return file();
+        }
+    };
+    let doc: serde_json::Value = serde_json::from_str(&saved.0).unwrap_or_default();
+    match crate::config::with_rules(config, &doc) {
+        Ok(edited) => Current {
+            config: Arc::new(edited),
+            edited_at: Some(saved.1),
+        },
+        Err(e) => {
+            tracing::warn!(problems = %e, "the rules edited in the dashboard no longer check out; using the file's");
+            file()
+        }
+    }
+}
