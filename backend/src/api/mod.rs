@@ -9,6 +9,7 @@ pub mod admin_oauth;
 pub mod admin_week;
 pub mod connections;
 pub mod feeds;
+pub mod framing;
 pub mod guards;
 pub mod health;
 pub mod metrics;

@@ -332,8 +332,11 @@ fn public_routes(
     // is a 404 on the public side, whatever serves it.
     // Files are chosen by the decoded, resolved path (`paths`): `/%61dmin/` is `/admin/`.
     let api = Arc::new(api_routes);
+    let framing = Arc::new(super::framing::Framing::new(
+        &service.config().page.embed_origins,
+    ));
     poem::endpoint::make(move |mut req: poem::Request| {
-        let (api, page) = (Arc::clone(&api), Arc::clone(&page));
+        let (api, page, framing) = (Arc::clone(&api), Arc::clone(&page), Arc::clone(&framing));
         async move {
             let path = req.uri().path();
             if is_api_path(path) || is_admin_path(path) {
@@ -344,7 +347,9 @@ fn public_routes(
                     if file != path && !set_path(&mut req, &file) {
                         return super::public::not_found_response();
                     }
-                    static_file(&page, req).await
+                    let mut resp = static_file(&page, req).await;
+                    framing.apply(&mut resp);
+                    resp
                 }
                 _ => super::public::not_found_response(),
             }

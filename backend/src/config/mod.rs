@@ -314,6 +314,9 @@ pub struct PageConfig {
     pub accent_color: Option<String>,
     /// A PNG, JPEG, SVG or WebP file of at most 512 KB, shown beside the name. Default none.
     pub logo_file: Option<PathBuf>,
+    /// Sites that may show the booking page in a frame (`https://shop.example`, as origins:
+    /// scheme, host, port). Default none: the page refuses every frame.
+    pub embed_origins: Vec<String>,
 }
 
 impl PageConfig {

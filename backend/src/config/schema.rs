@@ -70,6 +70,7 @@ pub(super) const PAGE: &[Field] = &[
     ("intro", Ty::Str),
     ("accent_color", Ty::Str),
     ("logo_file", Ty::Str),
+    ("embed_origins", Ty::Array),
 ];
 
 pub(super) const SOURCE: &[Field] = &[

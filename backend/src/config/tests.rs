@@ -1144,6 +1144,44 @@ fn page_section() {
 }
 
 #[test]
+fn embed_origins_are_bare_web_origins() {
+    assert!(ok(&minimal(""), &[]).page.embed_origins.is_empty());
+    let c = ok(
+        &minimal(
+            "[page]\nembed_origins = ['https://Shop.Example.org', 'http://127.0.0.1:8123/', 'https://a.example:443']",
+        ),
+        &[],
+    );
+    assert_eq!(
+        c.page.embed_origins,
+        [
+            "https://shop.example.org",
+            "http://127.0.0.1:8123",
+            "https://a.example"
+        ]
+    );
+    for bad in [
+        "shop.example.org",
+        "https://shop.example.org/book",
+        "https://*.example.org",
+        "https://user:pw@shop.example.org",
+        "https://shop.example.org/?x=1",
+        "javascript:alert(1)",
+        "*",
+    ] {
+        check(
+            &minimal(&format!("[page]\nembed_origins = ['{bad}']")),
+            &[("page.embed_origins[0]", "not a web origin")],
+        );
+    }
+    let var = ("OPENSLOT_PAGE__EMBED_ORIGINS", r#"["https://b.example"]"#);
+    assert_eq!(
+        ok(&minimal(""), &[var]).page.embed_origins,
+        ["https://b.example"]
+    );
+}
+
+#[test]
 fn mail_and_webhooks() {
     let none = ok(&minimal(""), &[]);
     assert_eq!((none.mail, none.webhooks.len()), (None, 0));

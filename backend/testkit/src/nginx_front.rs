@@ -117,7 +117,7 @@ fn render(vars: &[(&str, String)]) -> String {
 }
 
 /// `frontend/dist` copied to `to` and prepared as `make dist` does; false when not built.
-fn prepare_dist(to: &Path) -> bool {
+pub fn prepare_dist(to: &Path) -> bool {
     let dist = repo().join("frontend/dist");
     if !dist.join("index.html").is_file() {
         return false;

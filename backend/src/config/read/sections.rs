@@ -247,6 +247,7 @@ impl Reader<'_> {
             intro: intro.filter(|i| !i.is_empty()),
             accent_color,
             logo_file: self.str(t, p, "logo_file").map(|f| self.base_dir.join(f)),
+            embed_origins: self.origins(t, p, "embed_origins"),
         };
         if let Some(path) = &page.logo_file {
             if page.logo_media_type().is_none() {
@@ -271,6 +272,26 @@ impl Reader<'_> {
         page
     }
 
+    /// A list of web origins (`https://host[:port]`), each as the browser writes it (lower
+    /// case, no default port, no slash); anything with a path, query, user or wildcard is
+    /// reported.
+    pub(super) fn origins(&mut self, t: Option<&Table>, path: &str, key: &str) -> Vec<String> {
+        let Some(items) = self.array(t, path, key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.as_str().map(web_origin) {
+                Some(Some(origin)) => out.push(origin),
+                _ => self.problem(
+                    format!("{}[{i}]", join(path, key)),
+                    "is not a web origin (e.g. \"https://shop.example.org\": scheme and host, no path)",
+                ),
+            }
+        }
+        out
+    }
+
     /// A list of IP addresses; each wrong one is reported.
     pub(super) fn addresses(
         &mut self,
@@ -293,4 +314,17 @@ impl Reader<'_> {
         }
         out
     }
+}
+
+/// `text` as a browser's origin (`https://host[:port]`), if it is one and nothing more.
+pub(super) fn web_origin(text: &str) -> Option<String> {
+    let url = reqwest::Url::parse(text).ok()?;
+    let bare = matches!(url.scheme(), "http" | "https")
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.path() == "/"
+        && !text.contains('*');
+    (bare && url.host_str().is_some()).then(|| url.origin().ascii_serialization())
 }
