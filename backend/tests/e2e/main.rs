@@ -18,6 +18,7 @@ mod booking;
 mod connect;
 mod dashboard;
 mod dates;
+mod embed;
 mod harness;
 mod outage;
 mod through_nginx;
