@@ -1,0 +1,77 @@
+//! `openapi.yaml` under Redocly's `recommended` rules (`@redocly/cli`, pinned in
+//! frontend/package.json, installed by `make tools`): no error, and every operation named
+//! (`operationId`: generated clients take their function names from it). Warnings are
+//! printed, not failed: the ones left are `operation-4xx-response` on endpoints that cannot
+//! fail (`/page`, `/event-types`, `/healthz`, `/readyz`).
+
+#![allow(clippy::unwrap_used)] // a test: a failed step is a failed test
+
+#[path = "support/required.rs"]
+mod required;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn redocly() -> Option<PathBuf> {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/node_modules/.bin/redocly");
+    bin.is_file().then_some(bin)
+}
+
+/// Redocly's findings on `spec`: (errors, warnings, rule of each problem).
+fn lint(bin: &Path, spec: &Path) -> (u64, u64, Vec<String>) {
+    let work = tempfile::tempdir().unwrap();
+    let out = Command::new(bin)
+        .arg("lint")
+        .arg(spec)
+        .args(["--extends", "recommended", "--format", "json"])
+        .current_dir(work.path())
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "redocly wrote no JSON report ({e}): {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let rules = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p["severity"].as_str().unwrap_or("?"),
+                p["ruleId"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    (
+        report["totals"]["errors"].as_u64().unwrap(),
+        report["totals"]["warnings"].as_u64().unwrap(),
+        rules,
+    )
+}
+
+#[test]
+fn openapi_yaml_passes_redoclys_recommended_rules() {
+    let Some(bin) = redocly() else {
+        required::missing(
+            "openapi_yaml_passes_redoclys_recommended_rules",
+            "frontend/node_modules/.bin/redocly (make tools)",
+        );
+        return;
+    };
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi.yaml");
+    let (errors, warnings, rules) = lint(&bin, &spec);
+    println!("redocly recommended: {errors} errors, {warnings} warnings: {rules:?}");
+    assert_eq!(errors, 0, "{rules:#?}");
+    assert!(
+        !rules.iter().any(|r| r.contains("operationId")),
+        "every operation needs an operationId: {rules:#?}"
+    );
+}
