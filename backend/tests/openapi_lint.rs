@@ -75,3 +75,51 @@ fn openapi_yaml_passes_redoclys_recommended_rules() {
         "every operation needs an operationId: {rules:#?}"
     );
 }
+
+/// The admin API's document (served at `/admin/api/openapi.yaml`, not committed) keeps to the
+/// same rules: no error, every operation named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_document_passes_redoclys_recommended_rules() {
+    let Some(bin) = redocly() else {
+        required::missing(
+            "the_admin_document_passes_redoclys_recommended_rules",
+            "frontend/node_modules/.bin/redocly (make tools)",
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = openslot::config::from_toml_str(
+        "[owner]\nname = \"Ada\"\nemail = \"ada@example.org\"\ntimezone = \"UTC\"\n\
+         [server]\nlisten = \"127.0.0.1:0\"\nadmin_listen = \"127.0.0.1:0\"\ndata_dir = \"data\"\n\
+         [[event_types]]\nslug = \"call\"\ntitle = \"Call\"\nduration_minutes = 30\n",
+        &[],
+        dir.path(),
+    )
+    .unwrap();
+    let app = openslot::api::Application::build(config, || chrono::DateTime::UNIX_EPOCH)
+        .await
+        .unwrap();
+    let url = format!("http://{}/admin/api/openapi.yaml", app.admin_addr());
+    let stop = app.stopper();
+    let server = tokio::spawn(app.run_until_stopped());
+    let client = openslot::sources::http::client(Default::default()).unwrap();
+    let answer = client
+        .get(&url)
+        .send()
+        .await
+        .map(|r| (r.status(), r.text()));
+    let _ = stop.send(true);
+    let (status, text) = answer.unwrap();
+    let text = text.await.unwrap();
+    let _ = server.await;
+    assert_eq!(status.as_u16(), 200, "{text}");
+    let spec = dir.path().join("admin.yaml");
+    std::fs::write(&spec, text).unwrap();
+    let (errors, warnings, rules) = lint(&bin, &spec);
+    println!("redocly recommended, admin: {errors} errors, {warnings} warnings: {rules:?}");
+    assert_eq!(errors, 0, "{rules:#?}");
+    assert!(
+        !rules.iter().any(|r| r.contains("operationId")),
+        "every operation needs an operationId: {rules:#?}"
+    );
+}
