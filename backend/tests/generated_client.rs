@@ -3,58 +3,24 @@
 //! reschedules and cancels against the live service through its typed functions
 //! (backend/tests/generated_client.py): what an integrator does first.
 //!
-//! Repeatable: a fixed clock (Monday 30 November 2026, 06:00 UTC), only 127.0.0.1, the client
-//! generated into a temporary folder; the service runs in this process and stops with it.
+//! Repeatable: schemathesis.rs's configuration and fixed clock (`support/spec_service.rs`), only
+//! 127.0.0.1, the client generated into a temporary folder; the service runs in this process
+//! and stops with it.
 
 #![allow(clippy::unwrap_used)] // a test: a failed step is a failed test
 
 #[path = "support/required.rs"]
 mod required;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeZone, Utc};
 use openslot::api::Application;
 
-fn fixed_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap()
-}
-
-const CONFIG: &str = r#"
-[owner]
-name = "Ada Owner"
-email = "ada@example.org"
-timezone = "Europe/Berlin"
-
-[server]
-listen = "127.0.0.1:0"
-admin_listen = "127.0.0.1:0"
-data_dir = "data"
-public_url = "https://book.example.org"
-
-[availability]
-working_hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
-min_notice_minutes = 0
-horizon_days = 30
-
-[[event_types]]
-slug = "intro"
-title = "Intro call"
-duration_minutes = 30
-
-[security]
-captcha = false
-rate_limit_per_minute = 0
-"#;
-
-fn venv() -> PathBuf {
-    std::env::var_os("TEST_VENV").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv"),
-        PathBuf::from,
-    )
-}
+#[path = "support/spec_service.rs"]
+mod spec_service;
+use spec_service::{CONFIG, fixed_now};
 
 /// Runs `cmd` to its end, at most `limit`; killed (and the test failed) when it takes longer.
 fn run(cmd: &mut Command, limit: Duration) -> Output {
@@ -101,7 +67,7 @@ fn ok(what: &str, out: &Output) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_generated_client_books_reschedules_and_cancels() {
-    let venv = venv();
+    let venv = spec_service::test_venv();
     let generator = venv.join("bin/openapi-python-client");
     if !generator.is_file() {
         required::missing(
