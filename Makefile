@@ -26,14 +26,16 @@ setup: wasm-target
 	@[ -d ../shared/corpus ] || echo "NOTE: ../shared/corpus is absent: the corpus tests will fail (make test needs every part)"
 	@$(MAKE) --no-print-directory test-deps system-deps
 
-# Real servers the tests start on 127.0.0.1 (Radicale, Xandikos, aiosmtpd) and schemathesis
-# (backend/tests/schemathesis.rs), in a venv of their own; the tests find it at
+# Real servers the tests start on 127.0.0.1 (Radicale, Xandikos, aiosmtpd), schemathesis
+# (backend/tests/schemathesis.rs) and openapi-python-client (backend/tests/generated_client.rs),
+# in a venv of their own; the tests find it at
 # target/test-venv (or $$TEST_VENV).
 TEST_VENV := target/test-venv
-PY_TEST_DEPS := radicale==3.9.0 xandikos==0.4.10 aiosmtpd==1.4.6 schemathesis==4.32.5 pyyaml==6.0.4
+PY_TEST_DEPS := radicale==3.9.0 xandikos==0.4.10 aiosmtpd==1.4.6 schemathesis==4.32.5 pyyaml==6.0.4 \
+  openapi-python-client==0.29.1
 test-deps:
 	@[ -x $(TEST_VENV)/bin/radicale ] && [ -x $(TEST_VENV)/bin/xandikos ] \
-	  && [ -x $(TEST_VENV)/bin/schemathesis ] \
+	  && [ -x $(TEST_VENV)/bin/schemathesis ] && [ -x $(TEST_VENV)/bin/openapi-python-client ] \
 	  || { python3 -m venv $(TEST_VENV) && $(TEST_VENV)/bin/pip install -q $(PY_TEST_DEPS); }
 
 fmt:
@@ -77,7 +79,7 @@ tools: wasm-target
 	trunk --version | grep -qx 'trunk $(TRUNK_VERSION)' \
 	  && wasm-bindgen --version | grep -q '^wasm-bindgen $(WASM_BINDGEN_VERSION)' \
 	  || { echo "trunk $(TRUNK_VERSION) and wasm-bindgen $(WASM_BINDGEN_VERSION) are needed in PATH"; exit 1; }
-	@[ -x $(NPM_BIN)/wasm-opt ] && [ -d frontend/node_modules/playwright-core ] \
+	@[ -x $(NPM_BIN)/wasm-opt ] && [ -d frontend/node_modules/playwright-core ] && [ -x $(NPM_BIN)/redocly ] \
 	  || (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
 
 # Debian's chromium (the end-to-end tests) and nginx (the deployment tests); root or sudo.

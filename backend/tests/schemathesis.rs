@@ -24,55 +24,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use chrono::{DateTime, TimeZone, Utc};
 use openslot::api::Application;
 
-/// The service's clock: Monday 30 November 2026, 06:00 UTC, standing still (the run's
-/// answers do not depend on when it runs).
-fn fixed_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap()
-}
-
-const CONFIG: &str = r#"
-[owner]
-name = "Ada Owner"
-email = "ada@example.org"
-timezone = "Europe/Berlin"
-
-[server]
-listen = "127.0.0.1:0"
-admin_listen = "127.0.0.1:0"
-data_dir = "data"
-public_url = "https://book.example.org"
-
-[availability]
-working_hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
-min_notice_minutes = 0
-horizon_days = 30
-
-[[event_types]]
-slug = "intro"
-title = "Intro call"
-description = "Thirty minutes"
-duration_minutes = 30
-
-[[event_types]]
-slug = "consult"
-title = "Consultation"
-duration_minutes = 60
-step_minutes = 30
-
-[security]
-captcha = false
-rate_limit_per_minute = 0
-"#;
+use openslot_testkit::spec_service;
+use spec_service::{CONFIG, fixed_now};
 
 fn schemathesis_bin() -> PathBuf {
-    let venv = std::env::var_os("TEST_VENV").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv"),
-        PathBuf::from,
-    );
-    let bin = venv.join("bin").join("schemathesis");
+    let bin = spec_service::test_venv().join("bin").join("schemathesis");
     assert!(
         bin.is_file(),
         "{} is missing: run `make test-deps` in the workspace (or set TEST_VENV)",

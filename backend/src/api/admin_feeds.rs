@@ -54,7 +54,7 @@ pub struct AdminFeedsApi {
 #[OpenApi(prefix_path = "/admin/api", tag = "Tag::Feeds")]
 impl AdminFeedsApi {
     /// The two feed URLs with their tokens.
-    #[oai(path = "/feeds", method = "get")]
+    #[oai(path = "/feeds", method = "get", operation_id = "getFeedUrls")]
     async fn feeds(&self, _auth: OwnerToken) -> FeedUrlsResponse {
         match self.auth.service.feed_urls().await {
             Ok(urls) => FeedUrlsResponse::Ok(Json(urls.into())),
@@ -64,7 +64,11 @@ impl AdminFeedsApi {
 
     /// New feed URLs: the old ones answer 404 from now on (a calendar subscribed to them
     /// must be given the new ones).
-    #[oai(path = "/feeds/rotate", method = "post")]
+    #[oai(
+        path = "/feeds/rotate",
+        method = "post",
+        operation_id = "rotateFeedTokens"
+    )]
     async fn rotate(&self, _auth: OwnerToken) -> FeedUrlsResponse {
         match self.auth.service.rotate_feeds().await {
             Ok(urls) => FeedUrlsResponse::Ok(Json(urls.into())),

@@ -221,7 +221,11 @@ fn connection_error(e: &ConnectError) -> ConnectionResponse {
 impl AdminOAuthApi {
     /// The services whose accounts can be connected here (the configuration file has their
     /// `[google]` / `[microsoft]` section), with the redirect URI to register.
-    #[oai(path = "/oauth/services", method = "get")]
+    #[oai(
+        path = "/oauth/services",
+        method = "get",
+        operation_id = "listOAuthServices"
+    )]
     async fn services(&self, _auth: OwnerToken) -> ServicesResponse {
         let list = self
             .connections
@@ -241,7 +245,11 @@ impl AdminOAuthApi {
 
     /// Starts connecting an account of `service` (`google`, `microsoft`): the consent page to
     /// open (redirect), or the code to enter (device). Ten minutes to finish.
-    #[oai(path = "/oauth/:service/start", method = "post")]
+    #[oai(
+        path = "/oauth/:service/start",
+        method = "post",
+        operation_id = "startOAuthConnection"
+    )]
     async fn start(
         &self,
         _auth: OwnerToken,
@@ -299,7 +307,11 @@ impl AdminOAuthApi {
 
     /// Where a sign-in stands (the dashboard polls this): `waiting`, `authorized`, `failed`
     /// (with `error`), `expired`.
-    #[oai(path = "/oauth/connections/:id", method = "get")]
+    #[oai(
+        path = "/oauth/connections/:id",
+        method = "get",
+        operation_id = "getOAuthConnection"
+    )]
     async fn connection(&self, _auth: OwnerToken, id: Path<String>) -> ConnectionResponse {
         match self.connections.view(&id.0, self.auth.service.now()) {
             Ok(v) => ConnectionResponse::Ok(Json(v.into())),
@@ -309,7 +321,11 @@ impl AdminOAuthApi {
 
     /// Ends a sign-in (the owner closed it): a device code is no longer polled, a token it
     /// brought is forgotten. 204 also when there was none.
-    #[oai(path = "/oauth/connections/:id", method = "delete")]
+    #[oai(
+        path = "/oauth/connections/:id",
+        method = "delete",
+        operation_id = "endOAuthConnection"
+    )]
     async fn end(&self, _auth: OwnerToken, id: Path<String>) -> EndResponse {
         self.connections.finish(&id.0);
         EndResponse::Ended
@@ -317,7 +333,11 @@ impl AdminOAuthApi {
 
     /// The paste-the-code fallback: the code, or the whole address the consent page sent the
     /// browser to (its `state` must be this sign-in's). The server exchanges it.
-    #[oai(path = "/oauth/connections/:id/code", method = "post")]
+    #[oai(
+        path = "/oauth/connections/:id/code",
+        method = "post",
+        operation_id = "pasteOAuthCode"
+    )]
     async fn paste(
         &self,
         _auth: OwnerToken,
@@ -335,7 +355,11 @@ impl AdminOAuthApi {
     }
 
     /// The calendars of the connected account, to pick one from.
-    #[oai(path = "/oauth/connections/:id/calendars", method = "get")]
+    #[oai(
+        path = "/oauth/connections/:id/calendars",
+        method = "get",
+        operation_id = "listAccountCalendars"
+    )]
     async fn calendars(&self, _auth: OwnerToken, id: Path<String>) -> AccountCalendarsResponse {
         match self
             .connections
@@ -364,7 +388,11 @@ impl AdminOAuthApi {
     /// `calendar`, `color` and the busy policy keys; its `kind` and `write` come from the
     /// sign-in), or, for a reconnect, as the new token of that source (the body may be `{}`).
     /// Synced once before it is saved, like `POST /sources`; the token is sealed, never answered.
-    #[oai(path = "/oauth/connections/:id/source", method = "post")]
+    #[oai(
+        path = "/oauth/connections/:id/source",
+        method = "post",
+        operation_id = "saveAccountSource"
+    )]
     async fn save(
         &self,
         _auth: OwnerToken,

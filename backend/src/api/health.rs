@@ -44,13 +44,13 @@ enum AliveResponse {
 #[OpenApi]
 impl HealthApi {
     /// Alive.
-    #[oai(path = "/healthz", method = "get")]
+    #[oai(path = "/healthz", method = "get", operation_id = "getHealth")]
     async fn healthz(&self) -> AliveResponse {
         AliveResponse::Ok(poem_openapi::payload::PlainText("ok"))
     }
 
     /// Ready to take bookings.
-    #[oai(path = "/readyz", method = "get")]
+    #[oai(path = "/readyz", method = "get", operation_id = "getReadiness")]
     async fn readyz(&self) -> ReadyResponse {
         let database_writable = self.service.database_writable().await;
         let stale: Vec<String> = self

@@ -44,6 +44,9 @@ pub enum StartError {
     /// The database, the keys or the sources.
     #[error(transparent)]
     Open(#[from] OpenError),
+    /// The OpenAPI document (a bug: the tests generate it).
+    #[error(transparent)]
+    Spec(#[from] super::spec::SpecError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -93,10 +96,17 @@ fn random_key() -> [u8; 32] {
 
 /// The public API's OpenAPI service (also used to print the spec).
 fn public_service(api: PublicApi, health: HealthApi) -> OpenApiService<(PublicApi, HealthApi), ()> {
-    OpenApiService::new((api, health), "OpenSlot", env!("CARGO_PKG_VERSION")).description(
-        "Free slots of the owner's calendars and bookings of them. Times are RFC 3339; \
+    OpenApiService::new((api, health), "OpenSlot", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Free slots of the owner's calendars and bookings of them. Times are RFC 3339; \
              errors are JSON with a stable `error` code.",
-    )
+        )
+        .license(license())
+}
+
+fn license() -> poem_openapi::LicenseObject {
+    poem_openapi::LicenseObject::new(env!("CARGO_PKG_LICENSE"))
+        .url("https://www.gnu.org/licenses/agpl-3.0.html")
 }
 
 /// The OpenAPI document of the public API, as `openslot openapi` prints it.
@@ -118,7 +128,50 @@ pub fn spec_yaml() -> Result<String, StartError> {
         service,
         names_calendars: false,
     };
-    Ok(public_service(api, health).spec_yaml())
+    Ok(super::spec::public_yaml(
+        &public_service(api, health).spec_yaml(),
+    )?)
+}
+
+/// A document as served at `.../openapi.yaml`: refined (`spec`), or, should that fail (a bug
+/// the drift test catches), poem-openapi's own.
+fn spec_endpoint(
+    refined: Result<String, super::spec::SpecError>,
+    derived: impl FnOnce() -> String,
+) -> impl poem::Endpoint<Output = poem::Response> + 'static {
+    let yaml = refined.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the OpenAPI document cannot be refined");
+        derived()
+    });
+    poem::endpoint::make_sync(move |_| {
+        poem::Response::builder()
+            .content_type("application/x-yaml")
+            .header("Content-Disposition", "inline; filename=\"spec.yaml\"")
+            .body(yaml.clone())
+    })
+}
+
+/// A JSON error answer like every other of the APIs (`{error, message}`).
+fn json_error(status: poem::http::StatusCode, code: &str, message: &str) -> poem::Response {
+    let body = serde_json::json!({ "error": code, "message": message });
+    poem::Response::builder()
+        .status(status)
+        .content_type("application/json; charset=utf-8")
+        .body(body.to_string())
+}
+
+/// A path no endpoint has: JSON, as the spec promises for every error.
+async fn no_such_path(_: poem::error::NotFoundError) -> poem::Response {
+    super::public::not_found_response()
+}
+
+/// A method the path does not answer.
+async fn no_such_method(_: poem::error::MethodNotAllowedError) -> poem::Response {
+    json_error(
+        poem::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this path does not answer that method",
+    )
 }
 
 impl Application {
@@ -316,12 +369,16 @@ fn public_routes(
         names_calendars: false,
     };
     let openapi = public_service(api, health);
-    let spec = openapi.spec_endpoint_yaml();
+    let spec = spec_endpoint(super::spec::public_yaml(&openapi.spec_yaml()), || {
+        openapi.spec_yaml()
+    });
     let logo = service.config().page.clone();
     let api_routes = Route::new()
         .at("/openapi.yaml", spec)
         .at(super::public::LOGO_PATH, poem::get(logo_endpoint(logo)))
         .nest("/", openapi)
+        .catch_error(no_such_path)
+        .catch_error(no_such_method)
         .with(super::request_log::RequestLog)
         .boxed();
     let Some(page) = spa_endpoint(service, "") else {
@@ -391,11 +448,7 @@ async fn static_file(
                 } else {
                     ("refused", "this request cannot be answered")
                 };
-                let body = serde_json::json!({ "error": code, "message": message });
-                poem::Response::builder()
-                    .status(status)
-                    .content_type("application/json; charset=utf-8")
-                    .body(body.to_string())
+                json_error(status, code, message)
             }
         },
     }
@@ -499,8 +552,11 @@ fn admin_routes(
         "OpenSlot admin",
         env!("CARGO_PKG_VERSION"),
     )
-    .description("The owner's API; every endpoint but login needs `Authorization: Bearer TOKEN`.");
-    let spec = openapi.spec_endpoint_yaml();
+    .description("The owner's API; every endpoint but login needs `Authorization: Bearer TOKEN`.")
+    .license(license());
+    let spec = spec_endpoint(super::spec::admin_yaml(&openapi.spec_yaml()), || {
+        openapi.spec_yaml()
+    });
     let metrics_service = service.clone();
     let metrics = poem::endpoint::make(move |_req: poem::Request| {
         let service = metrics_service.clone();
@@ -526,6 +582,8 @@ fn admin_routes(
         .nest("/", openapi)
         .data(auth)
         .catch_error(|_: poem_openapi::error::AuthorizationError| async { admin::unauthorized() })
+        .catch_error(no_such_path)
+        .catch_error(no_such_method)
         .with(super::request_log::RequestLog)
         .boxed();
     let Some(dashboard) = spa_endpoint(service, "admin") else {

@@ -3,7 +3,8 @@
 //!
 //! - `app`: the whole service on 127.0.0.1 with random ports, a temp data directory and the
 //!   pinned clock of `fixed_clock`; `admin`: the owner's password and admin API requests;
-//!   `ports`: a free port; `conformance`: the story every source adapter and writer passes.
+//!   `ports`: a free port; `spec_service`: the configuration and standing clock of the
+//!   spec-driven tests (schemathesis, the generated client); `conformance`: the story every source adapter and writer passes.
 //! - Real parts started and stopped by the tests: `caldav` (Radicale, Xandikos, Cyrus, DAViCal),
 //!   `smtp_server` (aiosmtpd), `nginx_front` (Debian's nginx with the shipped template),
 //!   `wire_log` (a logging nginx proxy), `feed_server` (an ICS feed), all under `process`
@@ -25,10 +26,17 @@ pub mod ports;
 pub mod process;
 pub mod required;
 pub mod smtp_server;
+pub mod spec_service;
 pub mod standin;
 pub mod wire_log;
 
 pub use fixed_clock::{fixed_now, running_from};
+
+/// The Python venv of `make test-deps` (Radicale, Xandikos, aiosmtpd, schemathesis,
+/// openapi-python-client): `$TEST_VENV`, else `target/test-venv`.
+pub fn test_venv() -> std::path::PathBuf {
+    std::env::var_os("TEST_VENV").map_or_else(|| repo().join("target/test-venv"), Into::into)
+}
 
 /// The workspace root (this crate is `backend/testkit`).
 pub fn repo() -> std::path::PathBuf {

@@ -25,7 +25,7 @@ async fn event_types_name_the_owner_and_the_zone() {
         v[0],
         json!({"slug": "intro", "title": "Intro call", "duration": 30,
                "description": "Thirty minutes", "owner_name": "Ada Owner",
-               "timezone": "Europe/Berlin"})
+               "timezone": "Europe/Berlin", "repeat": [], "questions": []})
     );
     assert_eq!(v[1]["slug"], "consult");
 }

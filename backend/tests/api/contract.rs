@@ -280,3 +280,89 @@ async fn no_logo_without_a_logo_file() {
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+/// A path or method no endpoint has answers a JSON error like every other, as the spec
+/// promises, on both listeners (poem's own answers are plain text).
+#[tokio::test]
+async fn unknown_paths_and_methods_answer_json_errors() {
+    let app = spawn_app("").await;
+    let admin = |p: &str| format!("http://{}{p}", app.admin);
+    for (method, url, status, code) in [
+        ("GET", app.url("/api/v1/nope"), 404, "not_found"),
+        (
+            "DELETE",
+            app.url("/api/v1/slots"),
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "PUT",
+            app.url("/api/v1/bookings"),
+            405,
+            "method_not_allowed",
+        ),
+        ("GET", admin("/admin/api/nope"), 404, "not_found"),
+        (
+            "DELETE",
+            admin("/admin/api/stats"),
+            405,
+            "method_not_allowed",
+        ),
+    ] {
+        let r = app
+            .client
+            .request(method.parse().unwrap(), &url)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{method} {url}");
+        let kind = r.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(
+            kind.starts_with("application/json"),
+            "{method} {url}: {kind}"
+        );
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["error"], code, "{method} {url}: {v}");
+        assert!(v["message"].is_string(), "{v}");
+    }
+}
+
+/// The spec marks `event_type`, `from` and `to` required; their absence is still answered by
+/// the handler, naming every missing one (not by poem, which stops at the first).
+#[tokio::test]
+async fn missing_required_parameters_are_each_named() {
+    let app = spawn_app("").await;
+    let (status, v) = app.get("/api/v1/slots").await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["error"], "invalid");
+    let fields: Vec<_> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["event_type", "from", "to"], "{v}");
+    // A manage link without its token is an unknown booking, as before.
+    let (status, v) = app.get("/api/v1/bookings/abc").await;
+    assert_eq!(
+        (status, &v["error"]),
+        (404, &serde_json::json!("not_found"))
+    );
+}
+
+/// Arrays the spec lists as required are in every answer, empty or not (generated clients
+/// read `next_slots.length` without checking).
+#[tokio::test]
+async fn error_arrays_are_always_present() {
+    let app = spawn_app("").await;
+    let (status, v) = app.get("/api/v1/slots").await;
+    assert_eq!(status, 422);
+    assert_eq!(v["next_slots"], serde_json::json!([]), "{v}");
+    let (status, v) = app.get("/api/v1/bookings/abc?token=x").await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        (&v["fields"], &v["next_slots"]),
+        (&serde_json::json!([]), &serde_json::json!([])),
+        "{v}"
+    );
+}

@@ -91,7 +91,12 @@ fn block_json(b: &BlockRow) -> BlockJson {
 impl BlocksApi {
     /// Manual blocks overlapping `[from, to)` (RFC 3339 or days; default: 30 days ago to a
     /// year ahead).
-    #[oai(path = "/blocks", method = "get", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/blocks",
+        method = "get",
+        operation_id = "listBlocks",
+        tag = "Tag::Bookings"
+    )]
     async fn blocks(
         &self,
         _auth: OwnerToken,
@@ -114,7 +119,12 @@ impl BlocksApi {
     }
 
     /// Blocks `[start, end)`: no slot overlaps it (bookings already made stay).
-    #[oai(path = "/blocks", method = "post", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/blocks",
+        method = "post",
+        operation_id = "addBlock",
+        tag = "Tag::Bookings"
+    )]
     async fn add_block(&self, _auth: OwnerToken, body: Json<BlockBody>) -> AddBlockResponse {
         let body = body.0;
         let start = match parse_instant("start", body.start.as_deref().unwrap_or_default()) {
@@ -154,7 +164,12 @@ impl BlocksApi {
     }
 
     /// Removes a manual block.
-    #[oai(path = "/blocks/:id", method = "delete", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/blocks/:id",
+        method = "delete",
+        operation_id = "deleteBlock",
+        tag = "Tag::Bookings"
+    )]
     async fn delete_block(&self, _auth: OwnerToken, id: Path<String>) -> DeleteBlockResponse {
         match self.service().delete_block(&id.0).await {
             Ok(true) => {

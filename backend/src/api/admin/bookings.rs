@@ -183,7 +183,12 @@ impl BookingsApi {
     /// Bookings starting in `[from, to)` (RFC 3339, or days in the owner's zone with `to`
     /// included; default: 30 days ago to the horizon), oldest first, at most 1000. `status`:
     /// `confirmed` or `cancelled`; `q`: part of the name or email, any case.
-    #[oai(path = "/bookings", method = "get", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/bookings",
+        method = "get",
+        operation_id = "listBookings",
+        tag = "Tag::Bookings"
+    )]
     async fn bookings(
         &self,
         _auth: OwnerToken,
@@ -236,7 +241,12 @@ impl BookingsApi {
 
     /// Cancels a booking as the owner (no manage token needed); its events are removed from
     /// the calendars like after the visitor's cancel. Cancelling twice is fine.
-    #[oai(path = "/bookings/:id/cancel", method = "post", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/bookings/:id/cancel",
+        method = "post",
+        operation_id = "adminCancelBooking",
+        tag = "Tag::Bookings"
+    )]
     async fn cancel(
         &self,
         _auth: OwnerToken,
@@ -259,7 +269,12 @@ impl BookingsApi {
 
     /// Marks a booking whose meeting has begun as a no-show (or takes the mark back); the
     /// statistics count it.
-    #[oai(path = "/bookings/:id/no-show", method = "post", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/bookings/:id/no-show",
+        method = "post",
+        operation_id = "markNoShow",
+        tag = "Tag::Bookings"
+    )]
     async fn no_show(
         &self,
         _auth: OwnerToken,

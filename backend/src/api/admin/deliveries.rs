@@ -99,7 +99,12 @@ enum RetryResponse {
 impl DeliveriesApi {
     /// The delivery log: the latest mails and webhook requests, newest first (at most
     /// `limit`, default 200, up to 1000).
-    #[oai(path = "/deliveries", method = "get", tag = "Tag::Deliveries")]
+    #[oai(
+        path = "/deliveries",
+        method = "get",
+        operation_id = "listDeliveries",
+        tag = "Tag::Deliveries"
+    )]
     async fn deliveries(&self, _auth: OwnerToken, limit: Query<Option<u32>>) -> DeliveriesResponse {
         let limit = limit.0.unwrap_or(200).clamp(1, MAX_LIST);
         match self.service().deliveries(limit).await {
@@ -113,6 +118,7 @@ impl DeliveriesApi {
     #[oai(
         path = "/deliveries/:id/retry",
         method = "post",
+        operation_id = "retryDelivery",
         tag = "Tag::Deliveries"
     )]
     async fn retry_delivery(&self, _auth: OwnerToken, id: Path<i64>) -> RetryResponse {

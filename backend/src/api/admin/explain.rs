@@ -52,7 +52,12 @@ impl ExplainApi {
     /// Why an instant (`at`, RFC 3339) is or is not bookable, for an event type or as a bare
     /// instant: working hours, overrides, blocks, busy calendars, bookings, buffers, notice,
     /// horizon, daily limits.
-    #[oai(path = "/explain", method = "get", tag = "Tag::Availability")]
+    #[oai(
+        path = "/explain",
+        method = "get",
+        operation_id = "explainSlot",
+        tag = "Tag::Availability"
+    )]
     async fn explain(
         &self,
         _auth: OwnerToken,

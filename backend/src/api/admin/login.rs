@@ -62,7 +62,12 @@ enum LoginResponse {
 #[OpenApi(prefix_path = "/admin/api")]
 impl LoginApi {
     /// Logs the owner in: the password from `[admin] password_hash` gives a token.
-    #[oai(path = "/login", method = "post", tag = "Tag::Session")]
+    #[oai(
+        path = "/login",
+        method = "post",
+        operation_id = "login",
+        tag = "Tag::Session"
+    )]
     async fn login(&self, req: &Request, body: Json<LoginBody>) -> LoginResponse {
         if let Some(ip) = self.client(req)
             && let Err(wait) = self.limiter.check(ip)

@@ -111,7 +111,12 @@ impl RulesApi {
 impl RulesApi {
     /// The availability rules and event types that apply: from the configuration file, or as
     /// edited in the dashboard (`source`), with `document` to edit.
-    #[oai(path = "/rules", method = "get", tag = "Tag::Availability")]
+    #[oai(
+        path = "/rules",
+        method = "get",
+        operation_id = "getRules",
+        tag = "Tag::Availability"
+    )]
     async fn rules(&self, _auth: OwnerToken) -> JsonResponse {
         JsonResponse::Ok(Json(self.rules_json()))
     }
@@ -119,7 +124,12 @@ impl RulesApi {
     /// Replaces the rules and event types with `{"availability": {…}, "event_types": […]}`
     /// (the configuration file's shape and checks). Applied at once, kept across restarts,
     /// until `DELETE /rules`.
-    #[oai(path = "/rules", method = "put", tag = "Tag::Availability")]
+    #[oai(
+        path = "/rules",
+        method = "put",
+        operation_id = "editRules",
+        tag = "Tag::Availability"
+    )]
     async fn edit_rules(
         &self,
         _auth: OwnerToken,
@@ -147,7 +157,12 @@ impl RulesApi {
     }
 
     /// Forgets the dashboard's edits: the configuration file's rules apply again.
-    #[oai(path = "/rules", method = "delete", tag = "Tag::Availability")]
+    #[oai(
+        path = "/rules",
+        method = "delete",
+        operation_id = "resetRules",
+        tag = "Tag::Availability"
+    )]
     async fn reset_rules(&self, _auth: OwnerToken) -> RulesEditResponse {
         match self.service().reset_rules().await {
             Ok(()) => {

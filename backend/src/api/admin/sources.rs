@@ -215,13 +215,23 @@ impl SourcesApi {
 #[OpenApi(prefix_path = "/admin/api")]
 impl SourcesApi {
     /// Every calendar source and its status (last sync, error in words, freshness).
-    #[oai(path = "/sources", method = "get", tag = "Tag::Availability")]
+    #[oai(
+        path = "/sources",
+        method = "get",
+        operation_id = "listSources",
+        tag = "Tag::Availability"
+    )]
     async fn sources(&self, _auth: OwnerToken) -> JsonResponse {
         JsonResponse::Ok(Json(self.sources_json(self.service().now())))
     }
 
     /// Syncs every source now (waiting at most `server.refresh_budget_ms`), then the statuses.
-    #[oai(path = "/sources/sync", method = "post", tag = "Tag::Availability")]
+    #[oai(
+        path = "/sources/sync",
+        method = "post",
+        operation_id = "syncSources",
+        tag = "Tag::Availability"
+    )]
     async fn sync(&self, _auth: OwnerToken) -> JsonResponse {
         let service = self.service();
         service.refresh_sources().await;
@@ -232,7 +242,12 @@ impl SourcesApi {
     /// "caldav", `url`, `username`, `calendar`, `write`, …) plus the secrets `password` and
     /// `token`, which are stored encrypted and never answered (`has_secret`). The source is
     /// synced once before it is saved; its time blocks slots from the answer on.
-    #[oai(path = "/sources", method = "post", tag = "Tag::Availability")]
+    #[oai(
+        path = "/sources",
+        method = "post",
+        operation_id = "addSource",
+        tag = "Tag::Availability"
+    )]
     async fn add_source(
         &self,
         _auth: OwnerToken,
@@ -270,7 +285,12 @@ impl SourcesApi {
 
     /// Edits a source added in the dashboard (the whole entry; `password` or `token` left out
     /// keep the stored ones, `""` removes one). File sources are read-only (409).
-    #[oai(path = "/sources/:id", method = "put", tag = "Tag::Availability")]
+    #[oai(
+        path = "/sources/:id",
+        method = "put",
+        operation_id = "editSource",
+        tag = "Tag::Availability"
+    )]
     async fn edit_source(
         &self,
         _auth: OwnerToken,
@@ -295,7 +315,12 @@ impl SourcesApi {
 
     /// Removes a source added in the dashboard; its busy time is free from the next answer.
     /// Pending calendar writes to it fail with a reason. File sources are read-only (409).
-    #[oai(path = "/sources/:id", method = "delete", tag = "Tag::Availability")]
+    #[oai(
+        path = "/sources/:id",
+        method = "delete",
+        operation_id = "deleteSource",
+        tag = "Tag::Availability"
+    )]
     async fn delete_source(&self, _auth: OwnerToken, id: Path<String>) -> SourceChangeResponse {
         match self.auth.sources.delete(&id.0).await {
             Ok(()) => {
@@ -310,7 +335,12 @@ impl SourcesApi {
     /// The calendars at a CalDAV URL (discovery), to pick the `calendar` of a new source.
     /// Only calendars that can hold events are listed. Errors say what went wrong in words:
     /// `auth_failed` (wrong username or password), `unreachable`, `not_caldav`, `url_refused`.
-    #[oai(path = "/caldav/calendars", method = "post", tag = "Tag::Availability")]
+    #[oai(
+        path = "/caldav/calendars",
+        method = "post",
+        operation_id = "listCaldavCalendars",
+        tag = "Tag::Availability"
+    )]
     async fn caldav_calendars(
         &self,
         _auth: OwnerToken,

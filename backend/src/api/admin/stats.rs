@@ -93,7 +93,12 @@ enum StatsResponse {
 impl StatsApi {
     /// Bookings made and cancelled per ISO week (UTC) over the last 12 weeks, by event type,
     /// and the average time from booking to meeting.
-    #[oai(path = "/stats", method = "get", tag = "Tag::Stats")]
+    #[oai(
+        path = "/stats",
+        method = "get",
+        operation_id = "getStats",
+        tag = "Tag::Stats"
+    )]
     async fn stats(&self, _auth: OwnerToken) -> StatsResponse {
         match self.service().stats(12).await {
             Ok(s) => StatsResponse::Ok(Json(StatsJson::from(s))),

@@ -38,7 +38,12 @@ impl WeekApi {
     /// Busy time per calendar and merged, bookings, manual blocks and free slots of every
     /// event type for `days` days (default 7, at most 31) from `from` (a day in the owner's
     /// zone, default today).
-    #[oai(path = "/week", method = "get", tag = "Tag::Availability")]
+    #[oai(
+        path = "/week",
+        method = "get",
+        operation_id = "getWeek",
+        tag = "Tag::Availability"
+    )]
     async fn week(
         &self,
         _auth: OwnerToken,

@@ -18,8 +18,7 @@ pub struct EventTypeJson {
     /// The owner's IANA time zone.
     pub timezone: String,
     /// The series a visitor may book instead of one meeting: `weekly`, `every_2_weeks`
-    /// (absent: none).
-    #[oai(default, skip_serializing_if_is_empty)]
+    /// (empty: none).
     pub repeat: Vec<String>,
     /// With `repeat`: the most sessions a series may have.
     #[oai(skip_serializing_if_is_none)]
@@ -27,8 +26,7 @@ pub struct EventTypeJson {
     /// Where the meeting is (absent: not said).
     #[oai(skip_serializing_if_is_none)]
     pub location: Option<LocationJson>,
-    /// The owner's questions for the booking form, in order (absent: none).
-    #[oai(default, skip_serializing_if_is_empty)]
+    /// The owner's questions for the booking form, in order (empty: none).
     pub questions: Vec<QuestionJson>,
 }
 
@@ -50,7 +48,6 @@ pub struct QuestionJson {
     /// `text` (one line, up to 500 characters) or `choice` (one of `choices`).
     pub kind: String,
     pub required: bool,
-    #[oai(default, skip_serializing_if_is_empty)]
     pub choices: Vec<String>,
 }
 
@@ -185,7 +182,6 @@ pub struct BookingJson {
     #[oai(skip_serializing_if_is_none)]
     pub location: Option<Box<LocationJson>>,
     /// The answers given to the owner's questions.
-    #[oai(default, skip_serializing_if_is_empty)]
     pub answers: Vec<AnswerJson>,
 }
 
@@ -236,11 +232,9 @@ pub struct ErrorJson {
     pub error: String,
     /// For people.
     pub message: String,
-    /// With `invalid`: each field and what is wrong with it (absent when empty).
-    #[oai(default, skip_serializing_if_is_empty)]
+    /// With `invalid`: each field and what is wrong with it (empty otherwise).
     pub fields: Vec<FieldError>,
-    /// With `not_free`: the next free slots of that event type (absent when empty).
-    #[oai(default, skip_serializing_if_is_empty)]
+    /// With `not_free`: the next free slots of that event type (empty otherwise).
     pub next_slots: Vec<SlotJson>,
     /// With `series_conflict`: the first session of the series that is not free.
     #[oai(skip_serializing_if_is_none)]

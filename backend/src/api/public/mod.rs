@@ -289,7 +289,12 @@ impl PublicApi {
 #[OpenApi(prefix_path = "/api/v1")]
 impl PublicApi {
     /// The owner's name, zone, page text and colours, and the booking rules the page needs.
-    #[oai(path = "/page", method = "get", tag = "Tag::Availability")]
+    #[oai(
+        path = "/page",
+        method = "get",
+        operation_id = "getPage",
+        tag = "Tag::Availability"
+    )]
     async fn page(&self) -> PageResponse {
         let config = self.service.config();
         let page = &config.page;
@@ -306,7 +311,12 @@ impl PublicApi {
     }
 
     /// The event types a visitor can book.
-    #[oai(path = "/event-types", method = "get", tag = "Tag::Availability")]
+    #[oai(
+        path = "/event-types",
+        method = "get",
+        operation_id = "listEventTypes",
+        tag = "Tag::Availability"
+    )]
     async fn event_types(&self) -> EventTypesResponse {
         let config = self.service.config();
         EventTypesResponse::Ok(Json(
@@ -347,7 +357,12 @@ impl PublicApi {
 
     /// Free slots of an event type from `from` to `to` (days in `tz`, both included), in `tz`.
     /// Never says why a time is not free.
-    #[oai(path = "/slots", method = "get", tag = "Tag::Availability")]
+    #[oai(
+        path = "/slots",
+        method = "get",
+        operation_id = "listSlots",
+        tag = "Tag::Availability"
+    )]
     async fn slots(
         &self,
         event_type: Query<Option<String>>,
@@ -446,7 +461,12 @@ impl PublicApi {
     }
 
     /// A proof-of-work challenge for the booking form (when the captcha is on).
-    #[oai(path = "/captcha", method = "get", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/captcha",
+        method = "get",
+        operation_id = "getCaptcha",
+        tag = "Tag::Bookings"
+    )]
     async fn captcha(&self) -> CaptchaResponse {
         match &self.captcha {
             Some(c) => CaptchaResponse::Ok(Json(c.challenge(self.service.now()))),
@@ -456,7 +476,12 @@ impl PublicApi {
 
     /// Books a slot. Send an `Idempotency-Key` header (any unique string) to make retries
     /// safe: the same key with the same request gives the same booking.
-    #[oai(path = "/bookings", method = "post", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/bookings",
+        method = "post",
+        operation_id = "createBooking",
+        tag = "Tag::Bookings"
+    )]
     async fn book(
         &self,
         req: &Request,
@@ -551,7 +576,12 @@ impl PublicApi {
     }
 
     /// A booking, with its manage token.
-    #[oai(path = "/bookings/:id", method = "get", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/bookings/:id",
+        method = "get",
+        operation_id = "getBooking",
+        tag = "Tag::Bookings"
+    )]
     async fn get_booking(&self, id: Path<String>, token: Query<Option<String>>) -> ManageResponse {
         let token = token.0.unwrap_or_default();
         match self.service.get(&id.0, &token).await {
@@ -564,7 +594,12 @@ impl PublicApi {
     /// Cancels a booking (its events are removed from the owner's calendars). Cancelling a
     /// cancelled booking answers it again. For a session of a series, `scope=following` also
     /// cancels every later session (default `this`: only this one).
-    #[oai(path = "/bookings/:id", method = "delete", tag = "Tag::Bookings")]
+    #[oai(
+        path = "/bookings/:id",
+        method = "delete",
+        operation_id = "cancelBooking",
+        tag = "Tag::Bookings"
+    )]
     async fn cancel_booking(
         &self,
         req: &Request,
@@ -601,6 +636,7 @@ impl PublicApi {
     #[oai(
         path = "/bookings/:id/reschedule",
         method = "post",
+        operation_id = "rescheduleBooking",
         tag = "Tag::Bookings"
     )]
     async fn reschedule(
@@ -646,7 +682,12 @@ impl PublicApi {
 
     /// Every booking as an iCalendar feed, for calendars OpenSlot cannot write to. The token
     /// is the owner's secret (`openslot feeds`, the dashboard), rotated from the dashboard.
-    #[oai(path = "/bookings.ics", method = "get", tag = "Tag::Feeds")]
+    #[oai(
+        path = "/bookings.ics",
+        method = "get",
+        operation_id = "getBookingsFeed",
+        tag = "Tag::Feeds"
+    )]
     async fn bookings_feed(&self, token: Query<Option<String>>) -> FeedResponse {
         let t = token.0.unwrap_or_default();
         match self
@@ -667,7 +708,12 @@ impl PublicApi {
     }
 
     /// The owner's merged busy time (calendars, bookings, blocks) as VFREEBUSY: no titles.
-    #[oai(path = "/freebusy.ics", method = "get", tag = "Tag::Feeds")]
+    #[oai(
+        path = "/freebusy.ics",
+        method = "get",
+        operation_id = "getFreebusyFeed",
+        tag = "Tag::Feeds"
+    )]
     async fn freebusy_feed(&self, token: Query<Option<String>>) -> FeedResponse {
         let t = token.0.unwrap_or_default();
         match self
