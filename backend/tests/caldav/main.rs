@@ -13,6 +13,7 @@ mod conditional;
 mod conformance;
 mod digest_auth;
 mod discovery_faults;
+mod hostile_hrefs;
 #[path = "../support/nginx_front.rs"]
 mod nginx_front;
 #[path = "../support/process.rs"]
