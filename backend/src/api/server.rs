@@ -23,6 +23,7 @@ use crate::config::Config;
 
 use super::admin::{self, AdminAuth};
 use super::connections::{self, LimitedAcceptor};
+use super::guards::admin_host::AdminHosts;
 use super::guards::body_limit::{self, BodyLimit};
 use super::guards::captcha::Captcha;
 use super::guards::rate_limit::RateLimiter;
@@ -266,6 +267,10 @@ impl Application {
             self.admin_addr,
         )
         .with(BodyLimit::new(body_limit::ADMIN_MAX_BODY_BYTES))
+        .with(AdminHosts::new(
+            service.config().server.admin_url.as_deref(),
+            &service.config().admin.allowed_hosts,
+        ))
         .boxed();
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             while !*rx.borrow() {

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+mod admin_host;
 mod body_limit;
 mod connections;
 #[path = "../support/feed_server.rs"]

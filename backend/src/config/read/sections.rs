@@ -192,6 +192,7 @@ impl Reader<'_> {
                 .int(t, p, "rate_limit_per_minute", 0, 100_000)
                 .unwrap_or(defaults::RATE_LIMIT_PER_MINUTE),
             trusted_proxies: self.addresses(t, p, "trusted_proxies"),
+            cors_origins: self.words(t, p, "cors_origins", cors_origin),
         }
     }
 
@@ -219,7 +220,31 @@ impl Reader<'_> {
             session_minutes: self
                 .int(t, p, "session_minutes", 5, MINUTES_PER_DAY)
                 .unwrap_or(defaults::SESSION_MINUTES),
+            allowed_hosts: self.words(t, p, "allowed_hosts", host_name),
         }
+    }
+
+    /// A list of strings, each checked (and normalized) by `check`.
+    fn words(
+        &mut self,
+        t: Option<&Table>,
+        p: &str,
+        key: &str,
+        check: fn(&str) -> Result<String, &'static str>,
+    ) -> Vec<String> {
+        let Some(items) = self.array(t, p, key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{}[{i}]", join(p, key));
+            match item.as_str().map(check) {
+                None => self.wrong_type(path, "a string", item),
+                Some(Err(why)) => self.problem(path, why),
+                Some(Ok(word)) => out.push(word),
+            }
+        }
+        out
     }
 
     pub(super) fn page(&mut self, root: &Table) -> PageConfig {
@@ -292,5 +317,31 @@ impl Reader<'_> {
             }
         }
         out
+    }
+}
+
+/// An origin as browsers send it: `https://host[:port]`, no path, lower case.
+fn cors_origin(text: &str) -> Result<String, &'static str> {
+    let why = "must be an origin such as `https://example.org` (scheme, host, port; no path)";
+    let url = reqwest::Url::parse(text.trim()).map_err(|_| why)?;
+    let plain = matches!(url.path(), "" | "/") && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "http" | "https") || !plain || !url.username().is_empty() {
+        return Err(why);
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// A host name without port, lower case.
+fn host_name(text: &str) -> Result<String, &'static str> {
+    let name = text.trim().trim_end_matches('.').to_ascii_lowercase();
+    let ok = !name.is_empty()
+        && name.len() <= 253
+        && name
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    if ok {
+        Ok(name)
+    } else {
+        Err("must be a host name without port, such as `openslot.lan`")
     }
 }
