@@ -252,6 +252,7 @@ impl Application {
         };
 
         let counted = Arc::clone(&requests);
+        let cors = super::cors::Cors::new(&service.config().security.cors_origins);
         let public_routes = public_routes(&service, captcha, limiter)
             .with(BodyLimit::new(body_limit::PUBLIC_MAX_BODY_BYTES))
             .around(move |ep, req| {
@@ -259,6 +260,10 @@ impl Application {
                 async move { counted.track(&*ep, req).await }
             })
             .boxed();
+        let public_routes = match cors {
+            Some(cors) => public_routes.with(cors).boxed(),
+            None => public_routes,
+        };
         let admin_routes = admin_routes(
             &service,
             admin_auth,

@@ -7,6 +7,7 @@
 mod admin_host;
 mod body_limit;
 mod connections;
+mod cors;
 #[path = "../support/feed_server.rs"]
 mod feed_server;
 mod live;
