@@ -19,6 +19,7 @@ mod process;
 #[path = "../caldav/servers.rs"]
 #[allow(dead_code)]
 mod servers;
+mod userinfo;
 mod writes;
 
 use reqwest::Method;
