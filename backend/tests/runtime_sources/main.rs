@@ -14,6 +14,7 @@ mod command_line;
 #[path = "../support/fixed_clock.rs"]
 mod fixed_clock;
 mod lifecycle;
+mod outbound_guard;
 #[path = "../support/process.rs"]
 mod process;
 #[path = "../caldav/servers.rs"]
