@@ -125,6 +125,7 @@ impl SourceCatalog {
         let stored = store.call_now(|c| rows::list(c))?;
         let mut entries = BTreeMap::new();
         for row in stored {
+            let row = seal_userinfo(&store, &secrets, row);
             let settings: Value = serde_json::from_str(&row.settings).unwrap_or(Value::Null);
             let shadowed = file.source(&row.id).is_some();
             entries.insert(
@@ -536,6 +537,45 @@ fn userinfo_to_secrets(mut settings: Value, mut secrets: SourceSecrets) -> (Valu
         secrets.password = Some(p);
     }
     (settings, secrets)
+}
+
+/// A row saved before user info was moved out of typed URLs: moved now and the row rewritten
+/// (the row as it was when that fails, or when its secret does not open).
+fn seal_userinfo(store: &Store, secrets: &SecretBox, row: SourceRow) -> SourceRow {
+    let Ok(settings) = serde_json::from_str::<Value>(&row.settings) else {
+        return row;
+    };
+    let Ok(old) = open_secrets(secrets, &row) else {
+        return row;
+    };
+    let (moved, sealed) = userinfo_to_secrets(settings.clone(), old);
+    if moved == settings {
+        return row;
+    }
+    let secret = if sealed.is_empty() {
+        None
+    } else {
+        match serde_json::to_vec(&sealed).map(|plain| secrets.seal(&row.id, &plain)) {
+            Ok(Ok(s)) => Some(s),
+            _ => return row,
+        }
+    };
+    let new = SourceRow {
+        settings: moved.to_string(),
+        secret,
+        ..row.clone()
+    };
+    let written = new.clone();
+    match store.call_now(move |c| rows::update(c, &written)) {
+        Ok(_) => {
+            tracing::info!(source = %row.id, "the password in a source's URL was moved into its sealed secret");
+            new
+        }
+        Err(e) => {
+            tracing::warn!(source = %row.id, error = %e, "cannot move the password out of a source's URL");
+            row
+        }
+    }
 }
 
 /// `%XX` decoded (user info is written percent-encoded); invalid UTF-8 replaced.

@@ -80,3 +80,56 @@ async fn a_password_in_a_feed_url_is_sealed_not_stored_or_shown() {
         Some(expected.as_str())
     );
 }
+
+#[tokio::test]
+async fn a_password_stored_in_a_url_before_is_sealed_at_the_next_start() {
+    let feed = feed_server::FeedServer::start().await;
+    feed.put(
+        "a",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\n",
+    );
+    let mut app = spawn_app(&owner_login()).await;
+    let token = login(&app).await;
+    let body = json!({"id": "old", "kind": "ics", "url": feed.url("/feed.ics")});
+    let (status, v) = admin(&app, "POST", "/admin/api/sources", &token, Some(body)).await;
+    assert!(status == 200 || status == 201, "{status}: {v}");
+    let dir = std::mem::replace(&mut app.dir, tempfile::tempdir().unwrap());
+    drop(app);
+    // As an earlier version stored it: the password in the URL, no secret.
+    let db = dir.path().join("data/openslot.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let legacy = json!({"id": "old", "kind": "ics",
+        "url": format!("http://ada:s3cr3t%3Apw@{}/feed.ics", feed.addr)});
+    conn.execute(
+        "UPDATE sources SET settings = ?1, secret_ciphertext = NULL, secret_nonce = NULL \
+         WHERE id = 'old'",
+        [legacy.to_string()],
+    )
+    .unwrap();
+    drop(conn);
+    feed.state.lock().unwrap().basic = Some(("ada".to_owned(), PASSWORD.to_owned()));
+
+    let app = super::app::spawn_in(dir, &owner_login()).await;
+    let token = login(&app).await;
+    let (status, v) = admin(&app, "GET", "/admin/api/sources", &token, None).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(!v.to_string().contains("s3cr3t"), "{v}");
+    let conn = rusqlite::Connection::open(app.dir.path().join("data/openslot.db")).unwrap();
+    let (settings, sealed): (String, Option<Vec<u8>>) = conn
+        .query_row(
+            "SELECT settings, secret_ciphertext FROM sources WHERE id = 'old'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(!settings.contains("s3cr3t"), "{settings}");
+    assert!(sealed.is_some_and(|s| !String::from_utf8_lossy(&s).contains("s3cr3t")));
+    // And the feed is read with the moved password.
+    let (status, v) = admin(&app, "POST", "/admin/api/sources/sync", &token, None).await;
+    assert!(status < 300, "{status}: {v}");
+    let expected = openslot::sources::ics_feed::basic_auth("ada", PASSWORD);
+    assert_eq!(
+        feed.seen().last().unwrap().authorization.as_deref(),
+        Some(expected.as_str())
+    );
+}
