@@ -3,13 +3,14 @@
 //! (`http://0.0.0.0:PORT/`, which reaches this machine), not to another port or host of the
 //! LAN. An absolute href on the server's own origin is still followed.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use openslot::sources::caldav::CalDav;
 use openslot::sources::{CalendarSource, SourceContext};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+
+use super::discovery_faults::{multistatus, stand_in};
 
 /// A listener that counts the connections made to it (and answers none).
 async fn target() -> (u16, Arc<AtomicUsize>) {
@@ -26,79 +27,33 @@ async fn target() -> (u16, Arc<AtomicUsize>) {
     (port, hits)
 }
 
-fn multistatus(responses: &str) -> String {
-    format!(
-        r#"<?xml version="1.0" encoding="utf-8"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">{responses}</d:multistatus>"#
-    )
-}
-
-/// A CalDAV stand-in whose root names `principal` (any href) as the current user's principal
-/// and calendar home; a PROPFIND of `/cal/` lists one calendar. Its base URL.
-async fn hostile(principal: impl Fn(u16) -> String + Send + Sync + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let principal = Arc::new(principal(port));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let principal = principal.clone();
-            tokio::spawn(async move {
-                let mut data = Vec::new();
-                let mut buf = [0u8; 8192];
-                let head = loop {
-                    let Ok(n) = socket.read(&mut buf).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    data.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&data).into_owned();
-                    let Some(end) = text.find("\r\n\r\n") else {
-                        continue;
-                    };
-                    let length = text[..end]
-                        .lines()
-                        .find_map(|l| {
-                            let (k, v) = l.split_once(':')?;
-                            k.eq_ignore_ascii_case("content-length")
-                                .then(|| v.trim().parse::<usize>().ok())?
-                        })
-                        .unwrap_or(0);
-                    if data.len() >= end + 4 + length {
-                        break text[..end].to_owned();
-                    }
-                };
-                let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
-                let (status, body) = match path.as_str() {
-                    "/cal/" => (
-                        207,
-                        multistatus(
-                            r#"<d:response><d:href>/cal/work/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/><c:calendar/></d:resourcetype><d:displayname>Work</d:displayname></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"#,
-                        ),
-                    ),
-                    "/" => (
-                        207,
-                        multistatus(&format!(
-                            r#"<d:response><d:href>/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/></d:resourcetype><d:current-user-principal><d:href>{principal}</d:href></d:current-user-principal><c:calendar-home-set><d:href>{principal}</d:href></c:calendar-home-set></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"#
-                        )),
-                    ),
-                    _ => (404, String::new()),
-                };
-                let reason = if status == 207 {
-                    "Multi-Status"
-                } else {
-                    "Not Found"
-                };
-                let response = format!(
-                    "HTTP/1.1 {status} {reason}\r\nContent-Type: application/xml\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(response.as_bytes()).await;
-            });
+/// A CalDAV stand-in whose root names `principal(base)` (any href) as the current user's
+/// principal and calendar home; a PROPFIND of `/cal/` lists one calendar. Its base URL.
+async fn hostile(principal: impl Fn(&str) -> String + Send + Sync + 'static) -> String {
+    let base: Arc<OnceLock<String>> = Arc::default();
+    let known = base.clone();
+    let (url, _) = stand_in(move |_, path, _| match path {
+        "/cal/" => (
+            207,
+            multistatus(
+                r#"<d:response><d:href>/cal/work/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/><c:calendar/></d:resourcetype><d:displayname>Work</d:displayname></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"#,
+            ),
+        ),
+        "/" => {
+            let principal = principal(known.get().map_or("", String::as_str));
+            (
+                207,
+                multistatus(&format!(
+                    r#"<d:response><d:href>/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/></d:resourcetype><d:current-user-principal><d:href>{principal}</d:href></d:current-user-principal><c:calendar-home-set><d:href>{principal}</d:href></c:calendar-home-set></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"#
+                )),
+            )
         }
-    });
-    format!("http://127.0.0.1:{port}/")
+        _ => (404, String::new()),
+    })
+    .await;
+    let url = format!("{url}/");
+    base.set(url.clone()).unwrap();
+    url
 }
 
 fn caldav(url: &str) -> CalDav {
@@ -136,7 +91,7 @@ async fn hrefs_to_an_address_literal_or_another_port_are_not_followed() {
 
 #[tokio::test]
 async fn an_absolute_href_on_the_servers_own_origin_is_followed() {
-    let base = hostile(|port| format!("http://127.0.0.1:{port}/cal/")).await;
+    let base = hostile(|base| format!("{base}cal/")).await;
     let found = caldav(&base).discover().await.unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].url, format!("{base}cal/work/"));
