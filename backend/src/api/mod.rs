@@ -1,13 +1,15 @@
 //! HTTP at the edge: the public API (`public`), the owner's feeds (`feeds`), health
 //! (`health`), the owner's admin API (`admin`) and `/metrics` (`metrics`), request guards (rate limit,
 //! captcha, client address, admin password and sessions), and the server that puts them
-//! together (`server`); `spec` refines the OpenAPI documents for client generators.
+//! together (`server`); `spec` refines the OpenAPI documents for client generators; CORS for
+//! `/api/v1` when `[security] cors_origins` lists origins (`cors`).
 
 pub mod admin;
 pub mod admin_feeds;
 pub mod admin_oauth;
 pub mod admin_week;
 pub mod connections;
+pub mod cors;
 pub mod feeds;
 pub mod framing;
 pub mod guards;

@@ -23,6 +23,7 @@ use crate::config::Config;
 
 use super::admin::{self, AdminAuth};
 use super::connections::{self, LimitedAcceptor};
+use super::guards::admin_host::AdminHosts;
 use super::guards::body_limit::{self, BodyLimit};
 use super::guards::captcha::Captcha;
 use super::guards::rate_limit::RateLimiter;
@@ -304,6 +305,7 @@ impl Application {
         };
 
         let counted = Arc::clone(&requests);
+        let cors = super::cors::Cors::new(&service.config().security.cors_origins);
         let public_routes = public_routes(&service, captcha, limiter)
             .with(BodyLimit::new(body_limit::PUBLIC_MAX_BODY_BYTES))
             .around(move |ep, req| {
@@ -311,6 +313,10 @@ impl Application {
                 async move { counted.track(&*ep, req).await }
             })
             .boxed();
+        let public_routes = match cors {
+            Some(cors) => public_routes.with(cors).boxed(),
+            None => public_routes,
+        };
         let admin_routes = admin_routes(
             &service,
             admin_auth,
@@ -319,6 +325,10 @@ impl Application {
             self.admin_addr,
         )
         .with(BodyLimit::new(body_limit::ADMIN_MAX_BODY_BYTES))
+        .with(AdminHosts::new(
+            service.config().server.admin_url.as_deref(),
+            &service.config().admin.allowed_hosts,
+        ))
         .boxed();
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             while !*rx.borrow() {

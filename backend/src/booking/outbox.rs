@@ -375,8 +375,11 @@ impl From<WriteError> for StoreError {
     }
 }
 
-/// The event in the owner's calendar: who booked, how to reach them, their notes and the
-/// manage link. All of it is visitor text, escaped by `booking_ics` (RFC 5545 TEXT).
+/// The event in the owner's calendar: who booked, how to reach them, their notes. All of it is
+/// visitor text, escaped by `booking_ics` (RFC 5545 TEXT). Never the visitor's manage link: its
+/// token lets anyone who reads the owner's calendar (shared calendars, delegates, the feed)
+/// cancel or move the booking; the owner has the dashboard, and only the visitor's own mail
+/// carries the link (`notify::worker`).
 pub fn booking_event(
     service: &BookingService,
     b: &BookingRow,
@@ -405,7 +408,6 @@ pub fn booking_event(
     if !b.notes.is_empty() {
         description.push_str(&format!("\nNotes:\n{}\n", b.notes));
     }
-    description.push_str(&format!("\nManage: {}\n", service.manage_url(&b.id)));
     BookingEvent {
         uid: uid.to_owned(),
         sequence: b.sequence,

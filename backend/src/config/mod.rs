@@ -303,6 +303,9 @@ pub struct SecurityConfig {
     pub rate_limit_per_minute: u32,
     /// Peers whose X-Forwarded-For is believed (nginx). Default none.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Origins (`https://example.org`, no path) whose pages may call `/api/v1` from the
+    /// browser: they get CORS headers. Default none: no CORS headers at all.
+    pub cors_origins: Vec<String>,
 }
 
 /// `[page]`: how the booking page looks (the owner's name comes from `[owner]`).
@@ -351,6 +354,10 @@ pub struct AdminConfig {
     pub password_hash: Option<Secret>,
     /// How long a login lasts. Default 60, 5..=1440.
     pub session_minutes: u32,
+    /// Host names (besides address literals and `localhost`) the admin listener answers
+    /// under, e.g. the name of an SSH tunnel or a proxy in front of it. Default none; any
+    /// other `Host` is refused (DNS rebinding).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl AdminConfig {

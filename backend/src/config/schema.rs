@@ -58,12 +58,14 @@ pub(super) const SECURITY: &[Field] = &[
     ("captcha", Ty::Bool),
     ("rate_limit_per_minute", Ty::Int),
     ("trusted_proxies", Ty::Array),
+    ("cors_origins", Ty::Array),
 ];
 
 pub(super) const ADMIN: &[Field] = &[
     ("password_hash", Ty::Str),
     ("password_hash_file", Ty::Str),
     ("session_minutes", Ty::Int),
+    ("allowed_hosts", Ty::Array),
 ];
 
 pub(super) const PAGE: &[Field] = &[

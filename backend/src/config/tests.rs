@@ -147,6 +147,7 @@ fn contract_example() {
             captcha: true,
             rate_limit_per_minute: 10,
             trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
         }
     );
 
@@ -1027,7 +1028,8 @@ fn admin_section() {
         config.admin,
         AdminConfig {
             password_hash: None,
-            session_minutes: 60
+            session_minutes: 60,
+            allowed_hosts: Vec::new(),
         }
     );
     assert_eq!(config.admin.session(), Duration::minutes(60));
@@ -1171,7 +1173,7 @@ fn embed_origins_are_bare_web_origins() {
     ] {
         check(
             &minimal(&format!("[page]\nembed_origins = ['{bad}']")),
-            &[("page.embed_origins[0]", "not a web origin")],
+            &[("page.embed_origins[0]", "must be an origin")],
         );
     }
     let var = ("OPENSLOT_PAGE__EMBED_ORIGINS", r#"["https://b.example"]"#);
@@ -1457,5 +1459,37 @@ fn oauth_clients_and_the_admin_url() {
     check(
         &minimal("[microsoft]\ntenant = 'x'\n"),
         &[("microsoft.client_id", "")],
+    );
+}
+
+#[test]
+fn cors_origins_and_admin_allowed_hosts() {
+    let config = ok(
+        &minimal(
+            "[security]\ncors_origins = ['https://Example.org/', 'http://localhost:8080']\n\
+             [admin]\nallowed_hosts = ['OpenSlot.lan', 'tunnel.example.']",
+        ),
+        &[],
+    );
+    assert_eq!(
+        config.security.cors_origins,
+        ["https://example.org", "http://localhost:8080"]
+    );
+    assert_eq!(
+        config.admin.allowed_hosts,
+        ["openslot.lan", "tunnel.example"]
+    );
+    check(
+        &minimal(
+            "[security]\ncors_origins = ['https://example.org/page', 'example.org', 3]\n\
+             [admin]\nallowed_hosts = ['host:8081', '']",
+        ),
+        &[
+            ("security.cors_origins[0]", "must be an origin"),
+            ("security.cors_origins[1]", "must be an origin"),
+            ("security.cors_origins[2]", "expected a string"),
+            ("admin.allowed_hosts[0]", "must be a host name"),
+            ("admin.allowed_hosts[1]", "must be a host name"),
+        ],
     );
 }

@@ -191,7 +191,13 @@ async fn mail(
     let title = config
         .event_type(&booking.event_type)
         .map_or_else(|| booking.event_type.clone(), |e| e.title);
-    let event = service.booking_event(&booking, &booking_uid(&booking.id), service.now());
+    let mut event = service.booking_event(&booking, &booking_uid(&booking.id), service.now());
+    if reader == Reader::Visitor {
+        // The visitor's own copy of the event may carry their link; the owner's never does.
+        event
+            .description
+            .push_str(&format!("\nManage: {manage_url}\n"));
+    }
     let composed = compose(&Facts {
         notice,
         booking: &snapshot,

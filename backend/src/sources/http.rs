@@ -6,11 +6,13 @@
 //! redirect (reqwest drops them across origins).
 //!
 //! Every client refuses to connect to link-local (cloud metadata), unspecified and multicast
-//! addresses ([`refused_address`]): its resolver refuses names that resolve there, and its
-//! redirect policy refuses such address literals, so neither a redirect nor a name that
-//! changes its address after the check leads there. An address literal in the configured URL
-//! itself is checked when a dashboard source is saved ([`check_owner_url`]); the configuration
-//! file is the owner's and trusted. Loopback and private networks are allowed.
+//! addresses ([`refused_address`]): its resolver refuses names that resolve there, its
+//! redirect policy refuses such address literals, and [`send`] refuses a request whose URL is
+//! such a literal (a resolver never sees literals), so neither a redirect, nor an href a
+//! CalDAV server returns, nor a name that changes its address after the check leads there.
+//! A URL typed by the owner is parsed once by [`outbound_url`] (`webcal://` made https on the
+//! parsed text, backslashes and a second `@` refused), so the guard checks what is fetched.
+//! Loopback and private networks are allowed.
 
 use std::time::Duration;
 
@@ -68,6 +70,9 @@ pub async fn send(
     let (client, request) = request.build_split();
     let request = request.map_err(|e| request_error(e, "the server", limits))?;
     let (method, url) = (request.method().clone(), request.url().clone());
+    if let Some(refused) = refused_literal(&url) {
+        return Err(SourceError::Config(refused.to_string()));
+    }
     let started = std::time::Instant::now();
     let result = client
         .execute(request)
@@ -138,23 +143,29 @@ impl reqwest::dns::Resolve for GuardedResolver {
     }
 }
 
+/// The refusal of a URL whose host is a refused address literal (names go through the
+/// resolver).
+fn refused_literal(url: &reqwest::Url) -> Option<RefusedTarget> {
+    // `host_str` writes an IPv6 literal in brackets, and a domain never parses as an address.
+    let host = url.host_str()?;
+    let ip: std::net::IpAddr = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()?;
+    Some(RefusedTarget {
+        host: host_of(url),
+        why: refused_address(ip)?,
+    })
+}
+
 /// At most `max` redirects, never to a refused address literal (names go through the
 /// resolver).
 fn guarded_redirects(max: usize) -> redirect::Policy {
     let limited = redirect::Policy::limited(max);
-    redirect::Policy::custom(move |attempt| {
-        let refused = attempt.url().host_str().and_then(|h| {
-            let ip = h.trim_start_matches('[').trim_end_matches(']');
-            let why = refused_address(ip.parse().ok()?)?;
-            Some(RefusedTarget {
-                host: host_of(attempt.url()),
-                why,
-            })
-        });
-        match refused {
-            Some(e) => attempt.error(e),
-            None => limited.redirect(attempt),
-        }
+    redirect::Policy::custom(move |attempt| match refused_literal(attempt.url()) {
+        Some(e) => attempt.error(e),
+        None => limited.redirect(attempt),
     })
 }
 
@@ -269,8 +280,9 @@ pub fn redacted(url: &reqwest::Url) -> String {
 /// Why an address must not be reached by a URL the owner typed in the dashboard, or `None`.
 ///
 /// Refused: link-local (169.254.0.0/16 with the cloud metadata address 169.254.169.254,
-/// fe80::/10), unspecified (0.0.0.0, ::), multicast and broadcast, also when written as an
-/// IPv4-mapped IPv6 address. Allowed on purpose: loopback and private networks, because
+/// fe80::/10), the cloud metadata addresses outside it (AWS's `fd00:ec2::254`, Alibaba's
+/// `100.100.100.200`), unspecified (0.0.0.0, ::), multicast and broadcast, also when written
+/// as an IPv4-mapped IPv6 address. Allowed on purpose: loopback and private networks, because
 /// self-hosters run their Radicale or Nextcloud next to OpenSlot or on their LAN.
 pub fn refused_address(ip: std::net::IpAddr) -> Option<&'static str> {
     use std::net::IpAddr;
@@ -282,6 +294,9 @@ pub fn refused_address(ip: std::net::IpAddr) -> Option<&'static str> {
         IpAddr::V4(v4) if v4.is_link_local() => {
             Some("a link-local address (169.254.0.0/16, where cloud metadata services answer)")
         }
+        IpAddr::V4(v4) if v4 == std::net::Ipv4Addr::new(100, 100, 100, 200) => {
+            Some("a cloud metadata address (Alibaba Cloud)")
+        }
         IpAddr::V4(v4) if v4.is_unspecified() => Some("the unspecified address"),
         IpAddr::V4(v4) if v4.is_multicast() || v4.is_broadcast() => {
             Some("a multicast or broadcast address")
@@ -289,19 +304,50 @@ pub fn refused_address(ip: std::net::IpAddr) -> Option<&'static str> {
         IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => {
             Some("a link-local address (fe80::/10)")
         }
+        IpAddr::V6(v6) if v6 == std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254) => {
+            Some("a cloud metadata address (AWS, IPv6)")
+        }
         IpAddr::V6(v6) if v6.is_unspecified() => Some("the unspecified address"),
         IpAddr::V6(v6) if v6.is_multicast() => Some("a multicast address"),
         _ => None,
     }
 }
 
+/// A URL the owner typed, parsed once: what is checked is what is fetched. `webcal://` is
+/// https (no feed host serves webcal over plain http any more), rewritten before the one parse
+/// (the `url` crate treats `\\` as `/` in https but not in webcal URLs, so a rewrite after a
+/// parse would fetch another host than the one checked). Refused: backslashes, whitespace and
+/// control characters anywhere, and more than one `@` before the path (which part is the host
+/// would be a matter of parser).
+pub fn outbound_url(text: &str) -> Result<reqwest::Url, SourceError> {
+    let bad = |why: &str| SourceError::Config(format!("the URL is not valid: {why}"));
+    if text.contains('\\') {
+        return Err(bad("it contains a backslash"));
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it contains a space or a control character"));
+    }
+    let text = match text.get(..9) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("webcal://") => {
+            format!("https://{}", &text[9..])
+        }
+        _ => text.to_owned(),
+    };
+    let authority = text.split_once("://").map_or("", |(_, rest)| {
+        rest.split(['/', '?', '#']).next().unwrap_or("")
+    });
+    if authority.matches('@').count() > 1 {
+        return Err(bad("it has more than one @ before the path"));
+    }
+    reqwest::Url::parse(&text).map_err(|e| bad(&e.to_string()))
+}
+
 /// Checks a URL the owner typed in the dashboard before anything is sent to it: every address
 /// its host resolves to must pass [`refused_address`]. The check is made when the source is
-/// added, edited or its calendars listed (a name that later resolves elsewhere is not seen:
-/// the owner, who chose the name, is trusted with their own DNS).
+/// added, edited or its calendars listed; [`send`] and the resolver check again at every
+/// request.
 pub async fn check_owner_url(url: &str) -> Result<(), SourceError> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))?;
+    let parsed = outbound_url(url)?;
     let refused = |why: &str| {
         SourceError::Config(format!(
             "{} is not allowed: it names {why}",
@@ -327,6 +373,77 @@ pub async fn check_owner_url(url: &str) -> Result<(), SourceError> {
     match addresses.into_iter().find_map(refused_address) {
         Some(why) => Err(refused(why)),
         None => Ok(()),
+    }
+}
+
+/// Checks a URL that a server (not the owner) chose on another origin than the configured
+/// one, such as an absolute CalDAV href: it must be https to a host name (not an address
+/// literal, not `localhost`) whose every address is public. A hostile server thus cannot
+/// steer OpenSlot to the owner's machine or LAN; a real service's partition hosts (iCloud's
+/// `pNN-caldav.icloud.com`) pass.
+pub async fn check_foreign_url(url: &reqwest::Url) -> Result<(), SourceError> {
+    let refused = |why: &str| {
+        SourceError::Config(format!(
+            "the server pointed to {}, another server than the configured one, which is not \
+             followed: {why}",
+            host_of(url)
+        ))
+    };
+    if url.scheme() != "https" {
+        return Err(refused("only https is followed to another server"));
+    }
+    let host = url.host_str().unwrap_or_default();
+    let name = host.trim_start_matches('[').trim_end_matches(']');
+    if name.parse::<std::net::IpAddr>().is_ok() {
+        return Err(refused("it is an address, not a name"));
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower == "localhost" || lower.ends_with(".localhost") {
+        return Err(refused("it names this machine"));
+    }
+    let port = url.port_or_known_default().unwrap_or(443);
+    let addresses =
+        tokio::net::lookup_host((name, port))
+            .await
+            .map_err(|e| SourceError::Unreachable {
+                host: host_of(url),
+                detail: format!("the name does not resolve: {e}"),
+            })?;
+    for a in addresses {
+        if !is_public(a.ip()) {
+            return Err(refused("it resolves to a private or local address"));
+        }
+    }
+    Ok(())
+}
+
+/// Whether an address is on the public internet: not loopback, private (10/8, 172.16/12,
+/// 192.168/16, fc00::/7), shared (100.64/10), link-local, documentation, unspecified or any
+/// address [`refused_address`] refuses.
+fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    if refused_address(ip).is_some() {
+        return false;
+    }
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || (first & 0xfe00) == 0xfc00
+                || first == 0x2001 && v6.segments()[1] == 0xdb8)
+        }
     }
 }
 
@@ -369,6 +486,9 @@ mod tests {
             "::",
             "ff02::1",
             "::ffff:169.254.169.254",
+            "fd00:ec2::254",
+            "100.100.100.200",
+            "::ffff:100.100.100.200",
         ] {
             assert!(refused(ip), "{ip} must be refused");
         }
@@ -434,6 +554,81 @@ mod tests {
         let e = c.get(&url).send().await.unwrap_err();
         let text = request_error(e, "x", Limits::default()).to_string();
         assert!(text.contains("[fe80::1]:5232 is not allowed"), "{text}");
+    }
+
+    #[test]
+    fn owner_urls_are_parsed_once_and_ambiguous_ones_refused() {
+        let u = outbound_url("webcal://cal.example:8443/a.ics?k=1").unwrap();
+        assert_eq!(u.as_str(), "https://cal.example:8443/a.ics?k=1");
+        let u = outbound_url("WEBCAL://cal.example/a.ics").unwrap();
+        assert_eq!(u.scheme(), "https");
+        for bad in [
+            "webcal://0.0.0.0:18555\\@127.0.0.1:18556/cal.ics",
+            "https://a.example\\@b.example/",
+            "http://a@b@127.0.0.1/x",
+            "http://cal.example/a b.ics",
+            "http://cal.example/a\tb",
+        ] {
+            let e = outbound_url(bad).unwrap_err().to_string();
+            assert!(e.starts_with("the URL is not valid"), "{bad}: {e}");
+        }
+        // An @ in the path or query is no userinfo.
+        outbound_url("https://cal.example/u/a@b.example/cal.ics?x=@").unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_parser_mismatch_of_row_5_is_refused_before_any_lookup() {
+        let e = check_owner_url("webcal://0.0.0.0:18555\\@127.0.0.1:18556/cal.ics")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("backslash"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn send_refuses_an_address_literal_the_resolver_never_sees() {
+        // A listener on loopback: 0.0.0.0 would reach it on Linux.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let c = client(Limits::default()).unwrap();
+        for url in [
+            format!("http://0.0.0.0:{port}/principal/"),
+            format!("http://[::ffff:0.0.0.0]:{port}/"),
+            "http://[fd00:ec2::254]/latest/meta-data/".to_owned(),
+            "http://100.100.100.200/latest/meta-data/".to_owned(),
+        ] {
+            let e = send(c.get(&url), Limits::default()).await.unwrap_err();
+            assert!(e.to_string().contains("is not allowed"), "{url}: {e}");
+        }
+        let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+        assert!(accepted.is_err(), "a connection was made");
+    }
+
+    #[tokio::test]
+    async fn foreign_urls_must_be_public_https_names() {
+        for url in [
+            "http://cal.example/",
+            "https://127.0.0.1:5232/",
+            "https://[::1]/",
+            "https://localhost:5232/",
+            "https://a.localhost/",
+        ] {
+            let u = reqwest::Url::parse(url).unwrap();
+            let e = check_foreign_url(&u).await.unwrap_err().to_string();
+            assert!(e.contains("not followed"), "{url}: {e}");
+        }
+        for (ip, public) in [
+            ("10.1.2.3", false),
+            ("172.20.0.1", false),
+            ("100.64.0.1", false),
+            ("fd12::1", false),
+            ("127.0.0.1", false),
+            ("169.254.169.254", false),
+            ("17.253.144.10", true),
+            ("2620:149::1", true),
+        ] {
+            assert_eq!(is_public(ip.parse().unwrap()), public, "{ip}");
+        }
     }
 
     #[test]

@@ -151,13 +151,10 @@ impl IcsFeed {
     }
 }
 
-/// The URL fetched: `webcal://` is https (no feed host serves webcal over plain http any more).
+/// The URL fetched: `webcal://` is https, parsed once by [`http::outbound_url`], the parse
+/// the outbound guard checks.
 pub fn feed_url(text: &str) -> Result<Url, SourceError> {
-    let text = match text.strip_prefix("webcal://") {
-        Some(rest) => format!("https://{rest}"),
-        None => text.to_owned(),
-    };
-    Url::parse(&text).map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))
+    http::outbound_url(text)
 }
 
 fn full(text: String, etag: Option<String>, cursor: Cursor) -> Fetched {

@@ -125,6 +125,7 @@ impl SourceCatalog {
         let stored = store.call_now(|c| rows::list(c))?;
         let mut entries = BTreeMap::new();
         for row in stored {
+            let row = seal_userinfo(&store, &secrets, row);
             let settings: Value = serde_json::from_str(&row.settings).unwrap_or(Value::Null);
             let shadowed = file.source(&row.id).is_some();
             entries.insert(
@@ -215,6 +216,7 @@ impl SourceCatalog {
         if self.entries().contains_key(&id) {
             return Err(CatalogError::Exists(id));
         }
+        let (settings, secrets) = userinfo_to_secrets(settings, secrets);
         let config = self.check(&settings, &secrets).await?;
         self.tokens.take(&id);
         let prepared = self
@@ -265,6 +267,7 @@ impl SourceCatalog {
         if let Some(o) = settings.as_object_mut() {
             o.insert("id".into(), Value::String(id.to_owned()));
         }
+        let (settings, secrets) = userinfo_to_secrets(settings, secrets);
         let secrets = if secrets.password.is_some() && secrets.token.is_some() {
             secrets
         } else {
@@ -361,6 +364,7 @@ impl SourceCatalog {
             password: password.map(str::to_owned),
             token: None,
         };
+        let (settings, secrets) = userinfo_to_secrets(settings, secrets);
         let config = self.check(&settings, &secrets).await?;
         let ctx = SourceContext::new(self.file.server.data_dir.clone());
         let caldav = CalDav::new(&config, &ctx).map_err(CatalogError::Refused)?;
@@ -497,6 +501,104 @@ fn owner_typed_url(config: &SourceConfig) -> Option<&str> {
     }
 }
 
+/// `user:password@` typed into a dashboard source's URL, moved out of it: the user name into
+/// `username`, the password into the sealed secret, so that neither the stored settings nor
+/// `GET /admin/api/sources` show it. A user name or password given in its own field wins. A
+/// URL that does not parse is left as it is (the checks then say why).
+fn userinfo_to_secrets(mut settings: Value, mut secrets: SourceSecrets) -> (Value, SourceSecrets) {
+    let Some(mut url) = settings
+        .get("url")
+        .and_then(Value::as_str)
+        // A backslash makes the host a matter of parser: the check refuses it as typed.
+        .filter(|u| !u.contains('\\'))
+        .and_then(|u| reqwest::Url::parse(u).ok())
+    else {
+        return (settings, secrets);
+    };
+    if url.username().is_empty() && url.password().is_none() {
+        return (settings, secrets);
+    }
+    let user = percent_decoded(url.username());
+    let password = url.password().map(percent_decoded);
+    // Both succeed: a URL with user info has a host.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    settings["url"] = Value::String(url.to_string());
+    let has_user = settings
+        .get("username")
+        .and_then(Value::as_str)
+        .is_some_and(|u| !u.is_empty());
+    if !user.is_empty() && !has_user {
+        settings["username"] = Value::String(user);
+    }
+    if secrets.password.as_deref().is_none_or(str::is_empty)
+        && let Some(p) = password.filter(|p| !p.is_empty())
+    {
+        secrets.password = Some(p);
+    }
+    (settings, secrets)
+}
+
+/// A row saved before user info was moved out of typed URLs: moved now and the row rewritten
+/// (the row as it was when that fails, or when its secret does not open).
+fn seal_userinfo(store: &Store, secrets: &SecretBox, row: SourceRow) -> SourceRow {
+    let Ok(settings) = serde_json::from_str::<Value>(&row.settings) else {
+        return row;
+    };
+    let Ok(old) = open_secrets(secrets, &row) else {
+        return row;
+    };
+    let (moved, sealed) = userinfo_to_secrets(settings.clone(), old);
+    if moved == settings {
+        return row;
+    }
+    let secret = if sealed.is_empty() {
+        None
+    } else {
+        match serde_json::to_vec(&sealed).map(|plain| secrets.seal(&row.id, &plain)) {
+            Ok(Ok(s)) => Some(s),
+            _ => return row,
+        }
+    };
+    let new = SourceRow {
+        settings: moved.to_string(),
+        secret,
+        ..row.clone()
+    };
+    let written = new.clone();
+    match store.call_now(move |c| rows::update(c, &written)) {
+        Ok(_) => {
+            tracing::info!(source = %row.id, "the password in a source's URL was moved into its sealed secret");
+            new
+        }
+        Err(e) => {
+            tracing::warn!(source = %row.id, error = %e, "cannot move the password out of a source's URL");
+            row
+        }
+    }
+}
+
+/// `%XX` decoded (user info is written percent-encoded); invalid UTF-8 replaced.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
+        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// What a failed calendar listing means for the owner.
 fn discovery_message(e: &SourceError) -> String {
     match e {
@@ -575,5 +677,46 @@ mod tests {
             refused.contains("connect the account first (\"Connect Google\""),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn user_info_moves_out_of_the_url_into_username_and_the_secret() {
+        let check =
+            |settings: Value, password: Option<&str>, expected: Value, sealed: Option<&str>| {
+                let secrets = SourceSecrets {
+                    password: password.map(str::to_owned),
+                    token: None,
+                };
+                let (settings, secrets) = userinfo_to_secrets(settings, secrets);
+                assert_eq!(settings, expected);
+                assert_eq!(secrets.password.as_deref(), sealed);
+            };
+        check(
+            json!({"id": "f", "url": "https://ada:p%40ss%3Aw@cal.example/a.ics?k=1"}),
+            None,
+            json!({"id": "f", "url": "https://cal.example/a.ics?k=1", "username": "ada"}),
+            Some("p@ss:w"),
+        );
+        // Fields of their own win; the URL is cleaned all the same.
+        check(
+            json!({"url": "webcal://ada:pw@cal.example/a.ics", "username": "bob"}),
+            Some("given"),
+            json!({"url": "webcal://cal.example/a.ics", "username": "bob"}),
+            Some("given"),
+        );
+        check(
+            json!({"url": "http://ada@127.0.0.1:5232/"}),
+            None,
+            json!({"url": "http://127.0.0.1:5232/", "username": "ada"}),
+            None,
+        );
+        // Nothing to move: untouched, also a URL that does not parse.
+        for url in [
+            "https://cal.example/u/a@b.example/",
+            "not a url",
+            "webcal://0.0.0.0:18555\\@127.0.0.1:18556/cal.ics",
+        ] {
+            check(json!({"url": url}), None, json!({"url": url}), None);
+        }
     }
 }

@@ -10,13 +10,16 @@ use openslot::sources::{CalendarSource, SourceContext, SourceError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// What the stand-in answers: status and body for a method, path and request body.
-type Handler = fn(&str, &str, &str) -> (u16, String);
+type Handler = Arc<dyn Fn(&str, &str, &str) -> (u16, String) + Send + Sync>;
 
 /// The requests seen, as `METHOD path` and the body.
-type Seen = Arc<Mutex<Vec<(String, String)>>>;
+pub type Seen = Arc<Mutex<Vec<(String, String)>>>;
 
 /// A server on 127.0.0.1 answering with `handler`; its base URL and the requests it saw.
-async fn stand_in(handler: Handler) -> (String, Seen) {
+pub async fn stand_in(
+    handler: impl Fn(&str, &str, &str) -> (u16, String) + Send + Sync + 'static,
+) -> (String, Seen) {
+    let handler: Handler = Arc::new(handler);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let seen: Seen = Arc::default();
@@ -24,6 +27,7 @@ async fn stand_in(handler: Handler) -> (String, Seen) {
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let log = log.clone();
+            let handler = handler.clone();
             tokio::spawn(async move {
                 let mut data = Vec::new();
                 let mut buf = [0u8; 8192];
@@ -76,7 +80,7 @@ async fn stand_in(handler: Handler) -> (String, Seen) {
     (format!("http://{addr}"), seen)
 }
 
-fn multistatus(responses: &str) -> String {
+pub fn multistatus(responses: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">{responses}</d:multistatus>"#
     )

@@ -12,6 +12,7 @@ mod conditional;
 use openslot_testkit::conformance;
 mod digest_auth;
 mod discovery_faults;
+mod hostile_hrefs;
 use openslot_testkit::nginx_front;
 use openslot_testkit::process;
 mod request_log;

@@ -57,7 +57,7 @@ async fn a_5_mb_body_is_refused_before_it_is_read() {
     let answer = crate::live::raw(
         &format!("127.0.0.1:{}", live.admin_port),
         format!(
-            "POST /admin/api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+            "POST /admin/api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\n\r\n",
             5 * 1024 * 1024
         )

@@ -31,6 +31,8 @@ pub struct Live {
 pub struct Options {
     /// More TOML after the base config (sources, `[admin]`, ...).
     pub extra_toml: String,
+    /// More keys of `[security]` (the base config has that section).
+    pub security_toml: String,
     /// `ulimit` arguments for the service's open files (`-Sn 256`: the soft limit only, `-n 256`:
     /// soft and hard), as a small host would have.
     pub file_limit: Option<&'static str>,
@@ -66,12 +68,12 @@ impl Live {
                 "[owner]\nname = \"Ada\"\nemail = \"ada@example.org\"\ntimezone = \"UTC\"\n\
                  [server]\nlisten = \"127.0.0.1:{port}\"\nadmin_listen = \"127.0.0.1:{admin_port}\"\n\
                  data_dir = \"data\"\nstatic_dir = \"dist\"\n\
-                 [security]\ncaptcha = false\nrate_limit_per_minute = 0\n\
+                 [security]\ncaptcha = false\nrate_limit_per_minute = 0\n{}\
                  [availability]\nmin_notice_minutes = 0\nhorizon_days = 30\n\
                  working_hours = {{ mon = {all_days}, tue = {all_days}, wed = {all_days}, thu = {all_days}, \
                  fri = {all_days}, sat = {all_days}, sun = {all_days} }}\n\
                  [[event_types]]\nslug = \"q\"\ntitle = \"Quick\"\nduration_minutes = 15\n{}",
-                options.extra_toml
+                options.security_toml, options.extra_toml
             ),
         )
         .unwrap();

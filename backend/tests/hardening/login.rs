@@ -20,7 +20,7 @@ async fn wrong_login(from: Ipv4Addr, admin_port: u16) -> u16 {
         .unwrap();
     let body = r#"{"password":"not the password"}"#;
     let request = format!(
-        "POST /admin/api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+        "POST /admin/api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );

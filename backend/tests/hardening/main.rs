@@ -4,8 +4,10 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+mod admin_host;
 mod body_limit;
 mod connections;
+mod cors;
 use openslot_testkit::feed_server;
 mod live;
 mod login;

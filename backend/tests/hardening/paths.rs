@@ -9,7 +9,7 @@ use crate::live::{DASHBOARD_MARK, Live, Options, raw};
 async fn get(port: u16, path: &str) -> String {
     raw(
         &format!("127.0.0.1:{port}"),
-        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
         Duration::from_secs(5),
     )
     .await
@@ -77,7 +77,7 @@ async fn error_bodies_show_no_server_path() {
     for (port, method, path) in requests {
         let answer = raw(
             &format!("127.0.0.1:{port}"),
-            format!("{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .as_bytes(),
             Duration::from_secs(5),
         )

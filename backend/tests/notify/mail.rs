@@ -114,6 +114,23 @@ async fn invitation_update_and_cancel_arrive_and_read_back_at_the_booked_time() 
     let otext = owner.part("text/plain").unwrap();
     assert!(otext.contains("09:00–09:30 (Europe/Berlin)"), "{otext}");
     assert!(!otext.contains("token="), "{otext}");
+    // Nor in the invitation's event: the owner's copy has no manage link, the visitor's has.
+    let unfolded = |m: &Mail| {
+        m.part("text/calendar")
+            .unwrap()
+            .replace("\r\n ", "")
+            .replace("\n ", "")
+    };
+    let ocal = unfolded(&owner);
+    assert!(
+        !ocal.contains("token=") && !ocal.contains("/manage/"),
+        "{ocal}"
+    );
+    let vcal = unfolded(&visitor);
+    assert!(
+        vcal.contains(&format!("/manage/{id}?token={token}")),
+        "{vcal}"
+    );
 
     // Reschedule: an update of the same UID, one sequence up, at the new time.
     let path = format!("/api/v1/bookings/{id}/reschedule?token={token}");

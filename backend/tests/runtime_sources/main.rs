@@ -12,6 +12,8 @@ mod command_line;
 use openslot_testkit::fixed_clock;
 mod lifecycle;
 use openslot_testkit::caldav as servers;
+mod outbound_guard;
+mod userinfo;
 mod writes;
 
 use serde_json::{Value, json};

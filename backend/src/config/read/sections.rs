@@ -192,6 +192,7 @@ impl Reader<'_> {
                 .int(t, p, "rate_limit_per_minute", 0, 100_000)
                 .unwrap_or(defaults::RATE_LIMIT_PER_MINUTE),
             trusted_proxies: self.addresses(t, p, "trusted_proxies"),
+            cors_origins: self.words(t, p, "cors_origins", web_origin),
         }
     }
 
@@ -219,7 +220,31 @@ impl Reader<'_> {
             session_minutes: self
                 .int(t, p, "session_minutes", 5, MINUTES_PER_DAY)
                 .unwrap_or(defaults::SESSION_MINUTES),
+            allowed_hosts: self.words(t, p, "allowed_hosts", host_name),
         }
+    }
+
+    /// A list of strings, each checked (and normalized) by `check`.
+    fn words(
+        &mut self,
+        t: Option<&Table>,
+        p: &str,
+        key: &str,
+        check: fn(&str) -> Result<String, &'static str>,
+    ) -> Vec<String> {
+        let Some(items) = self.array(t, p, key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{}[{i}]", join(p, key));
+            match item.as_str().map(check) {
+                None => self.wrong_type(path, "a string", item),
+                Some(Err(why)) => self.problem(path, why),
+                Some(Ok(word)) => out.push(word),
+            }
+        }
+        out
     }
 
     pub(super) fn page(&mut self, root: &Table) -> PageConfig {
@@ -247,7 +272,7 @@ impl Reader<'_> {
             intro: intro.filter(|i| !i.is_empty()),
             accent_color,
             logo_file: self.str(t, p, "logo_file").map(|f| self.base_dir.join(f)),
-            embed_origins: self.origins(t, p, "embed_origins"),
+            embed_origins: self.words(t, p, "embed_origins", web_origin),
         };
         if let Some(path) = &page.logo_file {
             if page.logo_media_type().is_none() {
@@ -270,26 +295,6 @@ impl Reader<'_> {
             }
         }
         page
-    }
-
-    /// A list of web origins (`https://host[:port]`), each as the browser writes it (lower
-    /// case, no default port, no slash); anything with a path, query, user or wildcard is
-    /// reported.
-    pub(super) fn origins(&mut self, t: Option<&Table>, path: &str, key: &str) -> Vec<String> {
-        let Some(items) = self.array(t, path, key) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            match item.as_str().map(web_origin) {
-                Some(Some(origin)) => out.push(origin),
-                _ => self.problem(
-                    format!("{}[{i}]", join(path, key)),
-                    "is not a web origin (e.g. \"https://shop.example.org\": scheme and host, no path)",
-                ),
-            }
-        }
-        out
     }
 
     /// A list of IP addresses; each wrong one is reported.
@@ -316,15 +321,35 @@ impl Reader<'_> {
     }
 }
 
-/// `text` as a browser's origin (`https://host[:port]`), if it is one and nothing more.
-pub(super) fn web_origin(text: &str) -> Option<String> {
-    let url = reqwest::Url::parse(text).ok()?;
-    let bare = matches!(url.scheme(), "http" | "https")
-        && url.username().is_empty()
-        && url.password().is_none()
-        && url.query().is_none()
-        && url.fragment().is_none()
-        && url.path() == "/"
-        && !text.contains('*');
-    (bare && url.host_str().is_some()).then(|| url.origin().ascii_serialization())
+/// An origin as browsers send it: `https://host[:port]`, no path, lower case, no default port
+/// (`[security] cors_origins`, `[page] embed_origins`).
+fn web_origin(text: &str) -> Result<String, &'static str> {
+    let why = "must be an origin such as `https://example.org` (scheme, host, port; no path)";
+    let url = reqwest::Url::parse(text.trim()).map_err(|_| why)?;
+    let plain = matches!(url.path(), "" | "/") && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "http" | "https")
+        || !plain
+        || !url.username().is_empty()
+        || url.password().is_some()
+        || url.host_str().is_none()
+        || text.contains('*')
+    {
+        return Err(why);
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// A host name without port, lower case.
+fn host_name(text: &str) -> Result<String, &'static str> {
+    let name = text.trim().trim_end_matches('.').to_ascii_lowercase();
+    let ok = !name.is_empty()
+        && name.len() <= 253
+        && name
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    if ok {
+        Ok(name)
+    } else {
+        Err("must be a host name without port, such as `openslot.lan`")
+    }
 }

@@ -7,7 +7,9 @@
 //! offering only Digest (RFC 7616, [`super::digest`]) gets a Digest answer instead, and the
 //! next requests answer its challenge at once (counting the nonce) until it asks again.
 //!
-//! Invariants: credentials go only to the configured origin (see [`CalDav::credentials_for`]);
+//! Invariants: a request to another origin than the configured one (an absolute href or a
+//! redirect's answer) goes only to a public https host name ([`http::check_foreign_url`]);
+//! credentials go only to the configured origin (see [`CalDav::credentials_for`]);
 //! the writer only ever touches `{collection}/{name derived from the uid}.ics`, and updates or
 //! deletes an event only when its UID is still the booking's, with `If-Match` and a strong
 //! etag; every body is read through
@@ -100,8 +102,7 @@ impl CalDav {
             max_bytes: config.max_bytes(),
             ..Limits::default()
         };
-        let url = Url::parse(&config.url)
-            .map_err(|e| SourceError::Config(format!("the URL is not valid: {e}")))?;
+        let url = http::outbound_url(&config.url)?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(SourceError::Config(
                 "a caldav URL starts with https:// (or http://) and names a host".to_owned(),
@@ -157,6 +158,9 @@ impl CalDav {
     ) -> Result<Response, SourceError> {
         let method = Method::from_bytes(method.as_bytes())
             .map_err(|_| SourceError::Config(format!("bad HTTP method {method}")))?;
+        if url.origin() != self.url.origin() {
+            http::check_foreign_url(url).await?;
+        }
         let allowed = self.credentials_for(url);
         let digest_answer = allowed.then(|| self.digest_answer(&method, url)).flatten();
         let sent_digest = digest_answer.is_some();
