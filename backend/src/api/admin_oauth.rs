@@ -14,7 +14,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
 use super::admin::{AdminAuth, OwnerToken};
-use super::public::{ErrorJson, error};
+use super::public::{ErrorCode, ErrorJson, error};
 use crate::sources::oauth::Service;
 use crate::sync::connections::{ConnectError, ConnectionView, Connections, Flow, callback_path};
 
@@ -193,19 +193,21 @@ fn refusal(e: &ConnectError) -> (u16, Json<ErrorJson>) {
     use crate::sources::SourceError as S;
     let message = e.to_string();
     match e {
-        ConnectError::NotFound(_) => (404, error("not_found", message)),
-        ConnectError::Expired => (409, error("expired", message)),
-        ConnectError::UnknownState => (409, error("wrong_state", message)),
-        ConnectError::NotYet => (409, error("not_yet", message)),
-        ConnectError::NotConfigured(_) => (422, error("not_configured", message)),
-        ConnectError::NoDeviceFlow => (422, error("invalid", message)),
+        ConnectError::NotFound(_) => (404, error(ErrorCode::NotFound, message)),
+        ConnectError::Expired => (409, error(ErrorCode::Expired, message)),
+        ConnectError::UnknownState => (409, error(ErrorCode::WrongState, message)),
+        ConnectError::NotYet => (409, error(ErrorCode::NotYet, message)),
+        ConnectError::NotConfigured(_) => (422, error(ErrorCode::NotConfigured, message)),
+        ConnectError::NoDeviceFlow => (422, error(ErrorCode::Invalid, message)),
         ConnectError::Source(S::Unreachable { .. } | S::Timeout { .. }) => {
-            (422, error("unreachable", message))
+            (422, error(ErrorCode::Unreachable, message))
         }
         ConnectError::Source(S::Refused(m)) if m.contains("another sign-in") => {
-            (409, error("wrong_state", message))
+            (409, error(ErrorCode::WrongState, message))
         }
-        ConnectError::Failed(_) | ConnectError::Source(_) => (422, error("refused", message)),
+        ConnectError::Failed(_) | ConnectError::Source(_) => {
+            (422, error(ErrorCode::Refused, message))
+        }
     }
 }
 
@@ -250,7 +252,7 @@ impl AdminOAuthApi {
     ) -> ConnectionResponse {
         let Some(service) = service_of(&service.0) else {
             return ConnectionResponse::NotFound(error(
-                "not_found",
+                ErrorCode::NotFound,
                 "the services are `google` and `microsoft`",
             ));
         };
@@ -259,7 +261,7 @@ impl AdminOAuthApi {
             (Some("device"), _) | (None, Service::Microsoft) => Flow::Device,
             (Some(_), _) => {
                 return ConnectionResponse::Invalid(error(
-                    "invalid",
+                    ErrorCode::Invalid,
                     "flow: `redirect` or `device`",
                 ));
             }
@@ -269,13 +271,13 @@ impl AdminOAuthApi {
             let entries = self.auth.sources.entries();
             let Some(entry) = entries.get(id) else {
                 return ConnectionResponse::NotFound(error(
-                    "not_found",
+                    ErrorCode::NotFound,
                     format!("no source `{id}` was added in the dashboard"),
                 ));
             };
             if entry.settings.get("kind").and_then(|k| k.as_str()) != Some(service.as_str()) {
                 return ConnectionResponse::Invalid(error(
-                    "invalid",
+                    ErrorCode::Invalid,
                     format!("source `{id}` is not a {} source", service.as_str()),
                 ));
             }
@@ -392,7 +394,7 @@ impl AdminOAuthApi {
             None => {
                 let serde_json::Value::Object(mut settings) = body.0 else {
                     return SaveResponse::Invalid(error(
-                        "invalid",
+                        ErrorCode::Invalid,
                         "expected an object (`id`, `name`, `calendar`, ...)",
                     ));
                 };
@@ -435,7 +437,7 @@ impl AdminOAuthApi {
                 super::admin::SourceChangeResponse::Conflict(j) => SaveResponse::Conflict(j),
                 super::admin::SourceChangeResponse::Invalid(j) => SaveResponse::Invalid(j),
                 super::admin::SourceChangeResponse::Internal(j) => SaveResponse::Internal(j),
-                _ => SaveResponse::Internal(error("internal", "unexpected answer")),
+                _ => SaveResponse::Internal(error(ErrorCode::Internal, "unexpected answer")),
             },
         }
     }

@@ -7,17 +7,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::api::{ApiError, Call};
+use openslot_wire::public::Challenge;
 
-/// `GET /api/v1/captcha`.
-#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
-struct Challenge {
-    algorithm: String,
-    challenge: String,
-    maxnumber: u64,
-    salt: String,
-    signature: String,
-}
+use crate::api::{ApiError, Call};
 
 /// Why no payload came out.
 #[derive(Debug)]

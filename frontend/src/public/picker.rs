@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 
-use super::{PageInfo, announcer, explain};
-use crate::api::{ApiError, Call, Slot, encode};
+use super::{PageJson, announcer, explain};
+use crate::api::{ApiError, Call, SlotJson, encode};
 use crate::strings::public as t;
 use crate::time;
 
 /// `SlotsJson`.
 #[derive(Clone, Debug, serde::Deserialize)]
 struct SlotsAnswer {
-    slots: Vec<Slot>,
+    slots: Vec<SlotJson>,
     /// `calendars_unavailable`: a calendar of the owner's cannot be read right now.
     #[serde(default)]
     notice: Option<SlotsNotice>,
@@ -33,10 +33,10 @@ struct Month {
     calendars_unavailable: bool,
 }
 
-type Days = BTreeMap<NaiveDate, Vec<Slot>>;
+type Days = BTreeMap<NaiveDate, Vec<SlotJson>>;
 
 /// Free slots grouped by their civil date in the zone they were asked in.
-fn by_day(slots: Vec<Slot>) -> Days {
+fn by_day(slots: Vec<SlotJson>) -> Days {
     let mut days = Days::new();
     for slot in slots {
         if let Some(d) = time::civil_date(&slot.start) {
@@ -77,11 +77,11 @@ fn month_end(first: NaiveDate) -> NaiveDate {
 pub fn SlotPicker(
     slug: String,
     zone: RwSignal<String>,
-    page: PageInfo,
-    on_pick: Callback<Slot>,
+    page: PageJson,
+    on_pick: Callback<SlotJson>,
 ) -> impl IntoView {
     let today = Memo::new(move |_| time::today_in(&zone.get()).unwrap_or_default());
-    let last_day = Memo::new(move |_| page.last_day(today.get()));
+    let last_day = Memo::new(move |_| super::last_day(&page, today.get()));
     let month = RwSignal::new(time::month_start(today.get_untracked()));
     let chosen_day = RwSignal::new(None::<NaiveDate>);
     let say = announcer();
@@ -231,7 +231,7 @@ mod tests {
 
     #[test]
     fn slots_group_by_the_date_as_written() {
-        let slot = |s: &str| Slot {
+        let slot = |s: &str| SlotJson {
             start: s.to_owned(),
             end: s.to_owned(),
         };

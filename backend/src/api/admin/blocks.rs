@@ -8,7 +8,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::api::guards::session::random_id;
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::booking::BlockRow;
 use crate::calendar::Interval;
 
@@ -161,7 +161,7 @@ impl BlocksApi {
                 tracing::info!(block = %id.0, "block removed");
                 DeleteBlockResponse::Deleted
             }
-            Ok(false) => DeleteBlockResponse::NotFound(error("not_found", "no such block")),
+            Ok(false) => DeleteBlockResponse::NotFound(error(ErrorCode::NotFound, "no such block")),
             Err(e) => DeleteBlockResponse::Internal(internal(&e)),
         }
     }

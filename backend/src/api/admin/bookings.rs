@@ -7,7 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::booking::BookError;
 use crate::booking::{BookingFilter, BookingRow, BookingStatus, OutboxAction, OutboxRow};
 
@@ -251,7 +251,7 @@ impl BookingsApi {
                 CancelResponse::Ok(Json(Box::new(self.booking_with_writes(&b).await)))
             }
             Err(BookError::NotFound) => {
-                CancelResponse::NotFound(error("not_found", "no such booking"))
+                CancelResponse::NotFound(error(ErrorCode::NotFound, "no such booking"))
             }
             Err(e) => CancelResponse::Internal(internal(&e)),
         }
@@ -269,10 +269,10 @@ impl BookingsApi {
         match self.service().set_no_show(&id.0, body.0.no_show).await {
             Ok(b) => NoShowResponse::Ok(Json(Box::new(self.booking_with_writes(&b).await))),
             Err(BookError::NotFound) => {
-                NoShowResponse::NotFound(error("not_found", "no such booking"))
+                NoShowResponse::NotFound(error(ErrorCode::NotFound, "no such booking"))
             }
             Err(BookError::NotYet) => NoShowResponse::NotYet(error(
-                "not_yet",
+                ErrorCode::NotYet,
                 "the meeting has not started yet; a no-show can be marked once it has",
             )),
             Err(e) => NoShowResponse::Internal(internal(&e)),

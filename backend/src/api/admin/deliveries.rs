@@ -7,7 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::booking::{DeliveryRow, Retried};
 
 use super::{AdminAuth, MAX_LIST, OwnerToken, Part, Tag};
@@ -123,11 +123,11 @@ impl DeliveriesApi {
                 RetryResponse::Ok(Json(DeliveryJson::of(&row)))
             }
             Ok(Retried::NotFailed) => RetryResponse::NotFailed(error(
-                "not_failed",
+                ErrorCode::NotFailed,
                 "only a failed delivery can be retried",
             )),
             Ok(Retried::NotFound) => {
-                RetryResponse::NotFound(error("not_found", "no such delivery"))
+                RetryResponse::NotFound(error(ErrorCode::NotFound, "no such delivery"))
             }
             Err(e) => RetryResponse::Internal(internal(&e)),
         }

@@ -1,0 +1,1 @@
+//! The admin API's bodies (`/admin/api`), as the dashboard reads them.
