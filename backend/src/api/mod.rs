@@ -1,7 +1,8 @@
 //! HTTP at the edge: the public API (`public`), the owner's feeds (`feeds`), health
 //! (`health`), the owner's admin API (`admin`) and `/metrics` (`metrics`), request guards (rate limit,
 //! captcha, client address, admin password and sessions), and the server that puts them
-//! together (`server`).
+//! together (`server`). The bodies are the wire crate's (`openslot_wire`); `wire` maps the
+//! domain's values onto its enums.
 
 pub mod admin;
 pub mod admin_feeds;
@@ -16,5 +17,6 @@ pub mod paths;
 pub mod public;
 pub mod request_log;
 pub mod server;
+mod wire;
 
 pub use server::{Application, StartError, spec_yaml};

@@ -3,11 +3,10 @@
 //! payload `POST /bookings` takes in `captcha`.
 
 use leptos::prelude::*;
+use openslot_wire::public::Challenge;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-
-use openslot_wire::public::Challenge;
 
 use crate::api::{ApiError, Call};
 

@@ -2,13 +2,12 @@
 //! (an .ics file made here, links for Google and Outlook on the web), and the manage link.
 
 use leptos::prelude::*;
+use openslot_wire::public::LocationKind;
 
 use super::{BookingJson, BookingStatus, EventTypeJson, PageJson, announcer, focus_on_mount};
 use crate::api::encode;
 use crate::strings::public as t;
 use crate::time;
-use openslot_wire::public::LocationKind;
-
 #[component]
 pub fn Confirmation(
     booking: BookingJson,

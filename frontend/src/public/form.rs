@@ -2,6 +2,7 @@
 //! (`visitor_text`, the same file the backend uses), then the proof of work and the booking.
 
 use leptos::prelude::*;
+use openslot_wire::public::{BookingBody, Frequency, RepeatBody};
 
 use super::captcha::{self, CaptchaError};
 use super::{
@@ -11,8 +12,6 @@ use crate::api::{ApiError, Call, ErrorCode, ErrorJson, FieldError, SlotJson};
 use crate::strings::public as t;
 use crate::time;
 use crate::visitor_text;
-use openslot_wire::public::{BookingBody, Frequency, RepeatBody};
-
 /// One input with its live check.
 #[derive(Clone, Copy)]
 struct Field {

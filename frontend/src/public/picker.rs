@@ -6,25 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
+use openslot_wire::public::{NoticeCode, SlotsJson};
 
 use super::{PageJson, announcer, explain};
 use crate::api::{ApiError, Call, SlotJson, encode};
 use crate::strings::public as t;
 use crate::time;
-
-/// `SlotsJson`.
-#[derive(Clone, Debug, serde::Deserialize)]
-struct SlotsAnswer {
-    slots: Vec<SlotJson>,
-    /// `calendars_unavailable`: a calendar of the owner's cannot be read right now.
-    #[serde(default)]
-    notice: Option<SlotsNotice>,
-}
-
-#[derive(Clone, Debug, serde::Deserialize)]
-struct SlotsNotice {
-    code: String,
-}
 
 /// One month's answer: its times by day, and whether the owner's calendars could all be read.
 #[derive(Clone, Debug, Default)]
@@ -60,11 +47,11 @@ async fn load(
         encode(&slug),
         encode(&zone)
     );
-    let answer: SlotsAnswer = Call::get(path).json().await?;
+    let answer: SlotsJson = Call::get(path).json().await?;
     Ok(Month {
         calendars_unavailable: answer
             .notice
-            .is_some_and(|n| n.code == "calendars_unavailable"),
+            .is_some_and(|n| n.code == NoticeCode::CalendarsUnavailable),
         days: by_day(answer.slots),
     })
 }

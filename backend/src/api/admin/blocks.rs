@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use openslot_wire::admin::{BlockBody, BlockJson};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::guards::session::random_id;
 use crate::api::public::{ErrorCode, ErrorJson, error, internal};
@@ -24,25 +25,6 @@ impl Part for BlocksApi {
     fn auth(&self) -> &Arc<AdminAuth> {
         &self.auth
     }
-}
-
-#[derive(Debug, Object)]
-struct BlockBody {
-    /// RFC 3339.
-    start: Option<String>,
-    /// RFC 3339, after `start`, at most 366 days later.
-    end: Option<String>,
-    /// Up to 100 characters.
-    label: Option<String>,
-}
-
-#[derive(Debug, Object)]
-struct BlockJson {
-    id: String,
-    start: String,
-    end: String,
-    label: String,
-    created_at: String,
 }
 
 #[derive(ApiResponse)]

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use openslot_wire::admin::{LoginBody, SessionJson};
 use poem::Request;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::guards::password;
 use crate::api::guards::rate_limit::RateLimiter;
@@ -24,20 +25,6 @@ impl Part for LoginApi {
     fn auth(&self) -> &Arc<AdminAuth> {
         &self.auth
     }
-}
-
-/// The password, once. Not `Debug`: it must never print.
-#[derive(Object)]
-struct LoginBody {
-    password: Option<String>,
-}
-
-#[derive(Debug, Object)]
-struct SessionJson {
-    /// Send as `Authorization: Bearer TOKEN`.
-    token: String,
-    /// RFC 3339, UTC.
-    expires_at: String,
 }
 
 #[derive(ApiResponse)]

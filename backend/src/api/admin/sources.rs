@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use openslot_wire::admin::{CalendarJson, CalendarsBody};
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::sync::catalog::{CatalogError, Origin};
@@ -48,27 +49,6 @@ pub(crate) enum SourceChangeResponse {
     Invalid(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
-}
-
-/// Where to look for calendars. Not `Debug`: the password must never print.
-#[derive(Object)]
-struct CalendarsBody {
-    url: String,
-    username: Option<String>,
-    password: Option<String>,
-}
-
-/// A calendar found on a CalDAV server.
-#[derive(Debug, Object)]
-struct CalendarJson {
-    /// The collection URL: put it in the source's `calendar`.
-    href: String,
-    /// The display name.
-    name: Option<String>,
-    /// `#rrggbb` (as the server gave it).
-    color: Option<String>,
-    /// Whether it holds events (VEVENT); only such calendars are listed.
-    supports_events: bool,
 }
 
 #[derive(ApiResponse)]

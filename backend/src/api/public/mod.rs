@@ -23,6 +23,7 @@ use crate::api::feeds;
 use crate::api::guards::captcha::Captcha;
 use crate::api::guards::client_ip::client_ip;
 use crate::api::guards::rate_limit::RateLimiter;
+use crate::api::wire;
 use crate::booking::BookingRow;
 use crate::booking::details::QuestionKind;
 use crate::booking::input::{InputError, Zone};
@@ -32,7 +33,6 @@ use crate::calendar::Interval;
 
 mod responses;
 mod validate;
-pub(crate) mod wire;
 
 pub use openslot_wire::errors::{ErrorCode, ErrorJson, FieldError};
 pub use openslot_wire::public::{

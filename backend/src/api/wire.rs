@@ -2,11 +2,14 @@
 //! enums are the contract and the domain's may grow data (a choice question carries its
 //! choices), so each is mapped here once.
 
+use openslot_wire::admin as a;
 use openslot_wire::public as w;
 
-use crate::booking::BookingStatus;
 use crate::booking::details::{LocationKind, QuestionKind};
 use crate::booking::series::{Conflict, Frequency};
+use crate::booking::{BookingStatus, Channel, OutboxAction, OutboxState};
+use crate::sources::oauth::Service;
+use crate::sync::connections::{Flow, Progress};
 
 pub(crate) fn status(s: BookingStatus) -> w::BookingStatus {
     match s {
@@ -51,6 +54,53 @@ pub(crate) fn conflict(c: Conflict) -> w::ConflictReason {
     }
 }
 
+pub(crate) fn work_state(s: OutboxState) -> a::WorkState {
+    match s {
+        OutboxState::Pending => a::WorkState::Pending,
+        OutboxState::Done => a::WorkState::Done,
+        OutboxState::Failed => a::WorkState::Failed,
+        OutboxState::Skipped => a::WorkState::Skipped,
+    }
+}
+
+pub(crate) fn write_action(x: OutboxAction) -> a::WriteAction {
+    match x {
+        OutboxAction::Create => a::WriteAction::Create,
+        OutboxAction::Update => a::WriteAction::Update,
+        OutboxAction::Delete => a::WriteAction::Delete,
+    }
+}
+
+pub(crate) fn channel(c: Channel) -> a::Channel {
+    match c {
+        Channel::Mail => a::Channel::Mail,
+        Channel::Webhook => a::Channel::Webhook,
+    }
+}
+
+pub(crate) fn service(s: Service) -> a::Service {
+    match s {
+        Service::Google => a::Service::Google,
+        Service::Microsoft => a::Service::Microsoft,
+    }
+}
+
+pub(crate) fn flow(f: Flow) -> a::Flow {
+    match f {
+        Flow::Redirect => a::Flow::Redirect,
+        Flow::Device => a::Flow::Device,
+    }
+}
+
+pub(crate) fn progress(p: &Progress) -> a::ConnectionStatus {
+    match p {
+        Progress::Waiting => a::ConnectionStatus::Waiting,
+        Progress::Authorized => a::ConnectionStatus::Authorized,
+        Progress::Failed(_) => a::ConnectionStatus::Failed,
+        Progress::Expired => a::ConnectionStatus::Expired,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +128,39 @@ mod tests {
         ] {
             let json = serde_json::to_value(conflict(c)).ok();
             assert_eq!(json, Some(serde_json::json!(c.as_str())));
+        }
+        let same = |wire: serde_json::Value, text: &str| assert_eq!(wire, serde_json::json!(text));
+        for s in [
+            OutboxState::Pending,
+            OutboxState::Done,
+            OutboxState::Failed,
+            OutboxState::Skipped,
+        ] {
+            same(serde_json::json!(work_state(s)), s.as_str());
+        }
+        for x in [
+            OutboxAction::Create,
+            OutboxAction::Update,
+            OutboxAction::Delete,
+        ] {
+            same(serde_json::json!(write_action(x)), x.as_str());
+        }
+        for c in [Channel::Mail, Channel::Webhook] {
+            same(serde_json::json!(channel(c)), c.as_str());
+        }
+        for s in [Service::Google, Service::Microsoft] {
+            same(serde_json::json!(service(s)), s.as_str());
+        }
+        for f in [Flow::Redirect, Flow::Device] {
+            same(serde_json::json!(flow(f)), f.as_str());
+        }
+        for p in [
+            Progress::Waiting,
+            Progress::Authorized,
+            Progress::Failed("x".into()),
+            Progress::Expired,
+        ] {
+            same(serde_json::json!(progress(&p)), p.as_str());
         }
         for k in [QuestionKind::Text, QuestionKind::Choice(vec!["a".into()])] {
             let json = serde_json::to_value(question_kind(&k)).ok();
