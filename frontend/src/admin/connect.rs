@@ -279,7 +279,7 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
         let c = current.get();
         match &c.source {
             Some(s) => t::reconnect_source(s),
-            None => t::connect(c.service.as_str()),
+            None => t::connect(c.service),
         }
     };
     let write_choice = move || {

@@ -62,13 +62,9 @@ fn DeliveryRow(delivery: Delivery, list: RwSignal<Load<Vec<Delivery>>>) -> impl 
     let zone = session.zone.get_untracked();
     let busy = RwSignal::new(false);
     let when = crate::time::moment(&delivery.updated_at, &zone);
-    let what = t::delivery_what(delivery.channel.as_str(), &delivery.event);
-    let to = t::delivery_target(delivery.channel.as_str(), &delivery.target);
-    let state = t::delivery_state(
-        delivery.state.as_str(),
-        delivery.attempts,
-        delivery.last_status,
-    );
+    let what = t::delivery_what(delivery.channel, &delivery.event);
+    let to = t::delivery_target(delivery.channel, &delivery.target);
+    let state = t::delivery_state(delivery.state, delivery.attempts, delivery.last_status);
     let state_class = format!("badge delivery-{}", delivery.state.as_str());
     let failed = delivery.state == WorkState::Failed;
     let id = delivery.id;

@@ -97,7 +97,7 @@ pub fn Sources() -> impl IntoView {
                 view! {
                     <button type="button" class="secondary"
                         on:click=move |_| begin(service.clone(), None)>
-                        {t::connect(s.service.as_str())}
+                        {t::connect(s.service)}
                     </button>
                 }
             }).collect_view()}
