@@ -49,7 +49,7 @@ lint:
 unit:
 	@mkdir -p target
 	set -o pipefail; { TESTS_REQUIRE_ALL=1 $(CARGO) test -p openslot --lib --bins --tests \
-	  && $(CARGO) test -p openslot-frontend --lib; } 2>&1 | tee target/test-output.log
+	  && $(CARGO) test -p openslot-frontend -p openslot-wire --lib; } 2>&1 | tee target/test-output.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "openslot: %d passed, %d failed\n", p, f}' target/test-output.log
 
 # The booking page as it ships (trunk, release, wasm-opt), then its size budget.

@@ -4,7 +4,8 @@
 //! within std, chrono, chrono-tz, rrule, memchr, rustc-hash, serde (derives) and the core itself.
 //! No two top-level modules use each other, and none uses the edges (`api`, `cli`); `api/` reaches
 //! storage and the sync hub only through the booking service's named use cases; no source file
-//! is longer than 800 lines outside its tests.
+//! is longer than 800 lines outside its tests; the browser app reads the API through the wire
+//! crate's types, never through copies of its own.
 
 use std::path::Path;
 
@@ -321,4 +322,116 @@ fn test_module_lines(text: &str) -> usize {
         }
     }
     count
+}
+
+/// The types the wire crate (`openslot_wire`) declares: `pub struct` and `pub enum` names.
+fn wire_type_names(root: &Path) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for path in rust_files(&root.join("../wire/src")) {
+        let text = std::fs::read_to_string(&path).expect("wire source");
+        for line in text.lines().map(str::trim_start) {
+            let rest = line
+                .strip_prefix("pub struct ")
+                .or_else(|| line.strip_prefix("pub enum "));
+            if let Some(rest) = rest {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("source folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// The structs and enums in `text` that derive `Deserialize` and are named like a wire type
+/// (the same name, or the same without its `Json`).
+fn copies_of_wire_types(text: &str, wire: &std::collections::BTreeSet<String>) -> Vec<String> {
+    let mut copies = Vec::new();
+    let mut derives_deserialize = false;
+    for line in text.lines().map(str::trim_start) {
+        if line.starts_with("#[derive(") {
+            derives_deserialize |= line.contains("Deserialize");
+            continue;
+        }
+        if line.starts_with("#[") || line.starts_with("///") {
+            continue;
+        }
+        let rest = [
+            "pub struct ",
+            "struct ",
+            "pub enum ",
+            "enum ",
+            "pub(crate) struct ",
+        ]
+        .iter()
+        .find_map(|p| line.strip_prefix(p));
+        if let (Some(rest), true) = (rest, derives_deserialize) {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if wire.contains(&name) || wire.contains(&format!("{name}Json")) {
+                copies.push(name);
+            }
+        }
+        derives_deserialize = false;
+    }
+    copies
+}
+
+#[test]
+fn the_copy_check_finds_a_copy() {
+    let wire = ["BookingJson", "ErrorCode"].map(String::from).into();
+    let text = "/// A copy.\n#[derive(Clone, Debug, Deserialize)]\n#[serde(rename_all = \"snake_case\")]\npub struct Booking {\n}\n\
+                #[derive(serde::Deserialize)]\nenum ErrorCode {}\n\
+                #[derive(Clone)]\nstruct BookingJson;\n\
+                #[derive(Deserialize)]\nstruct Source {}\n";
+    assert_eq!(copies_of_wire_types(text, &wire), ["Booking", "ErrorCode"]);
+}
+
+#[test]
+fn the_browser_app_has_no_copy_of_a_wire_type() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let wire = wire_type_names(root);
+    for known in [
+        "BookingJson",
+        "ErrorJson",
+        "ErrorCode",
+        "AdminBookingJson",
+        "WeekViewJson",
+    ] {
+        assert!(
+            wire.contains(known),
+            "the wire crate lost {known}: {wire:?}"
+        );
+    }
+    let mut copies = Vec::new();
+    for path in rust_files(&root.join("../frontend/src")) {
+        let text = std::fs::read_to_string(&path).expect("frontend source");
+        for name in copies_of_wire_types(&text, &wire) {
+            copies.push(format!("{}: {name}", path.display()));
+        }
+    }
+    assert!(
+        copies.is_empty(),
+        "use openslot_wire's types instead of these copies: {copies:#?}"
+    );
 }

@@ -4,56 +4,23 @@
 //! The public page uses `/api/v1/...` on its own origin; the dashboard uses `/admin/api/...` on
 //! the admin listener's origin with a Bearer token. Nothing here talks to another origin.
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// One field the server refused, and why.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct FieldError {
-    pub field: String,
-    pub reason: String,
-}
-
-/// A free slot: RFC 3339 start and end, with the offset of the zone they were asked in.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Slot {
-    pub start: String,
-    pub end: String,
-}
-
-/// The JSON body of every error answer (`ErrorJson` in openapi.yaml).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-pub struct ErrorBody {
-    pub error: String,
-    pub message: String,
-    #[serde(default)]
-    pub fields: Vec<FieldError>,
-    #[serde(default)]
-    pub next_slots: Vec<Slot>,
-    /// With `series_conflict`: the first session of a series that is not free.
-    #[serde(default)]
-    pub conflict: Option<Box<SeriesConflict>>,
-}
-
-/// `SeriesConflictJson`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct SeriesConflict {
-    pub session: u32,
-    pub start: String,
-    pub reason: String,
-}
+pub use openslot_wire::public::SlotJson;
+pub use openslot_wire::{ErrorCode, ErrorJson, FieldError};
 
 /// Why a request did not give what was asked.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
     /// The request never reached the server (offline, DNS, connection refused).
     Offline,
-    /// The server answered with an error status.
+    /// The server answered with an error status; `body` is its error JSON (none when the
+    /// answer was not ours, e.g. a proxy's page).
     Status {
         status: u16,
-        body: ErrorBody,
+        body: Option<ErrorJson>,
         /// `Retry-After` in seconds, on 429.
         retry_after: Option<u32>,
     },
@@ -70,9 +37,22 @@ impl ApiError {
     }
 
     /// The server's error code (`not_free`, `rate_limited`, ...).
-    pub fn code(&self) -> Option<&str> {
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.body().map(|b| b.error)
+    }
+
+    /// The server's error body.
+    pub fn body(&self) -> Option<&ErrorJson> {
         match self {
-            ApiError::Status { body, .. } => Some(&body.error),
+            ApiError::Status { body, .. } => body.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The error body, taken out.
+    pub fn into_body(self) -> Option<ErrorJson> {
+        match self {
+            ApiError::Status { body, .. } => body,
             _ => None,
         }
     }
@@ -117,11 +97,7 @@ impl<'a> Call<'a> {
             let text = if text.is_empty() { "null" } else { &text };
             serde_json::from_str(text).map_err(|e| ApiError::Unexpected(e.to_string()))
         } else {
-            let body = serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
-                error: format!("http_{status}"),
-                message: String::new(),
-                ..ErrorBody::default()
-            });
+            let body = serde_json::from_str(&text).ok();
             Err(ApiError::Status {
                 status,
                 body,

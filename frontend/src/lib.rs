@@ -10,10 +10,9 @@ pub mod route;
 pub mod strings;
 pub mod time;
 
-/// The visitor text rules of the API, compiled into the page from the backend's own file so
-/// that the form and the API cannot disagree.
-#[path = "../../backend/src/domain/visitor_text.rs"]
-pub mod visitor_text;
+/// The visitor text rules of the API, from the wire crate the backend checks with, so that
+/// the form and the API cannot disagree.
+pub use openslot_wire::visitor_text;
 
 use leptos::prelude::*;
 

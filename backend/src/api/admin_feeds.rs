@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+pub use openslot_wire::admin::FeedUrlsJson;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+use poem_openapi::{ApiResponse, OpenApi, Tags};
 
 use super::admin::{AdminAuth, OwnerToken};
 use super::public::{ErrorJson, internal};
@@ -14,17 +15,6 @@ use crate::booking::feeds::FeedUrls;
 enum Tag {
     /// The owner's secret calendar feeds.
     Feeds,
-}
-
-/// The feed URLs: add them to a calendar that OpenSlot cannot write to.
-#[derive(Debug, Object)]
-pub struct FeedUrlsJson {
-    /// Every booking as events (`.../api/v1/bookings.ics?token=...`).
-    pub bookings_url: String,
-    /// The merged busy time without titles (`.../api/v1/freebusy.ics?token=...`).
-    pub freebusy_url: String,
-    /// When the URLs were last rotated (RFC 3339), absent if never.
-    pub rotated_at: Option<String>,
 }
 
 impl From<FeedUrls> for FeedUrlsJson {

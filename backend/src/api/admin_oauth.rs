@@ -9,12 +9,16 @@
 
 use std::sync::Arc;
 
+use openslot_wire::admin::{
+    AccountCalendarJson, ConnectionJson, Flow as WireFlow, PasteBody, ServiceJson, StartBody,
+};
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+use poem_openapi::{ApiResponse, OpenApi, Tags};
 
 use super::admin::{AdminAuth, OwnerToken};
-use super::public::{ErrorJson, error};
+use super::public::{ErrorCode, ErrorJson, error};
+use crate::api::wire;
 use crate::sources::oauth::Service;
 use crate::sync::connections::{ConnectError, ConnectionView, Connections, Flow, callback_path};
 
@@ -31,51 +35,6 @@ pub struct AdminOAuthApi {
     pub connections: Arc<Connections>,
 }
 
-/// A service the dashboard can connect (its `[google]`/`[microsoft]` section is set).
-#[derive(Debug, Object)]
-struct ServiceJson {
-    /// `google` or `microsoft`.
-    service: String,
-    /// Where the consent page sends the browser (register it with the OAuth client).
-    redirect_uri: String,
-    /// The flows offered: `redirect` (both), `device` (Microsoft).
-    flows: Vec<String>,
-}
-
-#[derive(Debug, Object)]
-struct StartBody {
-    /// `redirect` (default for Google) or `device` (default for Microsoft).
-    flow: Option<String>,
-    /// Reconnect this dashboard source: its token is replaced, its settings stay.
-    source: Option<String>,
-    /// Ask for the right to write bookings (`write = true`); read only otherwise.
-    write: Option<bool>,
-}
-
-/// A sign-in in progress. Never holds a token.
-#[derive(Debug, Object)]
-struct ConnectionJson {
-    id: String,
-    service: String,
-    flow: String,
-    /// `waiting`, `authorized`, `failed`, `expired`.
-    status: String,
-    /// Why it failed.
-    error: Option<String>,
-    /// The source being reconnected.
-    source: Option<String>,
-    write: bool,
-    expires_at: String,
-    /// Redirect: open this page (until the answer came back).
-    authorize_url: Option<String>,
-    /// Redirect: where the consent page sends the browser; when it cannot load that address,
-    /// paste the address (or the code) into `POST .../code`.
-    redirect_uri: Option<String>,
-    /// Device code: where to go and the code to enter there.
-    verification_uri: Option<String>,
-    user_code: Option<String>,
-}
-
 impl From<ConnectionView> for ConnectionJson {
     fn from(v: ConnectionView) -> Self {
         let error = match &v.progress {
@@ -83,11 +42,11 @@ impl From<ConnectionView> for ConnectionJson {
             _ => None,
         };
         ConnectionJson {
-            status: v.progress.as_str().to_owned(),
+            status: wire::progress(&v.progress),
             error,
             id: v.id,
-            service: v.service.as_str().to_owned(),
-            flow: v.flow.as_str().to_owned(),
+            service: wire::service(v.service),
+            flow: wire::flow(v.flow),
             source: v.reconnect,
             write: v.write,
             expires_at: v
@@ -99,24 +58,6 @@ impl From<ConnectionView> for ConnectionJson {
             user_code: v.user_code,
         }
     }
-}
-
-/// What the owner pasted. Not `Debug`: it holds a code.
-#[derive(Object)]
-struct PasteBody {
-    /// The code, or the whole address the browser was sent to.
-    code: String,
-}
-
-/// A calendar of the connected account.
-#[derive(Debug, Object)]
-struct AccountCalendarJson {
-    /// The calendar id: put it into the source's `calendar`.
-    id: String,
-    name: Option<String>,
-    color: Option<String>,
-    /// The account's main calendar.
-    primary: bool,
 }
 
 #[derive(ApiResponse)]
@@ -193,19 +134,21 @@ fn refusal(e: &ConnectError) -> (u16, Json<ErrorJson>) {
     use crate::sources::SourceError as S;
     let message = e.to_string();
     match e {
-        ConnectError::NotFound(_) => (404, error("not_found", message)),
-        ConnectError::Expired => (409, error("expired", message)),
-        ConnectError::UnknownState => (409, error("wrong_state", message)),
-        ConnectError::NotYet => (409, error("not_yet", message)),
-        ConnectError::NotConfigured(_) => (422, error("not_configured", message)),
-        ConnectError::NoDeviceFlow => (422, error("invalid", message)),
+        ConnectError::NotFound(_) => (404, error(ErrorCode::NotFound, message)),
+        ConnectError::Expired => (409, error(ErrorCode::Expired, message)),
+        ConnectError::UnknownState => (409, error(ErrorCode::WrongState, message)),
+        ConnectError::NotYet => (409, error(ErrorCode::NotYet, message)),
+        ConnectError::NotConfigured(_) => (422, error(ErrorCode::NotConfigured, message)),
+        ConnectError::NoDeviceFlow => (422, error(ErrorCode::Invalid, message)),
         ConnectError::Source(S::Unreachable { .. } | S::Timeout { .. }) => {
-            (422, error("unreachable", message))
+            (422, error(ErrorCode::Unreachable, message))
         }
         ConnectError::Source(S::Refused(m)) if m.contains("another sign-in") => {
-            (409, error("wrong_state", message))
+            (409, error(ErrorCode::WrongState, message))
         }
-        ConnectError::Failed(_) | ConnectError::Source(_) => (422, error("refused", message)),
+        ConnectError::Failed(_) | ConnectError::Source(_) => {
+            (422, error(ErrorCode::Refused, message))
+        }
     }
 }
 
@@ -232,11 +175,11 @@ impl AdminOAuthApi {
             .services()
             .into_iter()
             .map(|s| ServiceJson {
-                service: s.as_str().to_owned(),
+                service: wire::service(s),
                 redirect_uri: self.connections.redirect_uri(s),
                 flows: match s {
-                    Service::Google => vec!["redirect".to_owned()],
-                    Service::Microsoft => vec!["device".to_owned(), "redirect".to_owned()],
+                    Service::Google => vec![WireFlow::Redirect],
+                    Service::Microsoft => vec![WireFlow::Device, WireFlow::Redirect],
                 },
             })
             .collect();
@@ -258,7 +201,7 @@ impl AdminOAuthApi {
     ) -> ConnectionResponse {
         let Some(service) = service_of(&service.0) else {
             return ConnectionResponse::NotFound(error(
-                "not_found",
+                ErrorCode::NotFound,
                 "the services are `google` and `microsoft`",
             ));
         };
@@ -267,7 +210,7 @@ impl AdminOAuthApi {
             (Some("device"), _) | (None, Service::Microsoft) => Flow::Device,
             (Some(_), _) => {
                 return ConnectionResponse::Invalid(error(
-                    "invalid",
+                    ErrorCode::Invalid,
                     "flow: `redirect` or `device`",
                 ));
             }
@@ -277,13 +220,13 @@ impl AdminOAuthApi {
             let entries = self.auth.sources.entries();
             let Some(entry) = entries.get(id) else {
                 return ConnectionResponse::NotFound(error(
-                    "not_found",
+                    ErrorCode::NotFound,
                     format!("no source `{id}` was added in the dashboard"),
                 ));
             };
             if entry.settings.get("kind").and_then(|k| k.as_str()) != Some(service.as_str()) {
                 return ConnectionResponse::Invalid(error(
-                    "invalid",
+                    ErrorCode::Invalid,
                     format!("source `{id}` is not a {} source", service.as_str()),
                 ));
             }
@@ -420,7 +363,7 @@ impl AdminOAuthApi {
             None => {
                 let serde_json::Value::Object(mut settings) = body.0 else {
                     return SaveResponse::Invalid(error(
-                        "invalid",
+                        ErrorCode::Invalid,
                         "expected an object (`id`, `name`, `calendar`, ...)",
                     ));
                 };
@@ -463,7 +406,7 @@ impl AdminOAuthApi {
                 super::admin::SourceChangeResponse::Conflict(j) => SaveResponse::Conflict(j),
                 super::admin::SourceChangeResponse::Invalid(j) => SaveResponse::Invalid(j),
                 super::admin::SourceChangeResponse::Internal(j) => SaveResponse::Internal(j),
-                _ => SaveResponse::Internal(error("internal", "unexpected answer")),
+                _ => SaveResponse::Internal(error(ErrorCode::Internal, "unexpected answer")),
             },
         }
     }

@@ -6,68 +6,15 @@
 //! never shows an event title: busy time is intervals only.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use poem_openapi::Object;
 
 use crate::booking::{BookingService, StoreError};
 use crate::calendar::{Interval, merge_intervals};
+pub use openslot_wire::admin::{
+    FreeJson, SourceBusyJson, SpanJson, WeekBlockJson, WeekBookingJson, WeekViewJson,
+};
 
 /// The most days one answer covers.
 pub const MAX_DAYS: u32 = 31;
-
-#[derive(Debug, Object)]
-pub struct SpanJson {
-    pub start: String,
-    pub end: String,
-}
-
-#[derive(Debug, Object)]
-pub struct SourceBusyJson {
-    pub id: String,
-    pub name: Option<String>,
-    /// `#rrggbb` from the configuration, if set.
-    pub color: Option<String>,
-    pub busy: Vec<SpanJson>,
-}
-
-#[derive(Debug, Object)]
-pub struct WeekBookingJson {
-    pub id: String,
-    pub event_type: String,
-    pub name: String,
-    pub start: String,
-    pub end: String,
-}
-
-#[derive(Debug, Object)]
-pub struct WeekBlockJson {
-    pub id: String,
-    pub label: String,
-    pub start: String,
-    pub end: String,
-}
-
-#[derive(Debug, Object)]
-pub struct FreeJson {
-    pub event_type: String,
-    pub title: String,
-    pub slots: Vec<SpanJson>,
-}
-
-#[derive(Debug, Object)]
-pub struct WeekViewJson {
-    /// The first day's start and the last day's end (UTC).
-    pub from: String,
-    pub to: String,
-    /// The owner's zone; `days` are in it.
-    pub timezone: String,
-    pub days: Vec<String>,
-    pub sources: Vec<SourceBusyJson>,
-    /// All calendars' busy time as one list (what the rules see).
-    pub merged_busy: Vec<SpanJson>,
-    pub bookings: Vec<WeekBookingJson>,
-    pub blocks: Vec<WeekBlockJson>,
-    pub free: Vec<FreeJson>,
-}
 
 fn utc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)

@@ -2,7 +2,8 @@
 //! (`health`), the owner's admin API (`admin`) and `/metrics` (`metrics`), request guards (rate limit,
 //! captcha, client address, admin password and sessions), and the server that puts them
 //! together (`server`); `spec` refines the OpenAPI documents for client generators; CORS for
-//! `/api/v1` when `[security] cors_origins` lists origins (`cors`).
+//! `/api/v1` when `[security] cors_origins` lists origins (`cors`). The bodies are the wire
+//! crate's (`openslot_wire`); `wire` maps the domain's values onto its enums.
 
 pub mod admin;
 pub mod admin_feeds;
@@ -20,5 +21,6 @@ pub mod public;
 pub mod request_log;
 pub mod server;
 pub mod spec;
+mod wire;
 
 pub use server::{Application, StartError, spec_yaml};

@@ -25,7 +25,7 @@ pub use queries::{Counts, Retried, WindowFacts};
 
 // The rows the use cases answer with (kept by the store); the API names them from here.
 pub use crate::store::bookings::{BlockRow, BookingFilter};
-pub use crate::store::deliveries::DeliveryRow;
+pub use crate::store::deliveries::{Channel, DeliveryRow};
 pub use crate::store::{
-    BookingRow, BookingStatus, IdempotentRequest, OutboxAction, OutboxRow, StoreError,
+    BookingRow, BookingStatus, IdempotentRequest, OutboxAction, OutboxRow, OutboxState, StoreError,
 };

@@ -7,4 +7,5 @@
 
 pub mod details;
 pub mod series;
-pub mod visitor_text;
+/// In the wire crate: the booking page checks with the same rules.
+pub use openslot_wire::visitor_text;

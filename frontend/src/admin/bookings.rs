@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
 use super::clock;
-use super::model::Booking;
+use super::model::{Booking, BookingStatus};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
 
@@ -134,7 +134,7 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
         crate::time::moment(&booking.start, &zone),
         crate::time::clock(&booking.end, &zone)
     );
-    let cancelled = booking.status == "cancelled";
+    let cancelled = booking.status == BookingStatus::Cancelled;
     let id = booking.id.clone();
     let name = booking.name.clone();
     let note_id = format!("note-{}", booking.id);
@@ -189,8 +189,8 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
             .writes
             .iter()
             .map(|w| {
-                let class = format!("write write-{}", w.state);
-                let text = t::write_state(&w.source, &w.action, &w.state);
+                let class = format!("write write-{}", w.state.as_str());
+                let text = t::write_state(&w.source, w.action.as_str(), w.state.as_str());
                 let title = w.last_error.clone().unwrap_or_default();
                 view! { <span class=class title=title>{text}</span> }
             })
@@ -245,7 +245,7 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
             </dl>
         }
     });
-    let status_class = format!("badge badge-{}", booking.status);
+    let status_class = format!("badge badge-{}", booking.status.as_str());
     let status_text = if cancelled {
         t::CANCELLED
     } else {

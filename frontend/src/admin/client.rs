@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::api::{ApiError, Call};
+use crate::api::{ApiError, Call, ErrorCode};
 use crate::strings::admin as t;
 
 const TOKEN_KEY: &str = "openslot.admin.token";
@@ -87,12 +87,11 @@ pub fn explain(e: &ApiError) -> String {
             ..
         } => t::rate_limited(*s),
         ApiError::Status { body, status, .. } => {
-            let mut text = if body.message.is_empty() {
-                format!("HTTP {status}")
-            } else {
-                body.message.clone()
+            let mut text = match body {
+                Some(b) if !b.message.is_empty() => b.message.clone(),
+                _ => format!("HTTP {status}"),
             };
-            if !body.fields.is_empty() && body.error != "invalid" {
+            if let Some(body) = body.as_ref().filter(|b| b.error != ErrorCode::Invalid) {
                 for f in &body.fields {
                     text.push_str(&format!("; {}: {}", f.field, f.reason));
                 }

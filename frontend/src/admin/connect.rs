@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use super::client::{Session, explain, session};
-use super::model::{AccountCalendar, Connection};
+use super::model::{AccountCalendar, Connection, ConnectionStatus, Flow};
 use super::sources::CalendarChoices;
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
@@ -119,7 +119,7 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
         });
     };
     let settle = move |c: Connection| {
-        let authorized = c.status == "authorized";
+        let authorized = c.status == ConnectionStatus::Authorized;
         let reconnect = c.source.is_some();
         current.set(c);
         if authorized {
@@ -139,8 +139,9 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
                 let path = format!("/admin/api/oauth/connections/{}", encode(&id));
                 match session.send::<Connection>(Call::get(path)).await {
                     Ok(c) => {
-                        let waiting = c.status == "waiting" && c.flow == "device";
-                        if c.status != "waiting" {
+                        let waiting =
+                            c.status == ConnectionStatus::Waiting && c.flow == Flow::Device;
+                        if c.status != ConnectionStatus::Waiting {
                             remember(None);
                         }
                         if alive.get_untracked() {
@@ -196,8 +197,8 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
             let write = current.get_untracked().write;
             match start(
                 session,
-                &service,
-                Some("redirect"),
+                service.as_str(),
+                Some(Flow::Redirect.as_str()),
                 source.as_deref(),
                 write,
             )
@@ -223,7 +224,15 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
                     ..Call::default()
                 })
                 .await;
-            match start(session, &old.service, Some(&old.flow), None, write).await {
+            match start(
+                session,
+                old.service.as_str(),
+                Some(old.flow.as_str()),
+                None,
+                write,
+            )
+            .await
+            {
                 Ok(c) => {
                     current.set(c);
                     follow();
@@ -270,12 +279,12 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
         let c = current.get();
         match &c.source {
             Some(s) => t::reconnect_source(s),
-            None => t::connect(&c.service),
+            None => t::connect(c.service),
         }
     };
     let write_choice = move || {
         let c = current.get();
-        (c.status == "waiting" && c.source.is_none()).then(|| {
+        (c.status == ConnectionStatus::Waiting && c.source.is_none()).then(|| {
             view! {
                 <label class="checkbox">
                     <input type="checkbox" prop:checked=c.write on:change=toggle_write />
@@ -286,8 +295,8 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
     };
     let waiting = move || {
         let c = current.get();
-        (c.status == "waiting").then(|| {
-            if c.flow == "device" {
+        (c.status == ConnectionStatus::Waiting).then(|| {
+            if c.flow == Flow::Device {
                 let uri = c.verification_uri.clone().unwrap_or_default();
                 let code = c.user_code.clone().unwrap_or_default();
                 view! {
@@ -327,15 +336,15 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
     };
     let finished = move || {
         let c = current.get();
-        match c.status.as_str() {
-            "failed" => Some(
+        match c.status {
+            ConnectionStatus::Failed => Some(
                 view! { <p class="error" role="alert">{c.error.clone().unwrap_or_default()}</p> }
                     .into_any(),
             ),
-            "expired" => {
+            ConnectionStatus::Expired => {
                 Some(view! { <p class="error" role="alert">{t::CONNECT_EXPIRED}</p> }.into_any())
             }
-            "authorized" if c.source.is_some() => Some(
+            ConnectionStatus::Authorized if c.source.is_some() => Some(
                 view! {
                     <form on:submit=save>
                         <p>{t::RECONNECTED_READY}</p>

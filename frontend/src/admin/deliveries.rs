@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
-use super::model::Delivery;
+use super::model::{Delivery, WorkState};
 use crate::api::Call;
 use crate::strings::admin as t;
 
@@ -62,11 +62,11 @@ fn DeliveryRow(delivery: Delivery, list: RwSignal<Load<Vec<Delivery>>>) -> impl 
     let zone = session.zone.get_untracked();
     let busy = RwSignal::new(false);
     let when = crate::time::moment(&delivery.updated_at, &zone);
-    let what = t::delivery_what(&delivery.channel, &delivery.event);
-    let to = t::delivery_target(&delivery.channel, &delivery.target);
-    let state = t::delivery_state(&delivery.state, delivery.attempts, delivery.last_status);
-    let state_class = format!("badge delivery-{}", delivery.state);
-    let failed = delivery.state == "failed";
+    let what = t::delivery_what(delivery.channel, &delivery.event);
+    let to = t::delivery_target(delivery.channel, &delivery.target);
+    let state = t::delivery_state(delivery.state, delivery.attempts, delivery.last_status);
+    let state_class = format!("badge delivery-{}", delivery.state.as_str());
+    let failed = delivery.state == WorkState::Failed;
     let id = delivery.id;
     let retry = move |_| {
         busy.set(true);

@@ -2,33 +2,23 @@
 //! write to: shown with copy buttons, and rotated (the old URLs stop working) after a
 //! confirmation.
 
-use leptos::prelude::*;
-use serde::Deserialize;
-
 use super::client::{Load, explain, load, session};
 use crate::api::Call;
 use crate::strings::admin as t;
-
-/// `FeedUrlsJson`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct FeedUrls {
-    pub bookings_url: String,
-    pub freebusy_url: String,
-    #[serde(default)]
-    pub rotated_at: Option<String>,
-}
+use leptos::prelude::*;
+use openslot_wire::admin::FeedUrlsJson;
 
 #[component]
 pub fn Feeds() -> impl IntoView {
     let session = session();
-    let urls = RwSignal::new(Load::<FeedUrls>::Loading);
+    let urls = RwSignal::new(Load::<FeedUrlsJson>::Loading);
     load(session, "/admin/api/feeds".to_owned(), urls);
     let confirming = RwSignal::new(false);
     let rotate = move |_| {
         confirming.set(false);
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<FeedUrls>(Call {
+                .send::<FeedUrlsJson>(Call {
                     method: "POST",
                     path: "/admin/api/feeds/rotate".to_owned(),
                     ..Call::default()

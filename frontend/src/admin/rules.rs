@@ -329,7 +329,9 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
                     all.set(Load::Ready(r));
                 }
                 Err(ApiError::Status {
-                    status: 422, body, ..
+                    status: 422,
+                    body: Some(body),
+                    ..
                 }) => show_problems(
                     body.fields
                         .iter()

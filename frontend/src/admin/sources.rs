@@ -93,11 +93,11 @@ pub fn Sources() -> impl IntoView {
                 {t::ADD_SOURCE}
             </button>
             {move || services.get().into_iter().map(|s| {
-                let service = s.service.clone();
+                let service = s.service.as_str().to_owned();
                 view! {
                     <button type="button" class="secondary"
                         on:click=move |_| begin(service.clone(), None)>
-                        {t::connect(&s.service)}
+                        {t::connect(s.service)}
                     </button>
                 }
             }).collect_view()}

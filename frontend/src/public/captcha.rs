@@ -3,21 +3,12 @@
 //! payload `POST /bookings` takes in `captcha`.
 
 use leptos::prelude::*;
+use openslot_wire::public::Challenge;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{ApiError, Call};
-
-/// `GET /api/v1/captcha`.
-#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
-struct Challenge {
-    algorithm: String,
-    challenge: String,
-    maxnumber: u64,
-    salt: String,
-    signature: String,
-}
 
 /// Why no payload came out.
 #[derive(Debug)]

@@ -2,17 +2,17 @@
 //! (an .ics file made here, links for Google and Outlook on the web), and the manage link.
 
 use leptos::prelude::*;
+use openslot_wire::public::LocationKind;
 
-use super::{Booking, EventType, PageInfo, announcer, focus_on_mount};
+use super::{BookingJson, BookingStatus, EventTypeJson, PageJson, announcer, focus_on_mount};
 use crate::api::encode;
 use crate::strings::public as t;
 use crate::time;
-
 #[component]
 pub fn Confirmation(
-    booking: Booking,
-    event: EventType,
-    page: PageInfo,
+    booking: BookingJson,
+    event: EventTypeJson,
+    page: PageJson,
     on_again: Callback<()>,
 ) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H1>::new();
@@ -37,7 +37,7 @@ pub fn Confirmation(
 
 /// When and what, in the visitor's zone and (when it differs) the owner's.
 #[component]
-pub fn BookingFacts(booking: Booking, event: EventType, page: PageInfo) -> impl IntoView {
+pub fn BookingFacts(booking: BookingJson, event: EventTypeJson, page: PageJson) -> impl IntoView {
     let visitor_zone = booking.timezone.clone();
     let owner_differs = visitor_zone != page.timezone;
     view! {
@@ -53,10 +53,10 @@ pub fn BookingFacts(booking: Booking, event: EventType, page: PageInfo) -> impl 
             {booking.series.clone().map(|series| view! {
                 <dt>{t::YOUR_SESSIONS}</dt>
                 <dd>
-                    <p class="meta">{t::frequency(&series.frequency)}</p>
+                    <p class="meta">{t::frequency(series.frequency)}</p>
                     <ol class="sessions">
                         {series.sessions.into_iter().map(|s| {
-                            let cancelled = s.status == "cancelled";
+                            let cancelled = s.status == BookingStatus::Cancelled;
                             let current = s.id == booking.id;
                             view! {
                                 <li class:cancelled=cancelled aria-current=current.then_some("true")>
@@ -86,15 +86,17 @@ pub fn BookingFacts(booking: Booking, event: EventType, page: PageInfo) -> impl 
 
 /// Where the meeting is, as something to click where it can be: the video link (only an
 /// http(s) link is ever made a link), the number to call, or the address as text.
-fn where_link(l: &super::Location) -> Option<AnyView> {
+fn where_link(l: &super::LocationJson) -> Option<AnyView> {
     let value = l.value.clone()?;
-    Some(match l.kind.as_str() {
-        "video" if value.starts_with("https://") || value.starts_with("http://") => view! {
-            <a href=value.clone() rel="noopener noreferrer" target="_blank">{t::JOIN_VIDEO}</a>
-            <br/><span class="manage-url">{value}</span>
+    Some(match l.kind {
+        LocationKind::Video if value.starts_with("https://") || value.starts_with("http://") => {
+            view! {
+                <a href=value.clone() rel="noopener noreferrer" target="_blank">{t::JOIN_VIDEO}</a>
+                <br/><span class="manage-url">{value}</span>
+            }
+            .into_any()
         }
-        .into_any(),
-        "phone" => {
+        LocationKind::Phone => {
             let tel: String = value
                 .chars()
                 .filter(|c| c.is_ascii_digit() || *c == '+')
@@ -106,7 +108,7 @@ fn where_link(l: &super::Location) -> Option<AnyView> {
 }
 
 /// The manage page of a booking, on this site (the API's `manage_url` names the public URL).
-pub fn manage_path(b: &Booking) -> String {
+pub fn manage_path(b: &BookingJson) -> String {
     format!(
         "/manage/{}?token={}",
         encode(&b.id),
@@ -115,7 +117,7 @@ pub fn manage_path(b: &Booking) -> String {
 }
 
 #[component]
-fn CalendarLinks(booking: Booking, title: String) -> impl IntoView {
+fn CalendarLinks(booking: BookingJson, title: String) -> impl IntoView {
     let (start, end) = (
         time::utc_stamp(&booking.start),
         time::utc_stamp(&booking.end),
@@ -146,7 +148,7 @@ fn CalendarLinks(booking: Booking, title: String) -> impl IntoView {
 
 /// A calendar file (RFC 5545) with the booking, or every confirmed session of its series; times
 /// in UTC, text escaped.
-pub fn ics_file(b: &Booking, title: &str) -> String {
+pub fn ics_file(b: &BookingJson, title: &str) -> String {
     let single = [(
         b.id.as_str(),
         b.start.as_str(),
@@ -157,7 +159,7 @@ pub fn ics_file(b: &Booking, title: &str) -> String {
         Some(series) => series
             .sessions
             .iter()
-            .filter(|s| s.status != "cancelled")
+            .filter(|s| s.status != BookingStatus::Cancelled)
             .map(|s| {
                 (
                     s.id.as_str(),

@@ -2,40 +2,16 @@
 //! (`visitor_text`, the same file the backend uses), then the proof of work and the booking.
 
 use leptos::prelude::*;
+use openslot_wire::public::{BookingBody, Frequency, RepeatBody};
 
 use super::captcha::{self, CaptchaError};
-use super::{Booking, EventType, Question, explain, focus_on_mount};
-use crate::api::{ApiError, Call, Slot};
+use super::{
+    BookingJson, EventTypeJson, QuestionJson, QuestionKind, check_answer, explain, focus_on_mount,
+};
+use crate::api::{ApiError, Call, ErrorCode, ErrorJson, FieldError, SlotJson};
 use crate::strings::public as t;
 use crate::time;
 use crate::visitor_text;
-
-/// The request body of `POST /api/v1/bookings`.
-#[derive(Debug, serde::Serialize)]
-struct BookingBody<'a> {
-    event_type: &'a str,
-    start: &'a str,
-    name: &'a str,
-    email: &'a str,
-    notes: &'a str,
-    timezone: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    captcha: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    repeat: Option<Repeat>,
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    answers: std::collections::BTreeMap<String, String>,
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
-    visit_ref: Option<String>,
-}
-
-/// A series instead of one meeting.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-struct Repeat {
-    frequency: String,
-    sessions: u32,
-}
-
 /// One input with its live check.
 #[derive(Clone, Copy)]
 struct Field {
@@ -71,14 +47,14 @@ impl Field {
 /// One of the owner's questions with its input.
 #[derive(Clone)]
 struct QuestionField {
-    question: Question,
+    question: QuestionJson,
     value: RwSignal<String>,
     touched: RwSignal<bool>,
     server: RwSignal<Option<String>>,
 }
 
 impl QuestionField {
-    fn new(question: Question) -> Self {
+    fn new(question: QuestionJson) -> Self {
         QuestionField {
             question,
             value: RwSignal::new(String::new()),
@@ -99,7 +75,7 @@ impl QuestionField {
         if !self.touched.get() {
             return None;
         }
-        self.question.check(&self.value.get()).err()
+        check_answer(&self.question, &self.value.get()).err()
     }
 }
 
@@ -121,19 +97,19 @@ enum Sending {
 
 #[component]
 pub fn BookingForm(
-    event: EventType,
-    time_slot: Slot,
+    event: EventTypeJson,
+    time_slot: SlotJson,
     zone: String,
     captcha: bool,
     on_back: Callback<()>,
-    on_taken: Callback<Vec<Slot>>,
-    on_booked: Callback<Booking>,
+    on_taken: Callback<Vec<SlotJson>>,
+    on_booked: Callback<BookingJson>,
 ) -> impl IntoView {
     let name = Field::new(visitor_text::name);
     let email = Field::new(visitor_text::email);
     let notes = Field::new(visitor_text::notes);
-    // "" = once; else one of the event type's frequencies.
-    let frequency = RwSignal::new(String::new());
+    // None = once; else one of the event type's frequencies.
+    let frequency = RwSignal::new(None::<Frequency>);
     let max_sessions = event.max_sessions.unwrap_or(2).max(2);
     let sessions = RwSignal::new(max_sessions.min(4));
     let questions: Vec<QuestionField> = event
@@ -175,7 +151,7 @@ pub fn BookingForm(
                 questions.with_value(|qs| {
                     qs.iter()
                         .find(|q| {
-                            q.question.check(&q.value.get_untracked()).is_err()
+                            check_answer(&q.question, &q.value.get_untracked()).is_err()
                                 || q.server.get_untracked().is_some()
                         })
                         .map(QuestionField::dom_id)
@@ -189,7 +165,7 @@ pub fn BookingForm(
         let answers: std::collections::BTreeMap<String, String> = questions.with_value(|qs| {
             qs.iter()
                 .filter_map(|q| {
-                    let v = q.question.check(&q.value.get_untracked()).ok()?;
+                    let v = check_answer(&q.question, &q.value.get_untracked()).ok()?;
                     (!v.is_empty()).then(|| (q.question.id.clone(), v))
                 })
                 .collect()
@@ -210,12 +186,10 @@ pub fn BookingForm(
                     captcha,
                     answers,
                     visit_ref,
-                    repeat: Some(frequency.get_untracked())
-                        .filter(|f| !f.is_empty())
-                        .map(|frequency| Repeat {
-                            frequency,
-                            sessions: sessions.get_untracked(),
-                        }),
+                    repeat: frequency.get_untracked().map(|f| RepeatBody {
+                        frequency: Some(f.as_str().to_owned()),
+                        sessions: Some(sessions.get_untracked()),
+                    }),
                 },
                 sending,
                 progress,
@@ -305,23 +279,21 @@ pub fn BookingForm(
                     <fieldset class="field repeat">
                         <legend>{t::REPEAT_LEGEND}</legend>
                         <label class="choice">
-                            <input type="radio" name="repeat" value="" prop:checked=move || frequency.get().is_empty()
-                                on:change=move |_| frequency.set(String::new())/>
+                            <input type="radio" name="repeat" value="" prop:checked=move || frequency.get().is_none()
+                                on:change=move |_| frequency.set(None)/>
                             {t::REPEAT_ONCE}
                         </label>
                         {event.with_value(|e| e.repeat.clone()).into_iter().map(|f| {
-                            let value = f.clone();
-                            let chosen = f.clone();
-                            let label = t::frequency(&f);
+                            let label = t::frequency(f);
                             view! {
                                 <label class="choice">
-                                    <input type="radio" name="repeat" value=value prop:checked=move || frequency.get() == f
-                                        on:change=move |_| frequency.set(chosen.clone())/>
+                                    <input type="radio" name="repeat" value=f.as_str() prop:checked=move || frequency.get() == Some(f)
+                                        on:change=move |_| frequency.set(Some(f))/>
                                     {label}
                                 </label>
                             }
                         }).collect_view()}
-                        <Show when=move || !frequency.get().is_empty()>
+                        <Show when=move || frequency.get().is_some()>
                             <label for="sessions">{t::SESSIONS}</label>
                             <select id="sessions" name="sessions" aria-describedby="sessions-hint"
                                 on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { sessions.set(n) }>
@@ -349,22 +321,22 @@ pub fn BookingForm(
 }
 
 struct SendArgs {
-    event: EventType,
-    slot: Slot,
+    event: EventTypeJson,
+    slot: SlotJson,
     zone: String,
     name: String,
     email: String,
     notes: String,
     key: String,
     captcha: bool,
-    repeat: Option<Repeat>,
+    repeat: Option<RepeatBody>,
     answers: std::collections::BTreeMap<String, String>,
     visit_ref: Option<String>,
 }
 
 enum Failed {
-    Taken(Vec<Slot>),
-    Fields(Vec<crate::api::FieldError>),
+    Taken(Vec<SlotJson>),
+    Fields(Vec<FieldError>),
     Say(String),
 }
 
@@ -373,7 +345,7 @@ async fn send(
     args: SendArgs,
     sending: RwSignal<Sending>,
     progress: RwSignal<f64>,
-) -> Result<Booking, Failed> {
+) -> Result<BookingJson, Failed> {
     let mut attempts = 0;
     loop {
         attempts += 1;
@@ -391,49 +363,44 @@ async fn send(
         };
         sending.set(Sending::Booking);
         let body = BookingBody {
-            event_type: &args.event.slug,
-            start: &args.slot.start,
-            name: args.name.trim(),
-            email: args.email.trim(),
-            notes: args.notes.trim(),
-            timezone: &args.zone,
+            event_type: Some(args.event.slug.clone()),
+            start: Some(args.slot.start.clone()),
+            name: Some(args.name.trim().to_owned()),
+            email: Some(args.email.trim().to_owned()),
+            notes: Some(args.notes.trim().to_owned()),
+            timezone: Some(args.zone.clone()),
             captcha,
             repeat: args.repeat.clone(),
-            answers: args.answers.clone(),
+            answers: (!args.answers.is_empty()).then(|| args.answers.clone()),
             visit_ref: args.visit_ref.clone(),
         };
-        let answer: Result<Booking, ApiError> = Call::send("POST", "/api/v1/bookings", &body)
+        let answer: Result<BookingJson, ApiError> = Call::send("POST", "/api/v1/bookings", &body)
             .header("Idempotency-Key", args.key.clone())
             .json()
             .await;
         return match answer {
             Ok(b) => Ok(b),
             Err(e) => match (e.status(), e.code()) {
-                (Some(409), Some("series_conflict")) => Err(Failed::Say(match e {
-                    ApiError::Status {
-                        body:
-                            crate::api::ErrorBody {
-                                conflict: Some(c), ..
-                            },
-                        ..
-                    } => t::series_conflict(
-                        c.session,
-                        &time::moment(&c.start, &args.zone),
-                        &c.reason,
-                    ),
-                    other => explain(&other),
-                })),
-                (Some(409), _) => Err(Failed::Taken(match e {
-                    ApiError::Status { body, .. } => body.next_slots,
-                    _ => Vec::new(),
-                })),
-                (Some(400), Some("captcha")) if attempts < 2 => continue,
-                (Some(400), Some("captcha")) => Err(Failed::Say(t::CAPTCHA_FAILED.to_owned())),
-                (Some(422), _) => match e {
-                    ApiError::Status { body, .. } if !body.fields.is_empty() => {
-                        Err(Failed::Fields(body.fields))
+                (Some(409), Some(ErrorCode::SeriesConflict)) => Err(Failed::Say(match e.body() {
+                    Some(ErrorJson {
+                        conflict: Some(c), ..
+                    }) => {
+                        t::series_conflict(c.session, &time::moment(&c.start, &args.zone), c.reason)
                     }
-                    other => Err(Failed::Say(explain(&other))),
+                    _ => explain(&e),
+                })),
+                (Some(409), _) => Err(Failed::Taken(
+                    e.into_body().map(|b| b.next_slots).unwrap_or_default(),
+                )),
+                (Some(400), Some(ErrorCode::Captcha)) if attempts < 2 => continue,
+                (Some(400), Some(ErrorCode::Captcha)) => {
+                    Err(Failed::Say(t::CAPTCHA_FAILED.to_owned()))
+                }
+                (Some(422), _) => match e.body() {
+                    Some(body) if !body.fields.is_empty() => {
+                        Err(Failed::Fields(body.fields.clone()))
+                    }
+                    _ => Err(Failed::Say(explain(&e))),
                 },
                 _ => Err(Failed::Say(explain(&e))),
             },
@@ -460,7 +427,7 @@ fn question_input(f: QuestionField) -> impl IntoView {
         let f = f.clone();
         move || f.problem().is_some().to_string()
     };
-    let input = if f.question.kind == "choice" {
+    let input = if f.question.kind == QuestionKind::Choice {
         view! {
             <select id=id.clone() name=id.clone() required=f.question.required
                 aria-invalid=invalid aria-describedby=problem_id.clone()

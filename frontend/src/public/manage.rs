@@ -7,9 +7,10 @@ use super::confirm::BookingFacts;
 use super::picker::SlotPicker;
 use super::zone::ZonePicker;
 use super::{
-    Booking, EventType, PageInfo, Shell, announcer, explain, focus_on_mount, initial_zone,
+    BookingJson, BookingStatus, EventTypeJson, PageJson, Shell, announcer, explain, focus_on_mount,
+    initial_zone,
 };
-use crate::api::{ApiError, Call, Slot, encode};
+use crate::api::{ApiError, Call, SlotJson, encode};
 use crate::route::Route;
 use crate::strings::public as t;
 use crate::time;
@@ -30,7 +31,7 @@ enum Doing {
     /// With `true`: this session and every later one of its series.
     ConfirmCancel(bool),
     Picking,
-    ConfirmMove(Slot),
+    ConfirmMove(SlotJson),
 }
 
 fn booking_path(id: &str, token: &str, rest: &str) -> String {
@@ -45,14 +46,14 @@ fn booking_path(id: &str, token: &str, rest: &str) -> String {
 fn Manage(
     id: String,
     token: String,
-    page: PageInfo,
-    types: Vec<EventType>,
+    page: PageJson,
+    types: Vec<EventTypeJson>,
     route: RwSignal<Route>,
 ) -> impl IntoView {
     let path = StoredValue::new(booking_path(&id, &token, ""));
     let move_path = StoredValue::new(booking_path(&id, &token, "/reschedule"));
-    let loaded = LocalResource::new(move || Call::get(path.get_value()).json::<Booking>());
-    let booking = RwSignal::new(None::<Booking>);
+    let loaded = LocalResource::new(move || Call::get(path.get_value()).json::<BookingJson>());
+    let booking = RwSignal::new(None::<BookingJson>);
     let doing = RwSignal::new(Doing::Looking);
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -73,7 +74,7 @@ fn Manage(
     let change = move |call: Call<'static>, done: &'static str| {
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let answer = call.json::<Booking>().await;
+            let answer = call.json::<BookingJson>().await;
             busy.set(false);
             match answer {
                 Ok(b) => {
@@ -104,7 +105,7 @@ fn Manage(
         };
         change(call, done);
     };
-    let reschedule = move |slot: Slot| {
+    let reschedule = move |slot: SlotJson| {
         let body = serde_json::json!({ "start": slot.start });
         change(
             Call::send("POST", move_path.get_value(), &body),
@@ -129,8 +130,8 @@ fn Manage(
                 (Some(Ok(_)), None) => ().into_any(),
                 (Some(Ok(_)), Some(b)) => {
                     let event = types.with_value(|all| all.iter().find(|e| e.slug == b.event_type).cloned())
-                        .unwrap_or_else(|| EventType { slug: b.event_type.clone(), title: b.event_type.clone(), duration: 0, description: String::new(), repeat: Vec::new(), max_sessions: None, location: None, questions: Vec::new() });
-                    let cancelled = b.status == "cancelled";
+                        .unwrap_or_else(|| unlisted_type(&b, &page.get_value()));
+                    let cancelled = b.status == BookingStatus::Cancelled;
                     let later = has_later_sessions(&b);
                     view! {
                         <BookingFacts booking=b.clone() event=event.clone() page=page.get_value()/>
@@ -153,13 +154,13 @@ fn Manage(
 fn ManageActions(
     doing: RwSignal<Doing>,
     busy: RwSignal<bool>,
-    event: EventType,
+    event: EventTypeJson,
     zone: RwSignal<String>,
-    page: PageInfo,
+    page: PageJson,
     /// The booking is a session of a series with later confirmed sessions.
     later: bool,
     cancel: Callback<bool>,
-    reschedule: Callback<Slot>,
+    reschedule: Callback<SlotJson>,
 ) -> impl IntoView {
     let event = StoredValue::new(event);
     let page = StoredValue::new(page);
@@ -224,30 +225,48 @@ fn ManageActions(
     }
 }
 
+/// An event type no longer offered: what the booking itself says of it.
+fn unlisted_type(b: &BookingJson, page: &PageJson) -> EventTypeJson {
+    EventTypeJson {
+        slug: b.event_type.clone(),
+        title: b.event_type.clone(),
+        duration: 0,
+        description: String::new(),
+        owner_name: page.owner_name.clone(),
+        timezone: page.timezone.clone(),
+        repeat: Vec::new(),
+        max_sessions: None,
+        location: None,
+        questions: Vec::new(),
+    }
+}
+
 /// Whether `b` is a session of a series with a confirmed session after it.
-fn has_later_sessions(b: &Booking) -> bool {
+fn has_later_sessions(b: &BookingJson) -> bool {
     b.series.as_ref().is_some_and(|series| {
         series
             .sessions
             .iter()
             .skip_while(|s| s.id != b.id)
             .skip(1)
-            .any(|s| s.status == "confirmed")
+            .any(|s| s.status == BookingStatus::Confirmed)
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::public::{Series, Session};
+    use crate::public::{SeriesJson, SessionJson};
+    use BookingStatus::{Cancelled, Confirmed};
+    use openslot_wire::public::Frequency;
 
-    fn booking(id: &str, states: &[(&str, &str)]) -> Booking {
-        Booking {
+    fn booking(id: &str, states: &[(&str, BookingStatus)]) -> BookingJson {
+        BookingJson {
             id: id.into(),
             event_type: "consult".into(),
             start: String::new(),
             end: String::new(),
-            status: "confirmed".into(),
+            status: BookingStatus::Confirmed,
             timezone: "UTC".into(),
             name: "n".into(),
             email: "e@x".into(),
@@ -256,27 +275,29 @@ mod tests {
             manage_token: String::new(),
             location: None,
             answers: Vec::new(),
-            series: (!states.is_empty()).then(|| Series {
-                id: "s".into(),
-                frequency: "weekly".into(),
-                sessions: states
-                    .iter()
-                    .map(|(id, status)| Session {
-                        id: (*id).into(),
-                        start: String::new(),
-                        end: String::new(),
-                        status: (*status).into(),
-                        manage_url: String::new(),
-                        manage_token: String::new(),
-                    })
-                    .collect(),
+            series: (!states.is_empty()).then(|| {
+                Box::new(SeriesJson {
+                    id: "s".into(),
+                    frequency: Frequency::Weekly,
+                    sessions: states
+                        .iter()
+                        .map(|(id, status)| SessionJson {
+                            id: (*id).into(),
+                            start: String::new(),
+                            end: String::new(),
+                            status: *status,
+                            manage_url: String::new(),
+                            manage_token: String::new(),
+                        })
+                        .collect(),
+                })
             }),
         }
     }
 
     #[test]
     fn later_sessions_are_only_confirmed_ones_after_this_one() {
-        let all = [("a", "confirmed"), ("b", "confirmed"), ("c", "cancelled")];
+        let all = [("a", Confirmed), ("b", Confirmed), ("c", Cancelled)];
         assert!(has_later_sessions(&booking("a", &all)));
         assert!(
             !has_later_sessions(&booking("b", &all)),

@@ -13,9 +13,8 @@ mod zone;
 
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
-use serde::Deserialize;
 
-use crate::api::{ApiError, Call, Slot};
+use crate::api::{ApiError, Call, SlotJson};
 use crate::route::{Route, query_value};
 use crate::strings::public as t;
 use crate::time;
@@ -25,135 +24,31 @@ use form::BookingForm;
 use picker::SlotPicker;
 use zone::ZonePicker;
 
-/// `GET /api/v1/page`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct PageInfo {
-    pub owner_name: String,
-    pub timezone: String,
-    #[serde(default)]
-    pub intro: Option<String>,
-    #[serde(default)]
-    pub accent_color: Option<String>,
-    #[serde(default)]
-    pub logo_url: Option<String>,
-    pub horizon_days: u32,
-    pub min_notice_minutes: u32,
-    pub captcha: bool,
+pub use openslot_wire::public::{
+    AnswerJson, BookingJson, BookingStatus, EventTypeJson, LocationJson, PageJson, QuestionJson,
+    QuestionKind, SeriesJson, SessionJson,
+};
+
+/// The last day slots can be on, as a date in `zone` (one day of slack for zones ahead of the
+/// owner's; the API never offers a slot past the horizon anyway).
+pub fn last_day(page: &PageJson, today: NaiveDate) -> NaiveDate {
+    today + Duration::days(i64::from(page.horizon_days.max(1)))
 }
 
-impl PageInfo {
-    /// The last day slots can be on, as a date in `zone` (one day of slack for zones ahead of
-    /// the owner's; the API never offers a slot past the horizon anyway).
-    pub fn last_day(&self, today: NaiveDate) -> NaiveDate {
-        today + Duration::days(i64::from(self.horizon_days.max(1)))
+/// The answer to `question` as the API will keep it, or why it will refuse it (the same rules).
+pub fn check_answer(question: &QuestionJson, text: &str) -> Result<String, String> {
+    let value = crate::visitor_text::answer(text)?;
+    if value.is_empty() {
+        return if question.required {
+            Err(t::REQUIRED_ANSWER.to_owned())
+        } else {
+            Ok(value)
+        };
     }
-}
-
-/// `GET /api/v1/event-types`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct EventType {
-    pub slug: String,
-    pub title: String,
-    pub duration: u32,
-    #[serde(default)]
-    pub description: String,
-    /// The series it may be booked as (`weekly`, `every_2_weeks`); empty: one meeting only.
-    #[serde(default)]
-    pub repeat: Vec<String>,
-    #[serde(default)]
-    pub max_sessions: Option<u32>,
-    #[serde(default)]
-    pub location: Option<Location>,
-    #[serde(default)]
-    pub questions: Vec<Question>,
-}
-
-/// Where a meeting is (`LocationJson`): before booking only an address has a value.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Location {
-    pub kind: String,
-    #[serde(default)]
-    pub value: Option<String>,
-}
-
-/// One of the owner's questions (`QuestionJson`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Question {
-    pub id: String,
-    pub label: String,
-    /// `text` or `choice`.
-    pub kind: String,
-    pub required: bool,
-    #[serde(default)]
-    pub choices: Vec<String>,
-}
-
-impl Question {
-    /// The answer as the API will keep it, or why it will refuse it (the same rules).
-    pub fn check(&self, text: &str) -> Result<String, String> {
-        let value = crate::visitor_text::answer(text)?;
-        if value.is_empty() {
-            return if self.required {
-                Err(t::REQUIRED_ANSWER.to_owned())
-            } else {
-                Ok(value)
-            };
-        }
-        if self.kind == "choice" && !self.choices.contains(&value) {
-            return Err(t::not_a_choice(&self.choices));
-        }
-        Ok(value)
+    if question.kind == QuestionKind::Choice && !question.choices.contains(&value) {
+        return Err(t::not_a_choice(&question.choices));
     }
-}
-
-/// An answer given (`AnswerJson`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Answer {
-    pub id: String,
-    pub label: String,
-    pub value: String,
-}
-
-/// `BookingJson`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Booking {
-    pub id: String,
-    pub event_type: String,
-    pub start: String,
-    pub end: String,
-    pub status: String,
-    pub timezone: String,
-    pub name: String,
-    pub email: String,
-    #[serde(default)]
-    pub notes: String,
-    pub manage_url: String,
-    pub manage_token: String,
-    #[serde(default)]
-    pub series: Option<Series>,
-    #[serde(default)]
-    pub location: Option<Location>,
-    #[serde(default)]
-    pub answers: Vec<Answer>,
-}
-
-/// The sessions of a series (`SeriesJson`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Series {
-    pub id: String,
-    pub frequency: String,
-    pub sessions: Vec<Session>,
-}
-
-/// One session of a series, with its own manage link.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Session {
-    pub id: String,
-    pub start: String,
-    pub end: String,
-    pub status: String,
-    pub manage_url: String,
-    pub manage_token: String,
+    Ok(value)
 }
 
 /// Announces changes to screen readers (one polite live region for the whole app).
@@ -197,9 +92,9 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 /// Loads the page description and the event types together.
-async fn load_page() -> Result<(PageInfo, Vec<EventType>), ApiError> {
-    let page: PageInfo = Call::get("/api/v1/page").json().await?;
-    let types: Vec<EventType> = Call::get("/api/v1/event-types").json().await?;
+async fn load_page() -> Result<(PageJson, Vec<EventTypeJson>), ApiError> {
+    let page: PageJson = Call::get("/api/v1/page").json().await?;
+    let types: Vec<EventTypeJson> = Call::get("/api/v1/event-types").json().await?;
     Ok((page, types))
 }
 
@@ -207,7 +102,7 @@ async fn load_page() -> Result<(PageInfo, Vec<EventType>), ApiError> {
 /// live region; `content` gets the loaded page description.
 #[component]
 pub fn Shell(
-    content: Box<dyn Fn(PageInfo, Vec<EventType>) -> AnyView + Send + Sync>,
+    content: Box<dyn Fn(PageJson, Vec<EventTypeJson>) -> AnyView + Send + Sync>,
 ) -> impl IntoView {
     let live = RwSignal::new(String::new());
     provide_context(Announcer(live));
@@ -259,9 +154,11 @@ pub fn explain(e: &ApiError) -> String {
             ..
         } => t::rate_limited(*retry_after),
         ApiError::Status { status: 503, .. } => t::STALE.to_owned(),
-        ApiError::Status { status, body, .. } if *status < 500 && !body.message.is_empty() => {
-            body.message.clone()
-        }
+        ApiError::Status {
+            status,
+            body: Some(body),
+            ..
+        } if *status < 500 && !body.message.is_empty() => body.message.clone(),
         _ => t::SERVER_ERROR.to_owned(),
     }
 }
@@ -271,8 +168,8 @@ pub fn explain(e: &ApiError) -> String {
 enum Step {
     ChooseType,
     Pick,
-    Form(Slot),
-    Done(Box<Booking>),
+    Form(SlotJson),
+    Done(Box<BookingJson>),
 }
 
 /// The booking page.
@@ -284,7 +181,7 @@ pub fn BookingPage() -> impl IntoView {
 }
 
 #[component]
-fn Booking(page: PageInfo, types: Vec<EventType>) -> impl IntoView {
+fn Booking(page: PageJson, types: Vec<EventTypeJson>) -> impl IntoView {
     let zone = RwSignal::new(initial_zone(&page.timezone));
     let wanted = web_sys::window()
         .and_then(|w| w.location().search().ok())
@@ -305,13 +202,13 @@ fn Booking(page: PageInfo, types: Vec<EventType>) -> impl IntoView {
         Step::ChooseType
     });
     // After "just taken": the next free times the server suggested.
-    let taken = RwSignal::new(None::<Vec<Slot>>);
+    let taken = RwSignal::new(None::<Vec<SlotJson>>);
     let several = types.len() > 1;
     let page = StoredValue::new(page);
     let types = StoredValue::new(types);
     let heading = NodeRef::<leptos::html::H1>::new();
 
-    let pick = Callback::new(move |slot: Slot| {
+    let pick = Callback::new(move |slot: SlotJson| {
         taken.set(None);
         step.set(Step::Form(slot));
     });
@@ -369,11 +266,11 @@ fn Booking(page: PageInfo, types: Vec<EventType>) -> impl IntoView {
                             zone=zone.get_untracked()
                             captcha=page.with_value(|p| p.captcha)
                             on_back=Callback::new(move |_| step.set(Step::Pick))
-                            on_taken=Callback::new(move |next: Vec<Slot>| {
+                            on_taken=Callback::new(move |next: Vec<SlotJson>| {
                                 taken.set(Some(next));
                                 step.set(Step::Pick);
                             })
-                            on_booked=Callback::new(move |b: Booking| step.set(Step::Done(Box::new(b))))
+                            on_booked=Callback::new(move |b: BookingJson| step.set(Step::Done(Box::new(b))))
                         />
                     }.into_any()
                 }
@@ -397,13 +294,13 @@ fn Booking(page: PageInfo, types: Vec<EventType>) -> impl IntoView {
 
 /// The title, length and description of the chosen event type, as the step's heading.
 #[component]
-pub fn EventSummary(event: EventType) -> impl IntoView {
+pub fn EventSummary(event: EventTypeJson) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H1>::new();
     focus_on_mount(heading);
     view! {
         <h1 id="step-title" tabindex="-1" node_ref=heading>{event.title.clone()}</h1>
         <p class="meta">{t::minutes(event.duration)}</p>
-        {event.location.as_ref().map(|l| t::location_before(&l.kind, l.value.as_deref()))
+        {event.location.as_ref().map(|l| t::location_before(l.kind, l.value.as_deref()))
             .filter(|s| !s.is_empty())
             .map(|s| view! { <p class="meta location">{s}</p> })}
         {(!event.description.is_empty()).then(|| view! { <p class="description">{event.description.clone()}</p> })}
@@ -412,7 +309,7 @@ pub fn EventSummary(event: EventType) -> impl IntoView {
 
 /// "Someone took that time": the server's next free times, one click each.
 #[component]
-fn Taken(next: Vec<Slot>, pick: Callback<Slot>, zone: RwSignal<String>) -> impl IntoView {
+fn Taken(next: Vec<SlotJson>, pick: Callback<SlotJson>, zone: RwSignal<String>) -> impl IntoView {
     let box_ref = NodeRef::<leptos::html::Div>::new();
     focus_on_mount(box_ref);
     view! {
@@ -462,38 +359,38 @@ pub fn go_home(route: RwSignal<Route>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ErrorBody;
+    use crate::api::{ErrorCode, ErrorJson};
 
     #[test]
     fn questions_check_like_the_api() {
-        let q = Question {
+        let q = QuestionJson {
             id: "topic".into(),
             label: "Topic".into(),
-            kind: "choice".into(),
+            kind: QuestionKind::Choice,
             required: true,
             choices: vec!["Sales".into(), "Support".into()],
         };
-        assert_eq!(q.check(" Sales "), Ok("Sales".into()));
-        assert_eq!(q.check(""), Err(t::REQUIRED_ANSWER.into()));
-        assert!(q.check("Other").unwrap_err().contains("Sales, Support"));
-        let free = Question {
-            kind: "text".into(),
+        assert_eq!(check_answer(&q, " Sales "), Ok("Sales".into()));
+        assert_eq!(check_answer(&q, ""), Err(t::REQUIRED_ANSWER.into()));
+        assert!(
+            check_answer(&q, "Other")
+                .unwrap_err()
+                .contains("Sales, Support")
+        );
+        let free = QuestionJson {
+            kind: QuestionKind::Text,
             required: false,
             choices: Vec::new(),
             ..q
         };
-        assert_eq!(free.check(""), Ok(String::new()));
-        assert!(free.check("a\nb").is_err());
+        assert_eq!(check_answer(&free, ""), Ok(String::new()));
+        assert!(check_answer(&free, "a\nb").is_err());
     }
 
     fn status(status: u16, message: &str, retry_after: Option<u32>) -> ApiError {
         ApiError::Status {
             status,
-            body: ErrorBody {
-                error: "x".into(),
-                message: message.into(),
-                ..ErrorBody::default()
-            },
+            body: Some(ErrorJson::new(ErrorCode::Invalid, message)),
             retry_after,
         }
     }
@@ -511,5 +408,12 @@ mod tests {
         // A 500's message is never shown: it is ours, not the visitor's business.
         assert_eq!(explain(&status(500, "db locked", None)), t::SERVER_ERROR);
         assert_eq!(explain(&ApiError::Unexpected("x".into())), t::SERVER_ERROR);
+        // Not our JSON (a proxy's page): the status alone decides.
+        let bare = ApiError::Status {
+            status: 404,
+            body: None,
+            retry_after: None,
+        };
+        assert_eq!(explain(&bare), t::SERVER_ERROR);
     }
 }

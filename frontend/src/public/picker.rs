@@ -6,25 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
+use openslot_wire::public::{NoticeCode, SlotsJson};
 
-use super::{PageInfo, announcer, explain};
-use crate::api::{ApiError, Call, Slot, encode};
+use super::{PageJson, announcer, explain};
+use crate::api::{ApiError, Call, SlotJson, encode};
 use crate::strings::public as t;
 use crate::time;
-
-/// `SlotsJson`.
-#[derive(Clone, Debug, serde::Deserialize)]
-struct SlotsAnswer {
-    slots: Vec<Slot>,
-    /// `calendars_unavailable`: a calendar of the owner's cannot be read right now.
-    #[serde(default)]
-    notice: Option<SlotsNotice>,
-}
-
-#[derive(Clone, Debug, serde::Deserialize)]
-struct SlotsNotice {
-    code: String,
-}
 
 /// One month's answer: its times by day, and whether the owner's calendars could all be read.
 #[derive(Clone, Debug, Default)]
@@ -33,10 +20,10 @@ struct Month {
     calendars_unavailable: bool,
 }
 
-type Days = BTreeMap<NaiveDate, Vec<Slot>>;
+type Days = BTreeMap<NaiveDate, Vec<SlotJson>>;
 
 /// Free slots grouped by their civil date in the zone they were asked in.
-fn by_day(slots: Vec<Slot>) -> Days {
+fn by_day(slots: Vec<SlotJson>) -> Days {
     let mut days = Days::new();
     for slot in slots {
         if let Some(d) = time::civil_date(&slot.start) {
@@ -60,11 +47,11 @@ async fn load(
         encode(&slug),
         encode(&zone)
     );
-    let answer: SlotsAnswer = Call::get(path).json().await?;
+    let answer: SlotsJson = Call::get(path).json().await?;
     Ok(Month {
         calendars_unavailable: answer
             .notice
-            .is_some_and(|n| n.code == "calendars_unavailable"),
+            .is_some_and(|n| n.code == NoticeCode::CalendarsUnavailable),
         days: by_day(answer.slots),
     })
 }
@@ -77,11 +64,11 @@ fn month_end(first: NaiveDate) -> NaiveDate {
 pub fn SlotPicker(
     slug: String,
     zone: RwSignal<String>,
-    page: PageInfo,
-    on_pick: Callback<Slot>,
+    page: PageJson,
+    on_pick: Callback<SlotJson>,
 ) -> impl IntoView {
     let today = Memo::new(move |_| time::today_in(&zone.get()).unwrap_or_default());
-    let last_day = Memo::new(move |_| page.last_day(today.get()));
+    let last_day = Memo::new(move |_| super::last_day(&page, today.get()));
     let month = RwSignal::new(time::month_start(today.get_untracked()));
     let chosen_day = RwSignal::new(None::<NaiveDate>);
     let say = announcer();
@@ -231,7 +218,7 @@ mod tests {
 
     #[test]
     fn slots_group_by_the_date_as_written() {
-        let slot = |s: &str| Slot {
+        let slot = |s: &str| SlotJson {
             start: s.to_owned(),
             end: s.to_owned(),
         };

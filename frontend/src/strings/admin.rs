@@ -1,6 +1,8 @@
 //! The dashboard's text (see `admin/`), English. Functions build the sentences that hold a
 //! value so that a translation can reorder them.
 
+use openslot_wire::admin::{Channel, Service, WorkState};
+
 pub const TITLE: &str = "OpenSlot dashboard";
 pub const SKIP: &str = "Skip to the content";
 
@@ -130,14 +132,13 @@ pub const RECONNECTED_READY: &str = "Signed in again. Save to use the new sign-i
 pub const SAVE_RECONNECT: &str = "Save the new sign-in";
 pub const CONNECT_EXPIRED: &str = "The sign-in took too long (10 minutes). Start again.";
 pub const SOURCE_RECONNECTED: &str = "The calendar is connected again.";
-pub fn connect(service: &str) -> String {
+pub fn connect(service: Service) -> String {
     format!("Connect {}", service_name(service))
 }
-pub fn service_name(service: &str) -> &'static str {
+pub fn service_name(service: Service) -> &'static str {
     match service {
-        "google" => "Google",
-        "microsoft" => "Microsoft",
-        _ => "account",
+        Service::Google => "Google",
+        Service::Microsoft => "Microsoft",
     }
 }
 pub fn device_steps(uri: &str, code: &str) -> String {
@@ -351,11 +352,10 @@ pub const DELIVERY_STATE: &str = "State";
 pub const RETRY_QUEUED: &str = "Queued again: it is sent in a moment.";
 
 /// "Mail: booking created", "Webhook: booking cancelled".
-pub fn delivery_what(channel: &str, event: &str) -> String {
+pub fn delivery_what(channel: Channel, event: &str) -> String {
     let channel = match channel {
-        "mail" => "Mail",
-        "webhook" => "Webhook",
-        other => other,
+        Channel::Mail => "Mail",
+        Channel::Webhook => "Webhook",
     };
     let event = match event {
         "booking.created" => "booking made",
@@ -370,17 +370,17 @@ pub fn delivery_what(channel: &str, event: &str) -> String {
 }
 
 /// "the visitor", "you", "webhook crm".
-pub fn delivery_target(channel: &str, target: &str) -> String {
+pub fn delivery_target(channel: Channel, target: &str) -> String {
     match (channel, target) {
-        ("mail", "visitor") => "the visitor".to_owned(),
-        ("mail", "owner") => "you".to_owned(),
-        ("webhook", id) => format!("webhook {id}"),
-        (_, other) => other.to_owned(),
+        (Channel::Mail, "visitor") => "the visitor".to_owned(),
+        (Channel::Mail, "owner") => "you".to_owned(),
+        (Channel::Webhook, id) => format!("webhook {id}"),
+        (Channel::Mail, other) => other.to_owned(),
     }
 }
 
 /// "sent (250)", "waiting, 3 attempts so far", "failed after 20 attempts (HTTP 500)", "skipped".
-pub fn delivery_state(state: &str, attempts: u32, last_status: Option<u16>) -> String {
+pub fn delivery_state(state: WorkState, attempts: u32, last_status: Option<u16>) -> String {
     let status = last_status.map(|s| format!(" ({s})")).unwrap_or_default();
     let tries = |n: u32| {
         if n == 1 {
@@ -390,12 +390,11 @@ pub fn delivery_state(state: &str, attempts: u32, last_status: Option<u16>) -> S
         }
     };
     match state {
-        "done" => format!("sent{status}"),
-        "pending" if attempts == 0 => "waiting".to_owned(),
-        "pending" => format!("waiting, {} so far{status}", tries(attempts)),
-        "failed" => format!("failed after {}{status}", tries(attempts)),
-        "skipped" => "skipped (the booking changed)".to_owned(),
-        other => other.to_owned(),
+        WorkState::Done => format!("sent{status}"),
+        WorkState::Pending if attempts == 0 => "waiting".to_owned(),
+        WorkState::Pending => format!("waiting, {} so far{status}", tries(attempts)),
+        WorkState::Failed => format!("failed after {}{status}", tries(attempts)),
+        WorkState::Skipped => "skipped (the booking changed)".to_owned(),
     }
 }
 
@@ -412,28 +411,28 @@ mod tests {
     #[test]
     fn delivery_words() {
         assert_eq!(
-            delivery_what("mail", "booking.created"),
+            delivery_what(Channel::Mail, "booking.created"),
             "Mail: booking made"
         );
         assert_eq!(
-            delivery_what("webhook", "booking.cancelled"),
+            delivery_what(Channel::Webhook, "booking.cancelled"),
             "Webhook: booking cancelled"
         );
         assert_eq!(
-            delivery_what("mail", "source.failing"),
+            delivery_what(Channel::Mail, "source.failing"),
             "Mail: calendar failing"
         );
-        assert_eq!(delivery_target("mail", "visitor"), "the visitor");
-        assert_eq!(delivery_target("mail", "owner"), "you");
-        assert_eq!(delivery_target("webhook", "crm"), "webhook crm");
-        assert_eq!(delivery_state("done", 0, Some(250)), "sent (250)");
-        assert_eq!(delivery_state("pending", 0, None), "waiting");
+        assert_eq!(delivery_target(Channel::Mail, "visitor"), "the visitor");
+        assert_eq!(delivery_target(Channel::Mail, "owner"), "you");
+        assert_eq!(delivery_target(Channel::Webhook, "crm"), "webhook crm");
+        assert_eq!(delivery_state(WorkState::Done, 0, Some(250)), "sent (250)");
+        assert_eq!(delivery_state(WorkState::Pending, 0, None), "waiting");
         assert_eq!(
-            delivery_state("pending", 1, None),
+            delivery_state(WorkState::Pending, 1, None),
             "waiting, 1 attempt so far"
         );
         assert_eq!(
-            delivery_state("failed", 20, Some(500)),
+            delivery_state(WorkState::Failed, 20, Some(500)),
             "failed after 20 attempts (500)"
         );
     }

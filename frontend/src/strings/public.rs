@@ -1,5 +1,7 @@
 //! The booking page and the manage page.
 
+use openslot_wire::public::{ConflictReason, Frequency, LocationKind};
+
 // The page around everything.
 pub const LOADING_PAGE: &str = "Loading the booking page…";
 pub const PAGE_FAILED: &str = "The booking page could not be loaded.";
@@ -142,11 +144,10 @@ pub const KEEP_TIME: &str = "Keep the current time";
 // Series (event types that repeat).
 pub const REPEAT_LEGEND: &str = "How often";
 pub const REPEAT_ONCE: &str = "Just once";
-pub fn frequency(f: &str) -> &'static str {
+pub fn frequency(f: Frequency) -> &'static str {
     match f {
-        "weekly" => "Every week",
-        "every_2_weeks" => "Every 2 weeks",
-        _ => "Repeating",
+        Frequency::Weekly => "Every week",
+        Frequency::EveryTwoWeeks => "Every 2 weeks",
     }
 }
 pub const SESSIONS: &str = "Number of sessions";
@@ -155,13 +156,12 @@ pub fn sessions_hint(max: u32) -> String {
 }
 pub const YOUR_SESSIONS: &str = "Your sessions";
 pub const SESSION_CANCELLED: &str = "cancelled";
-pub fn series_conflict(session: u32, when: &str, reason: &str) -> String {
+pub fn series_conflict(session: u32, when: &str, reason: ConflictReason) -> String {
     let why = match reason {
-        "busy" => "that time is already taken",
-        "unavailable" => "the owner is not available then",
-        "beyond_horizon" => "it is further ahead than bookings are taken",
-        "day_full" => "that day is fully booked",
-        _ => "it is not free",
+        ConflictReason::Busy => "that time is already taken",
+        ConflictReason::Unavailable => "the owner is not available then",
+        ConflictReason::BeyondHorizon => "it is further ahead than bookings are taken",
+        ConflictReason::DayFull => "that day is fully booked",
     };
     format!(
         "Nothing was booked: session {session} ({when}) is not possible, because {why}. Choose fewer sessions or another time."
@@ -174,12 +174,12 @@ pub const CANCEL_FOLLOWING_CONFIRM: &str =
 pub const CANCEL_FOLLOWING_DONE: &str = "This session and the later ones are cancelled.";
 
 // Where the meeting is; the owner's questions.
-pub fn location_before(kind: &str, value: Option<&str>) -> String {
+pub fn location_before(kind: LocationKind, value: Option<&str>) -> String {
     match (kind, value) {
-        ("address", Some(address)) => format!("In person: {address}"),
-        ("video", _) => "Video call (the link comes with your booking)".to_owned(),
-        ("phone", _) => "Phone call (the number comes with your booking)".to_owned(),
-        _ => String::new(),
+        (LocationKind::Address, Some(address)) => format!("In person: {address}"),
+        (LocationKind::Address, None) => String::new(),
+        (LocationKind::Video, _) => "Video call (the link comes with your booking)".to_owned(),
+        (LocationKind::Phone, _) => "Phone call (the number comes with your booking)".to_owned(),
     }
 }
 pub const WHERE: &str = "Where";

@@ -3,12 +3,13 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use openslot_wire::admin::{BlockBody, BlockJson};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::guards::session::random_id;
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::booking::BlockRow;
 use crate::calendar::Interval;
 
@@ -24,25 +25,6 @@ impl Part for BlocksApi {
     fn auth(&self) -> &Arc<AdminAuth> {
         &self.auth
     }
-}
-
-#[derive(Debug, Object)]
-struct BlockBody {
-    /// RFC 3339.
-    start: Option<String>,
-    /// RFC 3339, after `start`, at most 366 days later.
-    end: Option<String>,
-    /// Up to 100 characters.
-    label: Option<String>,
-}
-
-#[derive(Debug, Object)]
-struct BlockJson {
-    id: String,
-    start: String,
-    end: String,
-    label: String,
-    created_at: String,
 }
 
 #[derive(ApiResponse)]
@@ -176,7 +158,7 @@ impl BlocksApi {
                 tracing::info!(block = %id.0, "block removed");
                 DeleteBlockResponse::Deleted
             }
-            Ok(false) => DeleteBlockResponse::NotFound(error("not_found", "no such block")),
+            Ok(false) => DeleteBlockResponse::NotFound(error(ErrorCode::NotFound, "no such block")),
             Err(e) => DeleteBlockResponse::Internal(internal(&e)),
         }
     }

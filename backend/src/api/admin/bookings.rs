@@ -3,13 +3,15 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use openslot_wire::admin::{AdminAnswerJson, AdminBookingJson, NoShowBody, WriteJson};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
+use crate::api::wire;
 use crate::booking::BookError;
-use crate::booking::{BookingFilter, BookingRow, BookingStatus, OutboxAction, OutboxRow};
+use crate::booking::{BookingFilter, BookingRow, BookingStatus, OutboxRow};
 
 use super::{AdminAuth, MAX_LIST, OwnerToken, Part, Tag, invalid, utc};
 
@@ -23,66 +25,6 @@ impl Part for BookingsApi {
     fn auth(&self) -> &Arc<AdminAuth> {
         &self.auth
     }
-}
-
-/// One calendar write of a booking (the outbox).
-#[derive(Debug, Object)]
-struct WriteJson {
-    source: String,
-    /// `create`, `update` or `delete`.
-    action: String,
-    /// `pending`, `done`, `failed` or `skipped`.
-    state: String,
-    attempts: u32,
-    last_error: Option<String>,
-}
-
-/// A booking as the owner sees it (times in UTC).
-#[derive(Debug, Object)]
-struct AdminBookingJson {
-    id: String,
-    event_type: String,
-    start: String,
-    end: String,
-    /// `confirmed` or `cancelled`.
-    status: String,
-    name: String,
-    email: String,
-    notes: String,
-    /// The visitor's zone.
-    timezone: String,
-    created_at: String,
-    cancelled_at: Option<String>,
-    /// The visitor's manage link.
-    manage_url: String,
-    /// Per writable calendar: the event's writes and their state.
-    writes: Vec<WriteJson>,
-    /// The series this booking is a session of.
-    #[oai(skip_serializing_if_is_none)]
-    series_id: Option<String>,
-    /// Which session (1 = the first).
-    #[oai(skip_serializing_if_is_none)]
-    session: Option<u32>,
-    /// The answers to the event type's questions, with the labels asked.
-    answers: Vec<AdminAnswerJson>,
-    /// Where the visit came from (`?ref=` of the booking page).
-    #[oai(skip_serializing_if_is_none)]
-    visit_ref: Option<String>,
-    /// Marked by the owner: the visitor did not come.
-    no_show: bool,
-}
-
-#[derive(Debug, Object)]
-struct AdminAnswerJson {
-    id: String,
-    label: String,
-    value: String,
-}
-
-#[derive(Debug, Object)]
-struct NoShowBody {
-    /// `true`: the visitor did not come; `false` takes the mark back.
-    no_show: bool,
 }
 
 #[derive(ApiResponse)]
@@ -138,7 +80,7 @@ impl BookingsApi {
             event_type: b.event_type.clone(),
             start: utc(b.start),
             end: utc(b.end),
-            status: b.status.as_str().to_owned(),
+            status: wire::status(b.status),
             name: b.name.clone(),
             email: b.email.clone(),
             notes: b.notes.clone(),
@@ -150,13 +92,8 @@ impl BookingsApi {
                 .iter()
                 .map(|w| WriteJson {
                     source: w.source_id.clone(),
-                    action: match w.action {
-                        OutboxAction::Create => "create",
-                        OutboxAction::Update => "update",
-                        OutboxAction::Delete => "delete",
-                    }
-                    .to_owned(),
-                    state: w.state.as_str().to_owned(),
+                    action: wire::write_action(w.action),
+                    state: wire::work_state(w.state),
                     attempts: w.attempts,
                     last_error: w.last_error.clone(),
                 })
@@ -261,7 +198,7 @@ impl BookingsApi {
                 CancelResponse::Ok(Json(Box::new(self.booking_with_writes(&b).await)))
             }
             Err(BookError::NotFound) => {
-                CancelResponse::NotFound(error("not_found", "no such booking"))
+                CancelResponse::NotFound(error(ErrorCode::NotFound, "no such booking"))
             }
             Err(e) => CancelResponse::Internal(internal(&e)),
         }
@@ -284,10 +221,10 @@ impl BookingsApi {
         match self.service().set_no_show(&id.0, body.0.no_show).await {
             Ok(b) => NoShowResponse::Ok(Json(Box::new(self.booking_with_writes(&b).await))),
             Err(BookError::NotFound) => {
-                NoShowResponse::NotFound(error("not_found", "no such booking"))
+                NoShowResponse::NotFound(error(ErrorCode::NotFound, "no such booking"))
             }
             Err(BookError::NotYet) => NoShowResponse::NotYet(error(
-                "not_yet",
+                ErrorCode::NotYet,
                 "the meeting has not started yet; a no-show can be marked once it has",
             )),
             Err(e) => NoShowResponse::Internal(internal(&e)),

@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use openslot_wire::admin::DeliveryJson;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
+use crate::api::wire;
 use crate::booking::{DeliveryRow, Retried};
 
 use super::{AdminAuth, MAX_LIST, OwnerToken, Part, Tag};
@@ -24,52 +26,22 @@ impl Part for DeliveriesApi {
     }
 }
 
-/// One mail or webhook delivery (the delivery log). Holds no address: the target names the
-/// reader (`visitor`, `owner`) or the webhook (its id).
-#[derive(Debug, Object)]
-struct DeliveryJson {
-    id: i64,
-    /// The booking it is about (booking notices).
-    booking_id: Option<String>,
-    /// The calendar source it is about (`source.failing`, `source.recovered`).
-    source_id: Option<String>,
-    /// `mail` or `webhook`.
-    channel: String,
-    /// `visitor` or `owner` (mail), the webhook's id.
-    target: String,
-    /// `booking.created`, `booking.rescheduled`, `booking.cancelled`, `booking.reminder`,
-    /// `source.failing` or `source.recovered`.
-    event: String,
-    /// `pending`, `done`, `failed` or `skipped`.
-    state: String,
-    attempts: u32,
-    /// The last HTTP status (webhook) or SMTP reply code (mail).
-    last_status: Option<u16>,
-    last_error: Option<String>,
-    /// RFC 3339, UTC: when the next attempt is due (pending rows).
-    next_attempt_at: String,
-    created_at: String,
-    updated_at: String,
-}
-
-impl DeliveryJson {
-    fn of(d: &DeliveryRow) -> Self {
-        let t = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        DeliveryJson {
-            id: d.id,
-            booking_id: d.booking_id.clone(),
-            source_id: d.source_id.clone(),
-            channel: d.channel.as_str().to_owned(),
-            target: d.target.clone(),
-            event: d.event.clone(),
-            state: d.state.as_str().to_owned(),
-            attempts: d.attempts,
-            last_status: d.last_status,
-            last_error: d.last_error.clone(),
-            next_attempt_at: t(d.next_attempt_at),
-            created_at: t(d.created_at),
-            updated_at: t(d.updated_at),
-        }
+fn delivery_json(d: &DeliveryRow) -> DeliveryJson {
+    let t = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    DeliveryJson {
+        id: d.id,
+        booking_id: d.booking_id.clone(),
+        source_id: d.source_id.clone(),
+        channel: wire::channel(d.channel),
+        target: d.target.clone(),
+        event: d.event.clone(),
+        state: wire::work_state(d.state),
+        attempts: d.attempts,
+        last_status: d.last_status,
+        last_error: d.last_error.clone(),
+        next_attempt_at: t(d.next_attempt_at),
+        created_at: t(d.created_at),
+        updated_at: t(d.updated_at),
     }
 }
 
@@ -108,7 +80,7 @@ impl DeliveriesApi {
     async fn deliveries(&self, _auth: OwnerToken, limit: Query<Option<u32>>) -> DeliveriesResponse {
         let limit = limit.0.unwrap_or(200).clamp(1, MAX_LIST);
         match self.service().deliveries(limit).await {
-            Ok(rows) => DeliveriesResponse::Ok(Json(rows.iter().map(DeliveryJson::of).collect())),
+            Ok(rows) => DeliveriesResponse::Ok(Json(rows.iter().map(delivery_json).collect())),
             Err(e) => DeliveriesResponse::Internal(internal(&e)),
         }
     }
@@ -126,14 +98,14 @@ impl DeliveriesApi {
         match self.service().retry_delivery(id).await {
             Ok(Retried::Queued(row)) => {
                 tracing::info!(delivery = id, "delivery retried by the owner");
-                RetryResponse::Ok(Json(DeliveryJson::of(&row)))
+                RetryResponse::Ok(Json(delivery_json(&row)))
             }
             Ok(Retried::NotFailed) => RetryResponse::NotFailed(error(
-                "not_failed",
+                ErrorCode::NotFailed,
                 "only a failed delivery can be retried",
             )),
             Ok(Retried::NotFound) => {
-                RetryResponse::NotFound(error("not_found", "no such delivery"))
+                RetryResponse::NotFound(error(ErrorCode::NotFound, "no such delivery"))
             }
             Err(e) => RetryResponse::Internal(internal(&e)),
         }

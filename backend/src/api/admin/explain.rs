@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use openslot_wire::admin::ExplainJson;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::public::{ErrorJson, internal};
 use crate::availability::{Explanation, explain};
@@ -23,18 +24,6 @@ impl Part for ExplainApi {
     fn auth(&self) -> &Arc<AdminAuth> {
         &self.auth
     }
-}
-
-#[derive(Debug, Object)]
-struct ExplainJson {
-    at: String,
-    event_type: Option<String>,
-    bookable: bool,
-    /// Every reason, in words (never a busy event's title).
-    reasons: Vec<String>,
-    /// The availability events (title and source) that open this time, in words; empty
-    /// without sources of `role = "availability"`.
-    opened_by: Vec<String>,
 }
 
 #[derive(ApiResponse)]

@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
+use openslot_wire::admin::{LoginBody, SessionJson};
 use poem::Request;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::guards::password;
 use crate::api::guards::rate_limit::RateLimiter;
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 
 use super::{AdminAuth, Part, Tag, utc};
 
@@ -24,20 +25,6 @@ impl Part for LoginApi {
     fn auth(&self) -> &Arc<AdminAuth> {
         &self.auth
     }
-}
-
-/// The password, once. Not `Debug`: it must never print.
-#[derive(Object)]
-struct LoginBody {
-    password: Option<String>,
-}
-
-#[derive(Debug, Object)]
-struct SessionJson {
-    /// Send as `Authorization: Bearer TOKEN`.
-    token: String,
-    /// RFC 3339, UTC.
-    expires_at: String,
 }
 
 #[derive(ApiResponse)]
@@ -73,24 +60,27 @@ impl LoginApi {
             && let Err(wait) = self.limiter.check(ip)
         {
             return LoginResponse::TooMany(
-                error("rate_limited", "too many login attempts; wait a minute"),
+                error(
+                    ErrorCode::RateLimited,
+                    "too many login attempts; wait a minute",
+                ),
                 wait.seconds(),
             );
         }
         let Some(hash) = self.service().config().admin.password_hash.clone() else {
             return LoginResponse::NoPassword(error(
-                "no_password",
+                ErrorCode::NoPassword,
                 "no admin password configured (set [admin] password_hash; `openslot hash-password` makes one)",
             ));
         };
         let attempt = body.0.password.unwrap_or_default();
         let Ok(ok) = password::verify_bounded(attempt, hash.expose().to_owned()).await else {
             let message = "too many logins at once; try again in a second";
-            return LoginResponse::TooMany(error("busy", message), 1);
+            return LoginResponse::TooMany(error(ErrorCode::Busy, message), 1);
         };
         if !ok {
             tracing::warn!(client = ?self.client(req), "admin login refused");
-            return LoginResponse::Wrong(error("wrong_password", "wrong password"));
+            return LoginResponse::Wrong(error(ErrorCode::WrongPassword, "wrong password"));
         }
         match self.auth.sessions.issue(self.service().now()) {
             Ok(issued) => {

@@ -35,7 +35,7 @@ use crate::sync::catalog::SourceCatalog;
 use super::guards::client_ip::client_ip;
 use super::guards::rate_limit::RateLimiter;
 use super::guards::session::{Claims, Sessions};
-use crate::api::public::{ErrorJson, error};
+use crate::api::public::{ErrorCode, ErrorJson, error};
 
 pub use blocks::BlocksApi;
 pub use bookings::BookingsApi;
@@ -194,7 +194,7 @@ enum JsonResponse {
 
 fn invalid(field: &str, reason: impl Into<String>) -> Json<ErrorJson> {
     let reason = reason.into();
-    let mut body = error("invalid", format!("{field}: {reason}"));
+    let mut body = error(ErrorCode::Invalid, format!("{field}: {reason}"));
     body.0.fields = vec![crate::api::public::FieldError {
         field: field.to_owned(),
         reason,

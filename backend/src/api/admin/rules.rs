@@ -6,7 +6,7 @@ use std::sync::Arc;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::booking::RulesError;
 use crate::config::format_range;
 
@@ -141,7 +141,7 @@ impl RulesApi {
                 RulesEditResponse::Ok(Json(self.rules_json()))
             }
             Err(RulesError::Invalid(problems)) => {
-                let mut body = error("invalid", problems.to_string());
+                let mut body = error(ErrorCode::Invalid, problems.to_string());
                 body.0.fields = problems
                     .0
                     .iter()

@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use openslot_wire::admin::{CalendarJson, CalendarsBody};
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::api::public::{ErrorJson, error, internal};
+use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::sync::catalog::{CatalogError, Origin};
 
 use super::{AdminAuth, JsonResponse, OwnerToken, Part, Tag, invalid};
@@ -50,27 +51,6 @@ pub(crate) enum SourceChangeResponse {
     Internal(Json<ErrorJson>),
 }
 
-/// Where to look for calendars. Not `Debug`: the password must never print.
-#[derive(Object)]
-struct CalendarsBody {
-    url: String,
-    username: Option<String>,
-    password: Option<String>,
-}
-
-/// A calendar found on a CalDAV server.
-#[derive(Debug, Object)]
-struct CalendarJson {
-    /// The collection URL: put it in the source's `calendar`.
-    href: String,
-    /// The display name.
-    name: Option<String>,
-    /// `#rrggbb` (as the server gave it).
-    color: Option<String>,
-    /// Whether it holds events (VEVENT); only such calendars are listed.
-    supports_events: bool,
-}
-
 #[derive(ApiResponse)]
 enum CalendarsResponse {
     #[oai(status = 200)]
@@ -108,7 +88,7 @@ pub(crate) fn change_error(e: CatalogError) -> SourceChangeResponse {
     let discovery = matches!(e, CatalogError::Discovery(_));
     match e {
         CatalogError::Invalid(problems) => {
-            let mut body = error("invalid", message);
+            let mut body = error(ErrorCode::Invalid, message);
             body.0.fields = problems
                 .0
                 .iter()
@@ -120,28 +100,34 @@ pub(crate) fn change_error(e: CatalogError) -> SourceChangeResponse {
             SourceChangeResponse::Invalid(body)
         }
         CatalogError::FileSource(_) => {
-            SourceChangeResponse::Conflict(error("file_source", message))
+            SourceChangeResponse::Conflict(error(ErrorCode::FileSource, message))
         }
-        CatalogError::Exists(_) => SourceChangeResponse::Conflict(error("exists", message)),
-        CatalogError::NotFound(_) => SourceChangeResponse::NotFound(error("not_found", message)),
+        CatalogError::Exists(_) => {
+            SourceChangeResponse::Conflict(error(ErrorCode::Exists, message))
+        }
+        CatalogError::NotFound(_) => {
+            SourceChangeResponse::NotFound(error(ErrorCode::NotFound, message))
+        }
         CatalogError::Refused(S::Unreachable { .. }) => {
-            SourceChangeResponse::Invalid(error("unreachable", message))
+            SourceChangeResponse::Invalid(error(ErrorCode::Unreachable, message))
         }
-        CatalogError::Refused(_) => SourceChangeResponse::Invalid(error("url_refused", message)),
+        CatalogError::Refused(_) => {
+            SourceChangeResponse::Invalid(error(ErrorCode::UrlRefused, message))
+        }
         CatalogError::SyncFailed(source) | CatalogError::Discovery(source) => {
             let code = match source {
                 S::AuthFailed { .. } | S::NotAuthorized { .. } | S::ReconnectNeeded { .. } => {
-                    "auth_failed"
+                    ErrorCode::AuthFailed
                 }
-                S::Unreachable { .. } | S::Timeout { .. } => "unreachable",
-                _ if discovery => "not_caldav",
-                _ => "sync_failed",
+                S::Unreachable { .. } | S::Timeout { .. } => ErrorCode::Unreachable,
+                _ if discovery => ErrorCode::NotCaldav,
+                _ => ErrorCode::SyncFailed,
             };
             SourceChangeResponse::Invalid(error(code, message))
         }
         CatalogError::Secret(_) => {
             tracing::error!(error = %message, "a source's secret");
-            SourceChangeResponse::Internal(error("secret", message))
+            SourceChangeResponse::Internal(error(ErrorCode::Secret, message))
         }
         CatalogError::Store(e) => SourceChangeResponse::Internal(internal(&e)),
     }
@@ -366,7 +352,7 @@ impl SourcesApi {
             Err(e) => match change_error(e) {
                 SourceChangeResponse::Invalid(j) => CalendarsResponse::Invalid(j),
                 SourceChangeResponse::Internal(j) => CalendarsResponse::Internal(j),
-                _ => CalendarsResponse::Internal(error("internal", "unexpected answer")),
+                _ => CalendarsResponse::Internal(error(ErrorCode::Internal, "unexpected answer")),
             },
         }
     }

@@ -64,7 +64,10 @@ fn too_large_message(max_bytes: usize) -> String {
 
 /// The public API's 413 body (the endpoints that take a body document it).
 pub(crate) fn too_large_json() -> poem_openapi::payload::Json<crate::api::public::ErrorJson> {
-    crate::api::public::error("too_large", too_large_message(PUBLIC_MAX_BODY_BYTES))
+    crate::api::public::error(
+        crate::api::public::ErrorCode::TooLarge,
+        too_large_message(PUBLIC_MAX_BODY_BYTES),
+    )
 }
 
 /// The 413 answer, in the APIs' error shape. `Connection: close`: the unread body is not

@@ -37,22 +37,8 @@ const PAYLOAD_BASE64: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// What the widget fetches before it starts working.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, poem_openapi::Object)]
-pub struct Challenge {
-    /// Always "SHA-256".
-    pub algorithm: String,
-    /// Hex SHA-256 of `salt` followed by the secret number in decimal.
-    pub challenge: String,
-    /// The secret number is between 0 and this, inclusive.
-    #[serde(rename = "maxnumber")]
-    #[oai(rename = "maxnumber")]
-    pub max_number: u64,
-    /// Random hex, then `?expires=`, the expiry in Unix seconds, and `&`.
-    pub salt: String,
-    /// Hex HMAC-SHA256 of `challenge` under the server's key.
-    pub signature: String,
-}
+/// What the widget fetches (in the wire crate: the booking page reads the same type).
+pub use openslot_wire::public::Challenge;
 
 /// What the widget sends back, base64 JSON. Other fields the widget adds are ignored.
 #[derive(Serialize, Deserialize)]

@@ -5,7 +5,8 @@
 //! booking looks exactly like an unknown one (404); visitor text is returned as JSON data,
 //! never as markup; a 500 never carries internals (the log keeps them).
 //!
-//! Layout: the endpoints are here; `json` holds the bodies sent and answered, `responses` one
+//! Layout: the endpoints are here; the bodies sent and answered are in the wire crate
+//! (`openslot_wire::public`, shared with the booking page), `responses` one
 //! `ApiResponse` per endpoint, `validate` the field checks of a booking request.
 
 use std::net::IpAddr;
@@ -22,6 +23,7 @@ use crate::api::feeds;
 use crate::api::guards::captcha::Captcha;
 use crate::api::guards::client_ip::client_ip;
 use crate::api::guards::rate_limit::RateLimiter;
+use crate::api::wire;
 use crate::booking::BookingRow;
 use crate::booking::details::QuestionKind;
 use crate::booking::input::{InputError, Zone};
@@ -29,11 +31,15 @@ use crate::booking::token::Purpose;
 use crate::booking::{BookError, Booked, BookingService, CancelScope};
 use crate::calendar::Interval;
 
-mod json;
 mod responses;
 mod validate;
 
-pub use json::*;
+pub use openslot_wire::errors::{ErrorCode, ErrorJson, FieldError};
+pub use openslot_wire::public::{
+    AnswerJson, BookingBody, BookingJson, Challenge, EventTypeJson, LocationJson, NoticeCode,
+    PageJson, QuestionJson, RepeatBody, RescheduleBody, SeriesConflictJson, SeriesJson,
+    SessionJson, SlotJson, SlotsJson, SlotsNotice,
+};
 use responses::{
     BookResponse, CaptchaResponse, EventTypesResponse, FeedResponse, ManageResponse, PageResponse,
     RescheduleResponse, SlotsResponse,
@@ -70,14 +76,8 @@ pub struct PublicApi {
 /// calendar, host or error text (those are the owner's, on the admin listener and in the log).
 const CALENDARS_STALE: &str = "the owner's calendars cannot be read right now, so no time can be booked; please try again later";
 
-pub(super) fn error(code: &str, message: impl Into<String>) -> Json<ErrorJson> {
-    Json(ErrorJson {
-        error: code.to_owned(),
-        message: message.into(),
-        fields: Vec::new(),
-        next_slots: Vec::new(),
-        conflict: None,
-    })
+pub(super) fn error(code: ErrorCode, message: impl Into<String>) -> Json<ErrorJson> {
+    Json(ErrorJson::new(code, message))
 }
 
 /// A plain JSON 404 for endpoints outside the OpenAPI service.
@@ -96,7 +96,7 @@ fn invalid(problems: Vec<InputError>) -> Json<ErrorJson> {
         .collect::<Vec<_>>()
         .join("; ");
     Json(ErrorJson {
-        error: "invalid".to_owned(),
+        error: ErrorCode::Invalid,
         message,
         fields: problems
             .into_iter()
@@ -127,7 +127,7 @@ fn unparsable(err: &poem::Error) -> Unparsable {
         Unparsable::TooLarge(super::guards::body_limit::too_large_json())
     } else if err.is::<poem_openapi::error::ContentTypeError>() {
         Unparsable::UnsupportedMediaType(error(
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             format!("{err}; send `Content-Type: application/json`"),
         ))
     } else if err.is::<poem_openapi::error::ParsePathError>()
@@ -135,7 +135,7 @@ fn unparsable(err: &poem::Error) -> Unparsable {
     {
         Unparsable::Path
     } else {
-        Unparsable::BadRequest(error("invalid", err.to_string()))
+        Unparsable::BadRequest(error(ErrorCode::Invalid, err.to_string()))
     }
 }
 
@@ -149,13 +149,16 @@ fn problem(field: &'static str, reason: impl Into<String>) -> InputError {
 pub(super) fn internal(e: &dyn std::fmt::Display) -> Json<ErrorJson> {
     tracing::error!(error = %e, "internal error");
     error(
-        "internal",
+        ErrorCode::Internal,
         "something went wrong on our side; please try again",
     )
 }
 
 fn not_found() -> Json<ErrorJson> {
-    error("not_found", "no such booking (or the link is not valid)")
+    error(
+        ErrorCode::NotFound,
+        "no such booking (or the link is not valid)",
+    )
 }
 
 /// RFC 3339 in `zone`.
@@ -178,7 +181,7 @@ impl PublicApi {
             Some((id, _)) => self.service.series(id).await?.map(|(row, sessions)| {
                 Box::new(SeriesJson {
                     id: row.id,
-                    frequency: row.frequency,
+                    frequency: wire::stored_frequency(&row.frequency),
                     sessions: sessions
                         .iter()
                         .map(|s| {
@@ -187,7 +190,7 @@ impl PublicApi {
                                 id: s.id.clone(),
                                 start: shown(s.start, zone),
                                 end: shown(s.end, zone),
-                                status: s.status.as_str().to_owned(),
+                                status: wire::status(s.status),
                                 manage_url: self.manage_url(&s.id, &token),
                                 manage_token: token,
                             }
@@ -202,7 +205,7 @@ impl PublicApi {
             event_type: b.event_type.clone(),
             start: shown(b.start, zone),
             end: shown(b.end, zone),
-            status: b.status.as_str().to_owned(),
+            status: wire::status(b.status),
             timezone: b.timezone.clone(),
             name: b.name.clone(),
             email: b.email.clone(),
@@ -217,7 +220,7 @@ impl PublicApi {
                 .and_then(|e| e.location.as_ref())
                 .map(|l| {
                     Box::new(LocationJson {
-                        kind: l.kind.as_str().to_owned(),
+                        kind: wire::location_kind(l.kind),
                         value: Some(l.for_booking(&b.id)),
                     })
                 }),
@@ -330,10 +333,10 @@ impl PublicApi {
                     description: e.description.clone(),
                     owner_name: config.owner.shown_name().to_owned(),
                     timezone: config.owner.timezone.name().to_owned(),
-                    repeat: e.repeat.iter().map(|f| f.as_str().to_owned()).collect(),
+                    repeat: e.repeat.iter().map(|f| wire::frequency(*f)).collect(),
                     max_sessions: (!e.repeat.is_empty()).then_some(e.max_sessions),
                     location: e.location.as_ref().map(|l| LocationJson {
-                        kind: l.kind.as_str().to_owned(),
+                        kind: wire::location_kind(l.kind),
                         value: l.public_value().map(str::to_owned),
                     }),
                     questions: e
@@ -342,7 +345,7 @@ impl PublicApi {
                         .map(|q| QuestionJson {
                             id: q.id.clone(),
                             label: q.label.clone(),
-                            kind: q.kind.as_str().to_owned(),
+                            kind: wire::question_kind(&q.kind),
                             required: q.required,
                             choices: match &q.kind {
                                 QuestionKind::Choice(c) => c.clone(),
@@ -443,7 +446,7 @@ impl PublicApi {
                     .service
                     .calendars_unavailable()
                     .then(|| SlotsNotice {
-                        code: "calendars_unavailable".to_owned(),
+                        code: NoticeCode::CalendarsUnavailable,
                         message: "some of the owner's calendars cannot be read right now, so                                   free times cannot all be shown; please try again later"
                             .to_owned(),
                     }),
@@ -470,7 +473,7 @@ impl PublicApi {
     async fn captcha(&self) -> CaptchaResponse {
         match &self.captcha {
             Some(c) => CaptchaResponse::Ok(Json(c.challenge(self.service.now()))),
-            None => CaptchaResponse::Off(error("not_found", "the captcha is off")),
+            None => CaptchaResponse::Off(error(ErrorCode::NotFound, "the captcha is off")),
         }
     }
 
@@ -491,7 +494,7 @@ impl PublicApi {
         if let Err(secs) = self.limited(req) {
             return BookResponse::TooMany(
                 error(
-                    "rate_limited",
+                    ErrorCode::RateLimited,
                     "too many booking requests; please wait a moment",
                 ),
                 secs,
@@ -502,7 +505,7 @@ impl PublicApi {
         if let Some(c) = &self.captcha {
             let payload = body.captcha.as_deref().unwrap_or_default();
             if let Err(e) = c.verify(payload, now) {
-                return BookResponse::BadRequest(error("captcha", e.to_string()));
+                return BookResponse::BadRequest(error(ErrorCode::Captcha, e.to_string()));
             }
         }
         let request = match booking_request(&self.service, &body, idempotency_key.0.as_deref()) {
@@ -537,7 +540,7 @@ impl PublicApi {
             }) => {
                 let when = start.with_timezone(&zone);
                 let mut body = error(
-                    "series_conflict",
+                    ErrorCode::SeriesConflict,
                     format!(
                         "nothing was booked: session {session} of the series ({}) cannot be booked: {}",
                         when.format("%Y-%m-%d %H:%M"),
@@ -547,7 +550,7 @@ impl PublicApi {
                 body.0.conflict = Some(Box::new(SeriesConflictJson {
                     session,
                     start: when.to_rfc3339(),
-                    reason: conflict.as_str().to_owned(),
+                    reason: wire::conflict(conflict),
                 }));
                 BookResponse::NotFree(body)
             }
@@ -555,13 +558,16 @@ impl PublicApi {
                 BookResponse::Invalid(invalid(vec![problem("repeat", why)]))
             }
             Err(BookError::NotFree) => {
-                let mut e = error("not_free", "that time was just taken or is not free");
+                let mut e = error(
+                    ErrorCode::NotFree,
+                    "that time was just taken or is not free",
+                );
                 e.0.next_slots = self.next_slots(&slug, start, zone).await;
                 BookResponse::NotFree(e)
             }
             Err(BookError::Stale(why)) => {
                 tracing::warn!(calendars = %why, "booking refused: calendars out of date");
-                BookResponse::Stale(error("calendars_stale", CALENDARS_STALE))
+                BookResponse::Stale(error(ErrorCode::CalendarsStale, CALENDARS_STALE))
             }
             Err(BookError::KeyReused) => BookResponse::Invalid(invalid(vec![problem(
                 "Idempotency-Key",
@@ -608,7 +614,10 @@ impl PublicApi {
         scope: Query<Option<String>>,
     ) -> ManageResponse {
         if let Err(secs) = self.limited(req) {
-            return ManageResponse::TooMany(error("rate_limited", "too many requests"), secs);
+            return ManageResponse::TooMany(
+                error(ErrorCode::RateLimited, "too many requests"),
+                secs,
+            );
         }
         let token = token.0.unwrap_or_default();
         let scope = match scope.0.as_deref() {
@@ -647,7 +656,10 @@ impl PublicApi {
         body: Json<RescheduleBody>,
     ) -> RescheduleResponse {
         if let Err(secs) = self.limited(req) {
-            return RescheduleResponse::TooMany(error("rate_limited", "too many requests"), secs);
+            return RescheduleResponse::TooMany(
+                error(ErrorCode::RateLimited, "too many requests"),
+                secs,
+            );
         }
         let token = token.0.unwrap_or_default();
         let start = match parse_start("start", body.0.start.as_deref()) {
@@ -668,13 +680,13 @@ impl PublicApi {
                     Ok(b) => (b.timezone.parse().unwrap_or(chrono_tz::UTC), b.event_type),
                     Err(_) => (chrono_tz::UTC, String::new()),
                 };
-                let mut e = error("not_free", "that time is not free");
+                let mut e = error(ErrorCode::NotFree, "that time is not free");
                 e.0.next_slots = self.next_slots(&slug, start, zone).await;
                 RescheduleResponse::NotFree(e)
             }
             Err(BookError::Stale(why)) => {
                 tracing::warn!(calendars = %why, "reschedule refused: calendars out of date");
-                RescheduleResponse::Stale(error("calendars_stale", CALENDARS_STALE))
+                RescheduleResponse::Stale(error(ErrorCode::CalendarsStale, CALENDARS_STALE))
             }
             Err(e) => RescheduleResponse::Internal(internal(&e)),
         }
@@ -696,7 +708,7 @@ impl PublicApi {
             .await
         {
             Ok(true) => {}
-            Ok(false) => return FeedResponse::NotFound(error("not_found", "not found")),
+            Ok(false) => return FeedResponse::NotFound(error(ErrorCode::NotFound, "not found")),
             Err(e) => return FeedResponse::Internal(internal(&e)),
         }
         let now = self.service.now();
@@ -722,7 +734,7 @@ impl PublicApi {
             .await
         {
             Ok(true) => {}
-            Ok(false) => return FeedResponse::NotFound(error("not_found", "not found")),
+            Ok(false) => return FeedResponse::NotFound(error(ErrorCode::NotFound, "not found")),
             Err(e) => return FeedResponse::Internal(internal(&e)),
         }
         let now = self.service.now();

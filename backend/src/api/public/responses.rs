@@ -7,8 +7,8 @@ use poem_openapi::payload::{Json, PlainText};
 use crate::api::guards::captcha::Challenge;
 
 use super::{
-    BookingJson, ErrorJson, EventTypeJson, PageJson, SlotsJson, Unparsable, error, not_found,
-    unparsable,
+    BookingJson, ErrorCode, ErrorJson, EventTypeJson, PageJson, SlotsJson, Unparsable, error,
+    not_found, unparsable,
 };
 
 #[derive(ApiResponse)]
@@ -87,7 +87,7 @@ fn book_bad_request(err: poem::Error) -> BookResponse {
     match unparsable(&err) {
         Unparsable::UnsupportedMediaType(e) => BookResponse::UnsupportedMediaType(e),
         Unparsable::BadRequest(e) => BookResponse::BadRequest(e),
-        Unparsable::Path => BookResponse::BadRequest(error("invalid", err.to_string())),
+        Unparsable::Path => BookResponse::BadRequest(error(ErrorCode::Invalid, err.to_string())),
         Unparsable::TooLarge(e) => BookResponse::TooLarge(e),
     }
 }
@@ -167,10 +167,10 @@ pub(super) enum FeedResponse {
 
 /// The slots' parameters are strings: one that cannot be read is an invalid parameter.
 fn slots_bad_request(err: poem::Error) -> SlotsResponse {
-    SlotsResponse::Invalid(error("invalid", err.to_string()))
+    SlotsResponse::Invalid(error(ErrorCode::Invalid, err.to_string()))
 }
 
 /// A feed's token that cannot be read is a wrong token.
 fn feed_bad_request(_: poem::Error) -> FeedResponse {
-    FeedResponse::NotFound(error("not_found", "not found"))
+    FeedResponse::NotFound(error(ErrorCode::NotFound, "not found"))
 }

@@ -1,6 +1,6 @@
 //! The rules of the visitor's text fields (name, email, notes), with nothing but std: the API
-//! (`input.rs` wraps them in newtypes) and the booking page (the frontend crate includes this
-//! file by path) check with this one file, so the form refuses exactly what the API refuses.
+//! (`booking/input.rs` wraps them in newtypes) and the booking page check with this one file (in
+//! the wire crate, which both depend on), so the form refuses exactly what the API refuses.
 //! Each check returns the kept value or the reason, worded for the visitor.
 
 pub const NAME_MAX_CHARS: usize = 100;

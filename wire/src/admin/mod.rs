@@ -1,0 +1,21 @@
+//! The admin API's bodies (`/admin/api`, on the admin listener), as the backend sends them and
+//! the dashboard reads them. Times are RFC 3339; the owner's own data, so visitor details are
+//! here on purpose (never in the public API's bodies).
+
+mod bookings;
+mod calendars;
+mod oauth;
+mod stats;
+mod week;
+
+pub use bookings::{
+    AdminAnswerJson, AdminBookingJson, BlockBody, BlockJson, Channel, DeliveryJson, ExplainJson,
+    LoginBody, NoShowBody, SessionJson, WorkState, WriteAction, WriteJson,
+};
+pub use calendars::{CalendarJson, CalendarsBody, FeedUrlsJson};
+pub use oauth::{
+    AccountCalendarJson, ConnectionJson, ConnectionStatus, Flow, PasteBody, Service, ServiceJson,
+    StartBody,
+};
+pub use stats::{DayJson, LeadBucketJson, StatsJson, WeekJson};
+pub use week::{FreeJson, SourceBusyJson, SpanJson, WeekBlockJson, WeekBookingJson, WeekViewJson};
