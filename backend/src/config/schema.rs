@@ -138,6 +138,8 @@ pub(super) const EVENT_TYPE: &[Field] = &[
     ("max_sessions", Ty::Int),
     ("location", Ty::Table(LOCATION)),
     ("questions", Ty::Array),
+    ("confirm", Ty::Str),
+    ("confirm_hold_minutes", Ty::Int),
 ];
 
 pub(super) const LOCATION: &[Field] = &[("kind", Ty::Str), ("value", Ty::Str)];

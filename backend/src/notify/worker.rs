@@ -173,6 +173,11 @@ async fn mail(
     {
         return Ok(Outcome::Skipped("the booking was cancelled or moved"));
     }
+    if notice == Event::ConfirmRequest && booking.status != BookingStatus::Pending {
+        return Ok(Outcome::Skipped(
+            "the booking no longer waits for a confirmation",
+        ));
+    }
     snapshot.apply_to(&mut booking);
     let config = service.config();
     let reader = if row.target == OWNER {
@@ -187,7 +192,11 @@ async fn mail(
             .parse::<Tz>()
             .unwrap_or(config.owner.timezone),
     };
-    let manage_url = service.manage_url(&booking.id);
+    let manage_url = if notice == Event::ConfirmRequest {
+        service.confirm_url(&booking.id)
+    } else {
+        service.manage_url(&booking.id)
+    };
     let title = config
         .event_type(&booking.event_type)
         .map_or_else(|| booking.event_type.clone(), |e| e.title);

@@ -1,7 +1,7 @@
 //! The schema, one numbered step at a time. A step is never edited once released: a change is
 //! a new step. `PRAGMA user_version` holds the number of steps applied.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
@@ -213,6 +213,94 @@ const STEPS: &[&str] = &[
     DROP TABLE outbox_v1;
     CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
     CREATE INDEX outbox_by_booking ON outbox (booking_id, source_id);",
+    // 10: bookings that wait for a confirmation (`confirm = "email"`): status `pending` holds
+    // its time until `hold_until`, then becomes `expired`; the overlap triggers count pending
+    // like confirmed. A mail-only notice `booking.confirm_request` carries the link. Both
+    // tables are rebuilt (SQLite cannot change a CHECK); rows and ids stay. `migrate` turns
+    // foreign keys off around the steps, so the other tables' references to `bookings` hold.
+    "CREATE TABLE bookings_v10 (
+        id            TEXT PRIMARY KEY,
+        event_type    TEXT NOT NULL,
+        start_utc     INTEGER NOT NULL,
+        end_utc       INTEGER NOT NULL CHECK (end_utc > start_utc),
+        name          TEXT NOT NULL,
+        email         TEXT NOT NULL,
+        notes         TEXT NOT NULL DEFAULT '',
+        timezone      TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'cancelled',
+                          'expired')),
+        sequence      INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        cancelled_at  INTEGER,
+        series_id     TEXT,
+        series_index  INTEGER,
+        answers       TEXT NOT NULL DEFAULT '[]',
+        visit_ref     TEXT,
+        no_show       INTEGER NOT NULL DEFAULT 0,
+        hold_until    INTEGER,
+        CHECK ((status = 'pending') = (hold_until IS NOT NULL) OR status = 'expired')
+    );
+    INSERT INTO bookings_v10 (id, event_type, start_utc, end_utc, name, email, notes, timezone,
+        status, sequence, created_at, updated_at, cancelled_at, series_id, series_index,
+        answers, visit_ref, no_show)
+    SELECT id, event_type, start_utc, end_utc, name, email, notes, timezone,
+        status, sequence, created_at, updated_at, cancelled_at, series_id, series_index,
+        answers, visit_ref, no_show FROM bookings;
+    DROP TABLE bookings;
+    ALTER TABLE bookings_v10 RENAME TO bookings;
+    CREATE INDEX bookings_held_by_start ON bookings (start_utc)
+        WHERE status IN ('confirmed', 'pending');
+    CREATE INDEX bookings_by_series ON bookings (series_id, series_index)
+        WHERE series_id IS NOT NULL;
+    CREATE INDEX bookings_pending ON bookings (hold_until) WHERE status = 'pending';
+    CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings
+    WHEN NEW.status IN ('confirmed', 'pending') AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.status IN ('confirmed', 'pending')
+        AND b.start_utc < NEW.end_utc AND NEW.start_utc < b.end_utc)
+    BEGIN SELECT RAISE(ABORT, 'overlapping booking'); END;
+    CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE OF start_utc, end_utc, status ON bookings
+    WHEN NEW.status IN ('confirmed', 'pending') AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.status IN ('confirmed', 'pending') AND b.id <> NEW.id
+        AND b.start_utc < NEW.end_utc AND NEW.start_utc < b.end_utc)
+    BEGIN SELECT RAISE(ABORT, 'overlapping booking'); END;
+
+    DROP INDEX deliveries_due;
+    DROP INDEX deliveries_by_booking;
+    DROP INDEX deliveries_by_source;
+    CREATE TABLE deliveries_v10 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id      TEXT REFERENCES bookings (id),
+        source_id       TEXT,
+        channel         TEXT NOT NULL CHECK (channel IN ('mail', 'webhook')),
+        target          TEXT NOT NULL,
+        event           TEXT NOT NULL CHECK (event IN ('booking.created', 'booking.rescheduled',
+                            'booking.cancelled', 'booking.reminder', 'booking.confirm_request',
+                            'source.failing', 'source.recovered')),
+        payload         TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        last_status     INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        CHECK ((booking_id IS NULL) <> (source_id IS NULL)),
+        CHECK ((source_id IS NULL) = (event NOT LIKE 'source.%'))
+    );
+    INSERT INTO deliveries_v10 SELECT * FROM deliveries;
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'deliveries_v10', 0 WHERE NOT EXISTS
+            (SELECT 1 FROM sqlite_sequence WHERE name = 'deliveries_v10');
+    UPDATE sqlite_sequence SET seq = max(seq,
+        coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0))
+        WHERE name = 'deliveries_v10';
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_v10 RENAME TO deliveries;
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
+    CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
+        WHERE source_id IS NOT NULL;",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.
@@ -222,9 +310,32 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
-    for (i, step) in STEPS.iter().enumerate().skip(found as usize) {
+    if found == known {
+        return Ok(());
+    }
+    // A step that rebuilds a table others refer to drops it first (SQLite's documented way):
+    // that needs foreign keys off, which cannot change inside a transaction. Each step checks
+    // them itself before it commits.
+    let keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply(conn, found as usize);
+    conn.pragma_update(None, "foreign_keys", keys)?;
+    applied
+}
+
+fn apply(conn: &mut Connection, from: usize) -> Result<(), StoreError> {
+    for (i, step) in STEPS.iter().enumerate().skip(from) {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Worker(format!(
+                "schema step {} leaves a broken reference in `{table}`",
+                i + 1
+            )));
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

@@ -7,6 +7,7 @@ mod alerts;
 #[path = "../api/app.rs"]
 #[allow(dead_code, missing_debug_implementations)]
 mod app;
+mod confirm;
 #[path = "../support/feed_server.rs"]
 mod feed_server;
 mod mail;

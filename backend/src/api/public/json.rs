@@ -168,7 +168,8 @@ pub struct BookingJson {
     pub event_type: String,
     pub start: String,
     pub end: String,
-    /// `confirmed` or `cancelled`.
+    /// `pending` (waiting for the visitor's confirmation), `confirmed`, `cancelled` or
+    /// `expired` (not confirmed in time).
     pub status: String,
     pub timezone: String,
     pub name: String,
@@ -187,6 +188,13 @@ pub struct BookingJson {
     /// The answers given to the owner's questions.
     #[oai(default, skip_serializing_if_is_empty)]
     pub answers: Vec<AnswerJson>,
+    /// With status `pending`: until when the time is held for the visitor to confirm through
+    /// the link mailed to them (then it is `expired` and free again).
+    #[oai(skip_serializing_if_is_none)]
+    pub hold_until: Option<String>,
+    /// With status `pending`: what the visitor has to do, for people.
+    #[oai(skip_serializing_if_is_none)]
+    pub message: Option<String>,
 }
 
 impl poem_openapi::types::Example for BookingBody {
