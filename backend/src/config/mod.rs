@@ -199,6 +199,10 @@ pub struct MailConfig {
     /// A PEM file of certificate authorities trusted for the SMTP server besides the system's
     /// (a relay with a private CA). Default none.
     pub tls_ca_file: Option<std::path::PathBuf>,
+    /// Mails to one visitor address per day (UTC) at most; more are skipped. Default 5.
+    pub max_per_address_per_day: u32,
+    /// Mails to visitors per day (UTC) at most, all addresses together. Default 200.
+    pub max_per_day: u32,
 }
 
 /// One `[[webhooks]]` entry: booking events POSTed as signed JSON.

@@ -163,6 +163,8 @@ pub(super) const MAIL: &[Field] = &[
     ("owner_copy", Ty::Bool),
     ("reminder_hours", Ty::Array),
     ("tls_ca_file", Ty::Str),
+    ("max_per_address_per_day", Ty::Int),
+    ("max_per_day", Ty::Int),
 ];
 
 pub(super) const WEBHOOK: &[Field] = &[

@@ -215,8 +215,8 @@ const STEPS: &[&str] = &[
     CREATE INDEX outbox_by_booking ON outbox (booking_id, source_id);",
     // 10: bookings that wait for a confirmation (`confirm = "email"`): status `pending` holds
     // its time until `hold_until`, then becomes `expired`; the overlap triggers count pending
-    // like confirmed. A mail-only notice `booking.confirm_request` carries the link. Both
-    // tables are rebuilt (SQLite cannot change a CHECK); rows and ids stay. `migrate` turns
+    // like confirmed. A mail-only notice `booking.confirm_request` carries the link; visitor
+    // mails are counted per day and address (`mail_counts`). Both tables are rebuilt (SQLite cannot change a CHECK); rows and ids stay. `migrate` turns
     // foreign keys off around the steps, so the other tables' references to `bookings` hold.
     "CREATE TABLE bookings_v10 (
         id            TEXT PRIMARY KEY,
@@ -300,7 +300,15 @@ const STEPS: &[&str] = &[
     CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
     CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
     CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
-        WHERE source_id IS NOT NULL;",
+        WHERE source_id IS NOT NULL;
+
+    -- Mails sent to visitors per UTC day and address (`[mail]` limits), kept over restarts.
+    CREATE TABLE mail_counts (
+        day      INTEGER NOT NULL,
+        address  TEXT NOT NULL,
+        sent     INTEGER NOT NULL,
+        PRIMARY KEY (day, address)
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.
@@ -438,6 +446,69 @@ mod tests {
         assert_eq!(conn.last_insert_rowid(), 3, "ids are never reused");
         let bad = update.replace("'update'", "'move'");
         assert!(conn.execute(&bad, []).is_err());
+    }
+
+    #[test]
+    fn bookings_keep_their_rows_and_references_and_learn_pending() {
+        let mut conn = at(9);
+        conn.execute_batch(
+            "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                 status, created_at, updated_at, answers)
+             VALUES ('b1', 'intro', 100, 200, 'Eve', 'eve@example.com', 'UTC', 'confirmed', 1, 1,
+                 '[]');
+             INSERT INTO outbox (booking_id, source_id, action, uid, state, next_attempt_at,
+                 created_at, updated_at)
+             VALUES ('b1', 'work', 'create', 'b1@openslot', 'done', 1, 1, 1);
+             INSERT INTO deliveries (booking_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('b1', 'mail', 'visitor', 'booking.created', '{}', 'done', 1, 1, 1);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let keys: bool = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(keys, "foreign keys are on again");
+        let (status, hold): (String, Option<i64>) = conn
+            .query_row(
+                "SELECT status, hold_until FROM bookings WHERE id = 'b1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), hold), ("confirmed", None));
+        // The other tables still refer to `bookings` (not to a renamed copy).
+        let bad = "INSERT INTO outbox (booking_id, source_id, action, uid, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('nobody', 'work', 'create', 'x', 'pending', 1, 1, 1)";
+        assert!(conn.execute(bad, []).is_err());
+        // A pending booking holds its time against confirmed and pending ones.
+        let insert = |id: &str, start: i64, status: &str, hold: Option<i64>| {
+            conn.execute(
+                "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                     status, created_at, updated_at, hold_until)
+                 VALUES (?1, 'intro', ?2, ?2 + 100, 'Eve', 'e@x', 'UTC', ?3, 1, 1, ?4)",
+                rusqlite::params![id, start, status, hold],
+            )
+        };
+        insert("p1", 300, "pending", Some(50)).unwrap();
+        assert!(insert("c1", 350, "confirmed", None).is_err());
+        assert!(insert("p2", 250, "pending", Some(50)).is_err());
+        assert!(
+            insert("p3", 500, "pending", None).is_err(),
+            "a hold has an end"
+        );
+        conn.execute(
+            "INSERT INTO deliveries (booking_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('p1', 'mail', 'visitor', 'booking.confirm_request', '{}', 'pending', 1, 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(conn.last_insert_rowid(), 2);
+        conn.execute("UPDATE bookings SET status = 'expired' WHERE id = 'p1'", [])
+            .unwrap();
+        insert("c1", 350, "confirmed", None).unwrap();
     }
 
     #[test]

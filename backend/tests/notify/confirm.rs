@@ -191,3 +191,76 @@ async fn an_unconfirmed_hold_expires_and_frees_the_slot() {
     assert_eq!(smtp.mails().len(), 2);
     assert!(hook.got().is_empty());
 }
+
+/// The `[mail]` limits: the 6th mail to one address in a day is not sent (the booking stands,
+/// the delivery log says why), and no more than `max_per_day` mails go to visitors at all.
+#[tokio::test]
+async fn mails_to_visitors_stop_at_the_daily_limits() {
+    let smtp = SmtpServer::start(free_port()).await;
+    let extra = format!(
+        "[mail]\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {}\ntls = \"none\"\n\
+         from = \"OpenSlot <book@example.org>\"\nowner_copy = false\nmax_per_day = 7\n",
+        smtp.port
+    );
+    let app = spawn_app(&extra).await;
+    let book = |hour: u32, email: &str| {
+        let (day, hour) = (1 + hour / 24, hour % 24);
+        let start = format!("2026-12-{day:02}T{hour:02}:00:00+01:00");
+        let mut body = super::app::booking("intro", &start);
+        body["email"] = email.into();
+        body
+    };
+    for hour in 9..15 {
+        let (status, v) = app
+            .post("/api/v1/bookings", &book(hour, "Eve@Example.com"))
+            .await;
+        assert_eq!(status, 201, "{v}");
+    }
+    let settled = |n: usize| {
+        let app = &app;
+        async move {
+            wait_for(30, &format!("{n} settled deliveries"), || async {
+                let rows = deliveries(app).await;
+                let done = rows
+                    .iter()
+                    .filter(|r| r.state != openslot::store::OutboxState::Pending)
+                    .count();
+                (done >= n).then_some(rows)
+            })
+            .await
+        }
+    };
+    let rows = settled(6).await;
+    assert_eq!(smtp.mails().len(), 5);
+    let skipped: Vec<_> = rows
+        .iter()
+        .filter(|r| r.state == openslot::store::OutboxState::Skipped)
+        .collect();
+    assert_eq!(skipped.len(), 1, "{rows:?}");
+    let why = skipped[0].last_error.as_deref().unwrap();
+    assert!(why.contains("max_per_address_per_day"), "{why}");
+    assert!(!why.contains("example.com"), "no address in the log: {why}");
+
+    for hour in 15..17 {
+        let (status, v) = app
+            .post("/api/v1/bookings", &book(hour, "bob@example.net"))
+            .await;
+        assert_eq!(status, 201, "{v}");
+    }
+    let (status, v) = app
+        .post("/api/v1/bookings", &book(24 + 9, "bob@example.net"))
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let rows = settled(9).await;
+    assert_eq!(smtp.mails().len(), 7);
+    let last = rows.last().unwrap();
+    assert_eq!(
+        last.state,
+        openslot::store::OutboxState::Skipped,
+        "{rows:?}"
+    );
+    assert!(
+        last.last_error.as_deref().unwrap().contains("max_per_day"),
+        "{last:?}"
+    );
+}
