@@ -256,6 +256,7 @@ mod tests {
             manage_token: String::new(),
             location: None,
             answers: Vec::new(),
+            hold_until: None,
             series: (!states.is_empty()).then(|| Series {
                 id: "s".into(),
                 frequency: "weekly".into(),

@@ -5,7 +5,7 @@
 //! failure on the way says what happened and offers a way on.
 
 mod captcha;
-mod confirm;
+pub mod confirm;
 mod form;
 pub mod manage;
 mod picker;
@@ -135,6 +135,9 @@ pub struct Booking {
     pub location: Option<Location>,
     #[serde(default)]
     pub answers: Vec<Answer>,
+    /// With status `pending`: until when the time is held for the visitor's confirmation.
+    #[serde(default)]
+    pub hold_until: Option<String>,
 }
 
 /// The sessions of a series (`SeriesJson`).
