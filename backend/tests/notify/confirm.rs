@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::app::{TestApp, spawn_app, spawn_on};
 use super::smtp_server::{Mail, SmtpServer};
-use super::webhooks::Receiver;
+use super::webhooks::{HUNTER2, Receiver, admin};
 use super::{deliveries, free_port, wait_for};
 
 const TUE_9: &str = "2026-12-01T09:00:00+01:00";
@@ -150,7 +150,10 @@ async fn an_unconfirmed_hold_expires_and_frees_the_slot() {
     let smtp = SmtpServer::start(free_port()).await;
     let hook = Receiver::start(&[]).await;
     let dir = tempfile::tempdir().unwrap();
-    let security = "[security]\ncaptcha = false\nrate_limit_per_minute = 0\n";
+    let security = format!(
+        "[security]\ncaptcha = false\nrate_limit_per_minute = 0\n\
+         [admin]\npassword_hash = '{HUNTER2}'\n"
+    );
     let extra = format!("{security}{}", config(smtp.port, &hook.url));
     let app = spawn_on(expiring_now, dir, &extra).await;
 
@@ -183,6 +186,16 @@ async fn an_unconfirmed_hold_expires_and_frees_the_slot() {
         ))
         .await;
     assert_eq!((status, &v["status"]), (200, &"expired".into()), "{v}");
+    // The owner sees it as expired (the dashboard's list can pick each state).
+    let (_, login) = admin(&app, "POST", "/admin/api/login", None).await;
+    let owner = login["token"].as_str().unwrap().to_owned();
+    for (status, n) in [("expired", 1), ("pending", 0), ("confirmed", 0)] {
+        let path = format!("/admin/api/bookings?status={status}");
+        let (code, v) = admin(&app, "GET", &path, Some(&owner)).await;
+        assert_eq!(code, 200, "{v}");
+        let list = v.as_array().unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(list.len(), n, "{status}: {v}");
+    }
     let (status, v) = app.book("checked", TUE_9).await;
     assert_eq!(status, 201, "{v}");
     // Nothing but the two confirmation mails was ever sent; no webhook.

@@ -44,7 +44,8 @@ struct AdminBookingJson {
     event_type: String,
     start: String,
     end: String,
-    /// `confirmed` or `cancelled`.
+    /// `confirmed`, `cancelled`, `pending` (waiting for the visitor's mail confirmation) or
+    /// `expired` (not confirmed in time).
     status: String,
     name: String,
     email: String,
@@ -209,14 +210,15 @@ impl BookingsApi {
         };
         let status = match status.0.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some("confirmed") => Some(BookingStatus::Confirmed),
-            Some("cancelled") => Some(BookingStatus::Cancelled),
-            Some(_) => {
-                return BookingsResponse::Invalid(invalid(
-                    "status",
-                    "is `confirmed` or `cancelled`",
-                ));
-            }
+            Some(s) => match BookingStatus::parse(s) {
+                Some(s) => Some(s),
+                None => {
+                    return BookingsResponse::Invalid(invalid(
+                        "status",
+                        "is `confirmed`, `cancelled`, `pending` or `expired`",
+                    ));
+                }
+            },
         };
         let filter = BookingFilter {
             status,
