@@ -28,6 +28,9 @@ pub fn App() -> impl IntoView {
         Route::Manage { id, token } => {
             view! { <public::manage::ManagePage id token route/> }.into_any()
         }
+        Route::Confirm { id, token } => {
+            view! { <public::confirm::ConfirmLink id token route/> }.into_any()
+        }
         Route::Booking => view! { <public::BookingPage/> }.into_any(),
     }
 }

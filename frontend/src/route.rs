@@ -11,7 +11,15 @@ use wasm_bindgen::JsValue;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Booking,
-    Manage { id: String, token: String },
+    Manage {
+        id: String,
+        token: String,
+    },
+    /// The link mailed to confirm a pending booking.
+    Confirm {
+        id: String,
+        token: String,
+    },
     Admin,
 }
 
@@ -21,17 +29,21 @@ impl Route {
         if path == "/admin" || path.starts_with("/admin/") {
             return Route::Admin;
         }
-        if let Some(id) = path.strip_prefix("/manage/") {
-            let id = id.trim_end_matches('/');
-            if !id.is_empty() && !id.contains('/') {
-                return Route::Manage {
-                    id: id.to_owned(),
-                    token: query_value(query, "token").unwrap_or_default(),
-                };
-            }
+        let token = || query_value(query, "token").unwrap_or_default();
+        if let Some(id) = one_segment(path, "/manage/") {
+            return Route::Manage { id, token: token() };
+        }
+        if let Some(id) = one_segment(path, "/confirm/") {
+            return Route::Confirm { id, token: token() };
         }
         Route::Booking
     }
+}
+
+/// The one non-empty segment after `prefix` (a trailing `/` allowed).
+fn one_segment(path: &str, prefix: &str) -> Option<String> {
+    let id = path.strip_prefix(prefix)?.trim_end_matches('/');
+    (!id.is_empty() && !id.contains('/')).then(|| id.to_owned())
 }
 
 /// The value of `key` in a query string, percent-decoded.
@@ -134,5 +146,13 @@ mod tests {
         );
         assert_eq!(query_value("?a=1", "b"), None);
         assert_eq!(Route::parse("/manage/a/b", ""), Route::Booking);
+        assert_eq!(
+            Route::parse("/confirm/abc/", "?token=c1"),
+            Route::Confirm {
+                id: "abc".into(),
+                token: "c1".into()
+            }
+        );
+        assert_eq!(Route::parse("/confirm/", "?token=c1"), Route::Booking);
     }
 }

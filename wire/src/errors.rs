@@ -68,6 +68,9 @@ pub enum ErrorCode {
     SyncFailed,
     /// Admin: the thing is not in a state that allows this.
     WrongState,
+    /// The hold of a booking waiting for its confirmation ran out (or it was cancelled)
+    /// first: book again.
+    HoldEnded,
 }
 
 /// One invalid field.

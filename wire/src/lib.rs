@@ -31,7 +31,7 @@ macro_rules! wire_names {
 }
 
 wire_names! {
-    public::BookingStatus { Confirmed => "confirmed", Cancelled => "cancelled" }
+    public::BookingStatus { Pending => "pending", Confirmed => "confirmed", Cancelled => "cancelled", Expired => "expired" }
     admin::WorkState { Pending => "pending", Done => "done", Failed => "failed", Skipped => "skipped" }
     admin::WriteAction { Create => "create", Update => "update", Delete => "delete" }
     admin::Channel { Mail => "mail", Webhook => "webhook" }

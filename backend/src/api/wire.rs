@@ -13,8 +13,10 @@ use crate::sync::connections::{Flow, Progress};
 
 pub(crate) fn status(s: BookingStatus) -> w::BookingStatus {
     match s {
+        BookingStatus::Pending => w::BookingStatus::Pending,
         BookingStatus::Confirmed => w::BookingStatus::Confirmed,
         BookingStatus::Cancelled => w::BookingStatus::Cancelled,
+        BookingStatus::Expired => w::BookingStatus::Expired,
     }
 }
 
@@ -116,7 +118,12 @@ mod tests {
             let json = serde_json::to_value(location_kind(k)).ok();
             assert_eq!(json, Some(serde_json::json!(k.as_str())));
         }
-        for s in [BookingStatus::Confirmed, BookingStatus::Cancelled] {
+        for s in [
+            BookingStatus::Pending,
+            BookingStatus::Confirmed,
+            BookingStatus::Cancelled,
+            BookingStatus::Expired,
+        ] {
             let json = serde_json::to_value(status(s)).ok();
             assert_eq!(json, Some(serde_json::json!(s.as_str())));
         }

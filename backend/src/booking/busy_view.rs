@@ -49,6 +49,8 @@ impl View {
 #[derive(Debug, Default)]
 pub(super) struct BusyView {
     current: Mutex<Option<Arc<View>>>,
+    /// When the first hold of a pending booking ends (`confirmation`).
+    pub holds: super::confirmation::HoldWatch,
 }
 
 impl BusyView {

@@ -37,6 +37,10 @@ impl Host for BookingService {
         BookingService::manage_url(self, id)
     }
 
+    fn confirm_url(&self, id: &str) -> String {
+        BookingService::confirm_url(self, id)
+    }
+
     fn booking_event(&self, b: &BookingRow, uid: &str, now: DateTime<Utc>) -> BookingEvent {
         super::outbox::booking_event(self, b, uid, now)
     }

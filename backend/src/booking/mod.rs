@@ -4,6 +4,7 @@
 //! and where a meeting is / the owner's questions are domain types (`crate::domain`).
 
 mod busy_view;
+pub mod confirmation;
 pub mod feeds;
 mod host;
 pub mod input;
@@ -18,6 +19,7 @@ pub mod token;
 // Moved to `domain` (shared with config, store and notify); the old paths keep working.
 pub use crate::domain::{details, series, visitor_text};
 
+pub use confirmation::ConfirmError;
 pub use rules::RulesError;
 pub use service::{BookError, BookRequest, Booked, BookingService, CancelScope};
 

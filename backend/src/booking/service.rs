@@ -21,6 +21,7 @@ use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError,
 use crate::sync::SyncHub;
 
 use super::busy_view::{BusyView, View, ViewKey, covers, view_window};
+use super::confirmation::announce;
 use super::details::Answer;
 use super::input::BookingInput;
 use super::rules::{Current, saved_rules};
@@ -170,6 +171,10 @@ impl BookingService {
         &self.inner.store
     }
 
+    pub(super) fn holds(&self) -> &super::confirmation::HoldWatch {
+        &self.inner.busy_view.holds
+    }
+
     /// The sources: for the use cases in `booking` (and, through `notify::Host`, its workers).
     pub(super) fn hub(&self) -> &Arc<SyncHub> {
         &self.inner.hub
@@ -232,6 +237,7 @@ impl BookingService {
         to: DateTime<Utc>,
     ) -> Result<Arc<Vec<Slot>>, StoreError> {
         let now = self.now();
+        self.end_due_holds(now).await?;
         let needed = Interval {
             start: from - MARGIN,
             end: to + MARGIN,
@@ -376,11 +382,13 @@ impl BookingService {
         });
         let booking_id = id.clone();
         let notify_config = self.config();
+        let hold = self.hold_until(&et.slug, now);
         let outcome = self
             .inner
             .store
             .call(move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                bookings::expire_holds(&tx, now)?;
                 // A retry that raced the first attempt: the first one's booking.
                 if let Some(k) = &idempotency
                     && let Some((hash, existing)) = bookings::idempotent(&tx, &k.key)?
@@ -423,20 +431,15 @@ impl BookingService {
                             series: series.as_ref().map(|s| (s.id.clone(), index)),
                             answers: answers.clone(),
                             visit_ref: visit_ref.clone(),
+                            hold_until: hold,
                         },
                     )?;
-                    let uid = booking_uid(&session_id);
-                    for source in &writers {
-                        outbox_rows::enqueue(
-                            &tx,
-                            &session_id,
-                            source,
-                            OutboxAction::Create,
-                            &uid,
-                            now,
-                        )?;
+                    if hold.is_none() {
+                        announce(&tx, &notify_config, &writers, &session_id, now)?;
+                    } else if index == 0 {
+                        let event = Event::ConfirmRequest;
+                        notify::enqueue(&tx, &notify_config, event, &session_id, now)?;
                     }
-                    notify::enqueue(&tx, &notify_config, Event::Created, &session_id, now)?;
                 }
                 if let Some(k) = &idempotency {
                     bookings::remember_key(&tx, k, &booking_id, now)?;
@@ -447,6 +450,7 @@ impl BookingService {
             .await;
         match outcome {
             Ok(Decision::Booked) => {
+                hold.inspect(|&until| self.note_hold(until));
                 self.wake_workers();
                 let booking = self.find(&id).await?.ok_or(BookError::NotFound)?;
                 Ok(Booked {

@@ -98,7 +98,7 @@ pub fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize, now: DateT
                     met += 1;
                     no_shows += u32::from(b.no_show);
                 }
-                BookingStatus::Confirmed => {}
+                BookingStatus::Confirmed | BookingStatus::Pending | BookingStatus::Expired => {}
             }
         }
         if let Some(i) = b.cancelled_at.and_then(day_of) {
@@ -228,6 +228,7 @@ mod tests {
             answers: Vec::new(),
             visit_ref: None,
             no_show: false,
+            hold_until: None,
         }
     }
 

@@ -32,6 +32,8 @@ pub enum Purpose {
     Manage,
     /// `bookings.ics`, with [`OWNER`] as the subject.
     BookingsFeed,
+    /// Confirm one pending booking (the link mailed to the visitor); the subject is its id.
+    Confirm,
     /// `freebusy.ics`, with [`OWNER`] as the subject.
     FreebusyFeed,
 }
@@ -42,6 +44,7 @@ impl Purpose {
         match self {
             Self::Manage => "manage",
             Self::BookingsFeed => "bookings-feed",
+            Self::Confirm => "confirm",
             Self::FreebusyFeed => "freebusy-feed",
         }
     }

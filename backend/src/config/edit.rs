@@ -124,6 +124,12 @@ pub fn rules_document(config: &Config) -> Value {
                 v["repeat"] = json!(repeat);
                 v["max_sessions"] = json!(e.max_sessions);
             }
+            if e.confirm != crate::config::Confirm::None {
+                v["confirm"] = json!(e.confirm.as_str());
+            }
+            if e.confirm == crate::config::Confirm::Email {
+                v["confirm_hold_minutes"] = json!(e.confirm_hold_minutes);
+            }
             if let Some(l) = &e.location {
                 v["location"] = json!({"kind": l.kind.as_str(), "value": l.value});
             }

@@ -199,6 +199,10 @@ pub struct MailConfig {
     /// A PEM file of certificate authorities trusted for the SMTP server besides the system's
     /// (a relay with a private CA). Default none.
     pub tls_ca_file: Option<std::path::PathBuf>,
+    /// Mails to one visitor address per day (UTC) at most; more are skipped. Default 5.
+    pub max_per_address_per_day: u32,
+    /// Mails to visitors per day (UTC) at most, all addresses together. Default 200.
+    pub max_per_day: u32,
 }
 
 /// One `[[webhooks]]` entry: booking events POSTed as signed JSON.
@@ -561,6 +565,30 @@ pub struct EventTypeConfig {
     pub location: Option<crate::domain::details::Location>,
     /// The owner's questions on the booking form, in order; default none.
     pub questions: Vec<crate::domain::details::Question>,
+    /// Who confirms a booking before it stands; default `None` (it stands at once).
+    pub confirm: Confirm,
+    /// How long a booking waiting for the visitor's mailed link holds its time, 5..=1440
+    /// minutes; default 30. Only read with `confirm = "email"`.
+    pub confirm_hold_minutes: u32,
+}
+
+/// `confirm` of an event type: who confirms a booking before it is written and announced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Confirm {
+    /// The booking stands at once (before `confirm` existed, the only way).
+    #[default]
+    None,
+    /// The visitor follows a link mailed to the address given; until then only that mail is sent.
+    Email,
+}
+
+impl Confirm {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Email => "email",
+        }
+    }
 }
 
 fn minutes(n: u32) -> Duration {

@@ -141,6 +141,8 @@ pub(super) const EVENT_TYPE: &[Field] = &[
     ("max_sessions", Ty::Int),
     ("location", Ty::Table(LOCATION)),
     ("questions", Ty::Array),
+    ("confirm", Ty::Str),
+    ("confirm_hold_minutes", Ty::Int),
 ];
 
 pub(super) const LOCATION: &[Field] = &[("kind", Ty::Str), ("value", Ty::Str)];
@@ -164,6 +166,8 @@ pub(super) const MAIL: &[Field] = &[
     ("owner_copy", Ty::Bool),
     ("reminder_hours", Ty::Array),
     ("tls_ca_file", Ty::Str),
+    ("max_per_address_per_day", Ty::Int),
+    ("max_per_day", Ty::Int),
 ];
 
 pub(super) const WEBHOOK: &[Field] = &[

@@ -658,6 +658,48 @@ fn event_types_offer_series() {
 }
 
 #[test]
+fn event_types_choose_who_confirms() {
+    use crate::config::Confirm;
+    let mail = "[mail]\nsmtp_host = 'mail.example.org'\nfrom = 'book@example.org'\n";
+    let event = |body: &str, extra: &str| {
+        format!(
+            "{OWNER}{extra}[[event_types]]\nslug = 'intro'\ntitle = 'Intro'\n\
+             duration_minutes = 30\n{body}"
+        )
+    };
+    let config = ok(&event("", ""), &[]);
+    assert_eq!(config.event_types[0].confirm, Confirm::None);
+    let config = ok(&event("confirm = 'email'", mail), &[]);
+    assert_eq!(config.event_types[0].confirm, Confirm::Email);
+    let limits = config.mail.as_ref().unwrap();
+    assert_eq!(
+        (limits.max_per_address_per_day, limits.max_per_day),
+        (5, 200)
+    );
+    assert_eq!(config.event_types[0].confirm_hold_minutes, 30);
+    let config = ok(
+        &event("confirm = 'email'\nconfirm_hold_minutes = 10", mail),
+        &[],
+    );
+    assert_eq!(config.event_types[0].confirm_hold_minutes, 10);
+    check(
+        &event("confirm = 'email'", ""),
+        &[("event_types[0].confirm", "needs a [mail] section")],
+    );
+    check(
+        &event("confirm = 'maybe'", mail),
+        &[("event_types[0].confirm", "`maybe` is not one of")],
+    );
+    check(
+        &event("confirm_hold_minutes = 10", mail),
+        &[(
+            "event_types[0].confirm_hold_minutes",
+            "only means something with confirm = \"email\"",
+        )],
+    );
+}
+
+#[test]
 fn event_types_tell_where_and_ask_questions() {
     use crate::domain::details::{LocationKind, QuestionKind};
     let event = |body: &str| {

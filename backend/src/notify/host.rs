@@ -23,6 +23,8 @@ pub trait Host: Clone + Send + Sync + 'static {
     fn notify_wake(&self) -> Arc<tokio::sync::Notify>;
     /// The visitor's link to see, cancel or move a booking.
     fn manage_url(&self, id: &str) -> String;
+    /// The visitor's link that confirms a pending booking.
+    fn confirm_url(&self, id: &str) -> String;
     /// The booking's event as its calendar copy and its invitation carry it.
     fn booking_event(&self, b: &BookingRow, uid: &str, now: DateTime<Utc>) -> BookingEvent;
 }

@@ -77,6 +77,13 @@ pub fn compose(f: &Facts<'_>) -> Composed {
             format!("A reminder of your booking with {}.", f.owner_name),
             format!("Reminder: {} with {}", f.title, f.owner_name),
         ),
+        (Event::ConfirmRequest, _) => (
+            format!(
+                "Please confirm your booking with {}: the time is held for you until you do.",
+                f.owner_name
+            ),
+            format!("Please confirm: {} with {}", f.title, f.owner_name),
+        ),
         (Event::Reminder, Reader::Owner) => (
             format!("A reminder of the booking by {}.", name),
             format!("Reminder: {} with {}", f.title, name),
@@ -116,7 +123,13 @@ pub fn compose(f: &Facts<'_>) -> Composed {
         ));
     }
     html.push_str("</table>");
-    if let (Some(url), false) = (f.manage_url, f.notice == Event::Cancelled) {
+    if let (Some(url), Event::ConfirmRequest) = (f.manage_url, f.notice) {
+        text.push_str(&format!("\nTo confirm the booking: {url}\n"));
+        html.push_str(&format!(
+            "<p><a href=\"{0}\">Confirm the booking</a></p>",
+            escape_html(url)
+        ));
+    } else if let (Some(url), false) = (f.manage_url, f.notice == Event::Cancelled) {
         text.push_str(&format!("\nTo see, move or cancel the booking: {url}\n"));
         html.push_str(&format!(
             "<p><a href=\"{0}\">See, move or cancel the booking</a></p>",

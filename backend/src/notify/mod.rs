@@ -41,6 +41,8 @@ pub enum Event {
     Cancelled,
     /// A reminder before the start (mail only).
     Reminder,
+    /// The link that confirms a pending booking (mail to the visitor only, nothing else).
+    ConfirmRequest,
 }
 
 impl Event {
@@ -50,6 +52,7 @@ impl Event {
             Self::Rescheduled => "booking.rescheduled",
             Self::Cancelled => "booking.cancelled",
             Self::Reminder => "booking.reminder",
+            Self::ConfirmRequest => "booking.confirm_request",
         }
     }
 
@@ -59,6 +62,7 @@ impl Event {
             Self::Rescheduled,
             Self::Cancelled,
             Self::Reminder,
+            Self::ConfirmRequest,
         ]
         .into_iter()
         .find(|e| e.as_str() == text)
@@ -122,11 +126,7 @@ impl Snapshot {
         row.start = self.start;
         row.end = self.end;
         row.sequence = self.sequence;
-        row.status = if self.status == BookingStatus::Cancelled.as_str() {
-            BookingStatus::Cancelled
-        } else {
-            BookingStatus::Confirmed
-        };
+        row.status = BookingStatus::parse(&self.status).unwrap_or(BookingStatus::Confirmed);
     }
 }
 
@@ -153,7 +153,7 @@ pub fn enqueue(
         let payload = serde_json::to_string(&snapshot)
             .map_err(|e| StoreError::Worker(format!("cannot encode a delivery: {e}")))?;
         let mut targets = vec![VISITOR];
-        if mail.owner_copy {
+        if mail.owner_copy && event != Event::ConfirmRequest {
             targets.push(OWNER);
         }
         for target in targets {
@@ -193,7 +193,7 @@ pub fn enqueue(
     let subscribed = config
         .webhooks
         .iter()
-        .filter(|h| h.events.iter().any(|e| e == event.as_str()));
+        .filter(|h| event != Event::ConfirmRequest && h.events.iter().any(|e| e == event.as_str()));
     for hook in subscribed {
         let body = webhook::body(event, &snapshot, now);
         deliveries::enqueue(

@@ -109,6 +109,9 @@ async fn process(
                 .await
         }
         Outcome::Skipped(why) => {
+            tracing::info!(delivery = id, booking = row.booking_id.as_deref(),
+                channel = row.channel.as_str(), event = %row.event, reason = why,
+                "notify: skipped");
             store
                 .call(move |c| {
                     deliveries::finish(c, id, OutboxState::Skipped, None, Some(why), now)
@@ -173,12 +176,43 @@ async fn mail(
     {
         return Ok(Outcome::Skipped("the booking was cancelled or moved"));
     }
+    if notice == Event::ConfirmRequest && booking.status != BookingStatus::Pending {
+        return Ok(Outcome::Skipped(
+            "the booking no longer waits for a confirmation",
+        ));
+    }
     snapshot.apply_to(&mut booking);
     let config = service.config();
     let reader = if row.target == OWNER {
         Reader::Owner
     } else {
         Reader::Visitor
+    };
+    // Visitor mail goes to whatever address a form was given: at most so many a day.
+    let counted = match (&config.mail, reader) {
+        (Some(m), Reader::Visitor) => {
+            let day = service.now().timestamp().div_euclid(86_400);
+            let address = snapshot.email.to_lowercase();
+            let key = address.clone();
+            let (to_address, all) = service
+                .store()
+                .call(move |c| deliveries::mails_sent(c, day, &key))
+                .await?;
+            if to_address >= m.max_per_address_per_day {
+                return Ok(Outcome::Skipped(
+                    "not sent: the day's limit of mails to this address was reached \
+                     ([mail] max_per_address_per_day)",
+                ));
+            }
+            if all >= m.max_per_day {
+                return Ok(Outcome::Skipped(
+                    "not sent: the day's limit of mails to visitors was reached \
+                     ([mail] max_per_day)",
+                ));
+            }
+            Some((day, address))
+        }
+        _ => None,
     };
     let zone = match reader {
         Reader::Owner => config.owner.timezone,
@@ -187,7 +221,11 @@ async fn mail(
             .parse::<Tz>()
             .unwrap_or(config.owner.timezone),
     };
-    let manage_url = service.manage_url(&booking.id);
+    let manage_url = if notice == Event::ConfirmRequest {
+        service.confirm_url(&booking.id)
+    } else {
+        service.manage_url(&booking.id)
+    };
     let title = config
         .event_type(&booking.event_type)
         .map_or_else(|| booking.event_type.clone(), |e| e.title);
@@ -227,7 +265,15 @@ async fn mail(
     // A server's refusal often quotes the address: it stays out of logs and the owner's log.
     let redact = |e: &MailError| e.to_string().replace(&outgoing.to_email, "[recipient]");
     Ok(match mailer.send(&outgoing).await {
-        Ok(code) => Outcome::Sent(code),
+        Ok(code) => {
+            if let Some((day, address)) = counted {
+                service
+                    .store()
+                    .call(move |c| deliveries::count_mail(c, day, &address))
+                    .await?;
+            }
+            Outcome::Sent(code)
+        }
         Err(e @ MailError::Permanent(..)) => failed(redact(&e), e.status(), true),
         Err(e @ MailError::Transient(..)) => failed(redact(&e), e.status(), false),
     })

@@ -11,16 +11,33 @@ use super::{StoreError, secs, time};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BookingStatus {
+    /// Waiting for the visitor's confirmation; holds its time until `hold_until`.
+    Pending,
     Confirmed,
     Cancelled,
+    /// A pending booking nobody confirmed in time; its time is free again.
+    Expired,
 }
 
 impl BookingStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Pending => "pending",
             Self::Confirmed => "confirmed",
             Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Pending,
+            Self::Confirmed,
+            Self::Cancelled,
+            Self::Expired,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 }
 
@@ -49,6 +66,8 @@ pub struct BookingRow {
     pub visit_ref: Option<String>,
     /// Marked by the owner: the visitor did not come.
     pub no_show: bool,
+    /// While pending: when the hold ends.
+    pub hold_until: Option<DateTime<Utc>>,
 }
 
 /// What a new booking stores.
@@ -67,6 +86,8 @@ pub struct NewBooking {
     pub series: Option<(String, u32)>,
     pub answers: Vec<Answer>,
     pub visit_ref: Option<String>,
+    /// `Some`: the booking is pending, holding its time until then.
+    pub hold_until: Option<DateTime<Utc>>,
 }
 
 /// A series of sessions (the sessions are bookings).
@@ -87,7 +108,7 @@ pub struct IdempotentRequest {
 
 const COLUMNS: &str = "id, event_type, start_utc, end_utc, name, email, notes, timezone, status, \
                        sequence, created_at, updated_at, cancelled_at, series_id, series_index, \
-                       answers, visit_ref, no_show";
+                       answers, visit_ref, no_show, hold_until";
 
 fn row(r: &Row) -> rusqlite::Result<BookingRow> {
     let status: String = r.get(8)?;
@@ -100,11 +121,7 @@ fn row(r: &Row) -> rusqlite::Result<BookingRow> {
         email: r.get(5)?,
         notes: r.get(6)?,
         timezone: r.get(7)?,
-        status: if status == "cancelled" {
-            BookingStatus::Cancelled
-        } else {
-            BookingStatus::Confirmed
-        },
+        status: BookingStatus::parse(&status).unwrap_or(BookingStatus::Cancelled),
         sequence: r.get(9)?,
         created_at: time(r.get(10)?),
         updated_at: time(r.get(11)?),
@@ -120,14 +137,17 @@ fn row(r: &Row) -> rusqlite::Result<BookingRow> {
         answers: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
         visit_ref: r.get(16)?,
         no_show: r.get(17)?,
+        hold_until: r.get::<_, Option<i64>>(18)?.map(time),
     })
 }
 
 pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, notes, timezone, \
-         status, sequence, created_at, updated_at, series_id, series_index, answers, visit_ref) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'confirmed', 0, ?9, ?9, ?10, ?11, ?12, ?13)",
+         status, sequence, created_at, updated_at, series_id, series_index, answers, visit_ref, \
+         hold_until) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, iif(?14 IS NULL, 'confirmed', 'pending'), 0, \
+         ?9, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             b.id,
             b.event_type,
@@ -142,6 +162,7 @@ pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
             b.series.as_ref().map(|s| s.1),
             serde_json::to_string(&b.answers).unwrap_or_else(|_| "[]".to_owned()),
             b.visit_ref,
+            b.hold_until.map(secs),
         ],
     )?;
     Ok(())
@@ -198,7 +219,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<BookingRow>, StoreError
         .optional()?)
 }
 
-/// Confirmed bookings overlapping `[from, to)`, as the availability rules see them.
+/// Confirmed and pending bookings overlapping `[from, to)`, as the availability rules see them
+/// (a pending one holds its time until `expire_holds` ends it).
 pub fn confirmed_between(
     conn: &Connection,
     from: DateTime<Utc>,
@@ -206,7 +228,8 @@ pub fn confirmed_between(
 ) -> Result<Vec<ExistingBooking>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, event_type, start_utc, end_utc FROM bookings \
-         WHERE status = 'confirmed' AND start_utc < ?2 AND end_utc > ?1 ORDER BY start_utc",
+         WHERE status IN ('confirmed', 'pending') AND start_utc < ?2 AND end_utc > ?1 \
+         ORDER BY start_utc",
     )?;
     let rows = stmt.query_map(params![secs(from), secs(to)], |r| {
         Ok(ExistingBooking {
@@ -443,4 +466,34 @@ pub fn stored_between(
         confirmed_between(conn, from, to)?,
         blocks_between(conn, from, to)?,
     ))
+}
+
+/// Ends the holds that ran out by `now` (pending -> expired); how many.
+pub fn expire_holds(conn: &Connection, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE bookings SET status = 'expired', updated_at = ?1 \
+         WHERE status = 'pending' AND hold_until <= ?1",
+        [secs(now)],
+    )?)
+}
+
+/// When the first hold still running ends, if any.
+pub fn next_hold_end(conn: &Connection) -> Result<Option<DateTime<Utc>>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT min(hold_until) FROM bookings WHERE status = 'pending'",
+            [],
+            |r| r.get::<_, Option<i64>>(0),
+        )?
+        .map(time))
+}
+
+/// Turns a pending booking whose hold runs past `now` into a confirmed one; false otherwise.
+pub fn confirm(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let n = conn.execute(
+        "UPDATE bookings SET status = 'confirmed', hold_until = NULL, updated_at = ?2 \
+         WHERE id = ?1 AND status = 'pending' AND hold_until > ?2",
+        params![id, secs(now)],
+    )?;
+    Ok(n == 1)
 }

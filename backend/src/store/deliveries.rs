@@ -230,3 +230,24 @@ pub fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
+
+/// Mails sent to visitors on UTC day `day` (days since 1970): to `address`, and to anyone.
+pub fn mails_sent(conn: &Connection, day: i64, address: &str) -> Result<(u32, u32), StoreError> {
+    Ok(conn.query_row(
+        "SELECT coalesce(sum(sent) FILTER (WHERE address = ?2), 0), coalesce(sum(sent), 0) \
+         FROM mail_counts WHERE day = ?1",
+        params![day, address],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Counts one more mail to `address` on `day`; forgets days before yesterday.
+pub fn count_mail(conn: &Connection, day: i64, address: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO mail_counts (day, address, sent) VALUES (?1, ?2, 1) \
+         ON CONFLICT (day, address) DO UPDATE SET sent = sent + 1",
+        params![day, address],
+    )?;
+    conn.execute("DELETE FROM mail_counts WHERE day < ?1 - 1", [day])?;
+    Ok(())
+}

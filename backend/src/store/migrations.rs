@@ -1,7 +1,7 @@
 //! The schema, one numbered step at a time. A step is never edited once released: a change is
 //! a new step. `PRAGMA user_version` holds the number of steps applied.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
@@ -213,6 +213,102 @@ const STEPS: &[&str] = &[
     DROP TABLE outbox_v1;
     CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
     CREATE INDEX outbox_by_booking ON outbox (booking_id, source_id);",
+    // 10: bookings that wait for a confirmation (`confirm = "email"`): status `pending` holds
+    // its time until `hold_until`, then becomes `expired`; the overlap triggers count pending
+    // like confirmed. A mail-only notice `booking.confirm_request` carries the link; visitor
+    // mails are counted per day and address (`mail_counts`). Both tables are rebuilt (SQLite cannot change a CHECK); rows and ids stay. `migrate` turns
+    // foreign keys off around the steps, so the other tables' references to `bookings` hold.
+    "CREATE TABLE bookings_v10 (
+        id            TEXT PRIMARY KEY,
+        event_type    TEXT NOT NULL,
+        start_utc     INTEGER NOT NULL,
+        end_utc       INTEGER NOT NULL CHECK (end_utc > start_utc),
+        name          TEXT NOT NULL,
+        email         TEXT NOT NULL,
+        notes         TEXT NOT NULL DEFAULT '',
+        timezone      TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'cancelled',
+                          'expired')),
+        sequence      INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        cancelled_at  INTEGER,
+        series_id     TEXT,
+        series_index  INTEGER,
+        answers       TEXT NOT NULL DEFAULT '[]',
+        visit_ref     TEXT,
+        no_show       INTEGER NOT NULL DEFAULT 0,
+        hold_until    INTEGER,
+        CHECK ((status = 'pending') = (hold_until IS NOT NULL) OR status = 'expired')
+    );
+    INSERT INTO bookings_v10 (id, event_type, start_utc, end_utc, name, email, notes, timezone,
+        status, sequence, created_at, updated_at, cancelled_at, series_id, series_index,
+        answers, visit_ref, no_show)
+    SELECT id, event_type, start_utc, end_utc, name, email, notes, timezone,
+        status, sequence, created_at, updated_at, cancelled_at, series_id, series_index,
+        answers, visit_ref, no_show FROM bookings;
+    DROP TABLE bookings;
+    ALTER TABLE bookings_v10 RENAME TO bookings;
+    CREATE INDEX bookings_held_by_start ON bookings (start_utc)
+        WHERE status IN ('confirmed', 'pending');
+    CREATE INDEX bookings_by_series ON bookings (series_id, series_index)
+        WHERE series_id IS NOT NULL;
+    CREATE INDEX bookings_pending ON bookings (hold_until) WHERE status = 'pending';
+    CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings
+    WHEN NEW.status IN ('confirmed', 'pending') AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.status IN ('confirmed', 'pending')
+        AND b.start_utc < NEW.end_utc AND NEW.start_utc < b.end_utc)
+    BEGIN SELECT RAISE(ABORT, 'overlapping booking'); END;
+    CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE OF start_utc, end_utc, status ON bookings
+    WHEN NEW.status IN ('confirmed', 'pending') AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.status IN ('confirmed', 'pending') AND b.id <> NEW.id
+        AND b.start_utc < NEW.end_utc AND NEW.start_utc < b.end_utc)
+    BEGIN SELECT RAISE(ABORT, 'overlapping booking'); END;
+
+    DROP INDEX deliveries_due;
+    DROP INDEX deliveries_by_booking;
+    DROP INDEX deliveries_by_source;
+    CREATE TABLE deliveries_v10 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id      TEXT REFERENCES bookings (id),
+        source_id       TEXT,
+        channel         TEXT NOT NULL CHECK (channel IN ('mail', 'webhook')),
+        target          TEXT NOT NULL,
+        event           TEXT NOT NULL CHECK (event IN ('booking.created', 'booking.rescheduled',
+                            'booking.cancelled', 'booking.reminder', 'booking.confirm_request',
+                            'source.failing', 'source.recovered')),
+        payload         TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        last_status     INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        CHECK ((booking_id IS NULL) <> (source_id IS NULL)),
+        CHECK ((source_id IS NULL) = (event NOT LIKE 'source.%'))
+    );
+    INSERT INTO deliveries_v10 SELECT * FROM deliveries;
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'deliveries_v10', 0 WHERE NOT EXISTS
+            (SELECT 1 FROM sqlite_sequence WHERE name = 'deliveries_v10');
+    UPDATE sqlite_sequence SET seq = max(seq,
+        coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0))
+        WHERE name = 'deliveries_v10';
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_v10 RENAME TO deliveries;
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
+    CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
+        WHERE source_id IS NOT NULL;
+
+    -- Mails sent to visitors per UTC day and address (`[mail]` limits), kept over restarts.
+    CREATE TABLE mail_counts (
+        day      INTEGER NOT NULL,
+        address  TEXT NOT NULL,
+        sent     INTEGER NOT NULL,
+        PRIMARY KEY (day, address)
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.
@@ -222,9 +318,32 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
-    for (i, step) in STEPS.iter().enumerate().skip(found as usize) {
+    if found == known {
+        return Ok(());
+    }
+    // A step that rebuilds a table others refer to drops it first (SQLite's documented way):
+    // that needs foreign keys off, which cannot change inside a transaction. Each step checks
+    // them itself before it commits.
+    let keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply(conn, found as usize);
+    conn.pragma_update(None, "foreign_keys", keys)?;
+    applied
+}
+
+fn apply(conn: &mut Connection, from: usize) -> Result<(), StoreError> {
+    for (i, step) in STEPS.iter().enumerate().skip(from) {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Worker(format!(
+                "schema step {} leaves a broken reference in `{table}`",
+                i + 1
+            )));
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }
@@ -327,6 +446,69 @@ mod tests {
         assert_eq!(conn.last_insert_rowid(), 3, "ids are never reused");
         let bad = update.replace("'update'", "'move'");
         assert!(conn.execute(&bad, []).is_err());
+    }
+
+    #[test]
+    fn bookings_keep_their_rows_and_references_and_learn_pending() {
+        let mut conn = at(9);
+        conn.execute_batch(
+            "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                 status, created_at, updated_at, answers)
+             VALUES ('b1', 'intro', 100, 200, 'Eve', 'eve@example.com', 'UTC', 'confirmed', 1, 1,
+                 '[]');
+             INSERT INTO outbox (booking_id, source_id, action, uid, state, next_attempt_at,
+                 created_at, updated_at)
+             VALUES ('b1', 'work', 'create', 'b1@openslot', 'done', 1, 1, 1);
+             INSERT INTO deliveries (booking_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('b1', 'mail', 'visitor', 'booking.created', '{}', 'done', 1, 1, 1);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let keys: bool = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(keys, "foreign keys are on again");
+        let (status, hold): (String, Option<i64>) = conn
+            .query_row(
+                "SELECT status, hold_until FROM bookings WHERE id = 'b1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), hold), ("confirmed", None));
+        // The other tables still refer to `bookings` (not to a renamed copy).
+        let bad = "INSERT INTO outbox (booking_id, source_id, action, uid, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('nobody', 'work', 'create', 'x', 'pending', 1, 1, 1)";
+        assert!(conn.execute(bad, []).is_err());
+        // A pending booking holds its time against confirmed and pending ones.
+        let insert = |id: &str, start: i64, status: &str, hold: Option<i64>| {
+            conn.execute(
+                "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                     status, created_at, updated_at, hold_until)
+                 VALUES (?1, 'intro', ?2, ?2 + 100, 'Eve', 'e@x', 'UTC', ?3, 1, 1, ?4)",
+                rusqlite::params![id, start, status, hold],
+            )
+        };
+        insert("p1", 300, "pending", Some(50)).unwrap();
+        assert!(insert("c1", 350, "confirmed", None).is_err());
+        assert!(insert("p2", 250, "pending", Some(50)).is_err());
+        assert!(
+            insert("p3", 500, "pending", None).is_err(),
+            "a hold has an end"
+        );
+        conn.execute(
+            "INSERT INTO deliveries (booking_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('p1', 'mail', 'visitor', 'booking.confirm_request', '{}', 'pending', 1, 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(conn.last_insert_rowid(), 2);
+        conn.execute("UPDATE bookings SET status = 'expired' WHERE id = 'p1'", [])
+            .unwrap();
+        insert("c1", 350, "confirmed", None).unwrap();
     }
 
     #[test]

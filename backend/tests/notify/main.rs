@@ -5,6 +5,7 @@
 
 mod alerts;
 use openslot_testkit::app;
+mod confirm;
 use openslot_testkit::feed_server;
 mod mail;
 use openslot_testkit::nginx_front;

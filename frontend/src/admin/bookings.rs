@@ -134,7 +134,9 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
         crate::time::moment(&booking.start, &zone),
         crate::time::clock(&booking.end, &zone)
     );
-    let cancelled = booking.status == BookingStatus::Cancelled;
+    // Pending (waiting for the visitor's mail confirmation), expired and cancelled bookings
+    // have nothing to cancel.
+    let cancelled = booking.status != BookingStatus::Confirmed;
     let id = booking.id.clone();
     let name = booking.name.clone();
     let note_id = format!("note-{}", booking.id);
@@ -246,10 +248,11 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
         }
     });
     let status_class = format!("badge badge-{}", booking.status.as_str());
-    let status_text = if cancelled {
-        t::CANCELLED
-    } else {
-        t::CONFIRMED
+    let status_text = match booking.status {
+        BookingStatus::Confirmed => t::CONFIRMED,
+        BookingStatus::Pending => t::PENDING,
+        BookingStatus::Expired => t::EXPIRED,
+        BookingStatus::Cancelled => t::CANCELLED,
     };
     let notes = (!booking.notes.is_empty()).then(|| {
         view! {

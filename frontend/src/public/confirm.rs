@@ -18,6 +18,20 @@ pub fn Confirmation(
     let heading = NodeRef::<leptos::html::H1>::new();
     focus_on_mount(heading);
     let what = t::with_whom(&event.title, &page.owner_name);
+    if let Some(until) = booking.hold_until.clone() {
+        // Pending (`confirm = "email"`): nothing to add to a calendar or manage yet.
+        let until = time::moment(&until, &booking.timezone);
+        let told = t::held_until(&booking.email, &until);
+        announcer().say(format!("{}. {told}", t::CHECK_MAIL));
+        return view! {
+            <section aria-labelledby="step-title" class="confirmation pending">
+                <h1 id="step-title" tabindex="-1" node_ref=heading>{t::CHECK_MAIL}</h1>
+                <p class="held">{told}</p>
+                <BookingFacts booking=booking.clone() event=event.clone() page=page.clone()/>
+            </section>
+        }
+        .into_any();
+    }
     announcer().say(format!("{}. {what}.", t::BOOKED));
     view! {
         <section aria-labelledby="step-title" class="confirmation">
@@ -32,6 +46,51 @@ pub fn Confirmation(
             </p>
             <button type="button" class="secondary" on:click=move |_| on_again.run(())>{t::BOOK_ANOTHER}</button>
         </section>
+    }
+    .into_any()
+}
+
+/// `/confirm/{id}?token=...`, the link mailed for `confirm = "email"`: confirms the booking,
+/// then shows it on its manage page.
+#[component]
+pub fn ConfirmLink(
+    id: String,
+    token: String,
+    route: RwSignal<crate::route::Route>,
+) -> impl IntoView {
+    let path = format!(
+        "/api/v1/bookings/{}/confirm?token={}",
+        encode(&id),
+        encode(&token)
+    );
+    let answer = LocalResource::new(move || {
+        crate::api::Call::send("POST", path.clone(), &serde_json::Value::Null).json::<BookingJson>()
+    });
+    // Confirmed: the manage page shows the booking (and its manage link, now in the address).
+    Effect::new(move |_| {
+        if let Some(Ok(b)) = answer.get() {
+            crate::route::navigate(route, &manage_path(&b));
+        }
+    });
+    move || match answer.get() {
+        None | Some(Ok(_)) => {
+            view! { <main class="card"><p role="status">{t::CONFIRMING}</p></main> }.into_any()
+        }
+        Some(Err(e)) => {
+            let why = match e.status() {
+                Some(410) => t::CONFIRM_ENDED,
+                Some(404) => t::CONFIRM_UNKNOWN,
+                _ => t::CONFIRM_FAILED,
+            };
+            view! {
+                <main class="card">
+                    <h1>{t::CONFIRM_FAILED}</h1>
+                    <p role="alert">{why}</p>
+                    <p><a href="/">{t::BOOK_AGAIN}</a></p>
+                </main>
+            }
+            .into_any()
+        }
     }
 }
 

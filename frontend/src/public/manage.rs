@@ -275,6 +275,8 @@ mod tests {
             manage_token: String::new(),
             location: None,
             answers: Vec::new(),
+            hold_until: None,
+            message: None,
             series: (!states.is_empty()).then(|| {
                 Box::new(SeriesJson {
                     id: "s".into(),

@@ -5,7 +5,7 @@
 //! failure on the way says what happened and offers a way on.
 
 mod captcha;
-mod confirm;
+pub mod confirm;
 mod form;
 pub mod manage;
 mod picker;

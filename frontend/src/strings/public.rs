@@ -107,6 +107,20 @@ pub const PICK_ANOTHER: &str = "Please pick another time.";
 
 // The confirmation.
 pub const BOOKED: &str = "You are booked";
+pub const CHECK_MAIL: &str = "Check your mail to confirm";
+pub const CONFIRMING: &str = "Confirming your booking…";
+pub const CONFIRM_FAILED: &str = "The booking could not be confirmed.";
+pub const CONFIRM_ENDED: &str =
+    "This booking was not confirmed in time, so the time is free again. Please book again.";
+pub const CONFIRM_UNKNOWN: &str = "This confirmation link is not valid.";
+pub const BOOK_AGAIN: &str = "Go to the booking page";
+
+/// After booking an event type that asks for a confirmation by mail.
+pub fn held_until(email: &str, until: &str) -> String {
+    format!(
+        "We sent a link to {email}. Follow it to confirm the booking: the time is held for you until {until}. Nothing is booked until then."
+    )
+}
 pub fn with_whom(title: &str, owner: &str) -> String {
     format!("{title} with {owner}")
 }

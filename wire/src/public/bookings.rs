@@ -94,8 +94,13 @@ impl poem_openapi::types::Example for RescheduleBody {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum BookingStatus {
+    /// Waiting for the visitor's confirmation through the link mailed to them
+    /// (`confirm = "email"`): the time is held until `hold_until`.
+    Pending,
     Confirmed,
     Cancelled,
+    /// Not confirmed in time: the time is free again.
+    Expired,
 }
 
 /// The sessions of a series, in order.
@@ -182,4 +187,13 @@ pub struct BookingJson {
     pub location: Option<Box<LocationJson>>,
     /// The answers given to the owner's questions.
     pub answers: Vec<AnswerJson>,
+    /// With status `pending`: until when the time is held for the visitor to confirm through
+    /// the link mailed to them (then it is `expired` and free again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub hold_until: Option<String>,
+    /// With status `pending`: what the visitor has to do, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub message: Option<String>,
 }

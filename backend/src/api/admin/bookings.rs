@@ -151,14 +151,15 @@ impl BookingsApi {
         };
         let status = match status.0.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some("confirmed") => Some(BookingStatus::Confirmed),
-            Some("cancelled") => Some(BookingStatus::Cancelled),
-            Some(_) => {
-                return BookingsResponse::Invalid(invalid(
-                    "status",
-                    "is `confirmed` or `cancelled`",
-                ));
-            }
+            Some(s) => match BookingStatus::parse(s) {
+                Some(s) => Some(s),
+                None => {
+                    return BookingsResponse::Invalid(invalid(
+                        "status",
+                        "is `confirmed`, `cancelled`, `pending` or `expired`",
+                    ));
+                }
+            },
         };
         let filter = BookingFilter {
             status,

@@ -28,7 +28,7 @@ use crate::booking::BookingRow;
 use crate::booking::details::QuestionKind;
 use crate::booking::input::{InputError, Zone};
 use crate::booking::token::Purpose;
-use crate::booking::{BookError, Booked, BookingService, CancelScope};
+use crate::booking::{BookError, Booked, BookingService, CancelScope, ConfirmError};
 use crate::calendar::Interval;
 
 mod responses;
@@ -41,8 +41,8 @@ pub use openslot_wire::public::{
     SessionJson, SlotJson, SlotsJson, SlotsNotice,
 };
 use responses::{
-    BookResponse, CaptchaResponse, EventTypesResponse, FeedResponse, ManageResponse, PageResponse,
-    RescheduleResponse, SlotsResponse,
+    BookResponse, CaptchaResponse, ConfirmResponse, EventTypesResponse, FeedResponse,
+    ManageResponse, PageResponse, RescheduleResponse, SlotsResponse,
 };
 use validate::{booking_request, parse_start};
 
@@ -233,6 +233,10 @@ impl PublicApi {
                     value: a.value.clone(),
                 })
                 .collect(),
+            hold_until: b.hold_until.map(|t| shown(t, zone)),
+            message: b.hold_until.map(|_| {
+                "Check your mail to confirm the booking: the time is held until then.".to_owned()
+            }),
         })
     }
 
@@ -594,6 +598,47 @@ impl PublicApi {
             Ok(b) => self.manage_answer(&b, &token).await,
             Err(BookError::NotFound) => ManageResponse::NotFound(not_found()),
             Err(e) => ManageResponse::Internal(internal(&e)),
+        }
+    }
+
+    /// Confirms a pending booking (event types with `confirm = "email"`) with the token of the
+    /// link mailed to its visitor. From then on it is an ordinary booking: written into the
+    /// owner's calendars and announced by mail and webhooks. Confirming twice answers it again.
+    #[oai(
+        path = "/bookings/:id/confirm",
+        method = "post",
+        tag = "Tag::Bookings",
+        operation_id = "confirmBooking"
+    )]
+    async fn confirm_booking(
+        &self,
+        req: &Request,
+        id: Path<String>,
+        token: Query<Option<String>>,
+    ) -> ConfirmResponse {
+        if let Err(secs) = self.limited(req) {
+            return ConfirmResponse::TooMany(
+                error(ErrorCode::RateLimited, "too many requests"),
+                secs,
+            );
+        }
+        match self
+            .service
+            .confirm(&id.0, &token.0.unwrap_or_default())
+            .await
+        {
+            Ok(b) => {
+                tracing::info!(booking = %b.booking.id, "confirmed by the visitor");
+                match self.booking_json(&b.booking, &b.manage_token).await {
+                    Ok(json) => ConfirmResponse::Ok(Json(Box::new(json))),
+                    Err(e) => ConfirmResponse::Internal(internal(&e)),
+                }
+            }
+            Err(ConfirmError::NotFound) => ConfirmResponse::NotFound(not_found()),
+            Err(e @ ConfirmError::Ended) => {
+                ConfirmResponse::Gone(error(ErrorCode::HoldEnded, e.to_string()))
+            }
+            Err(e) => ConfirmResponse::Internal(internal(&e)),
         }
     }
 

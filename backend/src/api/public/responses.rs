@@ -115,6 +115,28 @@ fn manage_bad_request(_: poem::Error) -> ManageResponse {
 }
 
 #[derive(ApiResponse)]
+#[oai(bad_request_handler = "confirm_bad_request")]
+pub(super) enum ConfirmResponse {
+    /// Confirmed (or confirmed before).
+    #[oai(status = 200)]
+    Ok(Json<Box<BookingJson>>),
+    /// Unknown id, or a missing or wrong token (the two are not told apart).
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    /// The hold ran out (or the booking was cancelled) first: `hold_ended`; book again.
+    #[oai(status = 410)]
+    Gone(Json<ErrorJson>),
+    #[oai(status = 429)]
+    TooMany(Json<ErrorJson>, #[oai(header = "Retry-After")] u64),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+fn confirm_bad_request(_: poem::Error) -> ConfirmResponse {
+    ConfirmResponse::NotFound(not_found())
+}
+
+#[derive(ApiResponse)]
 #[oai(bad_request_handler = "reschedule_bad_request")]
 pub(super) enum RescheduleResponse {
     #[oai(status = 200)]

@@ -134,6 +134,10 @@ impl Reader<'_> {
             from,
             owner_copy: self.bool(t, p, "owner_copy", true),
             reminder_hours,
+            max_per_address_per_day: self
+                .int(t, p, "max_per_address_per_day", 1, 1000)
+                .unwrap_or(5),
+            max_per_day: self.int(t, p, "max_per_day", 1, 100_000).unwrap_or(200),
         })
     }
 

@@ -8,7 +8,10 @@ use toml::{Table, Value};
 
 use crate::availability::{RecurringBlock, WeeklyHours};
 use crate::config::schema;
-use crate::config::{AvailabilityConfig, EventTypeConfig, defaults};
+use crate::config::{AvailabilityConfig, Confirm, EventTypeConfig, defaults};
+
+/// `confirm_hold_minutes` when not given.
+const DEFAULT_HOLD_MINUTES: u32 = 30;
 use crate::domain::details::{
     Location, LocationKind, MAX_CHOICES, MAX_QUESTIONS, Question, QuestionKind,
 };
@@ -327,7 +330,31 @@ impl Reader<'_> {
             }
             let location = self.location(t, &p);
             let questions = self.questions(t, &p);
+            let confirm = match self.str(t, &p, "confirm").as_deref() {
+                None | Some("none") => Confirm::None,
+                Some("email") => Confirm::Email,
+                Some(other) => {
+                    self.problem(
+                        join(&p, "confirm"),
+                        format!("`{other}` is not one of \"none\", \"email\""),
+                    );
+                    Confirm::None
+                }
+            };
+            let confirm_hold_minutes = self
+                .int(t, &p, "confirm_hold_minutes", 5, MINUTES_PER_DAY)
+                .unwrap_or(DEFAULT_HOLD_MINUTES);
+            if confirm != Confirm::Email
+                && t.is_some_and(|t| t.contains_key("confirm_hold_minutes"))
+            {
+                self.problem(
+                    join(&p, "confirm_hold_minutes"),
+                    "only means something with confirm = \"email\"",
+                );
+            }
             types.push(EventTypeConfig {
+                confirm,
+                confirm_hold_minutes,
                 repeat,
                 max_sessions,
                 location,

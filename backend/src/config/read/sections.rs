@@ -22,7 +22,7 @@ impl Reader<'_> {
                 .map(|s| (s.name, Ty::Map))
                 .collect::<Vec<_>>(),
         );
-        Config {
+        let config = Config {
             owner: self.owner(root),
             server: self.server(root),
             security: self.security(root),
@@ -36,7 +36,18 @@ impl Reader<'_> {
             alerts: self.alerts(root),
             google: self.oauth_client(root, "google"),
             microsoft: self.oauth_client(root, "microsoft"),
+        };
+        if config.mail.is_none() {
+            for (i, e) in config.event_types.iter().enumerate() {
+                if e.confirm == crate::config::Confirm::Email {
+                    self.problem(
+                        format!("event_types[{i}].confirm"),
+                        "\"email\" needs a [mail] section to send the confirmation link",
+                    );
+                }
+            }
         }
+        config
     }
 
     pub(super) fn alerts(&mut self, root: &Table) -> AlertsConfig {

@@ -1,0 +1,193 @@
+//! Bookings that wait for the visitor's confirmation (`confirm = "email"`): the hold a pending
+//! booking keeps on its time, the link that confirms it, and the end of holds nobody confirmed.
+//!
+//! Invariant: a pending booking causes exactly one notice, the mail with its confirmation link
+//! (`Event::ConfirmRequest`); its calendar writes, invitation and webhooks are queued only by
+//! `confirm`, in the transaction that confirms it. A hold ends at `hold_until` by the service's
+//! clock: the booking transaction and every slot list end the holds that ran out first.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::calendar::booking_uid;
+use crate::config::{Config, Confirm};
+use crate::notify::{self, Event};
+use crate::store::outbox::{self as outbox_rows, OutboxAction};
+use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
+
+use super::token::Purpose;
+use super::{Booked, BookingService};
+
+/// Why a booking was not confirmed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfirmError {
+    /// A wrong token and an unknown id look the same.
+    #[error("no such booking")]
+    NotFound,
+    /// The hold ran out (or the booking was cancelled) before the link was followed.
+    #[error("the booking was not confirmed in time; its time is free again")]
+    Ended,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// When the first running hold ends, as far as this process knows: `UNKNOWN` until the store
+/// was asked, `NONE` when no booking is pending. Lets a slot list skip the database until a
+/// hold is due.
+#[derive(Debug)]
+pub(super) struct HoldWatch(AtomicI64);
+
+const UNKNOWN: i64 = i64::MIN;
+const NONE: i64 = i64::MAX;
+
+impl Default for HoldWatch {
+    fn default() -> Self {
+        HoldWatch(AtomicI64::new(UNKNOWN))
+    }
+}
+
+impl HoldWatch {
+    fn due(&self, now: DateTime<Utc>) -> bool {
+        self.0.load(Ordering::Acquire) <= now.timestamp()
+    }
+
+    fn set(&self, next: Option<DateTime<Utc>>) {
+        self.0
+            .store(next.map_or(NONE, |t| t.timestamp()), Ordering::Release);
+    }
+
+    /// A new hold until `until`.
+    fn note(&self, until: DateTime<Utc>) {
+        self.0.fetch_min(until.timestamp(), Ordering::AcqRel);
+    }
+}
+
+impl BookingService {
+    /// Until when a new booking of event type `slug` made at `now` is held unconfirmed; `None`:
+    /// it stands at once.
+    pub(super) fn hold_until(&self, slug: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let config = self.config();
+        let et = config.event_type_config(slug)?;
+        (et.confirm == Confirm::Email)
+            .then(|| now + Duration::minutes(i64::from(et.confirm_hold_minutes)))
+    }
+
+    /// After a pending booking committed: the slot lists end its hold on time.
+    pub(super) fn note_hold(&self, until: DateTime<Utc>) {
+        self.holds().note(until);
+    }
+
+    /// Ends the holds that ran out by `now` (their time is free again), when one is due.
+    pub(super) async fn end_due_holds(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        if !self.holds().due(now) {
+            return Ok(());
+        }
+        let next = self
+            .store()
+            .call(move |c| {
+                bookings::expire_holds(c, now)?;
+                bookings::next_hold_end(c)
+            })
+            .await?;
+        self.holds().set(next);
+        Ok(())
+    }
+
+    /// The token of a pending booking's confirmation link.
+    pub fn confirm_token(&self, id: &str) -> String {
+        self.tokens().sign(Purpose::Confirm, id)
+    }
+
+    /// The visitor's link that confirms a pending booking (the booking page's `/confirm`).
+    pub fn confirm_url(&self, id: &str) -> String {
+        format!(
+            "{}/confirm/{id}?token={}",
+            self.config().server.public_url,
+            self.confirm_token(id)
+        )
+    }
+
+    /// Confirms a pending booking (and the other pending sessions of its series) while its
+    /// hold runs: from then on it is an ordinary booking, written into the calendars and
+    /// announced. Following the link twice is fine.
+    pub async fn confirm(&self, id: &str, token: &str) -> Result<Booked, ConfirmError> {
+        if !self.tokens().verify(Purpose::Confirm, id, token) {
+            return Err(ConfirmError::NotFound);
+        }
+        let now = self.now();
+        let writers = self.hub().writable_ids();
+        let config = self.config();
+        let booking_id = id.to_owned();
+        let outcome = self
+            .store()
+            .call(move |c| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                bookings::expire_holds(&tx, now)?;
+                let Some(booking) = bookings::get(&tx, &booking_id)? else {
+                    return Ok(None);
+                };
+                if booking.status != BookingStatus::Pending {
+                    return Ok(Some(booking.status));
+                }
+                let mut ids = vec![booking.id.clone()];
+                if let Some((series, _)) = &booking.series
+                    && let Some((_, sessions)) = bookings::series(&tx, series)?
+                {
+                    ids = sessions
+                        .into_iter()
+                        .filter(|s| s.status == BookingStatus::Pending)
+                        .map(|s| s.id)
+                        .collect();
+                }
+                for id in &ids {
+                    if bookings::confirm(&tx, id, now)? {
+                        announce(&tx, &config, &writers, id, now)?;
+                    }
+                }
+                tx.commit()?;
+                Ok(Some(BookingStatus::Pending))
+            })
+            .await?;
+        let replayed = match outcome {
+            None => return Err(ConfirmError::NotFound),
+            Some(BookingStatus::Pending) => {
+                self.outbox_wake().notify_one();
+                self.notify_wake().notify_one();
+                false
+            }
+            Some(BookingStatus::Confirmed) => true,
+            Some(BookingStatus::Cancelled | BookingStatus::Expired) => {
+                return Err(ConfirmError::Ended);
+            }
+        };
+        let booking = self.booking_row(id).await?.ok_or(ConfirmError::NotFound)?;
+        Ok(Booked {
+            manage_token: self.manage_token(id),
+            booking,
+            replayed,
+        })
+    }
+
+    async fn booking_row(&self, id: &str) -> Result<Option<BookingRow>, StoreError> {
+        let id = id.to_owned();
+        self.store().call(move |c| bookings::get(c, &id)).await
+    }
+}
+
+/// What a booking that stands causes, inside its transaction: one calendar write per writable
+/// calendar and the `booking.created` notices.
+pub(super) fn announce(
+    tx: &Connection,
+    config: &Config,
+    writers: &[String],
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let uid = booking_uid(id);
+    for source in writers {
+        outbox_rows::enqueue(tx, id, source, OutboxAction::Create, &uid, now)?;
+    }
+    notify::enqueue(tx, config, Event::Created, id, now)
+}
