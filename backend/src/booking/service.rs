@@ -564,7 +564,10 @@ impl BookingService {
     }
 
     /// The earlier answer for an Idempotency-Key, checked before any work.
-    async fn replay(&self, key: Option<&IdempotentRequest>) -> Result<Option<Booked>, BookError> {
+    pub async fn replay(
+        &self,
+        key: Option<&IdempotentRequest>,
+    ) -> Result<Option<Booked>, BookError> {
         let Some(k) = key else { return Ok(None) };
         let key = k.key.clone();
         let found = self

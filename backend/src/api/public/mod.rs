@@ -26,9 +26,10 @@ use crate::booking::BookingRow;
 use crate::booking::details::QuestionKind;
 use crate::booking::input::{InputError, Zone};
 use crate::booking::token::Purpose;
-use crate::booking::{BookError, Booked, BookingService, CancelScope};
+use crate::booking::{BookError, BookingService, CancelScope};
 use crate::calendar::Interval;
 
+mod book;
 mod json;
 mod responses;
 mod validate;
@@ -38,7 +39,7 @@ use responses::{
     BookResponse, CaptchaResponse, EventTypesResponse, FeedResponse, ManageResponse, PageResponse,
     RescheduleResponse, SlotsResponse,
 };
-use validate::{booking_request, parse_start};
+use validate::parse_start;
 
 /// Where the owner's logo (`[page] logo_file`) is served; outside the OpenAPI document because
 /// its media type comes from the file.
@@ -472,82 +473,7 @@ impl PublicApi {
                 secs,
             );
         }
-        let body = body.0;
-        let now = self.service.now();
-        if let Some(c) = &self.captcha {
-            let payload = body.captcha.as_deref().unwrap_or_default();
-            if let Err(e) = c.verify(payload, now) {
-                return BookResponse::BadRequest(error("captcha", e.to_string()));
-            }
-        }
-        let request = match booking_request(&self.service, &body, idempotency_key.0.as_deref()) {
-            Ok(r) => r,
-            Err(problems) => return BookResponse::Invalid(invalid(problems)),
-        };
-        let (slug, start) = (request.event_type.clone(), request.start);
-        let zone = request.input.timezone.tz();
-        let result = self.service.book(request).await;
-        match result {
-            Ok(Booked {
-                booking,
-                manage_token,
-                replayed,
-            }) => {
-                if !replayed {
-                    tracing::info!(booking = %booking.id, event_type = %booking.event_type,
-                        start = %booking.start, "booked");
-                }
-                match self.booking_json(&booking, &manage_token).await {
-                    Ok(json) => BookResponse::Created(
-                        Json(Box::new(json)),
-                        replayed.then(|| "true".to_owned()),
-                    ),
-                    Err(e) => BookResponse::Internal(internal(&e)),
-                }
-            }
-            Err(BookError::SeriesConflict {
-                session,
-                start,
-                conflict,
-            }) => {
-                let when = start.with_timezone(&zone);
-                let mut body = error(
-                    "series_conflict",
-                    format!(
-                        "nothing was booked: session {session} of the series ({}) cannot be booked: {}",
-                        when.format("%Y-%m-%d %H:%M"),
-                        conflict.explain()
-                    ),
-                );
-                body.0.conflict = Some(Box::new(SeriesConflictJson {
-                    session,
-                    start: when.to_rfc3339(),
-                    reason: conflict.as_str().to_owned(),
-                }));
-                BookResponse::NotFree(body)
-            }
-            Err(BookError::SeriesNotOffered(why)) => {
-                BookResponse::Invalid(invalid(vec![problem("repeat", why)]))
-            }
-            Err(BookError::NotFree) => {
-                let mut e = error("not_free", "that time was just taken or is not free");
-                e.0.next_slots = self.next_slots(&slug, start, zone).await;
-                BookResponse::NotFree(e)
-            }
-            Err(BookError::Stale(why)) => {
-                tracing::warn!(calendars = %why, "booking refused: calendars out of date");
-                BookResponse::Stale(error("calendars_stale", CALENDARS_STALE))
-            }
-            Err(BookError::KeyReused) => BookResponse::Invalid(invalid(vec![problem(
-                "Idempotency-Key",
-                "was used before for a different request",
-            )])),
-            Err(BookError::UnknownEventType(s)) => BookResponse::Invalid(invalid(vec![problem(
-                "event_type",
-                format!("there is no event type `{s}`"),
-            )])),
-            Err(e) => BookResponse::Internal(internal(&e)),
-        }
+        self.book_once(body.0, idempotency_key.0.as_deref()).await
     }
 
     /// A booking, with its manage token.
