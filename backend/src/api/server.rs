@@ -25,11 +25,12 @@ use super::admin::{self, AdminAuth};
 use super::connections::{self, LimitedAcceptor};
 use super::guards::body_limit::{self, BodyLimit};
 use super::guards::captcha::Captcha;
+use super::guards::key_limit::KeyLimiter;
 use super::guards::rate_limit::RateLimiter;
 use super::guards::session::Sessions;
 use super::health::HealthApi;
 use super::metrics::RequestStats;
-use super::public::PublicApi;
+use super::public::{KeyGate, PublicApi};
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -318,6 +319,16 @@ fn public_routes(
     let openapi = public_service(api, health);
     let spec = openapi.spec_endpoint_yaml();
     let logo = service.config().page.clone();
+    let gate = Arc::new(KeyGate {
+        service: service.clone(),
+        limiter: Arc::new(KeyLimiter::new(
+            service.config().security.api_key_rate_per_minute,
+        )),
+    });
+    let openapi = openapi.around(move |ep, req| {
+        let gate = Arc::clone(&gate);
+        async move { gate.call(&*ep, req).await }
+    });
     let api_routes = Route::new()
         .at("/openapi.yaml", spec)
         .at(super::public::LOGO_PATH, poem::get(logo_endpoint(logo)))

@@ -434,7 +434,7 @@ impl BookingService {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 // A retry that raced the first attempt: the first one's booking.
                 if let Some(k) = &idempotency
-                    && let Some((hash, existing)) = bookings::idempotent(&tx, &k.key)?
+                    && let Some((hash, existing)) = bookings::idempotent(&tx, k, now)?
                 {
                     return Ok(Decision::Existing { hash, id: existing });
                 }
@@ -569,11 +569,11 @@ impl BookingService {
         key: Option<&IdempotentRequest>,
     ) -> Result<Option<Booked>, BookError> {
         let Some(k) = key else { return Ok(None) };
-        let key = k.key.clone();
+        let (key, now) = (k.clone(), self.now());
         let found = self
             .inner
             .store
-            .call(move |c| bookings::idempotent(c, &key))
+            .call(move |c| bookings::idempotent(c, &key, now))
             .await?;
         match found {
             Some((hash, id)) => Ok(Some(self.replayed(Some(k), &hash, &id).await?)),

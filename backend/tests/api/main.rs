@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 mod admin;
+mod api_keys;
 mod app;
 mod availability;
 mod bookings;

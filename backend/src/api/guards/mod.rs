@@ -5,6 +5,7 @@
 pub mod body_limit;
 pub mod captcha;
 pub mod client_ip;
+pub mod key_limit;
 pub mod password;
 pub mod rate_limit;
 pub mod session;

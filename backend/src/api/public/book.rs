@@ -9,21 +9,29 @@ use super::validate::{booking_request, idempotent_request};
 use super::{
     BookingBody, CALENDARS_STALE, PublicApi, SeriesConflictJson, error, internal, invalid, problem,
 };
+use crate::booking::api_keys::ApiCaller;
 use crate::booking::{BookError, Booked};
 
 impl PublicApi {
     /// Books `body` for a caller that passed the rate limit.
-    pub(super) async fn book_once(&self, body: BookingBody, key: Option<&str>) -> BookResponse {
+    /// `caller`: an API key with `bookings:write` (no captcha; its own idempotency keys).
+    pub(super) async fn book_once(
+        &self,
+        body: BookingBody,
+        key: Option<&str>,
+        caller: Option<&ApiCaller>,
+    ) -> BookResponse {
+        let scope = caller.map(ApiCaller::idempotency_scope).unwrap_or_default();
         // A retry of a request that booked gets its answer again, captcha or not: the answer
         // it carried was spent by the first attempt.
-        if let Ok(Some(k)) = idempotent_request(&body, key) {
+        if let Ok(Some(k)) = idempotent_request(&body, key, &scope) {
             match self.service.replay(Some(&k)).await {
                 Ok(Some(done)) => return self.created(done).await,
                 Ok(None) => {}
                 Err(e) => return self.refused(e, &body).await,
             }
         }
-        let spent = match &self.captcha {
+        let spent = match self.captcha.as_ref().filter(|_| caller.is_none()) {
             Some(c) => {
                 let payload = body.captcha.as_deref().unwrap_or_default();
                 match c.reserve(payload, self.service.now()) {
@@ -33,7 +41,7 @@ impl PublicApi {
             }
             None => None,
         };
-        let answer = match booking_request(&self.service, &body, key) {
+        let answer = match booking_request(&self.service, &body, key, &scope) {
             Ok(request) => match self.service.book(request).await {
                 Ok(done) => self.created(done).await,
                 Err(e) => self.refused(e, &body).await,

@@ -70,12 +70,14 @@ fn request_hash(body: &BookingBody) -> String {
 pub(super) fn idempotent_request(
     body: &BookingBody,
     idempotency_key: Option<&str>,
+    caller: &str,
 ) -> Result<Option<IdempotentRequest>, InputError> {
     match idempotency_key.map(str::trim) {
         Some(k) if k.is_empty() || k.len() > 200 => {
             Err(problem("Idempotency-Key", "must be 1-200 characters"))
         }
         Some(k) => Ok(Some(IdempotentRequest {
+            caller: caller.to_owned(),
             key: k.to_owned(),
             request_hash: request_hash(body),
         })),
@@ -89,6 +91,7 @@ pub(super) fn booking_request(
     service: &BookingService,
     body: &BookingBody,
     idempotency_key: Option<&str>,
+    caller: &str,
 ) -> Result<BookRequest, Vec<InputError>> {
     let mut problems = Vec::new();
     let slug = body.event_type.clone().unwrap_or_default();
@@ -141,7 +144,7 @@ pub(super) fn booking_request(
         }
         None => None,
     };
-    let key = match idempotent_request(body, idempotency_key) {
+    let key = match idempotent_request(body, idempotency_key, caller) {
         Ok(k) => k,
         Err(e) => {
             problems.push(e);
