@@ -6,6 +6,7 @@
 //! 408/429 are permanent (retrying would not help), everything else is retried.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde_json::json;
 
 use crate::sources::http::{Limits, client};
@@ -16,12 +17,26 @@ use super::{Event, Snapshot, signature};
 pub const EVENT_HEADER: &str = "OpenSlot-Event";
 pub const DELIVERY_HEADER: &str = "OpenSlot-Delivery";
 
-/// The JSON body of an event (without the manage token).
-pub fn body(event: Event, booking: &Snapshot, occurred_at: DateTime<Utc>) -> String {
+/// The JSON body of an event (without the manage token). The booking's times are UTC
+/// (`start`, `end`) and in the owner's zone `owner_zone` (`start_local`, `end_local`, with
+/// `time_zone`), so a receiver needs no zone data to show them as the owner sees them.
+pub fn body(
+    event: Event,
+    booking: &Snapshot,
+    occurred_at: DateTime<Utc>,
+    owner_zone: Tz,
+) -> String {
+    let mut booking_json = json!(booking);
+    if let Some(fields) = booking_json.as_object_mut() {
+        let local = |t: DateTime<Utc>| t.with_timezone(&owner_zone).to_rfc3339();
+        fields.insert("start_local".into(), json!(local(booking.start)));
+        fields.insert("end_local".into(), json!(local(booking.end)));
+        fields.insert("time_zone".into(), json!(owner_zone.name()));
+    }
     json!({
         "event": event.as_str(),
         "occurred_at": occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "booking": booking,
+        "booking": booking_json,
     })
     .to_string()
 }
@@ -155,12 +170,15 @@ mod tests {
             session: None,
             visit_ref: None,
         };
-        let body = body(Event::Created, &b, at);
+        let body = body(Event::Created, &b, at, chrono_tz::Europe::Berlin);
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["event"], "booking.created");
         assert_eq!(v["occurred_at"], "2026-12-01T10:00:00Z");
         assert_eq!(v["booking"]["id"], "b1");
         assert_eq!(v["booking"]["start"], "2026-12-01T10:00:00Z");
+        assert_eq!(v["booking"]["start_local"], "2026-12-01T11:00:00+01:00");
+        assert_eq!(v["booking"]["end_local"], "2026-12-01T11:00:00+01:00");
+        assert_eq!(v["booking"]["time_zone"], "Europe/Berlin");
         assert!(!body.contains("token") && !body.contains("manage"));
     }
 }
