@@ -204,6 +204,16 @@ async fn wrong_and_revoked_keys_get_401_and_a_missing_scope_403() {
             a.body
         );
     }
+    // Another scheme is not a key (a password-protected site in front): a visitor's request.
+    let r = app
+        .client
+        .get(app.url(slots))
+        .basic_auth("site", Some("pw"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(!r.headers().contains_key("ratelimit-limit"));
     // Listed, then revoked: 401 from then on.
     let t = token(&app).await;
     let (status, v) = admin(&app, "GET", "/admin/api/api-keys", Some(&t), None).await;

@@ -78,20 +78,19 @@ impl KeyGate {
     pub async fn call<E: Endpoint>(&self, ep: &E, mut req: Request) -> poem::Result<Response> {
         let path = canonical(req.uri().path()).unwrap_or_else(|| req.uri().path().to_owned());
         // Keys are for the API; anything else (an unknown path's 404 too) answers as before.
-        let Some(auth) = req
+        // Only the Bearer scheme names a key: `Basic` from a password-protected site in front
+        // of the booking page is not one.
+        let bearer = req
             .headers()
             .get(header::AUTHORIZATION)
             .filter(|_| path.starts_with("/api/v1/"))
-        else {
+            .map(|a| a.as_bytes())
+            .filter(|a| a.len() > 7 && a[..7].eq_ignore_ascii_case(b"bearer "))
+            .map(|a| String::from_utf8_lossy(&a[7..]).into_owned());
+        let Some(key) = bearer else {
             return ep.call(req).await.map(IntoResponse::into_response);
         };
-        let Some(key) = auth.to_str().ok().and_then(|a| {
-            a.strip_prefix("Bearer ")
-                .or_else(|| a.strip_prefix("bearer "))
-        }) else {
-            return Ok(unauthorized());
-        };
-        let caller: ApiCaller = match self.service.api_caller(key).await {
+        let caller: ApiCaller = match self.service.api_caller(&key).await {
             Ok(Some(c)) => c,
             Ok(None) => return Ok(unauthorized()),
             Err(e) => {
