@@ -96,7 +96,13 @@ fn random_key() -> [u8; 32] {
 fn public_service(api: PublicApi, health: HealthApi) -> OpenApiService<(PublicApi, HealthApi), ()> {
     OpenApiService::new((api, health), "OpenSlot", env!("CARGO_PKG_VERSION")).description(
         "Free slots of the owner's calendars and bookings of them. Times are RFC 3339; \
-             errors are JSON with a stable `error` code.",
+             errors are JSON with a stable `error` code. Integrators send an API key made in \
+             the owner's dashboard as `Authorization: Bearer osk_<id>_<secret>`: scopes \
+             `slots:read`, `bookings:write` (no captcha, the key's own limit), \
+             `webhooks:manage`; every answer to a keyed request carries `RateLimit-Limit`, \
+             `RateLimit-Remaining` and `RateLimit-Reset` (seconds); a key that is not valid \
+             gets 401 `unauthorized`, one without the scope 403 `forbidden`, one over its \
+             limit 429 `rate_limited`.",
     )
 }
 
