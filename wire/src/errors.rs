@@ -34,8 +34,10 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The request, or a calendar server's answer to it, is refused.
     Refused,
-    /// Admin: no valid session token.
+    /// Admin: no valid session token. API: the API key is wrong, unknown or revoked.
     Unauthorized,
+    /// API: the API key lacks the scope this needs.
+    Forbidden,
     /// Admin: the password is wrong.
     WrongPassword,
     /// Admin: no password is configured, so nobody can sign in.

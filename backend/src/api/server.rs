@@ -26,11 +26,12 @@ use super::connections::{self, LimitedAcceptor};
 use super::guards::admin_host::AdminHosts;
 use super::guards::body_limit::{self, BodyLimit};
 use super::guards::captcha::Captcha;
+use super::guards::key_limit::KeyLimiter;
 use super::guards::rate_limit::RateLimiter;
 use super::guards::session::Sessions;
 use super::health::HealthApi;
 use super::metrics::RequestStats;
-use super::public::PublicApi;
+use super::public::{KeyGate, PublicApi};
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -100,7 +101,13 @@ fn public_service(api: PublicApi, health: HealthApi) -> OpenApiService<(PublicAp
     OpenApiService::new((api, health), "OpenSlot", env!("CARGO_PKG_VERSION"))
         .description(
             "Free slots of the owner's calendars and bookings of them. Times are RFC 3339; \
-             errors are JSON with a stable `error` code.",
+             errors are JSON with a stable `error` code. Integrators send an API key made in \
+             the owner's dashboard as `Authorization: Bearer osk_<id>_<secret>`: scopes \
+             `slots:read`, `bookings:write` (no captcha, the key's own limit), \
+             `webhooks:manage`; every answer to a keyed request carries `RateLimit-Limit`, \
+             `RateLimit-Remaining` and `RateLimit-Reset` (seconds); a key that is not valid \
+             gets 401 `unauthorized`, one without the scope 403 `forbidden`, one over its \
+             limit 429 `rate_limited`.",
         )
         .license(license())
 }
@@ -383,6 +390,16 @@ fn public_routes(
         openapi.spec_yaml()
     });
     let logo = service.config().page.clone();
+    let gate = Arc::new(KeyGate {
+        service: service.clone(),
+        limiter: Arc::new(KeyLimiter::new(
+            service.config().security.api_key_rate_per_minute,
+        )),
+    });
+    let openapi = openapi.around(move |ep, req| {
+        let gate = Arc::clone(&gate);
+        async move { gate.call(&*ep, req).await }
+    });
     let api_routes = Route::new()
         .at("/openapi.yaml", spec)
         .at(super::public::LOGO_PATH, poem::get(logo_endpoint(logo)))

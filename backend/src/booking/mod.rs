@@ -3,6 +3,7 @@
 //! and feed tokens (`token`) and the feeds' URLs and their rotation (`feeds`). Recurring series
 //! and where a meeting is / the owner's questions are domain types (`crate::domain`).
 
+pub mod api_keys;
 mod busy_view;
 pub mod confirmation;
 pub mod feeds;

@@ -391,7 +391,7 @@ impl BookingService {
                 bookings::expire_holds(&tx, now)?;
                 // A retry that raced the first attempt: the first one's booking.
                 if let Some(k) = &idempotency
-                    && let Some((hash, existing)) = bookings::idempotent(&tx, &k.key)?
+                    && let Some((hash, existing)) = bookings::idempotent(&tx, k, now)?
                 {
                     return Ok(Decision::Existing { hash, id: existing });
                 }
@@ -517,13 +517,16 @@ impl BookingService {
     }
 
     /// The earlier answer for an Idempotency-Key, checked before any work.
-    async fn replay(&self, key: Option<&IdempotentRequest>) -> Result<Option<Booked>, BookError> {
+    pub async fn replay(
+        &self,
+        key: Option<&IdempotentRequest>,
+    ) -> Result<Option<Booked>, BookError> {
         let Some(k) = key else { return Ok(None) };
-        let key = k.key.clone();
+        let (key, now) = (k.clone(), self.now());
         let found = self
             .inner
             .store
-            .call(move |c| bookings::idempotent(c, &key))
+            .call(move |c| bookings::idempotent(c, &key, now))
             .await?;
         match found {
             Some((hash, id)) => Ok(Some(self.replayed(Some(k), &hash, &id).await?)),

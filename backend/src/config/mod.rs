@@ -51,6 +51,7 @@ pub mod defaults {
     pub const REFRESH_BUDGET_MS: u32 = 2000;
     pub const CAPTCHA: bool = true;
     pub const RATE_LIMIT_PER_MINUTE: u32 = 10;
+    pub const API_KEY_RATE_PER_MINUTE: u32 = 120;
     pub const TENTATIVE_BUSY: bool = true;
     pub const ALL_DAY_BUSY: bool = true;
     pub const TRANSPARENT_BUSY: bool = false;
@@ -305,6 +306,9 @@ pub struct SecurityConfig {
     pub captcha: bool,
     /// Booking requests per client IP and minute; 0 turns the limit off. Default 10.
     pub rate_limit_per_minute: u32,
+    /// Requests per API key and minute on the public API (any endpoint); 0 turns the limit
+    /// off. Default 120.
+    pub api_key_rate_per_minute: u32,
     /// Peers whose X-Forwarded-For is believed (nginx). Default none.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Origins (`https://example.org`, no path) whose pages may call `/api/v1` from the

@@ -57,6 +57,7 @@ pub(super) const OAUTH_CLIENT: &[Field] = &[
 pub(super) const SECURITY: &[Field] = &[
     ("captcha", Ty::Bool),
     ("rate_limit_per_minute", Ty::Int),
+    ("api_key_rate_per_minute", Ty::Int),
     ("trusted_proxies", Ty::Array),
     ("cors_origins", Ty::Array),
 ];

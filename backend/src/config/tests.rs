@@ -146,6 +146,7 @@ fn contract_example() {
         SecurityConfig {
             captcha: true,
             rate_limit_per_minute: 10,
+            api_key_rate_per_minute: 120,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
         }

@@ -195,7 +195,7 @@ pub fn enqueue(
         .iter()
         .filter(|h| event != Event::ConfirmRequest && h.events.iter().any(|e| e == event.as_str()));
     for hook in subscribed {
-        let body = webhook::body(event, &snapshot, now);
+        let body = webhook::body(event, &snapshot, now, config.owner.timezone);
         deliveries::enqueue(
             tx,
             &NewDelivery {

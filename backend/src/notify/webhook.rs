@@ -1,11 +1,14 @@
 //! Webhook requests: the JSON body (frozen when the delivery is queued) and the signed POST.
 //!
-//! Invariants: the body never holds the manage token (nor the link); the signature covers the
+//! Invariants: the stored body never holds the manage token; the links with it (`manage_url`,
+//! `cancel_url`, `reschedule_url`: the receiver is the owner's own system) are added when it is
+//! sent, the same on every retry (the token is a deterministic HMAC); the signature covers the
 //! send time and the exact bytes sent; the request goes through the one HTTP client builder
 //! (timeouts; no redirects followed). A 2xx answer is success; a redirect and a 4xx other than
 //! 408/429 are permanent (retrying would not help), everything else is retried.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde_json::json;
 
 use crate::sources::http::{Limits, client};
@@ -16,14 +19,55 @@ use super::{Event, Snapshot, signature};
 pub const EVENT_HEADER: &str = "OpenSlot-Event";
 pub const DELIVERY_HEADER: &str = "OpenSlot-Delivery";
 
-/// The JSON body of an event (without the manage token).
-pub fn body(event: Event, booking: &Snapshot, occurred_at: DateTime<Utc>) -> String {
+/// The JSON body of an event (without the manage token). The booking's times are UTC
+/// (`start`, `end`) and in the owner's zone `owner_zone` (`start_local`, `end_local`, with
+/// `time_zone`), so a receiver needs no zone data to show them as the owner sees them.
+pub fn body(
+    event: Event,
+    booking: &Snapshot,
+    occurred_at: DateTime<Utc>,
+    owner_zone: Tz,
+) -> String {
+    let mut booking_json = json!(booking);
+    if let Some(fields) = booking_json.as_object_mut() {
+        let local = |t: DateTime<Utc>| t.with_timezone(&owner_zone).to_rfc3339();
+        fields.insert("start_local".into(), json!(local(booking.start)));
+        fields.insert("end_local".into(), json!(local(booking.end)));
+        fields.insert("time_zone".into(), json!(owner_zone.name()));
+    }
     json!({
         "event": event.as_str(),
         "occurred_at": occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "booking": booking,
+        "booking": booking_json,
     })
     .to_string()
+}
+
+/// The stored `body` of a booking event with the booking page's links added to `booking`:
+/// `manage_url` (`manage(id)`), and `cancel_url` / `reschedule_url`, the same page with
+/// `action=cancel` / `action=reschedule`. Other bodies (alerts) are sent as stored.
+pub fn with_links(body: &str, manage: impl Fn(&str) -> String) -> String {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(body) else {
+        return body.to_owned();
+    };
+    let Some(booking) = v.get_mut("booking").and_then(|b| b.as_object_mut()) else {
+        return body.to_owned();
+    };
+    let Some(id) = booking
+        .get("id")
+        .and_then(|i| i.as_str())
+        .map(str::to_owned)
+    else {
+        return body.to_owned();
+    };
+    let url = manage(&id);
+    booking.insert("cancel_url".into(), json!(format!("{url}&action=cancel")));
+    booking.insert(
+        "reschedule_url".into(),
+        json!(format!("{url}&action=reschedule")),
+    );
+    booking.insert("manage_url".into(), json!(url));
+    v.to_string()
 }
 
 /// Why a request failed.
@@ -155,12 +199,34 @@ mod tests {
             session: None,
             visit_ref: None,
         };
-        let body = body(Event::Created, &b, at);
+        let body = body(Event::Created, &b, at, chrono_tz::Europe::Berlin);
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["event"], "booking.created");
         assert_eq!(v["occurred_at"], "2026-12-01T10:00:00Z");
         assert_eq!(v["booking"]["id"], "b1");
         assert_eq!(v["booking"]["start"], "2026-12-01T10:00:00Z");
+        assert_eq!(v["booking"]["start_local"], "2026-12-01T11:00:00+01:00");
+        assert_eq!(v["booking"]["end_local"], "2026-12-01T11:00:00+01:00");
+        assert_eq!(v["booking"]["time_zone"], "Europe/Berlin");
         assert!(!body.contains("token") && !body.contains("manage"));
+        let sent = with_links(&body, |id| {
+            format!("https://book.example.org/manage/{id}?token=T")
+        });
+        let s: serde_json::Value = serde_json::from_str(&sent).unwrap();
+        assert_eq!(
+            s["booking"]["manage_url"],
+            "https://book.example.org/manage/b1?token=T"
+        );
+        assert_eq!(
+            s["booking"]["cancel_url"],
+            "https://book.example.org/manage/b1?token=T&action=cancel"
+        );
+        assert_eq!(
+            s["booking"]["reschedule_url"],
+            "https://book.example.org/manage/b1?token=T&action=reschedule"
+        );
+        assert_eq!(s["booking"]["start_local"], v["booking"]["start_local"]);
+        let alert = r#"{"event":"source.failing","source":{"id":"work"}}"#;
+        assert_eq!(with_links(alert, |_| unreachable!()), alert);
     }
 }

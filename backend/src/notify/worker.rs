@@ -319,13 +319,14 @@ async fn webhook(service: &impl Host, channels: &Channels, row: &DeliveryRow) ->
         return failed("the HTTP client could not be built", None, true);
     };
     let now: DateTime<Utc> = service.now();
+    let body = super::webhook::with_links(&row.payload, |id| service.manage_url(id));
     match sender
         .send(
             &hook.url,
             hook.secret.expose().as_bytes(),
             &row.event,
             row.id,
-            &row.payload,
+            &body,
             now,
         )
         .await

@@ -102,6 +102,9 @@ pub struct SeriesRow {
 /// An `Idempotency-Key` and the hash of the request it came with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdempotentRequest {
+    /// Whose key it is: '' for visitors, `key:ID` for an API key; the same key of another
+    /// caller is another key.
+    pub caller: String,
     pub key: String,
     pub request_hash: String,
 }
@@ -410,12 +413,22 @@ pub fn add_block(
     Ok(())
 }
 
-/// The booking an idempotency key made, and the request hash it came with.
-pub fn idempotent(conn: &Connection, key: &str) -> Result<Option<(String, String)>, StoreError> {
+/// How long an idempotency key is remembered.
+pub const IDEMPOTENCY_HOURS: i64 = 24;
+
+/// The booking an idempotency key made at most [`IDEMPOTENCY_HOURS`] before `now`, and the
+/// request hash it came with.
+pub fn idempotent(
+    conn: &Connection,
+    req: &IdempotentRequest,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>, StoreError> {
+    let since = secs(now - chrono::Duration::hours(IDEMPOTENCY_HOURS));
     Ok(conn
         .query_row(
-            "SELECT request_hash, booking_id FROM idempotency_keys WHERE key = ?1",
-            [key],
+            "SELECT request_hash, booking_id FROM idempotency_keys \
+             WHERE caller = ?1 AND key = ?2 AND created_at >= ?3",
+            params![req.caller, req.key, since],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
@@ -427,10 +440,15 @@ pub fn remember_key(
     booking_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // Pruned here, by the writer that adds one: the table holds a day of keys at most.
     conn.execute(
-        "INSERT INTO idempotency_keys (key, request_hash, booking_id, created_at) \
-         VALUES (?1, ?2, ?3, ?4)",
-        params![req.key, req.request_hash, booking_id, secs(now)],
+        "DELETE FROM idempotency_keys WHERE created_at < ?1",
+        [secs(now - chrono::Duration::hours(IDEMPOTENCY_HOURS))],
+    )?;
+    conn.execute(
+        "INSERT INTO idempotency_keys (caller, key, request_hash, booking_id, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![req.caller, req.key, req.request_hash, booking_id, secs(now)],
     )?;
     Ok(())
 }

@@ -309,6 +309,31 @@ const STEPS: &[&str] = &[
         sent     INTEGER NOT NULL,
         PRIMARY KEY (day, address)
     );",
+    // 11: API keys for integrators (only a SHA-256 of the key is kept); idempotency keys
+    // belong to one caller ('' for visitors, `key:ID` for an API key) and are found by age
+    // to be pruned.
+    "CREATE TABLE api_keys (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        scopes        TEXT NOT NULL,
+        hash          BLOB NOT NULL,
+        created_at    INTEGER NOT NULL,
+        last_used_at  INTEGER,
+        revoked_at    INTEGER
+    );
+    CREATE TABLE idempotency_keys_v2 (
+        caller        TEXT NOT NULL DEFAULT '',
+        key           TEXT NOT NULL,
+        request_hash  TEXT NOT NULL,
+        booking_id    TEXT NOT NULL REFERENCES bookings (id),
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (caller, key)
+    );
+    INSERT INTO idempotency_keys_v2 (caller, key, request_hash, booking_id, created_at)
+        SELECT '', key, request_hash, booking_id, created_at FROM idempotency_keys;
+    DROP TABLE idempotency_keys;
+    ALTER TABLE idempotency_keys_v2 RENAME TO idempotency_keys;
+    CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.
@@ -509,6 +534,35 @@ mod tests {
         conn.execute("UPDATE bookings SET status = 'expired' WHERE id = 'p1'", [])
             .unwrap();
         insert("c1", 350, "confirmed", None).unwrap();
+    }
+
+    #[test]
+    fn idempotency_keys_keep_their_rows_as_the_visitors() {
+        let mut conn = at(9);
+        conn.execute_batch(
+            "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                 status, created_at, updated_at)
+             VALUES ('b1', 'intro', 100, 200, 'Eve', 'eve@example.com', 'UTC', 'confirmed', 1, 1);
+             INSERT INTO idempotency_keys (key, request_hash, booking_id, created_at)
+             VALUES ('k1', 'h', 'b1', 5);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let row: (String, String, String) = conn
+            .query_row(
+                "SELECT caller, key, booking_id FROM idempotency_keys",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (String::new(), "k1".to_owned(), "b1".to_owned()));
+        // The same key of another caller is another row.
+        conn.execute(
+            "INSERT INTO idempotency_keys (caller, key, request_hash, booking_id, created_at)
+             VALUES ('key:a', 'k1', 'h', 'b1', 6)",
+            [],
+        )
+        .unwrap();
     }
 
     #[test]

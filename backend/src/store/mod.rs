@@ -9,6 +9,7 @@
 //! allows one writer at a time anyway; reads are short).
 
 pub mod alerts;
+pub mod api_keys;
 pub mod bookings;
 pub mod deliveries;
 pub mod feeds;

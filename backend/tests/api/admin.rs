@@ -45,6 +45,9 @@ const GUARDED: &[(&str, &str)] = &[
     ("POST", "/admin/api/oauth/connections/x/code"),
     ("GET", "/admin/api/oauth/connections/x/calendars"),
     ("POST", "/admin/api/oauth/connections/x/source"),
+    ("GET", "/admin/api/api-keys"),
+    ("POST", "/admin/api/api-keys"),
+    ("DELETE", "/admin/api/api-keys/x"),
 ];
 
 pub(super) use openslot_testkit::admin::{admin, login as token};

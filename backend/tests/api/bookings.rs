@@ -255,6 +255,59 @@ async fn the_captcha_is_required_single_use_and_solved_by_proof_of_work() {
     );
 }
 
+/// Row 12: a byte-identical retry with an `Idempotency-Key` is replayed (the captcha it
+/// carries was spent by the first attempt), and a refused request (422, 409) leaves its
+/// solved captcha usable.
+#[tokio::test]
+async fn a_retry_is_replayed_past_the_captcha_and_a_refusal_does_not_spend_it() {
+    let app = spawn_with("[security]\ncaptcha = true\nrate_limit_per_minute = 0\n").await;
+    let solved = || async {
+        let (_, challenge) = app.get("/api/v1/captcha").await;
+        let challenge: openslot::api::guards::captcha::Challenge =
+            serde_json::from_value(challenge).unwrap();
+        openslot::api::guards::captcha::solve(&challenge).unwrap()
+    };
+    let send = |body: Value, key: &'static str| {
+        let r = app
+            .client
+            .post(app.url("/api/v1/bookings"))
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send();
+        async move {
+            let r = r.await.unwrap();
+            let status = r.status().as_u16();
+            let replayed = r.headers().contains_key("idempotent-replayed");
+            (status, replayed, r.json::<Value>().await.unwrap())
+        }
+    };
+    let mut body = booking("intro", TUE_9);
+    body["captcha"] = json!(solved().await);
+    let (status, replayed, first) = send(body.clone(), "retry-1").await;
+    assert_eq!((status, replayed), (201, false), "{first}");
+    let (status, replayed, again) = send(body.clone(), "retry-1").await;
+    assert_eq!((status, replayed), (201, true), "{again}");
+    assert_eq!(again["id"], first["id"]);
+
+    // A 422 and a 409 give the solved captcha back.
+    let mut other = booking("intro", "2026-12-01T10:00:00+01:00");
+    other["captcha"] = json!(solved().await);
+    other["email"] = json!("not an address");
+    let (status, _, v) = send(other.clone(), "retry-2").await;
+    assert_eq!((status, &v["error"]), (422, &json!("invalid")), "{v}");
+    other["email"] = json!("eve@example.com");
+    other["start"] = json!(TUE_9);
+    let (status, _, v) = send(other.clone(), "retry-3").await;
+    assert_eq!((status, &v["error"]), (409, &json!("not_free")), "{v}");
+    other["start"] = json!("2026-12-01T10:00:00+01:00");
+    let (status, _, v) = send(other.clone(), "retry-4").await;
+    assert_eq!(status, 201, "still usable after a 422 and a 409: {v}");
+    // Booked once, it is spent for any other request.
+    other["start"] = json!("2026-12-01T11:00:00+01:00");
+    let (status, _, v) = send(other, "retry-5").await;
+    assert_eq!((status, &v["error"]), (400, &json!("captcha")), "{v}");
+}
+
 #[tokio::test]
 async fn too_many_requests_from_one_address_get_429_with_retry_after() {
     let app = spawn_with("[security]\ncaptcha = false\nrate_limit_per_minute = 2\n").await;

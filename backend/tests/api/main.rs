@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 mod admin;
+mod api_keys;
 use openslot_testkit::app;
 mod availability;
 mod bookings;

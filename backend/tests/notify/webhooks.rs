@@ -177,9 +177,22 @@ async fn events_arrive_signed_and_the_receiver_refuses_a_wrong_signature() {
     assert_eq!(body["booking"]["id"], id);
     assert_eq!(body["booking"]["start"], "2026-12-01T08:00:00Z");
     assert_eq!(body["booking"]["status"], "confirmed");
+    // Besides UTC, the times in the owner's zone.
+    assert_eq!(body["booking"]["start_local"], "2026-12-01T09:00:00+01:00");
+    assert_eq!(body["booking"]["end_local"], "2026-12-01T09:30:00+01:00");
+    assert_eq!(body["booking"]["time_zone"], "Europe/Berlin");
     let token = manage_token(&b);
-    assert!(!first.body.contains(&token), "the manage token stays out");
-    assert!(!first.body.contains("manage"));
+    // The receiver is the owner's system: it gets the booking page's links with the token.
+    let manage = format!("https://book.example.org/manage/{id}?token={token}");
+    assert_eq!(body["booking"]["manage_url"], json!(manage));
+    assert_eq!(
+        body["booking"]["cancel_url"],
+        json!(format!("{manage}&action=cancel"))
+    );
+    assert_eq!(
+        body["booking"]["reschedule_url"],
+        json!(format!("{manage}&action=reschedule"))
+    );
     let rows = deliveries(&app).await;
     assert_eq!(first.delivery, rows[0].id.to_string());
 

@@ -5,6 +5,7 @@
 //! Invariant: nothing here talks to another origin or keeps the token beyond the tab
 //! (sessionStorage); every outcome is announced in one polite live region.
 
+mod api_keys;
 mod blocks;
 mod bookings;
 mod client;
@@ -38,9 +39,10 @@ enum Section {
     Explain,
     Stats,
     Deliveries,
+    ApiKeys,
 }
 
-const SECTIONS: [Section; 8] = [
+const SECTIONS: [Section; 9] = [
     Section::Bookings,
     Section::Week,
     Section::Blocks,
@@ -49,6 +51,7 @@ const SECTIONS: [Section; 8] = [
     Section::Explain,
     Section::Stats,
     Section::Deliveries,
+    Section::ApiKeys,
 ];
 
 impl Section {
@@ -62,6 +65,7 @@ impl Section {
             Section::Explain => "explain",
             Section::Stats => "statistics",
             Section::Deliveries => "deliveries",
+            Section::ApiKeys => "keys",
         }
     }
 
@@ -75,6 +79,7 @@ impl Section {
             Section::Explain => t::EXPLAIN,
             Section::Stats => t::STATS,
             Section::Deliveries => t::DELIVERIES,
+            Section::ApiKeys => t::API_KEYS,
         }
     }
 
@@ -191,6 +196,7 @@ fn Shell() -> impl IntoView {
                 Section::Explain => view! { <explain::Explain/> }.into_any(),
                 Section::Stats => view! { <stats::Statistics/> }.into_any(),
                 Section::Deliveries => view! { <deliveries::Deliveries/> }.into_any(),
+                Section::ApiKeys => view! { <api_keys::ApiKeys/> }.into_any(),
             }}
         </main>
     }

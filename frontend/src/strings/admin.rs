@@ -39,6 +39,36 @@ pub const RULES: &str = "Rules";
 pub const EXPLAIN: &str = "Explain a time";
 pub const STATS: &str = "Statistics";
 pub const DELIVERIES: &str = "Deliveries";
+pub const API_KEYS: &str = "API keys";
+
+// API keys.
+pub const API_KEYS_INTRO: &str = "Keys for other systems (a CRM, a website backend) that read free times or book through the API. A key books without the captcha, under its own limit. Revoke a key that leaks.";
+pub const API_KEY_ADD: &str = "Make an API key";
+pub const API_KEY_NAME: &str = "Who uses it";
+pub const API_KEY_SCOPES: &str = "It may";
+pub const SCOPE_SLOTS: &str = "read free times (slots:read)";
+pub const SCOPE_BOOKINGS: &str = "book, cancel and move bookings (bookings:write)";
+pub const SCOPE_WEBHOOKS: &str = "manage webhooks (webhooks:manage)";
+pub const API_KEY_MAKE: &str = "Make the key";
+pub const API_KEY_MADE: &str = "The key is made. Copy it now: it is shown only once.";
+pub const API_KEY_ONCE: &str = "The new key, shown only this once";
+pub const API_KEY_DONE: &str = "I have copied it";
+pub const NO_API_KEYS: &str = "No API keys.";
+pub const API_KEY_NEVER_USED: &str = "never used";
+pub fn api_key_used(when: &str) -> String {
+    format!("last used {when}")
+}
+pub fn api_key_revoked_at(when: &str) -> String {
+    format!("revoked {when}")
+}
+pub const API_KEY_REVOKE: &str = "Revoke…";
+pub fn revoke_api_key(name: &str) -> String {
+    format!("Revoke the API key {name}")
+}
+pub const API_KEY_REVOKE_CONFIRM: &str = "Requests with this key are refused at once. Revoke it?";
+pub const API_KEY_REVOKE_YES: &str = "Yes, revoke";
+pub const API_KEY_KEEP: &str = "Keep it";
+pub const API_KEY_REVOKED: &str = "The key is revoked.";
 
 // Bookings.
 pub const UPCOMING: &str = "Upcoming";

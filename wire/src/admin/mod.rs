@@ -2,12 +2,14 @@
 //! the dashboard reads them. Times are RFC 3339; the owner's own data, so visitor details are
 //! here on purpose (never in the public API's bodies).
 
+mod api_keys;
 mod bookings;
 mod calendars;
 mod oauth;
 mod stats;
 mod week;
 
+pub use api_keys::{ApiKeyBody, ApiKeyJson, NewApiKeyJson};
 pub use bookings::{
     AdminAnswerJson, AdminBookingJson, BlockBody, BlockJson, Channel, DeliveryJson, ExplainJson,
     LoginBody, NoShowBody, SessionJson, WorkState, WriteAction, WriteJson,

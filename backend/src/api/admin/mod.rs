@@ -1,7 +1,7 @@
 //! The owner's API (`/admin/api`, only on `admin_listen`), one file per resource: `login`,
 //! `bookings` (list, filter, cancel, no-show), `blocks` (manual blocks), `sources` (their
 //! status, the dashboard's sources), `rules` (read, edit, reset), `explain`, `week` (the week
-//! view, put together in `admin_week.rs`), `stats`, `deliveries` (the log, retry). `/metrics`
+//! view, put together in `admin_week.rs`), `stats`, `deliveries` (the log, retry), `api_keys`. `/metrics`
 //! is in `metrics.rs`. Each resource is an API of its own; `apis` gives them as the tuple
 //! poem-openapi serves, in the order of the document.
 //!
@@ -10,6 +10,7 @@
 //! answers 503. Passwords and tokens never reach a log line. The public listener never mounts
 //! any of this (server.rs).
 
+mod api_keys;
 mod blocks;
 mod bookings;
 mod deliveries;
@@ -37,6 +38,7 @@ use super::guards::rate_limit::RateLimiter;
 use super::guards::session::{Claims, Sessions};
 use crate::api::public::{ErrorCode, ErrorJson, error};
 
+pub use api_keys::ApiKeysApi;
 pub use blocks::BlocksApi;
 pub use bookings::BookingsApi;
 pub use deliveries::DeliveriesApi;
@@ -59,6 +61,7 @@ pub type AdminApis = (
     ExplainApi,
     StatsApi,
     DeliveriesApi,
+    ApiKeysApi,
 );
 
 /// The parts of the admin API over one `auth` (and the login's rate limit).
@@ -77,6 +80,7 @@ pub fn apis(auth: &Arc<AdminAuth>, login_limiter: Arc<RateLimiter>) -> AdminApis
         ExplainApi { auth: auth() },
         StatsApi { auth: auth() },
         DeliveriesApi { auth: auth() },
+        ApiKeysApi { auth: auth() },
     )
 }
 

@@ -65,6 +65,11 @@ pub enum CaptchaError {
     AlreadyUsed,
 }
 
+/// An answer accepted and marked used; see [`Captcha::give_back`].
+#[derive(Debug)]
+#[must_use = "keep it until the request succeeded, or give it back"]
+pub struct Spent(String);
+
 /// Issues and checks challenges under one key.
 pub struct Captcha {
     key: hmac::Key,
@@ -133,6 +138,13 @@ impl Captcha {
     /// Accepts `payload` (what the widget sends) once, if it answers a challenge of this key
     /// that has not expired at `now`.
     pub fn verify(&self, payload: &str, now: DateTime<Utc>) -> Result<(), CaptchaError> {
+        self.reserve(payload, now).map(|_| ())
+    }
+
+    /// [`Self::verify`], and the answer can be handed back with [`Self::give_back`] when the
+    /// request it came with did not succeed (a 422 or a 409 must not use up a solved captcha).
+    /// The answer is marked used at once, so two requests cannot both spend it.
+    pub fn reserve(&self, payload: &str, now: DateTime<Utc>) -> Result<Spent, CaptchaError> {
         let payload = payload.trim();
         if payload.is_empty() {
             return Err(CaptchaError::Missing);
@@ -166,10 +178,19 @@ impl Captcha {
         }
         let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
         used.retain(|_, until| *until > now);
-        if used.insert(answer.challenge, expires).is_some() {
+        if used.contains_key(&answer.challenge) {
             return Err(CaptchaError::AlreadyUsed);
         }
-        Ok(())
+        used.insert(answer.challenge.clone(), expires);
+        Ok(Spent(answer.challenge))
+    }
+
+    /// Makes a reserved answer usable again (its request was refused).
+    pub fn give_back(&self, spent: Spent) {
+        self.used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&spent.0);
     }
 
     /// How many used challenges are remembered.
@@ -290,6 +311,17 @@ mod tests {
         );
         // Another challenge is still fine.
         assert_eq!(c.verify(&solved(&c), now()), Ok(()));
+    }
+
+    #[test]
+    fn an_answer_given_back_can_be_used_again_and_only_once_more() {
+        let c = captcha();
+        let payload = solved(&c);
+        let spent = c.reserve(&payload, now()).unwrap();
+        assert_eq!(c.verify(&payload, now()), Err(CaptchaError::AlreadyUsed));
+        c.give_back(spent);
+        assert_eq!(c.verify(&payload, now()), Ok(()));
+        assert_eq!(c.verify(&payload, now()), Err(CaptchaError::AlreadyUsed));
     }
 
     #[test]

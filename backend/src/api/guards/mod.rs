@@ -7,6 +7,7 @@ pub mod admin_host;
 pub mod body_limit;
 pub mod captcha;
 pub mod client_ip;
+pub mod key_limit;
 pub mod password;
 pub mod rate_limit;
 pub mod session;

@@ -25,14 +25,19 @@ use crate::api::guards::client_ip::client_ip;
 use crate::api::guards::rate_limit::RateLimiter;
 use crate::api::wire;
 use crate::booking::BookingRow;
+use crate::booking::api_keys::{ApiCaller, Scope};
 use crate::booking::details::QuestionKind;
 use crate::booking::input::{InputError, Zone};
 use crate::booking::token::Purpose;
-use crate::booking::{BookError, Booked, BookingService, CancelScope, ConfirmError};
+use crate::booking::{BookError, BookingService, CancelScope, ConfirmError};
 use crate::calendar::Interval;
 
+mod book;
+mod caller;
 mod responses;
 mod validate;
+
+pub use caller::KeyGate;
 
 pub use openslot_wire::errors::{ErrorCode, ErrorJson, FieldError};
 pub use openslot_wire::public::{
@@ -44,7 +49,7 @@ use responses::{
     BookResponse, CaptchaResponse, ConfirmResponse, EventTypesResponse, FeedResponse,
     ManageResponse, PageResponse, RescheduleResponse, SlotsResponse,
 };
-use validate::{booking_request, parse_start};
+use validate::parse_start;
 
 /// Where the owner's logo (`[page] logo_file`) is served; outside the OpenAPI document because
 /// its media type comes from the file.
@@ -261,8 +266,19 @@ impl PublicApi {
         ))
     }
 
-    /// The rate limit of booking actions; `Err(seconds)` when over it.
+    /// An API key's request that may book (`KeyGate` put its caller there).
+    fn integrator(req: &Request) -> Option<&ApiCaller> {
+        req.extensions()
+            .get::<ApiCaller>()
+            .filter(|c| c.may(Scope::BookingsWrite))
+    }
+
+    /// The rate limit of booking actions; `Err(seconds)` when over it. API keys have their
+    /// own (`KeyGate`).
     fn limited(&self, req: &Request) -> Result<(), u64> {
+        if Self::integrator(req).is_some() {
+            return Ok(());
+        }
         match self.client(req) {
             Some(ip) => self.limiter.check(ip).map_err(|r| r.seconds()),
             None => Ok(()),
@@ -482,7 +498,9 @@ impl PublicApi {
     }
 
     /// Books a slot. Send an `Idempotency-Key` header (any unique string) to make retries
-    /// safe: the same key with the same request gives the same booking.
+    /// safe: the same key with the same request gives the same booking (for 24 hours; keys
+    /// are per caller: each API key, and visitors). With `Authorization: Bearer osk_…` (an
+    /// API key with `bookings:write`) no captcha is asked and the key's own limit applies.
     #[oai(
         path = "/bookings",
         method = "post",
@@ -504,85 +522,9 @@ impl PublicApi {
                 secs,
             );
         }
-        let body = body.0;
-        let now = self.service.now();
-        if let Some(c) = &self.captcha {
-            let payload = body.captcha.as_deref().unwrap_or_default();
-            if let Err(e) = c.verify(payload, now) {
-                return BookResponse::BadRequest(error(ErrorCode::Captcha, e.to_string()));
-            }
-        }
-        let request = match booking_request(&self.service, &body, idempotency_key.0.as_deref()) {
-            Ok(r) => r,
-            Err(problems) => return BookResponse::Invalid(invalid(problems)),
-        };
-        let (slug, start) = (request.event_type.clone(), request.start);
-        let zone = request.input.timezone.tz();
-        let result = self.service.book(request).await;
-        match result {
-            Ok(Booked {
-                booking,
-                manage_token,
-                replayed,
-            }) => {
-                if !replayed {
-                    tracing::info!(booking = %booking.id, event_type = %booking.event_type,
-                        start = %booking.start, "booked");
-                }
-                match self.booking_json(&booking, &manage_token).await {
-                    Ok(json) => BookResponse::Created(
-                        Json(Box::new(json)),
-                        replayed.then(|| "true".to_owned()),
-                    ),
-                    Err(e) => BookResponse::Internal(internal(&e)),
-                }
-            }
-            Err(BookError::SeriesConflict {
-                session,
-                start,
-                conflict,
-            }) => {
-                let when = start.with_timezone(&zone);
-                let mut body = error(
-                    ErrorCode::SeriesConflict,
-                    format!(
-                        "nothing was booked: session {session} of the series ({}) cannot be booked: {}",
-                        when.format("%Y-%m-%d %H:%M"),
-                        conflict.explain()
-                    ),
-                );
-                body.0.conflict = Some(Box::new(SeriesConflictJson {
-                    session,
-                    start: when.to_rfc3339(),
-                    reason: wire::conflict(conflict),
-                }));
-                BookResponse::NotFree(body)
-            }
-            Err(BookError::SeriesNotOffered(why)) => {
-                BookResponse::Invalid(invalid(vec![problem("repeat", why)]))
-            }
-            Err(BookError::NotFree) => {
-                let mut e = error(
-                    ErrorCode::NotFree,
-                    "that time was just taken or is not free",
-                );
-                e.0.next_slots = self.next_slots(&slug, start, zone).await;
-                BookResponse::NotFree(e)
-            }
-            Err(BookError::Stale(why)) => {
-                tracing::warn!(calendars = %why, "booking refused: calendars out of date");
-                BookResponse::Stale(error(ErrorCode::CalendarsStale, CALENDARS_STALE))
-            }
-            Err(BookError::KeyReused) => BookResponse::Invalid(invalid(vec![problem(
-                "Idempotency-Key",
-                "was used before for a different request",
-            )])),
-            Err(BookError::UnknownEventType(s)) => BookResponse::Invalid(invalid(vec![problem(
-                "event_type",
-                format!("there is no event type `{s}`"),
-            )])),
-            Err(e) => BookResponse::Internal(internal(&e)),
-        }
+        let caller = Self::integrator(req);
+        self.book_once(body.0, idempotency_key.0.as_deref(), caller)
+            .await
     }
 
     /// A booking, with its manage token.

@@ -66,12 +66,32 @@ fn request_hash(body: &BookingBody) -> String {
     digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The `Idempotency-Key` header with the hash of `body`, if it was sent.
+pub(super) fn idempotent_request(
+    body: &BookingBody,
+    idempotency_key: Option<&str>,
+    caller: &str,
+) -> Result<Option<IdempotentRequest>, InputError> {
+    match idempotency_key.map(str::trim) {
+        Some(k) if k.is_empty() || k.len() > 200 => {
+            Err(problem("Idempotency-Key", "must be 1-200 characters"))
+        }
+        Some(k) => Ok(Some(IdempotentRequest {
+            caller: caller.to_owned(),
+            key: k.to_owned(),
+            request_hash: request_hash(body),
+        })),
+        None => Ok(None),
+    }
+}
+
 /// The booking `body` asks for (with the `Idempotency-Key` header), or every problem of it,
 /// each naming its field.
 pub(super) fn booking_request(
     service: &BookingService,
     body: &BookingBody,
     idempotency_key: Option<&str>,
+    caller: &str,
 ) -> Result<BookRequest, Vec<InputError>> {
     let mut problems = Vec::new();
     let slug = body.event_type.clone().unwrap_or_default();
@@ -124,16 +144,12 @@ pub(super) fn booking_request(
         }
         None => None,
     };
-    let key = match idempotency_key.map(str::trim) {
-        Some(k) if k.is_empty() || k.len() > 200 => {
-            problems.push(problem("Idempotency-Key", "must be 1-200 characters"));
+    let key = match idempotent_request(body, idempotency_key, caller) {
+        Ok(k) => k,
+        Err(e) => {
+            problems.push(e);
             None
         }
-        Some(k) => Some(IdempotentRequest {
-            key: k.to_owned(),
-            request_hash: request_hash(body),
-        }),
-        None => None,
     };
     let input = match input {
         Ok(i) => Some(i),

@@ -202,6 +202,9 @@ impl Reader<'_> {
             rate_limit_per_minute: self
                 .int(t, p, "rate_limit_per_minute", 0, 100_000)
                 .unwrap_or(defaults::RATE_LIMIT_PER_MINUTE),
+            api_key_rate_per_minute: self
+                .int(t, p, "api_key_rate_per_minute", 0, 100_000)
+                .unwrap_or(defaults::API_KEY_RATE_PER_MINUTE),
             trusted_proxies: self.addresses(t, p, "trusted_proxies"),
             cors_origins: self.words(t, p, "cors_origins", web_origin),
         }
