@@ -29,4 +29,9 @@ pub mod standin;
 pub mod wire_log;
 
 pub use fixed_clock::{fixed_now, running_from};
+
+/// The workspace root (this crate is `backend/testkit`).
+pub fn repo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 pub use ports::free_port;

@@ -13,9 +13,7 @@ use reqwest::redirect::Policy;
 
 use crate::process::ProcessGroup;
 
-pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+pub use crate::repo;
 
 pub use crate::ports::free_port;
 

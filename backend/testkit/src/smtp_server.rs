@@ -61,7 +61,7 @@ while True:
 
 fn venv() -> PathBuf {
     let dir = std::env::var_os("TEST_VENV").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv"),
+        || crate::repo().join("target/test-venv"),
         PathBuf::from,
     );
     assert!(

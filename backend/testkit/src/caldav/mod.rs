@@ -62,7 +62,7 @@ pub struct Server {
 
 fn venv() -> PathBuf {
     let dir = std::env::var_os("TEST_VENV").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv"),
+        || crate::repo().join("target/test-venv"),
         PathBuf::from,
     );
     for tool in ["radicale", "xandikos"] {
