@@ -284,9 +284,7 @@ fn no_source_file_is_longer_than_800_lines_outside_its_tests() {
             }
             let name = path.strip_prefix(root).expect("under the crate");
             let name = name.to_string_lossy().replace('\\', "/");
-            if path.extension().is_none_or(|e| e != "rs")
-                || name.ends_with("/tests.rs")
-            {
+            if path.extension().is_none_or(|e| e != "rs") || name.ends_with("/tests.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("source file");

@@ -27,7 +27,58 @@ pub fn browser_zone() -> Option<String> {
         .dyn_into()
         .ok()?;
     let options = resolved.call0(&formatter).ok()?;
-    Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+    let zone = Reflect::get(&options, &"timeZone".into())
+        .ok()?
+        .as_string()?;
+    // Chromium still says "Asia/Calcutta": show the name people know now, when it is known here.
+    let now = current_name(&zone);
+    Some(if is_zone(now) { now } else { &zone }.to_owned())
+}
+
+/// Zone names that browsers still report and the names they have now (tzdata's `backward`).
+const RENAMED: &str = "Africa/Asmera Africa/Asmara,America/Buenos_Aires America/Argentina/Buenos_Aires,\
+America/Catamarca America/Argentina/Catamarca,America/Coral_Harbour America/Atikokan,\
+America/Cordoba America/Argentina/Cordoba,America/Fort_Wayne America/Indiana/Indianapolis,\
+America/Godthab America/Nuuk,America/Indianapolis America/Indiana/Indianapolis,\
+America/Jujuy America/Argentina/Jujuy,America/Louisville America/Kentucky/Louisville,\
+America/Mendoza America/Argentina/Mendoza,Asia/Ashkhabad Asia/Ashgabat,Asia/Calcutta Asia/Kolkata,\
+Asia/Dacca Asia/Dhaka,Asia/Istanbul Europe/Istanbul,Asia/Katmandu Asia/Kathmandu,Asia/Macao Asia/Macau,\
+Asia/Rangoon Asia/Yangon,Asia/Saigon Asia/Ho_Chi_Minh,Asia/Tel_Aviv Asia/Jerusalem,\
+Asia/Thimbu Asia/Thimphu,Asia/Ujung_Pandang Asia/Makassar,Asia/Ulan_Bator Asia/Ulaanbaatar,\
+Atlantic/Faeroe Atlantic/Faroe,Europe/Kiev Europe/Kyiv,Pacific/Enderbury Pacific/Kanton,\
+Pacific/Ponape Pacific/Pohnpei,Pacific/Truk Pacific/Chuuk";
+
+/// Every (old, current) pair of [`RENAMED`].
+pub fn renamed() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RENAMED.split(',').filter_map(|pair| pair.split_once(' '))
+}
+
+/// The current name of a zone ("Asia/Calcutta" -> "Asia/Kolkata"); any other name as it is.
+pub fn current_name(zone: &str) -> &str {
+    renamed()
+        .find(|(old, _)| old.eq_ignore_ascii_case(zone))
+        .map_or(zone, |(_, now)| now)
+}
+
+/// The zone's offset from UTC ("GMT+9", "GMT-3:30", "GMT") and its clock time now, in the
+/// visitor's locale.
+pub fn offset_and_clock(zone: &str) -> (String, String) {
+    let now = Date::new_0();
+    let with_offset = now
+        .to_locale_string(
+            "en-US",
+            &options(&[("timeZone", zone), ("timeZoneName", "shortOffset")]),
+        )
+        .as_string()
+        .unwrap_or_default();
+    // "12/4/2026, 6:05:00 PM GMT+9": the offset is the last word.
+    let offset = with_offset
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let clock = format(&now, zone, &[("hour", "numeric"), ("minute", "2-digit")]);
+    (offset, clock)
 }
 
 /// Every IANA zone the browser knows, sorted; empty when it cannot tell.
@@ -248,6 +299,29 @@ mod tests {
         assert_eq!(next_month(d(2026, 12, 1)), d(2027, 1, 1));
         assert_eq!(previous_month(d(2027, 1, 1)), d(2026, 12, 1));
         assert_eq!(month_start(d(2026, 11, 30)), d(2026, 11, 1));
+    }
+
+    #[test]
+    fn old_zone_names_become_current_ones() {
+        assert_eq!(current_name("Asia/Calcutta"), "Asia/Kolkata");
+        assert_eq!(current_name("Europe/Kiev"), "Europe/Kyiv");
+        assert_eq!(current_name("Asia/Saigon"), "Asia/Ho_Chi_Minh");
+        assert_eq!(current_name("Asia/Katmandu"), "Asia/Kathmandu");
+        assert_eq!(
+            current_name("America/Buenos_Aires"),
+            "America/Argentina/Buenos_Aires"
+        );
+        assert_eq!(current_name("Asia/Tokyo"), "Asia/Tokyo");
+        // Every pair is well formed: two different zone ids, each old name once.
+        let pairs: Vec<_> = renamed().collect();
+        assert_eq!(pairs.len(), RENAMED.split(',').count());
+        for (old, now) in &pairs {
+            assert!(
+                old.contains('/') && now.contains('/') && old != now,
+                "{old} {now}"
+            );
+            assert_eq!(pairs.iter().filter(|(o, _)| o == old).count(), 1, "{old}");
+        }
     }
 
     #[test]

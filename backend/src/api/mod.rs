@@ -3,6 +3,7 @@
 //! captcha, client address, admin password and sessions), and the server that puts them
 //! together (`server`).
 
+pub mod accent;
 pub mod admin;
 pub mod admin_feeds;
 pub mod admin_oauth;
@@ -16,5 +17,6 @@ pub mod paths;
 pub mod public;
 pub mod request_log;
 pub mod server;
+pub mod static_files;
 
 pub use server::{Application, StartError, spec_yaml};

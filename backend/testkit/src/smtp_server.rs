@@ -60,10 +60,8 @@ while True:
 "#;
 
 fn venv() -> PathBuf {
-    let dir = std::env::var_os("TEST_VENV").map_or_else(
-        || crate::repo().join("target/test-venv"),
-        PathBuf::from,
-    );
+    let dir = std::env::var_os("TEST_VENV")
+        .map_or_else(|| crate::repo().join("target/test-venv"), PathBuf::from);
     assert!(
         dir.join("bin/python").exists(),
         "{} is missing: run `make test-deps` in the workspace (or set TEST_VENV)",

@@ -21,3 +21,4 @@ mod dates;
 mod harness;
 mod outage;
 mod through_nginx;
+mod visitor;

@@ -61,10 +61,8 @@ pub struct Server {
 }
 
 fn venv() -> PathBuf {
-    let dir = std::env::var_os("TEST_VENV").map_or_else(
-        || crate::repo().join("target/test-venv"),
-        PathBuf::from,
-    );
+    let dir = std::env::var_os("TEST_VENV")
+        .map_or_else(|| crate::repo().join("target/test-venv"), PathBuf::from);
     for tool in ["radicale", "xandikos"] {
         assert!(
             dir.join("bin").join(tool).is_file(),
