@@ -29,8 +29,8 @@ const firstTimeInView = () => {
 async function tapDayAndSee(page, label) {
   const days = await page.$$eval("button.day:not([disabled])", (bs) => bs.map((b) => b.dataset.day));
   check(days.length >= 2, `${label}: two days with times: ${days}`);
-  const before = await page.evaluate(() => document.querySelector("#times-title").getBoundingClientRect().top);
-  check(before > 740, `${label}: the times start below the screen before the tap (y = ${before})`);
+  const before = await page.evaluate(() => document.querySelector("#times-title + .slots .slot").getBoundingClientRect().bottom);
+  check(before > 740, `${label}: the first time is not wholly on the screen before the tap (bottom y = ${before})`);
   const scrolled = await page.evaluate(() => window.scrollY);
   await page.locator(`button.day[data-day="${days[1]}"]`).click();
   await page.locator(`button.day[data-day="${days[1]}"][aria-pressed="true"]`).waitFor();
@@ -78,8 +78,14 @@ async function zones() {
   const field = page.getByRole("combobox", { name: "Time zone" });
   await field.waitFor();
   // The field opens with the zone, all of it selected: typing replaces it.
-  const selected = await field.evaluate((i) => i.value === "Asia/Kolkata" && i.selectionStart === 0 && i.selectionEnd === i.value.length);
-  check(selected, "the field's text is selected when it opens");
+  const selected = () => {
+    const i = document.getElementById("zone-input");
+    return i && document.activeElement === i && i.value === "Asia/Kolkata" && i.selectionStart === 0 && i.selectionEnd === i.value.length;
+  };
+  await page.waitForFunction(selected, null, { timeout: 3000 }).catch(async () => {
+    const state = await field.evaluate((i) => ({ value: i.value, start: i.selectionStart, end: i.selectionEnd, focused: document.activeElement === i }));
+    throw new Error(`the field's text is not selected when it opens: ${JSON.stringify(state)}`);
+  });
   await page.keyboard.type("Kolkata");
   const kolkata = page.locator('#zone-options [role="option"][data-zone="Asia/Kolkata"]');
   await kolkata.waitFor();

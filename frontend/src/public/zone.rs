@@ -207,9 +207,15 @@ pub fn ZonePicker(zone: RwSignal<String>) -> impl IntoView {
                 }
             });
         }
-        if let Some(i) = input.get() {
-            let _ = i.focus();
-            i.select();
+        if input.get().is_some() {
+            // After the field has its value (set on the same turn): then the whole text is
+            // selected and typing replaces it.
+            request_animation_frame(move || {
+                if let Some(i) = input.get_untracked() {
+                    let _ = i.focus();
+                    i.select();
+                }
+            });
         }
     });
 
