@@ -207,12 +207,12 @@ pub fn ZonePicker(zone: RwSignal<String>) -> impl IntoView {
                 }
             });
         }
-        if input.get().is_some() {
+        if let Some(i) = input.get() {
+            let _ = i.focus();
             // After the field has its value (set on the same turn): then the whole text is
             // selected and typing replaces it.
             request_animation_frame(move || {
                 if let Some(i) = input.get_untracked() {
-                    let _ = i.focus();
                     i.select();
                 }
             });
