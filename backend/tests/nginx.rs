@@ -356,12 +356,13 @@ async fn booking_flow_headers_limits_and_static_files_through_nginx() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| [".js", ".wasm", ".css"].iter().any(|x| n.ends_with(x)))
         .collect();
-    // trunk's names end in -<16 hex digits>[_bg].ext; others (a worker script) are revalidated.
+    // trunk's names end in -<its hash in hex, up to 16 digits: no leading zeros>[_bg].ext; others
+    // (a worker script) are revalidated.
     let is_hashed = |n: &str| {
         let stem = n.rsplit_once('.').map_or(n, |(s, _)| s);
         let stem = stem.strip_suffix("_bg").unwrap_or(stem);
         stem.rsplit_once('-').is_some_and(|(_, h)| {
-            h.len() == 16
+            (8..=16).contains(&h.len())
                 && h.bytes()
                     .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         })

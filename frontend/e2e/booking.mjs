@@ -253,7 +253,7 @@ async function after() {
   check(!next.includes(new Date(wantedStart).getTime()), "the taken time is not among them");
   await late.page.locator(".notice button.slot").first().click();
   await late.page.getByRole("heading", { name: "Your details" }).waitFor();
-  check((await late.page.getByLabel("Name").inputValue()) === "", "a fresh form for the new time");
+  check((await late.page.getByLabel("Name").inputValue()) === "Late Visitor", "what was typed is kept for the new time");
   assertClean(late.page, "just taken");
 
   // Keyboard only: choose the type, the time, fill the form, book.

@@ -14,8 +14,10 @@ pub use openslot_wire::{ErrorCode, ErrorJson, FieldError};
 /// Why a request did not give what was asked.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
-    /// The request never reached the server (offline, DNS, connection refused).
+    /// The request never reached the server, and the browser is offline.
     Offline,
+    /// No answer while the browser is online: the service (or the way to it) is down.
+    Unreachable,
     /// The server answered with an error status; `body` is its error JSON (none when the
     /// answer was not ours, e.g. a proxy's page).
     Status {
@@ -106,6 +108,14 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// Runs the request and gives the text of a successful answer (a file of the page).
+    pub async fn text(self) -> Result<String, ApiError> {
+        match self.run().await? {
+            (200, text, _) => Ok(text),
+            (status, _, _) => Err(ApiError::Unexpected(format!("HTTP {status}"))),
+        }
+    }
+
     async fn run(self) -> Result<(u16, String, Option<u32>), ApiError> {
         let window = web_sys::window().ok_or(ApiError::Offline)?;
         let init = web_sys::RequestInit::new();
@@ -126,10 +136,17 @@ impl<'a> Call<'a> {
         init.set_headers(&headers);
         let request =
             web_sys::Request::new_with_str_and_init(&self.path, &init).map_err(js_error)?;
-        // fetch rejects only when nothing came back: that is "offline" to a person.
+        // fetch rejects only when nothing came back: offline, or the service is not answering
+        // (the visitor's network is fine: telling them to check it would mislead).
         let response = JsFuture::from(window.fetch_with_request(&request))
             .await
-            .map_err(|_| ApiError::Offline)?;
+            .map_err(|_| {
+                if window.navigator().on_line() {
+                    ApiError::Unreachable
+                } else {
+                    ApiError::Offline
+                }
+            })?;
         let response: web_sys::Response = response.dyn_into().map_err(js_error)?;
         let retry_after = response
             .headers()

@@ -27,7 +27,58 @@ pub fn browser_zone() -> Option<String> {
         .dyn_into()
         .ok()?;
     let options = resolved.call0(&formatter).ok()?;
-    Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+    let zone = Reflect::get(&options, &"timeZone".into())
+        .ok()?
+        .as_string()?;
+    // Chromium still says "Asia/Calcutta": show the name people know now, when it is known here.
+    let now = current_name(&zone);
+    Some(if is_zone(now) { now } else { &zone }.to_owned())
+}
+
+/// Zone names that browsers still report and the names they have now (tzdata's `backward`).
+const RENAMED: &str = "Africa/Asmera Africa/Asmara,America/Buenos_Aires America/Argentina/Buenos_Aires,\
+America/Catamarca America/Argentina/Catamarca,America/Coral_Harbour America/Atikokan,\
+America/Cordoba America/Argentina/Cordoba,America/Fort_Wayne America/Indiana/Indianapolis,\
+America/Godthab America/Nuuk,America/Indianapolis America/Indiana/Indianapolis,\
+America/Jujuy America/Argentina/Jujuy,America/Louisville America/Kentucky/Louisville,\
+America/Mendoza America/Argentina/Mendoza,Asia/Ashkhabad Asia/Ashgabat,Asia/Calcutta Asia/Kolkata,\
+Asia/Dacca Asia/Dhaka,Asia/Istanbul Europe/Istanbul,Asia/Katmandu Asia/Kathmandu,Asia/Macao Asia/Macau,\
+Asia/Rangoon Asia/Yangon,Asia/Saigon Asia/Ho_Chi_Minh,Asia/Tel_Aviv Asia/Jerusalem,\
+Asia/Thimbu Asia/Thimphu,Asia/Ujung_Pandang Asia/Makassar,Asia/Ulan_Bator Asia/Ulaanbaatar,\
+Atlantic/Faeroe Atlantic/Faroe,Europe/Kiev Europe/Kyiv,Pacific/Enderbury Pacific/Kanton,\
+Pacific/Ponape Pacific/Pohnpei,Pacific/Truk Pacific/Chuuk";
+
+/// Every (old, current) pair of [`RENAMED`].
+pub fn renamed() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RENAMED.split(',').filter_map(|pair| pair.split_once(' '))
+}
+
+/// The current name of a zone ("Asia/Calcutta" -> "Asia/Kolkata"); any other name as it is.
+pub fn current_name(zone: &str) -> &str {
+    renamed()
+        .find(|(old, _)| old.eq_ignore_ascii_case(zone))
+        .map_or(zone, |(_, now)| now)
+}
+
+/// The zone's offset from UTC ("GMT+9", "GMT-3:30", "GMT") and its clock time now, in the
+/// visitor's locale.
+pub fn offset_and_clock(zone: &str) -> (String, String) {
+    let now = Date::new_0();
+    let with_offset = now
+        .to_locale_string(
+            "en-US",
+            &options(&[("timeZone", zone), ("timeZoneName", "shortOffset")]),
+        )
+        .as_string()
+        .unwrap_or_default();
+    // "12/4/2026, 6:05:00 PM GMT+9": the offset is the last word.
+    let offset = with_offset
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let clock = format(&now, zone, &[("hour", "numeric"), ("minute", "2-digit")]);
+    (offset, clock)
 }
 
 /// Every IANA zone the browser knows, sorted; empty when it cannot tell.
@@ -161,12 +212,31 @@ pub fn today_in(zone: &str) -> Option<NaiveDate> {
     let text = Date::new_0()
         .to_locale_date_string("en-CA", &options(&[("timeZone", zone)]))
         .as_string()?;
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
+    iso_date(&text)
 }
 
 /// The civil date of an RFC 3339 time, as written (the API writes it in the zone asked for).
 pub fn civil_date(rfc3339: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(rfc3339.get(..10)?, "%Y-%m-%d").ok()
+    iso_date(rfc3339.get(..10)?)
+}
+
+/// `YYYY-MM-DD` exactly. By hand: chrono's format parser costs the booking page about 5 KB
+/// gzip of wasm, for this one format.
+pub fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .and_then(|_| text.get(r)?.parse::<u32>().ok())
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        i32::try_from(digits(0..4)?).ok()?,
+        digits(5..7)?,
+        digits(8..10)?,
+    )
 }
 
 /// `YYYYMMDDTHHMMSSZ` of an instant, for calendar links and .ics files.
@@ -251,6 +321,29 @@ mod tests {
     }
 
     #[test]
+    fn old_zone_names_become_current_ones() {
+        assert_eq!(current_name("Asia/Calcutta"), "Asia/Kolkata");
+        assert_eq!(current_name("Europe/Kiev"), "Europe/Kyiv");
+        assert_eq!(current_name("Asia/Saigon"), "Asia/Ho_Chi_Minh");
+        assert_eq!(current_name("Asia/Katmandu"), "Asia/Kathmandu");
+        assert_eq!(
+            current_name("America/Buenos_Aires"),
+            "America/Argentina/Buenos_Aires"
+        );
+        assert_eq!(current_name("Asia/Tokyo"), "Asia/Tokyo");
+        // Every pair is well formed: two different zone ids, each old name once.
+        let pairs: Vec<_> = renamed().collect();
+        assert_eq!(pairs.len(), RENAMED.split(',').count());
+        for (old, now) in &pairs {
+            assert!(
+                old.contains('/') && now.contains('/') && old != now,
+                "{old} {now}"
+            );
+            assert_eq!(pairs.iter().filter(|(o, _)| o == old).count(), 1, "{old}");
+        }
+    }
+
+    #[test]
     fn civil_date_is_read_off_the_text() {
         // 23:30 in Tokyo is the previous day in UTC; the date as written is what counts.
         assert_eq!(
@@ -258,5 +351,25 @@ mod tests {
             Some(d(2026, 12, 2))
         );
         assert_eq!(civil_date("bad"), None);
+    }
+
+    #[test]
+    fn iso_dates_are_exactly_year_month_day() {
+        assert_eq!(iso_date("2028-02-29"), Some(d(2028, 2, 29)));
+        assert_eq!(iso_date("0001-01-01"), Some(d(1, 1, 1)));
+        for bad in [
+            "2027-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "2026-01-1",
+            "2026/01/01",
+            "+026-01-01",
+            "2026-01-011",
+            "",
+            "2026-0a-01",
+            "2026-+1-01",
+        ] {
+            assert_eq!(iso_date(bad), None, "{bad}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! `/api/v1` when `[security] cors_origins` lists origins (`cors`). The bodies are the wire
 //! crate's (`openslot_wire`); `wire` maps the domain's values onto its enums.
 
+pub mod accent;
 pub mod admin;
 pub mod admin_feeds;
 pub mod admin_oauth;
@@ -21,6 +22,7 @@ pub mod public;
 pub mod request_log;
 pub mod server;
 pub mod spec;
+pub mod static_files;
 mod wire;
 
 pub use server::{Application, StartError, spec_yaml};

@@ -400,9 +400,11 @@ fn public_routes(
         let gate = Arc::clone(&gate);
         async move { gate.call(&*ep, req).await }
     });
+    let accent = super::accent::stylesheet(service.config().page.accent_color.as_deref());
     let api_routes = Route::new()
         .at("/openapi.yaml", spec)
         .at(super::public::LOGO_PATH, poem::get(logo_endpoint(logo)))
+        .at(super::accent::PATH, poem::get(accent_endpoint(&accent)))
         .nest("/", openapi)
         .catch_error(no_such_path)
         .catch_error(no_such_method)
@@ -458,15 +460,40 @@ fn set_path(req: &mut poem::Request, path: &str) -> bool {
     }
 }
 
-/// A static file, or a JSON error that says nothing of the server's disk (the file endpoint's
-/// own errors name the absolute path).
+/// A static file with its `Cache-Control` (`static_files`), the page (index.html) for a route
+/// of the SPA, or a JSON error that says nothing of the server's disk (the file endpoint's own
+/// errors name the absolute path). A missing file with an extension is a 404, not the page.
 async fn static_file(
     files: &poem::endpoint::BoxEndpoint<'static>,
     req: poem::Request,
 ) -> poem::Response {
     use poem::http::StatusCode;
-    match files.call(req).await {
-        Ok(resp) => resp,
+    let path = req.uri().path().to_owned();
+    // The page, asked for again in the same way, when the path is a route of the SPA.
+    let mut page = poem::Request::builder()
+        .method(req.method().clone())
+        .uri(poem::http::Uri::from_static("/"))
+        .finish();
+    *page.headers_mut() = req.headers().clone();
+    let (served, answer) = match files.call(req).await {
+        Err(e)
+            if e.status() == StatusCode::NOT_FOUND && !super::static_files::names_a_file(&path) =>
+        {
+            ("/", files.call(page).await)
+        }
+        answer => (path.as_str(), answer),
+    };
+    match answer {
+        Ok(mut resp) => {
+            if resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED {
+                let value = super::static_files::cache_control(served);
+                resp.headers_mut().insert(
+                    poem::http::header::CACHE_CONTROL,
+                    poem::http::HeaderValue::from_static(value),
+                );
+            }
+            resp
+        }
         Err(e) => match e.status() {
             StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => super::public::not_found_response(),
             status => {
@@ -481,8 +508,8 @@ async fn static_file(
     }
 }
 
-/// A built SPA folder (`server.static_dir`, or its `admin/` for the dashboard) with index.html
-/// for every path it does not hold, when the folder exists.
+/// A built SPA folder (`server.static_dir`, or its `admin/` for the dashboard), when the folder
+/// exists; `static_file` gives index.html for the paths that are the SPA's routes.
 fn spa_endpoint(
     service: &BookingService,
     sub_dir: &str,
@@ -497,9 +524,19 @@ fn spa_endpoint(
     Some(Arc::new(
         StaticFilesEndpoint::new(dir)
             .index_file("index.html")
-            .fallback_to_index()
             .boxed(),
     ))
+}
+
+/// `[page] accent_color` with the text colours that read on it (`accent`), as a stylesheet.
+fn accent_endpoint(css: &str) -> impl poem::Endpoint<Output = poem::Response> + use<> {
+    let css = css.to_owned();
+    poem::endpoint::make_sync(move |_req: poem::Request| {
+        poem::Response::builder()
+            .content_type("text/css; charset=utf-8")
+            .header(poem::http::header::CACHE_CONTROL, "no-cache")
+            .body(css.clone())
+    })
 }
 
 /// `[page] logo_file`, read when asked for (the owner may replace it while serving).

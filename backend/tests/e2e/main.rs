@@ -22,3 +22,4 @@ mod embed;
 mod harness;
 mod outage;
 mod through_nginx;
+mod visitor;

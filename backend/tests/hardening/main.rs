@@ -16,3 +16,4 @@ mod paths;
 use openslot_testkit::process;
 mod race;
 mod refresh;
+mod static_cache;

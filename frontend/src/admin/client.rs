@@ -80,7 +80,7 @@ pub fn session() -> Session {
 /// A failure in words for the owner.
 pub fn explain(e: &ApiError) -> String {
     match e {
-        ApiError::Offline => t::OFFLINE.to_owned(),
+        ApiError::Offline | ApiError::Unreachable => t::OFFLINE.to_owned(),
         ApiError::Status {
             retry_after: Some(s),
             status: 429,

@@ -29,17 +29,26 @@ pub async fn solve(progress: RwSignal<f64>) -> Result<String, CaptchaError> {
     // A whole number: the server reads it as an integer, never "4321.0".
     let number = run_worker(&challenge, progress).await? as u64;
     progress.set(1.0);
-    let payload = serde_json::json!({
-        "algorithm": challenge.algorithm,
-        "challenge": challenge.challenge,
-        "number": number,
-        "salt": challenge.salt,
-        "signature": challenge.signature,
-    });
+    let payload = Solution {
+        algorithm: &challenge.algorithm,
+        challenge: &challenge.challenge,
+        number,
+        salt: &challenge.salt,
+        signature: &challenge.signature,
+    };
+    let text = serde_json::to_string(&payload).map_err(|_| CaptchaError::Worker)?;
     let window = web_sys::window().ok_or(CaptchaError::Worker)?;
-    window
-        .btoa(&payload.to_string())
-        .map_err(|_| CaptchaError::Worker)
+    window.btoa(&text).map_err(|_| CaptchaError::Worker)
+}
+
+/// The solved challenge, as `POST /api/v1/bookings` takes it in `captcha` (base64 of this JSON).
+#[derive(serde::Serialize)]
+struct Solution<'a> {
+    algorithm: &'a str,
+    challenge: &'a str,
+    number: u64,
+    salt: &'a str,
+    signature: &'a str,
 }
 
 async fn run_worker(challenge: &Challenge, progress: RwSignal<f64>) -> Result<f64, CaptchaError> {

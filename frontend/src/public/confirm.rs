@@ -64,7 +64,7 @@ pub fn ConfirmLink(
         encode(&token)
     );
     let answer = LocalResource::new(move || {
-        crate::api::Call::send("POST", path.clone(), &serde_json::Value::Null).json::<BookingJson>()
+        crate::api::Call::send("POST", path.clone(), &()).json::<BookingJson>()
     });
     // Confirmed: the manage page shows the booking (and its manage link, now in the address).
     Effect::new(move |_| {

@@ -12,6 +12,30 @@ use crate::api::{ApiError, Call, ErrorCode, ErrorJson, FieldError, SlotJson};
 use crate::strings::public as t;
 use crate::time;
 use crate::visitor_text;
+
+/// What the visitor typed, kept for the page session: it outlives the form, so "just taken", a
+/// new time and "Back to the times" never make them type it again.
+#[derive(Clone, Default)]
+struct Draft {
+    name: String,
+    email: String,
+    notes: String,
+    /// (question id, answer)
+    answers: Vec<(String, String)>,
+}
+
+thread_local! {
+    static DRAFT: std::cell::RefCell<Draft> = std::cell::RefCell::default();
+}
+
+fn draft() -> Draft {
+    DRAFT.with(|d| d.borrow().clone())
+}
+
+fn keep_draft(draft: Draft) {
+    DRAFT.with(|d| *d.borrow_mut() = draft);
+}
+
 /// One input with its live check.
 #[derive(Clone, Copy)]
 struct Field {
@@ -24,9 +48,9 @@ struct Field {
 }
 
 impl Field {
-    fn new(check: fn(&str) -> Result<String, String>) -> Self {
+    fn new(check: fn(&str) -> Result<String, String>, typed: String) -> Self {
         Field {
-            value: RwSignal::new(String::new()),
+            value: RwSignal::new(typed),
             touched: RwSignal::new(false),
             server: RwSignal::new(None),
             check,
@@ -54,10 +78,10 @@ struct QuestionField {
 }
 
 impl QuestionField {
-    fn new(question: QuestionJson) -> Self {
+    fn new(question: QuestionJson, typed: Option<&String>) -> Self {
         QuestionField {
             question,
-            value: RwSignal::new(String::new()),
+            value: RwSignal::new(typed.cloned().unwrap_or_default()),
             touched: RwSignal::new(false),
             server: RwSignal::new(None),
         }
@@ -105,9 +129,10 @@ pub fn BookingForm(
     on_taken: Callback<Vec<SlotJson>>,
     on_booked: Callback<BookingJson>,
 ) -> impl IntoView {
-    let name = Field::new(visitor_text::name);
-    let email = Field::new(visitor_text::email);
-    let notes = Field::new(visitor_text::notes);
+    let typed = draft();
+    let name = Field::new(visitor_text::name, typed.name);
+    let email = Field::new(visitor_text::email, typed.email);
+    let notes = Field::new(visitor_text::notes, typed.notes);
     // None = once; else one of the event type's frequencies.
     let frequency = RwSignal::new(None::<Frequency>);
     let max_sessions = event.max_sessions.unwrap_or(2).max(2);
@@ -115,10 +140,30 @@ pub fn BookingForm(
     let questions: Vec<QuestionField> = event
         .questions
         .iter()
-        .cloned()
-        .map(QuestionField::new)
+        .map(|q| {
+            let kept = typed.answers.iter().find(|(id, _)| *id == q.id);
+            QuestionField::new(q.clone(), kept.map(|(_, a)| a))
+        })
         .collect();
     let questions = StoredValue::new(questions);
+    // Kept when the visitor leaves the form for the times ("Back", "just taken"); a plain
+    // call there, not an effect on every keystroke.
+    let keep_typed = move || {
+        // Answers to the questions of other event types stay too.
+        let mut answers = draft().answers;
+        questions.with_value(|qs| {
+            for q in qs {
+                answers.retain(|(id, _)| *id != q.question.id);
+                answers.push((q.question.id.clone(), q.value.get_untracked()));
+            }
+        });
+        keep_draft(Draft {
+            name: name.value.get_untracked(),
+            email: email.value.get_untracked(),
+            notes: notes.value.get_untracked(),
+            answers,
+        });
+    };
     let visit_ref = visit_ref_of_page();
     let sending = RwSignal::new(Sending::Idle);
     let progress = RwSignal::new(0.0_f64);
@@ -197,8 +242,19 @@ pub fn BookingForm(
             .await;
             sending.set(Sending::Idle);
             match answer {
-                Ok(booking) => on_booked.run(booking),
-                Err(Failed::Taken(next)) => on_taken.run(next),
+                Ok(booking) => {
+                    // Who they are stays for another booking; what this one was about does not.
+                    keep_draft(Draft {
+                        notes: String::new(),
+                        answers: Vec::new(),
+                        ..draft()
+                    });
+                    on_booked.run(booking)
+                }
+                Err(Failed::Taken(next)) => {
+                    keep_typed();
+                    on_taken.run(next)
+                }
                 Err(Failed::Fields(fields)) => {
                     for fe in &fields {
                         if let Some(id) = fe.field.strip_prefix("answers.") {
@@ -260,7 +316,7 @@ pub fn BookingForm(
         <section aria-labelledby="step-title">
             <h1 id="step-title" tabindex="-1" node_ref=heading>{t::YOUR_DETAILS}</h1>
             <p class="meta"><strong>{event.with_value(|e| e.title.clone())}</strong>", "{when}" ("{zone.get_value()}")"</p>
-            <button type="button" class="link" on:click=move |_| on_back.run(())>{t::BACK_TO_TIMES}</button>
+            <button type="button" class="link" on:click=move |_| { keep_typed(); on_back.run(()) }>{t::BACK_TO_TIMES}</button>
             <form class="booking-form" novalidate=true on:submit=submit aria-describedby="form-problem">
                 {input("name", t::NAME, "text", "name", name)}
                 {input("email", t::EMAIL, "email", "email", email)}
@@ -435,7 +491,9 @@ fn question_input(f: QuestionField) -> impl IntoView {
                 <option value="">{t::CHOOSE}</option>
                 {f.question.choices.iter().map(|c| {
                     let (shown, v) = (c.clone(), c.clone());
-                    view! { <option value=v>{shown}</option> }
+                    // A kept answer is chosen again.
+                    let kept = value.get_untracked() == *c;
+                    view! { <option value=v selected=kept>{shown}</option> }
                 }).collect_view()}
             </select>
         }

@@ -106,7 +106,9 @@ fn Manage(
         change(call, done);
     };
     let reschedule = move |slot: SlotJson| {
-        let body = serde_json::json!({ "start": slot.start });
+        let body = openslot_wire::public::RescheduleBody {
+            start: Some(slot.start),
+        };
         change(
             Call::send("POST", move_path.get_value(), &body),
             t::RESCHEDULE_DONE,

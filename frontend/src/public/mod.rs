@@ -148,6 +148,7 @@ pub fn Shell(
 pub fn explain(e: &ApiError) -> String {
     match e {
         ApiError::Offline => t::OFFLINE.to_owned(),
+        ApiError::Unreachable => t::UNREACHABLE.to_owned(),
         ApiError::Status {
             status: 429,
             retry_after,
@@ -398,6 +399,7 @@ mod tests {
     #[test]
     fn every_failure_has_a_sentence_for_people() {
         assert_eq!(explain(&ApiError::Offline), t::OFFLINE);
+        assert_eq!(explain(&ApiError::Unreachable), t::UNREACHABLE);
         assert!(explain(&status(429, "", Some(42))).contains("wait 42 seconds"));
         assert!(explain(&status(429, "", None)).contains("wait a minute"));
         assert_eq!(explain(&status(503, "internal words", None)), t::STALE);

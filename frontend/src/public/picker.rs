@@ -60,6 +60,44 @@ fn month_end(first: NaiveDate) -> NaiveDate {
     time::next_month(first).pred_opt().unwrap_or(first)
 }
 
+/// Brings the chosen day's times into view when their first button is not wholly on screen (on
+/// a phone they start below the month): the heading goes to the top.
+fn reveal_times() {
+    use js_sys::{Function, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    // A method of a DOM object, called through Reflect (no extra web-sys features).
+    fn call(target: &JsValue, name: &str, arg: &JsValue) -> Option<JsValue> {
+        let f: Function = Reflect::get(target, &name.into()).ok()?.dyn_into().ok()?;
+        f.call1(target, arg).ok()
+    }
+    let number = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok()?.as_f64();
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(doc) = window.document() else {
+        return;
+    };
+    let (Ok(Some(first)), Some(heading)) = (
+        doc.query_selector("#times-title + .slots .slot"),
+        doc.get_element_by_id("times-title"),
+    ) else {
+        return;
+    };
+    let height = window.inner_height().ok().and_then(|h| h.as_f64());
+    let Some(rect) = call(&first, "getBoundingClientRect", &JsValue::UNDEFINED) else {
+        return;
+    };
+    let (top, bottom) = (number(&rect, "top"), number(&rect, "bottom"));
+    if let (Some(top), Some(bottom), Some(height)) = (top, bottom, height)
+        && top >= 0.0
+        && bottom <= height
+    {
+        return;
+    }
+    // Smooth unless the visitor asked for less motion: style.css sets `scroll-behavior`.
+    heading.scroll_into_view_with_bool(true);
+}
+
 #[component]
 pub fn SlotPicker(
     slug: String,
@@ -146,10 +184,16 @@ pub fn SlotPicker(
                                     <button type="button" class="day" data-day=day.to_string()
                                         class:has-slots=has_slots
                                         class:chosen=move || chosen_day.get() == Some(day)
+                                        class:today=day == today
+                                        aria-current=(day == today).then_some("date")
                                         aria-pressed=move || (chosen_day.get() == Some(day)).to_string()
                                         aria-label=label
                                         disabled=!has_slots
-                                        on:click=move |_| chosen_day.set(Some(day))>
+                                        on:click=move |_| {
+                                            chosen_day.set(Some(day));
+                                            // After the times are drawn (signals update the DOM before the next frame).
+                                            request_animation_frame(reveal_times);
+                                        }>
                                         {day.day()}
                                     </button>
                                 }.into_any()

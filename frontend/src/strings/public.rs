@@ -29,7 +29,9 @@ pub fn times_in(zone: &str) -> String {
 }
 pub const CHANGE_ZONE: &str = "Change time zone";
 pub const ZONE_LABEL: &str = "Time zone";
-pub const ZONE_HINT: &str = "Type a city or region, e.g. Tokyo or America/New_York";
+pub const ZONE_HINT: &str =
+    "Type a city or country, e.g. Tokyo or Japan, then pick it from the list";
+pub const ZONE_OPTIONS: &str = "Matching time zones";
 pub const ZONE_APPLY: &str = "Use this time zone";
 pub const ZONE_CANCEL: &str = "Keep the current one";
 pub const ZONE_UNKNOWN: &str =
@@ -85,6 +87,8 @@ pub const SOLVING: &str =
 pub const CAPTCHA_FAILED: &str = "The check that you are a person did not work. Please try again.";
 pub const CAPTCHA_UNSUPPORTED: &str =
     "This browser cannot run the check that you are a person (it needs web workers).";
+pub const UNREACHABLE: &str =
+    "The booking service is not answering right now; try again in a minute.";
 pub const OFFLINE: &str = "You seem to be offline. Nothing was booked; your details are kept. Try again when you are back online.";
 pub fn rate_limited(seconds: Option<u32>) -> String {
     match seconds {
