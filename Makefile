@@ -186,13 +186,14 @@ release: deploy-deps
 	  $(addprefix --target ,$(sort $(HOST_TARGET) $(ARM64_TARGET)))
 arm64: release
 
-# The two binaries the tests run. In debug, the x86_64 one is the test suite's (no --target: the
-# same target/debug, so cargo finds it built after `make unit`).
+# The two binaries the tests run. In debug, the x86_64 one is the test suite's, asked for the way
+# `make unit` builds it (`cargo test`: the test profile, target/debug), so after `make unit` this
+# compiles nothing; `cargo build` would compile the crate once more in the dev profile (44 s).
 binaries: deploy-deps
 ifeq ($(BUILD),release)
 	@$(MAKE) --no-print-directory release
 else
-	$(CARGO) build --locked -p openslot --bin openslot
+	$(CARGO) test --locked -q -p openslot --no-run --test deploy_files
 	$(ARM64_ENV) $(CARGO) build --locked -p openslot --bin openslot --target $(ARM64_TARGET)
 endif
 
