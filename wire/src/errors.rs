@@ -70,6 +70,8 @@ pub enum ErrorCode {
     SyncFailed,
     /// Admin: the thing is not in a state that allows this.
     WrongState,
+    /// Admin: the listener does not answer under that host name (`[admin] allowed_hosts`).
+    WrongHost,
     /// The hold of a booking waiting for its confirmation ran out (or it was cancelled)
     /// first: book again.
     HoldEnded,

@@ -5,6 +5,20 @@
 //! `/api/v1` when `[security] cors_origins` lists origins (`cors`). The bodies are the wire
 //! crate's (`openslot_wire`); `wire` maps the domain's values onto its enums.
 
+/// An error answered outside an endpoint (a guard, a fallback, a middleware): the same
+/// `{error, message}` JSON the endpoints send, the code one of the wire crate's.
+pub fn error_response(
+    status: poem::http::StatusCode,
+    code: openslot_wire::errors::ErrorCode,
+    message: &str,
+) -> poem::Response {
+    let body = serde_json::json!({ "error": code, "message": message });
+    poem::Response::builder()
+        .status(status)
+        .content_type("application/json; charset=utf-8")
+        .body(body.to_string())
+}
+
 pub mod accent;
 pub mod admin;
 pub mod admin_feeds;

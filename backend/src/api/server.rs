@@ -6,6 +6,7 @@
 //! admin listener is the only place for owner endpoints (it answers 404 to the public API and
 //! the public listener answers 404 to the admin's).
 
+use openslot_wire::errors::ErrorCode;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -159,15 +160,6 @@ fn spec_endpoint(
     })
 }
 
-/// A JSON error answer like every other of the APIs (`{error, message}`).
-fn json_error(status: poem::http::StatusCode, code: &str, message: &str) -> poem::Response {
-    let body = serde_json::json!({ "error": code, "message": message });
-    poem::Response::builder()
-        .status(status)
-        .content_type("application/json; charset=utf-8")
-        .body(body.to_string())
-}
-
 /// A path no endpoint has: JSON, as the spec promises for every error.
 async fn no_such_path(_: poem::error::NotFoundError) -> poem::Response {
     super::public::not_found_response()
@@ -175,9 +167,9 @@ async fn no_such_path(_: poem::error::NotFoundError) -> poem::Response {
 
 /// A method the path does not answer.
 async fn no_such_method(_: poem::error::MethodNotAllowedError) -> poem::Response {
-    json_error(
+    super::error_response(
         poem::http::StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "this path does not answer that method",
     )
 }
@@ -498,11 +490,11 @@ async fn static_file(
             StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => super::public::not_found_response(),
             status => {
                 let (code, message) = if status == StatusCode::METHOD_NOT_ALLOWED {
-                    ("method_not_allowed", "only GET is answered here")
+                    (ErrorCode::MethodNotAllowed, "only GET is answered here")
                 } else {
-                    ("refused", "this request cannot be answered")
+                    (ErrorCode::Refused, "this request cannot be answered")
                 };
-                json_error(status, code, message)
+                super::error_response(status, code, message)
             }
         },
     }

@@ -179,15 +179,16 @@ async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Claims> {
 
 /// The 401 answer of every admin endpoint: JSON like every other error.
 pub fn unauthorized() -> poem::Response {
-    let body = serde_json::json!({
-        "error": "unauthorized",
-        "message": "log in first (POST /admin/api/login) and send the token as `Authorization: Bearer TOKEN`",
-    });
-    poem::Response::builder()
-        .status(poem::http::StatusCode::UNAUTHORIZED)
-        .header("WWW-Authenticate", "Bearer")
-        .content_type("application/json; charset=utf-8")
-        .body(body.to_string())
+    let mut r = super::error_response(
+        poem::http::StatusCode::UNAUTHORIZED,
+        openslot_wire::errors::ErrorCode::Unauthorized,
+        "log in first (POST /admin/api/login) and send the token as `Authorization: Bearer TOKEN`",
+    );
+    r.headers_mut().insert(
+        poem::http::header::WWW_AUTHENTICATE,
+        poem::http::HeaderValue::from_static("Bearer"),
+    );
+    r
 }
 
 #[derive(ApiResponse)]

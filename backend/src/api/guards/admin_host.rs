@@ -77,15 +77,12 @@ impl<E: Endpoint> Endpoint for AdminHostsEndpoint<E> {
             .map(|h| h.to_str().unwrap_or("\u{0}").to_owned())
             .or_else(|| req.uri().authority().map(|a| a.as_str().to_owned()));
         if host.is_some_and(|h| !self.hosts.allows(&h)) {
-            let body = serde_json::json!({
-                "error": "wrong_host",
-                "message": "this server does not answer under that name; add it to \
-                            [admin] allowed_hosts if it is yours",
-            });
-            return Ok(Response::builder()
-                .status(StatusCode::MISDIRECTED_REQUEST)
-                .content_type("application/json; charset=utf-8")
-                .body(body.to_string()));
+            return Ok(crate::api::error_response(
+                StatusCode::MISDIRECTED_REQUEST,
+                openslot_wire::errors::ErrorCode::WrongHost,
+                "this server does not answer under that name; add it to \
+                 [admin] allowed_hosts if it is yours",
+            ));
         }
         Ok(self.inner.call(req).await?.into_response())
     }

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use openslot_wire::errors::ErrorCode;
 use poem::http::{StatusCode, header};
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
@@ -49,13 +50,14 @@ pub struct BodyLimitEndpoint<E> {
     max_bytes: usize,
 }
 
-fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "error": code, "message": message });
-    Response::builder()
-        .status(status)
-        .header(header::CONNECTION, "close")
-        .content_type("application/json; charset=utf-8")
-        .body(body.to_string())
+/// The API's error JSON, and the connection closed (the rest of the body is not read).
+fn json_error(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+    let mut r = crate::api::error_response(status, code, message);
+    r.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
+    r
 }
 
 fn too_large_message(max_bytes: usize) -> String {
@@ -75,7 +77,7 @@ pub(crate) fn too_large_json() -> poem_openapi::payload::Json<crate::api::public
 pub fn too_large(max_bytes: usize) -> Response {
     json_error(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
+        ErrorCode::TooLarge,
         &too_large_message(max_bytes),
     )
 }
@@ -104,7 +106,7 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             Some(Err(())) => {
                 return Ok(json_error(
                     StatusCode::BAD_REQUEST,
-                    "invalid",
+                    ErrorCode::Invalid,
                     "the Content-Length header is not a number",
                 ));
             }
@@ -121,7 +123,7 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             Err(_) => {
                 return Ok(json_error(
                     StatusCode::REQUEST_TIMEOUT,
-                    "timeout",
+                    ErrorCode::Timeout,
                     &format!(
                         "the request body did not arrive within {} s",
                         BODY_TIMEOUT.as_secs()

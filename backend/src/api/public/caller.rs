@@ -12,7 +12,7 @@ use poem::http::{Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
 
 use crate::api::guards::key_limit::{KeyLimiter, Quota};
-use openslot_wire::errors::{ErrorCode, ErrorJson};
+use openslot_wire::errors::ErrorCode;
 
 use crate::api::paths::canonical;
 use crate::booking::BookingService;
@@ -25,14 +25,7 @@ pub struct KeyGate {
     pub limiter: Arc<KeyLimiter>,
 }
 
-/// The API's error body (`ErrorJson`), outside an endpoint.
-fn answer(status: StatusCode, code: ErrorCode, message: &str) -> Response {
-    let body = serde_json::to_string(&ErrorJson::new(code, message)).unwrap_or_default();
-    Response::builder()
-        .status(status)
-        .content_type("application/json; charset=utf-8")
-        .body(body)
-}
+use crate::api::error_response as answer;
 
 fn unauthorized() -> Response {
     let mut r = answer(

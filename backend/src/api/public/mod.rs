@@ -87,11 +87,11 @@ pub(super) fn error(code: ErrorCode, message: impl Into<String>) -> Json<ErrorJs
 
 /// A plain JSON 404 for endpoints outside the OpenAPI service.
 pub(super) fn not_found_response() -> poem::Response {
-    let body = serde_json::json!({ "error": "not_found", "message": "nothing here" });
-    poem::Response::builder()
-        .status(poem::http::StatusCode::NOT_FOUND)
-        .content_type("application/json; charset=utf-8")
-        .body(body.to_string())
+    super::error_response(
+        poem::http::StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "nothing here",
+    )
 }
 
 fn invalid(problems: Vec<InputError>) -> Json<ErrorJson> {
