@@ -31,7 +31,8 @@ macro_rules! wire_names {
 }
 
 wire_names! {
-    public::BookingStatus { Pending => "pending", Confirmed => "confirmed", Cancelled => "cancelled", Expired => "expired" }
+    public::BookingStatus { Pending => "pending", Confirmed => "confirmed", Cancelled => "cancelled", Expired => "expired", Declined => "declined" }
+    public::ConfirmBy { Visitor => "visitor", Owner => "owner" }
     admin::WorkState { Pending => "pending", Done => "done", Failed => "failed", Skipped => "skipped" }
     admin::WriteAction { Create => "create", Update => "update", Delete => "delete" }
     admin::Channel { Mail => "mail", Webhook => "webhook" }
@@ -61,6 +62,19 @@ mod tests {
     #[test]
     fn names_are_the_wire_names() {
         for v in [BookingStatus::Confirmed, BookingStatus::Cancelled] {
+            same(v, v.as_str());
+        }
+        for v in [
+            BookingStatus::Pending,
+            BookingStatus::Expired,
+            BookingStatus::Declined,
+        ] {
+            same(v, v.as_str());
+        }
+        for v in [
+            super::public::ConfirmBy::Visitor,
+            super::public::ConfirmBy::Owner,
+        ] {
             same(v, v.as_str());
         }
         for v in [Frequency::Weekly, Frequency::EveryTwoWeeks] {

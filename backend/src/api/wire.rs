@@ -7,7 +7,7 @@ use openslot_wire::public as w;
 
 use crate::booking::details::{LocationKind, QuestionKind};
 use crate::booking::series::{Conflict, Frequency};
-use crate::booking::{BookingStatus, Channel, OutboxAction, OutboxState};
+use crate::booking::{BookingStatus, Channel, ConfirmBy, OutboxAction, OutboxState};
 use crate::sources::oauth::Service;
 use crate::sync::connections::{Flow, Progress};
 
@@ -17,6 +17,14 @@ pub(crate) fn status(s: BookingStatus) -> w::BookingStatus {
         BookingStatus::Confirmed => w::BookingStatus::Confirmed,
         BookingStatus::Cancelled => w::BookingStatus::Cancelled,
         BookingStatus::Expired => w::BookingStatus::Expired,
+        BookingStatus::Declined => w::BookingStatus::Declined,
+    }
+}
+
+pub(crate) fn confirm_by(c: ConfirmBy) -> w::ConfirmBy {
+    match c {
+        ConfirmBy::Visitor => w::ConfirmBy::Visitor,
+        ConfirmBy::Owner => w::ConfirmBy::Owner,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Bookings that wait for the visitor's confirmation (`confirm = "email"`): the hold a pending
 //! booking keeps on its time, the link that confirms it, and the end of holds nobody confirmed.
+//! The owner's requests (`confirm = "owner"`) hold the same way; `approval` decides them.
 //!
 //! Invariant: a pending booking causes exactly one notice, the mail with its confirmation link
 //! (`Event::ConfirmRequest`); its calendar writes, invitation and webhooks are queued only by
@@ -14,8 +15,9 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::calendar::booking_uid;
 use crate::config::{Config, Confirm};
 use crate::notify::{self, Event};
+use crate::store::bookings::Hold;
 use crate::store::outbox::{self as outbox_rows, OutboxAction};
-use crate::store::{BookingRow, BookingStatus, StoreError, bookings};
+use crate::store::{BookingRow, BookingStatus, ConfirmBy, StoreError, bookings};
 
 use super::token::Purpose;
 use super::{Booked, BookingService};
@@ -65,18 +67,28 @@ impl HoldWatch {
 }
 
 impl BookingService {
-    /// Until when a new booking of event type `slug` made at `now` is held unconfirmed; `None`:
-    /// it stands at once.
-    pub(super) fn hold_until(&self, slug: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    /// How a new booking of event type `slug` for `start`, made at `now`, waits; `None`: it
+    /// stands at once.
+    pub(super) fn hold_until(
+        &self,
+        slug: &str,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<Hold> {
         let config = self.config();
         let et = config.event_type_config(slug)?;
-        (et.confirm == Confirm::Email)
-            .then(|| now + Duration::minutes(i64::from(et.confirm_hold_minutes)))
+        hold_for(
+            et.confirm,
+            et.confirm_hold_minutes,
+            et.confirm_owner_hours,
+            start,
+            now,
+        )
     }
 
     /// After a pending booking committed: the slot lists end its hold on time.
-    pub(super) fn note_hold(&self, until: DateTime<Utc>) {
-        self.holds().note(until);
+    pub(super) fn note_hold(&self, hold: Hold) {
+        self.holds().note(hold.until);
     }
 
     /// Ends the holds that ran out by `now` (their time is free again), when one is due.
@@ -84,14 +96,21 @@ impl BookingService {
         if !self.holds().due(now) {
             return Ok(());
         }
-        let next = self
+        let config = self.config();
+        let (told, next) = self
             .store()
             .call(move |c| {
-                bookings::expire_holds(c, now)?;
-                bookings::next_hold_end(c)
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let told = end_holds(&tx, &config, now)?;
+                let next = bookings::next_hold_end(&tx)?;
+                tx.commit()?;
+                Ok((told, next))
             })
             .await?;
         self.holds().set(next);
+        if told > 0 {
+            self.notify_wake().notify_one();
+        }
         Ok(())
     }
 
@@ -124,10 +143,14 @@ impl BookingService {
             .store()
             .call(move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                bookings::expire_holds(&tx, now)?;
+                end_holds(&tx, &config, now)?;
                 let Some(booking) = bookings::get(&tx, &booking_id)? else {
                     return Ok(None);
                 };
+                // The owner's requests are not the visitor's to confirm.
+                if booking.confirm_by == Some(ConfirmBy::Owner) {
+                    return Ok(None);
+                }
                 if booking.status != BookingStatus::Pending {
                     return Ok(Some(booking.status));
                 }
@@ -142,7 +165,7 @@ impl BookingService {
                         .collect();
                 }
                 for id in &ids {
-                    if bookings::confirm(&tx, id, now)? {
+                    if bookings::confirm(&tx, id, ConfirmBy::Visitor, now)? {
                         announce(&tx, &config, &writers, id, now)?;
                     }
                 }
@@ -158,7 +181,7 @@ impl BookingService {
                 false
             }
             Some(BookingStatus::Confirmed) => true,
-            Some(BookingStatus::Cancelled | BookingStatus::Expired) => {
+            Some(BookingStatus::Cancelled | BookingStatus::Expired | BookingStatus::Declined) => {
                 return Err(ConfirmError::Ended);
             }
         };
@@ -170,9 +193,80 @@ impl BookingService {
         })
     }
 
-    async fn booking_row(&self, id: &str) -> Result<Option<BookingRow>, StoreError> {
+    pub(super) async fn booking_row(&self, id: &str) -> Result<Option<BookingRow>, StoreError> {
         let id = id.to_owned();
         self.store().call(move |c| bookings::get(c, &id)).await
+    }
+}
+
+/// How a booking made at `now` for `start` waits under `confirm`: the visitor's link holds its
+/// time `hold_minutes`; the owner's request `owner_hours`, but never past the meeting's start
+/// (a request nobody decided before then is moot).
+pub fn hold_for(
+    confirm: Confirm,
+    hold_minutes: u32,
+    owner_hours: u32,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Hold> {
+    match confirm {
+        Confirm::None => None,
+        Confirm::Email => Some(Hold {
+            until: now + Duration::minutes(i64::from(hold_minutes)),
+            by: ConfirmBy::Visitor,
+        }),
+        Confirm::Owner => Some(Hold {
+            until: (now + Duration::hours(i64::from(owner_hours))).min(start),
+            by: ConfirmBy::Owner,
+        }),
+    }
+}
+
+/// Ends the holds that ran out by `now` (their time is free again), inside the caller's
+/// transaction; the visitors whose request to the owner went undecided are told
+/// (`booking.declined` with status `expired`, once per series). How many were told.
+pub(super) fn end_holds(
+    tx: &Connection,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let requests = bookings::owner_holds_due(tx, now)?;
+    bookings::expire_holds(tx, now)?;
+    let mut told = 0;
+    for id in &requests {
+        let first = bookings::get(tx, id)?.is_some_and(|b| b.series.is_none_or(|(_, i)| i == 0));
+        if first {
+            notify::enqueue(tx, config, Event::Declined, id, now)?;
+            told += 1;
+        }
+    }
+    Ok(told)
+}
+
+/// What a new booking causes in its transaction: when it stands, its writes and notices
+/// (`announce`); when it waits, one notice for the first session: the visitor's link
+/// (`booking.confirm_request`) or the request to the owner (`booking.requested`).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn announce_or_ask(
+    tx: &Connection,
+    config: &Config,
+    writers: &[String],
+    id: &str,
+    index: u32,
+    hold: Option<Hold>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    match hold {
+        None => announce(tx, config, writers, id, now),
+        Some(_) if index > 0 => Ok(()),
+        Some(Hold {
+            by: ConfirmBy::Visitor,
+            ..
+        }) => notify::enqueue(tx, config, Event::ConfirmRequest, id, now),
+        Some(Hold {
+            by: ConfirmBy::Owner,
+            ..
+        }) => notify::enqueue(tx, config, Event::Requested, id, now),
     }
 }
 
@@ -190,4 +284,37 @@ pub(super) fn announce(
         outbox_rows::enqueue(tx, id, source, OutboxAction::Create, &uid, now)?;
     }
     notify::enqueue(tx, config, Event::Created, id, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn who_confirms_decides_how_long_the_time_is_held() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap();
+        let far = now + Duration::days(7);
+        assert_eq!(hold_for(Confirm::None, 30, 48, far, now), None);
+        assert_eq!(
+            hold_for(Confirm::Email, 30, 48, far, now),
+            Some(Hold {
+                until: now + Duration::minutes(30),
+                by: ConfirmBy::Visitor
+            })
+        );
+        assert_eq!(
+            hold_for(Confirm::Owner, 30, 48, far, now),
+            Some(Hold {
+                until: now + Duration::hours(48),
+                by: ConfirmBy::Owner
+            })
+        );
+        // A request is never held past its meeting's start.
+        let soon = now + Duration::hours(3);
+        assert_eq!(
+            hold_for(Confirm::Owner, 30, 48, soon, now).map(|h| h.until),
+            Some(soon)
+        );
+    }
 }

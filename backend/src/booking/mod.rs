@@ -4,6 +4,7 @@
 //! and where a meeting is / the owner's questions are domain types (`crate::domain`).
 
 pub mod api_keys;
+pub mod approval;
 mod busy_view;
 pub mod confirmation;
 pub mod feeds;
@@ -20,6 +21,7 @@ pub mod token;
 // Moved to `domain` (shared with config, store and notify); the old paths keep working.
 pub use crate::domain::{details, series, visitor_text};
 
+pub use approval::DecideError;
 pub use confirmation::ConfirmError;
 pub use rules::RulesError;
 pub use service::{BookError, BookRequest, Booked, BookingService, CancelScope};
@@ -27,6 +29,7 @@ pub use service::{BookError, BookRequest, Booked, BookingService, CancelScope};
 pub use queries::{Counts, Retried, WindowFacts};
 
 // The rows the use cases answer with (kept by the store); the API names them from here.
+pub use crate::store::ConfirmBy;
 pub use crate::store::bookings::{BlockRow, BookingFilter};
 pub use crate::store::deliveries::{Channel, DeliveryRow};
 pub use crate::store::{

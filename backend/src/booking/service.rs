@@ -21,7 +21,7 @@ use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError,
 use crate::sync::SyncHub;
 
 use super::busy_view::{BusyView, View, ViewKey, covers, view_window};
-use super::confirmation::announce;
+use super::confirmation::{announce_or_ask, end_holds};
 use super::details::Answer;
 use super::input::BookingInput;
 use super::rules::{Current, saved_rules};
@@ -382,13 +382,13 @@ impl BookingService {
         });
         let booking_id = id.clone();
         let notify_config = self.config();
-        let hold = self.hold_until(&et.slug, now);
+        let hold = self.hold_until(&et.slug, req.start, now);
         let outcome = self
             .inner
             .store
             .call(move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                bookings::expire_holds(&tx, now)?;
+                end_holds(&tx, &notify_config, now)?;
                 // A retry that raced the first attempt: the first one's booking.
                 if let Some(k) = &idempotency
                     && let Some((hash, existing)) = bookings::idempotent(&tx, k, now)?
@@ -431,15 +431,11 @@ impl BookingService {
                             series: series.as_ref().map(|s| (s.id.clone(), index)),
                             answers: answers.clone(),
                             visit_ref: visit_ref.clone(),
-                            hold_until: hold,
+                            hold,
                         },
                     )?;
-                    if hold.is_none() {
-                        announce(&tx, &notify_config, &writers, &session_id, now)?;
-                    } else if index == 0 {
-                        let event = Event::ConfirmRequest;
-                        notify::enqueue(&tx, &notify_config, event, &session_id, now)?;
-                    }
+                    let (config, id) = (&notify_config, &session_id);
+                    announce_or_ask(&tx, config, &writers, id, index, hold, now)?;
                 }
                 if let Some(k) = &idempotency {
                     bookings::remember_key(&tx, k, &booking_id, now)?;
@@ -450,7 +446,7 @@ impl BookingService {
             .await;
         match outcome {
             Ok(Decision::Booked) => {
-                hold.inspect(|&until| self.note_hold(until));
+                hold.inspect(|&h| self.note_hold(h));
                 self.wake_workers();
                 let booking = self.find(&id).await?.ok_or(BookError::NotFound)?;
                 Ok(Booked {

@@ -98,7 +98,10 @@ pub fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize, now: DateT
                     met += 1;
                     no_shows += u32::from(b.no_show);
                 }
-                BookingStatus::Confirmed | BookingStatus::Pending | BookingStatus::Expired => {}
+                BookingStatus::Confirmed
+                | BookingStatus::Pending
+                | BookingStatus::Expired
+                | BookingStatus::Declined => {}
             }
         }
         if let Some(i) = b.cancelled_at.and_then(day_of) {
@@ -227,6 +230,8 @@ mod tests {
             series: None,
             answers: Vec::new(),
             visit_ref: None,
+            confirm_by: None,
+            decline_reason: None,
             no_show: false,
             hold_until: None,
         }

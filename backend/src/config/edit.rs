@@ -130,6 +130,9 @@ pub fn rules_document(config: &Config) -> Value {
             if e.confirm == crate::config::Confirm::Email {
                 v["confirm_hold_minutes"] = json!(e.confirm_hold_minutes);
             }
+            if e.confirm == crate::config::Confirm::Owner {
+                v["confirm_owner_hours"] = json!(e.confirm_owner_hours);
+            }
             if let Some(l) = &e.location {
                 v["location"] = json!({"kind": l.kind.as_str(), "value": l.value});
             }

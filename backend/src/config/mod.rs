@@ -228,6 +228,8 @@ pub const WEBHOOK_EVENTS: &[&str] = &[
     "booking.cancelled",
     "source.failing",
     "source.recovered",
+    "booking.requested",
+    "booking.declined",
 ];
 
 /// The events of a webhook without `events`.
@@ -574,6 +576,9 @@ pub struct EventTypeConfig {
     /// How long a booking waiting for the visitor's mailed link holds its time, 5..=1440
     /// minutes; default 30. Only read with `confirm = "email"`.
     pub confirm_hold_minutes: u32,
+    /// How long a request waits for the owner's approval, holding its time, 1..=720 hours;
+    /// default 48 (never past the meeting's start). Only read with `confirm = "owner"`.
+    pub confirm_owner_hours: u32,
 }
 
 /// `confirm` of an event type: who confirms a booking before it is written and announced.
@@ -584,6 +589,9 @@ pub enum Confirm {
     None,
     /// The visitor follows a link mailed to the address given; until then only that mail is sent.
     Email,
+    /// The owner approves or declines the request in the dashboard; until then the visitor gets
+    /// only the "request received" mail and nothing is written to the calendars.
+    Owner,
 }
 
 impl Confirm {
@@ -591,6 +599,7 @@ impl Confirm {
         match self {
             Self::None => "none",
             Self::Email => "email",
+            Self::Owner => "owner",
         }
     }
 }

@@ -144,6 +144,7 @@ pub(super) const EVENT_TYPE: &[Field] = &[
     ("questions", Ty::Array),
     ("confirm", Ty::Str),
     ("confirm_hold_minutes", Ty::Int),
+    ("confirm_owner_hours", Ty::Int),
 ];
 
 pub(super) const LOCATION: &[Field] = &[("kind", Ty::Str), ("value", Ty::Str)];

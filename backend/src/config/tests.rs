@@ -691,6 +691,25 @@ fn event_types_choose_who_confirms() {
         &event("confirm = 'maybe'", mail),
         &[("event_types[0].confirm", "`maybe` is not one of")],
     );
+    let config = ok(&event("confirm = 'owner'", ""), &[]);
+    assert_eq!(config.event_types[0].confirm, Confirm::Owner);
+    assert_eq!(config.event_types[0].confirm_owner_hours, 48);
+    let config = ok(
+        &event("confirm = 'owner'\nconfirm_owner_hours = 4", ""),
+        &[],
+    );
+    assert_eq!(config.event_types[0].confirm_owner_hours, 4);
+    check(
+        &event("confirm = 'owner'\nconfirm_owner_hours = 0", ""),
+        &[("event_types[0].confirm_owner_hours", "")],
+    );
+    check(
+        &event("confirm_owner_hours = 4", ""),
+        &[(
+            "event_types[0].confirm_owner_hours",
+            "only means something with confirm = \"owner\"",
+        )],
+    );
     check(
         &event("confirm_hold_minutes = 10", mail),
         &[(

@@ -18,7 +18,7 @@ pub fn method(event: Event) -> Option<ItipMethod> {
     match event {
         Event::Created | Event::Rescheduled => Some(ItipMethod::Request),
         Event::Cancelled => Some(ItipMethod::Cancel),
-        Event::Reminder | Event::ConfirmRequest => None,
+        Event::Reminder | Event::ConfirmRequest | Event::Requested | Event::Declined => None,
     }
 }
 

@@ -84,6 +84,33 @@ pub fn compose(f: &Facts<'_>) -> Composed {
             ),
             format!("Please confirm: {} with {}", f.title, f.owner_name),
         ),
+        (Event::Requested, Reader::Visitor) => (
+            format!(
+                "Your request was sent to {}: the time is held for you while they decide. \
+                 You will get a mail when they confirm or decline it.",
+                f.owner_name
+            ),
+            format!("Request sent: {} with {}", f.title, f.owner_name),
+        ),
+        (Event::Requested, Reader::Owner) => (
+            format!(
+                "{} asks to book {}. Approve or decline the request in the dashboard's \
+                 bookings; the time is held until then.",
+                name, f.title
+            ),
+            format!("Booking request: {} with {}", f.title, name),
+        ),
+        (Event::Declined, _) if b.status == "expired" => (
+            format!(
+                "{} could not confirm your request in time; the time is free again.",
+                f.owner_name
+            ),
+            format!("Not confirmed: {} with {}", f.title, f.owner_name),
+        ),
+        (Event::Declined, _) => (
+            format!("{} declined your request.", f.owner_name),
+            format!("Declined: {} with {}", f.title, f.owner_name),
+        ),
         (Event::Reminder, Reader::Owner) => (
             format!("A reminder of the booking by {}.", name),
             format!("Reminder: {} with {}", f.title, name),
@@ -100,6 +127,9 @@ pub fn compose(f: &Facts<'_>) -> Composed {
     rows.push(("Who".into(), format!("{} <{}>", name, b.email)));
     for a in &b.answers {
         rows.push((one_line(&a.label), a.value.clone()));
+    }
+    if let Some(reason) = b.decline_reason.as_deref().filter(|r| !r.is_empty()) {
+        rows.push(("Reason".into(), one_line(reason)));
     }
     if !b.notes.is_empty() {
         rows.push((
@@ -129,7 +159,10 @@ pub fn compose(f: &Facts<'_>) -> Composed {
             "<p><a href=\"{0}\">Confirm the booking</a></p>",
             escape_html(url)
         ));
-    } else if let (Some(url), false) = (f.manage_url, f.notice == Event::Cancelled) {
+    } else if let (Some(url), false) = (
+        f.manage_url,
+        matches!(f.notice, Event::Cancelled | Event::Declined),
+    ) {
         text.push_str(&format!("\nTo see, move or cancel the booking: {url}\n"));
         html.push_str(&format!(
             "<p><a href=\"{0}\">See, move or cancel the booking</a></p>",
@@ -211,6 +244,7 @@ mod tests {
             series_id: None,
             session: None,
             visit_ref: None,
+            decline_reason: None,
         }
     }
 
@@ -335,5 +369,38 @@ mod tests {
             escape_html(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn requests_and_declines_say_what_waits_and_why() {
+        let b = snapshot("Eve", "");
+        let asked = compose(&facts(&b, Reader::Visitor, Event::Requested));
+        assert!(asked.subject.starts_with("Request sent"), "{asked:?}");
+        assert!(asked.text.contains("while they decide"), "{asked:?}");
+        assert!(asked.text.contains("To see, move or cancel"), "{asked:?}");
+        let owner = compose(&facts(&b, Reader::Owner, Event::Requested));
+        assert!(owner.subject.starts_with("Booking request"), "{owner:?}");
+        assert!(owner.text.contains("Approve or decline"), "{owner:?}");
+
+        let mut declined = snapshot("Eve", "");
+        declined.status = "declined".into();
+        declined.decline_reason = Some("Away <b>\r\nthat week".into());
+        let told = compose(&facts(&declined, Reader::Visitor, Event::Declined));
+        assert!(told.subject.starts_with("Declined"), "{told:?}");
+        assert!(
+            told.text.contains("Reason: Away <b>  that week"),
+            "{told:?}"
+        );
+        assert!(told.html.contains("Away &lt;b&gt;"), "{told:?}");
+        assert!(
+            !told.text.contains("To see, move"),
+            "nothing to manage: {told:?}"
+        );
+
+        declined.status = "expired".into();
+        declined.decline_reason = None;
+        let told = compose(&facts(&declined, Reader::Visitor, Event::Declined));
+        assert!(told.subject.starts_with("Not confirmed"), "{told:?}");
+        assert!(!told.text.contains("Reason:"), "{told:?}");
     }
 }

@@ -43,6 +43,11 @@ pub enum Event {
     Reminder,
     /// The link that confirms a pending booking (mail to the visitor only, nothing else).
     ConfirmRequest,
+    /// A request waiting for the owner's approval (`confirm = "owner"`): "received" to the
+    /// visitor, "approve or decline" to the owner (whatever `owner_copy`), webhooks.
+    Requested,
+    /// The owner declined a request, or it waited past its deadline (visitor and webhooks).
+    Declined,
 }
 
 impl Event {
@@ -53,6 +58,8 @@ impl Event {
             Self::Cancelled => "booking.cancelled",
             Self::Reminder => "booking.reminder",
             Self::ConfirmRequest => "booking.confirm_request",
+            Self::Requested => "booking.requested",
+            Self::Declined => "booking.declined",
         }
     }
 
@@ -63,6 +70,8 @@ impl Event {
             Self::Cancelled,
             Self::Reminder,
             Self::ConfirmRequest,
+            Self::Requested,
+            Self::Declined,
         ]
         .into_iter()
         .find(|e| e.as_str() == text)
@@ -97,6 +106,9 @@ pub struct Snapshot {
     /// Where the visit came from (`ref` of the booking page).
     #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
     pub visit_ref: Option<String>,
+    /// The owner's reason for declining a request (`booking.declined`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decline_reason: Option<String>,
 }
 
 impl Snapshot {
@@ -116,6 +128,7 @@ impl Snapshot {
             series_id: b.series.as_ref().map(|s| s.0.clone()),
             session: b.series.as_ref().map(|s| s.1 + 1),
             visit_ref: b.visit_ref.clone(),
+            decline_reason: b.decline_reason.clone(),
         }
     }
 
@@ -153,7 +166,12 @@ pub fn enqueue(
         let payload = serde_json::to_string(&snapshot)
             .map_err(|e| StoreError::Worker(format!("cannot encode a delivery: {e}")))?;
         let mut targets = vec![VISITOR];
-        if mail.owner_copy && event != Event::ConfirmRequest {
+        let to_owner = match event {
+            Event::ConfirmRequest | Event::Declined => false,
+            Event::Requested => true,
+            _ => mail.owner_copy,
+        };
+        if to_owner {
             targets.push(OWNER);
         }
         for target in targets {

@@ -198,6 +198,7 @@ mod tests {
             series_id: None,
             session: None,
             visit_ref: None,
+            decline_reason: None,
         };
         let body = body(Event::Created, &b, at, chrono_tz::Europe::Berlin);
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();

@@ -176,7 +176,9 @@ async fn mail(
     {
         return Ok(Outcome::Skipped("the booking was cancelled or moved"));
     }
-    if notice == Event::ConfirmRequest && booking.status != BookingStatus::Pending {
+    if matches!(notice, Event::ConfirmRequest | Event::Requested)
+        && booking.status != BookingStatus::Pending
+    {
         return Ok(Outcome::Skipped(
             "the booking no longer waits for a confirmation",
         ));
@@ -359,6 +361,7 @@ mod tests {
             series_id: None,
             session: None,
             visit_ref: None,
+            decline_reason: None,
         };
         assert!(reminder_still_due(
             &queued,

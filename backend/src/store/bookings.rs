@@ -17,6 +17,8 @@ pub enum BookingStatus {
     Cancelled,
     /// A pending booking nobody confirmed in time; its time is free again.
     Expired,
+    /// A request the owner declined (`confirm = "owner"`); its time is free again.
+    Declined,
 }
 
 impl BookingStatus {
@@ -26,6 +28,7 @@ impl BookingStatus {
             Self::Confirmed => "confirmed",
             Self::Cancelled => "cancelled",
             Self::Expired => "expired",
+            Self::Declined => "declined",
         }
     }
 
@@ -35,6 +38,7 @@ impl BookingStatus {
             Self::Confirmed,
             Self::Cancelled,
             Self::Expired,
+            Self::Declined,
         ]
         .into_iter()
         .find(|s| s.as_str() == text)
@@ -68,6 +72,41 @@ pub struct BookingRow {
     pub no_show: bool,
     /// While pending: when the hold ends.
     pub hold_until: Option<DateTime<Utc>>,
+    /// Who a pending booking waits for (kept after the decision); `None`: it stood at once.
+    pub confirm_by: Option<ConfirmBy>,
+    /// The owner's reason when declining a request, if given.
+    pub decline_reason: Option<String>,
+}
+
+/// Who confirms a pending booking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfirmBy {
+    /// Through the link mailed to the visitor (`confirm = "email"`).
+    Visitor,
+    /// In the dashboard (`confirm = "owner"`).
+    Owner,
+}
+
+impl ConfirmBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visitor => "visitor",
+            Self::Owner => "owner",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Visitor, Self::Owner]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// How a new booking waits: until when its time is held, and for whom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hold {
+    pub until: DateTime<Utc>,
+    pub by: ConfirmBy,
 }
 
 /// What a new booking stores.
@@ -86,8 +125,8 @@ pub struct NewBooking {
     pub series: Option<(String, u32)>,
     pub answers: Vec<Answer>,
     pub visit_ref: Option<String>,
-    /// `Some`: the booking is pending, holding its time until then.
-    pub hold_until: Option<DateTime<Utc>>,
+    /// `Some`: the booking is pending, holding its time until then for the one who confirms.
+    pub hold: Option<Hold>,
 }
 
 /// A series of sessions (the sessions are bookings).
@@ -111,7 +150,8 @@ pub struct IdempotentRequest {
 
 const COLUMNS: &str = "id, event_type, start_utc, end_utc, name, email, notes, timezone, status, \
                        sequence, created_at, updated_at, cancelled_at, series_id, series_index, \
-                       answers, visit_ref, no_show, hold_until";
+                       answers, visit_ref, no_show, hold_until, confirm_by, \
+                       decline_reason";
 
 fn row(r: &Row) -> rusqlite::Result<BookingRow> {
     let status: String = r.get(8)?;
@@ -141,6 +181,10 @@ fn row(r: &Row) -> rusqlite::Result<BookingRow> {
         visit_ref: r.get(16)?,
         no_show: r.get(17)?,
         hold_until: r.get::<_, Option<i64>>(18)?.map(time),
+        confirm_by: r
+            .get::<_, Option<String>>(19)?
+            .and_then(|t| ConfirmBy::parse(&t)),
+        decline_reason: r.get(20)?,
     })
 }
 
@@ -148,9 +192,9 @@ pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, notes, timezone, \
          status, sequence, created_at, updated_at, series_id, series_index, answers, visit_ref, \
-         hold_until) \
+         hold_until, confirm_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, iif(?14 IS NULL, 'confirmed', 'pending'), 0, \
-         ?9, ?9, ?10, ?11, ?12, ?13, ?14)",
+         ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             b.id,
             b.event_type,
@@ -165,7 +209,8 @@ pub fn insert(conn: &Connection, b: &NewBooking) -> Result<(), StoreError> {
             b.series.as_ref().map(|s| s.1),
             serde_json::to_string(&b.answers).unwrap_or_else(|_| "[]".to_owned()),
             b.visit_ref,
-            b.hold_until.map(secs),
+            b.hold.map(|h| secs(h.until)),
+            b.hold.map(|h| h.by.as_str()),
         ],
     )?;
     Ok(())
@@ -506,12 +551,49 @@ pub fn next_hold_end(conn: &Connection) -> Result<Option<DateTime<Utc>>, StoreEr
         .map(time))
 }
 
-/// Turns a pending booking whose hold runs past `now` into a confirmed one; false otherwise.
-pub fn confirm(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+/// Turns a pending booking that waits for `by` and whose hold runs past `now` into a
+/// confirmed one; false otherwise.
+pub fn confirm(
+    conn: &Connection,
+    id: &str,
+    by: ConfirmBy,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let n = conn.execute(
         "UPDATE bookings SET status = 'confirmed', hold_until = NULL, updated_at = ?2 \
-         WHERE id = ?1 AND status = 'pending' AND hold_until > ?2",
-        params![id, secs(now)],
+         WHERE id = ?1 AND status = 'pending' AND hold_until > ?2 \
+         AND coalesce(confirm_by, 'visitor') = ?3",
+        params![id, secs(now), by.as_str()],
     )?;
     Ok(n == 1)
+}
+
+/// Turns a request waiting for the owner into a declined one (its time is free); false when
+/// it was not waiting for the owner.
+pub fn decline(
+    conn: &Connection,
+    id: &str,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = conn.execute(
+        "UPDATE bookings SET status = 'declined', hold_until = NULL, decline_reason = ?3, \
+         updated_at = ?2 \
+         WHERE id = ?1 AND status = 'pending' AND confirm_by = 'owner'",
+        params![id, secs(now), reason],
+    )?;
+    Ok(n == 1)
+}
+
+/// The requests waiting for the owner whose hold ran out by `now` (before `expire_holds`
+/// ends them: their visitors are told).
+pub fn owner_holds_due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id FROM bookings \
+         WHERE status = 'pending' AND confirm_by = 'owner' AND hold_until <= ?1",
+    )?;
+    let ids = stmt
+        .query_map([secs(now)], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(ids)
 }

@@ -334,6 +334,97 @@ const STEPS: &[&str] = &[
     DROP TABLE idempotency_keys;
     ALTER TABLE idempotency_keys_v2 RENAME TO idempotency_keys;
     CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);",
+    // 12: requests the owner approves (`confirm = "owner"`): `confirm_by` says who a pending
+    // booking waits for ('visitor' or 'owner'; kept after the decision); status `declined` (the
+    // owner said no, `decline_reason` optional); notices `booking.requested` and
+    // `booking.declined`. Both tables are rebuilt as in step 10 (a CHECK cannot change).
+    "CREATE TABLE bookings_v12 (
+        id            TEXT PRIMARY KEY,
+        event_type    TEXT NOT NULL,
+        start_utc     INTEGER NOT NULL,
+        end_utc       INTEGER NOT NULL CHECK (end_utc > start_utc),
+        name          TEXT NOT NULL,
+        email         TEXT NOT NULL,
+        notes         TEXT NOT NULL DEFAULT '',
+        timezone      TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'cancelled',
+                          'expired', 'declined')),
+        sequence      INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        cancelled_at  INTEGER,
+        series_id     TEXT,
+        series_index  INTEGER,
+        answers       TEXT NOT NULL DEFAULT '[]',
+        visit_ref     TEXT,
+        no_show       INTEGER NOT NULL DEFAULT 0,
+        hold_until    INTEGER,
+        confirm_by    TEXT CHECK (confirm_by IN ('visitor', 'owner')),
+        decline_reason TEXT,
+        CHECK ((status = 'pending') = (hold_until IS NOT NULL) OR status = 'expired')
+    );
+    INSERT INTO bookings_v12 (id, event_type, start_utc, end_utc, name, email, notes, timezone,
+        status, sequence, created_at, updated_at, cancelled_at, series_id, series_index,
+        answers, visit_ref, no_show, hold_until, confirm_by)
+    SELECT id, event_type, start_utc, end_utc, name, email, notes, timezone,
+        status, sequence, created_at, updated_at, cancelled_at, series_id, series_index,
+        answers, visit_ref, no_show, hold_until,
+        iif(hold_until IS NOT NULL OR status = 'expired', 'visitor', NULL) FROM bookings;
+    DROP TABLE bookings;
+    ALTER TABLE bookings_v12 RENAME TO bookings;
+    CREATE INDEX bookings_held_by_start ON bookings (start_utc)
+        WHERE status IN ('confirmed', 'pending');
+    CREATE INDEX bookings_by_series ON bookings (series_id, series_index)
+        WHERE series_id IS NOT NULL;
+    CREATE INDEX bookings_pending ON bookings (hold_until) WHERE status = 'pending';
+    CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings
+    WHEN NEW.status IN ('confirmed', 'pending') AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.status IN ('confirmed', 'pending')
+        AND b.start_utc < NEW.end_utc AND NEW.start_utc < b.end_utc)
+    BEGIN SELECT RAISE(ABORT, 'overlapping booking'); END;
+    CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE OF start_utc, end_utc, status ON bookings
+    WHEN NEW.status IN ('confirmed', 'pending') AND EXISTS (
+        SELECT 1 FROM bookings b WHERE b.status IN ('confirmed', 'pending') AND b.id <> NEW.id
+        AND b.start_utc < NEW.end_utc AND NEW.start_utc < b.end_utc)
+    BEGIN SELECT RAISE(ABORT, 'overlapping booking'); END;
+
+    DROP INDEX deliveries_due;
+    DROP INDEX deliveries_by_booking;
+    DROP INDEX deliveries_by_source;
+    CREATE TABLE deliveries_v12 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id      TEXT REFERENCES bookings (id),
+        source_id       TEXT,
+        channel         TEXT NOT NULL CHECK (channel IN ('mail', 'webhook')),
+        target          TEXT NOT NULL,
+        event           TEXT NOT NULL CHECK (event IN ('booking.created', 'booking.rescheduled',
+                            'booking.cancelled', 'booking.reminder', 'booking.confirm_request',
+                            'source.failing', 'source.recovered', 'booking.requested',
+                            'booking.declined')),
+        payload         TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        last_status     INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        CHECK ((booking_id IS NULL) <> (source_id IS NULL)),
+        CHECK ((source_id IS NULL) = (event NOT LIKE 'source.%'))
+    );
+    INSERT INTO deliveries_v12 SELECT * FROM deliveries;
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'deliveries_v12', 0 WHERE NOT EXISTS
+            (SELECT 1 FROM sqlite_sequence WHERE name = 'deliveries_v12');
+    UPDATE sqlite_sequence SET seq = max(seq,
+        coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0))
+        WHERE name = 'deliveries_v12';
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_v12 RENAME TO deliveries;
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
+    CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
+        WHERE source_id IS NOT NULL;",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.
@@ -534,6 +625,51 @@ mod tests {
         conn.execute("UPDATE bookings SET status = 'expired' WHERE id = 'p1'", [])
             .unwrap();
         insert("c1", 350, "confirmed", None).unwrap();
+    }
+
+    #[test]
+    fn pending_bookings_learn_who_confirms_and_requests_can_be_declined() {
+        let mut conn = at(11);
+        conn.execute_batch(
+            "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                 status, created_at, updated_at, hold_until)
+             VALUES ('p1', 'intro', 100, 200, 'Eve', 'e@x', 'UTC', 'pending', 1, 1, 50),
+                    ('c1', 'intro', 300, 400, 'Eve', 'e@x', 'UTC', 'confirmed', 1, 1, NULL);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let by = |id: &str| -> Option<String> {
+            conn.query_row("SELECT confirm_by FROM bookings WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(by("p1").as_deref(), Some("visitor"));
+        assert_eq!(by("c1"), None);
+        conn.execute_batch(
+            "UPDATE bookings SET status = 'declined', hold_until = NULL, confirm_by = 'owner',
+                 decline_reason = 'away' WHERE id = 'p1';
+             INSERT INTO deliveries (booking_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('p1', 'mail', 'owner', 'booking.requested', '{}', 'done', 1, 1, 1),
+                    ('p1', 'mail', 'visitor', 'booking.declined', '{}', 'pending', 1, 1, 1);",
+        )
+        .unwrap();
+        // A declined request holds no time.
+        conn.execute(
+            "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                 status, created_at, updated_at) VALUES ('c2', 'intro', 150, 250, 'Bo', 'b@x',
+                 'UTC', 'confirmed', 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "UPDATE bookings SET confirm_by = 'someone' WHERE id = 'c1'",
+                []
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
-pub use bookings::{BookingRow, BookingStatus, IdempotentRequest, NewBooking};
+pub use bookings::{BookingRow, BookingStatus, ConfirmBy, IdempotentRequest, NewBooking};
 pub use outbox::{OutboxAction, OutboxRow, OutboxState, WrittenRow};
 
 /// Why the store failed. Shown to the owner (logs, status), never to visitors.

@@ -207,7 +207,7 @@ async fn the_owner_marks_a_past_meeting_as_a_no_show_and_it_is_counted() {
                         value: "A".into(),
                     }],
                     visit_ref: None,
-                    hold_until: None,
+                    hold: None,
                 },
             )
         })

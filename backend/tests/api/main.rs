@@ -6,6 +6,7 @@
 
 mod admin;
 mod api_keys;
+mod approval;
 use openslot_testkit::app;
 mod availability;
 mod bookings;

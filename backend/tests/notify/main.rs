@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 mod alerts;
+mod approval;
 use openslot_testkit::app;
 mod confirm;
 use openslot_testkit::feed_server;

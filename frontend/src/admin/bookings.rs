@@ -1,5 +1,6 @@
-//! Upcoming and past bookings, searched by name or email; the owner cancels with a note; each
-//! booking shows its calendar writes (per writable calendar: created, pending, failed).
+//! Upcoming, past, cancelled bookings and requests, searched by name or email; requests
+//! (`confirm = "owner"`) come first with Approve and Decline; the owner cancels with a note;
+//! each booking shows its calendar writes (per writable calendar: created, pending, failed).
 
 use leptos::prelude::*;
 
@@ -8,24 +9,30 @@ use super::clock;
 use super::model::{Booking, BookingStatus};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::public::ConfirmBy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Period {
     Upcoming,
     Past,
+    Cancelled,
+    Pending,
 }
 
 const DAY_MS: f64 = 86_400_000.0;
 
 fn path(period: Period, q: &str) -> String {
     let now = clock::now_iso();
+    let year_ago = clock::iso_of_ms(clock::ms(&now) - 365.0 * DAY_MS);
     let range = match period {
         Period::Upcoming => format!("from={}", encode(&now)),
         Period::Past => format!(
-            "from={}&to={}",
-            encode(&clock::iso_of_ms(clock::ms(&now) - 365.0 * DAY_MS)),
+            "from={}&to={}&status=confirmed",
+            encode(&year_ago),
             encode(&now)
         ),
+        Period::Cancelled => format!("from={}", encode(&year_ago)),
+        Period::Pending => "status=pending".to_owned(),
     };
     let q = q.trim();
     if q.is_empty() {
@@ -33,6 +40,37 @@ fn path(period: Period, q: &str) -> String {
     } else {
         format!("/admin/api/bookings?{range}&q={}", encode(q))
     }
+}
+
+/// Whether a booking no longer stands (cancelled, declined, or a hold that ran out).
+fn ended(b: &Booking) -> bool {
+    matches!(
+        b.status,
+        BookingStatus::Cancelled | BookingStatus::Declined | BookingStatus::Expired
+    )
+}
+
+/// A request waiting for the owner's decision.
+fn is_request(b: &Booking) -> bool {
+    b.status == BookingStatus::Pending && b.confirm_by == Some(ConfirmBy::Owner)
+}
+
+/// What a period shows of the rows the API gave (oldest first), in the order shown: upcoming
+/// without the ended ones, requests first; past and cancelled newest first.
+fn shown(period: Period, mut rows: Vec<Booking>) -> Vec<Booking> {
+    match period {
+        Period::Upcoming => {
+            rows.retain(|b| !ended(b));
+            rows.sort_by_key(|b| !is_request(b));
+        }
+        Period::Past => rows.reverse(),
+        Period::Cancelled => {
+            rows.retain(ended);
+            rows.reverse();
+        }
+        Period::Pending => rows.sort_by_key(|b| !is_request(b)),
+    }
+    rows
 }
 
 #[component]
@@ -75,6 +113,8 @@ pub fn Bookings() -> impl IntoView {
             <div role="group" aria-label=t::WHICH_BOOKINGS class="toggles">
                 {tab(Period::Upcoming, t::UPCOMING)}
                 {tab(Period::Past, t::PAST)}
+                {tab(Period::Cancelled, t::CANCELLED_TAB)}
+                {tab(Period::Pending, t::REQUESTS_TAB)}
             </div>
             <form role="search" on:submit=search class="search">
                 <label for="booking-search">{t::SEARCH_LABEL}</label>
@@ -97,10 +137,8 @@ pub fn Bookings() -> impl IntoView {
                 }
                     .into_any()
             }
-            Load::Ready(mut rows) => {
-                if period.get_untracked() == Period::Past {
-                    rows.reverse();
-                }
+            Load::Ready(rows) => {
+                let rows = shown(period.get_untracked(), rows);
                 if rows.is_empty() {
                     view! { <p class="empty">{t::NO_BOOKINGS}</p> }.into_any()
                 } else {
@@ -134,9 +172,11 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
         crate::time::moment(&booking.start, &zone),
         crate::time::clock(&booking.end, &zone)
     );
-    // Pending (waiting for the visitor's mail confirmation), expired and cancelled bookings
-    // have nothing to cancel.
+    // Pending (waiting for a confirmation), expired, declined and cancelled bookings have
+    // nothing to cancel; a request has its own decision.
     let cancelled = booking.status != BookingStatus::Confirmed;
+    let is_ended = ended(&booking);
+    let request = is_request(&booking);
     let id = booking.id.clone();
     let name = booking.name.clone();
     let note_id = format!("note-{}", booking.id);
@@ -250,10 +290,23 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
     let status_class = format!("badge badge-{}", booking.status.as_str());
     let status_text = match booking.status {
         BookingStatus::Confirmed => t::CONFIRMED,
+        BookingStatus::Pending if request => t::REQUEST,
         BookingStatus::Pending => t::PENDING,
         BookingStatus::Expired => t::EXPIRED,
         BookingStatus::Cancelled => t::CANCELLED,
+        BookingStatus::Declined => t::DECLINED,
     };
+    let reason = booking
+        .decline_reason
+        .as_ref()
+        .map(|r| view! { <p class="notes">{t::declined_because(r)}</p> });
+    let decision = request.then(|| {
+        let by = booking
+            .hold_until
+            .as_ref()
+            .map(|u| t::decide_by(&crate::time::moment(u, &zone)));
+        view! { <Decision id=booking.id.clone() name=booking.name.clone() by list/> }
+    });
     let notes = (!booking.notes.is_empty()).then(|| {
         view! {
             <p class="notes">
@@ -263,13 +316,13 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
         }
     });
     view! {
-        <li class="booking" class:is-cancelled=cancelled>
+        <li class="booking" class:is-cancelled=is_ended class:is-request=request>
             <div class="booking-head">
                 <strong class="when">{when}</strong>
                 <span class=status_class>{status_text}</span>
             </div>
             <p>
-                <span class="what">{booking.event_type.clone()}</span>
+                <span class="what" title=booking.event_type.clone()>{booking.event_title.clone()}</span>
                 " · "
                 <span class="who">{booking.name.clone()}</span>
                 " · "
@@ -279,6 +332,8 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
             {details}
             {answers}
             {notes}
+            {reason}
+            {decision}
             <p class="writes">
                 <span class="muted">{t::CALENDARS} ": "</span>
                 {writes}
@@ -320,5 +375,159 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
                 </form>
             </Show>
         </li>
+    }
+}
+
+/// Approve or decline a request (with an optional reason told to the visitor); the row is
+/// replaced by the answer.
+#[component]
+fn Decision(
+    id: String,
+    name: String,
+    by: Option<String>,
+    list: RwSignal<Load<Vec<Booking>>>,
+) -> impl IntoView {
+    let session = session();
+    let busy = RwSignal::new(false);
+    let asking = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let reason_id = format!("reason-{id}");
+    let send = {
+        let (id, name) = (id.clone(), name.clone());
+        move |approve: bool| {
+            let (id, name) = (id.clone(), name.clone());
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let path = format!(
+                    "/admin/api/bookings/{}/{}",
+                    encode(&id),
+                    if approve { "approve" } else { "decline" }
+                );
+                let body = openslot_wire::admin::DeclineBody {
+                    reason: (!approve).then(|| reason.get_untracked()),
+                };
+                let answer = session
+                    .send::<Booking>(Call::send("POST", path, &body))
+                    .await;
+                busy.set(false);
+                match answer {
+                    Ok(updated) => {
+                        list.update(|l| {
+                            if let Load::Ready(rows) = l
+                                && let Some(row) = rows.iter_mut().find(|r| r.id == updated.id)
+                            {
+                                *row = updated;
+                            }
+                        });
+                        session.announce(if approve {
+                            t::approved_booking(&name)
+                        } else {
+                            t::declined_booking(&name)
+                        });
+                    }
+                    Err(e) => error.set(Some(explain(&e))),
+                }
+            });
+        }
+    };
+    let approve = {
+        let send = send.clone();
+        move |_| send(true)
+    };
+    let decline = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(false);
+    };
+    view! {
+        <div class="decision">
+            {by.map(|b| view! { <p class="muted small">{b}</p> })}
+            <Show when=move || !asking.get()>
+                <div class="row">
+                    <button type="button" class="primary" disabled=move || busy.get()
+                        on:click=approve.clone()>{t::APPROVE}</button>
+                    <button type="button" class="secondary" on:click=move |_| asking.set(true)>
+                        {t::DECLINE}
+                    </button>
+                </div>
+            </Show>
+            <Show when=move || asking.get()>
+                <form class="cancel-form" on:submit=decline.clone()>
+                    <label for=reason_id.clone()>{t::DECLINE_REASON}</label>
+                    <textarea id=reason_id.clone() rows="2" maxlength="500"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <div class="row">
+                        <button type="submit" class="danger" disabled=move || busy.get()>
+                            {t::DECLINE_CONFIRM}
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| asking.set(false)>
+                            {t::KEEP}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, status: BookingStatus, by: Option<ConfirmBy>) -> Booking {
+        Booking {
+            id: id.into(),
+            event_type: "intro".into(),
+            start: String::new(),
+            end: String::new(),
+            status,
+            name: "n".into(),
+            email: "e@x".into(),
+            notes: String::new(),
+            timezone: "UTC".into(),
+            created_at: String::new(),
+            cancelled_at: None,
+            manage_url: String::new(),
+            writes: Vec::new(),
+            series_id: None,
+            session: None,
+            answers: Vec::new(),
+            visit_ref: None,
+            no_show: false,
+            confirm_by: by,
+            hold_until: None,
+            decline_reason: None,
+            event_title: "Intro".into(),
+        }
+    }
+
+    fn ids(rows: &[Booking]) -> Vec<&str> {
+        rows.iter().map(|b| b.id.as_str()).collect()
+    }
+
+    #[test]
+    fn each_filter_shows_its_bookings_requests_first() {
+        use BookingStatus::*;
+        let rows = vec![
+            row("a", Confirmed, None),
+            row("b", Cancelled, None),
+            row("c", Pending, Some(ConfirmBy::Owner)),
+            row("d", Declined, Some(ConfirmBy::Owner)),
+            row("e", Expired, Some(ConfirmBy::Visitor)),
+            row("f", Confirmed, Some(ConfirmBy::Owner)),
+        ];
+        assert_eq!(ids(&shown(Period::Upcoming, rows.clone())), ["c", "a", "f"]);
+        assert_eq!(
+            ids(&shown(Period::Cancelled, rows.clone())),
+            ["e", "d", "b"]
+        );
+        assert_eq!(ids(&shown(Period::Past, rows[..2].to_vec())), ["b", "a"]);
+        let pending = vec![
+            row("v", Pending, Some(ConfirmBy::Visitor)),
+            row("o", Pending, Some(ConfirmBy::Owner)),
+        ];
+        assert_eq!(ids(&shown(Period::Pending, pending)), ["o", "v"]);
     }
 }

@@ -8,6 +8,7 @@ use super::{BookingJson, BookingStatus, EventTypeJson, PageJson, announcer, focu
 use crate::api::encode;
 use crate::strings::public as t;
 use crate::time;
+use openslot_wire::public::ConfirmBy;
 #[component]
 pub fn Confirmation(
     booking: BookingJson,
@@ -19,13 +20,20 @@ pub fn Confirmation(
     focus_on_mount(heading);
     let what = t::with_whom(&event.title, &page.owner_name);
     if let Some(until) = booking.hold_until.clone() {
-        // Pending (`confirm = "email"`): nothing to add to a calendar or manage yet.
+        // Pending (`confirm = "email"` or `"owner"`): nothing to add to a calendar or manage yet.
         let until = time::moment(&until, &booking.timezone);
-        let told = t::held_until(&booking.email, &until);
-        announcer().say(format!("{}. {told}", t::CHECK_MAIL));
+        let (title, told) = if booking.confirm_by == Some(ConfirmBy::Owner) {
+            (
+                t::WAITING_OWNER,
+                booking.message.clone().unwrap_or_default(),
+            )
+        } else {
+            (t::CHECK_MAIL, t::held_until(&booking.email, &until))
+        };
+        announcer().say(format!("{title}. {told}"));
         return view! {
             <section aria-labelledby="step-title" class="confirmation pending">
-                <h1 id="step-title" tabindex="-1" node_ref=heading>{t::CHECK_MAIL}</h1>
+                <h1 id="step-title" tabindex="-1" node_ref=heading>{title}</h1>
                 <p class="held">{told}</p>
                 <BookingFacts booking=booking.clone() event=event.clone() page=page.clone()/>
             </section>

@@ -135,11 +135,21 @@ fn Manage(
                         .unwrap_or_else(|| unlisted_type(&b, &page.get_value()));
                     let cancelled = b.status == BookingStatus::Cancelled;
                     let later = has_later_sessions(&b);
+                    // A request waits for the owner (the server's words), or was declined.
+                    let waiting = match b.status {
+                        BookingStatus::Pending => b.message.clone(),
+                        BookingStatus::Declined => Some(
+                            b.decline_reason.as_ref().map_or(t::DECLINED.to_owned(), |r| format!("{} {r}", t::DECLINED)),
+                        ),
+                        _ => None,
+                    };
+                    let stands = b.status == BookingStatus::Confirmed;
                     view! {
                         <BookingFacts booking=b.clone() event=event.clone() page=page.get_value()/>
                         {cancelled.then(|| view! { <p class="notice" role="status">{t::CANCELLED}</p> })}
+                        {waiting.map(|w| view! { <p class="notice pending" role="status">{w}</p> })}
                         <p class="problem" role="alert">{move || problem.get()}</p>
-                        {(!cancelled).then(|| view! {
+                        {stands.then(|| view! {
                             <ManageActions doing busy event=event.clone() zone page=page.get_value() later
                                 cancel=Callback::new(cancel)
                                 reschedule=Callback::new(reschedule)/>
@@ -279,6 +289,8 @@ mod tests {
             answers: Vec::new(),
             hold_until: None,
             message: None,
+            confirm_by: None,
+            decline_reason: None,
             series: (!states.is_empty()).then(|| {
                 Box::new(SeriesJson {
                     id: "s".into(),

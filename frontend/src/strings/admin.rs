@@ -93,6 +93,26 @@ pub const CANCEL_NOTE: &str = "Note (kept in the log, not sent to the visitor)";
 pub const CANCEL_CONFIRM: &str = "Cancel this booking";
 pub const KEEP: &str = "Keep it";
 pub const NOTES: &str = "Notes";
+pub const CANCELLED_TAB: &str = "Cancelled";
+pub const REQUESTS_TAB: &str = "Requests";
+pub const REQUEST: &str = "request: approve or decline";
+pub const DECLINED: &str = "declined";
+pub const APPROVE: &str = "Approve";
+pub const DECLINE: &str = "Decline…";
+pub const DECLINE_REASON: &str = "Reason (optional, sent to the visitor)";
+pub const DECLINE_CONFIRM: &str = "Decline this request";
+pub fn decide_by(when: &str) -> String {
+    format!("Decide by {when}; after that the request expires and the time is free again.")
+}
+pub fn approved_booking(name: &str) -> String {
+    format!("The request of {name} is approved.")
+}
+pub fn declined_booking(name: &str) -> String {
+    format!("The request of {name} is declined.")
+}
+pub fn declined_because(reason: &str) -> String {
+    format!("Reason given: {reason}")
+}
 pub fn visitor_zone(zone: &str) -> String {
     format!("visitor's zone: {zone}")
 }

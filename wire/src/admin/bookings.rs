@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::public::BookingStatus;
+use crate::public::{BookingStatus, ConfirmBy};
 
 /// Where a piece of queued work (a calendar write, a mail, a webhook) is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -81,6 +81,31 @@ pub struct AdminBookingJson {
     pub visit_ref: Option<String>,
     /// Marked by the owner: the visitor did not come.
     pub no_show: bool,
+    /// Who confirms (or confirmed) it; with status `pending` and `owner`: a request to approve
+    /// or decline (`POST /admin/api/bookings/{id}/approve`, `.../decline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub confirm_by: Option<ConfirmBy>,
+    /// While pending: when the hold ends (the request expires, its time free again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub hold_until: Option<String>,
+    /// With status `declined`: the owner's reason, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub decline_reason: Option<String>,
+    /// The event type's title (the slug when it is no longer configured).
+    pub event_title: String,
+}
+
+/// The owner's no to a request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct DeclineBody {
+    /// Told to the visitor (up to 500 characters, one paragraph); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

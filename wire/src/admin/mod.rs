@@ -10,6 +10,7 @@ mod stats;
 mod week;
 
 pub use api_keys::{ApiKeyBody, ApiKeyJson, NewApiKeyJson};
+pub use bookings::DeclineBody;
 pub use bookings::{
     AdminAnswerJson, AdminBookingJson, BlockBody, BlockJson, Channel, DeliveryJson, ExplainJson,
     LoginBody, NoShowBody, SessionJson, WorkState, WriteAction, WriteJson,

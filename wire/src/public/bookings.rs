@@ -101,6 +101,20 @@ pub enum BookingStatus {
     Cancelled,
     /// Not confirmed in time: the time is free again.
     Expired,
+    /// A request the owner declined (`confirm = "owner"`): the time is free again.
+    Declined,
+}
+
+/// Who a pending booking waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum ConfirmBy {
+    /// The visitor, through the link mailed to them (`confirm = "email"`).
+    Visitor,
+    /// The owner, who approves or declines the request (`confirm = "owner"`).
+    Owner,
 }
 
 /// The sessions of a series, in order.
@@ -196,4 +210,13 @@ pub struct BookingJson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub message: Option<String>,
+    /// Who confirms (or confirmed) the booking: with status `pending`, `owner` means it is a
+    /// request waiting for the owner's approval until `hold_until`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub confirm_by: Option<ConfirmBy>,
+    /// With status `declined`: the owner's reason, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub decline_reason: Option<String>,
 }

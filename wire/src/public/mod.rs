@@ -7,7 +7,7 @@ mod page;
 mod slots;
 
 pub use bookings::{
-    AnswerJson, BookingBody, BookingJson, BookingStatus, ConflictReason, RepeatBody,
+    AnswerJson, BookingBody, BookingJson, BookingStatus, ConfirmBy, ConflictReason, RepeatBody,
     RescheduleBody, SeriesConflictJson, SeriesJson, SessionJson,
 };
 pub use captcha::Challenge;

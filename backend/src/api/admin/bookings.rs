@@ -1,16 +1,17 @@
-//! The owner's bookings: the list (filters, search), cancel, the no-show mark.
+//! The owner's bookings: the list (filters, search), cancel, the no-show mark, and the
+//! decision on requests (`confirm = "owner"`): approve, decline.
 
 use std::sync::Arc;
 
 use chrono::Duration;
-use openslot_wire::admin::{AdminAnswerJson, AdminBookingJson, NoShowBody, WriteJson};
+use openslot_wire::admin::{AdminAnswerJson, AdminBookingJson, DeclineBody, NoShowBody, WriteJson};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::api::wire;
-use crate::booking::BookError;
+use crate::booking::{BookError, DecideError};
 use crate::booking::{BookingFilter, BookingRow, BookingStatus, OutboxRow};
 
 use super::{AdminAuth, MAX_LIST, OwnerToken, Part, Tag, invalid, utc};
@@ -62,7 +63,39 @@ enum CancelResponse {
     Internal(Json<ErrorJson>),
 }
 
+#[derive(ApiResponse)]
+enum DecideResponse {
+    /// The booking as decided: `confirmed` (approved) or `declined`.
+    #[oai(status = 200)]
+    Ok(Json<Box<AdminBookingJson>>),
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    /// Not a request waiting for the owner (decided before, expired, cancelled, or a booking
+    /// that stood at once): `wrong_state`.
+    #[oai(status = 409)]
+    NotPending(Json<ErrorJson>),
+    /// The reason is not one paragraph of at most 500 characters (`fields`).
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
 impl BookingsApi {
+    async fn decided(&self, outcome: Result<BookingRow, DecideError>) -> DecideResponse {
+        match outcome {
+            Ok(b) => DecideResponse::Ok(Json(Box::new(self.booking_with_writes(&b).await))),
+            Err(DecideError::NotFound) => {
+                DecideResponse::NotFound(error(ErrorCode::NotFound, "no such booking"))
+            }
+            Err(e @ DecideError::NotPending { .. }) => {
+                DecideResponse::NotPending(error(ErrorCode::WrongState, e.to_string()))
+            }
+            Err(DecideError::Reason(why)) => DecideResponse::Invalid(invalid("reason", &why)),
+            Err(e) => DecideResponse::Internal(internal(&e)),
+        }
+    }
+
     /// One booking as the list shows it, its calendar writes read from the store (none when the
     /// read fails: the change itself is done).
     async fn booking_with_writes(&self, b: &BookingRow) -> AdminBookingJson {
@@ -111,6 +144,16 @@ impl BookingsApi {
                 .collect(),
             visit_ref: b.visit_ref.clone(),
             no_show: b.no_show,
+            confirm_by: b.confirm_by.map(wire::confirm_by),
+            hold_until: b
+                .hold_until
+                .filter(|_| b.status == BookingStatus::Pending)
+                .map(utc),
+            decline_reason: b.decline_reason.clone(),
+            event_title: self
+                .service()
+                .event_type(&b.event_type)
+                .map_or_else(|| b.event_type.clone(), |e| e.title),
         }
     }
 }
@@ -156,7 +199,7 @@ impl BookingsApi {
                 None => {
                     return BookingsResponse::Invalid(invalid(
                         "status",
-                        "is `confirmed`, `cancelled`, `pending` or `expired`",
+                        "is `confirmed`, `cancelled`, `pending`, `expired` or `declined`",
                     ));
                 }
             },
@@ -203,6 +246,47 @@ impl BookingsApi {
             }
             Err(e) => CancelResponse::Internal(internal(&e)),
         }
+    }
+
+    /// Approves a request waiting for the owner (`confirm = "owner"`; with a series, every
+    /// session still waiting): it is written into the calendars and the visitor gets the
+    /// confirmation, like any booking. 409 when it is not waiting (any more).
+    #[oai(
+        path = "/bookings/:id/approve",
+        method = "post",
+        operation_id = "approveBooking",
+        tag = "Tag::Bookings"
+    )]
+    async fn approve(&self, _auth: OwnerToken, id: Path<String>) -> DecideResponse {
+        let outcome = self.service().approve(&id.0).await;
+        if let Ok(b) = &outcome {
+            tracing::info!(booking = %b.id, "request approved by the owner");
+        }
+        self.decided(outcome).await
+    }
+
+    /// Declines a request waiting for the owner: its time is free again and the visitor is
+    /// told, with the reason if one is given. 409 when it is not waiting (any more).
+    #[oai(
+        path = "/bookings/:id/decline",
+        method = "post",
+        operation_id = "declineBooking",
+        tag = "Tag::Bookings"
+    )]
+    async fn decline(
+        &self,
+        _auth: OwnerToken,
+        id: Path<String>,
+        body: Json<DeclineBody>,
+    ) -> DecideResponse {
+        let outcome = self
+            .service()
+            .decline(&id.0, body.0.reason.as_deref())
+            .await;
+        if let Ok(b) = &outcome {
+            tracing::info!(booking = %b.id, "request declined by the owner");
+        }
+        self.decided(outcome).await
     }
 
     /// Marks a booking whose meeting has begun as a no-show (or takes the mark back); the

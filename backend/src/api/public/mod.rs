@@ -239,9 +239,11 @@ impl PublicApi {
                 })
                 .collect(),
             hold_until: b.hold_until.map(|t| shown(t, zone)),
-            message: b.hold_until.map(|_| {
-                "Check your mail to confirm the booking: the time is held until then.".to_owned()
-            }),
+            message: b
+                .hold_until
+                .map(|_| pending_message(b.confirm_by).to_owned()),
+            confirm_by: b.confirm_by.map(wire::confirm_by),
+            decline_reason: b.decline_reason.clone(),
         })
     }
 
@@ -734,5 +736,16 @@ impl PublicApi {
             Ok(busy) => FeedResponse::Ok(PlainText(feeds::freebusy_ics(&busy, window, now))),
             Err(e) => FeedResponse::Internal(internal(&e)),
         }
+    }
+}
+
+/// What the visitor of a pending booking waits for, for people.
+fn pending_message(by: Option<crate::booking::ConfirmBy>) -> &'static str {
+    match by {
+        Some(crate::booking::ConfirmBy::Owner) => {
+            "Waiting for the owner's confirmation: the time is held for you until they decide, \
+             and you will get a mail then."
+        }
+        _ => "Check your mail to confirm the booking: the time is held until then.",
     }
 }

@@ -12,6 +12,9 @@ use crate::config::{AvailabilityConfig, Confirm, EventTypeConfig, defaults};
 
 /// `confirm_hold_minutes` when not given.
 const DEFAULT_HOLD_MINUTES: u32 = 30;
+/// `confirm_owner_hours` when not given, and its largest value (30 days).
+const DEFAULT_OWNER_HOURS: u32 = 48;
+const MAX_OWNER_HOURS: u32 = 720;
 use crate::domain::details::{
     Location, LocationKind, MAX_CHOICES, MAX_QUESTIONS, Question, QuestionKind,
 };
@@ -333,10 +336,11 @@ impl Reader<'_> {
             let confirm = match self.str(t, &p, "confirm").as_deref() {
                 None | Some("none") => Confirm::None,
                 Some("email") => Confirm::Email,
+                Some("owner") => Confirm::Owner,
                 Some(other) => {
                     self.problem(
                         join(&p, "confirm"),
-                        format!("`{other}` is not one of \"none\", \"email\""),
+                        format!("`{other}` is not one of \"none\", \"email\", \"owner\""),
                     );
                     Confirm::None
                 }
@@ -352,9 +356,20 @@ impl Reader<'_> {
                     "only means something with confirm = \"email\"",
                 );
             }
+            let confirm_owner_hours = self
+                .int(t, &p, "confirm_owner_hours", 1, MAX_OWNER_HOURS)
+                .unwrap_or(DEFAULT_OWNER_HOURS);
+            if confirm != Confirm::Owner && t.is_some_and(|t| t.contains_key("confirm_owner_hours"))
+            {
+                self.problem(
+                    join(&p, "confirm_owner_hours"),
+                    "only means something with confirm = \"owner\"",
+                );
+            }
             types.push(EventTypeConfig {
                 confirm,
                 confirm_hold_minutes,
+                confirm_owner_hours,
                 repeat,
                 max_sessions,
                 location,
