@@ -1,0 +1,61 @@
+// The dashboard's bookings (BASE_URL is the admin listener) with a request (`confirm =
+// "owner"`), a confirmed booking with a long answer and a cancelled one: upcoming shows the
+// request first with its event type's title and Approve; approved, its status reads
+// confirmed; the filters show their bookings; the cancelled cards have no axe violation at
+// all (contrast included); at 360 px an answer is not squeezed to a letter per line.
+//
+// Also: PASSWORD.
+
+import { run, visitor, open, axe, screenshot, check, assertClean, output } from "./lib.mjs";
+
+const password = process.env.PASSWORD;
+check(password, "set PASSWORD");
+
+await run("requests", async () => {
+  const { page } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
+  await open(page, "/admin");
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password").press("Enter");
+  await page.getByRole("heading", { level: 2, name: "Bookings" }).waitFor();
+  const filter = (name) => page.getByRole("group", { name: "Which bookings" })
+    .getByRole("button", { name, exact: true });
+  const whos = () => page.locator(".booking .who").allInnerTexts();
+
+  // Upcoming (the default): the request first, then the confirmed booking; not the cancelled one.
+  await page.locator(".booking").nth(1).waitFor();
+  check(JSON.stringify(await whos()) === JSON.stringify(["Rita Request", "Eve Visitor"]),
+    `upcoming: ${await whos()}`);
+  const request = page.locator(".booking", { hasText: "Rita Request" });
+  check(await request.locator(".what").innerText() === "Asked call", "the event type's title, not its slug");
+  check(await request.locator(".badge").innerText() === "request: approve or decline", "a request says so");
+  await axe(page, "bookings with a request");
+  await request.getByRole("button", { name: "Approve" }).click();
+  await request.locator(".badge", { hasText: "confirmed" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "The request of Rita Request is approved." }).waitFor();
+  check(await request.getByRole("button", { name: "Approve" }).count() === 0, "decided: no Approve any more");
+
+  // Requests: none left. Past: nothing yet. Cancelled: Carl only, and axe finds nothing at all.
+  await filter("Requests").click();
+  await page.getByText("No bookings here.").waitFor();
+  await filter("Past").click();
+  await page.getByText("No bookings here.").waitFor();
+  await filter("Cancelled").click();
+  await page.locator(".booking.is-cancelled").first().waitFor();
+  check(JSON.stringify(await whos()) === JSON.stringify(["Carl Cancelled"]), `cancelled: ${await whos()}`);
+  const violations = await axe(page, "cancelled bookings");
+  check(violations.length === 0, `axe on the cancelled bookings: ${JSON.stringify(violations)}`);
+  await screenshot(page, "dashboard-cancelled");
+
+  // 360 px: the long answer keeps a readable width (not one letter per line).
+  await page.setViewportSize({ width: 360, height: 740 });
+  await filter("Upcoming").click();
+  const answer = page.locator(".booking", { hasText: "Eve Visitor" }).locator(".answers dd");
+  await answer.waitFor();
+  const width = await answer.evaluate((el) => el.getBoundingClientRect().width);
+  check(width > 200, `the answer is ${width} px wide at 360 px`);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 360, `the page is ${wide} px wide at 360 px`);
+  await screenshot(page, "dashboard-bookings-360");
+  assertClean(page, "requests");
+  output({ approved: "Rita Request" });
+});
