@@ -2,14 +2,17 @@
 // "owner"`), a confirmed booking with a long answer and a cancelled one: upcoming shows the
 // request first with its event type's title and Approve; approved, its status reads
 // confirmed; the filters show their bookings; the cancelled cards have no axe violation at
-// all (contrast included); at 360 px an answer is not squeezed to a letter per line.
+// all (contrast included); at 360 px an answer is not squeezed to a letter per line. Then a
+// visitor asks for a time on the booking page (PUBLIC): the confirmation and the manage page
+// say it waits for the owner's confirmation.
 //
-// Also: PASSWORD.
+// Also: PASSWORD, PUBLIC (the public listener's base URL).
 
 import { run, visitor, open, axe, screenshot, check, assertClean, output } from "./lib.mjs";
 
 const password = process.env.PASSWORD;
-check(password, "set PASSWORD");
+const publicBase = (process.env.PUBLIC || "").replace(/\/$/, "");
+check(password && publicBase, "set PASSWORD and PUBLIC");
 
 await run("requests", async () => {
   const { page } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
@@ -57,5 +60,24 @@ await run("requests", async () => {
   check(wide <= 360, `the page is ${wide} px wide at 360 px`);
   await screenshot(page, "dashboard-bookings-360");
   assertClean(page, "requests");
+
+  // The visitor's side of a request: the confirmation and the manage page say it waits.
+  const { page: asker } = await visitor({ timezoneId: "Europe/Berlin" });
+  await asker.goto(`${publicBase}/`);
+  await asker.getByRole("button", { name: /Asked call/ }).first().click();
+  await asker.locator("button.slot").first().waitFor({ timeout: 15000 });
+  await asker.locator("button.slot").first().click();
+  await asker.getByLabel("Name").fill("Ned Newcomer");
+  await asker.getByLabel("Email").fill("ned@example.com");
+  const posted = asker.waitForResponse((r) => r.url().endsWith("/api/v1/bookings") && r.request().method() === "POST");
+  await asker.getByRole("button", { name: "Book this time" }).click();
+  const booked = await (await posted).json();
+  check(booked.status === "pending" && booked.confirm_by === "owner", `a request: ${JSON.stringify(booked)}`);
+  await asker.getByRole("heading", { name: "Waiting for the owner's confirmation" }).waitFor();
+  await axe(asker, "request sent");
+  await screenshot(asker, "request-sent");
+  await asker.goto(booked.manage_url.replace(/^https?:\/\/[^/]+/, publicBase));
+  await asker.getByText("Waiting for the owner's confirmation", { exact: false }).waitFor();
+  check(await asker.getByRole("button", { name: "Cancel" }).count() === 0, "nothing to cancel or move while it waits");
   output({ approved: "Rita Request" });
 });

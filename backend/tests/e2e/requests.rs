@@ -2,7 +2,8 @@
 //! answer and a cancelled one, then frontend/e2e/requests.mjs: the request first with Approve,
 //! approved it reads confirmed; the filters (upcoming, past, cancelled, requests); the
 //! cancelled cards pass axe with no violation at all (contrast); at 360 px an answer keeps a
-//! readable width.
+//! readable width; a visitor's request says on the booking page and the manage page that it
+//! waits for the owner's confirmation.
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
 
@@ -84,7 +85,8 @@ async fn the_owner_approves_a_request_and_filters_the_bookings() {
     assert_eq!(r.status().as_u16(), 200);
 
     let admin = service.admin.clone();
-    let env = service.scenario_env(&[("PASSWORD", "hunter2")]);
+    let public = service.base.clone();
+    let env = service.scenario_env(&[("PASSWORD", "hunter2"), ("PUBLIC", public.as_str())]);
     let result = tokio::task::spawn_blocking(move || scenario("requests.mjs", &admin, &env))
         .await
         .unwrap();

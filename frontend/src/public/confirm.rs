@@ -23,10 +23,7 @@ pub fn Confirmation(
         // Pending (`confirm = "email"` or `"owner"`): nothing to add to a calendar or manage yet.
         let until = time::moment(&until, &booking.timezone);
         let (title, told) = if booking.confirm_by == Some(ConfirmBy::Owner) {
-            (
-                t::WAITING_OWNER,
-                booking.message.clone().unwrap_or_default(),
-            )
+            (t::WAITING_OWNER, t::OWNER_DECIDES.to_owned())
         } else {
             (t::CHECK_MAIL, t::held_until(&booking.email, &until))
         };
