@@ -284,4 +284,15 @@ impl BookingService {
     ) -> Vec<tokio::task::JoinHandle<()>> {
         self.hub().spawn_background(self.clock(), shutdown)
     }
+
+    /// The owner's move of a booking (admin API; no manage token): the visitor's reschedule,
+    /// one transaction, the same checks, events updated in place, the visitor told.
+    pub async fn reschedule_as_owner(
+        &self,
+        id: &str,
+        start: DateTime<Utc>,
+    ) -> Result<BookingRow, super::BookError> {
+        let token = self.manage_token(id);
+        Ok(self.reschedule(id, &token, start).await?.booking)
+    }
 }

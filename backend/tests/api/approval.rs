@@ -132,3 +132,34 @@ async fn a_declined_request_frees_its_time_and_keeps_the_reason() {
     let (status, v) = decide(&app, &owner, plain, "approve", Value::Null).await;
     assert_eq!(status, 409, "{v}");
 }
+
+/// The owner's move from the dashboard: the visitor's reschedule without the manage token.
+#[tokio::test]
+async fn the_owner_moves_a_booking_to_a_free_time_only() {
+    let app = spawn_app(&requests()).await;
+    let owner = login(&app).await;
+    let (status, b) = app.book("intro", TUE_9).await;
+    assert_eq!(status, 201, "{b}");
+    let id = b["id"].as_str().unwrap().to_owned();
+    let (status, other) = app.book("intro", "2026-12-01T11:00:00+01:00").await;
+    assert_eq!(status, 201, "{other}");
+    let path = format!("/admin/api/bookings/{id}/reschedule");
+    let moved = |start: &str| json!({ "start": start });
+
+    let (status, v) = admin(&app, "POST", &path, Some(&owner), Some(moved("soon"))).await;
+    assert_eq!(status, 422, "{v}");
+    let taken = moved("2026-12-01T11:00:00+01:00");
+    let (status, v) = admin(&app, "POST", &path, Some(&owner), Some(taken)).await;
+    assert_eq!((status, &v["error"]), (409, &json!("not_free")), "{v}");
+    let (status, v) = admin(&app, "POST", &path, Some(&owner), Some(moved(TUE_10))).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["start"], "2026-12-01T09:00:00Z", "{v}");
+    let token = b["manage_token"].as_str().unwrap();
+    let (_, v) = app
+        .get(&format!("/api/v1/bookings/{id}?token={token}"))
+        .await;
+    assert_eq!(v["start"], "2026-12-01T04:00:00-05:00", "the new time: {v}");
+    let nobody = "/admin/api/bookings/nobody/reschedule";
+    let (status, _) = admin(&app, "POST", nobody, Some(&owner), Some(moved(TUE_10))).await;
+    assert_eq!(status, 404);
+}

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use openslot_wire::admin::{AdminAnswerJson, AdminBookingJson, DeclineBody, NoShowBody, WriteJson};
+use openslot_wire::public::RescheduleBody;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -77,6 +78,26 @@ enum DecideResponse {
     /// The reason is not one paragraph of at most 500 characters (`fields`).
     #[oai(status = 422)]
     Invalid(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum OwnerRescheduleResponse {
+    /// The booking at its new time.
+    #[oai(status = 200)]
+    Ok(Json<Box<AdminBookingJson>>),
+    #[oai(status = 404)]
+    NotFound(Json<ErrorJson>),
+    /// The new time is not free for its event type (or the booking does not stand).
+    #[oai(status = 409)]
+    NotFree(Json<ErrorJson>),
+    /// `start` is not an RFC 3339 time (`fields`).
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    /// A calendar is too out of date to know whether the time is free.
+    #[oai(status = 503)]
+    Stale(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
 }
@@ -287,6 +308,54 @@ impl BookingsApi {
             tracing::info!(booking = %b.id, "request declined by the owner");
         }
         self.decided(outcome).await
+    }
+
+    /// Moves a booking as the owner (no manage token needed) to another free slot of its event
+    /// type: the visitor's reschedule, with its checks, its calendar updates and its notices.
+    #[oai(
+        path = "/bookings/:id/reschedule",
+        method = "post",
+        operation_id = "adminRescheduleBooking",
+        tag = "Tag::Bookings"
+    )]
+    async fn reschedule(
+        &self,
+        _auth: OwnerToken,
+        id: Path<String>,
+        body: Json<RescheduleBody>,
+    ) -> OwnerRescheduleResponse {
+        let start = match body
+            .0
+            .start
+            .as_deref()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s.trim()).ok())
+        {
+            Some(t) => t.with_timezone(&chrono::Utc),
+            None => {
+                return OwnerRescheduleResponse::Invalid(invalid(
+                    "start",
+                    "is an RFC 3339 time, e.g. 2026-12-01T10:00:00+01:00",
+                ));
+            }
+        };
+        match self.service().reschedule_as_owner(&id.0, start).await {
+            Ok(b) => {
+                tracing::info!(booking = %b.id, start = %b.start, "moved by the owner");
+                OwnerRescheduleResponse::Ok(Json(Box::new(self.booking_with_writes(&b).await)))
+            }
+            Err(BookError::NotFound) => {
+                OwnerRescheduleResponse::NotFound(error(ErrorCode::NotFound, "no such booking"))
+            }
+            Err(BookError::NotFree) => OwnerRescheduleResponse::NotFree(error(
+                ErrorCode::NotFree,
+                "that time is not free for this event type (or the booking does not stand)",
+            )),
+            Err(BookError::Stale(why)) => OwnerRescheduleResponse::Stale(error(
+                ErrorCode::CalendarsStale,
+                format!("a calendar is out of date: {why}"),
+            )),
+            Err(e) => OwnerRescheduleResponse::Internal(internal(&e)),
+        }
     }
 
     /// Marks a booking whose meeting has begun as a no-show (or takes the mark back); the
