@@ -2,7 +2,7 @@
 // "owner"`), a confirmed booking with a long answer and a cancelled one: upcoming shows the
 // request first with its event type's title and Approve; approved, its status reads
 // confirmed; the filters show their bookings; the cancelled cards have no axe violation at
-// all (contrast included); at 360 px an answer is not squeezed to a letter per line. Then a
+// all (contrast included); the owner moves a booking to a free time; at 360 px an answer is not squeezed to a letter per line. Then a
 // visitor asks for a time on the booking page (PUBLIC): the confirmation and the manage page
 // say it waits for the owner's confirmation.
 //
@@ -36,6 +36,18 @@ await run("requests", async () => {
   await request.locator(".badge", { hasText: "confirmed" }).waitFor();
   await page.getByRole("status").filter({ hasText: "The request of Rita Request is approved." }).waitFor();
   check(await request.getByRole("button", { name: "Approve" }).count() === 0, "decided: no Approve any more");
+
+  // The owner moves Eve's booking to the day's first free time (the visitor's reschedule).
+  const eve = page.locator(".booking", { hasText: "Eve Visitor" });
+  const before = await eve.locator(".when").innerText();
+  await eve.getByRole("button", { name: "Move…" }).click();
+  await eve.getByRole("button", { name: "Show free times" }).click();
+  const times = eve.getByRole("group", { name: "Free times" }).getByRole("button");
+  await times.first().waitFor();
+  await axe(page, "moving a booking");
+  await times.first().click();
+  await page.getByRole("status").filter({ hasText: "The booking of Eve Visitor is moved to" }).waitFor();
+  check(await eve.locator(".when").innerText() !== before, "the card shows the new time");
 
   // Requests: none left. Past: nothing yet. Cancelled: Carl only, and axe finds nothing at all.
   await filter("Requests").click();

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
 use super::clock;
-use super::model::{Booking, BookingStatus};
+use super::model::{Booking, BookingStatus, Week};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
 use openslot_wire::public::ConfirmBy;
@@ -343,6 +343,7 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
                     {t::CANCEL}
                 </button>
             </Show>
+            {(!begun && !cancelled).then(|| view! { <Move booking=booking.clone() list/> })}
             {(begun && !cancelled).then(|| view! {
                 <Show when=move || no_show.get()>
                     <span class="badge badge-no-show">{t::NO_SHOW}</span>
@@ -469,6 +470,106 @@ fn Decision(
             </Show>
             <p class="error" role="alert">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// The owner moves a booking: a day, its free times of the booking's event type (the week
+/// view's), one click; the visitor's reschedule does the rest (checks, calendars, mail).
+#[component]
+fn Move(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl IntoView {
+    let session = session();
+    let open = RwSignal::new(false);
+    let day = RwSignal::new(booking.start.get(..10).unwrap_or_default().to_owned());
+    let free = RwSignal::new(None::<Load<Week>>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let day_id = format!("move-day-{}", booking.id);
+    let show = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        free.set(Some(Load::Loading));
+        let path = format!(
+            "/admin/api/week?from={}&days=1",
+            encode(&day.get_untracked())
+        );
+        leptos::task::spawn_local(async move {
+            free.set(Some(match session.send::<Week>(Call::get(path)).await {
+                Ok(week) => Load::Ready(week),
+                Err(e) => Load::Failed(explain(&e)),
+            }));
+        });
+    };
+    let (id, name, slug) = (booking.id.clone(), booking.name.clone(), booking.event_type);
+    let go = move |start: String| {
+        let (id, name) = (id.clone(), name.clone());
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let body = openslot_wire::public::RescheduleBody { start: Some(start) };
+            let path = format!("/admin/api/bookings/{}/reschedule", encode(&id));
+            let answer = session
+                .send::<Booking>(Call::send("POST", path, &body))
+                .await;
+            busy.set(false);
+            match answer {
+                Ok(updated) => {
+                    let when = crate::time::moment(&updated.start, &session.zone.get_untracked());
+                    list.update(|l| {
+                        if let Load::Ready(rows) = l
+                            && let Some(row) = rows.iter_mut().find(|r| r.id == updated.id)
+                        {
+                            *row = updated;
+                        }
+                    });
+                    session.announce(t::moved_booking(&name, &when));
+                }
+                Err(e) => error.set(Some(explain(&e))),
+            }
+        });
+    };
+    let slots = move || {
+        let zone = session.zone.get_untracked();
+        match free.get() {
+            None => ().into_any(),
+            Some(Load::Loading) => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
+            Some(Load::Failed(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            Some(Load::Ready(week)) => {
+                let starts: Vec<String> = week
+                    .free
+                    .iter()
+                    .filter(|f| f.event_type == slug)
+                    .flat_map(|f| f.slots.iter().map(|s| s.start.clone()))
+                    .collect();
+                if starts.is_empty() {
+                    return view! { <p class="empty">{t::MOVE_NONE}</p> }.into_any();
+                }
+                let go = go.clone();
+                view! {
+                    <div role="group" aria-label=t::MOVE_TIMES class="row move-times">
+                        {starts.into_iter().map(|s| {
+                            let time = crate::time::clock(&s, &zone);
+                            let go = go.clone();
+                            view! {
+                                <button type="button" class="secondary" aria-label=t::move_to(&time)
+                                    disabled=move || busy.get() on:click=move |_| go(s.clone())>{time.clone()}</button>
+                            }
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            }
+        }
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <button type="button" class="secondary" on:click=move |_| open.set(true)>{t::MOVE}</button>
+        }>
+            <form class="move-form" on:submit=show>
+                <label for=day_id.clone()>{t::MOVE_DAY}</label>
+                <input id=day_id.clone() type="date" prop:value=move || day.get()
+                    on:input=move |ev| day.set(event_target_value(&ev))/>
+                <button type="submit" class="secondary">{t::MOVE_SHOW}</button>
+            </form>
+        </Show>
+        {slots}
+        <p class="error" role="alert">{move || error.get()}</p>
     }
 }
 

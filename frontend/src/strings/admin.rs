@@ -101,6 +101,17 @@ pub const APPROVE: &str = "Approve";
 pub const DECLINE: &str = "Decline…";
 pub const DECLINE_REASON: &str = "Reason (optional, sent to the visitor)";
 pub const DECLINE_CONFIRM: &str = "Decline this request";
+pub const MOVE: &str = "Move…";
+pub const MOVE_DAY: &str = "New day";
+pub const MOVE_SHOW: &str = "Show free times";
+pub const MOVE_NONE: &str = "No free time of this event type that day.";
+pub const MOVE_TIMES: &str = "Free times";
+pub fn move_to(time: &str) -> String {
+    format!("Move to {time}")
+}
+pub fn moved_booking(name: &str, when: &str) -> String {
+    format!("The booking of {name} is moved to {when}; the visitor is told.")
+}
 pub fn decide_by(when: &str) -> String {
     format!("Decide by {when}; after that the request expires and the time is free again.")
 }
