@@ -66,6 +66,15 @@ async fn a_request_is_written_only_once_the_owner_approves() {
         )
         .await;
     assert_eq!(status, 404);
+    // Nor with a valid confirmation token (that link is never mailed for a request).
+    let signed = app.service.confirm_token(&id);
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/bookings/{id}/confirm?token={signed}"),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(status, 404, "the owner decides, not the visitor");
 
     // Nothing in the calendar, no write queued.
     tokio::time::sleep(Duration::from_secs(1)).await;
