@@ -9,7 +9,7 @@ use super::harness::{SCENARIO_CLOCK, ready, scenario, start_service};
 use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 /// The next working day at least two days after the service's pinned clock.
-fn booking_day() -> chrono::NaiveDate {
+pub(super) fn booking_day() -> chrono::NaiveDate {
     let now: DateTime<Utc> = SCENARIO_CLOCK.parse().unwrap();
     let mut day = now.date_naive() + Duration::days(2);
     while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {

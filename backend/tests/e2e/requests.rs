@@ -5,20 +5,12 @@
 //! readable width; a visitor's request says on the booking page and the manage page that it
 //! waits for the owner's confirmation.
 
-use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
+use chrono::TimeZone;
 
-use super::harness::{SCENARIO_CLOCK, ready, scenario, start_service};
+use super::dashboard::booking_day;
+use super::harness::{ready, scenario, start_service};
 
 use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
-
-fn booking_day() -> chrono::NaiveDate {
-    let now: DateTime<Utc> = SCENARIO_CLOCK.parse().unwrap();
-    let mut day = now.date_naive() + Duration::days(2);
-    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-        day += Duration::days(1);
-    }
-    day
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_approves_a_request_and_filters_the_bookings() {

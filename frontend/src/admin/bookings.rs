@@ -42,6 +42,17 @@ fn path(period: Period, q: &str) -> String {
     }
 }
 
+/// Puts the API's answer about a booking in place of its row.
+fn replace_row(list: RwSignal<Load<Vec<Booking>>>, updated: Booking) {
+    list.update(|l| {
+        if let Load::Ready(rows) = l
+            && let Some(row) = rows.iter_mut().find(|r| r.id == updated.id)
+        {
+            *row = updated;
+        }
+    });
+}
+
 /// Whether a booking no longer stands (cancelled, declined, or a hold that ran out).
 fn ended(b: &Booking) -> bool {
     matches!(
@@ -211,13 +222,7 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
             match answer {
                 Ok(updated) => {
                     asking.set(false);
-                    list.update(|l| {
-                        if let Load::Ready(rows) = l
-                            && let Some(row) = rows.iter_mut().find(|r| r.id == updated.id)
-                        {
-                            *row = updated;
-                        }
-                    });
+                    replace_row(list, updated);
                     session.announce(t::cancelled_booking(&name));
                 }
                 Err(e) => error.set(Some(explain(&e))),
@@ -414,13 +419,7 @@ fn Decision(
                 busy.set(false);
                 match answer {
                     Ok(updated) => {
-                        list.update(|l| {
-                            if let Load::Ready(rows) = l
-                                && let Some(row) = rows.iter_mut().find(|r| r.id == updated.id)
-                            {
-                                *row = updated;
-                            }
-                        });
+                        replace_row(list, updated);
                         session.announce(if approve {
                             t::approved_booking(&name)
                         } else {
@@ -512,13 +511,7 @@ fn Move(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl IntoView {
             match answer {
                 Ok(updated) => {
                     let when = crate::time::moment(&updated.start, &session.zone.get_untracked());
-                    list.update(|l| {
-                        if let Load::Ready(rows) = l
-                            && let Some(row) = rows.iter_mut().find(|r| r.id == updated.id)
-                        {
-                            *row = updated;
-                        }
-                    });
+                    replace_row(list, updated);
                     session.announce(t::moved_booking(&name, &when));
                 }
                 Err(e) => error.set(Some(explain(&e))),
