@@ -4,7 +4,7 @@
 // confirmed; the filters show their bookings; the cancelled cards have no axe violation at
 // all (contrast included); the owner moves a booking to a free time; at 360 px an answer is not squeezed to a letter per line. Then a
 // visitor asks for a time on the booking page (PUBLIC): the confirmation and the manage page
-// say it waits for the owner's confirmation.
+// say it waits for the owner's confirmation; the visitor withdraws it there.
 //
 // Also: PASSWORD, PUBLIC (the public listener's base URL).
 
@@ -91,5 +91,8 @@ await run("requests", async () => {
   await asker.goto(booked.manage_url.replace(/^https?:\/\/[^/]+/, publicBase));
   await asker.getByText("Waiting for the owner's confirmation", { exact: false }).waitFor();
   check(await asker.getByRole("button", { name: "Cancel" }).count() === 0, "nothing to cancel or move while it waits");
+  await asker.getByRole("button", { name: "Withdraw the request" }).click();
+  await asker.getByText("This booking is cancelled.").waitFor();
+  check(await asker.getByRole("button", { name: "Withdraw the request" }).count() === 0, "withdrawn once");
   output({ approved: "Rita Request" });
 });

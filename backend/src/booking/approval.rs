@@ -12,8 +12,8 @@ use crate::domain::visitor_text;
 use crate::notify::{self, Event};
 use crate::store::{BookingRow, BookingStatus, ConfirmBy, StoreError, bookings};
 
-use super::BookingService;
 use super::confirmation::{announce, end_holds};
+use super::{BookError, BookingService};
 
 /// Why a request was not decided.
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +95,37 @@ impl BookingService {
     pub async fn decline(&self, id: &str, reason: Option<&str>) -> Result<BookingRow, DecideError> {
         let reason = check_reason(reason)?;
         self.decide(id, Decision::Decline(reason)).await
+    }
+
+    /// The visitor withdraws a request still waiting for the owner (with the manage token;
+    /// with a series, every session still waiting): `cancelled`, its time free, nothing
+    /// written or sent (no invitation was ever sent). `None`: it was not such a request, so
+    /// the ordinary cancel applies.
+    pub async fn withdraw(&self, id: &str, token: &str) -> Result<Option<BookingRow>, BookError> {
+        let booking = self.get(id, token).await?;
+        if booking.status != BookingStatus::Pending || booking.confirm_by != Some(ConfirmBy::Owner)
+        {
+            return Ok(None);
+        }
+        let (now, config) = (self.now(), self.config());
+        let withdrawn = self
+            .store()
+            .call(move |c| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                end_holds(&tx, &config, now)?;
+                let mut any = false;
+                for id in waiting_with_series(&tx, &booking)? {
+                    any |= bookings::withdraw(&tx, &id, now)?;
+                }
+                tx.commit()?;
+                Ok(any)
+            })
+            .await?;
+        if !withdrawn {
+            // Decided or expired meanwhile: what it is now is the answer.
+            return Ok(None);
+        }
+        Ok(self.booking_row(id).await?)
     }
 
     async fn decide(&self, id: &str, decision: Decision) -> Result<BookingRow, DecideError> {

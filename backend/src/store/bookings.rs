@@ -585,6 +585,17 @@ pub fn decline(
     Ok(n == 1)
 }
 
+/// The visitor withdraws a request still waiting for the owner (its time is free); false
+/// when it was not waiting.
+pub fn withdraw(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let n = conn.execute(
+        "UPDATE bookings SET status = 'cancelled', hold_until = NULL, cancelled_at = ?2, \
+         updated_at = ?2 WHERE id = ?1 AND status = 'pending' AND confirm_by = 'owner'",
+        params![id, secs(now)],
+    )?;
+    Ok(n == 1)
+}
+
 /// The requests waiting for the owner whose hold ran out by `now` (before `expire_holds`
 /// ends them: their visitors are told).
 pub fn owner_holds_due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {

@@ -172,3 +172,32 @@ async fn the_owner_moves_a_booking_to_a_free_time_only() {
     let (status, _) = admin(&app, "POST", nobody, Some(&owner), Some(moved(TUE_10))).await;
     assert_eq!(status, 404);
 }
+
+/// The visitor withdraws a request through the manage link's cancel: cancelled, time free,
+/// nothing queued; the owner can no longer approve it.
+#[tokio::test]
+async fn the_visitor_withdraws_a_waiting_request() {
+    let app = spawn_app(&requests()).await;
+    let owner = login(&app).await;
+    let (status, b) = app.book("asked", TUE_9).await;
+    assert_eq!(status, 201, "{b}");
+    let id = b["id"].as_str().unwrap().to_owned();
+    let token = b["manage_token"].as_str().unwrap();
+    let (status, v) = app
+        .delete(&format!("/api/v1/bookings/{id}?token={token}"))
+        .await;
+    assert_eq!((status, &v["status"]), (200, &json!("cancelled")), "{v}");
+    assert!(v.get("hold_until").is_none(), "{v}");
+    assert!(tuesday(&app).await.contains(&"09:00".to_owned()));
+    let (status, v) = decide(&app, &owner, &id, "approve", Value::Null).await;
+    assert_eq!(status, 409, "{v}");
+    assert!(drained(&app, Duration::from_secs(1)).await.is_empty());
+    // A wrong token withdraws nothing.
+    let (status, b) = app.book("asked", TUE_10).await;
+    assert_eq!(status, 201, "{b}");
+    let other = b["id"].as_str().unwrap();
+    let (status, _) = app
+        .delete(&format!("/api/v1/bookings/{other}?token={token}"))
+        .await;
+    assert_eq!(status, 404);
+}

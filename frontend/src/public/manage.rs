@@ -91,6 +91,14 @@ fn Manage(
             }
         });
     };
+    let cancel_with = move |done: &'static str| {
+        let call = Call {
+            method: "DELETE",
+            path: path.get_value(),
+            ..Call::default()
+        };
+        change(call, done);
+    };
     let cancel = move |following: bool| {
         let path = path.get_value();
         let (path, done) = if following {
@@ -144,10 +152,16 @@ fn Manage(
                         _ => None,
                     };
                     let stands = b.status == BookingStatus::Confirmed;
+                    let asked = b.status == BookingStatus::Pending
+                        && b.confirm_by == Some(openslot_wire::public::ConfirmBy::Owner);
                     view! {
                         <BookingFacts booking=b.clone() event=event.clone() page=page.get_value()/>
                         {cancelled.then(|| view! { <p class="notice" role="status">{t::CANCELLED}</p> })}
                         {waiting.map(|w| view! { <p class="notice pending" role="status">{w}</p> })}
+                        {asked.then(|| view! {
+                            <button type="button" class="danger" disabled=move || busy.get()
+                                on:click=move |_| cancel_with(t::WITHDRAWN)>{t::WITHDRAW}</button>
+                        })}
                         <p class="problem" role="alert">{move || problem.get()}</p>
                         {stands.then(|| view! {
                             <ManageActions doing busy event=event.clone() zone page=page.get_value() later

@@ -115,6 +115,8 @@ pub const CHECK_MAIL: &str = "Check your mail to confirm";
 pub const WAITING_OWNER: &str = "Waiting for the owner's confirmation";
 pub const OWNER_DECIDES: &str =
     "The time is held for you until the owner decides. You will get a mail then.";
+pub const WITHDRAW: &str = "Withdraw the request";
+pub const WITHDRAWN: &str = "Your request is withdrawn; the time is free again.";
 pub const DECLINED: &str = "The owner declined this request; the time is free again.";
 pub const CONFIRMING: &str = "Confirming your booking…";
 pub const CONFIRM_FAILED: &str = "The booking could not be confirmed.";

@@ -619,7 +619,13 @@ impl PublicApi {
                 )]));
             }
         };
-        match self.service.cancel(&id.0, &token, scope).await {
+        // A request still waiting for the owner is withdrawn; anything else cancelled.
+        let outcome = match self.service.withdraw(&id.0, &token).await {
+            Ok(Some(b)) => Ok(b),
+            Ok(None) => self.service.cancel(&id.0, &token, scope).await,
+            Err(e) => Err(e),
+        };
+        match outcome {
             Ok(b) => {
                 tracing::info!(booking = %b.id, "cancelled");
                 self.manage_answer(&b, &token).await
