@@ -246,7 +246,6 @@ pub(super) fn end_holds(
 /// What a new booking causes in its transaction: when it stands, its writes and notices
 /// (`announce`); when it waits, one notice for the first session: the visitor's link
 /// (`booking.confirm_request`) or the request to the owner (`booking.requested`).
-#[allow(clippy::too_many_arguments)]
 pub(super) fn announce_or_ask(
     tx: &Connection,
     config: &Config,
