@@ -143,12 +143,13 @@ fn Manage(
                         .unwrap_or_else(|| unlisted_type(&b, &page.get_value()));
                     let cancelled = b.status == BookingStatus::Cancelled;
                     let later = has_later_sessions(&b);
-                    // A request waits for the owner (the server's words), or was declined.
+                    // Waiting (the server's words), declined by the owner, or not confirmed in time.
                     let waiting = match b.status {
                         BookingStatus::Pending => b.message.clone(),
                         BookingStatus::Declined => Some(
                             b.decline_reason.as_ref().map_or(t::DECLINED.to_owned(), |r| format!("{} {r}", t::DECLINED)),
                         ),
+                        BookingStatus::Expired => Some(t::CONFIRM_ENDED.to_owned()),
                         _ => None,
                     };
                     let stands = b.status == BookingStatus::Confirmed;
