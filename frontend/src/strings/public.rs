@@ -46,7 +46,7 @@ plain {
     retry = "Try again",
     logo_alt = "Logo",
     language = "Language",
-    clock_label = "Clock",
+    clock_label = "Time format",
     clock_24 = "24-hour",
     clock_12 = "12-hour",
     // Choosing what to book.
