@@ -8,7 +8,7 @@
 // - the clock select: "2:00 PM" in 12-hour form is "14:00" in 24-hour form, remembered.
 
 import fs from "node:fs";
-import { assertClean, axe, check, open, output, run, visitor } from "./lib.mjs";
+import { assertClean, axe, check, open, output, run, screenshot, visitor } from "./lib.mjs";
 
 /**
  * The English sentences of the booking page: every text of src/strings/public.rs with two words
@@ -74,6 +74,7 @@ async function german() {
   await page.locator("#times-title").filter({ hasText: /^Freie Zeiten am / }).waitFor();
   await noEnglish(page, "day and times");
   await axe(page, "German times");
+  await screenshot(page, "i18n-de-times");
 
   await page.locator("button.slot").first().click();
   await page.getByRole("heading", { level: 1, name: "Ihre Angaben" }).waitFor();
@@ -84,9 +85,10 @@ async function german() {
   await page.getByText("E-Mail ist keine gültige E-Mail-Adresse (es fehlt das @).").waitFor();
   await page.getByRole("button", { name: "Diesen Termin buchen" }).click();
   await page.getByText("Name darf nicht leer sein.").waitFor();
-  await page.getByText("Bitte korrigieren Sie die unten markierten Felder.").waitFor();
+  await page.getByText("Bitte korrigieren Sie die markierten Felder.").waitFor();
   await noEnglish(page, "form with refusals");
   await axe(page, "German form");
+  await screenshot(page, "i18n-de-form");
 
   await page.locator("#name").fill("Dora Datum");
   await page.locator("#email").fill("dora@example.org");
