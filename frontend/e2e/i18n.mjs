@@ -114,6 +114,7 @@ async function weeks() {
     check((await lang(page)) === code, `${locale}: <html lang="${code}">: ${await lang(page)}`);
     check((await weekStart(page)) === first, `${locale}: the week starts on weekday ${first}`);
     check((code === "en") === (translations.length === 0), `${locale}: translations fetched: ${translations}`);
+    await screenshot(page, `i18n-${locale}-times`);
     assertClean(page, locale);
     await page.context().close();
   }
