@@ -409,6 +409,30 @@ async fn booking_flow_headers_limits_and_static_files_through_nginx() {
             "{name}"
         );
     }
+    // The translations, fetched by the page with their content hash in the query: a day,
+    // compressed like the rest.
+    for code in ["de", "es", "fr", "ja"] {
+        let name = format!("i18n/{code}.json");
+        let r = visitor
+            .get(stack.url(&format!("/{name}?v=0123abcd")))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{name}");
+        assert_eq!(header(&r, "content-encoding"), "gzip", "{name}");
+        assert_eq!(
+            header(&r, "cache-control"),
+            "public, max-age=86400",
+            "{name}"
+        );
+        let body = r.bytes().await.unwrap();
+        assert_eq!(
+            gunzip(&body),
+            std::fs::read(root.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
     let r = visitor
         .get(stack.url("/openslot-frontend-0000000000000000_bg.wasm"))
         .send()

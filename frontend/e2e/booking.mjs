@@ -35,7 +35,8 @@ async function waitForSlots(page) {
 /** Shows the next month and waits until its days are loaded. */
 async function nextMonth(page) {
   const before = await page.locator("#month-title").getAttribute("data-month");
-  await page.locator(".month-nav").getByRole("button", { name: "Next month" }).click();
+  // By place, not by name: the name is in the visitor's language.
+  await page.locator(".month-nav button.icon").last().click();
   await page.locator(`#month-title:not([data-month="${before}"])`).waitFor();
   await page.locator(".grid[aria-busy='false']").waitFor();
 }
@@ -78,8 +79,9 @@ async function openDayOf(page, isoStart) {
 }
 
 async function fillForm(page, name, email, notes = "") {
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
+  // By id, not by label: the labels are in the visitor's language.
+  await page.locator("#name").fill(name);
+  await page.locator("#email").fill(email);
   if (notes) await page.getByLabel(/Anything to share/).fill(notes);
 }
 
@@ -159,7 +161,8 @@ async function book() {
   // A second visitor, in Berlin: that instant is no longer offered.
   const second = await visitor({ timezoneId: "Europe/Berlin", locale: "de-DE" });
   await open(second.page, "/?type=intro");
-  await second.page.getByText("Times are shown in Europe/Berlin").waitFor();
+  // The page in the visitor's language.
+  await second.page.getByText("Zeiten in der Zeitzone Europe/Berlin").waitFor();
   const berlinStart = new Date(booking.start).toLocaleString("sv-SE", { timeZone: "Europe/Berlin" }).slice(0, 10);
   await openDayOf(second.page, berlinStart);
   await second.page.locator(".times h2, .times p").first().waitFor();
@@ -418,7 +421,7 @@ async function dates() {
   const { page } = await visitor({ timezoneId: zone, locale: "de-DE" });
   await open(page, "/?type=intro");
   // Chromium names some zones by their old names (Asia/Kolkata is Asia/Calcutta there).
-  await page.getByText("Times are shown in").first().waitFor();
+  await page.getByText("Zeiten in der Zeitzone").first().waitFor();
   check(await page.evaluate(() => Date.now()) >= now - 60000, "the browser's clock is pinned");
   await page.locator(".grid[aria-busy='false']").waitFor();
   const today = civil(now, zone);
@@ -442,10 +445,10 @@ async function dates() {
   await page.locator("button.slot").first().click();
   await fillForm(page, "Dora Datum", "dora@example.org");
   const answer = page.waitForResponse((r) => r.url().endsWith("/api/v1/bookings") && r.request().method() === "POST");
-  await page.getByRole("button", { name: "Book this time" }).click();
+  await page.getByRole("button", { name: "Diesen Termin buchen" }).click();
   const response = await answer;
   check(response.status() === 201, `booked: ${response.status()}`);
-  await page.getByRole("heading", { name: "You are booked" }).waitFor();
+  await page.getByRole("heading", { name: "Ihr Termin ist gebucht" }).waitFor();
   const clock = new Intl.DateTimeFormat("de-DE", { hour: "numeric", minute: "2-digit", timeZone: zone }).format(new Date(start));
   const yours = await page.locator(".when-visitor").innerText();
   check(yours.includes(clock), `the confirmation shows ${clock} in ${zone}: ${yours}`);
@@ -454,7 +457,7 @@ async function dates() {
   // A second visitor, in Tokyo with a Japanese page.
   const second = await visitor({ timezoneId: "Asia/Tokyo", locale: "ja-JP" });
   await open(second.page, "/?type=intro");
-  await second.page.getByText("Times are shown in Asia/Tokyo").waitFor();
+  await second.page.getByText("時刻は Asia/Tokyo のタイムゾーンで表示しています").waitFor();
   const tokyoStart = new Date(start).toLocaleString("sv-SE", { timeZone: "Asia/Tokyo" }).slice(0, 10);
   await openDayOf(second.page, tokyoStart);
   await second.page.locator(".times h2, .times p").first().waitFor();
@@ -465,7 +468,7 @@ async function dates() {
   const plusDays = (d, n) => new Date(Date.parse(`${d}T12:00:00Z`) + n * 864e5).toISOString().slice(0, 10);
   const lastDay = plusDays(civil(now, "Europe/Berlin"), horizonDays - 1);
   const lastDays = [lastDay, plusDays(lastDay, 1)];
-  const next = second.page.locator(".month-nav").getByRole("button", { name: "Next month" });
+  const next = second.page.locator(".month-nav button.icon").last();
   for (let i = 0; i < 4 && (await next.isEnabled()); i++) await nextMonth(second.page);
   check(await next.isDisabled(), "the horizon ends the months");
   const lastMonth = await second.page.locator("#month-title").getAttribute("data-month");

@@ -2,15 +2,132 @@
 //! no zone database. The API gives RFC 3339 times already in the zone asked for; the civil date
 //! and time of a slot are read straight off that text, and only shown through `Intl`.
 
-use chrono::{Datelike, NaiveDate};
+use std::cell::{Cell, RefCell};
+
+use chrono::{Datelike, NaiveDate, Weekday};
 use js_sys::{Array, Date, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The browser's language for dates and times ("en-GB", "de-DE", ...); "en" without one.
+thread_local! {
+    /// The booking page's locale (its language, `strings::lang`); unset in the dashboard.
+    static LOCALE: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The visitor's clock: `Some(true)` 12-hour, `Some(false)` 24-hour, `None` the locale's.
+    static HOUR12: Cell<Option<bool>> = const { Cell::new(None) };
+}
+
+/// Dates and times follow `locale` from now on (the booking page's language).
+pub fn set_locale(locale: &str) {
+    LOCALE.with(|l| *l.borrow_mut() = Some(locale.to_owned()));
+}
+
+/// Clock times in 12-hour (`true`) or 24-hour form from now on; `None`: as the locale has them.
+pub fn set_hour12(hour12: Option<bool>) {
+    HOUR12.with(|h| h.set(hour12));
+}
+
+/// Whether clock times are shown in 12-hour form (the visitor's choice, else the locale's).
+pub fn hour12() -> bool {
+    HOUR12
+        .with(Cell::get)
+        .unwrap_or_else(|| locale_uses_12_hours(&locale()))
+}
+
+/// The language for dates and times: the booking page's, else the browser's ("en-GB", "de-DE",
+/// ...); "en" without one.
 pub fn locale() -> String {
-    web_sys::window()
-        .and_then(|w| w.navigator().language())
+    LOCALE
+        .with(|l| l.borrow().clone())
+        .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
         .unwrap_or_else(|| "en".to_owned())
+}
+
+/// Whether `locale` writes clock times with AM/PM ("en-US": yes, "de-DE": no).
+pub fn locale_uses_12_hours(locale: &str) -> bool {
+    let cycle = intl()
+        .and_then(|i| Reflect::get(&i, &"DateTimeFormat".into()).ok())
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|dtf| {
+            let args = Array::of2(&locale.into(), &options(&[("hour", "numeric")]));
+            Reflect::construct(&dtf, &args).ok()
+        })
+        .and_then(|f| {
+            let resolved: Function = Reflect::get(&f, &"resolvedOptions".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            resolved.call0(&f).ok()
+        })
+        .and_then(|o| Reflect::get(&o, &"hourCycle".into()).ok())
+        .and_then(|c| c.as_string());
+    matches!(cycle.as_deref(), Some("h11" | "h12"))
+}
+
+/// The first day of the week in `locale`: the browser's own answer (`Intl.Locale` week info)
+/// when it has one, else [`first_weekday_of_region`].
+pub fn first_weekday(locale: &str) -> Weekday {
+    let from_intl = intl()
+        .and_then(|i| Reflect::get(&i, &"Locale".into()).ok())
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|ctor| Reflect::construct(&ctor, &Array::of1(&locale.into())).ok())
+        .and_then(|l| {
+            // getWeekInfo() in newer browsers, the weekInfo property in older Chromium.
+            let info = Reflect::get(&l, &"getWeekInfo".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+                .and_then(|f| f.call0(&l).ok())
+                .or_else(|| Reflect::get(&l, &"weekInfo".into()).ok())?;
+            Reflect::get(&info, &"firstDay".into()).ok()?.as_f64()
+        });
+    match from_intl {
+        // 1 = Monday ... 7 = Sunday.
+        Some(day) if (1.0..=7.0).contains(&day) => {
+            Weekday::try_from((day as u8 - 1) % 7).unwrap_or(Weekday::Mon)
+        }
+        _ => first_weekday_of_region(&region_of(locale)),
+    }
+}
+
+/// The region of a locale tag ("de-AT" -> "AT"); for a bare language, the region most of its
+/// speakers are in ("ja" -> "JP", "en" -> "US").
+pub fn region_of(locale: &str) -> String {
+    let mut parts = locale.split(['-', '_']);
+    let language = parts.next().unwrap_or_default().to_ascii_lowercase();
+    if let Some(region) =
+        parts.find(|p| p.len() == 2 || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit())))
+    {
+        return region.to_ascii_uppercase();
+    }
+    match language.as_str() {
+        "en" => "US",
+        "ja" => "JP",
+        "es" => "ES",
+        "fr" => "FR",
+        "de" => "DE",
+        "pt" => "BR",
+        "zh" => "CN",
+        "ko" => "KR",
+        "ar" => "EG",
+        "he" => "IL",
+        "hi" => "IN",
+        _ => "001",
+    }
+    .to_owned()
+}
+
+/// The first day of the week in a region, after CLDR's weekData: Sunday in the Americas' big
+/// countries, Japan, Korea, China, India, Israel and others; Saturday in much of the Middle
+/// East; Monday elsewhere (and in the world region "001").
+pub fn first_weekday_of_region(region: &str) -> Weekday {
+    const SUNDAY: &str = "AG AS BD BR BS BT BW BZ CA CN CO DM DO ET GT GU HK HN ID IL IN JM JP KE \
+        KH KR LA MH MM MO MT MX MZ NI NP PA PE PH PK PR PT PY SA SG SV TH TT TW UM US VE VI WS YE ZA ZW";
+    const SATURDAY: &str = "AE AF BH DJ DZ EG IQ IR JO KW LY OM QA SD SY";
+    if SUNDAY.split_whitespace().any(|r| r == region) {
+        Weekday::Sun
+    } else if SATURDAY.split_whitespace().any(|r| r == region) {
+        Weekday::Sat
+    } else {
+        Weekday::Mon
+    }
 }
 
 fn intl() -> Option<JsValue> {
@@ -123,10 +240,17 @@ fn options(pairs: &[(&str, &str)]) -> JsValue {
     o.into()
 }
 
-/// Formats an instant (RFC 3339 or milliseconds) in `zone` with Intl `options`.
+/// Formats an instant (RFC 3339 or milliseconds) in `zone` with Intl `options`, clock times
+/// in the visitor's 12- or 24-hour form.
 fn format(instant: &Date, zone: &str, pairs: &[(&str, &str)]) -> String {
     let mut all: Vec<(&str, &str)> = pairs.to_vec();
     all.push(("timeZone", zone));
+    if let Some(hour12) = HOUR12
+        .with(Cell::get)
+        .filter(|_| pairs.iter().any(|(k, _)| *k == "hour"))
+    {
+        all.push(("hourCycle", if hour12 { "h12" } else { "h23" }));
+    }
     instant
         .to_locale_string(&locale(), &options(&all))
         .as_string()
@@ -175,10 +299,11 @@ pub fn month_title(first: NaiveDate) -> String {
     )
 }
 
-/// Short weekday names from Monday, in the visitor's locale.
-pub fn weekday_names() -> Vec<String> {
+/// Short weekday names from `first`, in the visitor's locale.
+pub fn weekday_names(first: Weekday) -> Vec<String> {
     // 2024-01-01 was a Monday.
-    (0..7)
+    let from = first.num_days_from_monday();
+    (from..from + 7)
         .map(|i| {
             let ms = Date::utc(2024.0, 0.0) + f64::from(i) * 86_400_000.0 + 12.0 * 3_600_000.0;
             format(
@@ -278,9 +403,10 @@ pub fn previous_month(first: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(first)
 }
 
-/// The days of the month grid: leading blanks (`None`) so weeks start on Monday, then each day.
-pub fn month_grid(first: NaiveDate) -> Vec<Option<NaiveDate>> {
-    let blanks = first.weekday().num_days_from_monday() as usize;
+/// The days of the month grid: leading blanks (`None`) so weeks start on `week_start`, then
+/// each day.
+pub fn month_grid(first: NaiveDate, week_start: Weekday) -> Vec<Option<NaiveDate>> {
+    let blanks = first.weekday().days_since(week_start) as usize;
     let mut cells: Vec<Option<NaiveDate>> = vec![None; blanks];
     let mut day = first;
     while day.month() == first.month() {
@@ -302,15 +428,53 @@ mod tests {
     }
 
     #[test]
-    fn month_grid_starts_on_monday() {
-        // December 2026 starts on a Tuesday: one blank, then 31 days.
-        let cells = month_grid(d(2026, 12, 1));
+    fn month_grid_starts_on_the_locales_first_day() {
+        // December 2026 starts on a Tuesday: one blank from Monday, two from Sunday.
+        let cells = month_grid(d(2026, 12, 1), Weekday::Mon);
         assert_eq!(cells.len(), 32);
         assert_eq!(cells[0], None);
         assert_eq!(cells[1], Some(d(2026, 12, 1)));
         assert_eq!(cells[31], Some(d(2026, 12, 31)));
-        // February 2027 starts on a Monday: no blank, 28 days.
-        assert_eq!(month_grid(d(2027, 2, 1)).len(), 28);
+        let cells = month_grid(d(2026, 12, 1), Weekday::Sun);
+        assert_eq!(cells.len(), 33);
+        assert_eq!(cells[2], Some(d(2026, 12, 1)));
+        // February 2027 starts on a Monday: no blank from Monday, six from Tuesday.
+        assert_eq!(month_grid(d(2027, 2, 1), Weekday::Mon).len(), 28);
+        assert_eq!(month_grid(d(2027, 2, 1), Weekday::Sun).len(), 29);
+        assert_eq!(month_grid(d(2027, 2, 1), Weekday::Tue).len(), 34);
+        // November 2026 starts on a Sunday.
+        assert_eq!(
+            month_grid(d(2026, 11, 1), Weekday::Sun)[0],
+            Some(d(2026, 11, 1))
+        );
+        assert_eq!(month_grid(d(2026, 11, 1), Weekday::Sat).len(), 31);
+    }
+
+    #[test]
+    fn weeks_start_by_region() {
+        for (locale, first) in [
+            ("en-US", Weekday::Sun),
+            ("ja-JP", Weekday::Sun),
+            ("ja", Weekday::Sun),
+            ("en", Weekday::Sun),
+            ("en-GB", Weekday::Mon),
+            ("de-DE", Weekday::Mon),
+            ("de", Weekday::Mon),
+            ("fr-FR", Weekday::Mon),
+            ("fr-CA", Weekday::Sun),
+            ("es", Weekday::Mon),
+            ("es-MX", Weekday::Sun),
+            ("ar-EG", Weekday::Sat),
+            ("zh-Hant-TW", Weekday::Sun),
+            ("es-419", Weekday::Mon),
+            ("xx", Weekday::Mon),
+        ] {
+            assert_eq!(
+                first_weekday_of_region(&region_of(locale)),
+                first,
+                "{locale}"
+            );
+        }
     }
 
     #[test]

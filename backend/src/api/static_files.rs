@@ -1,6 +1,6 @@
 //! The built SPA's files as browsers should keep them when OpenSlot serves them itself (no
 //! nginx in front): trunk's hashed files for a year (a new build has new names), everything
-//! else revalidated each time; a path that names a file (`/favicon.ico`, `/robots.txt`) is a
+//! else revalidated each time, except the booking page's translations (a day); a path that names a file (`/favicon.ico`, `/robots.txt`) is a
 //! 404 when there is no such file, never the page. Pure: the server applies it.
 
 /// Hashed files: their content never changes under their name.
@@ -8,10 +8,17 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The HTML pages and unhashed files: kept, but asked about (ETag) before each use.
 pub const REVALIDATE: &str = "no-cache";
 
+/// The booking page's translations (`/i18n/de.json`): the page asks for them with a hash of
+/// their content in the query (`?v=`), so a new build's texts are a new address; their own name
+/// has no hash, so not for a year, but a day spares a returning visitor the round trip.
+pub const TRANSLATION: &str = "public, max-age=86400";
+
 /// The `Cache-Control` of the file served for `path` (the path of the file actually sent).
 pub fn cache_control(path: &str) -> &'static str {
     if is_hashed(last_segment(path)) {
         IMMUTABLE
+    } else if is_translation(path) {
+        TRANSLATION
     } else {
         REVALIDATE
     }
@@ -23,6 +30,14 @@ pub fn names_a_file(path: &str) -> bool {
     last_segment(path)
         .rsplit_once('.')
         .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty())
+}
+
+fn is_translation(path: &str) -> bool {
+    path.strip_prefix("/i18n/")
+        .and_then(|name| name.strip_suffix(".json"))
+        .is_some_and(|code| {
+            !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+        })
 }
 
 fn last_segment(path: &str) -> &str {
@@ -64,8 +79,15 @@ mod tests {
             "/zones.txt",
             "/style-5963fbb.css",
             "/style-5963fbb3f76cb51g.css",
+            "/i18n/",
+            "/i18n/.json",
+            "/i18n/de/x.json",
+            "/admin/i18n/de.json",
         ] {
             assert_eq!(cache_control(path), REVALIDATE, "{path}");
+        }
+        for path in ["/i18n/de.json", "/i18n/ja.json", "/i18n/pt-BR.json"] {
+            assert_eq!(cache_control(path), TRANSLATION, "{path}");
         }
     }
 

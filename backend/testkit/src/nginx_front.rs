@@ -123,11 +123,18 @@ pub fn prepare_dist(to: &Path) -> bool {
         return false;
     }
     std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(&dist).unwrap() {
-        let path = entry.unwrap().path();
-        // A dist that `make dist` already prepared: start from trunk's output only.
-        if path.is_file() && path.extension().is_none_or(|e| e != "gz") {
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    // The booking page's files and its translations (`i18n/`), not the dashboard (`admin/`).
+    for folder in ["", "i18n"] {
+        let Ok(entries) = std::fs::read_dir(dist.join(folder)) else {
+            continue;
+        };
+        std::fs::create_dir_all(to.join(folder)).unwrap();
+        for entry in entries {
+            let path = entry.unwrap().path();
+            // A dist that `make dist` already prepared: start from trunk's output only.
+            if path.is_file() && path.extension().is_none_or(|e| e != "gz") {
+                std::fs::copy(&path, to.join(folder).join(path.file_name().unwrap())).unwrap();
+            }
         }
     }
     run(Command::new(repo().join("nginx/prepare-dist.sh")).arg(to));

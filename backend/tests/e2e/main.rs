@@ -20,6 +20,7 @@ mod dashboard;
 mod dates;
 mod embed;
 mod harness;
+mod i18n;
 mod outage;
 mod requests;
 mod through_nginx;

@@ -40,8 +40,11 @@ async fn hashed_files_are_immutable_pages_revalidated_missing_files_404() {
         "style-fedcba9876543210.css",
         "captcha-worker.js",
         "admin/dashboard-0123456789abcdef.js",
+        "i18n/de.json",
     ] {
-        std::fs::write(dist.join(file), "x").unwrap();
+        let path = dist.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "x").unwrap();
     }
     let public = [
         ("/", "200", Some("no-cache")),
@@ -55,6 +58,13 @@ async fn hashed_files_are_immutable_pages_revalidated_missing_files_404() {
         ("/openslot-frontend-0123456789abcdef.js", "200", Some(YEAR)),
         ("/style-fedcba9876543210.css", "200", Some(YEAR)),
         ("/captcha-worker.js", "200", Some("no-cache")),
+        // The booking page's translations: asked for with their content hash, kept a day.
+        (
+            "/i18n/de.json?v=0123abcd",
+            "200",
+            Some("public, max-age=86400"),
+        ),
+        ("/i18n/xx.json", "404", None),
         ("/favicon.ico", "404", None),
         ("/robots.txt", "404", None),
         ("/assets/missing.js", "404", None),

@@ -23,9 +23,9 @@ pub fn Confirmation(
         // Pending (`confirm = "email"` or `"owner"`): nothing to add to a calendar or manage yet.
         let until = time::moment(&until, &booking.timezone);
         let (title, told) = if booking.confirm_by == Some(ConfirmBy::Owner) {
-            (t::WAITING_OWNER, t::OWNER_DECIDES.to_owned())
+            (t::waiting_owner(), t::owner_decides().to_owned())
         } else {
-            (t::CHECK_MAIL, t::held_until(&booking.email, &until))
+            (t::check_mail(), t::held_until(&booking.email, &until))
         };
         announcer().say(format!("{title}. {told}"));
         return view! {
@@ -37,19 +37,19 @@ pub fn Confirmation(
         }
         .into_any();
     }
-    announcer().say(format!("{}. {what}.", t::BOOKED));
+    announcer().say(format!("{}. {what}.", t::booked()));
     view! {
         <section aria-labelledby="step-title" class="confirmation">
-            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::BOOKED}</h1>
+            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::booked()}</h1>
             <BookingFacts booking=booking.clone() event=event.clone() page=page.clone()/>
-            <h2>{t::ADD_TO_CALENDAR}</h2>
+            <h2>{t::add_to_calendar()}</h2>
             <CalendarLinks booking=booking.clone() title=what.clone()/>
             <p class="manage">
-                <a href=manage_path(&booking)>{t::MANAGE_LINK}</a>
-                <br/><span class="hint">{t::MANAGE_HINT}</span>
+                <a href=manage_path(&booking)>{t::manage_link()}</a>
+                <br/><span class="hint">{t::manage_hint()}</span>
                 <br/><code class="manage-url">{booking.manage_url.clone()}</code>
             </p>
-            <button type="button" class="secondary" on:click=move |_| on_again.run(())>{t::BOOK_ANOTHER}</button>
+            <button type="button" class="secondary" on:click=move |_| on_again.run(())>{t::book_another()}</button>
         </section>
     }
     .into_any()
@@ -79,19 +79,19 @@ pub fn ConfirmLink(
     });
     move || match answer.get() {
         None | Some(Ok(_)) => {
-            view! { <main class="card"><p role="status">{t::CONFIRMING}</p></main> }.into_any()
+            view! { <main class="card"><p role="status">{t::confirming()}</p></main> }.into_any()
         }
         Some(Err(e)) => {
             let why = match e.status() {
-                Some(410) => t::CONFIRM_ENDED,
-                Some(404) => t::CONFIRM_UNKNOWN,
-                _ => t::CONFIRM_FAILED,
+                Some(410) => t::confirm_ended(),
+                Some(404) => t::confirm_unknown(),
+                _ => t::confirm_failed(),
             };
             view! {
                 <main class="card">
-                    <h1>{t::CONFIRM_FAILED}</h1>
+                    <h1>{t::confirm_failed()}</h1>
                     <p role="alert">{why}</p>
-                    <p><a href="/">{t::BOOK_AGAIN}</a></p>
+                    <p><a href="/">{t::book_again()}</a></p>
                 </main>
             }
             .into_any()
@@ -108,14 +108,14 @@ pub fn BookingFacts(booking: BookingJson, event: EventTypeJson, page: PageJson) 
         <dl class="facts">
             <dt>{event.title.clone()}</dt>
             <dd>{t::minutes(event.duration)}", "{page.owner_name.clone()}</dd>
-            <dt>{t::WHEN_YOURS}</dt>
+            <dt>{t::when_yours()}</dt>
             <dd class="when-visitor">{time::moment(&booking.start, &visitor_zone)}" ("{visitor_zone.clone()}")"</dd>
             {owner_differs.then(|| view! {
                 <dt>{t::when_owners(&page.owner_name)}</dt>
                 <dd class="when-owner">{time::moment(&booking.start, &page.timezone)}" ("{page.timezone.clone()}")"</dd>
             })}
             {booking.series.clone().map(|series| view! {
-                <dt>{t::YOUR_SESSIONS}</dt>
+                <dt>{t::your_sessions()}</dt>
                 <dd>
                     <p class="meta">{t::frequency(series.frequency)}</p>
                     <ol class="sessions">
@@ -125,7 +125,7 @@ pub fn BookingFacts(booking: BookingJson, event: EventTypeJson, page: PageJson) 
                             view! {
                                 <li class:cancelled=cancelled aria-current=current.then_some("true")>
                                     {time::moment(&s.start, &visitor_zone)}
-                                    {cancelled.then(|| format!(" ({})", t::SESSION_CANCELLED))}
+                                    {cancelled.then(|| format!(" ({})", t::session_cancelled()))}
                                 </li>
                             }
                         }).collect_view()}
@@ -133,16 +133,16 @@ pub fn BookingFacts(booking: BookingJson, event: EventTypeJson, page: PageJson) 
                 </dd>
             })}
             {booking.location.clone().and_then(|l| where_link(&l)).map(|place| view! {
-                <dt>{t::WHERE}</dt>
+                <dt>{t::where_label()}</dt>
                 <dd class="where">{place}</dd>
             })}
             {booking.answers.iter().map(|a| view! {
                 <dt>{a.label.clone()}</dt>
                 <dd class="answer">{a.value.clone()}</dd>
             }).collect_view()}
-            <dt>{t::NAME}</dt>
+            <dt>{t::name()}</dt>
             <dd>{booking.name.clone()}</dd>
-            <dt>{t::EMAIL}</dt>
+            <dt>{t::email()}</dt>
             <dd>{booking.email.clone()}</dd>
         </dl>
     }
@@ -155,7 +155,7 @@ fn where_link(l: &super::LocationJson) -> Option<AnyView> {
     Some(match l.kind {
         LocationKind::Video if value.starts_with("https://") || value.starts_with("http://") => {
             view! {
-                <a href=value.clone() rel="noopener noreferrer" target="_blank">{t::JOIN_VIDEO}</a>
+                <a href=value.clone() rel="noopener noreferrer" target="_blank">{t::join_video()}</a>
                 <br/><span class="manage-url">{value}</span>
             }
             .into_any()
@@ -186,7 +186,7 @@ fn CalendarLinks(booking: BookingJson, title: String) -> impl IntoView {
         time::utc_stamp(&booking.start),
         time::utc_stamp(&booking.end),
     );
-    let details = format!("{}\n{}", t::MANAGE_HINT, booking.manage_url);
+    let details = format!("{}\n{}", t::manage_hint(), booking.manage_url);
     let google = format!(
         "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={start}/{end}&details={}",
         encode(&title),
@@ -203,9 +203,9 @@ fn CalendarLinks(booking: BookingJson, title: String) -> impl IntoView {
     let href = blob_url(&ics);
     view! {
         <ul class="calendar-links">
-            <li><a href=href download="booking.ics">{t::DOWNLOAD_ICS}</a></li>
-            <li><a href=google rel="noopener noreferrer" target="_blank">{t::GOOGLE}</a></li>
-            <li><a href=outlook rel="noopener noreferrer" target="_blank">{t::OUTLOOK}</a></li>
+            <li><a href=href download="booking.ics">{t::download_ics()}</a></li>
+            <li><a href=google rel="noopener noreferrer" target="_blank">{t::google()}</a></li>
+            <li><a href=outlook rel="noopener noreferrer" target="_blank">{t::outlook()}</a></li>
         </ul>
     }
 }
@@ -258,7 +258,7 @@ pub fn ics_file(b: &BookingJson, title: &str) -> String {
             format!("LOCATION:{}", ics_text(place)),
             format!(
                 "DESCRIPTION:{}",
-                ics_text(&format!("{}\n{manage}", t::MANAGE_HINT))
+                ics_text(&format!("{}\n{manage}", t::manage_hint()))
             ),
             "END:VEVENT".to_owned(),
         ]);

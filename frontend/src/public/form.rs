@@ -6,7 +6,8 @@ use openslot_wire::public::{BookingBody, Frequency, RepeatBody};
 
 use super::captcha::{self, CaptchaError};
 use super::{
-    BookingJson, EventTypeJson, QuestionJson, QuestionKind, check_answer, explain, focus_on_mount,
+    BookingJson, EventTypeJson, QuestionJson, QuestionKind, check_answer, explain, focus_id,
+    focus_on_mount,
 };
 use crate::api::{ApiError, Call, ErrorCode, ErrorJson, FieldError, SlotJson};
 use crate::strings::public as t;
@@ -166,6 +167,8 @@ pub fn BookingForm(
     };
     let visit_ref = visit_ref_of_page();
     let sending = RwSignal::new(Sending::Idle);
+    // In percent on the page: writing a float would pull the float formatter into the page
+    // (about 4 KB gzip of wasm).
     let progress = RwSignal::new(0.0_f64);
     let failure = RwSignal::new(None::<String>);
     let heading = NodeRef::<leptos::html::H1>::new();
@@ -203,7 +206,7 @@ pub fn BookingForm(
                 })
             });
         if let Some(id) = first_bad {
-            failure.set(Some(t::FIX_FIELDS.to_owned()));
+            failure.set(Some(t::fix_fields().to_owned()));
             focus_id(&id);
             return;
         }
@@ -277,7 +280,7 @@ pub fn BookingForm(
                         target.server.set(Some(fe.reason.clone()));
                     }
                     if failure.get_untracked().is_none() {
-                        failure.set(Some(t::FIX_FIELDS.to_owned()));
+                        failure.set(Some(t::fix_fields().to_owned()));
                     }
                     if let Some(fe) = fields.first() {
                         match fe.field.strip_prefix("answers.") {
@@ -314,30 +317,30 @@ pub fn BookingForm(
 
     view! {
         <section aria-labelledby="step-title">
-            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::YOUR_DETAILS}</h1>
+            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::your_details()}</h1>
             <p class="meta"><strong>{event.with_value(|e| e.title.clone())}</strong>", "{when}" ("{zone.get_value()}")"</p>
-            <button type="button" class="link" on:click=move |_| { keep_typed(); on_back.run(()) }>{t::BACK_TO_TIMES}</button>
+            <button type="button" class="link" on:click=move |_| { keep_typed(); on_back.run(()) }>{t::back_to_times()}</button>
             <form class="booking-form" novalidate=true on:submit=submit aria-describedby="form-problem">
-                {input("name", t::NAME, "text", "name", name)}
-                {input("email", t::EMAIL, "email", "email", email)}
+                {input("name", t::name(), "text", "name", name)}
+                {input("email", t::email(), "email", "email", email)}
                 <div class="field">
-                    <label for="notes">{t::NOTES}</label>
+                    <label for="notes">{t::notes()}</label>
                     <textarea id="notes" name="notes" rows="4"
                         aria-invalid=move || notes.problem().is_some().to_string()
                         aria-describedby="notes-count notes-problem"
                         prop:value=move || notes.value.get()
                         on:input=move |ev| { notes.value.set(event_target_value(&ev)); notes.server.set(None); notes.touched.set(true); }></textarea>
                     <p id="notes-count" class="hint">{move || t::notes_count(notes.value.get().chars().count(), visitor_text::NOTES_MAX_CHARS)}</p>
-                    <p id="notes-problem" class="field-problem">{move || notes.problem().map(|p| t::field_error(t::NOTES, &p))}</p>
+                    <p id="notes-problem" class="field-problem">{move || notes.problem().map(|p| t::field_error(t::notes(), &p))}</p>
                 </div>
                 {questions.get_value().into_iter().map(question_input).collect_view()}
                 {(!event.with_value(|e| e.repeat.is_empty())).then(|| view! {
                     <fieldset class="field repeat">
-                        <legend>{t::REPEAT_LEGEND}</legend>
+                        <legend>{t::repeat_legend()}</legend>
                         <label class="choice">
                             <input type="radio" name="repeat" value="" prop:checked=move || frequency.get().is_none()
                                 on:change=move |_| frequency.set(None)/>
-                            {t::REPEAT_ONCE}
+                            {t::repeat_once()}
                         </label>
                         {event.with_value(|e| e.repeat.clone()).into_iter().map(|f| {
                             let label = t::frequency(f);
@@ -350,7 +353,7 @@ pub fn BookingForm(
                             }
                         }).collect_view()}
                         <Show when=move || frequency.get().is_some()>
-                            <label for="sessions">{t::SESSIONS}</label>
+                            <label for="sessions">{t::sessions()}</label>
                             <select id="sessions" name="sessions" aria-describedby="sessions-hint"
                                 on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { sessions.set(n) }>
                                 {(2..=max_sessions).map(|n| view! {
@@ -364,12 +367,12 @@ pub fn BookingForm(
                 <div id="form-problem" class="problem" role="alert">{move || failure.get()}</div>
                 <Show when=move || sending.get() == Sending::Solving>
                     <div class="solving" role="status">
-                        <label for="captcha-progress">{t::SOLVING}</label>
-                        <progress id="captcha-progress" max="1" value=move || progress.get().to_string()></progress>
+                        <label for="captcha-progress">{t::solving()}</label>
+                        <progress id="captcha-progress" max="100" value=move || ((progress.get() * 100.0) as u32).to_string()></progress>
                     </div>
                 </Show>
                 <button type="submit" class="primary" aria-disabled=move || (sending.get() != Sending::Idle).to_string()>
-                    {move || if sending.get() == Sending::Idle { t::BOOK } else { t::BOOKING }}
+                    {move || if sending.get() == Sending::Idle { t::book() } else { t::booking() }}
                 </button>
             </form>
         </section>
@@ -411,7 +414,7 @@ async fn send(
                 Ok(payload) => Some(payload),
                 Err(CaptchaError::Api(e)) => return Err(Failed::Say(explain(&e))),
                 Err(CaptchaError::Worker) => {
-                    return Err(Failed::Say(t::CAPTCHA_UNSUPPORTED.to_owned()));
+                    return Err(Failed::Say(t::captcha_unsupported().to_owned()));
                 }
             }
         } else {
@@ -450,7 +453,7 @@ async fn send(
                 )),
                 (Some(400), Some(ErrorCode::Captcha)) if attempts < 2 => continue,
                 (Some(400), Some(ErrorCode::Captcha)) => {
-                    Err(Failed::Say(t::CAPTCHA_FAILED.to_owned()))
+                    Err(Failed::Say(t::captcha_failed().to_owned()))
                 }
                 (Some(422), _) => match e.body() {
                     Some(body) if !body.fields.is_empty() => {
@@ -472,7 +475,7 @@ fn question_input(f: QuestionField) -> impl IntoView {
     let shown_label = if f.question.required {
         label.clone()
     } else {
-        format!("{label} {}", t::OPTIONAL)
+        format!("{label} {}", t::optional())
     };
     let (value, touched, server) = (f.value, f.touched, f.server);
     let problem = {
@@ -488,7 +491,7 @@ fn question_input(f: QuestionField) -> impl IntoView {
             <select id=id.clone() name=id.clone() required=f.question.required
                 aria-invalid=invalid aria-describedby=problem_id.clone()
                 on:change=move |ev| { value.set(event_target_value(&ev)); server.set(None); touched.set(true); }>
-                <option value="">{t::CHOOSE}</option>
+                <option value="">{t::choose()}</option>
                 {f.question.choices.iter().map(|c| {
                     let (shown, v) = (c.clone(), c.clone());
                     // A kept answer is chosen again.
@@ -515,17 +518,6 @@ fn question_input(f: QuestionField) -> impl IntoView {
             {input}
             <p id=problem_id class="field-problem">{problem}</p>
         </div>
-    }
-}
-
-fn focus_id(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
     }
 }
 

@@ -84,7 +84,7 @@ fn Manage(
                     say.say(done);
                 }
                 Err(e) if e.status() == Some(409) => {
-                    problem.set(Some(format!("{} {}", t::JUST_TAKEN, t::PICK_ANOTHER)));
+                    problem.set(Some(format!("{} {}", t::just_taken(), t::pick_another())));
                     doing.set(Doing::Picking);
                 }
                 Err(e) => problem.set(Some(explain(&e))),
@@ -102,9 +102,12 @@ fn Manage(
     let cancel = move |following: bool| {
         let path = path.get_value();
         let (path, done) = if following {
-            (format!("{path}&scope=following"), t::CANCEL_FOLLOWING_DONE)
+            (
+                format!("{path}&scope=following"),
+                t::cancel_following_done(),
+            )
         } else {
-            (path, t::CANCEL_DONE)
+            (path, t::cancel_done())
         };
         let call = Call {
             method: "DELETE",
@@ -119,23 +122,23 @@ fn Manage(
         };
         change(
             Call::send("POST", move_path.get_value(), &body),
-            t::RESCHEDULE_DONE,
+            t::reschedule_done(),
         );
     };
 
     view! {
         <main class="card">
-            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::YOUR_BOOKING}</h1>
+            <h1 id="step-title" tabindex="-1" node_ref=heading>{t::your_booking()}</h1>
             <p class="sr-only" aria-live="polite">{move || problem.get()}</p>
             {move || match (loaded.get(), booking.get()) {
-                (None, _) => view! { <p class="loading" role="status">{t::LOADING_BOOKING}</p> }.into_any(),
+                (None, _) => view! { <p class="loading" role="status">{t::loading_booking()}</p> }.into_any(),
                 (Some(Err(ApiError::Status { status: 404, .. })), _) => view! {
-                    <p class="problem" role="alert">{t::BAD_LINK}</p>
-                    <a href="/" on:click=move |ev| { ev.prevent_default(); super::go_home(route); }>{t::BOOK_ANOTHER}</a>
+                    <p class="problem" role="alert">{t::bad_link()}</p>
+                    <a href="/" on:click=move |ev| { ev.prevent_default(); super::go_home(route); }>{t::book_another()}</a>
                 }.into_any(),
                 (Some(Err(e)), _) => view! {
                     <p class="problem" role="alert">{explain(&e)}</p>
-                    <button type="button" on:click=move |_| loaded.refetch()>{t::RETRY}</button>
+                    <button type="button" on:click=move |_| loaded.refetch()>{t::retry()}</button>
                 }.into_any(),
                 (Some(Ok(_)), None) => ().into_any(),
                 (Some(Ok(_)), Some(b)) => {
@@ -143,13 +146,16 @@ fn Manage(
                         .unwrap_or_else(|| unlisted_type(&b, &page.get_value()));
                     let cancelled = b.status == BookingStatus::Cancelled;
                     let later = has_later_sessions(&b);
-                    // Waiting (the server's words), declined by the owner, or not confirmed in time.
+                    // Waiting (the page's words, never the server's English), declined by the owner, or not confirmed in time.
                     let waiting = match b.status {
-                        BookingStatus::Pending => b.message.clone(),
+                        BookingStatus::Pending if b.confirm_by == Some(openslot_wire::public::ConfirmBy::Owner) => {
+                            Some(t::waiting_owner().to_owned())
+                        }
+                        BookingStatus::Pending => Some(t::check_mail().to_owned()),
                         BookingStatus::Declined => Some(
-                            b.decline_reason.as_ref().map_or(t::DECLINED.to_owned(), |r| format!("{} {r}", t::DECLINED)),
+                            b.decline_reason.as_ref().map_or(t::declined().to_owned(), |r| format!("{} {r}", t::declined())),
                         ),
-                        BookingStatus::Expired => Some(t::CONFIRM_ENDED.to_owned()),
+                        BookingStatus::Expired => Some(t::confirm_ended().to_owned()),
                         _ => None,
                     };
                     let stands = b.status == BookingStatus::Confirmed;
@@ -157,11 +163,11 @@ fn Manage(
                         && b.confirm_by == Some(openslot_wire::public::ConfirmBy::Owner);
                     view! {
                         <BookingFacts booking=b.clone() event=event.clone() page=page.get_value()/>
-                        {cancelled.then(|| view! { <p class="notice" role="status">{t::CANCELLED}</p> })}
+                        {cancelled.then(|| view! { <p class="notice" role="status">{t::cancelled()}</p> })}
                         {waiting.map(|w| view! { <p class="notice pending" role="status">{w}</p> })}
                         {asked.then(|| view! {
                             <button type="button" class="danger" disabled=move || busy.get()
-                                on:click=move |_| cancel_with(t::WITHDRAWN)>{t::WITHDRAW}</button>
+                                on:click=move |_| cancel_with(t::withdrawn())>{t::withdraw()}</button>
                         })}
                         <p class="problem" role="alert">{move || problem.get()}</p>
                         {stands.then(|| view! {
@@ -169,7 +175,7 @@ fn Manage(
                                 cancel=Callback::new(cancel)
                                 reschedule=Callback::new(reschedule)/>
                         })}
-                        <p><a href="/" on:click=move |ev| { ev.prevent_default(); super::go_home(route); }>{t::BOOK_ANOTHER}</a></p>
+                        <p><a href="/" on:click=move |ev| { ev.prevent_default(); super::go_home(route); }>{t::book_another()}</a></p>
                     }.into_any()
                 }
             }}
@@ -195,12 +201,12 @@ fn ManageActions(
         match doing.get() {
         Doing::Looking => view! {
             <div class="actions">
-                <button type="button" on:click=move |_| doing.set(Doing::Picking)>{t::RESCHEDULE}</button>
+                <button type="button" on:click=move |_| doing.set(Doing::Picking)>{t::reschedule()}</button>
                 <button type="button" class="danger" on:click=move |_| doing.set(Doing::ConfirmCancel(false))>
-                    {if later { t::CANCEL_SESSION } else { t::CANCEL }}
+                    {if later { t::cancel_session() } else { t::cancel() }}
                 </button>
                 {later.then(|| view! {
-                    <button type="button" class="danger" on:click=move |_| doing.set(Doing::ConfirmCancel(true))>{t::CANCEL_FOLLOWING}</button>
+                    <button type="button" class="danger" on:click=move |_| doing.set(Doing::ConfirmCancel(true))>{t::cancel_following()}</button>
                 })}
             </div>
         }
@@ -211,12 +217,12 @@ fn ManageActions(
             view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="cancel-question">
                     <p id="cancel-question" tabindex="-1" node_ref=question>
-                        {if following { t::CANCEL_FOLLOWING_CONFIRM } else { t::CANCEL_CONFIRM }}
+                        {if following { t::cancel_following_confirm() } else { t::cancel_confirm() }}
                     </p>
                     <div class="actions">
                         <button type="button" class="danger" aria-disabled=move || busy.get().to_string()
-                            on:click=move |_| if !busy.get_untracked() { cancel.run(following) }>{t::CANCEL_YES}</button>
-                        <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Looking)>{t::CANCEL_NO}</button>
+                            on:click=move |_| if !busy.get_untracked() { cancel.run(following) }>{t::cancel_yes()}</button>
+                        <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Looking)>{t::cancel_no()}</button>
                     </div>
                 </div>
             }
@@ -224,11 +230,11 @@ fn ManageActions(
         }
         Doing::Picking => view! {
             <section aria-labelledby="pick-title">
-                <h2 id="pick-title">{t::RESCHEDULE_PICK}</h2>
+                <h2 id="pick-title">{t::reschedule_pick()}</h2>
                 <ZonePicker zone/>
                 <SlotPicker slug=event.with_value(|e| e.slug.clone()) zone page=page.get_value()
                     on_pick=Callback::new(move |slot| doing.set(Doing::ConfirmMove(slot)))/>
-                <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Looking)>{t::KEEP_TIME}</button>
+                <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Looking)>{t::keep_time()}</button>
             </section>
         }
         .into_any(),
@@ -241,8 +247,8 @@ fn ManageActions(
                     <p id="move-question" tabindex="-1" node_ref=question>{t::reschedule_confirm(&when)}</p>
                     <div class="actions">
                         <button type="button" class="primary" aria-disabled=move || busy.get().to_string()
-                            on:click=move |_| if !busy.get_untracked() { reschedule.run(slot.clone()) }>{t::RESCHEDULE_YES}</button>
-                        <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Picking)>{t::KEEP_TIME}</button>
+                            on:click=move |_| if !busy.get_untracked() { reschedule.run(slot.clone()) }>{t::reschedule_yes()}</button>
+                        <button type="button" class="secondary" on:click=move |_| doing.set(Doing::Picking)>{t::keep_time()}</button>
                     </div>
                 </div>
             }

@@ -9,7 +9,10 @@ pub mod confirm;
 mod form;
 pub mod manage;
 mod picker;
+mod prefs;
 mod zone;
+
+pub use prefs::restore_clock;
 
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
@@ -40,7 +43,7 @@ pub fn check_answer(question: &QuestionJson, text: &str) -> Result<String, Strin
     let value = crate::visitor_text::answer(text)?;
     if value.is_empty() {
         return if question.required {
-            Err(t::REQUIRED_ANSWER.to_owned())
+            Err(t::answer_required())
         } else {
             Ok(value)
         };
@@ -87,6 +90,18 @@ pub fn remember_zone(zone: &str) {
     }
 }
 
+/// Moves keyboard focus to the element with `id`, when there is one.
+pub fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
@@ -115,20 +130,21 @@ pub fn Shell(
                 let content = std::sync::Arc::clone(&content);
                 match loaded.get() {
                     None => view! {
-                        <main class="card" aria-busy="true"><p class="loading">{t::LOADING_PAGE}</p></main>
+                        <main class="card" aria-busy="true"><p class="loading">{t::loading_page()}</p></main>
                     }.into_any(),
                     Some(Err(e)) => view! {
                         <main class="card">
-                            <p class="problem" role="alert">{t::PAGE_FAILED}" "{explain(&e)}</p>
-                            <button type="button" on:click=move |_| loaded.refetch()>{t::RETRY}</button>
+                            <p class="problem" role="alert">{t::page_failed()}" "{explain(&e)}</p>
+                            <button type="button" on:click=move |_| loaded.refetch()>{t::retry()}</button>
                         </main>
                     }.into_any(),
                     Some(Ok((page, types))) => {
                         let style = page.accent_color.as_ref().map(|c| format!("--accent: {c}"));
                         view! {
                             <div class="frame" style=style>
+                                <prefs::Preferences/>
                                 <header class="owner">
-                                    {page.logo_url.clone().map(|src| view! { <img class="logo" src=src alt=t::LOGO_ALT width="48" height="48"/> })}
+                                    {page.logo_url.clone().map(|src| view! { <img class="logo" src=src alt={t::logo_alt()} width="48" height="48"/> })}
                                     <div>
                                         <p class="owner-name">{page.owner_name.clone()}</p>
                                         {page.intro.clone().map(|i| view! { <p class="intro">{i}</p> })}
@@ -147,20 +163,21 @@ pub fn Shell(
 /// One sentence for a person about a failed request (never the raw internals).
 pub fn explain(e: &ApiError) -> String {
     match e {
-        ApiError::Offline => t::OFFLINE.to_owned(),
-        ApiError::Unreachable => t::UNREACHABLE.to_owned(),
+        ApiError::Offline => t::offline().to_owned(),
+        ApiError::Unreachable => t::unreachable().to_owned(),
         ApiError::Status {
             status: 429,
             retry_after,
             ..
         } => t::rate_limited(*retry_after),
-        ApiError::Status { status: 503, .. } => t::STALE.to_owned(),
+        ApiError::Status { status: 503, .. } => t::stale().to_owned(),
+        // The code, in the page's words: the server's message is English.
         ApiError::Status {
             status,
             body: Some(body),
             ..
-        } if *status < 500 && !body.message.is_empty() => body.message.clone(),
-        _ => t::SERVER_ERROR.to_owned(),
+        } if *status < 500 => t::error_code(body.error).to_owned(),
+        _ => t::server_error().to_owned(),
     }
 }
 
@@ -220,7 +237,7 @@ fn Booking(page: PageJson, types: Vec<EventTypeJson>) -> impl IntoView {
                 Step::ChooseType => view! {
                     <section aria-labelledby="step-title">
                         <h1 id="step-title" tabindex="-1" node_ref=heading>{t::book_with(&page.with_value(|p| p.owner_name.clone()))}</h1>
-                        <h2>{t::CHOOSE_TYPE}</h2>
+                        <h2>{t::choose_type()}</h2>
                         <ul class="types">
                             {types.get_value().into_iter().map(|e| {
                                 let chosen_type = e.clone();
@@ -242,13 +259,13 @@ fn Booking(page: PageJson, types: Vec<EventTypeJson>) -> impl IntoView {
                 }.into_any(),
                 Step::Pick => {
                     let Some(event) = chosen.get_untracked() else {
-                        return view! { <p>{t::CHOOSE_TYPE}</p> }.into_any();
+                        return view! { <p>{t::choose_type()}</p> }.into_any();
                     };
                     view! {
                         <section aria-labelledby="step-title">
                             <EventSummary event=event.clone()/>
                             {several.then(|| view! {
-                                <button type="button" class="link" on:click=move |_| step.set(Step::ChooseType)>{t::CHANGE_TYPE}</button>
+                                <button type="button" class="link" on:click=move |_| step.set(Step::ChooseType)>{t::change_type()}</button>
                             })}
                             {move || taken.get().map(|next| view! { <Taken next pick zone/> })}
                             <ZonePicker zone/>
@@ -315,12 +332,12 @@ fn Taken(next: Vec<SlotJson>, pick: Callback<SlotJson>, zone: RwSignal<String>) 
     focus_on_mount(box_ref);
     view! {
         <div class="notice" role="alert" tabindex="-1" node_ref=box_ref>
-            <p><strong>{t::JUST_TAKEN}</strong></p>
+            <p><strong>{t::just_taken()}</strong></p>
             {if next.is_empty() {
-                view! { <p>{t::PICK_ANOTHER}</p> }.into_any()
+                view! { <p>{t::pick_another()}</p> }.into_any()
             } else {
                 view! {
-                    <p>{t::NEXT_FREE}</p>
+                    <p>{t::next_free()}</p>
                     <ul class="slots">
                         {next.into_iter().map(|slot| {
                             let label = time::moment(&slot.start, &zone.get_untracked());
@@ -372,7 +389,7 @@ mod tests {
             choices: vec!["Sales".into(), "Support".into()],
         };
         assert_eq!(check_answer(&q, " Sales "), Ok("Sales".into()));
-        assert_eq!(check_answer(&q, ""), Err(t::REQUIRED_ANSWER.into()));
+        assert_eq!(check_answer(&q, ""), Err(t::answer_required()));
         assert!(
             check_answer(&q, "Other")
                 .unwrap_err()
@@ -398,24 +415,31 @@ mod tests {
 
     #[test]
     fn every_failure_has_a_sentence_for_people() {
-        assert_eq!(explain(&ApiError::Offline), t::OFFLINE);
-        assert_eq!(explain(&ApiError::Unreachable), t::UNREACHABLE);
+        assert_eq!(explain(&ApiError::Offline), t::offline());
+        assert_eq!(explain(&ApiError::Unreachable), t::unreachable());
         assert!(explain(&status(429, "", Some(42))).contains("wait 42 seconds"));
         assert!(explain(&status(429, "", None)).contains("wait a minute"));
-        assert_eq!(explain(&status(503, "internal words", None)), t::STALE);
-        assert_eq!(
-            explain(&status(404, "no such booking", None)),
-            "no such booking"
-        );
+        assert_eq!(explain(&status(503, "internal words", None)), t::stale());
+        // The server's English message is never shown: its code is, in the page's words.
+        assert_eq!(explain(&status(404, "no such booking", None)), t::invalid());
+        let not_found = ApiError::Status {
+            status: 404,
+            body: Some(ErrorJson::new(ErrorCode::NotFound, "no such booking")),
+            retry_after: None,
+        };
+        assert_eq!(explain(&not_found), t::not_found());
         // A 500's message is never shown: it is ours, not the visitor's business.
-        assert_eq!(explain(&status(500, "db locked", None)), t::SERVER_ERROR);
-        assert_eq!(explain(&ApiError::Unexpected("x".into())), t::SERVER_ERROR);
+        assert_eq!(explain(&status(500, "db locked", None)), t::server_error());
+        assert_eq!(
+            explain(&ApiError::Unexpected("x".into())),
+            t::server_error()
+        );
         // Not our JSON (a proxy's page): the status alone decides.
         let bare = ApiError::Status {
             status: 404,
             body: None,
             retry_after: None,
         };
-        assert_eq!(explain(&bare), t::SERVER_ERROR);
+        assert_eq!(explain(&bare), t::server_error());
     }
 }

@@ -145,28 +145,33 @@ pub fn SlotPicker(
 
     let can_go_back = move || month.get() > time::month_start(today.get());
     let can_go_on = move || time::next_month(month.get()) <= last_day.get();
-    let weekdays = time::weekday_names();
+    let week_start = time::first_weekday(&time::locale());
+    let weekdays = time::weekday_names(week_start);
 
     view! {
         <div class="picker">
             <section class="month" aria-labelledby="month-title">
-                <h2 class="sr-only">{t::PICK_DAY}</h2>
+                <h2 class="sr-only">{t::pick_day()}</h2>
                 <div class="month-nav">
-                    <button type="button" class="icon" aria-label=t::PREVIOUS_MONTH title=t::PREVIOUS_MONTH
+                    <button type="button" class="icon" aria-label={t::previous_month()} title={t::previous_month()}
                         disabled=move || !can_go_back()
                         on:click=move |_| month.update(|m| *m = time::previous_month(*m))>"‹"</button>
                     <p id="month-title" class="month-title" aria-live="polite"
                         data-month=move || { let m = month.get(); format!("{:04}-{:02}", m.year(), m.month()) }>{move || time::month_title(month.get())}</p>
-                    <button type="button" class="icon" aria-label=t::NEXT_MONTH title=t::NEXT_MONTH
+                    <button type="button" class="icon" aria-label={t::next_month()} title={t::next_month()}
                         disabled=move || !can_go_on()
                         on:click=move |_| month.update(|m| *m = time::next_month(*m))>"›"</button>
                 </div>
                 <div class="grid" role="group" aria-labelledby="month-title" aria-busy=move || shown().is_none().to_string()>
-                    {weekdays.into_iter().map(|w| view! { <span class="weekday" aria-hidden="true">{w}</span> }).collect_view()}
+                    {weekdays.into_iter().zip(0u32..).map(|(w, i)| {
+                        // As JavaScript's getDay(): 0 is Sunday.
+                        let day = week_start.num_days_from_sunday() + i;
+                        view! { <span class="weekday" aria-hidden="true" data-weekday=day % 7>{w}</span> }
+                    }).collect_view()}
                     {move || {
                         let loaded = shown();
                         let (today, last) = (today.get(), last_day.get());
-                        time::month_grid(month.get()).into_iter().map(|cell| match cell {
+                        time::month_grid(month.get(), week_start).into_iter().map(|cell| match cell {
                             None => view! { <span class="blank" aria-hidden="true"></span> }.into_any(),
                             Some(day) => {
                                 let count = match &loaded {
@@ -204,11 +209,11 @@ pub fn SlotPicker(
             </section>
             <section class="times" aria-labelledby="times-title">
                 {move || match shown() {
-                    None => view! { <p id="times-title" class="loading" role="status">{t::LOADING_SLOTS}</p> }.into_any(),
+                    None => view! { <p id="times-title" class="loading" role="status">{t::loading_slots()}</p> }.into_any(),
                     Some(Err(e)) => view! {
                         <div role="alert">
-                            <p id="times-title" class="problem">{t::SLOTS_FAILED}" "{explain(&e)}</p>
-                            <button type="button" on:click=move |_| days.refetch()>{t::RETRY}</button>
+                            <p id="times-title" class="problem">{t::slots_failed()}" "{explain(&e)}</p>
+                            <button type="button" on:click=move |_| days.refetch()>{t::retry()}</button>
                         </div>
                     }.into_any(),
                     Some(Ok(found)) => match chosen_day.get().and_then(|d| found.days.get(&d).cloned().map(|s| (d, s))) {
@@ -230,8 +235,8 @@ pub fn SlotPicker(
                             }.into_any()
                         }
                         None if found.calendars_unavailable => view! {
-                            <p id="times-title" class="problem" role="alert">{t::CALENDARS_UNAVAILABLE}</p>
-                            <button type="button" on:click=move |_| days.refetch()>{t::RETRY}</button>
+                            <p id="times-title" class="problem" role="alert">{t::calendars_unavailable()}</p>
+                            <button type="button" on:click=move |_| days.refetch()>{t::retry()}</button>
                         }.into_any(),
                         None => {
                             let first = month.get();
@@ -241,11 +246,11 @@ pub fn SlotPicker(
                                     {if more || first > time::month_start(today.get()) {
                                         t::no_slots_in_month(&time::month_title(first))
                                     } else {
-                                        t::NO_SLOTS_AT_ALL.to_owned()
+                                        t::no_slots_at_all().to_owned()
                                     }}
                                 </p>
                                 {more.then(|| view! {
-                                    <button type="button" on:click=move |_| month.update(|m| *m = time::next_month(*m))>{t::TRY_NEXT_MONTH}</button>
+                                    <button type="button" on:click=move |_| month.update(|m| *m = time::next_month(*m))>{t::try_next_month()}</button>
                                 })}
                             }.into_any()
                         }

@@ -139,7 +139,7 @@ pub fn ZonePicker(zone: RwSignal<String>) -> impl IntoView {
             .or_else(best)
         {
             Some(z) => choose(z),
-            None => problem.set(Some(t::ZONE_UNKNOWN)),
+            None => problem.set(Some(t::zone_unknown())),
         }
     };
     let keydown = move |ev: leptos::ev::KeyboardEvent| {
@@ -231,11 +231,11 @@ pub fn ZonePicker(zone: RwSignal<String>) -> impl IntoView {
                         listed.set(false);
                         active.set(0);
                         open.update(|o| *o = !*o);
-                    }>{t::CHANGE_ZONE}</button>
+                    }>{t::change_zone()}</button>
             </p>
             <Show when=move || open.get()>
                 <form id="zone-form" class="zone-form" on:submit=move |ev| { ev.prevent_default(); apply(); }>
-                    <label for="zone-input">{t::ZONE_LABEL}</label>
+                    <label for="zone-input">{t::zone_label()}</label>
                     <div class="combo">
                         <input id="zone-input" role="combobox" autocomplete="off" aria-expanded="false"
                             aria-autocomplete="list" aria-controls="zone-options"
@@ -251,15 +251,15 @@ pub fn ZonePicker(zone: RwSignal<String>) -> impl IntoView {
                                 active.set(0);
                             }
                             on:keydown=keydown />
-                        <ul id="zone-options" role="listbox" aria-label=t::ZONE_OPTIONS
+                        <ul id="zone-options" role="listbox" aria-label={t::zone_options()}
                             on:click=move |ev| { if let Some(z) = clicked_zone(&ev) { choose(z); } }>
                         </ul>
                     </div>
-                    <p id="zone-hint" class="hint">{t::ZONE_HINT}</p>
+                    <p id="zone-hint" class="hint">{t::zone_hint()}</p>
                     <p id="zone-problem" class="field-problem" role="alert">{move || problem.get()}</p>
                     <div class="actions">
-                        <button type="submit">{t::ZONE_APPLY}</button>
-                        <button type="button" class="secondary" on:click=move |_| close()>{t::ZONE_CANCEL}</button>
+                        <button type="submit">{t::zone_apply()}</button>
+                        <button type="button" class="secondary" on:click=move |_| close()>{t::zone_cancel()}</button>
                     </div>
                 </form>
             </Show>
