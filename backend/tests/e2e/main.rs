@@ -23,3 +23,4 @@ mod harness;
 mod outage;
 mod through_nginx;
 mod visitor;
+mod week;
