@@ -2,7 +2,7 @@
 // same pinned clock: it opens on MONDAY's week with TODAY marked and the now-line at NOW; the
 // busy hour of BUSY_DAY at BUSY_AT is drawn in its calendar's colour (BUSY_COLOR) at that
 // height; clicking the booking shows NAME and EMAIL; dragging from 10:00 to 11:30 on TODAY
-// makes a block there; at 360x740 the page does not overflow and the grid scrolls inside.
+// makes a block there; statistics name that week by its dates with no overlapping labels; at 360x740 the page does not overflow and the grid scrolls inside.
 //
 // Also: PASSWORD.
 
@@ -12,6 +12,7 @@ const env = (k) => { const v = process.env[k]; check(v, `set ${k}`); return v; }
 const [password, monday, today, now, busyDay, busyAt, busyColor, name, email] =
   ["PASSWORD", "MONDAY", "TODAY", "NOW", "BUSY_DAY", "BUSY_AT", "BUSY_COLOR", "NAME", "EMAIL"].map(env);
 const minutes = (hhmm) => { const [h, m] = hhmm.split(":").map(Number); return h * 60 + m; };
+const WEEK_RANGE = "22–28 Mar"; // MONDAY's week as the statistics name it
 const PX = 0.8; // px per minute, as frontend/src/admin/week.rs draws
 
 await run("week", async () => {
@@ -83,11 +84,41 @@ await run("week", async () => {
     `the block says its times: ${await block.innerText()}`);
   await screenshot(page, "dashboard-week-calendar");
 
+  // Statistics: weeks named by their dates (Monday to Sunday in the owner's zone), and no
+  // two written labels of a chart overlap.
+  await page.getByRole("navigation", { name: "Dashboard sections" })
+    .getByRole("link", { name: "Statistics", exact: true }).click();
+  await page.locator(".chart svg").nth(5).waitFor();
+  const perWeek = await page.locator(".chart-booked svg").getAttribute("aria-label");
+  check(perWeek.includes(`${WEEK_RANGE}: 1`), `this week by its dates: ${perWeek}`);
+  check(!/W\d\d/.test(perWeek), `no ISO week numbers: ${perWeek}`);
+  const clashes = await page.evaluate(() => {
+    const out = [];
+    for (const svg of document.querySelectorAll(".chart svg")) {
+      const boxes = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim())
+        .map((t) => [t.textContent, t.getBoundingClientRect()]);
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ra] = boxes[i]; const [b, rb] = boxes[j];
+        if (ra.left < rb.right && rb.left < ra.right && ra.top < rb.bottom && rb.top < ra.bottom) out.push(`${a}/${b}`);
+      }
+    }
+    return out;
+  });
+  check(clashes.length === 0, `chart labels overlap: ${clashes.slice(0, 5)}`);
+  await screenshot(page, "dashboard-statistics");
+  await page.getByRole("navigation", { name: "Dashboard sections" })
+    .getByRole("link", { name: "Week", exact: true }).click();
+
   // A phone: the page does not overflow; the grid scrolls sideways in its region.
   await page.setViewportSize({ width: 360, height: 740 });
   await page.locator(".week-day").nth(6).waitFor();
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   check(wide <= 360, `the page is ${wide} px wide at 360 px`);
+  // Opened anew on a phone, the grid is scrolled to today.
+  await page.getByRole("button", { name: "This week" }).click();
+  await page.locator(".week-day").nth(6).waitFor();
+  const todayBox = await page.locator(".week-day.is-today").boundingBox();
+  check(todayBox.x >= 40 && todayBox.x + todayBox.width <= 360, `today is in view at 360 px: ${todayBox.x}`);
   const scroller = page.locator(".cal-scroll");
   const [sw, cw] = await scroller.evaluate((el) => [el.scrollWidth, el.clientWidth]);
   check(sw > cw && cw <= 360, `the grid scrolls inside its region: ${sw} in ${cw}`);

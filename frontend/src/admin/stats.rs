@@ -17,8 +17,8 @@ const H: f64 = 160.0;
 const BOTTOM: f64 = 24.0;
 const TOP: f64 = 16.0;
 /// A row of a horizontal chart, and the room its labels get on the left.
-const ROW: f64 = 20.0;
-const LABELS: f64 = 96.0;
+const ROW: f64 = 24.0;
+const LABELS: f64 = 104.0;
 
 /// A bar: what it is called (read out), what is written under it (may be empty when the
 /// labels would run together), its value.
@@ -60,6 +60,12 @@ fn chart(title: &'static str, class: &'static str, bars: Vec<Bar>) -> impl IntoV
             let x = slot * i as f64 + slot * 0.15;
             let y = H - BOTTOM - h;
             let cx = slot * i as f64 + slot / 2.0;
+            // Narrow bars carry only a few labels: they start at their bar and run right.
+            let (lx, anchor) = if slot < 30.0 {
+                (slot * i as f64, "start")
+            } else {
+                (cx, "middle")
+            };
             // Values only where they have room (and are not zero) so digits never touch.
             let value_text = (slot >= 14.0 || value > 0).then(|| value.to_string());
             view! {
@@ -68,8 +74,8 @@ fn chart(title: &'static str, class: &'static str, bars: Vec<Bar>) -> impl IntoV
                         width=format!("{:.1}", slot * 0.7) height=format!("{h:.1}")></rect>
                     <text class="value" x=format!("{cx:.1}") y=format!("{:.1}", y - 3.0)
                         text-anchor="middle">{value_text}</text>
-                    <text class="label" x=format!("{cx:.1}") y=format!("{:.1}", H - 8.0)
-                        text-anchor="middle">{shown}</text>
+                    <text class="label" x=format!("{lx:.1}") y=format!("{:.1}", H - 8.0)
+                        text-anchor=anchor>{shown}</text>
                 </g>
             }
         })
@@ -114,7 +120,7 @@ fn rows_chart(title: &'static str, class: &'static str, bars: Vec<Bar>) -> impl 
         })
         .collect_view();
     view! {
-        <figure class=format!("chart card {class}")>
+        <figure class=format!("chart card chart-rows {class}")>
             <figcaption>{title}</figcaption>
             <svg viewBox=format!("0 0 {W} {height}") role="img" aria-label=summary
                 preserveAspectRatio="xMidYMid meet">

@@ -289,6 +289,24 @@ fn WeekGrid(
             }
         });
     };
+    // On a narrow screen the grid opens scrolled to today.
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        let Some(el) = scroller.get() else { return };
+        let today = el
+            .query_selector(".week-day.is-today")
+            .ok()
+            .flatten()
+            .and_then(|d| d.dyn_into::<web_sys::HtmlElement>().ok());
+        let hours = el
+            .query_selector(".cal-hours")
+            .ok()
+            .flatten()
+            .and_then(|d| d.dyn_into::<web_sys::HtmlElement>().ok());
+        if let (Some(today), Some(hours)) = (today, hours) {
+            el.set_scroll_left(today.offset_left() - hours.offset_width());
+        }
+    });
     let hours: Vec<u32> = ((lo / 60.0) as u32..(hi / 60.0) as u32).collect();
     let free_options = free.clone();
     let columns = per_day
@@ -436,7 +454,7 @@ fn WeekGrid(
         </ul>
         <p class="hint">{t::times_in(&week.timezone)}</p>
         // Focusable so that keyboard users can scroll it on a narrow screen.
-        <div class="cal-scroll" tabindex="0" role="region" aria-label=t::WEEK>
+        <div class="cal-scroll" tabindex="0" role="region" aria-label=t::WEEK node_ref=scroller>
             <div class="cal">
                 <div class="cal-hours" aria-hidden="true">
                     <div class="cal-head"></div>
