@@ -63,6 +63,7 @@ await run("week", async () => {
   const details = page.getByRole("dialog");
   await details.getByText(email).waitFor();
   check(await details.getByText(name).count() === 1, "the booking's details name the visitor");
+  check(await details.getByText("Intro call").count() === 1, "the details name the event type by its title");
   await axe(page, "booking details");
   await details.getByRole("button", { name: "Close" }).click();
   await details.waitFor({ state: "detached" });

@@ -89,7 +89,7 @@ pub fn WeekView() -> impl IntoView {
     let first = RwSignal::new(None::<NaiveDate>);
     let week = RwSignal::new(Load::<Week>::Loading);
     let chosen = RwSignal::new(String::new());
-    let opened = RwSignal::new(None::<(String, String, String)>);
+    let opened = RwSignal::new(None::<Opened>);
     let refresh = move || {
         let path = match first.get_untracked() {
             None => "/admin/api/week?week=true&days=7".to_owned(),
@@ -130,8 +130,17 @@ pub fn WeekView() -> impl IntoView {
             Load::Failed(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
             Load::Ready(w) => view! { <WeekGrid week=w chosen opened refresh/> }.into_any(),
         }}
-        {move || opened.get().map(|(id, start, end)| view! { <BookingDetails id start end opened/> })}
+        {move || opened.get().map(|o| view! { <BookingDetails booking=o opened/> })}
     }
+}
+
+/// The booking whose details are open: its id, start and end (RFC 3339), event type's title.
+#[derive(Clone, Debug, PartialEq)]
+struct Opened {
+    id: String,
+    start: String,
+    end: String,
+    title: String,
 }
 
 /// What one day column shows, placed in minutes.
@@ -142,8 +151,8 @@ struct Item {
     class: &'static str,
     style: String,
     label: String,
-    /// A booking's (id, start, end): clicking opens it.
-    booking: Option<(String, String, String)>,
+    /// A booking: clicking opens it.
+    booking: Option<Opened>,
     source: Option<String>,
 }
 
@@ -151,7 +160,7 @@ struct Item {
 fn WeekGrid(
     week: Week,
     chosen: RwSignal<String>,
-    opened: RwSignal<Option<(String, String, String)>>,
+    opened: RwSignal<Option<Opened>>,
     refresh: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let session = session();
@@ -170,6 +179,12 @@ fn WeekGrid(
             &crate::time::clock(start, &zone),
             &crate::time::clock(end, &zone),
         )
+    };
+    let title_of = |slug: &str| {
+        week.free
+            .iter()
+            .find(|f| f.event_type == slug)
+            .map_or_else(|| slug.to_owned(), |f| f.title.clone())
     };
     // Everything but the free time, per day.
     let n = week.sources.len().max(1) as f64;
@@ -203,8 +218,17 @@ fn WeekGrid(
                     to,
                     class: "cal-booking",
                     style: String::new(),
-                    label: format!("{}, {}", b.name, label(&b.event_type, &b.start, &b.end)),
-                    booking: Some((b.id.clone(), b.start.clone(), b.end.clone())),
+                    label: format!(
+                        "{}, {}",
+                        b.name,
+                        label(&title_of(&b.event_type), &b.start, &b.end)
+                    ),
+                    booking: Some(Opened {
+                        id: b.id.clone(),
+                        start: b.start.clone(),
+                        end: b.end.clone(),
+                        title: title_of(&b.event_type),
+                    }),
                     source: None,
                 });
             }
@@ -337,7 +361,7 @@ fn WeekGrid(
                     match i.booking {
                         Some(b) => view! {
                             <button type="button" class="cal-item cal-booking" style=style
-                                data-booking=b.0.clone()
+                                data-booking=b.id.clone()
                                 on:pointerdown=|ev| ev.stop_propagation()
                                 on:click=move |_| opened.set(Some(b.clone()))>
                                 <span class="cal-text">{i.label}</span>
@@ -480,12 +504,13 @@ fn WeekGrid(
 
 /// A booking's details, as the owner's booking list has them, read from it.
 #[component]
-fn BookingDetails(
-    id: String,
-    start: String,
-    end: String,
-    opened: RwSignal<Option<(String, String, String)>>,
-) -> impl IntoView {
+fn BookingDetails(booking: Opened, opened: RwSignal<Option<Opened>>) -> impl IntoView {
+    let Opened {
+        id,
+        start,
+        end,
+        title,
+    } = booking;
     let session = session();
     let found = RwSignal::new(Load::<Vec<Booking>>::Loading);
     load(
@@ -521,7 +546,7 @@ fn BookingDetails(
                         view! {
                             <dl class="facts">
                                 <dt>{t::WHEN}</dt><dd>{when}</dd>
-                                <dt>{t::EVENT_TYPE}</dt><dd>{b.event_type.clone()}</dd>
+                                <dt>{t::EVENT_TYPE}</dt><dd>{title.clone()}</dd>
                                 <dt>{t::NAME}</dt><dd class="who">{b.name.clone()}</dd>
                                 <dt>{t::EMAIL}</dt><dd>{b.email.clone()}</dd>
                                 <dt>{t::NOTES}</dt><dd>{b.notes.clone()}</dd>
