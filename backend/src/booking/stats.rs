@@ -1,16 +1,18 @@
-//! The owner's statistics, pure: bookings made and cancelled per ISO week and per day (UTC),
+//! The owner's statistics, pure: bookings made and cancelled per week (Monday to Sunday) and
+//! per day, both in the owner's zone (a day of a clock change is 23 or 25 hours long),
 //! by event type and by where the visit came from, lead times, cancellation and no-show
 //! rates, over the rows the store gives (`BookingService::stats` reads them).
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 use crate::store::{BookingRow, BookingStatus, StoreError};
 
 use super::BookingService;
 
-/// One ISO week (UTC) of bookings made and cancelled.
+/// One week (Monday to Sunday in the owner's zone) of bookings made and cancelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Week {
     /// `2026-W48`.
@@ -44,7 +46,7 @@ pub struct Stats {
     pub average_lead_time_hours: Option<f64>,
     /// The same bookings by lead time: under a day, 1-3 days, 3-7 days, 1-2 weeks, longer.
     pub lead_time: Vec<LeadBucket>,
-    /// Every day of those weeks (UTC), oldest first: bookings made and cancellations.
+    /// Every day of those weeks (owner's zone), oldest first: bookings made and cancellations.
     pub days: Vec<Day>,
     /// Bookings made in those weeks by event type.
     pub by_event_type: BTreeMap<String, u32>,
@@ -59,7 +61,7 @@ pub struct Stats {
     pub no_show_rate: Option<f64>,
 }
 
-/// One day (UTC) of bookings made and cancelled.
+/// One day (in the owner's zone) of bookings made and cancelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Day {
     /// `2026-11-30`.
@@ -68,17 +70,25 @@ pub struct Day {
     pub cancelled: u32,
 }
 
-/// Statistics over `rows` (bookings made or cancelled since `since`), `weeks` ISO weeks on;
-/// `now` decides which meetings have begun (no-show rate).
-pub fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize, now: DateTime<Utc>) -> Stats {
+/// Statistics over `rows` (bookings made or cancelled since the start of `first`, a Monday in
+/// `zone`), `weeks` weeks on, each moment counted on its day in `zone`; `now` decides which
+/// meetings have begun (no-show rate).
+pub fn stats(
+    rows: &[BookingRow],
+    first: NaiveDate,
+    zone: Tz,
+    weeks: usize,
+    now: DateTime<Utc>,
+) -> Stats {
     let day_of = |t: DateTime<Utc>| -> Option<usize> {
-        usize::try_from((t - since).num_days())
+        let local = t.with_timezone(&zone).date_naive();
+        usize::try_from((local - first).num_days())
             .ok()
-            .filter(|&i| t >= since && i < weeks * 7)
+            .filter(|&i| i < weeks * 7)
     };
     let mut days: Vec<Day> = (0..weeks * 7)
         .map(|i| Day {
-            date: (since + Duration::days(i as i64)).date_naive().to_string(),
+            date: (first + Duration::days(i as i64)).to_string(),
             booked: 0,
             cancelled: 0,
         })
@@ -111,13 +121,10 @@ pub fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize, now: DateT
     let rate = |n: u32, of: u32| {
         (of > 0).then(|| (f64::from(n) / f64::from(of) * 1000.0).round() / 1000.0)
     };
-    let week_of = |t: DateTime<Utc>| -> Option<usize> {
-        let i = (t - since).num_days().checked_div(7)?;
-        usize::try_from(i).ok().filter(|&i| t >= since && i < weeks)
-    };
+    let week_of = |t: DateTime<Utc>| day_of(t).map(|i| i / 7);
     let mut out: Vec<Week> = (0..weeks)
         .map(|i| {
-            let monday = (since + Duration::weeks(i as i64)).date_naive();
+            let monday = first + Duration::weeks(i as i64);
             let iso = monday.iso_week();
             Week {
                 week: format!("{}-W{:02}", iso.year(), iso.week()),
@@ -174,22 +181,25 @@ pub fn stats(rows: &[BookingRow], since: DateTime<Utc>, weeks: usize, now: DateT
     }
 }
 
-/// Monday 00:00 UTC of the ISO week `weeks - 1` weeks before the one holding `now`.
-pub fn stats_since(now: DateTime<Utc>, weeks: i64) -> DateTime<Utc> {
-    let today = now.date_naive();
+/// The Monday (in `zone`) of the week `weeks - 1` weeks before the one holding `now`.
+pub fn stats_since(now: DateTime<Utc>, weeks: i64, zone: Tz) -> NaiveDate {
+    let today = now.with_timezone(&zone).date_naive();
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    (monday - Duration::weeks(weeks - 1))
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc()
+    monday - Duration::weeks(weeks - 1)
 }
 
 impl BookingService {
-    /// The statistics of the last `weeks` ISO weeks (the current one last).
+    /// The statistics of the last `weeks` weeks in the owner's zone (the current one last).
     pub async fn stats(&self, weeks: u32) -> Result<Stats, StoreError> {
         let now = self.now();
-        let since = stats_since(now, i64::from(weeks));
+        let zone = self.config().owner.timezone;
+        let first = stats_since(now, i64::from(weeks), zone);
+        // A day before the first midnight: rows outside the days are dropped by `stats`.
+        let since = (first - Duration::days(1))
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc();
         let rows = self.bookings_touched_since(since).await?;
-        Ok(stats(&rows, since, weeks as usize, now))
+        Ok(stats(&rows, first, zone, weeks as usize, now))
     }
 }
 
@@ -240,8 +250,8 @@ mod tests {
     #[test]
     fn weeks_count_bookings_cancellations_and_lead_time() {
         let now = Utc.with_ymd_and_hms(2026, 11, 30, 6, 0, 0).unwrap(); // a Monday, W49
-        let since = stats_since(now, 12);
-        assert_eq!(since, at("2026-09-14T00:00:00Z"));
+        let since = stats_since(now, 12, chrono_tz::UTC);
+        assert_eq!(since.to_string(), "2026-09-14");
         let rows = [
             row(
                 "a",
@@ -265,7 +275,7 @@ mod tests {
                 Some("2026-11-24T00:00:00Z"),
             ),
         ];
-        let s = stats(&rows, since, 12, now);
+        let s = stats(&rows, since, chrono_tz::UTC, 12, now);
         assert_eq!(s.weeks.len(), 12);
         assert_eq!(s.weeks[11].week, "2026-W49");
         assert_eq!(s.weeks[11].starts, "2026-11-30");
@@ -276,7 +286,7 @@ mod tests {
         assert_eq!(s.average_lead_time_hours, Some(18.0));
         let counts: Vec<u32> = s.lead_time.iter().map(|b| b.count).collect();
         assert_eq!(counts, [1, 1, 0, 0, 0], "12 hours and exactly a day");
-        let empty = stats(&[], since, 12, now);
+        let empty = stats(&[], since, chrono_tz::UTC, 12, now);
         assert_eq!(empty.average_lead_time_hours, None);
         assert_eq!((empty.cancellation_rate, empty.no_show_rate), (None, None));
         assert_eq!(empty.days.len(), 84);
@@ -285,7 +295,7 @@ mod tests {
     #[test]
     fn days_sources_and_rates() {
         let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
-        let since = stats_since(now, 12);
+        let since = stats_since(now, 12, chrono_tz::UTC);
         let made = "2026-11-29T10:00:00Z";
         let mut rows = vec![
             row("a", "intro", made, "2026-11-30T09:00:00Z", None),
@@ -302,7 +312,7 @@ mod tests {
         rows[0].no_show = true;
         rows[0].visit_ref = Some("newsletter".into());
         rows[2].visit_ref = Some("newsletter".into());
-        let s = stats(&rows, since, 12, now);
+        let s = stats(&rows, since, chrono_tz::UTC, 12, now);
         let day = |d: &str| {
             s.days
                 .iter()
@@ -318,5 +328,41 @@ mod tests {
         assert_eq!(s.cancellation_rate, Some(0.25));
         // a and b have begun and were not cancelled; a is a no-show.
         assert_eq!(s.no_show_rate, Some(0.5));
+    }
+
+    #[test]
+    fn days_and_weeks_are_the_owners_across_the_change_to_summer_time() {
+        // Berlin moves to summer time on Sunday 2027-03-28 (02:00 -> 03:00).
+        let berlin = chrono_tz::Europe::Berlin;
+        let now = at("2027-03-28T22:30:00Z"); // Monday 00:30 in Berlin, a new week there
+        let first = stats_since(now, 2, berlin);
+        assert_eq!(
+            first.to_string(),
+            "2027-03-22",
+            "Monday of the week before, in Berlin"
+        );
+        let start = "2027-04-05T08:00:00Z";
+        let rows = [
+            // Saturday 23:30 UTC is Sunday 00:30 in Berlin (+01:00).
+            row("a", "intro", "2027-03-27T23:30:00Z", start, None),
+            // Sunday 22:30 UTC is Monday 00:30 in Berlin (+02:00 since the night).
+            row("b", "intro", "2027-03-28T22:30:00Z", start, None),
+            // Sunday 21:30 UTC is still Sunday 23:30 in Berlin.
+            row("c", "intro", "2027-03-28T21:30:00Z", start, None),
+            // Before the first Monday in Berlin (Sunday 23:30 +01:00): not counted.
+            row("d", "intro", "2027-03-21T22:30:00Z", start, None),
+        ];
+        let s = stats(&rows, first, berlin, 2, now);
+        let day = |d: &str| s.days.iter().find(|x| x.date == d).map(|x| x.booked);
+        assert_eq!(day("2027-03-27"), Some(0));
+        assert_eq!(day("2027-03-28"), Some(2), "a and c on the 23-hour Sunday");
+        assert_eq!(day("2027-03-29"), Some(1), "b on Monday");
+        assert_eq!(day("2027-03-22"), Some(0), "d is before the first day");
+        assert_eq!(s.weeks[0].starts, "2027-03-22");
+        assert_eq!((s.weeks[0].booked, s.weeks[1].booked), (2, 1));
+        assert_eq!(s.booked, 3);
+        // Counted in UTC (as before), b falls on Sunday, into the first week.
+        let utc = stats(&rows, first, chrono_tz::UTC, 2, now);
+        assert_eq!((utc.weeks[0].booked, utc.weeks[1].booked), (3, 0));
     }
 }

@@ -785,6 +785,31 @@ async fn the_week_view_shows_busy_bookings_blocks_and_free_slots_side_by_side() 
         json!(["2026-11-30"]),
         "today in Berlin by default"
     );
+    // The calendar's shown colour: the configured one (it reads on white), or one from the
+    // id; the service's today and now for the now-line; `week=true` starts on the Monday.
+    assert_eq!(v["today"], "2026-11-30");
+    assert!(
+        v["now"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("2026-11-30T")),
+        "{v}"
+    );
+    let (status, v) = admin(
+        &app,
+        "GET",
+        "/admin/api/week?from=2026-12-03&week=true",
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (&v["days"][0], &v["days"][6]),
+        (&json!("2026-11-30"), &json!("2026-12-06"))
+    );
+    assert_eq!(v["sources"][0]["shown_color"], "#336699");
+    let home = v["sources"][1]["shown_color"].as_str().unwrap();
+    assert!(home.len() == 7 && home.starts_with('#'), "{home}");
 }
 
 /// The dashboard's feed URLs open the feeds; rotating gives new ones and turns the old ones off

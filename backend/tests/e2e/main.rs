@@ -25,3 +25,4 @@ mod outage;
 mod requests;
 mod through_nginx;
 mod visitor;
+mod week;

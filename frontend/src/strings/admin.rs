@@ -356,6 +356,15 @@ pub fn span_label(what: &str, from: &str, to: &str) -> String {
 pub fn week_of(first: &str) -> String {
     format!("Week from {first}")
 }
+pub const DRAG_TO_BLOCK: &str = "Drag up or down in a day to block that time; with the keyboard, use the form under Blocks. Click a booking for its details.";
+pub const NOW: &str = "Now";
+pub const LEGEND: &str = "Legend";
+pub const BOOKINGS_KEY: &str = "Bookings";
+pub const BLOCKS_KEY: &str = "Blocks";
+pub const BOOKING_DETAILS: &str = "Booking";
+pub const EVENT_TYPE: &str = "Event type";
+pub const NAME: &str = "Name";
+pub const EMAIL: &str = "E-mail";
 
 // Statistics.
 pub const PER_WEEK: &str = "Bookings per week";

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// One ISO week (UTC) of bookings made and cancelled.
+/// One week (Monday to Sunday in the owner's zone) of bookings made and cancelled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct WeekJson {
@@ -33,7 +33,7 @@ pub struct LeadBucketJson {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct StatsJson {
-    /// The last 12 ISO weeks, oldest first (the current one last).
+    /// The last 12 weeks (owner's zone), oldest first (the current one last).
     pub weeks: Vec<WeekJson>,
     pub booked: u32,
     pub cancelled: u32,
@@ -41,7 +41,7 @@ pub struct StatsJson {
     pub average_lead_time_hours: Option<f64>,
     /// The same bookings by lead time: under a day, 1-3 days, 3-7 days, 1-2 weeks, longer.
     pub lead_time: Vec<LeadBucketJson>,
-    /// Every day of those weeks (UTC), oldest first: bookings made and cancellations.
+    /// Every day of those weeks (owner's zone), oldest first: bookings made and cancellations.
     pub days: Vec<DayJson>,
     /// Bookings made in those weeks by event type.
     pub by_event_type: BTreeMap<String, u32>,
@@ -56,7 +56,7 @@ pub struct StatsJson {
     pub no_show_rate: Option<f64>,
 }
 
-/// One day (UTC) of bookings made and cancelled.
+/// One day (in the owner's zone) of bookings made and cancelled.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct DayJson {

@@ -17,6 +17,10 @@ pub struct SourceBusyJson {
     /// `#rrggbb` from the configuration, if set.
     pub color: Option<String>,
     pub busy: Vec<SpanJson>,
+    /// `#rrggbb` to draw it in: the configured colour, or one derived from the id (the same
+    /// every time), made dark enough for white text on it and for 4.5:1 against white.
+    #[serde(default)]
+    pub shown_color: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,4 +65,10 @@ pub struct WeekViewJson {
     pub bookings: Vec<WeekBookingJson>,
     pub blocks: Vec<WeekBlockJson>,
     pub free: Vec<FreeJson>,
+    /// The service's clock (UTC): where the now-line goes.
+    #[serde(default)]
+    pub now: String,
+    /// Today in the owner's zone on the service's clock (`2026-12-04`).
+    #[serde(default)]
+    pub today: String,
 }

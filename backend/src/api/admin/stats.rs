@@ -33,7 +33,8 @@ enum StatsResponse {
 
 #[OpenApi(prefix_path = "/admin/api")]
 impl StatsApi {
-    /// Bookings made and cancelled per ISO week (UTC) over the last 12 weeks, by event type,
+    /// Bookings made and cancelled per week and day in the owner's zone over the last 12
+    /// weeks (Monday to Sunday), by event type,
     /// and the average time from booking to meeting.
     #[oai(
         path = "/stats",

@@ -37,7 +37,7 @@ enum WeekResponse {
 impl WeekApi {
     /// Busy time per calendar and merged, bookings, manual blocks and free slots of every
     /// event type for `days` days (default 7, at most 31) from `from` (a day in the owner's
-    /// zone, default today).
+    /// zone, default today); with `week=true`, from the Monday of the week holding that day.
     #[oai(
         path = "/week",
         method = "get",
@@ -49,6 +49,7 @@ impl WeekApi {
         _auth: OwnerToken,
         from: Query<Option<String>>,
         days: Query<Option<u32>>,
+        week: Query<Option<bool>>,
     ) -> WeekResponse {
         let zone = self.service().config().owner.timezone;
         let today = self.service().now().with_timezone(&zone).date_naive();
@@ -60,6 +61,12 @@ impl WeekApi {
                     return WeekResponse::Invalid(invalid("from", "is not a date (YYYY-MM-DD)"));
                 }
             },
+        };
+        let first = if week.0.unwrap_or(false) {
+            use chrono::Datelike;
+            first - chrono::Duration::days(i64::from(first.weekday().num_days_from_monday()))
+        } else {
+            first
         };
         let days = days.0.unwrap_or(7);
         if !(1..=crate::api::admin_week::MAX_DAYS).contains(&days) {
