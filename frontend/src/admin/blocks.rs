@@ -4,14 +4,14 @@ use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
 use super::clock;
-use super::model::Block;
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::admin::BlockJson;
 
 #[component]
 pub fn Blocks() -> impl IntoView {
     let session = session();
-    let list = RwSignal::new(Load::<Vec<Block>>::Loading);
+    let list = RwSignal::new(Load::<Vec<BlockJson>>::Loading);
     let refresh = move || load(session, "/admin/api/blocks".to_owned(), list);
     refresh();
     let start = RwSignal::new(String::new());
@@ -34,7 +34,7 @@ pub fn Blocks() -> impl IntoView {
         let body = serde_json::json!({"start": from, "end": to, "label": label.get_untracked()});
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Block>(Call::send("POST", "/admin/api/blocks", &body))
+                .send::<BlockJson>(Call::send("POST", "/admin/api/blocks", &body))
                 .await;
             busy.set(false);
             match answer {

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 
 use super::client::{explain as say, session};
 use super::clock;
-use super::model::{Explanation, Rules};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::admin::{ExplainJson, RulesJson};
 
 #[component]
 pub fn Explain() -> impl IntoView {
@@ -15,18 +15,13 @@ pub fn Explain() -> impl IntoView {
     let at = RwSignal::new(String::new());
     let slug = RwSignal::new(String::new());
     let slugs = RwSignal::new(Vec::<String>::new());
-    let result = RwSignal::new(None::<Result<Explanation, String>>);
+    let result = RwSignal::new(None::<Result<ExplainJson, String>>);
     leptos::task::spawn_local(async move {
-        if let Ok(rules) = session.send::<Rules>(Call::get("/admin/api/rules")).await {
-            let list: Vec<String> = rules.document["event_types"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| e["slug"].as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            slugs.set(list);
+        if let Ok(rules) = session
+            .send::<RulesJson>(Call::get("/admin/api/rules"))
+            .await
+        {
+            slugs.set(rules.event_types.into_iter().map(|e| e.slug).collect());
         }
     });
     let ask = move |ev: leptos::ev::SubmitEvent| {
@@ -42,7 +37,7 @@ pub fn Explain() -> impl IntoView {
             path.push_str(&format!("&event_type={}", encode(&s)));
         }
         leptos::task::spawn_local(async move {
-            let answer = session.send::<Explanation>(Call::get(path)).await;
+            let answer = session.send::<ExplainJson>(Call::get(path)).await;
             let outcome = answer.map_err(|e| say(&e));
             if let Ok(e) = &outcome {
                 session.announce(if e.bookable {

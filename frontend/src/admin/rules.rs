@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::client::{Load, explain, session};
-use super::model::Rules;
 use crate::api::{ApiError, Call};
 use crate::strings::admin as t;
+use openslot_wire::admin::RulesJson;
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -286,7 +286,7 @@ impl Form {
 #[component]
 pub fn RulesEditor() -> impl IntoView {
     let session = session();
-    let rules = RwSignal::new(Load::<Rules>::Loading);
+    let rules = RwSignal::new(Load::<RulesJson>::Loading);
     super::client::load(session, "/admin/api/rules".to_owned(), rules);
     move || match rules.get() {
         Load::Loading => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
@@ -296,9 +296,9 @@ pub fn RulesEditor() -> impl IntoView {
 }
 
 #[component]
-fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
+fn RulesForm(rules: RulesJson, all: RwSignal<Load<RulesJson>>) -> impl IntoView {
     let session = session();
-    let form = Form::new(&rules.document);
+    let form = Form::new(&serde_json::to_value(&rules.document).unwrap_or_default());
     let problems = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let problems_ref = NodeRef::<leptos::html::Div>::new();
@@ -319,7 +319,7 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Rules>(Call::send("PUT", "/admin/api/rules", &doc))
+                .send::<RulesJson>(Call::send("PUT", "/admin/api/rules", &doc))
                 .await;
             busy.set(false);
             match answer {
@@ -357,7 +357,7 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Rules>(Call {
+                .send::<RulesJson>(Call {
                     method: "DELETE",
                     path: "/admin/api/rules".to_owned(),
                     ..Call::default()
@@ -379,7 +379,7 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
         et.title = RwSignal::new(t::new_event_type(key + 1));
         form.event_types.update(|l| l.push(et));
     };
-    let from_dashboard = rules.source == "dashboard";
+    let from_dashboard = rules.source == openslot_wire::admin::Origin::Dashboard;
     let text_field = move |id: String,
                            label: &'static str,
                            value: RwSignal<String>,
