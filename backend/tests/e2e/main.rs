@@ -21,5 +21,6 @@ mod dates;
 mod embed;
 mod harness;
 mod outage;
+mod owner_actions;
 mod through_nginx;
 mod visitor;

@@ -21,6 +21,8 @@ pub fn Blocks() -> impl IntoView {
     let busy = RwSignal::new(false);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // A new action: the banner of the last one no longer applies.
+        session.announce(String::new());
         let zone = session.zone.get_untracked();
         let (Some(from), Some(to)) = (
             clock::instant_of(&start.get_untracked(), &zone),
@@ -95,6 +97,7 @@ pub fn Blocks() -> impl IntoView {
                                 let name = if b.label.is_empty() { when.clone() } else { b.label.clone() };
                                 let id = b.id.clone();
                                 let remove = move |_| {
+                                    session.announce(String::new());
                                     let path = format!("/admin/api/blocks/{}", encode(&id));
                                     leptos::task::spawn_local(async move {
                                         let answer = session

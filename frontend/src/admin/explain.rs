@@ -26,6 +26,9 @@ pub fn Explain() -> impl IntoView {
     });
     let ask = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // The answer is a finding, not a success: it goes in its own panel, and the banner
+        // of an earlier action goes.
+        session.announce(String::new());
         let Some(instant) = clock::instant_of(&at.get_untracked(), &session.zone.get_untracked())
         else {
             result.set(Some(Err(t::BAD_TIME.to_owned())));
@@ -38,15 +41,7 @@ pub fn Explain() -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             let answer = session.send::<ExplainJson>(Call::get(path)).await;
-            let outcome = answer.map_err(|e| say(&e));
-            if let Ok(e) = &outcome {
-                session.announce(if e.bookable {
-                    t::BOOKABLE
-                } else {
-                    t::NOT_BOOKABLE
-                });
-            }
-            result.set(Some(outcome));
+            result.set(Some(answer.map_err(|e| say(&e))));
         });
     };
     view! {
@@ -75,7 +70,7 @@ pub fn Explain() -> impl IntoView {
             </div>
             <button type="submit" class="primary">{t::EXPLAIN_GO}</button>
         </form>
-        <div class="explanation">
+        <div class="explanation" role="status" aria-live="polite">
             {move || match result.get() {
                 None => ().into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -86,6 +81,7 @@ pub fn Explain() -> impl IntoView {
                         ("verdict bad", t::NOT_BOOKABLE)
                     };
                     view! {
+                        <div class="card">
                         <p class=class>{head}</p>
                         <ul class="reasons">
                             {e
@@ -95,6 +91,7 @@ pub fn Explain() -> impl IntoView {
                                 .map(|r| view! { <li>{r}</li> })
                                 .collect_view()}
                         </ul>
+                        </div>
                     }
                         .into_any()
                 }

@@ -1,0 +1,61 @@
+// The owner's actions in the dashboard (BASE_URL is the admin listener): each action clears the
+// banner of the one before (a block added, then a refused one: the stale "The block is added."
+// is gone and the refusal shows in the form), and "Explain a time" answers in a neutral panel,
+// not in the success banner.
+//
+// Also: PASSWORD; BLOCK_DAY (YYYY-MM-DD, a working day inside the horizon).
+
+import { run, visitor, open, check, assertClean, output } from "./lib.mjs";
+
+const password = process.env.PASSWORD;
+const day = process.env.BLOCK_DAY;
+check(password && day, "set PASSWORD and BLOCK_DAY");
+
+await run("owner actions", async () => {
+  const { page } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
+  const section = async (name) => {
+    await page.getByRole("navigation", { name: "Dashboard sections" })
+      .getByRole("link", { name, exact: true }).click();
+    await page.getByRole("heading", { level: 2, name, exact: true }).waitFor();
+  };
+  const banner = () => page.locator(".admin-status").innerText();
+
+  await open(page, "/admin");
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password").press("Enter");
+  await page.getByRole("heading", { level: 2, name: "Bookings" }).waitFor();
+
+  // A block added: the banner says so.
+  await section("Blocks");
+  const form = page.locator("form.block-form");
+  await form.getByLabel("Start").fill(`${day}T10:00`);
+  await form.getByLabel("End").fill(`${day}T11:00`);
+  await form.getByRole("button", { name: "Add", exact: true }).click();
+  await page.locator(".admin-status", { hasText: "The block is added." }).waitFor();
+
+  // A refused one: its reason in the form, and the old banner gone.
+  page.expectedStatuses.add(422);
+  await form.getByLabel("Start").fill(`${day}T12:00`);
+  await form.getByLabel("End").fill(`${day}T11:00`);
+  await form.getByRole("button", { name: "Add", exact: true }).click();
+  await page.waitForFunction(() => {
+    const alert = document.querySelector("form.block-form .error");
+    return alert && alert.textContent.trim().length > 0;
+  });
+  page.expectedStatuses.delete(422);
+  const stale = await banner();
+  check(!stale.includes("The block is added."), `the stale banner stays: ${stale}`);
+
+  // Explain: the verdict in its own panel; the banner does not carry it.
+  await section("Explain a time");
+  await page.getByLabel("Date and time").fill(`${day}T10:30`);
+  await page.getByRole("button", { name: "Explain", exact: true }).click();
+  const panel = page.locator(".explanation .card");
+  await panel.waitFor();
+  const verdict = await panel.locator(".verdict").innerText();
+  check(verdict === "Not bookable.", `the verdict: ${verdict}`);
+  const after = await banner();
+  check(after.trim() === "", `the explanation is not a success banner: "${after}"`);
+  assertClean(page, "owner actions");
+  output({ explained: verdict });
+});
