@@ -1,15 +1,18 @@
 // The owner's actions in the dashboard (BASE_URL is the admin listener): each action clears the
 // banner of the one before (a block added, then a refused one: the stale "The block is added."
 // is gone and the refusal shows in the form), and "Explain a time" answers in a neutral panel,
-// not in the success banner.
+// not in the success banner, with times in the owner's zone (Europe/Berlin) and the calendar's
+// name.
 //
-// Also: PASSWORD; BLOCK_DAY (YYYY-MM-DD, a working day inside the horizon).
+// Also: PASSWORD; BLOCK_DAY (YYYY-MM-DD, a working day inside the horizon, with the calendar
+// SOURCE (its shown name) busy 14:00-15:00 Berlin time).
 
 import { run, visitor, open, check, assertClean, output } from "./lib.mjs";
 
 const password = process.env.PASSWORD;
 const day = process.env.BLOCK_DAY;
-check(password && day, "set PASSWORD and BLOCK_DAY");
+const sourceName = process.env.SOURCE;
+check(password && day && sourceName, "set PASSWORD, BLOCK_DAY and SOURCE");
 
 await run("owner actions", async () => {
   const { page } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
@@ -56,6 +59,17 @@ await run("owner actions", async () => {
   check(verdict === "Not bookable.", `the verdict: ${verdict}`);
   const after = await banner();
   check(after.trim() === "", `the explanation is not a success banner: "${after}"`);
+  const blocked = await panel.locator(".reasons").innerText();
+  check(blocked.includes(`blocked by the owner from ${day} 10:00 to 11:00 (Europe/Berlin)`),
+    `the block in the owner's zone: ${blocked}`);
+  check(!blocked.includes("UTC"), `no UTC time: ${blocked}`);
+  // The calendar's busy time: by its name, in the owner's zone.
+  await page.getByLabel("Date and time").fill(`${day}T14:30`);
+  await page.getByRole("button", { name: "Explain", exact: true }).click();
+  await page.locator(".explanation .reasons", { hasText: "busy in" }).waitFor();
+  const busy = await panel.locator(".reasons").innerText();
+  check(busy.includes(`busy in "${sourceName}" from ${day} 14:00 to 15:00 (Europe/Berlin)`),
+    `the calendar by name in the owner's zone: ${busy}`);
   assertClean(page, "owner actions");
-  output({ explained: verdict });
+  output({ explained: verdict, busy });
 });
