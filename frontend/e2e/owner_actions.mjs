@@ -4,6 +4,8 @@
 // not in the success banner, with times in the owner's zone (Europe/Berlin) and the calendar's
 // name.
 //
+// Then the working hours edited with the time pickers (a bad range in plain words; saved).
+//
 // Also: PASSWORD; BLOCK_DAY (YYYY-MM-DD, a working day inside the horizon, with the calendar
 // SOURCE (its shown name) busy 14:00-15:00 Berlin time).
 
@@ -70,6 +72,24 @@ await run("owner actions", async () => {
   const busy = await panel.locator(".reasons").innerText();
   check(busy.includes(`busy in "${sourceName}" from ${day} 14:00 to 15:00 (Europe/Berlin)`),
     `the calendar by name in the owner's zone: ${busy}`);
+  // Working hours with time pickers: a bad range is refused in plain words, then BLOCK_DAY's
+  // weekday is set to 13:00-15:00 and saved (the test then reads the public slots).
+  await section("Rules");
+  const weekday = new Date(`${day}T12:00:00Z`).toLocaleDateString("en-GB", { weekday: "long", timeZone: "UTC" });
+  const from = page.getByLabel(`${weekday}, hours 1: from`);
+  const to = page.getByLabel(`${weekday}, hours 1: to`);
+  await from.fill("17:00");
+  await to.fill("09:00");
+  await page.getByRole("button", { name: "Save and apply" }).click();
+  const plain = `${weekday}: the end (09:00) must be after the start (17:00).`;
+  await page.getByText(plain).waitFor();
+  check(!(await page.locator(".rules-problems, form").first().innerText()).includes("working_hours"),
+    "no configuration key in the message");
+  await from.fill("13:00");
+  await to.fill("15:00");
+  await page.getByRole("button", { name: "Save and apply" }).click();
+  await page.locator(".admin-status", { hasText: "The rules are saved and apply now." }).waitFor();
+  check(!(await page.getByText(plain).count()), "the old problem is gone");
   assertClean(page, "owner actions");
   output({ explained: verdict, busy });
 });

@@ -9,7 +9,7 @@ use super::harness::{SCENARIO_CLOCK, ready, scenario, start_service};
 use openslot_testkit::admin::PASSWORD_HASH as HUNTER2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_action_clears_the_last_banner_and_explain_is_not_a_success() {
+async fn banners_clear_explain_speaks_the_owners_zone_and_hours_use_time_pickers() {
     if !ready("owner actions e2e") {
         return;
     }
@@ -41,6 +41,19 @@ async fn each_action_clears_the_last_banner_and_explain_is_not_a_success() {
         ics.display()
     );
     let service = start_service(&config).await;
+    let slots = |base: String, day: String| async move {
+        let url = format!("{base}/api/v1/slots?event_type=intro&from={day}&to={day}");
+        let v: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+        v["slots"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|s| s["start"].as_str().unwrap_or_default().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let before = slots(service.base.clone(), day.to_string()).await;
     let admin = service.admin.clone();
     let day = day.to_string();
     let env = service.scenario_env(&[
@@ -55,6 +68,18 @@ async fn each_action_clears_the_last_banner_and_explain_is_not_a_success() {
     assert!(
         result["busy"].as_str().unwrap().contains("Work calendar"),
         "{result}"
+    );
+    // The hours saved with the time pickers (13:00-15:00 Berlin, busy 14:00-15:00) reach the
+    // public page at once: only 13:00 and 13:30 Berlin are left.
+    let after = slots(service.base.clone(), day.clone()).await;
+    assert!(before.len() > 2, "{before:?}");
+    assert_eq!(
+        after,
+        [
+            format!("{day}T13:00:00+02:00"),
+            format!("{day}T13:30:00+02:00")
+        ],
+        "{after:?}"
     );
     drop(service);
 }

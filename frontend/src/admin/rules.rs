@@ -215,10 +215,45 @@ fn repeats(v: &Value, frequency: &str) -> bool {
         .is_some_and(|list| list.iter().any(|f| f == frequency))
 }
 
+/// One "from – to" row of a day's working hours (`HH:MM` as the time pickers give them).
+#[derive(Clone, Copy, Debug)]
+struct HoursRow {
+    key: usize,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+}
+
+impl HoursRow {
+    fn new(key: usize, range: &str) -> Self {
+        let (from, to) = range.split_once('-').unwrap_or(("", ""));
+        HoursRow {
+            key,
+            from: RwSignal::new(from.trim().to_owned()),
+            to: RwSignal::new(to.trim().to_owned()),
+        }
+    }
+}
+
+/// A day's rows as the document's ranges (`"09:00-17:00"`), or what is wrong in plain words.
+fn day_ranges(day: &str, rows: &[(String, String)]) -> Result<Vec<Value>, String> {
+    rows.iter()
+        .filter(|(from, to)| !(from.is_empty() && to.is_empty()))
+        .map(|(from, to)| {
+            if from.is_empty() || to.is_empty() {
+                Err(t::hours_need_both(day))
+            } else if to <= from {
+                Err(t::hours_end_after_start(day, from, to))
+            } else {
+                Ok(json!(format!("{from}-{to}")))
+            }
+        })
+        .collect()
+}
+
 /// The whole form.
 #[derive(Clone, Copy, Debug)]
 struct Form {
-    hours: [RwSignal<String>; 7],
+    hours: [RwSignal<Vec<HoursRow>>; 7],
     overrides: RwSignal<String>,
     recurring: RwSignal<String>,
     limits: [RwSignal<String>; 5],
@@ -247,7 +282,19 @@ impl Form {
             })
             .unwrap_or_default();
         Form {
-            hours: DAYS.map(|d| RwSignal::new(ranges_text(&a["working_hours"][d]))),
+            hours: DAYS.map(|d| {
+                let rows: Vec<HoursRow> = a["working_hours"][d]
+                    .as_array()
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(Value::as_str)
+                            .enumerate()
+                            .map(|(i, r)| HoursRow::new(i, r))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                RwSignal::new(rows)
+            }),
             overrides: RwSignal::new(overrides_text(&a["date_overrides"])),
             recurring: RwSignal::new(recurring_text(&a["blocks"])),
             limits: LIMITS.map(|(k, _)| RwSignal::new(number_text(&a[k]))),
@@ -258,11 +305,15 @@ impl Form {
 
     /// The document to send, or what is wrong before sending.
     fn to_json(self) -> Result<Value, String> {
-        let hours: Map<String, Value> = DAYS
-            .iter()
-            .zip(self.hours)
-            .map(|(d, h)| ((*d).to_owned(), Value::Array(ranges(&h.get_untracked()))))
-            .collect();
+        let mut hours = Map::new();
+        for ((d, h), name) in DAYS.iter().zip(self.hours).zip(t::DAY_NAMES) {
+            let rows: Vec<(String, String)> = h
+                .get_untracked()
+                .iter()
+                .map(|r| (r.from.get_untracked(), r.to.get_untracked()))
+                .collect();
+            hours.insert((*d).to_owned(), Value::Array(day_ranges(name, &rows)?));
+        }
         let mut availability = json!({
             "working_hours": hours,
             "date_overrides": parse_overrides(&self.overrides.get_untracked())?,
@@ -424,20 +475,58 @@ fn RulesForm(rules: RulesJson, all: RwSignal<Load<RulesJson>>) -> impl IntoView 
             </div>
             <fieldset class="card">
                 <legend>{t::WORKING_HOURS}</legend>
-                <p class="hint small" id="hours-hint">{t::HOURS_HINT}</p>
-                <div class="fields days">
+                <p class="hint small" id="hours-hint">{t::HOURS_PICKER_HINT}</p>
+                <div class="days">
                     {DAYS
                         .iter()
                         .zip(form.hours)
                         .zip(t::DAY_NAMES)
                         .map(|((d, h), name)| {
-                            let id = format!("hours-{d}");
+                            let add = move |_| {
+                                h.update(|rows| {
+                                    let key = rows.iter().map(|r| r.key + 1).max().unwrap_or(0);
+                                    rows.push(HoursRow::new(key, ""));
+                                });
+                            };
                             view! {
-                                <div>
-                                    <label for=id.clone()>{name}</label>
-                                    <input id=id type="text" aria-describedby="hours-hint"
-                                        prop:value=move || h.get()
-                                        on:input=move |ev| h.set(event_target_value(&ev)) />
+                                <div class="day-hours" id=format!("hours-{d}")>
+                                    <p><strong>{name}</strong></p>
+                                    {move || {
+                                        h.get()
+                                            .into_iter()
+                                            .enumerate()
+                                            .map(|(i, row)| {
+                                                let key = row.key;
+                                                let remove = move |_| {
+                                                    h.update(|rows| rows.retain(|r| r.key != key));
+                                                };
+                                                view! {
+                                                    <div class="hours-row">
+                                                        <input type="time"
+                                                            aria-label=t::hours_from_on(name, i + 1)
+                                                            prop:value=move || row.from.get()
+                                                            on:input=move |ev| row.from.set(event_target_value(&ev)) />
+                                                        " " {t::HOURS_TO} " "
+                                                        <input type="time"
+                                                            aria-label=t::hours_to_on(name, i + 1)
+                                                            prop:value=move || row.to.get()
+                                                            on:input=move |ev| row.to.set(event_target_value(&ev)) />
+                                                        " "
+                                                        <button type="button" class="secondary"
+                                                            aria-label=t::remove_hours_on(name, i + 1)
+                                                            on:click=remove>
+                                                            {t::REMOVE}
+                                                        </button>
+                                                    </div>
+                                                }
+                                            })
+                                            .collect_view()
+                                    }}
+                                    <button type="button" class="secondary"
+                                        aria-label=t::add_hours_on(name)
+                                        on:click=add>
+                                        {t::ADD_HOURS}
+                                    </button>
                                 </div>
                             }
                         })
@@ -597,6 +686,27 @@ mod tests {
         assert!(
             none.get("repeat").is_none() && none.get("max_sessions").is_none(),
             "{none}"
+        );
+    }
+
+    /// The time pickers' rows become the document's ranges; a wrong row is said in plain words.
+    #[test]
+    fn hours_rows_become_ranges_or_plain_words() {
+        let row = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(
+            day_ranges(
+                "Monday",
+                &[row("09:00", "12:00"), row("", ""), row("13:00", "17:00")]
+            ),
+            Ok(vec![json!("09:00-12:00"), json!("13:00-17:00")])
+        );
+        assert_eq!(
+            day_ranges("Monday", &[row("17:00", "09:00")]),
+            Err("Monday: the end (09:00) must be after the start (17:00).".to_owned())
+        );
+        assert_eq!(
+            day_ranges("Friday", &[row("09:00", "")]),
+            Err("Friday: give both a start and an end time.".to_owned())
         );
     }
 }
