@@ -441,19 +441,7 @@ impl Reason {
     /// name `calendar` gives its source id (or the id without one). The other reasons read as
     /// [`fmt::Display`] says.
     pub fn in_words(&self, zone: chrono_tz::Tz, calendar: impl Fn(&str) -> String) -> String {
-        let span = |a: &DateTime<Utc>, b: &DateTime<Utc>| {
-            let (a, b) = (a.with_timezone(&zone), b.with_timezone(&zone));
-            let end = if a.date_naive() == b.date_naive() {
-                b.format("%H:%M")
-            } else {
-                b.format("%Y-%m-%d %H:%M")
-            };
-            format!(
-                "from {} to {end} ({})",
-                a.format("%Y-%m-%d %H:%M"),
-                zone.name()
-            )
-        };
+        let span = |a: &DateTime<Utc>, b: &DateTime<Utc>| local_span(*a, *b, zone);
         match self {
             Reason::Busy {
                 source_id,
@@ -484,6 +472,33 @@ impl Reason {
             other => other.to_string(),
         }
     }
+}
+
+impl Opening {
+    /// For the owner, like [`Reason::in_words`]: the calendar by name, times in `zone`.
+    pub fn in_words(&self, zone: chrono_tz::Tz, calendar: impl Fn(&str) -> String) -> String {
+        format!(
+            "opened by {:?} (in {}) {}",
+            self.title,
+            calendar(&self.source_id),
+            local_span(self.start, self.end, zone)
+        )
+    }
+}
+
+/// "from 2026-03-30 10:00 to 11:00 (Europe/Berlin)" (the end's date only when it differs).
+fn local_span(a: DateTime<Utc>, b: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    let (a, b) = (a.with_timezone(&zone), b.with_timezone(&zone));
+    let end = if a.date_naive() == b.date_naive() {
+        b.format("%H:%M")
+    } else {
+        b.format("%Y-%m-%d %H:%M")
+    };
+    format!(
+        "from {} to {end} ({})",
+        a.format("%Y-%m-%d %H:%M"),
+        zone.name()
+    )
 }
 
 /// "from 2026-03-30 09:00 to 10:00 UTC" (the end's date only when it differs).
@@ -940,5 +955,15 @@ mod tests {
             "blocked by the owner from 2027-03-30 00:30 to 02:00 (Europe/Berlin)"
         );
         assert_eq!(Reason::InPast.in_words(chrono_tz::UTC, name), "in the past");
+        let opening = Opening {
+            source_id: "work".into(),
+            title: "Office hours".into(),
+            start: at("2027-03-29T07:00:00Z"),
+            end: at("2027-03-29T09:00:00Z"),
+        };
+        assert_eq!(
+            opening.in_words(chrono_tz::Europe::Berlin, name),
+            "opened by \"Office hours\" (in Work calendar) from 2027-03-29 09:00 to 11:00 (Europe/Berlin)"
+        );
     }
 }
