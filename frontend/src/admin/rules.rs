@@ -234,6 +234,22 @@ impl HoursRow {
     }
 }
 
+/// A problem's key in the owner's words where the form has them: the working hours'
+/// `availability.working_hours.mon[0]` is "Monday, hours 1"; other keys as the file names them.
+fn field_name(key: &str) -> String {
+    let Some(rest) = key.strip_prefix("availability.working_hours.") else {
+        return key.to_owned();
+    };
+    let (day, index) = rest.split_once('[').unwrap_or((rest, ""));
+    let Some(name) = DAYS.iter().position(|d| *d == day).map(|i| t::DAY_NAMES[i]) else {
+        return key.to_owned();
+    };
+    match index.trim_end_matches(']').parse::<usize>() {
+        Ok(i) => format!("{name}, hours {}", i + 1),
+        Err(_) => name.to_owned(),
+    }
+}
+
 /// A day's rows as the document's ranges (`"09:00-17:00"`), or what is wrong in plain words.
 fn day_ranges(day: &str, rows: &[(String, String)]) -> Result<Vec<Value>, String> {
     rows.iter()
@@ -390,7 +406,7 @@ fn RulesForm(rules: RulesJson, all: RwSignal<Load<RulesJson>>) -> impl IntoView 
                             if f.field.is_empty() {
                                 f.reason.clone()
                             } else {
-                                format!("{}: {}", f.field, f.reason)
+                                format!("{}: {}", field_name(&f.field), f.reason)
                             }
                         })
                         .collect(),
@@ -707,6 +723,20 @@ mod tests {
         assert_eq!(
             day_ranges("Friday", &[row("09:00", "")]),
             Err("Friday: give both a start and an end time.".to_owned())
+        );
+    }
+
+    /// The server's keys for the working hours read as the form names them.
+    #[test]
+    fn hour_keys_read_as_the_form_names_them() {
+        assert_eq!(
+            field_name("availability.working_hours.mon[0]"),
+            "Monday, hours 1"
+        );
+        assert_eq!(field_name("availability.working_hours.sun"), "Sunday");
+        assert_eq!(
+            field_name("availability.horizon_days"),
+            "availability.horizon_days"
         );
     }
 }
