@@ -405,6 +405,11 @@ fn the_copy_check_finds_a_copy() {
                 #[derive(Clone)]\nstruct BookingJson;\n\
                 #[derive(Deserialize)]\nstruct Source {}\n";
     assert_eq!(copies_of_wire_types(text, &wire), ["Booking", "ErrorCode"]);
+    // The dashboard's old `Source` and `Rules` are copies now that the wire crate has them.
+    let wire = ["SourceJson", "RulesJson"].map(String::from).into();
+    let text = "#[derive(Clone, Debug, Deserialize, PartialEq)]\npub struct Source {\n}\n\
+                #[derive(Clone, Debug, Deserialize, PartialEq)]\npub struct Rules {\n}\n";
+    assert_eq!(copies_of_wire_types(text, &wire), ["Source", "Rules"]);
 }
 
 #[test]
@@ -417,6 +422,10 @@ fn the_browser_app_has_no_copy_of_a_wire_type() {
         "ErrorCode",
         "AdminBookingJson",
         "WeekViewJson",
+        "SourceJson",
+        "SourceSettings",
+        "RulesJson",
+        "RulesDocument",
     ] {
         assert!(
             wire.contains(known),

@@ -38,6 +38,11 @@ wire_names! {
     admin::Channel { Mail => "mail", Webhook => "webhook" }
     admin::Service { Google => "google", Microsoft => "microsoft" }
     admin::Flow { Redirect => "redirect", Device => "device" }
+    admin::SourceKind { Ics => "ics", Caldav => "caldav", Google => "google", Microsoft => "microsoft" }
+    admin::Origin { File => "file", Dashboard => "dashboard" }
+    admin::SourceRole { Busy => "busy", Availability => "availability" }
+    admin::Freshness { Fresh => "fresh", Stale => "stale", Never => "never" }
+    admin::ConfirmMode { None => "none", Email => "email" }
     admin::ConnectionStatus {
         Waiting => "waiting",
         Authorized => "authorized",
@@ -48,7 +53,10 @@ wire_names! {
 
 #[cfg(test)]
 mod tests {
-    use super::admin::{Channel, ConnectionStatus, Flow, Service, WorkState, WriteAction};
+    use super::admin::{
+        Channel, ConfirmMode, ConnectionStatus, Flow, Freshness, Origin, Service, SourceKind,
+        SourceRole, WorkState, WriteAction,
+    };
     use super::public::{BookingStatus, Frequency};
 
     fn same<T: serde::Serialize>(value: T, name: &str) {
@@ -99,6 +107,21 @@ mod tests {
             same(v, v.as_str());
         }
         for v in [Service::Google, Service::Microsoft] {
+            same(v, v.as_str());
+        }
+        for v in [SourceKind::Ics, SourceKind::Caldav, SourceKind::Google] {
+            same(v, v.as_str());
+        }
+        for v in [Origin::File, Origin::Dashboard, Origin::Dashboard] {
+            same(v, v.as_str());
+        }
+        for v in [Freshness::Fresh, Freshness::Stale, Freshness::Never] {
+            same(v, v.as_str());
+        }
+        for v in [SourceRole::Busy, SourceRole::Availability] {
+            same(v, v.as_str());
+        }
+        for v in [ConfirmMode::None, ConfirmMode::Email] {
             same(v, v.as_str());
         }
         for v in [Flow::Redirect, Flow::Device] {

@@ -105,10 +105,10 @@ enum AccountCalendarsResponse {
 enum SaveResponse {
     /// The source being reconnected, with its status after a sync with the new token.
     #[oai(status = 200)]
-    Ok(Json<serde_json::Value>),
+    Ok(Json<openslot_wire::admin::SourceJson>),
     /// The new source, synced once, with its status.
     #[oai(status = 201)]
-    Created(Json<serde_json::Value>),
+    Created(Json<openslot_wire::admin::SourceJson>),
     #[oai(status = 404)]
     NotFound(Json<ErrorJson>),
     /// As `POST /sources` (`exists`, `file_source`), and `expired`, `not_yet`.
@@ -394,11 +394,13 @@ impl AdminOAuthApi {
         match result {
             Ok(()) => {
                 self.connections.finish(&id.0);
-                let status = super::admin::source_status(&self.auth, &source_id);
-                if created {
-                    SaveResponse::Created(Json(status))
-                } else {
-                    SaveResponse::Ok(Json(status))
+                match super::admin::source_status(&self.auth, &source_id) {
+                    Some(status) if created => SaveResponse::Created(Json(status)),
+                    Some(status) => SaveResponse::Ok(Json(status)),
+                    None => SaveResponse::Internal(error(
+                        ErrorCode::Internal,
+                        "the source was saved but is not listed",
+                    )),
                 }
             }
             Err(e) => match super::admin::change_error(e) {

@@ -436,6 +436,71 @@ impl fmt::Display for Reason {
     }
 }
 
+impl Reason {
+    /// The reason for the owner: times in `zone` (named once at the end), a calendar by the
+    /// name `calendar` gives its source id (or the id without one). The other reasons read as
+    /// [`fmt::Display`] says.
+    pub fn in_words(&self, zone: chrono_tz::Tz, calendar: impl Fn(&str) -> String) -> String {
+        let span = |a: &DateTime<Utc>, b: &DateTime<Utc>| local_span(*a, *b, zone);
+        match self {
+            Reason::Busy {
+                source_id,
+                start,
+                end,
+            } => format!("busy in {} {}", calendar(source_id), span(start, end)),
+            Reason::ManualBlock { start, end } => {
+                format!("blocked by the owner {}", span(start, end))
+            }
+            Reason::BufferBefore { buffer, start, end } => format!(
+                "the {} buffer before the meeting overlaps blocked time {}",
+                Minutes(*buffer),
+                span(start, end)
+            ),
+            Reason::BufferAfter { buffer, start, end } => format!(
+                "the {} buffer after the meeting overlaps blocked time {}",
+                Minutes(*buffer),
+                span(start, end)
+            ),
+            Reason::TooSoon { earliest } => format!(
+                "too soon: the minimum notice allows {} ({}) at the earliest",
+                earliest.with_timezone(&zone).format("%Y-%m-%d %H:%M"),
+                zone.name()
+            ),
+            Reason::WithinSlot { start, end } => {
+                format!("bookable: within the slot {}", span(start, end))
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl Opening {
+    /// For the owner, like [`Reason::in_words`]: the calendar by name, times in `zone`.
+    pub fn in_words(&self, zone: chrono_tz::Tz, calendar: impl Fn(&str) -> String) -> String {
+        format!(
+            "opened by {:?} (in {}) {}",
+            self.title,
+            calendar(&self.source_id),
+            local_span(self.start, self.end, zone)
+        )
+    }
+}
+
+/// "from 2026-03-30 10:00 to 11:00 (Europe/Berlin)" (the end's date only when it differs).
+fn local_span(a: DateTime<Utc>, b: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    let (a, b) = (a.with_timezone(&zone), b.with_timezone(&zone));
+    let end = if a.date_naive() == b.date_naive() {
+        b.format("%H:%M")
+    } else {
+        b.format("%Y-%m-%d %H:%M")
+    };
+    format!(
+        "from {} to {end} ({})",
+        a.format("%Y-%m-%d %H:%M"),
+        zone.name()
+    )
+}
+
 /// "from 2026-03-30 09:00 to 10:00 UTC" (the end's date only when it differs).
 struct Span(DateTime<Utc>, DateTime<Utc>);
 
@@ -858,6 +923,47 @@ mod tests {
             "03:30",
             true,
             &["bookable: within the slot from 2026-03-29 01:00 to 02:00 UTC"],
+        );
+    }
+
+    /// For the owner: times in their zone, calendars by name.
+    #[test]
+    fn in_words_uses_the_owner_zone_and_calendar_names() {
+        let at = |t: &str| t.parse::<DateTime<Utc>>().unwrap();
+        let busy = Reason::Busy {
+            source_id: "work".into(),
+            start: at("2027-03-29T12:00:00Z"),
+            end: at("2027-03-29T13:00:00Z"),
+        };
+        let name = |id: &str| {
+            if id == "work" {
+                "Work calendar".to_owned()
+            } else {
+                id.to_owned()
+            }
+        };
+        assert_eq!(
+            busy.in_words(chrono_tz::Europe::Berlin, name),
+            "busy in Work calendar from 2027-03-29 14:00 to 15:00 (Europe/Berlin)"
+        );
+        let block = Reason::ManualBlock {
+            start: at("2027-03-29T22:30:00Z"),
+            end: at("2027-03-30T00:00:00Z"),
+        };
+        assert_eq!(
+            block.in_words(chrono_tz::Europe::Berlin, name),
+            "blocked by the owner from 2027-03-30 00:30 to 02:00 (Europe/Berlin)"
+        );
+        assert_eq!(Reason::InPast.in_words(chrono_tz::UTC, name), "in the past");
+        let opening = Opening {
+            source_id: "work".into(),
+            title: "Office hours".into(),
+            start: at("2027-03-29T07:00:00Z"),
+            end: at("2027-03-29T09:00:00Z"),
+        };
+        assert_eq!(
+            opening.in_words(chrono_tz::Europe::Berlin, name),
+            "opened by \"Office hours\" (in Work calendar) from 2027-03-29 09:00 to 11:00 (Europe/Berlin)"
         );
     }
 }

@@ -866,3 +866,58 @@ async fn feed_urls_are_shown_and_rotated() {
         "after a restart"
     );
 }
+
+/// `/rules` and `/sources` answer the wire crate's types (what the dashboard reads), the rules
+/// document goes back unchanged, and a body checked like the file names a wrong value's key
+/// (422), not a parse error.
+#[tokio::test]
+async fn rules_and_sources_are_the_wire_types_and_checked_like_the_file() {
+    use openslot_wire::admin::{Origin, RulesJson, SourceJson};
+    let app = spawn_app(&with_password()).await;
+    let (_, v) = login(&app, "hunter2").await;
+    let token = v["token"].as_str().unwrap();
+    let (status, v) = admin(&app, "GET", "/admin/api/rules", Some(token), None).await;
+    assert_eq!(status, 200, "{v}");
+    let rules: RulesJson = serde_json::from_value(v.clone()).expect("a RulesJson");
+    assert_eq!(rules.source, Origin::File);
+    assert_eq!(
+        rules.document.availability.working_hours.mon,
+        ["09:00-17:00"]
+    );
+    let doc = serde_json::to_value(&rules.document).unwrap();
+    assert_eq!(doc, v["document"], "the typed document is the one answered");
+    let (status, v) = admin(
+        &app,
+        "PUT",
+        "/admin/api/rules",
+        Some(token),
+        Some(doc.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let saved: RulesJson = serde_json::from_value(v).expect("a RulesJson");
+    assert_eq!(
+        (saved.source, saved.document),
+        (Origin::Dashboard, rules.document)
+    );
+
+    let mut bad = doc;
+    bad["availability"]["horizon_days"] = json!("soon");
+    let (status, v) = admin(&app, "PUT", "/admin/api/rules", Some(token), Some(bad)).await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "availability.horizon_days", "{v}");
+
+    let (status, v) = admin(&app, "GET", "/admin/api/sources", Some(token), None).await;
+    assert_eq!(status, 200, "{v}");
+    let _: Vec<SourceJson> = serde_json::from_value(v).expect("SourceJson entries");
+    let (status, v) = admin(
+        &app,
+        "POST",
+        "/admin/api/sources",
+        Some(token),
+        Some(json!({"id": "x", "kind": "ics", "url": 5})),
+    )
+    .await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "url", "{v}");
+}

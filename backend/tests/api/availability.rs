@@ -138,7 +138,7 @@ async fn office_hours_in_a_caldav_calendar_open_bookable_time() {
     assert_eq!(
         v["opened_by"],
         serde_json::json!([
-            "opened by \"Office hours\" (source \"uni\") from 2026-12-01 09:00 to 11:00 UTC"
+            "opened by \"Office hours\" (in source \"uni\") from 2026-12-01 10:00 to 12:00 (Europe/Berlin)"
         ]),
         "{v}"
     );

@@ -22,6 +22,7 @@ mod embed;
 mod harness;
 mod i18n;
 mod outage;
+mod owner_actions;
 mod requests;
 mod through_nginx;
 mod visitor;

@@ -4,14 +4,14 @@ use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
 use super::clock;
-use super::model::Block;
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::admin::BlockJson;
 
 #[component]
 pub fn Blocks() -> impl IntoView {
     let session = session();
-    let list = RwSignal::new(Load::<Vec<Block>>::Loading);
+    let list = RwSignal::new(Load::<Vec<BlockJson>>::Loading);
     let refresh = move || load(session, "/admin/api/blocks".to_owned(), list);
     refresh();
     let start = RwSignal::new(String::new());
@@ -21,6 +21,8 @@ pub fn Blocks() -> impl IntoView {
     let busy = RwSignal::new(false);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // A new action: the banner of the last one no longer applies.
+        session.announce(String::new());
         let zone = session.zone.get_untracked();
         let (Some(from), Some(to)) = (
             clock::instant_of(&start.get_untracked(), &zone),
@@ -34,7 +36,7 @@ pub fn Blocks() -> impl IntoView {
         let body = serde_json::json!({"start": from, "end": to, "label": label.get_untracked()});
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Block>(Call::send("POST", "/admin/api/blocks", &body))
+                .send::<BlockJson>(Call::send("POST", "/admin/api/blocks", &body))
                 .await;
             busy.set(false);
             match answer {
@@ -95,6 +97,7 @@ pub fn Blocks() -> impl IntoView {
                                 let name = if b.label.is_empty() { when.clone() } else { b.label.clone() };
                                 let id = b.id.clone();
                                 let remove = move |_| {
+                                    session.announce(String::new());
                                     let path = format!("/admin/api/blocks/{}", encode(&id));
                                     leptos::task::spawn_local(async move {
                                         let answer = session

@@ -9,10 +9,10 @@
 use leptos::prelude::*;
 
 use super::client::{Session, explain, session};
-use super::model::{AccountCalendar, Connection, ConnectionStatus, Flow};
 use super::sources::CalendarChoices;
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::admin::{AccountCalendarJson, ConnectionJson, ConnectionStatus, Flow};
 
 const CONNECTION_KEY: &str = "openslot.admin.connection";
 
@@ -70,7 +70,7 @@ pub async fn start(
     flow: Option<&str>,
     source: Option<&str>,
     write: bool,
-) -> Result<Connection, String> {
+) -> Result<ConnectionJson, String> {
     let mut body = serde_json::json!({"write": write});
     if let Some(f) = flow {
         body["flow"] = f.into();
@@ -80,7 +80,7 @@ pub async fn start(
     }
     let path = format!("/admin/api/oauth/{}/start", encode(service));
     let c = session
-        .send::<Connection>(Call::send("POST", path, &body))
+        .send::<ConnectionJson>(Call::send("POST", path, &body))
         .await
         .map_err(|e| explain(&e))?;
     remember(Some(&c.id));
@@ -89,13 +89,13 @@ pub async fn start(
 
 /// The panel of one connection; `done` runs when it was saved or given up.
 #[component]
-pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoView {
+pub fn ConnectPanel(connection: ConnectionJson, done: Callback<bool>) -> impl IntoView {
     let session = session();
     let current = RwSignal::new(connection);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let pasted = RwSignal::new(String::new());
-    let calendars = RwSignal::new(None::<Vec<AccountCalendar>>);
+    let calendars = RwSignal::new(None::<Vec<AccountCalendarJson>>);
     let picked = RwSignal::new(String::new());
     let id_field = RwSignal::new(String::new());
     let name_field = RwSignal::new(String::new());
@@ -106,7 +106,10 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
         let id = current.get_untracked().id;
         leptos::task::spawn_local(async move {
             let path = format!("/admin/api/oauth/connections/{}/calendars", encode(&id));
-            match session.send::<Vec<AccountCalendar>>(Call::get(path)).await {
+            match session
+                .send::<Vec<AccountCalendarJson>>(Call::get(path))
+                .await
+            {
                 Ok(list) => {
                     if let Some(first) = list.iter().find(|c| c.primary).or(list.first()) {
                         picked.set(first.id.clone());
@@ -118,7 +121,7 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
             }
         });
     };
-    let settle = move |c: Connection| {
+    let settle = move |c: ConnectionJson| {
         let authorized = c.status == ConnectionStatus::Authorized;
         let reconnect = c.source.is_some();
         current.set(c);
@@ -137,7 +140,7 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
             loop {
                 let id = current.get_untracked().id;
                 let path = format!("/admin/api/oauth/connections/{}", encode(&id));
-                match session.send::<Connection>(Call::get(path)).await {
+                match session.send::<ConnectionJson>(Call::get(path)).await {
                     Ok(c) => {
                         let waiting =
                             c.status == ConnectionStatus::Waiting && c.flow == Flow::Device;
@@ -177,7 +180,7 @@ pub fn ConnectPanel(connection: Connection, done: Callback<bool>) -> impl IntoVi
         leptos::task::spawn_local(async move {
             let path = format!("/admin/api/oauth/connections/{}/code", encode(&id));
             let answer = session
-                .send::<Connection>(Call::send("POST", path, &body))
+                .send::<ConnectionJson>(Call::send("POST", path, &body))
                 .await;
             busy.set(false);
             match answer {

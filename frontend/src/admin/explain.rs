@@ -5,9 +5,9 @@ use leptos::prelude::*;
 
 use super::client::{explain as say, session};
 use super::clock;
-use super::model::{Explanation, Rules};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::admin::{ExplainJson, RulesJson};
 
 #[component]
 pub fn Explain() -> impl IntoView {
@@ -15,22 +15,20 @@ pub fn Explain() -> impl IntoView {
     let at = RwSignal::new(String::new());
     let slug = RwSignal::new(String::new());
     let slugs = RwSignal::new(Vec::<String>::new());
-    let result = RwSignal::new(None::<Result<Explanation, String>>);
+    let result = RwSignal::new(None::<Result<ExplainJson, String>>);
     leptos::task::spawn_local(async move {
-        if let Ok(rules) = session.send::<Rules>(Call::get("/admin/api/rules")).await {
-            let list: Vec<String> = rules.document["event_types"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| e["slug"].as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            slugs.set(list);
+        if let Ok(rules) = session
+            .send::<RulesJson>(Call::get("/admin/api/rules"))
+            .await
+        {
+            slugs.set(rules.event_types.into_iter().map(|e| e.slug).collect());
         }
     });
     let ask = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // The answer is a finding, not a success: it goes in its own panel, and the banner
+        // of an earlier action goes.
+        session.announce(String::new());
         let Some(instant) = clock::instant_of(&at.get_untracked(), &session.zone.get_untracked())
         else {
             result.set(Some(Err(t::BAD_TIME.to_owned())));
@@ -42,16 +40,8 @@ pub fn Explain() -> impl IntoView {
             path.push_str(&format!("&event_type={}", encode(&s)));
         }
         leptos::task::spawn_local(async move {
-            let answer = session.send::<Explanation>(Call::get(path)).await;
-            let outcome = answer.map_err(|e| say(&e));
-            if let Ok(e) = &outcome {
-                session.announce(if e.bookable {
-                    t::BOOKABLE
-                } else {
-                    t::NOT_BOOKABLE
-                });
-            }
-            result.set(Some(outcome));
+            let answer = session.send::<ExplainJson>(Call::get(path)).await;
+            result.set(Some(answer.map_err(|e| say(&e))));
         });
     };
     view! {
@@ -80,7 +70,7 @@ pub fn Explain() -> impl IntoView {
             </div>
             <button type="submit" class="primary">{t::EXPLAIN_GO}</button>
         </form>
-        <div class="explanation">
+        <div class="explanation" role="status" aria-live="polite">
             {move || match result.get() {
                 None => ().into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -91,6 +81,7 @@ pub fn Explain() -> impl IntoView {
                         ("verdict bad", t::NOT_BOOKABLE)
                     };
                     view! {
+                        <div class="card">
                         <p class=class>{head}</p>
                         <ul class="reasons">
                             {e
@@ -100,6 +91,7 @@ pub fn Explain() -> impl IntoView {
                                 .map(|r| view! { <li>{r}</li> })
                                 .collect_view()}
                         </ul>
+                        </div>
                     }
                         .into_any()
                 }

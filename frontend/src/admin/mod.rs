@@ -131,7 +131,7 @@ fn Shell() -> impl IntoView {
     // The owner's zone: every time is shown in it.
     leptos::task::spawn_local(async move {
         if let Ok(rules) = session
-            .send::<model::Rules>(Call::get("/admin/api/rules"))
+            .send::<openslot_wire::admin::RulesJson>(Call::get("/admin/api/rules"))
             .await
         {
             session.zone.set(rules.timezone);

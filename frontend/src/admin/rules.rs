@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::client::{Load, explain, session};
-use super::model::Rules;
 use crate::api::{ApiError, Call};
 use crate::strings::admin as t;
+use openslot_wire::admin::RulesJson;
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -215,10 +215,61 @@ fn repeats(v: &Value, frequency: &str) -> bool {
         .is_some_and(|list| list.iter().any(|f| f == frequency))
 }
 
+/// One "from – to" row of a day's working hours (`HH:MM` as the time pickers give them).
+#[derive(Clone, Copy, Debug)]
+struct HoursRow {
+    key: usize,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+}
+
+impl HoursRow {
+    fn new(key: usize, range: &str) -> Self {
+        let (from, to) = range.split_once('-').unwrap_or(("", ""));
+        HoursRow {
+            key,
+            from: RwSignal::new(from.trim().to_owned()),
+            to: RwSignal::new(to.trim().to_owned()),
+        }
+    }
+}
+
+/// A problem's key in the owner's words where the form has them: the working hours'
+/// `availability.working_hours.mon[0]` is "Monday, hours 1"; other keys as the file names them.
+fn field_name(key: &str) -> String {
+    let Some(rest) = key.strip_prefix("availability.working_hours.") else {
+        return key.to_owned();
+    };
+    let (day, index) = rest.split_once('[').unwrap_or((rest, ""));
+    let Some(name) = DAYS.iter().position(|d| *d == day).map(|i| t::DAY_NAMES[i]) else {
+        return key.to_owned();
+    };
+    match index.trim_end_matches(']').parse::<usize>() {
+        Ok(i) => format!("{name}, hours {}", i + 1),
+        Err(_) => name.to_owned(),
+    }
+}
+
+/// A day's rows as the document's ranges (`"09:00-17:00"`), or what is wrong in plain words.
+fn day_ranges(day: &str, rows: &[(String, String)]) -> Result<Vec<Value>, String> {
+    rows.iter()
+        .filter(|(from, to)| !(from.is_empty() && to.is_empty()))
+        .map(|(from, to)| {
+            if from.is_empty() || to.is_empty() {
+                Err(t::hours_need_both(day))
+            } else if to <= from {
+                Err(t::hours_end_after_start(day, from, to))
+            } else {
+                Ok(json!(format!("{from}-{to}")))
+            }
+        })
+        .collect()
+}
+
 /// The whole form.
 #[derive(Clone, Copy, Debug)]
 struct Form {
-    hours: [RwSignal<String>; 7],
+    hours: [RwSignal<Vec<HoursRow>>; 7],
     overrides: RwSignal<String>,
     recurring: RwSignal<String>,
     limits: [RwSignal<String>; 5],
@@ -247,7 +298,19 @@ impl Form {
             })
             .unwrap_or_default();
         Form {
-            hours: DAYS.map(|d| RwSignal::new(ranges_text(&a["working_hours"][d]))),
+            hours: DAYS.map(|d| {
+                let rows: Vec<HoursRow> = a["working_hours"][d]
+                    .as_array()
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(Value::as_str)
+                            .enumerate()
+                            .map(|(i, r)| HoursRow::new(i, r))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                RwSignal::new(rows)
+            }),
             overrides: RwSignal::new(overrides_text(&a["date_overrides"])),
             recurring: RwSignal::new(recurring_text(&a["blocks"])),
             limits: LIMITS.map(|(k, _)| RwSignal::new(number_text(&a[k]))),
@@ -258,11 +321,15 @@ impl Form {
 
     /// The document to send, or what is wrong before sending.
     fn to_json(self) -> Result<Value, String> {
-        let hours: Map<String, Value> = DAYS
-            .iter()
-            .zip(self.hours)
-            .map(|(d, h)| ((*d).to_owned(), Value::Array(ranges(&h.get_untracked()))))
-            .collect();
+        let mut hours = Map::new();
+        for ((d, h), name) in DAYS.iter().zip(self.hours).zip(t::DAY_NAMES) {
+            let rows: Vec<(String, String)> = h
+                .get_untracked()
+                .iter()
+                .map(|r| (r.from.get_untracked(), r.to.get_untracked()))
+                .collect();
+            hours.insert((*d).to_owned(), Value::Array(day_ranges(name, &rows)?));
+        }
         let mut availability = json!({
             "working_hours": hours,
             "date_overrides": parse_overrides(&self.overrides.get_untracked())?,
@@ -286,7 +353,7 @@ impl Form {
 #[component]
 pub fn RulesEditor() -> impl IntoView {
     let session = session();
-    let rules = RwSignal::new(Load::<Rules>::Loading);
+    let rules = RwSignal::new(Load::<RulesJson>::Loading);
     super::client::load(session, "/admin/api/rules".to_owned(), rules);
     move || match rules.get() {
         Load::Loading => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
@@ -296,9 +363,9 @@ pub fn RulesEditor() -> impl IntoView {
 }
 
 #[component]
-fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
+fn RulesForm(rules: RulesJson, all: RwSignal<Load<RulesJson>>) -> impl IntoView {
     let session = session();
-    let form = Form::new(&rules.document);
+    let form = Form::new(&serde_json::to_value(&rules.document).unwrap_or_default());
     let problems = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let problems_ref = NodeRef::<leptos::html::Div>::new();
@@ -319,7 +386,7 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Rules>(Call::send("PUT", "/admin/api/rules", &doc))
+                .send::<RulesJson>(Call::send("PUT", "/admin/api/rules", &doc))
                 .await;
             busy.set(false);
             match answer {
@@ -339,7 +406,7 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
                             if f.field.is_empty() {
                                 f.reason.clone()
                             } else {
-                                format!("{}: {}", f.field, f.reason)
+                                format!("{}: {}", field_name(&f.field), f.reason)
                             }
                         })
                         .collect(),
@@ -357,7 +424,7 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
         }
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Rules>(Call {
+                .send::<RulesJson>(Call {
                     method: "DELETE",
                     path: "/admin/api/rules".to_owned(),
                     ..Call::default()
@@ -379,7 +446,7 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
         et.title = RwSignal::new(t::new_event_type(key + 1));
         form.event_types.update(|l| l.push(et));
     };
-    let from_dashboard = rules.source == "dashboard";
+    let from_dashboard = rules.source == openslot_wire::admin::Origin::Dashboard;
     let text_field = move |id: String,
                            label: &'static str,
                            value: RwSignal<String>,
@@ -424,20 +491,58 @@ fn RulesForm(rules: Rules, all: RwSignal<Load<Rules>>) -> impl IntoView {
             </div>
             <fieldset class="card">
                 <legend>{t::WORKING_HOURS}</legend>
-                <p class="hint small" id="hours-hint">{t::HOURS_HINT}</p>
-                <div class="fields days">
+                <p class="hint small" id="hours-hint">{t::HOURS_PICKER_HINT}</p>
+                <div class="days">
                     {DAYS
                         .iter()
                         .zip(form.hours)
                         .zip(t::DAY_NAMES)
                         .map(|((d, h), name)| {
-                            let id = format!("hours-{d}");
+                            let add = move |_| {
+                                h.update(|rows| {
+                                    let key = rows.iter().map(|r| r.key + 1).max().unwrap_or(0);
+                                    rows.push(HoursRow::new(key, ""));
+                                });
+                            };
                             view! {
-                                <div>
-                                    <label for=id.clone()>{name}</label>
-                                    <input id=id type="text" aria-describedby="hours-hint"
-                                        prop:value=move || h.get()
-                                        on:input=move |ev| h.set(event_target_value(&ev)) />
+                                <div class="day-hours" id=format!("hours-{d}")>
+                                    <p><strong>{name}</strong></p>
+                                    {move || {
+                                        h.get()
+                                            .into_iter()
+                                            .enumerate()
+                                            .map(|(i, row)| {
+                                                let key = row.key;
+                                                let remove = move |_| {
+                                                    h.update(|rows| rows.retain(|r| r.key != key));
+                                                };
+                                                view! {
+                                                    <div class="hours-row">
+                                                        <input type="time"
+                                                            aria-label=t::hours_from_on(name, i + 1)
+                                                            prop:value=move || row.from.get()
+                                                            on:input=move |ev| row.from.set(event_target_value(&ev)) />
+                                                        " " {t::HOURS_TO} " "
+                                                        <input type="time"
+                                                            aria-label=t::hours_to_on(name, i + 1)
+                                                            prop:value=move || row.to.get()
+                                                            on:input=move |ev| row.to.set(event_target_value(&ev)) />
+                                                        " "
+                                                        <button type="button" class="secondary"
+                                                            aria-label=t::remove_hours_on(name, i + 1)
+                                                            on:click=remove>
+                                                            {t::REMOVE}
+                                                        </button>
+                                                    </div>
+                                                }
+                                            })
+                                            .collect_view()
+                                    }}
+                                    <button type="button" class="secondary"
+                                        aria-label=t::add_hours_on(name)
+                                        on:click=add>
+                                        {t::ADD_HOURS}
+                                    </button>
                                 </div>
                             }
                         })
@@ -597,6 +702,41 @@ mod tests {
         assert!(
             none.get("repeat").is_none() && none.get("max_sessions").is_none(),
             "{none}"
+        );
+    }
+
+    /// The time pickers' rows become the document's ranges; a wrong row is said in plain words.
+    #[test]
+    fn hours_rows_become_ranges_or_plain_words() {
+        let row = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(
+            day_ranges(
+                "Monday",
+                &[row("09:00", "12:00"), row("", ""), row("13:00", "17:00")]
+            ),
+            Ok(vec![json!("09:00-12:00"), json!("13:00-17:00")])
+        );
+        assert_eq!(
+            day_ranges("Monday", &[row("17:00", "09:00")]),
+            Err("Monday: the end (09:00) must be after the start (17:00).".to_owned())
+        );
+        assert_eq!(
+            day_ranges("Friday", &[row("09:00", "")]),
+            Err("Friday: give both a start and an end time.".to_owned())
+        );
+    }
+
+    /// The server's keys for the working hours read as the form names them.
+    #[test]
+    fn hour_keys_read_as_the_form_names_them() {
+        assert_eq!(
+            field_name("availability.working_hours.mon[0]"),
+            "Monday, hours 1"
+        );
+        assert_eq!(field_name("availability.working_hours.sun"), "Sunday");
+        assert_eq!(
+            field_name("availability.horizon_days"),
+            "availability.horizon_days"
         );
     }
 }

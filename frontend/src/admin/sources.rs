@@ -7,25 +7,27 @@ use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
 use super::connect::{ConnectPanel, pending_connection, remember, start};
-use super::model::{Connection, FoundCalendar, OAuthService, Source};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::admin::{
+    CalendarJson, ConnectionJson, ServiceJson, SourceBody, SourceJson, SourceKind, SourceSettings,
+};
 
 #[component]
 pub fn Sources() -> impl IntoView {
     let session = session();
-    let list = RwSignal::new(Load::<Vec<Source>>::Loading);
+    let list = RwSignal::new(Load::<Vec<SourceJson>>::Loading);
     let refresh = move || load(session, "/admin/api/sources".to_owned(), list);
     refresh();
     let busy = RwSignal::new(false);
     // The form: closed, adding (None) or editing a source.
-    let form = RwSignal::new(None::<Option<Source>>);
+    let form = RwSignal::new(None::<Option<SourceJson>>);
     let sync = move |_| {
         busy.set(true);
         session.announce(t::SYNCING);
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Vec<Source>>(Call {
+                .send::<Vec<SourceJson>>(Call {
                     method: "POST",
                     path: "/admin/api/sources/sync".to_owned(),
                     ..Call::default()
@@ -45,13 +47,13 @@ pub fn Sources() -> impl IntoView {
         form.set(None);
         refresh();
     });
-    let edit = Callback::new(move |s: Source| form.set(Some(Some(s))));
+    let edit = Callback::new(move |s: SourceJson| form.set(Some(Some(s))));
     // Google and Microsoft: the services the file configures, and the sign-in in progress.
-    let services = RwSignal::new(Vec::<OAuthService>::new());
-    let connecting = RwSignal::new(None::<Connection>);
+    let services = RwSignal::new(Vec::<ServiceJson>::new());
+    let connecting = RwSignal::new(None::<ConnectionJson>);
     leptos::task::spawn_local(async move {
         if let Ok(list) = session
-            .send::<Vec<OAuthService>>(Call::get("/admin/api/oauth/services"))
+            .send::<Vec<ServiceJson>>(Call::get("/admin/api/oauth/services"))
             .await
         {
             services.set(list);
@@ -60,7 +62,7 @@ pub fn Sources() -> impl IntoView {
     if let Some(id) = pending_connection() {
         leptos::task::spawn_local(async move {
             let path = format!("/admin/api/oauth/connections/{}", encode(&id));
-            match session.send::<Connection>(Call::get(path)).await {
+            match session.send::<ConnectionJson>(Call::get(path)).await {
                 Ok(c) => connecting.set(Some(c)),
                 Err(e) => {
                     remember(None);
@@ -77,7 +79,8 @@ pub fn Sources() -> impl IntoView {
             }
         });
     };
-    let reconnect = Callback::new(move |s: Source| begin(s.kind.clone(), Some(s.id.clone())));
+    let reconnect =
+        Callback::new(move |s: SourceJson| begin(s.kind.as_str().to_owned(), Some(s.id.clone())));
     let connected = Callback::new(move |saved: bool| {
         connecting.set(None);
         if saved {
@@ -131,13 +134,13 @@ pub fn Sources() -> impl IntoView {
 
 #[component]
 fn SourceCard(
-    source: Source,
-    edit: Callback<Source>,
+    source: SourceJson,
+    edit: Callback<SourceJson>,
     done: Callback<()>,
-    reconnect: Callback<Source>,
+    reconnect: Callback<SourceJson>,
 ) -> impl IntoView {
     let session = session();
-    let state = if source.reconnect_needed {
+    let state = if source.reconnect_needed == Some(true) {
         t::RECONNECT_NEEDED
     } else if source.healthy {
         t::HEALTHY
@@ -181,13 +184,13 @@ fn SourceCard(
         };
         let editable = source.clone();
         let shadowed = source.shadowed;
-        let oauth = matches!(source.kind.as_str(), "google" | "microsoft");
+        let oauth = matches!(source.kind, SourceKind::Google | SourceKind::Microsoft);
         let again = source.clone();
         view! {
             <div class="toolbar">
                 {(oauth && !shadowed).then(|| view! {
                     <button type="button"
-                        class=if again.reconnect_needed { "primary" } else { "secondary" }
+                        class=if again.reconnect_needed == Some(true) { "primary" } else { "secondary" }
                         aria-label=t::reconnect_source(&label)
                         on:click=move |_| reconnect.run(again.clone())>
                         {t::RECONNECT}
@@ -219,11 +222,11 @@ fn SourceCard(
             <p class="summary">{source.summary.clone()}</p>
             <dl class="facts">
                 <dt>{t::KIND}</dt>
-                <dd>{source.kind.clone()}</dd>
+                <dd>{source.kind.as_str()}</dd>
                 <dt>{t::LAST_SYNC}</dt>
                 <dd>{age}</dd>
                 <dt>{t::EVENTS}</dt>
-                <dd>{source.event_count}</dd>
+                <dd>{source.event_count.unwrap_or_default()}</dd>
                 {source.failing_since.clone().map(|since| {
                     let zone = session.zone.get_untracked();
                     view! {
@@ -236,9 +239,9 @@ fn SourceCard(
                     {source.last_error.clone().unwrap_or_else(|| "—".to_owned())}
                 </dd>
             </dl>
-            {source.writable.then(|| view! { <p class="muted">{t::WRITABLE}</p> })}
+            {(source.writable == Some(true)).then(|| view! { <p class="muted">{t::WRITABLE}</p> })}
             {source.blocks_booking.then(|| view! { <p class="error">{t::BLOCKS_BOOKING}</p> })}
-            {source.reconnect_needed.then(|| view! {
+            {(source.reconnect_needed == Some(true)).then(|| view! {
                 <div class="notice reconnect" role="note">
                     <p><strong>{t::RECONNECT_NEEDED}</strong></p>
                     <p>{t::RECONNECT_WHY}</p>
@@ -252,29 +255,28 @@ fn SourceCard(
 /// Adding (`editing` = None) or editing a dashboard calendar. Saving checks it on the server
 /// (a first sync); the answer's message is shown when that fails.
 #[component]
-fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
+fn SourceForm(editing: Option<SourceJson>, done: Callback<()>) -> impl IntoView {
     let session = session();
     let existing = editing.clone();
-    let get = |key: &str| {
-        existing
-            .as_ref()
-            .map(|s| s.setting(key))
-            .unwrap_or_default()
-    };
+    let settings = existing
+        .as_ref()
+        .and_then(|s| s.settings.clone())
+        .unwrap_or_default();
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let id = RwSignal::new(existing.as_ref().map(|s| s.id.clone()).unwrap_or_default());
-    let name = RwSignal::new(get("name"));
+    let name = RwSignal::new(text(&settings.name));
     let kind = RwSignal::new(
         existing
             .as_ref()
-            .map_or_else(|| "caldav".to_owned(), |s| s.kind.clone()),
+            .map_or_else(|| "caldav".to_owned(), |s| s.kind.as_str().to_owned()),
     );
-    let url = RwSignal::new(get("url"));
-    let username = RwSignal::new(get("username"));
+    let url = RwSignal::new(text(&settings.url));
+    let username = RwSignal::new(text(&settings.username));
     let password = RwSignal::new(String::new());
-    let calendar = RwSignal::new(get("calendar"));
-    let write = RwSignal::new(existing.as_ref().is_some_and(|s| s.writable));
-    let has_secret = existing.as_ref().is_some_and(|s| s.has_secret);
-    let found = RwSignal::new(None::<Vec<FoundCalendar>>);
+    let calendar = RwSignal::new(text(&settings.calendar));
+    let write = RwSignal::new(existing.as_ref().and_then(|s| s.writable) == Some(true));
+    let has_secret = existing.as_ref().and_then(|s| s.has_secret) == Some(true);
+    let found = RwSignal::new(None::<Vec<CalendarJson>>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let is_edit = editing.is_some();
@@ -290,11 +292,7 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
         });
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Vec<FoundCalendar>>(Call::send(
-                    "POST",
-                    "/admin/api/caldav/calendars",
-                    &body,
-                ))
+                .send::<Vec<CalendarJson>>(Call::send("POST", "/admin/api/caldav/calendars", &body))
                 .await;
             busy.set(false);
             match answer {
@@ -321,27 +319,25 @@ fn SourceForm(editing: Option<Source>, done: Callback<()>) -> impl IntoView {
         error.set(None);
         busy.set(true);
         let is_caldav = kind.get_untracked() == "caldav";
-        let mut body = serde_json::json!({
-            "id": id.get_untracked(),
-            "kind": kind.get_untracked(),
-            "url": url.get_untracked(),
-        });
         let text = |v: String| Some(v).filter(|v| !v.trim().is_empty());
-        if let Some(n) = text(name.get_untracked()) {
-            body["name"] = n.into();
-        }
-        if is_caldav {
-            if let Some(u) = text(username.get_untracked()) {
-                body["username"] = u.into();
-            }
-            if let Some(c) = text(calendar.get_untracked()) {
-                body["calendar"] = c.into();
-            }
-            body["write"] = write.get_untracked().into();
-        }
-        if let Some(p) = text(password.get_untracked()) {
-            body["password"] = p.into();
-        }
+        let body = SourceBody {
+            settings: SourceSettings {
+                id: id.get_untracked(),
+                kind: if is_caldav {
+                    SourceKind::Caldav
+                } else {
+                    SourceKind::Ics
+                },
+                url: Some(url.get_untracked()),
+                name: text(name.get_untracked()),
+                username: text(username.get_untracked()).filter(|_| is_caldav),
+                calendar: text(calendar.get_untracked()).filter(|_| is_caldav),
+                write: is_caldav.then(|| write.get_untracked()),
+                ..SourceSettings::default()
+            },
+            password: text(password.get_untracked()),
+            token: None,
+        };
         let (method, path) = if is_edit {
             (
                 "PUT",

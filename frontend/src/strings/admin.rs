@@ -476,6 +476,37 @@ pub const SERIES_WEEKLY: &str = "Every week";
 pub const SERIES_EVERY_2_WEEKS: &str = "Every 2 weeks";
 pub const MAX_SESSIONS: &str = "Most sessions (2-52, empty: 6)";
 
+// The working hours' time pickers (issue 18 item 12).
+pub const HOURS_PICKER_HINT: &str =
+    "Add the times you work on each day; a day without any is a day off.";
+pub const ADD_HOURS: &str = "Add hours";
+pub const HOURS_FROM: &str = "from";
+pub const HOURS_TO: &str = "to";
+
+pub fn add_hours_on(day: &str) -> String {
+    format!("Add hours on {day}")
+}
+
+pub fn hours_from_on(day: &str, n: usize) -> String {
+    format!("{day}, hours {n}: from")
+}
+
+pub fn hours_to_on(day: &str, n: usize) -> String {
+    format!("{day}, hours {n}: to")
+}
+
+pub fn remove_hours_on(day: &str, n: usize) -> String {
+    format!("Remove hours {n} on {day}")
+}
+
+pub fn hours_need_both(day: &str) -> String {
+    format!("{day}: give both a start and an end time.")
+}
+
+pub fn hours_end_after_start(day: &str, start: &str, end: &str) -> String {
+    format!("{day}: the end ({end}) must be after the start ({start}).")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

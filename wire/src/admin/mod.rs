@@ -6,6 +6,8 @@ mod api_keys;
 mod bookings;
 mod calendars;
 mod oauth;
+mod rules;
+mod sources;
 mod stats;
 mod week;
 
@@ -19,6 +21,13 @@ pub use calendars::{CalendarJson, CalendarsBody, FeedUrlsJson};
 pub use oauth::{
     AccountCalendarJson, ConnectionJson, ConnectionStatus, Flow, PasteBody, Service, ServiceJson,
     StartBody,
+};
+pub use rules::{
+    AvailabilityDocument, ConfirmMode, EventTypeDocument, LocationDocument, QuestionDocument,
+    Ranges, RecurringBlockJson, RulesDocument, RulesEventTypeJson, RulesJson, WeekHours,
+};
+pub use sources::{
+    Freshness, Origin, SourceBody, SourceJson, SourceKind, SourceRole, SourceSettings,
 };
 pub use stats::{DayJson, LeadBucketJson, StatsJson, WeekJson};
 pub use week::{FreeJson, SourceBusyJson, SpanJson, WeekBlockJson, WeekBookingJson, WeekViewJson};

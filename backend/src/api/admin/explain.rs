@@ -87,12 +87,27 @@ impl ExplainApi {
             reasons,
             opened_by,
         } = explain(&self.service().config().rules(), et.as_ref(), &facts, at);
+        // The owner reads times in their zone and calendars by their names.
+        let names: std::collections::BTreeMap<String, String> = self
+            .service()
+            .source_statuses(now)
+            .into_iter()
+            .filter_map(|s| s.name.map(|n| (s.id, n)))
+            .collect();
+        let calendar = |id: &str| match names.get(id) {
+            Some(name) => format!("{name:?}"),
+            None => format!("source {id:?}"),
+        };
+        let zone = self.service().config().rules().timezone;
         ExplainResponse::Ok(Json(ExplainJson {
             at: utc(at),
             event_type: et.map(|e| e.slug),
             bookable,
-            reasons: reasons.iter().map(ToString::to_string).collect(),
-            opened_by: opened_by.iter().map(ToString::to_string).collect(),
+            reasons: reasons.iter().map(|r| r.in_words(zone, calendar)).collect(),
+            opened_by: opened_by
+                .iter()
+                .map(|o| o.in_words(zone, calendar))
+                .collect(),
         }))
     }
 }

@@ -28,7 +28,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use poem::Request;
 use poem_openapi::auth::Bearer;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, SecurityScheme, Tags};
+use poem_openapi::{SecurityScheme, Tags};
 
 use crate::booking::BookingService;
 use crate::sync::catalog::SourceCatalog;
@@ -191,12 +191,6 @@ pub fn unauthorized() -> poem::Response {
     r
 }
 
-#[derive(ApiResponse)]
-enum JsonResponse {
-    #[oai(status = 200)]
-    Ok(Json<serde_json::Value>),
-}
-
 fn invalid(field: &str, reason: impl Into<String>) -> Json<ErrorJson> {
     let reason = reason.into();
     let mut body = error(ErrorCode::Invalid, format!("{field}: {reason}"));
@@ -220,4 +214,50 @@ fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, Json<ErrorJso
                 "is not an RFC 3339 time (e.g. 2026-12-01T09:30:00+01:00)",
             )
         })
+}
+
+/// A request body documented as the wire type `T` but kept as the JSON sent, because it is
+/// checked like the configuration file (`[[sources]]`, `[availability]`): an unknown key or a
+/// value of the wrong type is then a 422 naming the key, as the file's reader words it, rather
+/// than a parse error.
+pub(crate) struct Checked<T> {
+    pub value: serde_json::Value,
+    _type: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: poem_openapi::types::Type> poem_openapi::types::Type for Checked<T> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = serde_json::Value;
+    type RawElementValueType = serde_json::Value;
+
+    fn name() -> std::borrow::Cow<'static, str> {
+        T::name()
+    }
+
+    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        T::register(registry);
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(&self.value)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(std::iter::once(&self.value))
+    }
+}
+
+impl<T: poem_openapi::types::Type> poem_openapi::types::ParseFromJSON for Checked<T> {
+    fn parse_from_json(value: Option<serde_json::Value>) -> poem_openapi::types::ParseResult<Self> {
+        Ok(Self {
+            value: value.unwrap_or_default(),
+            _type: std::marker::PhantomData,
+        })
+    }
 }

@@ -3,6 +3,9 @@
 
 use std::sync::Arc;
 
+use openslot_wire::admin::{
+    Origin, RecurringBlockJson, RulesDocument, RulesEventTypeJson, RulesJson, WeekHours,
+};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
@@ -10,7 +13,7 @@ use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::booking::RulesError;
 use crate::config::format_range;
 
-use super::{AdminAuth, JsonResponse, OwnerToken, Part, Tag, utc};
+use super::{AdminAuth, Checked, OwnerToken, Part, Tag, utc};
 
 /// The rules.
 #[derive(Debug)]
@@ -25,10 +28,18 @@ impl Part for RulesApi {
 }
 
 #[derive(ApiResponse)]
+enum RulesResponse {
+    #[oai(status = 200)]
+    Ok(Json<Box<RulesJson>>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
 enum RulesEditResponse {
     /// Saved and applied: the rules as they are now (like `GET /rules`).
     #[oai(status = 200)]
-    Ok(Json<serde_json::Value>),
+    Ok(Json<Box<RulesJson>>),
     /// The document does not check out; `fields` names each key as the file would.
     #[oai(status = 422)]
     Invalid(Json<ErrorJson>),
@@ -36,74 +47,85 @@ enum RulesEditResponse {
     Internal(Json<ErrorJson>),
 }
 
+fn ranges(list: &[crate::availability::TimeRange]) -> Vec<String> {
+    list.iter().map(format_range).collect()
+}
+
 impl RulesApi {
     /// The rules and event types that apply, where they come from (`file` or `dashboard`),
     /// and `document`: the same as an editable document (`PUT /rules` takes it back).
-    fn rules_json(&self) -> serde_json::Value {
+    fn rules_json(&self) -> Result<RulesJson, Json<ErrorJson>> {
         let config = self.service().config();
         let edited_at = self.service().rules_edited_at();
         let rules = config.rules();
-        let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        let hours: serde_json::Map<String, serde_json::Value> = days
-            .iter()
-            .zip(rules.working_hours.days.iter())
-            .map(|(d, ranges)| {
-                let list: Vec<String> = ranges.iter().map(format_range).collect();
-                ((*d).to_owned(), serde_json::json!(list))
-            })
-            .collect();
-        let overrides: serde_json::Map<String, serde_json::Value> = rules
-            .date_overrides
-            .iter()
-            .map(|(date, ranges)| {
-                let list: Vec<String> = ranges.iter().map(format_range).collect();
-                (date.to_string(), serde_json::json!(list))
-            })
-            .collect();
-        let blocks: Vec<serde_json::Value> = rules
-            .recurring_blocks
-            .iter()
-            .map(|b| {
-                let on: Vec<String> = b
-                    .days
-                    .iter()
-                    .map(|d| days[d.num_days_from_monday() as usize].to_owned())
-                    .collect();
-                serde_json::json!({"label": b.label, "days": on, "time": format_range(&b.range)})
-            })
-            .collect();
+        // The file's shape, made by the configuration module (which reads it back the same).
+        let document: RulesDocument =
+            serde_json::from_value(crate::config::rules_document(&config)).map_err(|e| {
+                tracing::error!(error = %e, "the rules document does not fit its wire type");
+                internal(&e)
+            })?;
+        let mut working_hours = WeekHours::default();
+        for (i, day) in rules.working_hours.days.iter().enumerate() {
+            *working_hours.day_mut(i) = ranges(day);
+        }
         let a = &config.availability;
-        let event_types: Vec<serde_json::Value> = config
-            .event_types
-            .iter()
-            .map(|e| {
-                serde_json::json!({
-                    "slug": e.slug,
-                    "title": e.title,
-                    "description": e.description,
-                    "duration_minutes": e.duration_minutes,
-                    "step_minutes": e.step_minutes.unwrap_or(e.duration_minutes),
-                    "buffer_before_minutes": e.buffer_before_minutes.unwrap_or(a.buffer_before_minutes),
-                    "buffer_after_minutes": e.buffer_after_minutes.unwrap_or(a.buffer_after_minutes),
-                    "max_per_day": e.max_per_day,
+        Ok(RulesJson {
+            timezone: rules.timezone.name().to_owned(),
+            working_hours,
+            date_overrides: rules
+                .date_overrides
+                .iter()
+                .map(|(date, list)| (date.to_string(), ranges(list)))
+                .collect(),
+            recurring_blocks: rules
+                .recurring_blocks
+                .iter()
+                .map(|b| RecurringBlockJson {
+                    label: b.label.clone(),
+                    days: b
+                        .days
+                        .iter()
+                        .map(|d| WeekHours::DAYS[d.num_days_from_monday() as usize].to_owned())
+                        .collect(),
+                    time: format_range(&b.range),
                 })
-            })
-            .collect();
-        serde_json::json!({
-            "timezone": rules.timezone.name(),
-            "working_hours": hours,
-            "date_overrides": overrides,
-            "recurring_blocks": blocks,
-            "min_notice_minutes": a.min_notice_minutes,
-            "horizon_days": a.horizon_days,
-            "buffer_before_minutes": a.buffer_before_minutes,
-            "buffer_after_minutes": a.buffer_after_minutes,
-            "max_bookings_per_day": a.max_bookings_per_day,
-            "event_types": event_types,
-            "source": if edited_at.is_some() { "dashboard" } else { "file" },
-            "edited_at": edited_at.map(utc),
-            "document": crate::config::rules_document(&config),
+                .collect(),
+            min_notice_minutes: a.min_notice_minutes,
+            horizon_days: a.horizon_days,
+            buffer_before_minutes: a.buffer_before_minutes,
+            buffer_after_minutes: a.buffer_after_minutes,
+            max_bookings_per_day: a.max_bookings_per_day,
+            event_types: config
+                .event_types
+                .iter()
+                .map(|e| RulesEventTypeJson {
+                    slug: e.slug.clone(),
+                    title: e.title.clone(),
+                    description: e.description.clone(),
+                    duration_minutes: e.duration_minutes,
+                    step_minutes: e.step_minutes.unwrap_or(e.duration_minutes),
+                    buffer_before_minutes: e
+                        .buffer_before_minutes
+                        .unwrap_or(a.buffer_before_minutes),
+                    buffer_after_minutes: e.buffer_after_minutes.unwrap_or(a.buffer_after_minutes),
+                    max_per_day: e.max_per_day,
+                })
+                .collect(),
+            source: if edited_at.is_some() {
+                Origin::Dashboard
+            } else {
+                Origin::File
+            },
+            edited_at: edited_at.map(utc),
+            document,
         })
+    }
+
+    fn answer(&self) -> RulesEditResponse {
+        match self.rules_json() {
+            Ok(rules) => RulesEditResponse::Ok(Json(Box::new(rules))),
+            Err(e) => RulesEditResponse::Internal(e),
+        }
     }
 }
 
@@ -117,8 +139,11 @@ impl RulesApi {
         operation_id = "getRules",
         tag = "Tag::Availability"
     )]
-    async fn rules(&self, _auth: OwnerToken) -> JsonResponse {
-        JsonResponse::Ok(Json(self.rules_json()))
+    async fn rules(&self, _auth: OwnerToken) -> RulesResponse {
+        match self.rules_json() {
+            Ok(rules) => RulesResponse::Ok(Json(Box::new(rules))),
+            Err(e) => RulesResponse::Internal(e),
+        }
     }
 
     /// Replaces the rules and event types with `{"availability": {…}, "event_types": […]}`
@@ -133,12 +158,12 @@ impl RulesApi {
     async fn edit_rules(
         &self,
         _auth: OwnerToken,
-        body: Json<serde_json::Value>,
+        body: Json<Checked<RulesDocument>>,
     ) -> RulesEditResponse {
-        match self.service().save_rules(&body.0).await {
+        match self.service().save_rules(&body.0.value).await {
             Ok(_) => {
                 tracing::info!("rules edited in the dashboard");
-                RulesEditResponse::Ok(Json(self.rules_json()))
+                self.answer()
             }
             Err(RulesError::Invalid(problems)) => {
                 let mut body = error(ErrorCode::Invalid, problems.to_string());
@@ -167,7 +192,7 @@ impl RulesApi {
         match self.service().reset_rules().await {
             Ok(()) => {
                 tracing::info!("rules reset to the configuration file");
-                RulesEditResponse::Ok(Json(self.rules_json()))
+                self.answer()
             }
             Err(e) => RulesEditResponse::Internal(internal(&e)),
         }

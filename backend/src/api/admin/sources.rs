@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use openslot_wire::admin::{CalendarJson, CalendarsBody};
+use openslot_wire::admin::{
+    CalendarJson, CalendarsBody, Freshness, Origin as WireOrigin, SourceBody, SourceJson,
+    SourceKind, SourceRole, SourceSettings,
+};
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
@@ -12,7 +15,7 @@ use poem_openapi::{ApiResponse, OpenApi};
 use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::sync::catalog::{CatalogError, Origin};
 
-use super::{AdminAuth, JsonResponse, OwnerToken, Part, Tag, invalid};
+use super::{AdminAuth, Checked, OwnerToken, Part, Tag, invalid, utc};
 
 /// Calendar sources.
 #[derive(Debug)]
@@ -30,10 +33,10 @@ impl Part for SourcesApi {
 pub(crate) enum SourceChangeResponse {
     /// Edited: the source with its status (like one entry of `GET /sources`).
     #[oai(status = 200)]
-    Ok(Json<serde_json::Value>),
+    Ok(Json<SourceJson>),
     /// Added and synced once: the source with its status.
     #[oai(status = 201)]
-    Created(Json<serde_json::Value>),
+    Created(Json<SourceJson>),
     /// Removed.
     #[oai(status = 204)]
     Deleted,
@@ -49,6 +52,12 @@ pub(crate) enum SourceChangeResponse {
     Invalid(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum SourcesResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<SourceJson>>),
 }
 
 #[derive(ApiResponse)]
@@ -133,68 +142,124 @@ pub(crate) fn change_error(e: CatalogError) -> SourceChangeResponse {
     }
 }
 
-/// Every source in use with its status, `origin` ("file" or "dashboard") and, for the
-/// dashboard's, `settings` (to edit) and `has_secret`; then the dashboard's sources the file
-/// shadows (`shadowed: true`, not used).
-fn sources_json(auth: &AdminAuth, now: DateTime<Utc>) -> serde_json::Value {
+/// The stored settings of a dashboard source as the wire type (they were checked when saved).
+fn settings(value: &serde_json::Value) -> Option<SourceSettings> {
+    serde_json::from_value(value.clone())
+        .inspect_err(|e| tracing::warn!(error = %e, "a dashboard source's stored settings"))
+        .ok()
+}
+
+fn wire_kind(kind: &str) -> SourceKind {
+    match kind {
+        "caldav" => SourceKind::Caldav,
+        "google" => SourceKind::Google,
+        "microsoft" => SourceKind::Microsoft,
+        _ => SourceKind::Ics,
+    }
+}
+
+/// Every source in use with its status, `origin` and, for the dashboard's, `settings` (to
+/// edit) and `has_secret`; then the dashboard's sources the file shadows (`shadowed: true`,
+/// not used).
+fn sources_json(auth: &AdminAuth, now: DateTime<Utc>) -> Vec<SourceJson> {
+    use crate::sync::status::Freshness as F;
     let catalog = &auth.sources;
     let entries = catalog.entries();
     let statuses = auth.service.source_statuses(now);
-    let mut list: Vec<serde_json::Value> = statuses
+    let mut list: Vec<SourceJson> = statuses
         .iter()
         .map(|s| {
-            let mut v = serde_json::to_value(s).unwrap_or_default();
-            if let Some(o) = v.as_object_mut() {
-                o.insert("summary".into(), s.summary().into());
-                o.insert("healthy".into(), s.healthy().into());
-                o.insert("blocks_booking".into(), s.blocks_booking().into());
-                let origin = catalog.origin(&s.id).unwrap_or(Origin::File);
-                o.insert("origin".into(), origin.as_str().into());
-                o.insert("shadowed".into(), false.into());
-                if let (Origin::Dashboard, Some(e)) = (origin, entries.get(&s.id)) {
-                    o.insert("settings".into(), e.settings.clone());
-                    o.insert("has_secret".into(), e.has_secret.into());
-                }
+            let origin = catalog.origin(&s.id).unwrap_or(Origin::File);
+            let dashboard = match origin {
+                Origin::Dashboard => entries.get(&s.id),
+                Origin::File => None,
+            };
+            SourceJson {
+                id: s.id.clone(),
+                kind: wire_kind(s.kind),
+                name: s.name.clone(),
+                origin: match origin {
+                    Origin::File => WireOrigin::File,
+                    Origin::Dashboard => WireOrigin::Dashboard,
+                },
+                shadowed: false,
+                summary: s.summary(),
+                healthy: s.healthy(),
+                blocks_booking: s.blocks_booking(),
+                settings: dashboard.and_then(|e| settings(&e.settings)),
+                has_secret: dashboard.map(|e| e.has_secret),
+                writable: Some(s.writable),
+                fail_open: Some(s.fail_open),
+                role: Some(if s.role == "availability" {
+                    SourceRole::Availability
+                } else {
+                    SourceRole::Busy
+                }),
+                last_attempt: s.last_attempt.map(utc),
+                last_success: s.last_success.map(utc),
+                last_error: s.last_error.clone(),
+                consecutive_failures: Some(s.consecutive_failures),
+                failing_since: s.failing_since.map(utc),
+                reconnect_needed: Some(s.reconnect_needed),
+                event_count: Some(s.event_count as u64),
+                age_seconds: s.age_seconds,
+                freshness: Some(match s.freshness {
+                    F::Fresh => Freshness::Fresh,
+                    F::Stale => Freshness::Stale,
+                    F::Never => Freshness::Never,
+                }),
             }
-            v
         })
         .collect();
     list.extend(entries.iter().filter(|(_, e)| e.shadowed).map(|(id, e)| {
-        serde_json::json!({
-            "id": id,
-            "kind": e.settings.get("kind").cloned().unwrap_or_default(),
-            "name": e.settings.get("name").cloned(),
-            "origin": Origin::Dashboard.as_str(),
-            "shadowed": true,
-            "settings": e.settings,
-            "has_secret": e.has_secret,
-            "healthy": false,
-            "blocks_booking": false,
-            "summary": format!("not used: the configuration file has a source `{id}`, and the file wins"),
-        })
+        let settings = settings(&e.settings);
+        SourceJson {
+            id: id.clone(),
+            kind: settings.as_ref().map(|s| s.kind).unwrap_or_default(),
+            name: settings.as_ref().and_then(|s| s.name.clone()),
+            origin: WireOrigin::Dashboard,
+            shadowed: true,
+            summary: format!(
+                "not used: the configuration file has a source `{id}`, and the file wins"
+            ),
+            healthy: false,
+            blocks_booking: false,
+            settings,
+            has_secret: Some(e.has_secret),
+            writable: None,
+            fail_open: None,
+            role: None,
+            last_attempt: None,
+            last_success: None,
+            last_error: None,
+            consecutive_failures: None,
+            failing_since: None,
+            reconnect_needed: None,
+            event_count: None,
+            age_seconds: None,
+            freshness: None,
+        }
     }));
-    serde_json::Value::Array(list)
+    list
 }
 
-/// The status entry of one source (after a change).
-pub(crate) fn source_status(auth: &AdminAuth, id: &str) -> serde_json::Value {
-    match sources_json(auth, auth.service.now()) {
-        serde_json::Value::Array(list) => list
-            .into_iter()
-            .find(|v| v.get("id").and_then(|i| i.as_str()) == Some(id))
-            .unwrap_or_default(),
-        _ => serde_json::Value::Null,
-    }
+/// The status entry of one source (after a change; a shadowed entry if it is not in use).
+pub(crate) fn source_status(auth: &AdminAuth, id: &str) -> Option<SourceJson> {
+    sources_json(auth, auth.service.now())
+        .into_iter()
+        .find(|s| s.id == id)
 }
 
 impl SourcesApi {
-    fn sources_json(&self, now: DateTime<Utc>) -> serde_json::Value {
-        sources_json(&self.auth, now)
-    }
-
-    /// The status entry of one source (after a change).
-    fn source_json(&self, id: &str) -> serde_json::Value {
-        source_status(&self.auth, id)
+    /// The status entry of one source after a change (it was just saved, so it is listed).
+    fn source_json(&self, id: &str) -> SourceChangeResponse {
+        match source_status(&self.auth, id) {
+            Some(s) => SourceChangeResponse::Ok(Json(s)),
+            None => SourceChangeResponse::Internal(error(
+                ErrorCode::Internal,
+                "the source was saved but is not listed",
+            )),
+        }
     }
 }
 
@@ -207,8 +272,8 @@ impl SourcesApi {
         operation_id = "listSources",
         tag = "Tag::Availability"
     )]
-    async fn sources(&self, _auth: OwnerToken) -> JsonResponse {
-        JsonResponse::Ok(Json(self.sources_json(self.service().now())))
+    async fn sources(&self, _auth: OwnerToken) -> SourcesResponse {
+        SourcesResponse::Ok(Json(sources_json(&self.auth, self.service().now())))
     }
 
     /// Syncs every source now (waiting at most `server.refresh_budget_ms`), then the statuses.
@@ -218,10 +283,10 @@ impl SourcesApi {
         operation_id = "syncSources",
         tag = "Tag::Availability"
     )]
-    async fn sync(&self, _auth: OwnerToken) -> JsonResponse {
+    async fn sync(&self, _auth: OwnerToken) -> SourcesResponse {
         let service = self.service();
         service.refresh_sources().await;
-        JsonResponse::Ok(Json(self.sources_json(service.now())))
+        SourcesResponse::Ok(Json(sources_json(&self.auth, service.now())))
     }
 
     /// Adds a calendar source: the body is a `[[sources]]` entry as JSON (`id`, `kind` "ics" or
@@ -237,9 +302,9 @@ impl SourcesApi {
     async fn add_source(
         &self,
         _auth: OwnerToken,
-        body: Json<serde_json::Value>,
+        body: Json<Checked<SourceBody>>,
     ) -> SourceChangeResponse {
-        let (settings, secrets) = match split_secrets(body.0) {
+        let (settings, secrets) = match split_secrets(body.0.value) {
             Ok(parts) => parts,
             Err(e) => return SourceChangeResponse::Invalid(e),
         };
@@ -264,7 +329,10 @@ impl SourcesApi {
             .create(settings, secrets, service.now())
             .await
         {
-            Ok(()) => SourceChangeResponse::Created(Json(self.source_json(&id))),
+            Ok(()) => match self.source_json(&id) {
+                SourceChangeResponse::Ok(s) => SourceChangeResponse::Created(s),
+                other => other,
+            },
             Err(e) => change_error(e),
         }
     }
@@ -281,9 +349,9 @@ impl SourcesApi {
         &self,
         _auth: OwnerToken,
         id: Path<String>,
-        body: Json<serde_json::Value>,
+        body: Json<Checked<SourceBody>>,
     ) -> SourceChangeResponse {
-        let (settings, secrets) = match split_secrets(body.0) {
+        let (settings, secrets) = match split_secrets(body.0.value) {
             Ok(parts) => parts,
             Err(e) => return SourceChangeResponse::Invalid(e),
         };
@@ -294,7 +362,7 @@ impl SourcesApi {
             .update(&id.0, settings, secrets, service.now())
             .await
         {
-            Ok(()) => SourceChangeResponse::Ok(Json(self.source_json(&id.0))),
+            Ok(()) => self.source_json(&id.0),
             Err(e) => change_error(e),
         }
     }
