@@ -132,11 +132,11 @@ await run("connect", async () => {
     .getByRole("link", { name: "Week", exact: true }).click();
   await page.locator(".week-day").nth(6).waitFor();
   const friday = page.locator(".week-day").nth(4);
-  for (const [lane, text] of [["Google work", "busy 13:00"], ["Outlook", "busy 15:00"]]) {
-    const bar = friday.locator(`ul[aria-label="${lane}"] li.bar`);
+  for (const [id, name, text] of [["gwork", "Google work", "busy 13:00"], ["outlook", "Outlook", "busy 15:00"]]) {
+    const bar = friday.locator(`.cal-busy[data-source="${id}"]`);
     await bar.first().waitFor();
-    const said = await bar.first().innerText();
-    check(said.includes(text), `${lane} on Friday: ${said}`);
+    const said = await bar.first().getAttribute("title");
+    check(said.includes(name) && said.includes(text), `${name} on Friday: ${said}`);
   }
   await axe(page, "week with connected calendars");
   await screenshot(page, "connect-week");
