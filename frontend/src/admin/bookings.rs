@@ -6,9 +6,10 @@ use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
 use super::clock;
-use super::model::{Booking, BookingStatus, Week};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::admin::{AdminBookingJson, WeekViewJson};
+use openslot_wire::public::BookingStatus;
 use openslot_wire::public::ConfirmBy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +44,7 @@ fn path(period: Period, q: &str) -> String {
 }
 
 /// Puts the API's answer about a booking in place of its row.
-fn replace_row(list: RwSignal<Load<Vec<Booking>>>, updated: Booking) {
+fn replace_row(list: RwSignal<Load<Vec<AdminBookingJson>>>, updated: AdminBookingJson) {
     list.update(|l| {
         if let Load::Ready(rows) = l
             && let Some(row) = rows.iter_mut().find(|r| r.id == updated.id)
@@ -54,7 +55,7 @@ fn replace_row(list: RwSignal<Load<Vec<Booking>>>, updated: Booking) {
 }
 
 /// Whether a booking no longer stands (cancelled, declined, or a hold that ran out).
-fn ended(b: &Booking) -> bool {
+fn ended(b: &AdminBookingJson) -> bool {
     matches!(
         b.status,
         BookingStatus::Cancelled | BookingStatus::Declined | BookingStatus::Expired
@@ -62,13 +63,13 @@ fn ended(b: &Booking) -> bool {
 }
 
 /// A request waiting for the owner's decision.
-fn is_request(b: &Booking) -> bool {
+fn is_request(b: &AdminBookingJson) -> bool {
     b.status == BookingStatus::Pending && b.confirm_by == Some(ConfirmBy::Owner)
 }
 
 /// What a period shows of the rows the API gave (oldest first), in the order shown: upcoming
 /// without the ended ones, requests first; past and cancelled newest first.
-fn shown(period: Period, mut rows: Vec<Booking>) -> Vec<Booking> {
+fn shown(period: Period, mut rows: Vec<AdminBookingJson>) -> Vec<AdminBookingJson> {
     match period {
         Period::Upcoming => {
             rows.retain(|b| !ended(b));
@@ -89,7 +90,7 @@ pub fn Bookings() -> impl IntoView {
     let session = session();
     let period = RwSignal::new(Period::Upcoming);
     let query = RwSignal::new(String::new());
-    let list = RwSignal::new(Load::<Vec<Booking>>::Loading);
+    let list = RwSignal::new(Load::<Vec<AdminBookingJson>>::Loading);
     let refresh = move || {
         list.set(Load::Loading);
         load(
@@ -171,7 +172,10 @@ pub fn Bookings() -> impl IntoView {
 }
 
 #[component]
-fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl IntoView {
+fn BookingItem(
+    booking: AdminBookingJson,
+    list: RwSignal<Load<Vec<AdminBookingJson>>>,
+) -> impl IntoView {
     let session = session();
     let asking = RwSignal::new(false);
     let note = RwSignal::new(String::new());
@@ -212,7 +216,7 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
         let name = name.clone();
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Booking>(Call {
+                .send::<AdminBookingJson>(Call {
                     method: "POST",
                     path: url,
                     ..Call::default()
@@ -255,7 +259,7 @@ fn BookingItem(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl Int
             busy.set(true);
             leptos::task::spawn_local(async move {
                 let answer = session
-                    .send::<Booking>(Call::send(
+                    .send::<AdminBookingJson>(Call::send(
                         "POST",
                         format!("/admin/api/bookings/{}/no-show", encode(&id)),
                         &serde_json::json!({ "no_show": wanted }),
@@ -391,7 +395,7 @@ fn Decision(
     id: String,
     name: String,
     by: Option<String>,
-    list: RwSignal<Load<Vec<Booking>>>,
+    list: RwSignal<Load<Vec<AdminBookingJson>>>,
 ) -> impl IntoView {
     let session = session();
     let busy = RwSignal::new(false);
@@ -414,7 +418,7 @@ fn Decision(
                     reason: (!approve).then(|| reason.get_untracked()),
                 };
                 let answer = session
-                    .send::<Booking>(Call::send("POST", path, &body))
+                    .send::<AdminBookingJson>(Call::send("POST", path, &body))
                     .await;
                 busy.set(false);
                 match answer {
@@ -475,11 +479,11 @@ fn Decision(
 /// The owner moves a booking: a day, its free times of the booking's event type (the week
 /// view's), one click; the visitor's reschedule does the rest (checks, calendars, mail).
 #[component]
-fn Move(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl IntoView {
+fn Move(booking: AdminBookingJson, list: RwSignal<Load<Vec<AdminBookingJson>>>) -> impl IntoView {
     let session = session();
     let open = RwSignal::new(false);
     let day = RwSignal::new(booking.start.get(..10).unwrap_or_default().to_owned());
-    let free = RwSignal::new(None::<Load<Week>>);
+    let free = RwSignal::new(None::<Load<WeekViewJson>>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let day_id = format!("move-day-{}", booking.id);
@@ -491,10 +495,12 @@ fn Move(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl IntoView {
             encode(&day.get_untracked())
         );
         leptos::task::spawn_local(async move {
-            free.set(Some(match session.send::<Week>(Call::get(path)).await {
-                Ok(week) => Load::Ready(week),
-                Err(e) => Load::Failed(explain(&e)),
-            }));
+            free.set(Some(
+                match session.send::<WeekViewJson>(Call::get(path)).await {
+                    Ok(week) => Load::Ready(week),
+                    Err(e) => Load::Failed(explain(&e)),
+                },
+            ));
         });
     };
     let (id, name, slug) = (booking.id.clone(), booking.name.clone(), booking.event_type);
@@ -505,7 +511,7 @@ fn Move(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl IntoView {
             let body = openslot_wire::public::RescheduleBody { start: Some(start) };
             let path = format!("/admin/api/bookings/{}/reschedule", encode(&id));
             let answer = session
-                .send::<Booking>(Call::send("POST", path, &body))
+                .send::<AdminBookingJson>(Call::send("POST", path, &body))
                 .await;
             busy.set(false);
             match answer {
@@ -570,8 +576,8 @@ fn Move(booking: Booking, list: RwSignal<Load<Vec<Booking>>>) -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn row(id: &str, status: BookingStatus, by: Option<ConfirmBy>) -> Booking {
-        Booking {
+    fn row(id: &str, status: BookingStatus, by: Option<ConfirmBy>) -> AdminBookingJson {
+        AdminBookingJson {
             id: id.into(),
             event_type: "intro".into(),
             start: String::new(),
@@ -597,7 +603,7 @@ mod tests {
         }
     }
 
-    fn ids(rows: &[Booking]) -> Vec<&str> {
+    fn ids(rows: &[AdminBookingJson]) -> Vec<&str> {
         rows.iter().map(|b| b.id.as_str()).collect()
     }
 

@@ -4,16 +4,16 @@
 use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
-use super::model::{Delivery, WorkState};
 use crate::api::Call;
 use crate::strings::admin as t;
+use openslot_wire::admin::{DeliveryJson, WorkState};
 
 const PATH: &str = "/admin/api/deliveries?limit=200";
 
 #[component]
 pub fn Deliveries() -> impl IntoView {
     let session = session();
-    let list = RwSignal::new(Load::<Vec<Delivery>>::Loading);
+    let list = RwSignal::new(Load::<Vec<DeliveryJson>>::Loading);
     load(session, PATH.to_owned(), list);
     let reload = move |_| {
         list.set(Load::Loading);
@@ -57,7 +57,7 @@ pub fn Deliveries() -> impl IntoView {
 }
 
 #[component]
-fn DeliveryRow(delivery: Delivery, list: RwSignal<Load<Vec<Delivery>>>) -> impl IntoView {
+fn DeliveryRow(delivery: DeliveryJson, list: RwSignal<Load<Vec<DeliveryJson>>>) -> impl IntoView {
     let session = session();
     let zone = session.zone.get_untracked();
     let busy = RwSignal::new(false);
@@ -72,7 +72,7 @@ fn DeliveryRow(delivery: Delivery, list: RwSignal<Load<Vec<Delivery>>>) -> impl 
         busy.set(true);
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Delivery>(Call {
+                .send::<DeliveryJson>(Call {
                     method: "POST",
                     path: format!("/admin/api/deliveries/{id}/retry"),
                     ..Call::default()

@@ -4,9 +4,9 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::client::{explain, session};
-use super::model::SessionJson;
 use crate::api::{ApiError, Call};
 use crate::strings::admin as t;
+use openslot_wire::admin::SessionJson;
 
 #[component]
 pub fn Login() -> impl IntoView {

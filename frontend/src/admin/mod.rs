@@ -15,7 +15,6 @@ mod deliveries;
 mod explain;
 mod feeds;
 mod login;
-mod model;
 mod rules;
 mod sources;
 mod stats;

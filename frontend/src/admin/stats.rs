@@ -9,8 +9,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 
 use super::client::{Load, load, session};
-use super::model::Stats;
 use crate::strings::admin as t;
+use openslot_wire::admin::StatsJson;
 
 const W: f64 = 360.0;
 const H: f64 = 160.0;
@@ -161,7 +161,7 @@ fn day_month(date: &str) -> String {
 #[component]
 pub fn Statistics() -> impl IntoView {
     let session = session();
-    let stats = RwSignal::new(Load::<Stats>::Loading);
+    let stats = RwSignal::new(Load::<StatsJson>::Loading);
     load(session, "/admin/api/stats".to_owned(), stats);
     move || match stats.get() {
         Load::Loading => view! { <p class="loading">{t::LOADING}</p> }.into_any(),

@@ -11,9 +11,9 @@ use wasm_bindgen::JsCast;
 
 use super::client::{Load, explain, load, session};
 use super::clock;
-use super::model::{Block, Booking, Span, Week};
 use crate::api::{Call, encode};
 use crate::strings::admin as t;
+use openslot_wire::admin::{AdminBookingJson, BlockJson, SpanJson, WeekViewJson};
 
 /// Pixels per minute of the grid (48 px an hour).
 const PX: f64 = 0.8;
@@ -39,8 +39,8 @@ fn on_day(start: &str, end: &str, day: NaiveDate, zone: &str) -> Option<(f64, f6
 
 /// `spans` merged where they touch or overlap (free slots of a 30-minute type every 15
 /// minutes become one free stretch).
-fn merged(spans: &[Span]) -> Vec<(String, String)> {
-    let mut list: Vec<(f64, &Span)> = spans.iter().map(|s| (clock::ms(&s.start), s)).collect();
+fn merged(spans: &[SpanJson]) -> Vec<(String, String)> {
+    let mut list: Vec<(f64, &SpanJson)> = spans.iter().map(|s| (clock::ms(&s.start), s)).collect();
     list.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out: Vec<(String, String, f64)> = Vec::new();
     for (_, s) in list {
@@ -87,7 +87,7 @@ pub fn WeekView() -> impl IntoView {
     let session = session();
     // None: the service's today (its clock, not the browser's).
     let first = RwSignal::new(None::<NaiveDate>);
-    let week = RwSignal::new(Load::<Week>::Loading);
+    let week = RwSignal::new(Load::<WeekViewJson>::Loading);
     let chosen = RwSignal::new(String::new());
     let opened = RwSignal::new(None::<Opened>);
     let refresh = move || {
@@ -158,7 +158,7 @@ struct Item {
 
 #[component]
 fn WeekGrid(
-    week: Week,
+    week: WeekViewJson,
     chosen: RwSignal<String>,
     opened: RwSignal<Option<Opened>>,
     refresh: impl Fn() + Clone + Send + Sync + 'static,
@@ -302,7 +302,7 @@ fn WeekGrid(
         let refresh = refresh.clone();
         leptos::task::spawn_local(async move {
             let answer = session
-                .send::<Block>(Call::send("POST", "/admin/api/blocks", &body))
+                .send::<BlockJson>(Call::send("POST", "/admin/api/blocks", &body))
                 .await;
             match answer {
                 Ok(_) => {
@@ -512,7 +512,7 @@ fn BookingDetails(booking: Opened, opened: RwSignal<Option<Opened>>) -> impl Int
         title,
     } = booking;
     let session = session();
-    let found = RwSignal::new(Load::<Vec<Booking>>::Loading);
+    let found = RwSignal::new(Load::<Vec<AdminBookingJson>>::Loading);
     load(
         session,
         format!(
