@@ -105,10 +105,8 @@ impl KeyGate {
             .map(|a| String::from_utf8_lossy(&a[7..]).into_owned());
         let Some(key) = bearer else {
             let visitor = self.visitor(&req).filter(|_| path.starts_with("/api/v1/"));
-            let r = match ep.call(req).await {
-                Ok(r) => r.into_response(),
-                Err(e) => e.into_response(),
-            };
+            // Errors go on to the listener's JSON error answers, as before.
+            let r = ep.call(req).await?.into_response();
             return Ok(match visitor.and_then(|ip| self.visitors.peek(ip)) {
                 Some(s) => with_quota(
                     r,
