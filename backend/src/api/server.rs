@@ -108,7 +108,9 @@ fn public_service(api: PublicApi, health: HealthApi) -> OpenApiService<(PublicAp
              `webhooks:manage`; every answer to a keyed request carries `RateLimit-Limit`, \
              `RateLimit-Remaining` and `RateLimit-Reset` (seconds); a key that is not valid \
              gets 401 `unauthorized`, one without the scope 403 `forbidden`, one over its \
-             limit 429 `rate_limited`.",
+             limit 429 `rate_limited`. A visitor's answers carry the same headers for the \
+             per-address limit of booking actions (when it is on; 429 with `Retry-After` \
+             over it).",
         )
         .license(license())
 }
@@ -371,7 +373,7 @@ fn public_routes(
     let api = PublicApi {
         service: service.clone(),
         captcha,
-        limiter,
+        limiter: Arc::clone(&limiter),
     };
     let health = HealthApi {
         service: service.clone(),
@@ -387,6 +389,7 @@ fn public_routes(
         limiter: Arc::new(KeyLimiter::new(
             service.config().security.api_key_rate_per_minute,
         )),
+        visitors: limiter,
     });
     let openapi = openapi.around(move |ep, req| {
         let gate = Arc::clone(&gate);

@@ -83,6 +83,15 @@ pub fn public_yaml(derived: &str) -> Result<String, SpecError> {
             schema.insert("format".into(), (*format).into());
         }
     }
+    declare_bearer(
+        &mut doc,
+        "apiKey",
+        "osk_<id>_<secret>",
+        "An API key made in the owner's dashboard (scopes `slots:read`, `bookings:write`, \
+         `webhooks:manage`). Optional: without it a request is a visitor's.",
+        |path| path.starts_with("/api/v1/"),
+        true,
+    );
     to_yaml(&doc)
 }
 
@@ -90,7 +99,67 @@ pub fn public_yaml(derived: &str) -> Result<String, SpecError> {
 pub fn admin_yaml(derived: &str) -> Result<String, SpecError> {
     let mut doc: Value = serde_yaml::from_str(derived)?;
     refine_common(&mut doc);
+    declare_bearer(
+        &mut doc,
+        "session",
+        "JWT",
+        "The session token `POST /admin/api/login` answers.",
+        |path| path.starts_with("/admin/api/") && !path.starts_with("/admin/api/login"),
+        false,
+    );
     to_yaml(&doc)
+}
+
+/// Declares a bearer scheme `name` in `components.securitySchemes` and lists it on every
+/// operation under a path `covered` accepts: as an alternative to none when `optional`.
+fn declare_bearer(
+    doc: &mut Value,
+    name: &str,
+    format: &str,
+    description: &str,
+    covered: impl Fn(&str) -> bool,
+    optional: bool,
+) {
+    let Value::Mapping(root) = doc else {
+        return;
+    };
+    let mut scheme = Mapping::new();
+    scheme.insert("type".into(), "http".into());
+    scheme.insert("scheme".into(), "bearer".into());
+    scheme.insert("bearerFormat".into(), format.into());
+    scheme.insert("description".into(), description.into());
+    if let Value::Mapping(components) = root
+        .entry("components".into())
+        .or_insert_with(|| Value::Mapping(Mapping::new()))
+        && let Value::Mapping(schemes) = components
+            .entry("securitySchemes".into())
+            .or_insert_with(|| Value::Mapping(Mapping::new()))
+    {
+        schemes.insert(name.into(), scheme.into());
+    }
+    let mut requirement = Mapping::new();
+    requirement.insert(name.into(), Value::Sequence(Vec::new()));
+    let mut security = Vec::new();
+    if optional {
+        security.push(Value::Mapping(Mapping::new()));
+    }
+    security.push(requirement.into());
+    let Some(Value::Mapping(paths)) = root.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let (Some(path), Value::Mapping(item)) = (path.as_str(), item) else {
+            continue;
+        };
+        if !covered(path) {
+            continue;
+        }
+        for method in ["get", "put", "post", "delete", "patch"] {
+            if let Some(Value::Mapping(op)) = item.get_mut(method) {
+                op.insert("security".into(), Value::Sequence(security.clone()));
+            }
+        }
+    }
 }
 
 /// What both documents need: a server (relative, so the document does not depend on where it
@@ -296,6 +365,47 @@ mod tests {
             doc["q"]["allOf"][1]["type"],
             yaml("object"),
             "a real allOf stays"
+        );
+    }
+
+    #[test]
+    fn keys_are_an_optional_bearer_and_admin_operations_need_the_session() {
+        let admin = concat!(
+            "paths:\n",
+            "  /admin/api/login: {post: {operationId: login}}\n",
+            "  /admin/api/bookings: {get: {operationId: listBookings}}\n",
+        );
+        let doc = yaml(&admin_yaml(admin).unwrap());
+        let session = &doc["components"]["securitySchemes"]["session"];
+        assert_eq!(
+            (&session["type"], &session["scheme"]),
+            (&yaml("http"), &yaml("bearer"))
+        );
+        assert_eq!(
+            doc["paths"]["/admin/api/bookings"]["get"]["security"],
+            yaml("[{session: []}]")
+        );
+        assert_eq!(
+            doc["paths"]["/admin/api/login"]["post"].get("security"),
+            None
+        );
+        let mut public = yaml("paths: {/api/v1/slots: {get: {}}, /healthz: {get: {}}}\n");
+        declare_bearer(
+            &mut public,
+            "apiKey",
+            "osk",
+            "",
+            |p| p.starts_with("/api/v1/"),
+            true,
+        );
+        assert_eq!(
+            public["paths"]["/api/v1/slots"]["get"]["security"],
+            yaml("[{}, {apiKey: []}]")
+        );
+        assert_eq!(public["paths"]["/healthz"]["get"].get("security"), None);
+        assert_eq!(
+            public["components"]["securitySchemes"]["apiKey"]["scheme"],
+            yaml("bearer")
         );
     }
 

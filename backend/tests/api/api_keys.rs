@@ -213,7 +213,8 @@ async fn wrong_and_revoked_keys_get_401_and_a_missing_scope_403() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    assert!(!r.headers().contains_key("ratelimit-limit"));
+    // It is told the visitors' per-address limit (1), not the key's (5).
+    assert_eq!(r.headers()["ratelimit-limit"], "1");
     // Listed, then revoked: 401 from then on.
     let t = token(&app).await;
     let (status, v) = admin(&app, "GET", "/admin/api/api-keys", Some(&t), None).await;

@@ -18,6 +18,7 @@ mod identity;
 use openslot_testkit::nginx_front;
 use openslot_testkit::required;
 mod series;
+mod visitor_limit;
 use openslot_testkit::caldav as servers;
 use openslot_testkit::smtp_server;
 use openslot_testkit::wire_log;

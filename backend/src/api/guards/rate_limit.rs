@@ -1,26 +1,27 @@
-//! How often: booking requests per client address and minute.
+//! How often: booking requests per client address and minute, and what the `RateLimit-*`
+//! headers of a visitor's answer say about it.
 //!
 //! Invariant: memory stays bounded. Buckets of quiet clients are dropped by
 //! [`RateLimiter::retain_recent`], which the server calls periodically; and an IPv6 client is
 //! keyed by its /64, because one host usually owns a whole /64 and could otherwise rotate
-//! through 2^64 fresh buckets.
+//! through 2^64 fresh buckets. Looking at a client's quota ([`RateLimiter::peek`]) never
+//! remembers it.
 //!
-//! Governor's own monotonic clock paces the buckets: it is not business time, so it does not
-//! go through `clock.rs`.
+//! The buckets are a generic cell rate algorithm (GCRA): `per_minute` requests in a burst,
+//! one more every `60 s / per_minute`. It is paced by the monotonic clock, which is not
+//! business time, so it does not go through `clock.rs`.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
-use std::num::NonZeroU32;
-use std::time::Duration;
-
-use governor::clock::Clock;
-use governor::{DefaultKeyedRateLimiter, Quota};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// Per-client limiter; `per_minute` requests in a burst, refilled evenly over a minute.
 pub struct RateLimiter {
     per_minute: u32,
-    /// `None` when the limit is off.
-    limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Bucket -> theoretical arrival time: when its burst is whole again.
+    buckets: Mutex<HashMap<IpAddr, Instant>>,
 }
 
 /// How long a refused client should wait before the next request is allowed.
@@ -35,39 +36,94 @@ impl RetryAfter {
     }
 }
 
+/// What a client has left, for the `RateLimit-*` headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub limit: u32,
+    /// Requests it may make now.
+    pub remaining: u32,
+    /// Whole seconds until its burst is whole again (0: it is).
+    pub reset: u64,
+}
+
+fn whole_seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
 impl RateLimiter {
     /// `per_minute` requests per client and minute; 0 turns the limit off.
     pub fn new(per_minute: u32) -> Self {
-        let limiter = NonZeroU32::new(per_minute)
-            .map(|n| DefaultKeyedRateLimiter::keyed(Quota::per_minute(n).allow_burst(n)));
         Self {
             per_minute,
-            limiter,
+            buckets: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Time between two requests once the burst is spent.
+    fn interval(&self) -> Duration {
+        Duration::from_secs(60) / self.per_minute.max(1)
     }
 
     /// Counts one request from `ip`; refused when its bucket is empty.
     pub fn check(&self, ip: IpAddr) -> Result<(), RetryAfter> {
-        let Some(limiter) = &self.limiter else {
+        self.check_at(ip, Instant::now())
+    }
+
+    fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), RetryAfter> {
+        if self.per_minute == 0 {
             return Ok(());
-        };
-        limiter
-            .check_key(&bucket(ip))
-            .map_err(|not_until| RetryAfter(not_until.wait_time_from(limiter.clock().now())))
+        }
+        let interval = self.interval();
+        let window = interval * self.per_minute;
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        let tat = buckets.get(&bucket(ip)).copied().unwrap_or(now).max(now);
+        let next = tat + interval;
+        let ahead = next - now;
+        if ahead > window {
+            return Err(RetryAfter(ahead - window));
+        }
+        buckets.insert(bucket(ip), next);
+        Ok(())
+    }
+
+    /// What `ip` has left, without counting a request; `None` when the limit is off.
+    pub fn peek(&self, ip: IpAddr) -> Option<Standing> {
+        self.peek_at(ip, Instant::now())
+    }
+
+    fn peek_at(&self, ip: IpAddr, now: Instant) -> Option<Standing> {
+        if self.per_minute == 0 {
+            return None;
+        }
+        let interval = self.interval();
+        let buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        let behind = buckets
+            .get(&bucket(ip))
+            .map_or(Duration::ZERO, |tat| tat.saturating_duration_since(now));
+        let used = u32::try_from(behind.as_nanos().div_ceil(interval.as_nanos().max(1)))
+            .unwrap_or(u32::MAX);
+        Some(Standing {
+            limit: self.per_minute,
+            remaining: self.per_minute.saturating_sub(used),
+            reset: whole_seconds(behind),
+        })
     }
 
     /// Forgets clients whose buckets have refilled (they would start full anyway) and returns
     /// the memory. Call it every few minutes.
     pub fn retain_recent(&self) {
-        if let Some(limiter) = &self.limiter {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
-        }
+        let now = Instant::now();
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        buckets.retain(|_, tat| *tat > now);
+        buckets.shrink_to_fit();
     }
 
     /// How many clients are remembered.
     pub fn tracked(&self) -> usize {
-        self.limiter.as_ref().map_or(0, |l| l.len())
+        self.buckets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 }
 
@@ -161,5 +217,50 @@ mod tests {
         assert_eq!(RetryAfter(Duration::from_millis(1)).seconds(), 1);
         assert_eq!(RetryAfter(Duration::from_secs(6)).seconds(), 6);
         assert_eq!(RetryAfter(Duration::from_millis(6001)).seconds(), 7);
+    }
+}
+
+#[cfg(test)]
+mod standing_tests {
+    use super::*;
+
+    #[test]
+    fn peek_tells_what_is_left_and_refills_evenly() {
+        let limiter = RateLimiter::new(3);
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        let t = Instant::now();
+        let full = Standing {
+            limit: 3,
+            remaining: 3,
+            reset: 0,
+        };
+        assert_eq!(limiter.peek_at(ip, t), Some(full));
+        assert_eq!(limiter.tracked(), 0, "looking does not remember the client");
+        assert_eq!(limiter.check_at(ip, t), Ok(()));
+        let s = limiter.peek_at(ip, t).unwrap();
+        assert_eq!((s.remaining, s.reset), (2, 20));
+        limiter.check_at(ip, t).unwrap();
+        limiter.check_at(ip, t).unwrap();
+        let s = limiter.peek_at(ip, t).unwrap();
+        assert_eq!((s.remaining, s.reset), (0, 60));
+        let wait = limiter.check_at(ip, t).unwrap_err();
+        assert_eq!(wait.seconds(), 20);
+        // One request comes back every 20 s.
+        let later = t + Duration::from_secs(20);
+        assert_eq!(limiter.peek_at(ip, later).unwrap().remaining, 1);
+        assert_eq!(limiter.check_at(ip, later), Ok(()));
+        assert!(limiter.check_at(ip, later).is_err());
+        assert_eq!(
+            limiter.peek_at(ip, t + Duration::from_secs(120)),
+            Some(full)
+        );
+    }
+
+    #[test]
+    fn off_has_no_standing() {
+        assert_eq!(
+            RateLimiter::new(0).peek("203.0.113.7".parse().unwrap()),
+            None
+        );
     }
 }

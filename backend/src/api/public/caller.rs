@@ -2,6 +2,8 @@
 //! key's. A valid key's request carries its [`ApiCaller`] to the endpoints (which skip the
 //! captcha and the visitors' limit for `bookings:write`), counts against the key's own limit,
 //! and every answer to it has `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`.
+//! A visitor's answers under `/api/v1/` carry the same headers for the per-address limit of
+//! booking actions (when it is on), after the request was counted.
 //!
 //! Invariant: a request that names a key is never treated as a visitor's: a wrong, unknown or
 //! revoked key is 401, a key without the endpoint's scope 403. The key is never logged.
@@ -11,7 +13,9 @@ use std::sync::Arc;
 use poem::http::{Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
 
+use crate::api::guards::client_ip::client_ip;
 use crate::api::guards::key_limit::{KeyLimiter, Quota};
+use crate::api::guards::rate_limit::RateLimiter;
 use openslot_wire::errors::ErrorCode;
 
 use crate::api::paths::canonical;
@@ -23,6 +27,8 @@ use crate::booking::api_keys::{ApiCaller, Scope};
 pub struct KeyGate {
     pub service: BookingService,
     pub limiter: Arc<KeyLimiter>,
+    /// The visitors' per-address limit, whose standing every visitor's API answer tells.
+    pub visitors: Arc<RateLimiter>,
 }
 
 use crate::api::error_response as answer;
@@ -71,6 +77,20 @@ fn with_quota(mut r: Response, q: Quota) -> Response {
 }
 
 impl KeyGate {
+    /// A visitor's address, as the public API reckons it (`PublicApi::client`).
+    fn visitor(&self, req: &Request) -> Option<std::net::IpAddr> {
+        let peer = req.remote_addr().as_socket_addr()?.ip();
+        let xff = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Some(client_ip(
+            peer,
+            xff,
+            &self.service.config().security.trusted_proxies,
+        ))
+    }
+
     pub async fn call<E: Endpoint>(&self, ep: &E, mut req: Request) -> poem::Result<Response> {
         let path = canonical(req.uri().path()).unwrap_or_else(|| req.uri().path().to_owned());
         // Keys are for the API; anything else (an unknown path's 404 too) answers as before.
@@ -84,7 +104,21 @@ impl KeyGate {
             .filter(|a| a.len() > 7 && a[..7].eq_ignore_ascii_case(b"bearer "))
             .map(|a| String::from_utf8_lossy(&a[7..]).into_owned());
         let Some(key) = bearer else {
-            return ep.call(req).await.map(IntoResponse::into_response);
+            let visitor = self.visitor(&req).filter(|_| path.starts_with("/api/v1/"));
+            // Errors go on to the listener's JSON error answers, as before.
+            let r = ep.call(req).await?.into_response();
+            return Ok(match visitor.and_then(|ip| self.visitors.peek(ip)) {
+                Some(s) => with_quota(
+                    r,
+                    Quota {
+                        limit: s.limit,
+                        remaining: s.remaining,
+                        reset: s.reset,
+                        allowed: true,
+                    },
+                ),
+                None => r,
+            });
         };
         let caller: ApiCaller = match self.service.api_caller(&key).await {
             Ok(Some(c)) => c,
