@@ -13,7 +13,8 @@ use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 const ALLOW_METHODS: &str = "GET, POST, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "Content-Type, Idempotency-Key, Authorization";
 /// What its page may read besides the simple headers.
-const EXPOSE_HEADERS: &str = "Retry-After, Idempotent-Replayed";
+const EXPOSE_HEADERS: &str =
+    "Retry-After, Idempotent-Replayed, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset";
 /// How long a browser may keep a preflight's answer (seconds).
 const MAX_AGE: &str = "600";
 

@@ -76,6 +76,16 @@ async fn listed_origins_get_cors_headers_and_others_none() {
         Some(LISTED)
     );
     assert!(header(&resp, "vary").unwrap().contains("Origin"));
+    // Its page may read how much of its limit is left (and when to retry).
+    let exposed = header(&resp, "access-control-expose-headers").unwrap();
+    for name in [
+        "Retry-After",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+    ] {
+        assert!(exposed.contains(name), "{name} not exposed: {exposed}");
+    }
     let resp = get(&page, OTHER).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(header(&resp, "access-control-allow-origin"), None);
