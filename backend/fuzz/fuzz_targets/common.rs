@@ -1,5 +1,5 @@
 //! Shared by the fuzz targets: the fixed window, the owner zones and the busy-list invariants.
-//! (The same checks live in backend/tests/fuzz_regressions.rs.)
+//! (The same checks live in backend/tests/engine/fuzz_regressions.rs.)
 
 use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
