@@ -105,6 +105,12 @@ export async function visitor({ timezoneId = "UTC", locale = "en-US", width = 12
     const to = new URL(url).origin;
     if (to !== origin && !ALLOWED_ORIGINS.has(to)) errors.push(`request to another origin: ${url}`);
   });
+  // Which request a server error answered (the console line names only the status).
+  page.on("response", (r) => {
+    if (r.status() >= 500 && !page.expectedStatuses.has(r.status())) {
+      errors.push(`server error: ${r.request().method()} ${r.url()} ${r.status()}`);
+    }
+  });
   page.on("requestfailed", (r) => {
     // A navigation away or an aborted fetch is not a failure of the page.
     const failure = r.failure()?.errorText || "";

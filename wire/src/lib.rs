@@ -42,7 +42,7 @@ wire_names! {
     admin::Origin { File => "file", Dashboard => "dashboard" }
     admin::SourceRole { Busy => "busy", Availability => "availability" }
     admin::Freshness { Fresh => "fresh", Stale => "stale", Never => "never" }
-    admin::ConfirmMode { None => "none", Email => "email" }
+    admin::ConfirmMode { None => "none", Email => "email", Owner => "owner" }
     admin::ConnectionStatus {
         Waiting => "waiting",
         Authorized => "authorized",
@@ -121,7 +121,7 @@ mod tests {
         for v in [SourceRole::Busy, SourceRole::Availability] {
             same(v, v.as_str());
         }
-        for v in [ConfirmMode::None, ConfirmMode::Email] {
+        for v in [ConfirmMode::None, ConfirmMode::Email, ConfirmMode::Owner] {
             same(v, v.as_str());
         }
         for v in [Flow::Redirect, Flow::Device] {

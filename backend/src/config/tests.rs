@@ -699,6 +699,18 @@ fn event_types_choose_who_confirms() {
         &[],
     );
     assert_eq!(config.event_types[0].confirm_owner_hours, 4);
+    // The dashboard's typed document (`GET /admin/api/rules`) holds every way of confirming.
+    for confirm in [
+        "confirm = 'owner'\nconfirm_owner_hours = 4",
+        "confirm = 'none'",
+    ] {
+        let config = ok(&event(confirm, ""), &[]);
+        let doc = crate::config::rules_document(&config);
+        let typed: openslot_wire::admin::RulesDocument =
+            serde_json::from_value(doc.clone()).expect("the wire type reads the document");
+        let back = crate::config::with_rules(&config, &serde_json::to_value(typed).unwrap());
+        assert_eq!(back.unwrap().event_types, config.event_types, "{confirm}");
+    }
     check(
         &event("confirm = 'owner'\nconfirm_owner_hours = 0", ""),
         &[("event_types[0].confirm_owner_hours", "")],

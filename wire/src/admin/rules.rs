@@ -102,6 +102,8 @@ pub enum ConfirmMode {
     None,
     /// The visitor follows a mailed link first.
     Email,
+    /// The owner approves or declines the request in the dashboard.
+    Owner,
 }
 
 /// An event type's place in the document (`value` always given).
@@ -162,6 +164,10 @@ pub struct EventTypeDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub confirm_hold_minutes: Option<u32>,
+    /// With `confirm = "owner"` only: how long a request waits for the owner's decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub confirm_owner_hours: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
     pub location: Option<LocationDocument>,
