@@ -10,13 +10,14 @@ dist=${1:?usage: prepare-dist.sh DIST_DIR}
 index=$dist/index.html
 [ -f "$index" ] || { echo "prepare-dist: no $index (build the SPA first)" >&2; exit 1; }
 
-if grep -q '<script type="module">' "$index"; then
+# trunk --minify writes the attribute unquoted (`<script type=module>`): both are read.
+if grep -Eq '<script type="?module"?>' "$index"; then
     tmp=$dist/.start.js.tmp
-    perl -0777 -ne 'print $1 if m{<script type="module">(.*?)</script>}s' "$index" >"$tmp"
+    perl -0777 -ne 'print $1 if m{<script type="?module"?>(.*?)</script>}s' "$index" >"$tmp"
     hash=$(sha256sum "$tmp" | cut -c1-16)
     mv "$tmp" "$dist/start-$hash.js"
-    perl -0777 -i -pe "s{<script type=\"module\">.*?</script>}{<script type=\"module\" src=\"/start-$hash.js\"></script>}s" "$index"
-    if grep -q '<script type="module">' "$index"; then
+    perl -0777 -i -pe "s{<script type=\"?module\"?>.*?</script>}{<script type=\"module\" src=\"/start-$hash.js\"></script>}s" "$index"
+    if grep -Eq '<script type="?module"?>' "$index"; then
         echo "prepare-dist: more than one inline script in $index" >&2
         exit 1
     fi

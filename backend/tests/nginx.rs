@@ -348,7 +348,7 @@ async fn booking_flow_headers_limits_and_static_files_through_nginx() {
     };
     let index = std::fs::read_to_string(root.join("index.html")).unwrap();
     assert!(
-        !index.contains("<script type=\"module\">"),
+        !index.contains("<script type=\"module\">") && !index.contains("<script type=module>"),
         "no inline script left for the CSP to block"
     );
     let files: Vec<String> = std::fs::read_dir(root)

@@ -7,7 +7,7 @@ use crate::public::{SeriesConflictJson, SlotJson};
 
 /// What went wrong, as a stable code. The HTTP status says how bad; this says what.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum ErrorCode {

@@ -202,6 +202,7 @@ async fn the_booking_page_is_served_at_the_root_beside_the_api() {
     assert_eq!(v["accent_color"], "#0b6e4f");
     assert_eq!(v["horizon_days"], 30);
     assert_eq!(v["captcha"], false);
+    assert_eq!(v["mails_visitors"], false, "no [mail]: the page says so");
     let logo = client
         .get(format!("{base}{}", v["logo_url"].as_str().unwrap()))
         .send()
@@ -272,6 +273,16 @@ async fn no_logo_without_a_logo_file() {
         .unwrap();
     assert!(v["logo_url"].is_null(), "{v}");
     assert!(v["intro"].is_null(), "{v}");
+    let mailing = super::app::spawn_app(
+        "[mail]\nsmtp_host = \"127.0.0.1\"\nsmtp_port = 1\ntls = \"none\"\nfrom = \"book@example.org\"\n",
+    )
+    .await;
+    let (status, v) = mailing.get("/api/v1/page").await;
+    assert_eq!(
+        (status, &v["mails_visitors"]),
+        (200, &serde_json::json!(true)),
+        "{v}"
+    );
     let r = app
         .client
         .get(app.url("/api/v1/page/logo"))

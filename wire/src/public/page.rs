@@ -28,11 +28,14 @@ pub struct PageJson {
     pub min_notice_minutes: u32,
     /// Whether `POST /bookings` needs a solved `GET /captcha` challenge.
     pub captcha: bool,
+    /// Whether the service mails visitors (the confirmation with the manage link). When it does
+    /// not, the booking's answer is the only place its manage link is given.
+    pub mails_visitors: bool,
 }
 
 /// A series a visitor may book instead of one meeting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum Frequency {
@@ -40,16 +43,6 @@ pub enum Frequency {
     #[serde(rename = "every_2_weeks")]
     #[cfg_attr(feature = "openapi", oai(rename = "every_2_weeks"))]
     EveryTwoWeeks,
-}
-
-impl Frequency {
-    /// The wire's name (`weekly`, `every_2_weeks`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Weekly => "weekly",
-            Self::EveryTwoWeeks => "every_2_weeks",
-        }
-    }
 }
 
 /// An event type a visitor can book.
@@ -81,7 +74,7 @@ pub struct EventTypeJson {
 
 /// What kind of place a meeting is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum LocationKind {
@@ -106,7 +99,7 @@ pub struct LocationJson {
 
 /// How a question is answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
 #[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
 pub enum QuestionKind {

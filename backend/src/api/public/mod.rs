@@ -332,6 +332,7 @@ impl PublicApi {
             horizon_days: config.availability.horizon_days,
             min_notice_minutes: config.availability.min_notice_minutes,
             captcha: self.captcha.is_some(),
+            mails_visitors: config.mail.is_some(),
         }))
     }
 
