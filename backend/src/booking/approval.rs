@@ -99,7 +99,8 @@ impl BookingService {
 
     /// The visitor withdraws a request still waiting for the owner (with the manage token;
     /// with a series, every session still waiting): `cancelled`, its time free, nothing
-    /// written or sent (no invitation was ever sent). `None`: it was not such a request, so
+    /// written (no invitation was ever sent); the owner is told (mail with `[mail]`, the
+    /// `booking.withdrawn` webhooks). `None`: it was not such a request, so
     /// the ordinary cancel applies.
     pub async fn withdraw(&self, id: &str, token: &str) -> Result<Option<BookingRow>, BookError> {
         let booking = self.get(id, token).await?;
@@ -116,6 +117,10 @@ impl BookingService {
                 let mut any = false;
                 for id in waiting_with_series(&tx, &booking)? {
                     any |= bookings::withdraw(&tx, &id, now)?;
+                }
+                if any {
+                    // The owner was asked to decide: told it is off (one notice per request).
+                    notify::enqueue(&tx, &config, Event::Withdrawn, &booking.id, now)?;
                 }
                 tx.commit()?;
                 Ok(any)

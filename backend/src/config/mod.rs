@@ -230,6 +230,7 @@ pub const WEBHOOK_EVENTS: &[&str] = &[
     "source.recovered",
     "booking.requested",
     "booking.declined",
+    "booking.withdrawn",
 ];
 
 /// The events of a webhook without `events`.

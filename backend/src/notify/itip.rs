@@ -18,7 +18,11 @@ pub fn method(event: Event) -> Option<ItipMethod> {
     match event {
         Event::Created | Event::Rescheduled => Some(ItipMethod::Request),
         Event::Cancelled => Some(ItipMethod::Cancel),
-        Event::Reminder | Event::ConfirmRequest | Event::Requested | Event::Declined => None,
+        Event::Reminder
+        | Event::ConfirmRequest
+        | Event::Requested
+        | Event::Declined
+        | Event::Withdrawn => None,
     }
 }
 

@@ -107,6 +107,13 @@ pub fn compose(f: &Facts<'_>) -> Composed {
             ),
             format!("Not confirmed: {} with {}", f.title, f.owner_name),
         ),
+        (Event::Withdrawn, _) => (
+            format!(
+                "{} withdrew the request for {}; the time is free again.",
+                name, f.title
+            ),
+            format!("Withdrawn: {} with {}", f.title, name),
+        ),
         (Event::Declined, _) => (
             format!("{} declined your request.", f.owner_name),
             format!("Declined: {} with {}", f.title, f.owner_name),
@@ -161,7 +168,10 @@ pub fn compose(f: &Facts<'_>) -> Composed {
         ));
     } else if let (Some(url), false) = (
         f.manage_url,
-        matches!(f.notice, Event::Cancelled | Event::Declined),
+        matches!(
+            f.notice,
+            Event::Cancelled | Event::Declined | Event::Withdrawn
+        ),
     ) {
         text.push_str(&format!("\nTo see, move or cancel the booking: {url}\n"));
         html.push_str(&format!(

@@ -48,6 +48,8 @@ pub enum Event {
     Requested,
     /// The owner declined a request, or it waited past its deadline (visitor and webhooks).
     Declined,
+    /// The visitor withdrew a request still waiting for the owner (owner and webhooks).
+    Withdrawn,
 }
 
 impl Event {
@@ -60,6 +62,7 @@ impl Event {
             Self::ConfirmRequest => "booking.confirm_request",
             Self::Requested => "booking.requested",
             Self::Declined => "booking.declined",
+            Self::Withdrawn => "booking.withdrawn",
         }
     }
 
@@ -72,6 +75,7 @@ impl Event {
             Self::ConfirmRequest,
             Self::Requested,
             Self::Declined,
+            Self::Withdrawn,
         ]
         .into_iter()
         .find(|e| e.as_str() == text)
@@ -165,10 +169,15 @@ pub fn enqueue(
     if let Some(mail) = &config.mail {
         let payload = serde_json::to_string(&snapshot)
             .map_err(|e| StoreError::Worker(format!("cannot encode a delivery: {e}")))?;
-        let mut targets = vec![VISITOR];
+        // The visitor withdrew it: only the owner, who was asked to decide, is told.
+        let mut targets = if event == Event::Withdrawn {
+            vec![]
+        } else {
+            vec![VISITOR]
+        };
         let to_owner = match event {
             Event::ConfirmRequest | Event::Declined => false,
-            Event::Requested => true,
+            Event::Requested | Event::Withdrawn => true,
             _ => mail.owner_copy,
         };
         if to_owner {

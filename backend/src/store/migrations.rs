@@ -425,6 +425,45 @@ const STEPS: &[&str] = &[
     CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
     CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
         WHERE source_id IS NOT NULL;",
+    // 13: notice `booking.withdrawn` (the visitor withdrew a request: the owner is told). The
+    // deliveries table is rebuilt as in step 12 (a CHECK cannot change).
+    "DROP INDEX deliveries_due;
+    DROP INDEX deliveries_by_booking;
+    DROP INDEX deliveries_by_source;
+    CREATE TABLE deliveries_v13 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id      TEXT REFERENCES bookings (id),
+        source_id       TEXT,
+        channel         TEXT NOT NULL CHECK (channel IN ('mail', 'webhook')),
+        target          TEXT NOT NULL,
+        event           TEXT NOT NULL CHECK (event IN ('booking.created', 'booking.rescheduled',
+                            'booking.cancelled', 'booking.reminder', 'booking.confirm_request',
+                            'source.failing', 'source.recovered', 'booking.requested',
+                            'booking.declined', 'booking.withdrawn')),
+        payload         TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        last_status     INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        CHECK ((booking_id IS NULL) <> (source_id IS NULL)),
+        CHECK ((source_id IS NULL) = (event NOT LIKE 'source.%'))
+    );
+    INSERT INTO deliveries_v13 SELECT * FROM deliveries;
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'deliveries_v13', 0 WHERE NOT EXISTS
+            (SELECT 1 FROM sqlite_sequence WHERE name = 'deliveries_v13');
+    UPDATE sqlite_sequence SET seq = max(seq,
+        coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0))
+        WHERE name = 'deliveries_v13';
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_v13 RENAME TO deliveries;
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
+    CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
+        WHERE source_id IS NOT NULL;",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.
@@ -625,6 +664,56 @@ mod tests {
         conn.execute("UPDATE bookings SET status = 'expired' WHERE id = 'p1'", [])
             .unwrap();
         insert("c1", 350, "confirmed", None).unwrap();
+    }
+
+    #[test]
+    fn withdrawn_requests_can_be_told_and_old_deliveries_stay() {
+        let mut conn = at(12);
+        let add = |conn: &Connection, event: &str| {
+            conn.execute(
+                "INSERT INTO deliveries (booking_id, channel, target, event, payload, state,
+                     next_attempt_at, created_at, updated_at)
+                 VALUES ('x', 'webhook', 'crm', ?1, '{}', 'pending', 1, 1, 1)",
+                [event],
+            )
+        };
+        conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
+        add(&conn, "booking.declined").unwrap();
+        let refused = add(&conn, "booking.withdrawn");
+        assert!(refused.is_err(), "not a notice before step 13");
+        conn.execute("DELETE FROM deliveries WHERE booking_id = 'x'", [])
+            .unwrap();
+        conn.execute(
+            "INSERT INTO deliveries (source_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('work', 'webhook', 'crm', 'source.failing', '{}', 'done', 1, 1, 1)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let kept: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM deliveries WHERE source_id = 'work'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, 1);
+        conn.execute(
+            "INSERT INTO bookings (id, event_type, start_utc, end_utc, name, email, timezone,
+                 status, created_at, updated_at) VALUES ('b', 'intro', 1, 2, 'Eve', 'e@x', 'UTC',
+                 'cancelled', 1, 1)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO deliveries (booking_id, channel, target, event, payload, state,
+                 next_attempt_at, created_at, updated_at)
+             VALUES ('b', 'mail', 'owner', 'booking.withdrawn', '{}', 'pending', 1, 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert!(conn.last_insert_rowid() > 1, "ids go on");
     }
 
     #[test]

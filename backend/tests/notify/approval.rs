@@ -2,7 +2,8 @@
 //! a request sends the visitor one mail ("request sent") and the owner one ("approve or
 //! decline"), even with `owner_copy = false`, and nothing else until the owner decides;
 //! approve sends the usual confirmation with its invitation, decline tells the visitor the
-//! reason, and a request nobody decided expires, frees its time and tells the visitor.
+//! reason, a request the visitor withdraws tells the owner (and only the owner), and a
+//! request nobody decided expires, frees its time and tells the visitor.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -22,7 +23,7 @@ fn config(smtp_port: u16, hook_url: &str, hours: u32) -> String {
          [mail]\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {smtp_port}\ntls = \"none\"\n\
          from = \"OpenSlot <book@example.org>\"\nowner_copy = false\n\
          [[webhooks]]\nid = \"crm\"\nurl = \"{hook_url}\"\nsecret = \"whsec-asked\"\n\
-         events = [\"booking.requested\", \"booking.declined\", \"booking.created\"]\n\
+         events = [\"booking.requested\", \"booking.declined\", \"booking.created\", \"booking.withdrawn\"]\n\
          [[event_types]]\nslug = \"asked\"\ntitle = \"Asked call\"\nduration_minutes = 30\n\
          confirm = \"owner\"\nconfirm_owner_hours = {hours}\n"
     )
@@ -150,6 +151,39 @@ async fn a_declined_request_tells_the_visitor_the_reason_and_nothing_more() {
     assert!(body.contains("\"declined\""), "{body}");
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     assert_eq!(smtp.mails().len(), 3);
+    assert!(tuesday_has_9(&app).await);
+}
+
+#[tokio::test]
+async fn a_withdrawn_request_tells_the_owner_only() {
+    let smtp = SmtpServer::start(free_port()).await;
+    let hook = Receiver::start(&[]).await;
+    let app = spawn_app(&config(smtp.port, &hook.url, 48)).await;
+    let (status, b) = app.book("asked", TUE_9).await;
+    assert_eq!(status, 201, "{b}");
+    let id = b["id"].as_str().unwrap().to_owned();
+    let token = b["manage_token"].as_str().unwrap().to_owned();
+    mails(&smtp, 2).await;
+
+    let (status, v) = app
+        .delete(&format!("/api/v1/bookings/{id}?token={token}"))
+        .await;
+    assert_eq!((status, &v["status"]), (200, &json!("cancelled")), "{v}");
+    let sent = mails(&smtp, 3).await;
+    let told = &sent[2];
+    assert_eq!(told.rcpt_tos(), ["ada@example.org"], "the owner");
+    assert!(subject(told).starts_with("Withdrawn"), "{}", subject(told));
+    let text = told.part("text/plain").unwrap();
+    assert!(text.contains("withdrew the request"), "{text}");
+    assert!(!text.contains("token="), "no visitor link: {text}");
+    assert!(told.part("text/calendar").is_none());
+    let body = hook_event(&hook, "booking.withdrawn").await;
+    assert!(
+        body.contains(&id) && body.contains("\"cancelled\""),
+        "{body}"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(smtp.mails().len(), 3, "nothing to the visitor");
     assert!(tuesday_has_9(&app).await);
 }
 
