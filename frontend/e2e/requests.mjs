@@ -4,7 +4,8 @@
 // confirmed; the filters show their bookings; the cancelled cards have no axe violation at
 // all (contrast included); the owner moves a booking to a free time; at 360 px an answer is not squeezed to a letter per line. Then a
 // visitor asks for a time on the booking page (PUBLIC): the confirmation and the manage page
-// say it waits for the owner's confirmation; the visitor withdraws it there.
+// say it waits for the owner's confirmation; the owner's next visit marks it new; the visitor
+// withdraws it there.
 //
 // Also: PASSWORD, PUBLIC (the public listener's base URL).
 
@@ -28,6 +29,7 @@ await run("requests", async () => {
   await page.locator(".booking").nth(1).waitFor();
   check(JSON.stringify(await whos()) === JSON.stringify(["Rita Request", "Eve Visitor"]),
     `upcoming: ${await whos()}`);
+  check(await page.locator(".badge-new").count() === 0, "nothing is called new on the first visit");
   const request = page.locator(".booking", { hasText: "Rita Request" });
   check(await request.locator(".what").innerText() === "Asked call", "the event type's title, not its slug");
   check(await request.locator(".badge").innerText() === "request: approve or decline", "a request says so");
@@ -86,6 +88,13 @@ await run("requests", async () => {
   const booked = await (await posted).json();
   check(booked.status === "pending" && booked.confirm_by === "owner", `a request: ${JSON.stringify(booked)}`);
   await asker.getByRole("heading", { name: "Waiting for the owner's confirmation" }).waitFor();
+  // The owner's next visit marks the one booking made since the last.
+  await page.reload();
+  const ned = page.locator(".booking", { hasText: "Ned Newcomer" });
+  await ned.locator(".badge-new").waitFor();
+  check(await page.locator(".badge-new").count() === 1, "only the booking made since the last visit is new");
+  const counted = await page.locator("p.count").innerText();
+  check(counted.includes("1 new since your last visit"), `the count says so: ${counted}`);
   await axe(asker, "request sent");
   await screenshot(asker, "request-sent");
   await asker.goto(booked.manage_url.replace(/^https?:\/\/[^/]+/, publicBase));

@@ -151,12 +151,14 @@ pub fn Bookings() -> impl IntoView {
             }
             Load::Ready(rows) => {
                 let rows = shown(period.get_untracked(), rows);
+                super::seen::saw(&rows);
                 if rows.is_empty() {
                     view! { <p class="empty">{t::NO_BOOKINGS}</p> }.into_any()
                 } else {
+                    let fresh = rows.iter().filter(|b| super::seen::is_new(b)).count();
                     let count = t::booking_count(rows.len());
                     view! {
-                        <p class="count">{count}</p>
+                        <p class="count">{count}{(fresh > 0).then(|| format!(" · {}", t::new_since_last_visit(fresh)))}</p>
                         <ul class="bookings">
                             {rows
                                 .into_iter()
@@ -329,6 +331,7 @@ fn BookingItem(
             <div class="booking-head">
                 <strong class="when">{when}</strong>
                 <span class=status_class>{status_text}</span>
+                {super::seen::is_new(&booking).then(|| view! { <span class="badge badge-new">{t::NEW}</span> })}
             </div>
             <p>
                 <span class="what" title=booking.event_type.clone()>{booking.event_title.clone()}</span>

@@ -16,6 +16,7 @@ mod explain;
 mod feeds;
 mod login;
 mod rules;
+mod seen;
 mod sources;
 mod stats;
 mod week;

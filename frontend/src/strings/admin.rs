@@ -130,6 +130,10 @@ pub fn visitor_zone(zone: &str) -> String {
 pub fn cancelled_booking(name: &str) -> String {
     format!("The booking of {name} is cancelled.")
 }
+pub const NEW: &str = "new";
+pub fn new_since_last_visit(n: usize) -> String {
+    format!("{n} new since your last visit")
+}
 pub fn booking_count(n: usize) -> String {
     match n {
         1 => "1 booking".to_owned(),
