@@ -108,6 +108,17 @@ async function book() {
   await waitForSlots(page);
   await axe(page, "booking page");
   await screenshot(page, "booking-1280x800");
+  // Arrow keys walk the month's days that have times.
+  const days = await page.locator(".grid button.day:not([disabled])").evaluateAll((b) => b.map((e) => e.dataset.day));
+  check(days.length >= 2, `days with times this month: ${days}`);
+  const focused = () => page.evaluate(() => document.activeElement.dataset.day);
+  await page.locator(`.grid button.day[data-day="${days[0]}"]`).focus();
+  await page.keyboard.press("ArrowRight");
+  check(await focused() === days[1], `ArrowRight goes to the next day with times: ${await focused()} vs ${days[1]}`);
+  await page.keyboard.press("ArrowLeft");
+  check(await focused() === days[0], `ArrowLeft comes back: ${await focused()}`);
+  await page.keyboard.press("ArrowLeft");
+  check(await focused() === days[0], "the first day with times stays when there is none before it");
 
   const first = page.locator("button.slot").first();
   const start = await first.getAttribute("data-start");
@@ -150,6 +161,14 @@ async function book() {
   ]);
   const icsText = fs.readFileSync(await download.path(), "utf8");
   check(icsText.includes(`\r\nUID:${booking.id}@openslot\r\n`), `the .ics has the booking's UID: ${icsText}`);
+  const unfolded = icsText.replace(/\r\n /g, "");
+  check(unfolded.includes(`\r\nURL:${booking.manage_url}\r\n`), `the .ics carries the manage link: ${unfolded}`);
+  // No [mail] here: the page says the link is not mailed, and copies it.
+  await page.getByText("No e-mail will be sent about this booking").waitFor();
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL });
+  await page.getByRole("button", { name: "Copy the link" }).click();
+  await page.getByText("The link is copied.").first().waitFor();
+  check(await page.evaluate(() => navigator.clipboard.readText()) === booking.manage_url, "the manage link is on the clipboard");
   const google = await page.getByRole("link", { name: "Google Calendar" }).getAttribute("href");
   const stamp = instant.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   check(google.includes(stamp), `the Google link has the UTC start ${stamp}: ${google}`);
@@ -179,26 +198,36 @@ async function after() {
   check(managePath && start, "MANAGE_PATH and START are set");
   const instant = new Date(start).getTime();
 
-  // Move the booking through the manage link, then cancel it.
+  // Move the booking through the webhook's `reschedule_url` (the manage link with
+  // action=reschedule: the times at once), then cancel it through `cancel_url`.
   const { page } = await visitor({ timezoneId: "Asia/Tokyo" });
-  await open(page, managePath);
+  await open(page, `${managePath}&action=reschedule`);
   await page.getByRole("heading", { name: "Your booking" }).waitFor();
   await page.getByText("Yuki <b>Tanaka</b>").waitFor();
   const before = await page.locator(".when-visitor").innerText();
-  await page.getByRole("button", { name: "Move to another time" }).click();
+  await page.getByRole("heading", { name: "Pick the new time" }).waitFor();
   await waitForSlots(page);
   const target = page.locator("button.slot").nth(1);
   const movedStart = await target.getAttribute("data-start");
   check(new Date(movedStart).getTime() !== instant, "another time is chosen");
   await target.click();
   await page.getByRole("button", { name: "Yes, move it" }).click();
-  await page.getByText("The booking is moved.").first().waitFor();
+  const note = page.locator("p.notice.done");
+  await note.waitFor();
   const moved = await page.locator(".when-visitor").innerText();
   check(moved !== before, `the manage page shows the new time: ${before} -> ${moved}`);
   const clock = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "Asia/Tokyo" })
     .format(new Date(movedStart));
   check(moved.includes(clock), `the new time ${clock} in ${moved}`);
-  await page.getByRole("button", { name: "Cancel the booking" }).click();
+  const said = await note.innerText();
+  check(said.startsWith("The booking is moved to") && said.includes(clock), `the move is said on screen: ${said}`);
+  // New add-to-calendar links, at the new time.
+  const movedStamp = new Date(movedStart).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const google = await page.getByRole("link", { name: "Google Calendar" }).getAttribute("href");
+  check(google.includes(movedStamp), `the Google link has the new start ${movedStamp}: ${google}`);
+  await axe(page, "moved booking");
+  await open(page, `${managePath}&action=cancel`);
+  await page.getByText("Cancel this booking? This cannot be undone.").waitFor();
   await page.getByRole("button", { name: "Yes, cancel it" }).click();
   await page.getByText("This booking is cancelled.").waitFor();
   assertClean(page, "reschedule and cancel");
@@ -379,6 +408,12 @@ async function series() {
   await page.getByRole("heading", { name: "You are booked" }).waitFor();
   const join = await page.getByRole("link", { name: "Join the video call" }).getAttribute("href");
   check(join === `https://meet.example.org/openslot-${booking.id}`, `the booking's own video link: ${join}`);
+  for (const name of ["Google Calendar", "Outlook.com"]) {
+    const link = new URL(await page.getByRole("link", { name }).getAttribute("href"));
+    const where = link.searchParams.get("location");
+    const text = link.searchParams.get("details") || link.searchParams.get("body");
+    check(where === join && text.includes(join), `${name} keeps the video link: ${link}`);
+  }
   await page.getByText("ACME <i>Ltd</i>").waitFor();
   check(await page.locator("dd.answer i").count() === 0, "an answer is shown as text");
   const listed = await page.locator("ol.sessions li").count();
@@ -394,6 +429,8 @@ async function series() {
   await page.getByText("This booking is cancelled.").waitFor();
   const cancelled = await page.locator("ol.sessions li.cancelled").count();
   check(cancelled === 3, `every session shows cancelled: ${cancelled}`);
+  check(await page.getByRole("link", { name: "Join the video call" }).count() === 0, "no join link once cancelled");
+  check(await page.getByRole("link", { name: "Google Calendar" }).count() === 0, "nothing to add once cancelled");
   assertClean(page, "series");
   output({ ids: booking.series.sessions.map((s) => s.id) });
 }

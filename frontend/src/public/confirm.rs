@@ -49,6 +49,8 @@ pub fn Confirmation(
                 <br/><span class="hint">{t::manage_hint()}</span>
                 <br/><code class="manage-url">{booking.manage_url.clone()}</code>
             </p>
+            {(!page.mails_visitors).then(|| view! { <p class="notice no-mail">{t::no_mail()}</p> })}
+            <CopyButton text=booking.manage_url.clone()/>
             <button type="button" class="secondary" on:click=move |_| on_again.run(())>{t::book_another()}</button>
         </section>
     }
@@ -99,11 +101,41 @@ pub fn ConfirmLink(
     }
 }
 
+/// Copies `text` (the manage link) to the clipboard, and says so.
+#[component]
+fn CopyButton(text: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let say = announcer();
+    let copy = move |_| {
+        let Some(w) = web_sys::window() else {
+            return;
+        };
+        let promise = w.navigator().clipboard().write_text(&text);
+        // Refused (no permission): the link stays on screen to copy by hand.
+        leptos::task::spawn_local(async move {
+            if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                copied.set(true);
+                say.say(t::link_copied());
+            }
+        });
+    };
+    view! {
+        <p class="copy">
+            <button type="button" class="secondary copy-link" on:click=copy>{t::copy_link()}</button>
+            " "<span class="hint">{move || copied.get().then(t::link_copied)}</span>
+        </p>
+    }
+}
+
 /// When and what, in the visitor's zone and (when it differs) the owner's.
 #[component]
 pub fn BookingFacts(booking: BookingJson, event: EventTypeJson, page: PageJson) -> impl IntoView {
     let visitor_zone = booking.timezone.clone();
     let owner_differs = visitor_zone != page.timezone;
+    let stands = matches!(
+        booking.status,
+        BookingStatus::Confirmed | BookingStatus::Pending
+    );
     view! {
         <dl class="facts">
             <dt>{event.title.clone()}</dt>
@@ -132,7 +164,8 @@ pub fn BookingFacts(booking: BookingJson, event: EventTypeJson, page: PageJson) 
                     </ol>
                 </dd>
             })}
-            {booking.location.clone().and_then(|l| where_link(&l)).map(|place| view! {
+            // An ended booking (cancelled, declined, expired) has no place to go to or link to join.
+            {stands.then(|| booking.location.clone()).flatten().and_then(|l| where_link(&l)).map(|place| view! {
                 <dt>{t::where_label()}</dt>
                 <dd class="where">{place}</dd>
             })}
@@ -180,24 +213,29 @@ pub fn manage_path(b: &BookingJson) -> String {
     )
 }
 
+/// "Add to your calendar": the .ics file and the Google and Outlook on the web links, each with
+/// the place (the video link, address or number) and the manage link.
 #[component]
-fn CalendarLinks(booking: BookingJson, title: String) -> impl IntoView {
+pub fn CalendarLinks(booking: BookingJson, title: String) -> impl IntoView {
     let (start, end) = (
         time::utc_stamp(&booking.start),
         time::utc_stamp(&booking.end),
     );
-    let details = format!("{}\n{}", t::manage_hint(), booking.manage_url);
+    let place = place_of(&booking);
+    let details = event_details(place, &booking.manage_url);
     let google = format!(
-        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={start}/{end}&details={}",
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={start}/{end}&details={}&location={}",
         encode(&title),
-        encode(&details)
+        encode(&details),
+        encode(place)
     );
     let outlook = format!(
-        "https://outlook.live.com/calendar/0/deeplink/compose?path=/calendar/action/compose&rru=addevent&subject={}&startdt={}&enddt={}&body={}",
+        "https://outlook.live.com/calendar/0/deeplink/compose?path=/calendar/action/compose&rru=addevent&subject={}&startdt={}&enddt={}&body={}&location={}",
         encode(&title),
         encode(&booking.start),
         encode(&booking.end),
-        encode(&details)
+        encode(&details),
+        encode(place)
     );
     let ics = ics_file(&booking, &title);
     let href = blob_url(&ics);
@@ -236,11 +274,7 @@ pub fn ics_file(b: &BookingJson, title: &str) -> String {
         None => single.to_vec(),
     };
     let stamp = time::utc_stamp(&b.start);
-    let place = b
-        .location
-        .as_ref()
-        .and_then(|l| l.value.as_deref())
-        .unwrap_or_default();
+    let place = place_of(b);
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
@@ -254,23 +288,53 @@ pub fn ics_file(b: &BookingJson, title: &str) -> String {
             format!("DTSTAMP:{stamp}"),
             format!("DTSTART:{}", time::utc_stamp(start)),
             format!("DTEND:{}", time::utc_stamp(end)),
-            format!("SUMMARY:{}", ics_text(title)),
-            format!("LOCATION:{}", ics_text(place)),
-            format!(
-                "DESCRIPTION:{}",
-                ics_text(&format!("{}\n{manage}", t::manage_hint()))
-            ),
-            "END:VEVENT".to_owned(),
         ]);
+        lines.extend(what_and_where(title, place, manage));
+        lines.push("END:VEVENT".to_owned());
     }
     lines.push("END:VCALENDAR".to_owned());
-    lines.retain(|l| l != "LOCATION:");
     lines
         .iter()
         .map(|l| fold(l))
         .collect::<Vec<_>>()
         .join("\r\n")
         + "\r\n"
+}
+
+/// An event's SUMMARY, LOCATION (when there is a place), DESCRIPTION (the place, then the
+/// manage link) and URL (the manage link) lines.
+fn what_and_where(title: &str, place: &str, manage: &str) -> Vec<String> {
+    let mut lines = vec![format!("SUMMARY:{}", ics_text(title))];
+    if !place.is_empty() {
+        lines.push(format!("LOCATION:{}", ics_text(place)));
+    }
+    lines.push(format!(
+        "DESCRIPTION:{}",
+        ics_text(&event_details(place, manage))
+    ));
+    if !manage.is_empty() {
+        lines.push(format!("URL:{}", ics_text(manage)));
+    }
+    lines
+}
+
+/// Where the meeting is (the video link, address or number), or "".
+fn place_of(b: &BookingJson) -> &str {
+    b.location
+        .as_ref()
+        .and_then(|l| l.value.as_deref())
+        .unwrap_or_default()
+}
+
+/// A calendar entry's text: the place (a video link stays clickable in every calendar), then
+/// the manage link with its hint.
+fn event_details(place: &str, manage: &str) -> String {
+    let hint = t::manage_hint();
+    if place.is_empty() {
+        format!("{hint}\n{manage}")
+    } else {
+        format!("{place}\n\n{hint}\n{manage}")
+    }
 }
 
 /// Folds a content line to at most 75 octets per physical line (RFC 5545 3.1).
@@ -318,6 +382,25 @@ fn blob_url(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_entries_keep_the_video_link_and_the_manage_link() {
+        let manage = "https://book.example.org/manage/b1?token=t";
+        let lines = what_and_where("Intro; call", "https://meet.example.org/x", manage);
+        let hint = ics_text(crate::strings::public::manage_hint());
+        assert_eq!(
+            lines,
+            [
+                "SUMMARY:Intro\\; call".to_owned(),
+                "LOCATION:https://meet.example.org/x".to_owned(),
+                format!("DESCRIPTION:https://meet.example.org/x\\n\\n{hint}\\n{manage}"),
+                format!("URL:{manage}"),
+            ]
+        );
+        let plain = what_and_where("Intro", "", manage);
+        assert_eq!(plain.len(), 3, "no LOCATION without a place: {plain:?}");
+        assert_eq!(plain[1], format!("DESCRIPTION:{hint}\\n{manage}"));
+    }
 
     #[test]
     fn ics_text_is_escaped() {

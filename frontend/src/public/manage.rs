@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::confirm::BookingFacts;
+use super::confirm::{BookingFacts, CalendarLinks};
 use super::picker::SlotPicker;
 use super::zone::ZonePicker;
 use super::{
@@ -56,6 +56,8 @@ fn Manage(
     let booking = RwSignal::new(None::<BookingJson>);
     let doing = RwSignal::new(Doing::Looking);
     let problem = RwSignal::new(None::<String>);
+    // What the last change did, shown until the next one ("The booking is moved to ...").
+    let done_note = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let zone = RwSignal::new(initial_zone(&page.timezone));
     let say = announcer();
@@ -64,24 +66,42 @@ fn Manage(
     let heading = NodeRef::<leptos::html::H1>::new();
     focus_on_mount(heading);
 
+    // The links of a webhook or mail (`cancel_url`, `reschedule_url`) open the page at the step:
+    // `?action=cancel` asks "cancel this booking?", `?action=reschedule` shows the free times.
+    let asked_action = StoredValue::new(
+        web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .and_then(|q| crate::route::query_value(&q, "action")),
+    );
     Effect::new(move |_| {
         if let Some(Ok(b)) = loaded.get() {
+            if b.status == BookingStatus::Confirmed {
+                match asked_action.get_value().as_deref() {
+                    Some("cancel") => doing.set(Doing::ConfirmCancel(false)),
+                    Some("reschedule") => doing.set(Doing::Picking),
+                    _ => {}
+                }
+            }
             booking.set(Some(b));
         }
     });
 
-    // Runs a change of the booking: the new state on success, the reason otherwise.
-    let change = move |call: Call<'static>, done: &'static str| {
+    // Runs a change of the booking: the new state on success, the reason otherwise. `done` says
+    // what happened, from the new state.
+    let change = move |call: Call<'static>, done: fn(&BookingJson) -> String| {
         busy.set(true);
+        done_note.set(None);
         leptos::task::spawn_local(async move {
             let answer = call.json::<BookingJson>().await;
             busy.set(false);
             match answer {
                 Ok(b) => {
+                    let note = done(&b);
                     booking.set(Some(b));
                     doing.set(Doing::Looking);
                     problem.set(None);
-                    say.say(done);
+                    say.say(note.clone());
+                    done_note.set(Some(note));
                 }
                 Err(e) if e.status() == Some(409) => {
                     problem.set(Some(format!("{} {}", t::just_taken(), t::pick_another())));
@@ -91,23 +111,22 @@ fn Manage(
             }
         });
     };
-    let cancel_with = move |done: &'static str| {
+    let withdraw = move || {
         let call = Call {
             method: "DELETE",
             path: path.get_value(),
             ..Call::default()
         };
-        change(call, done);
+        change(call, |_| t::withdrawn().to_owned());
     };
     let cancel = move |following: bool| {
         let path = path.get_value();
-        let (path, done) = if following {
-            (
-                format!("{path}&scope=following"),
-                t::cancel_following_done(),
-            )
+        let (path, done): (_, fn(&BookingJson) -> String) = if following {
+            (format!("{path}&scope=following"), |_| {
+                t::cancel_following_done().to_owned()
+            })
         } else {
-            (path, t::cancel_done())
+            (path, |_| t::cancel_done().to_owned())
         };
         let call = Call {
             method: "DELETE",
@@ -120,10 +139,10 @@ fn Manage(
         let body = openslot_wire::public::RescheduleBody {
             start: Some(slot.start),
         };
-        change(
-            Call::send("POST", move_path.get_value(), &body),
-            t::reschedule_done(),
-        );
+        change(Call::send("POST", move_path.get_value(), &body), |b| {
+            let when = format!("{} ({})", time::moment(&b.start, &b.timezone), b.timezone);
+            t::moved_to(&when)
+        });
     };
 
     view! {
@@ -167,9 +186,14 @@ fn Manage(
                         {waiting.map(|w| view! { <p class="notice pending" role="status">{w}</p> })}
                         {asked.then(|| view! {
                             <button type="button" class="danger" disabled=move || busy.get()
-                                on:click=move |_| cancel_with(t::withdrawn())>{t::withdraw()}</button>
+                                on:click=move |_| withdraw()>{t::withdraw()}</button>
                         })}
+                        {move || done_note.get().map(|n| view! { <p class="notice done">{n}</p> })}
                         <p class="problem" role="alert">{move || problem.get()}</p>
+                        {stands.then(|| view! {
+                            <h2>{t::add_to_calendar()}</h2>
+                            <CalendarLinks booking=b.clone() title=t::with_whom(&event.title, &page.with_value(|p| p.owner_name.clone()))/>
+                        })}
                         {stands.then(|| view! {
                             <ManageActions doing busy event=event.clone() zone page=page.get_value() later
                                 cancel=Callback::new(cancel)

@@ -142,12 +142,15 @@ pub fn Shell(
                         let style = page.accent_color.as_ref().map(|c| format!("--accent: {c}"));
                         view! {
                             <div class="frame" style=style>
-                                <prefs::Preferences/>
-                                <header class="owner">
-                                    {page.logo_url.clone().map(|src| view! { <img class="logo" src=src alt={t::logo_alt()} width="48" height="48"/> })}
-                                    <div>
-                                        <p class="owner-name">{page.owner_name.clone()}</p>
-                                        {page.intro.clone().map(|i| view! { <p class="intro">{i}</p> })}
+                                // One banner landmark holds the language and clock selects and the owner.
+                                <header>
+                                    <prefs::Preferences/>
+                                    <div class="owner">
+                                        {page.logo_url.clone().map(|src| view! { <img class="logo" src=src alt={t::logo_alt()} width="48" height="48"/> })}
+                                        <div>
+                                            <p class="owner-name">{page.owner_name.clone()}</p>
+                                            {page.intro.clone().map(|i| view! { <p class="intro">{i}</p> })}
+                                        </div>
                                     </div>
                                 </header>
                                 {content(page, types)}

@@ -98,6 +98,59 @@ fn reveal_times() {
     heading.scroll_into_view_with_bool(true);
 }
 
+/// The day `step` days on from `from` (again and again) that can be chosen: `bookable(day)` is
+/// `Some(true)` for a day with times, `Some(false)` for one without, `None` off the month.
+fn next_bookable(
+    from: NaiveDate,
+    step: i32,
+    bookable: impl Fn(NaiveDate) -> Option<bool>,
+) -> Option<NaiveDate> {
+    let mut day = from;
+    loop {
+        day = NaiveDate::from_num_days_from_ce_opt(day.num_days_from_ce() + step)?;
+        if bookable(day)? {
+            return Some(day);
+        }
+    }
+}
+
+/// Arrow keys in the month: left and right a day, up and down a week, to the next day with
+/// times (days without are skipped; the month's edge stops).
+fn move_in_month(ev: web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let step = match ev.key().as_str() {
+        "ArrowLeft" => -1,
+        "ArrowRight" => 1,
+        "ArrowUp" => -7,
+        "ArrowDown" => 7,
+        _ => return,
+    };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(from) = doc
+        .active_element()
+        .and_then(|e| e.get_attribute("data-day"))
+        .and_then(|d| time::iso_date(&d))
+    else {
+        return;
+    };
+    ev.prevent_default();
+    let button = |day: NaiveDate| {
+        doc.query_selector(&format!(".grid .day[data-day=\"{day}\"]"))
+            .ok()
+            .flatten()
+    };
+    let target = next_bookable(from, step, |day| {
+        button(day).map(|b| !b.has_attribute("disabled"))
+    });
+    if let Some(b) = target.and_then(button)
+        && let Ok(b) = b.dyn_into::<web_sys::HtmlElement>()
+    {
+        let _ = b.focus();
+    }
+}
+
 #[component]
 pub fn SlotPicker(
     slug: String,
@@ -162,7 +215,8 @@ pub fn SlotPicker(
                         disabled=move || !can_go_on()
                         on:click=move |_| month.update(|m| *m = time::next_month(*m))>"›"</button>
                 </div>
-                <div class="grid" role="group" aria-labelledby="month-title" aria-busy=move || shown().is_none().to_string()>
+                <div class="grid" role="group" aria-labelledby="month-title" aria-busy=move || shown().is_none().to_string()
+                    on:keydown=move_in_month>
                     {weekdays.into_iter().zip(0u32..).map(|(w, i)| {
                         // As JavaScript's getDay(): 0 is Sunday.
                         let day = week_start.num_days_from_sunday() + i;
@@ -280,6 +334,21 @@ mod tests {
         assert_eq!(days.len(), 2);
         assert_eq!(days[&d(1)].len(), 1);
         assert_eq!(days[&d(2)].len(), 2);
+    }
+
+    #[test]
+    fn arrow_keys_skip_days_without_times_and_stop_at_the_month() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
+        // December 2026: times on the 2nd, 3rd, 10th and 24th only.
+        let bookable =
+            |day: NaiveDate| (day.month() == 12).then(|| [2, 3, 10, 24].contains(&day.day()));
+        assert_eq!(next_bookable(d(2), 1, bookable), Some(d(3)));
+        assert_eq!(next_bookable(d(3), 1, bookable), Some(d(10)));
+        assert_eq!(next_bookable(d(3), 7, bookable), Some(d(10)));
+        assert_eq!(next_bookable(d(10), 7, bookable), Some(d(24)));
+        assert_eq!(next_bookable(d(24), 7, bookable), None, "off the month");
+        assert_eq!(next_bookable(d(2), -1, bookable), None);
+        assert_eq!(next_bookable(d(10), -7, bookable), Some(d(3)));
     }
 
     #[test]

@@ -119,6 +119,9 @@ plain {
     outlook = "Outlook.com",
     manage_hint = "Keep this link: it lets you see, move or cancel the booking.",
     manage_link = "Manage this booking",
+    copy_link = "Copy the link",
+    link_copied = "The link is copied.",
+    no_mail = "No e-mail will be sent about this booking: this page is the only place the link is shown. Copy it, or add the booking to your calendar (the link is in the event).",
     book_another = "Book another time",
     // The manage page.
     your_booking = "Your booking",
@@ -133,7 +136,6 @@ plain {
     reschedule = "Move to another time",
     reschedule_pick = "Pick the new time",
     reschedule_yes = "Yes, move it",
-    reschedule_done = "The booking is moved.",
     keep_time = "Keep the current time",
     // Series (event types that repeat).
     repeat_legend = "How often",
@@ -206,6 +208,7 @@ templates {
     not_a_choice = "must be one of: {choices}",
     too_long = "must not be longer than {max} characters (it has {len})",
     not_an_address = "is not an email address ({why})",
+    moved_to = "The booking is moved to {when}.",
 }
 }
 
@@ -225,6 +228,9 @@ pub fn minutes(n: u32) -> String {
     }
 }
 
+pub fn moved_to(when: &str) -> String {
+    fill(K::moved_to, &[("when", when)])
+}
 pub fn times_in(zone: &str) -> String {
     fill(K::times_in, &[("zone", zone)])
 }
