@@ -131,6 +131,9 @@ await run("dashboard", async () => {
   // Deliveries: without [mail] or [[webhooks]] the log says why it is empty.
   await section("Deliveries");
   await page.getByText("Nothing sent yet.", { exact: false }).waitFor();
+  // The mail settings above it say mail is off, and offer no test mail.
+  await page.getByRole("region", { name: "Mail" }).getByText("Mail is off", { exact: false }).waitFor();
+  check(await page.getByRole("button", { name: "Send a test mail" }).count() === 0, "no test mail without [mail]");
   await axe(page, "deliveries");
 
   // A phone: nothing wider than the screen (the week scrolls inside its own region).

@@ -169,6 +169,15 @@ impl MailTls {
         })
     }
 
+    /// Its name in the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Starttls => "starttls",
+            Self::Tls => "tls",
+            Self::None => "none",
+        }
+    }
+
     /// The usual port of the mode.
     pub fn default_port(self) -> u16 {
         match self {

@@ -20,6 +20,7 @@ pub mod itip;
 pub mod message;
 pub mod signature;
 pub mod smtp;
+pub mod test_mail;
 pub mod webhook;
 pub mod worker;
 

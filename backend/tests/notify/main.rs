@@ -11,6 +11,7 @@ use openslot_testkit::feed_server;
 mod mail;
 use openslot_testkit::nginx_front;
 use openslot_testkit::smtp_server;
+mod test_mail;
 mod webhooks;
 
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! The delivery log: every booking mail and webhook request with its state, attempts and
-//! last answer, newest first; a failed one can be retried.
+//! last answer, newest first; a failed one can be retried. Above it, the mail settings and a
+//! test mail (`mail.rs`).
 
 use leptos::prelude::*;
 
@@ -20,6 +21,7 @@ pub fn Deliveries() -> impl IntoView {
         load(session, PATH.to_owned(), list);
     };
     view! {
+        <super::mail::MailSettings/>
         <div class="toolbar">
             <button type="button" class="secondary" on:click=reload>{t::REFRESH}</button>
         </div>

@@ -15,6 +15,7 @@ mod deliveries;
 mod explain;
 mod feeds;
 mod login;
+mod mail;
 mod rules;
 mod seen;
 mod sources;

@@ -420,6 +420,27 @@ pub fn rates(cancellation: Option<f64>, no_show: Option<f64>) -> String {
 
 // Deliveries (mail and webhooks).
 pub const REFRESH: &str = "Refresh";
+pub const MAIL_TITLE: &str = "Mail";
+pub const MAIL_OFF: &str = "Mail is off: the configuration file has no [mail] section, so visitors and you get no mail. The booking page tells visitors to keep their link.";
+pub const MAIL_SERVER: &str = "Server";
+pub const MAIL_USER: &str = "User";
+pub const MAIL_FROM: &str = "Sender";
+pub const MAIL_OWNER: &str = "Your address";
+pub const OWNER_COPY: &str = " (gets a copy of every booking mail)";
+pub const MAIL_REMINDERS: &str = "Reminders to visitors";
+pub const MAIL_LIMITS: &str = "Limits";
+pub const NONE: &str = "none";
+pub const SEND_TEST_MAIL: &str = "Send a test mail";
+pub fn test_mail_sent(to: &str) -> String {
+    format!("A test mail was sent to {to}: the mail server took it.")
+}
+pub fn hours_before(hours: &[u32]) -> String {
+    let list: Vec<String> = hours.iter().map(|h| format!("{h} h")).collect();
+    format!("{} before the start", list.join(", "))
+}
+pub fn mail_limits(per_address: u32, per_day: u32) -> String {
+    format!("{per_address} mails a day to one visitor address, {per_day} a day to all visitors")
+}
 pub const NO_DELIVERIES: &str = "Nothing sent yet. Mail needs a [mail] section and webhooks a [[webhooks]] entry in the configuration.";
 pub const DELIVERY_WHEN: &str = "Last change";
 pub const DELIVERY_WHAT: &str = "What";

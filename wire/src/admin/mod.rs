@@ -5,6 +5,7 @@
 mod api_keys;
 mod bookings;
 mod calendars;
+mod mail;
 mod oauth;
 mod rules;
 mod sources;
@@ -18,6 +19,7 @@ pub use bookings::{
     LoginBody, NoShowBody, SessionJson, WorkState, WriteAction, WriteJson,
 };
 pub use calendars::{CalendarJson, CalendarsBody, FeedUrlsJson};
+pub use mail::{MailJson, TestMailJson};
 pub use oauth::{
     AccountCalendarJson, ConnectionJson, ConnectionStatus, Flow, PasteBody, Service, ServiceJson,
     StartBody,

@@ -1,7 +1,7 @@
 //! The owner's API (`/admin/api`, only on `admin_listen`), one file per resource: `login`,
 //! `bookings` (list, filter, cancel, no-show), `blocks` (manual blocks), `sources` (their
 //! status, the dashboard's sources), `rules` (read, edit, reset), `explain`, `week` (the week
-//! view, put together in `admin_week.rs`), `stats`, `deliveries` (the log, retry), `api_keys`. `/metrics`
+//! view, put together in `admin_week.rs`), `stats`, `deliveries` (the log, retry), `mail` (the settings, a test mail), `api_keys`. `/metrics`
 //! is in `metrics.rs`. Each resource is an API of its own; `apis` gives them as the tuple
 //! poem-openapi serves, in the order of the document.
 //!
@@ -16,6 +16,7 @@ mod bookings;
 mod deliveries;
 mod explain;
 mod login;
+mod mail;
 mod rules;
 mod sources;
 mod stats;
@@ -44,6 +45,7 @@ pub use bookings::BookingsApi;
 pub use deliveries::DeliveriesApi;
 pub use explain::ExplainApi;
 pub use login::LoginApi;
+pub use mail::MailApi;
 pub use rules::RulesApi;
 pub use sources::SourcesApi;
 pub(crate) use sources::{SourceChangeResponse, change_error, source_status};
@@ -61,6 +63,7 @@ pub type AdminApis = (
     ExplainApi,
     StatsApi,
     DeliveriesApi,
+    MailApi,
     ApiKeysApi,
 );
 
@@ -80,6 +83,7 @@ pub fn apis(auth: &Arc<AdminAuth>, login_limiter: Arc<RateLimiter>) -> AdminApis
         ExplainApi { auth: auth() },
         StatsApi { auth: auth() },
         DeliveriesApi { auth: auth() },
+        MailApi { auth: auth() },
         ApiKeysApi { auth: auth() },
     )
 }

@@ -1,0 +1,50 @@
+//! `[mail]` as the dashboard shows it (read-only: the configuration file sets it) and the
+//! answer of a test mail.
+
+use serde::{Deserialize, Serialize};
+
+/// The mail settings in effect (never the password).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MailJson {
+    /// Whether `[mail]` is set; without it nothing is mailed and the other fields are absent.
+    pub configured: bool,
+    /// Where a test mail and the owner's copies go (`[owner] email`).
+    pub owner_email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub smtp_host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub smtp_port: Option<u16>,
+    /// `starttls`, `tls` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub tls: Option<String>,
+    /// The SMTP user name, when the server asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub username: Option<String>,
+    /// The sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub from: Option<String>,
+    /// The owner gets a copy of every booking mail.
+    pub owner_copy: bool,
+    /// Reminders to the visitor, hours before the start.
+    pub reminder_hours: Vec<u32>,
+    /// Mails to one visitor address per day at most.
+    pub max_per_address_per_day: u32,
+    /// Mails to visitors per day at most.
+    pub max_per_day: u32,
+}
+
+/// A test mail the SMTP server accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct TestMailJson {
+    /// The owner's address it went to.
+    pub sent_to: String,
+    /// The server's reply code (250: accepted).
+    pub reply_code: u16,
+}
