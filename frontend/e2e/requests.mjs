@@ -2,7 +2,8 @@
 // "owner"`), a confirmed booking with a long answer and a cancelled one: upcoming shows the
 // request first with its event type's title and Approve; approved, its status reads
 // confirmed; the filters show their bookings; the cancelled cards have no axe violation at
-// all (contrast included); the owner moves a booking to a free time; at 360 px an answer is not squeezed to a letter per line. Then a
+// all (contrast included); the owner moves a booking to a free time and books one for someone
+// who phoned; at 360 px an answer is not squeezed to a letter per line. Then a
 // visitor asks for a time on the booking page (PUBLIC): the confirmation and the manage page
 // say it waits for the owner's confirmation; the owner's next visit marks it new; the visitor
 // withdraws it there.
@@ -50,6 +51,28 @@ await run("requests", async () => {
   await times.first().click();
   await page.getByRole("status").filter({ hasText: "The booking of Eve Visitor is moved to" }).waitFor();
   check(await eve.locator(".when").innerText() !== before, "the card shows the new time");
+
+  // The owner books a time for someone who phoned: a free time of "Intro call" on Eve's day.
+  await page.getByRole("button", { name: "New booking…" }).click();
+  const form = page.getByRole("form", { name: "Book a time for someone" });
+  await form.getByLabel("Event type").selectOption({ label: "Intro call" });
+  const eveDay = new Date(await eve.getAttribute("data-start")).toLocaleDateString("sv-SE", { timeZone: "Europe/Berlin" });
+  await form.getByLabel("Day").fill(eveDay);
+  await form.getByRole("button", { name: "Show free times" }).click();
+  const free = form.getByRole("group", { name: "Free times" }).getByRole("button");
+  await free.first().waitFor();
+  await form.getByLabel("Their name").fill("Olga Phone");
+  await form.getByLabel("Their email").fill("olga@example.org");
+  await form.getByRole("button", { name: "Book" }).click();
+  await form.getByText("Pick one of the free times first.").waitFor();
+  await free.first().click();
+  await axe(page, "new booking form");
+  await form.getByRole("button", { name: "Book" }).click();
+  await page.getByRole("status").filter({ hasText: "Booked for Olga Phone on" }).waitFor();
+  const olga = page.locator(".booking", { hasText: "Olga Phone" });
+  await olga.waitFor();
+  check(await olga.locator(".badge").first().innerText() === "confirmed", "it stands at once");
+  check(await olga.locator(".what").innerText() === "Intro call", "of the chosen event type");
 
   // Requests: none left. Past: nothing yet. Cancelled: Carl only, and axe finds nothing at all.
   await filter("Requests").click();

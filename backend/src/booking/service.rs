@@ -81,6 +81,9 @@ pub struct BookRequest {
     pub answers: Vec<Answer>,
     /// Where the visit came from (checked `visitor_text::visit_ref`).
     pub visit_ref: Option<String>,
+    /// Made by the owner in the dashboard: it stands at once, whatever the event type's
+    /// `confirm` (nobody needs to confirm what the owner booked).
+    pub by_owner: bool,
 }
 
 /// Which sessions a cancel takes: this one, or this one and every later one of its series.
@@ -382,7 +385,11 @@ impl BookingService {
         });
         let booking_id = id.clone();
         let notify_config = self.config();
-        let hold = self.hold_until(&et.slug, req.start, now);
+        let hold = if req.by_owner {
+            None
+        } else {
+            self.hold_until(&et.slug, req.start, now)
+        };
         let outcome = self
             .inner
             .store

@@ -15,6 +15,7 @@ mod contract;
 mod dates;
 mod details;
 mod identity;
+mod manual_booking;
 use openslot_testkit::nginx_front;
 use openslot_testkit::required;
 mod series;

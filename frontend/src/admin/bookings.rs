@@ -139,6 +139,7 @@ pub fn Bookings() -> impl IntoView {
                 <button type="submit" class="primary">{t::SEARCH}</button>
             </form>
         </div>
+        <super::new_booking::NewBooking on_booked=Callback::new(move |_| refresh())/>
         <p class="hint">{move || t::times_in(&session.zone.get())}</p>
         {move || match list.get() {
             Load::Loading => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
@@ -327,7 +328,7 @@ fn BookingItem(
         }
     });
     view! {
-        <li class="booking" class:is-cancelled=is_ended class:is-request=request>
+        <li class="booking" class:is-cancelled=is_ended class:is-request=request data-start=booking.start.clone()>
             <div class="booking-head">
                 <strong class="when">{when}</strong>
                 <span class=status_class>{status_text}</span>

@@ -16,6 +16,7 @@ mod explain;
 mod feeds;
 mod login;
 mod mail;
+mod new_booking;
 mod rules;
 mod seen;
 mod sources;

@@ -102,6 +102,16 @@ pub const DECLINE: &str = "Decline…";
 pub const DECLINE_REASON: &str = "Reason (optional, sent to the visitor)";
 pub const DECLINE_CONFIRM: &str = "Decline this request";
 pub const MOVE: &str = "Move…";
+pub const NEW_BOOKING: &str = "New booking…";
+pub const NEW_BOOKING_TITLE: &str = "Book a time for someone";
+pub const NEW_BOOKING_PICK: &str = "Pick one of the free times first.";
+pub const DAY: &str = "Day";
+pub const VISITOR_NAME: &str = "Their name";
+pub const VISITOR_EMAIL: &str = "Their email";
+pub const BOOK: &str = "Book";
+pub fn booked_for(name: &str, when: &str) -> String {
+    format!("Booked for {name} on {when}.")
+}
 pub const MOVE_DAY: &str = "New day";
 pub const MOVE_SHOW: &str = "Show free times";
 pub const MOVE_NONE: &str = "No free time of this event type that day.";

@@ -98,6 +98,26 @@ pub struct AdminBookingJson {
     pub event_title: String,
 }
 
+/// A booking the owner makes in the dashboard (someone phoned): it stands at once whatever
+/// the event type's `confirm`, and the visitor is told as if they had booked (with `[mail]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ManualBookingBody {
+    pub event_type: String,
+    /// RFC 3339; a free slot of the event type.
+    pub start: String,
+    /// The visitor's name and address (the same rules as the booking form).
+    pub name: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub notes: Option<String>,
+    /// The visitor's IANA zone (default: the owner's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub timezone: Option<String>,
+}
+
 /// The owner's no to a request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]

@@ -13,11 +13,11 @@ mod stats;
 mod week;
 
 pub use api_keys::{ApiKeyBody, ApiKeyJson, NewApiKeyJson};
-pub use bookings::DeclineBody;
 pub use bookings::{
     AdminAnswerJson, AdminBookingJson, BlockBody, BlockJson, Channel, DeliveryJson, ExplainJson,
     LoginBody, NoShowBody, SessionJson, WorkState, WriteAction, WriteJson,
 };
+pub use bookings::{DeclineBody, ManualBookingBody};
 pub use calendars::{CalendarJson, CalendarsBody, FeedUrlsJson};
 pub use mail::{MailJson, TestMailJson};
 pub use oauth::{

@@ -1,10 +1,12 @@
-//! The owner's bookings: the list (filters, search), cancel, the no-show mark, and the
-//! decision on requests (`confirm = "owner"`): approve, decline.
+//! The owner's bookings: the list (filters, search), a booking made by the owner, cancel,
+//! move, the no-show mark, and the decision on requests (`confirm = "owner"`): approve, decline.
 
 use std::sync::Arc;
 
 use chrono::Duration;
-use openslot_wire::admin::{AdminAnswerJson, AdminBookingJson, DeclineBody, NoShowBody, WriteJson};
+use openslot_wire::admin::{
+    AdminAnswerJson, AdminBookingJson, DeclineBody, ManualBookingBody, NoShowBody, WriteJson,
+};
 use openslot_wire::public::RescheduleBody;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -12,7 +14,8 @@ use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::api::wire;
-use crate::booking::{BookError, DecideError};
+use crate::booking::input::parse_booking;
+use crate::booking::{BookError, BookRequest, DecideError};
 use crate::booking::{BookingFilter, BookingRow, BookingStatus, OutboxRow};
 
 use super::{AdminAuth, MAX_LIST, OwnerToken, Part, Tag, invalid, utc};
@@ -80,6 +83,39 @@ enum DecideResponse {
     Invalid(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
+}
+
+#[derive(ApiResponse)]
+enum CreateResponse {
+    /// Booked: it stands at once; the visitor is told as if they had booked.
+    #[oai(status = 201)]
+    Created(Json<Box<AdminBookingJson>>),
+    /// The time is not free for the event type (`not_free`).
+    #[oai(status = 409)]
+    NotFree(Json<ErrorJson>),
+    /// A field is wrong (`fields` says which, with the booking form's rules).
+    #[oai(status = 422)]
+    Invalid(Json<ErrorJson>),
+    /// A calendar is too out of date to know whether the time is free.
+    #[oai(status = 503)]
+    Stale(Json<ErrorJson>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorJson>),
+}
+
+/// The 422 of a manual booking: every wrong field at once.
+fn invalid_fields(problems: Vec<(String, String)>) -> Json<ErrorJson> {
+    let message = problems
+        .iter()
+        .map(|(f, r)| format!("{f}: {r}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut body = error(ErrorCode::Invalid, message);
+    body.0.fields = problems
+        .into_iter()
+        .map(|(field, reason)| crate::api::public::FieldError { field, reason })
+        .collect();
+    body
 }
 
 #[derive(ApiResponse)]
@@ -308,6 +344,71 @@ impl BookingsApi {
             tracing::info!(booking = %b.id, "request declined by the owner");
         }
         self.decided(outcome).await
+    }
+
+    /// A booking the owner makes (someone phoned): a free slot of the event type, the visitor's
+    /// name and address checked as on the booking form; it stands at once whatever `confirm`
+    /// says, is written to the calendars and announced (mail, webhooks) like any booking, and
+    /// counts as `ref = dashboard` in the statistics.
+    #[oai(
+        path = "/bookings",
+        method = "post",
+        operation_id = "createBookingAsOwner",
+        tag = "Tag::Bookings"
+    )]
+    async fn create(&self, _auth: OwnerToken, body: Json<ManualBookingBody>) -> CreateResponse {
+        let body = body.0;
+        let service = self.service();
+        let mut problems = Vec::new();
+        if service.event_type(&body.event_type).is_none() {
+            problems.push(("event_type".to_owned(), "is not an event type".to_owned()));
+        }
+        let start = chrono::DateTime::parse_from_rfc3339(body.start.trim())
+            .map(|t| t.with_timezone(&chrono::Utc));
+        if start.is_err() {
+            problems.push((
+                "start".to_owned(),
+                "is an RFC 3339 time, e.g. 2026-12-01T10:00:00+01:00".to_owned(),
+            ));
+        }
+        let zone = body
+            .timezone
+            .clone()
+            .unwrap_or_else(|| service.config().owner.timezone.name().to_owned());
+        let input = parse_booking(&body.name, &body.email, body.notes.as_deref(), &zone).map_err(
+            |errors| {
+                problems.extend(errors.into_iter().map(|e| (e.field.into_owned(), e.reason)));
+            },
+        );
+        let (Ok(start), Ok(input), true) = (start, input, problems.is_empty()) else {
+            return CreateResponse::Invalid(invalid_fields(problems));
+        };
+        let request = BookRequest {
+            event_type: body.event_type,
+            start,
+            input,
+            idempotency: None,
+            series: None,
+            answers: Vec::new(),
+            visit_ref: Some("dashboard".to_owned()),
+            by_owner: true,
+        };
+        match service.book(request).await {
+            Ok(booked) => {
+                tracing::info!(booking = %booked.booking.id, start = %booked.booking.start, "booked by the owner");
+                let b = self.booking_with_writes(&booked.booking).await;
+                CreateResponse::Created(Json(Box::new(b)))
+            }
+            Err(BookError::NotFree) => CreateResponse::NotFree(error(
+                ErrorCode::NotFree,
+                "that time is not free for this event type",
+            )),
+            Err(BookError::Stale(why)) => CreateResponse::Stale(error(
+                ErrorCode::CalendarsStale,
+                format!("a calendar is out of date: {why}"),
+            )),
+            Err(e) => CreateResponse::Internal(internal(&e)),
+        }
     }
 
     /// Moves a booking as the owner (no manage token needed) to another free slot of its event

@@ -169,5 +169,6 @@ pub(super) fn booking_request(
         series,
         answers,
         visit_ref,
+        by_owner: false,
     })
 }
