@@ -135,6 +135,12 @@ await run("dashboard", async () => {
   await page.getByRole("region", { name: "Mail" }).getByText("Mail is off", { exact: false }).waitFor();
   check(await page.getByRole("button", { name: "Send a test mail" }).count() === 0, "no test mail without [mail]");
   await axe(page, "deliveries");
+  // API keys: above them, the file's access settings, read-only.
+  await section("API keys");
+  const access = page.getByRole("region", { name: "Access" });
+  await access.getByText("Proof of work on bookings").waitFor();
+  check(await access.locator("input, select, textarea").count() === 0, "read-only");
+  await axe(page, "api keys");
 
   // A phone: nothing wider than the screen (the week scrolls inside its own region).
   await page.setViewportSize({ width: 320, height: 640 });

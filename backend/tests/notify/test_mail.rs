@@ -1,6 +1,7 @@
 //! The dashboard's "send a test mail" (`POST /admin/api/mail/test`) over a real SMTP server
 //! (aiosmtpd): one mail to the owner, at once; a dead server and no `[mail]` are explained;
-//! `GET /admin/api/mail` shows the settings without the password.
+//! `GET /admin/api/mail` shows the settings without the password; `GET /admin/api/security`
+//! the file's `[security]`.
 
 use openslot_testkit::admin::{admin, login, password_section};
 
@@ -78,5 +79,29 @@ async fn settings_are_shown_without_the_password_and_failures_are_explained() {
         (status, &v["error"]),
         (409, &"not_configured".into()),
         "{v}"
+    );
+}
+
+#[tokio::test]
+async fn security_settings_are_the_files() {
+    let app = spawn_app(&format!(
+        "{}[security]\ncaptcha = false\nrate_limit_per_minute = 7\n\
+         cors_origins = [\"https://shop.example.org\"]\ntrusted_proxies = [\"127.0.0.1\"]\n\
+         [page]\nembed_origins = [\"https://blog.example.org\"]\n",
+        password_section()
+    ))
+    .await;
+    let owner = login(&app).await;
+    let (status, v) = admin(&app, "GET", "/admin/api/security", None, None).await;
+    assert_eq!(status, 401, "{v}");
+    let (status, v) = admin(&app, "GET", "/admin/api/security", Some(&owner), None).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "captcha": false, "rate_limit_per_minute": 7, "api_key_rate_per_minute": 120,
+            "trusted_proxies": ["127.0.0.1"], "cors_origins": ["https://shop.example.org"],
+            "embed_origins": ["https://blog.example.org"],
+        })
     );
 }

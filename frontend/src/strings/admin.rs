@@ -441,6 +441,19 @@ pub const MAIL_REMINDERS: &str = "Reminders to visitors";
 pub const MAIL_LIMITS: &str = "Limits";
 pub const NONE: &str = "none";
 pub const SEND_TEST_MAIL: &str = "Send a test mail";
+pub const SECURITY_TITLE: &str = "Access";
+pub const CAPTCHA: &str = "Proof of work on bookings";
+pub const ON: &str = "on";
+pub const OFF: &str = "off";
+pub const VISITOR_LIMIT: &str = "Booking attempts per visitor";
+pub const KEY_LIMIT: &str = "Requests per API key";
+pub const NO_LIMIT: &str = "no limit";
+pub const CORS_ORIGINS: &str = "Sites that may call the API (CORS)";
+pub const EMBED_ORIGINS: &str = "Sites that may embed the booking page";
+pub const TRUSTED_PROXIES: &str = "Trusted proxies";
+pub fn per_minute(n: u32) -> String {
+    format!("{n} a minute")
+}
 pub fn test_mail_sent(to: &str) -> String {
     format!("A test mail was sent to {to}: the mail server took it.")
 }
