@@ -4,17 +4,20 @@
 // not in the success banner, with times in the owner's zone (Europe/Berlin) and the calendar's
 // name.
 //
-// Then the working hours edited with the time pickers (a bad range in plain words; saved).
+// Then the working hours edited with the time pickers (a bad range in plain words; saved), and
+// the event type's place (an address) and a required question: a visitor on the booking page
+// (PUBLIC) sees both at once, is held to the question, and the owner sees the answer.
 //
 // Also: PASSWORD; BLOCK_DAY (YYYY-MM-DD, a working day inside the horizon, with the calendar
 // SOURCE (its shown name) busy 14:00-15:00 Berlin time).
 
-import { run, visitor, open, check, assertClean, output } from "./lib.mjs";
+import { run, visitor, open, check, assertClean, output, axe } from "./lib.mjs";
 
 const password = process.env.PASSWORD;
 const day = process.env.BLOCK_DAY;
 const sourceName = process.env.SOURCE;
-check(password && day && sourceName, "set PASSWORD, BLOCK_DAY and SOURCE");
+const publicBase = (process.env.PUBLIC || "").replace(/\/$/, "");
+check(password && day && sourceName && publicBase, "set PASSWORD, BLOCK_DAY, SOURCE and PUBLIC");
 
 await run("owner actions", async () => {
   const { page } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
@@ -90,6 +93,44 @@ await run("owner actions", async () => {
   await page.getByRole("button", { name: "Save and apply" }).click();
   await page.locator(".admin-status", { hasText: "The rules are saved and apply now." }).waitFor();
   check(!(await page.getByText(plain).count()), "the old problem is gone");
+
+  // The event type's place and questions, edited here, reach the booking page at once.
+  const intro = page.locator("fieldset.event-type", { hasText: "Intro call" });
+  await intro.getByLabel("Place").selectOption({ label: "In person" });
+  await intro.getByLabel("Link, address or number").fill("Main St 1, Berlin");
+  await intro.getByRole("button", { name: "Add a question" }).click();
+  const question = intro.getByRole("group", { name: "Question 1" });
+  await question.getByLabel("Question", { exact: true }).fill("Your company");
+  await question.getByLabel("Required").check();
+  await axe(page, "event type details");
+  await page.getByRole("button", { name: "Save and apply" }).click();
+  await page.locator(".admin-status", { hasText: "The rules are saved and apply now." }).waitFor();
+
+  const { page: guest } = await visitor({ timezoneId: "Europe/Berlin" });
+  await guest.goto(`${publicBase}/?type=intro`);
+  await guest.getByText("In person: Main St 1, Berlin").first().waitFor();
+  await guest.locator(".grid[aria-busy='false']").waitFor();
+  const days = await guest.$$eval("button.day:not([disabled])", (bs) => bs.map((b) => b.dataset.day));
+  const other = days.find((d) => d !== day);
+  check(other, `a day with times besides ${day}: ${days}`);
+  await guest.locator(`button.day[data-day="${other}"]`).click();
+  await guest.locator("button.slot").first().click();
+  await guest.getByLabel("Name").fill("Vera Visitor");
+  await guest.getByLabel("Email").fill("vera@example.org");
+  await guest.getByRole("button", { name: "Book this time" }).click();
+  await guest.getByText("Your company is required.").first().waitFor();
+  await guest.getByLabel("Your company").fill("ACME");
+  await guest.getByRole("button", { name: "Book this time" }).click();
+  await guest.getByRole("heading", { name: "You are booked" }).waitFor();
+  await guest.locator("dd.answer", { hasText: "ACME" }).waitFor();
+  // The booking page is another origin than this admin BASE_URL: only real errors count.
+  const failures = guest.errors.filter((e) => !e.startsWith("request to another origin"));
+  check(failures.length === 0, `the visitor's booking: ${failures.join("; ")}`);
+
+  await section("Bookings");
+  const vera = page.locator(".booking", { hasText: "Vera Visitor" });
+  await vera.locator(".answers dd", { hasText: "ACME" }).waitFor();
+  check((await vera.locator(".answers dt").innerText()).includes("Your company"), "the answer with its question");
   assertClean(page, "owner actions");
   output({ explained: verdict, busy });
 });

@@ -60,6 +60,7 @@ async fn banners_clear_explain_speaks_the_owners_zone_and_hours_use_time_pickers
         ("PASSWORD", "hunter2"),
         ("BLOCK_DAY", &day),
         ("SOURCE", "Work calendar"),
+        ("PUBLIC", &service.base),
     ]);
     let result = tokio::task::spawn_blocking(move || scenario("owner_actions.mjs", &admin, &env))
         .await

@@ -12,6 +12,7 @@ mod client;
 mod clock;
 mod connect;
 mod deliveries;
+mod event_details;
 mod explain;
 mod feeds;
 mod login;

@@ -132,8 +132,9 @@ struct EventTypeForm {
     weekly: RwSignal<bool>,
     every_2_weeks: RwSignal<bool>,
     max_sessions: RwSignal<String>,
-    /// The event type as loaded: what this form does not edit (location, questions) is sent
-    /// back unchanged.
+    /// Where, the questions, who confirms (`event_details.rs`).
+    details: super::event_details::DetailsForm,
+    /// The event type as loaded: what this form does not edit is sent back unchanged.
     loaded: RwSignal<Value>,
 }
 
@@ -162,6 +163,7 @@ impl EventTypeForm {
             weekly: RwSignal::new(repeats(v, "weekly")),
             every_2_weeks: RwSignal::new(repeats(v, "every_2_weeks")),
             max_sessions: n("max_sessions"),
+            details: super::event_details::DetailsForm::new(v),
             loaded: RwSignal::new(v.clone()),
         }
     }
@@ -204,6 +206,7 @@ impl EventTypeForm {
                 v["max_sessions"] = n;
             }
         }
+        self.details.write(&mut v);
         v
     }
 }
@@ -607,6 +610,7 @@ fn RulesForm(rules: RulesJson, all: RwSignal<Load<RulesJson>>) -> impl IntoView 
                                 </label>
                                 {number_field(id("max-sessions"), t::MAX_SESSIONS, et.max_sessions)}
                             </fieldset>
+                            <super::event_details::DetailsFields details=et.details prefix=id("d")/>
                             <button type="button" class="secondary" on:click=remove>
                                 {t::REMOVE_EVENT_TYPE}
                             </button>

@@ -102,6 +102,44 @@ pub const DECLINE: &str = "Decline…";
 pub const DECLINE_REASON: &str = "Reason (optional, sent to the visitor)";
 pub const DECLINE_CONFIRM: &str = "Decline this request";
 pub const MOVE: &str = "Move…";
+pub const WHERE: &str = "Where the meeting is";
+pub const WHERE_KIND: &str = "Place";
+pub const WHERE_NONE: &str = "Not said";
+pub const WHERE_VIDEO: &str = "Video call";
+pub const WHERE_ADDRESS: &str = "In person";
+pub const WHERE_PHONE: &str = "Phone call";
+pub const WHERE_VALUE: &str = "Link, address or number";
+pub const WHERE_VIDEO_HINT: &str = "An https:// link; {booking_id} in it becomes each booking's own id. Visitors get it with their booking.";
+pub const WHERE_ADDRESS_HINT: &str = "Shown on the booking page before booking.";
+pub const WHERE_PHONE_HINT: &str = "The number to call; visitors get it with their booking.";
+pub const QUESTIONS: &str = "Questions on the booking form";
+pub const QUESTIONS_HINT: &str =
+    "Asked after name and email, in this order. The answers come with each booking.";
+pub const QUESTION_LABEL: &str = "Question";
+pub const QUESTION_KIND: &str = "Answer";
+pub const QUESTION_TEXT: &str = "Free text";
+pub const QUESTION_CHOICE: &str = "One of a list";
+pub const QUESTION_KEY: &str = "Key (optional)";
+pub const QUESTION_REQUIRED: &str = "Required";
+pub const QUESTION_CHOICES: &str = "Choices, one per line";
+pub const ADD_QUESTION: &str = "Add a question";
+pub const MOVE_UP: &str = "Move up";
+pub fn question_n(n: usize) -> String {
+    format!("Question {n}")
+}
+pub fn question_up(n: usize) -> String {
+    format!("Move question {n} up")
+}
+pub fn question_remove(n: usize) -> String {
+    format!("Remove question {n}")
+}
+pub const CONFIRM_LEGEND: &str = "Confirmation";
+pub const CONFIRM_WHO: &str = "A booking stands";
+pub const CONFIRM_NONE: &str = "At once";
+pub const CONFIRM_EMAIL: &str = "When the visitor confirms by mail";
+pub const CONFIRM_OWNER: &str = "When you approve it";
+pub const CONFIRM_HOLD: &str = "Hold the time for (minutes)";
+pub const CONFIRM_OWNER_HOURS: &str = "Wait for your decision (hours)";
 pub const NEW_BOOKING: &str = "New booking…";
 pub const NEW_BOOKING_TITLE: &str = "Book a time for someone";
 pub const NEW_BOOKING_PICK: &str = "Pick one of the free times first.";
