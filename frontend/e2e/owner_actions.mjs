@@ -6,7 +6,8 @@
 //
 // Then the working hours edited with the time pickers (a bad range in plain words; saved), and
 // the event type's place (an address) and a required question: a visitor on the booking page
-// (PUBLIC) sees both at once, is held to the question, and the owner sees the answer.
+// (PUBLIC) sees both at once, with the page's introduction and accent set in "Booking page",
+// is held to the question, and the owner sees the answer.
 //
 // Also: PASSWORD; BLOCK_DAY (YYYY-MM-DD, a working day inside the horizon, with the calendar
 // SOURCE (its shown name) busy 14:00-15:00 Berlin time).
@@ -106,9 +107,20 @@ await run("owner actions", async () => {
   await page.getByRole("button", { name: "Save and apply" }).click();
   await page.locator(".admin-status", { hasText: "The rules are saved and apply now." }).waitFor();
 
+  // The page's introduction and accent colour (the file sets neither).
+  await section("Booking page");
+  await page.getByLabel("Introduction").fill("Calls in person in Berlin; write if no time fits.");
+  await page.getByLabel("Accent colour").fill("#f5c400");
+  await axe(page, "booking page settings");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.locator(".admin-status", { hasText: "The booking page is updated." }).waitFor();
+
   const { page: guest } = await visitor({ timezoneId: "Europe/Berlin" });
   await guest.goto(`${publicBase}/?type=intro`);
   await guest.getByText("In person: Main St 1, Berlin").first().waitFor();
+  await guest.getByText("Calls in person in Berlin; write if no time fits.").waitFor();
+  const onAccent = await guest.locator(".frame").evaluate((f) => getComputedStyle(f).getPropertyValue("--on-accent").trim());
+  check(onAccent === "#000000", `the saved accent applies, made readable: ${onAccent}`);
   await guest.locator(".grid[aria-busy='false']").waitFor();
   const days = await guest.$$eval("button.day:not([disabled])", (bs) => bs.map((b) => b.dataset.day));
   const other = days.find((d) => d !== day);

@@ -395,11 +395,13 @@ fn public_routes(
         let gate = Arc::clone(&gate);
         async move { gate.call(&*ep, req).await }
     });
-    let accent = super::accent::stylesheet(service.config().page.accent_color.as_deref());
     let api_routes = Route::new()
         .at("/openapi.yaml", spec)
         .at(super::public::LOGO_PATH, poem::get(logo_endpoint(logo)))
-        .at(super::accent::PATH, poem::get(accent_endpoint(&accent)))
+        .at(
+            super::accent::PATH,
+            poem::get(accent_endpoint(service.clone())),
+        )
         .nest("/", openapi)
         .catch_error(no_such_path)
         .catch_error(no_such_method)
@@ -523,14 +525,15 @@ fn spa_endpoint(
     ))
 }
 
-/// `[page] accent_color` with the text colours that read on it (`accent`), as a stylesheet.
-fn accent_endpoint(css: &str) -> impl poem::Endpoint<Output = poem::Response> + use<> {
-    let css = css.to_owned();
+/// The page's accent colour (`[page] accent_color`, or the dashboard's) with the text colours
+/// that read on it, as a stylesheet; an edit applies at the next page load.
+fn accent_endpoint(service: BookingService) -> impl poem::Endpoint<Output = poem::Response> {
     poem::endpoint::make_sync(move |_req: poem::Request| {
+        let accent = service.page_texts().accent_color;
         poem::Response::builder()
             .content_type("text/css; charset=utf-8")
             .header(poem::http::header::CACHE_CONTROL, "no-cache")
-            .body(css.clone())
+            .body(super::accent::stylesheet(accent.as_deref()))
     })
 }
 

@@ -28,6 +28,22 @@ pub enum RulesError {
 }
 
 impl BookingService {
+    pub(super) fn current(&self) -> std::sync::RwLockReadGuard<'_, Current> {
+        self.inner
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(super) fn set_current(&self, current: Current) {
+        *self
+            .inner
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = current;
+        self.inner.busy_view.clear();
+    }
+
     /// When the rules were last edited in the dashboard; `None` while the file's apply.
     pub fn rules_edited_at(&self) -> Option<DateTime<Utc>> {
         self.current().edited_at

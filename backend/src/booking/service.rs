@@ -96,15 +96,17 @@ pub enum CancelScope {
 /// The service the API calls; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct BookingService {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
+pub(super) struct Inner {
     /// The configuration file's, as loaded.
     file_config: Config,
     /// What applies: the file's, or with the owner's edited rules (swapped whole, never torn).
-    current: std::sync::RwLock<Current>,
+    pub(super) current: std::sync::RwLock<Current>,
+    /// The page's texts edited in the dashboard (`page_settings.rs`), by key.
+    pub(super) saved_page: std::sync::RwLock<std::collections::BTreeMap<String, String>>,
     store: Store,
     hub: Arc<SyncHub>,
     tokens: TokenKey,
@@ -113,7 +115,7 @@ struct Inner {
     wake: Arc<tokio::sync::Notify>,
     /// Wakes the notify worker (mail, webhooks) likewise.
     notify_wake: Arc<tokio::sync::Notify>,
-    busy_view: BusyView,
+    pub(super) busy_view: BusyView,
 }
 
 /// Busy time is read a little beyond the asked window: buffers reach across its edges.
@@ -131,6 +133,7 @@ impl BookingService {
         BookingService {
             inner: Arc::new(Inner {
                 current: std::sync::RwLock::new(current),
+                saved_page: std::sync::RwLock::new(super::page_settings::saved(&store)),
                 file_config: config,
                 store,
                 hub,
@@ -151,22 +154,6 @@ impl BookingService {
     /// The configuration file's, without the dashboard's edits.
     pub fn file_config(&self) -> &Config {
         &self.inner.file_config
-    }
-
-    pub(super) fn current(&self) -> std::sync::RwLockReadGuard<'_, Current> {
-        self.inner
-            .current
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    pub(super) fn set_current(&self, current: Current) {
-        *self
-            .inner
-            .current
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = current;
-        self.inner.busy_view.clear();
     }
 
     /// The database: for the use cases in `booking` (and, through `notify::Host`, its workers).

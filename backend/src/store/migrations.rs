@@ -464,6 +464,12 @@ const STEPS: &[&str] = &[
     CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
     CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
         WHERE source_id IS NOT NULL;",
+    // 14: the booking page's texts edited in the dashboard (`intro`, `accent_color`).
+    "CREATE TABLE page_settings (
+        key        TEXT PRIMARY KEY CHECK (key IN ('intro', 'accent_color')),
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

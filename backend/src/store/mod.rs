@@ -15,6 +15,7 @@ pub mod deliveries;
 pub mod feeds;
 mod migrations;
 pub mod outbox;
+pub mod page_settings;
 pub mod rules;
 pub mod secret_box;
 pub mod sources;

@@ -16,6 +16,7 @@ mod dates;
 mod details;
 mod identity;
 mod manual_booking;
+mod page_settings;
 use openslot_testkit::nginx_front;
 use openslot_testkit::required;
 mod series;

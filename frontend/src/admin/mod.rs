@@ -18,6 +18,7 @@ mod feeds;
 mod login;
 mod mail;
 mod new_booking;
+mod page;
 mod rules;
 mod seen;
 mod sources;
@@ -43,9 +44,10 @@ enum Section {
     Stats,
     Deliveries,
     ApiKeys,
+    Page,
 }
 
-const SECTIONS: [Section; 9] = [
+const SECTIONS: [Section; 10] = [
     Section::Bookings,
     Section::Week,
     Section::Blocks,
@@ -55,6 +57,7 @@ const SECTIONS: [Section; 9] = [
     Section::Stats,
     Section::Deliveries,
     Section::ApiKeys,
+    Section::Page,
 ];
 
 impl Section {
@@ -69,6 +72,7 @@ impl Section {
             Section::Stats => "statistics",
             Section::Deliveries => "deliveries",
             Section::ApiKeys => "keys",
+            Section::Page => "page",
         }
     }
 
@@ -83,6 +87,7 @@ impl Section {
             Section::Stats => t::STATS,
             Section::Deliveries => t::DELIVERIES,
             Section::ApiKeys => t::API_KEYS,
+            Section::Page => t::PAGE,
         }
     }
 
@@ -200,6 +205,7 @@ fn Shell() -> impl IntoView {
                 Section::Stats => view! { <stats::Statistics/> }.into_any(),
                 Section::Deliveries => view! { <deliveries::Deliveries/> }.into_any(),
                 Section::ApiKeys => view! { <api_keys::ApiKeys/> }.into_any(),
+                Section::Page => view! { <page::PageSettings/> }.into_any(),
             }}
         </main>
     }

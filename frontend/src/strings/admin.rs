@@ -102,6 +102,16 @@ pub const DECLINE: &str = "Decline…";
 pub const DECLINE_REASON: &str = "Reason (optional, sent to the visitor)";
 pub const DECLINE_CONFIRM: &str = "Decline this request";
 pub const MOVE: &str = "Move…";
+pub const PAGE: &str = "Booking page";
+pub const PAGE_HINT: &str =
+    "What visitors see above the times. Saved, it applies on the booking page at once.";
+pub const PAGE_INTRO: &str = "Introduction";
+pub const PAGE_INTRO_HINT: &str = "Plain text, at most 500 characters; shown under your name.";
+pub const PAGE_ACCENT: &str = "Accent colour";
+pub const PAGE_ACCENT_HINT: &str = "Like #0b6e4f. Any colour reads: the page picks black or white text on it and darker or lighter shades for links.";
+pub const SET_IN_FILE: &str = "Set in the configuration file (read-only here); change it there.";
+pub const PAGE_SAVE: &str = "Save";
+pub const PAGE_SAVED: &str = "The booking page is updated.";
 pub const WHERE: &str = "Where the meeting is";
 pub const WHERE_KIND: &str = "Place";
 pub const WHERE_NONE: &str = "Not said";

@@ -1,5 +1,5 @@
-//! Settings the dashboard shows read-only (the configuration file sets them): `[mail]` with
-//! the answer of a test mail, and `[security]`.
+//! Settings in the dashboard: `[mail]` with the answer of a test mail and `[security]`, shown
+//! read-only (the configuration file sets them), and the booking page's texts it edits.
 
 use serde::{Deserialize, Serialize};
 
@@ -65,4 +65,27 @@ pub struct SecurityJson {
     pub cors_origins: Vec<String>,
     /// Sites that may show the booking page in a frame.
     pub embed_origins: Vec<String>,
+}
+
+/// The booking page's texts the dashboard edits (`GET`/`PUT /admin/api/page`). A value the
+/// configuration file sets is shown with `*_from_file` and cannot be changed here.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct PageSettingsJson {
+    /// A short plain text under the owner's name (at most 500 characters); absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub intro: Option<String>,
+    /// The page's accent colour, `#rrggbb`; absent: the page's own blue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub accent_color: Option<String>,
+    /// In answers: `intro` comes from the configuration file (read-only here).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub intro_from_file: bool,
+    /// In answers: `accent_color` comes from the configuration file (read-only here).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub accent_from_file: bool,
 }

@@ -323,11 +323,12 @@ impl PublicApi {
     async fn page(&self) -> PageResponse {
         let config = self.service.config();
         let page = &config.page;
+        let texts = self.service.page_texts();
         PageResponse::Ok(Json(PageJson {
             owner_name: config.owner.shown_name().to_owned(),
             timezone: config.owner.timezone.name().to_owned(),
-            intro: page.intro.clone(),
-            accent_color: page.accent_color.clone(),
+            intro: texts.intro,
+            accent_color: texts.accent_color,
             logo_url: page.logo_file.as_ref().map(|_| LOGO_PATH.to_owned()),
             horizon_days: config.availability.horizon_days,
             min_notice_minutes: config.availability.min_notice_minutes,
