@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod rules;
 pub mod secret_box;
 pub mod sources;
+pub mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
