@@ -97,3 +97,66 @@ pub fn delete(
     )?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::OutboxState;
+    use crate::store::deliveries::{self, About, Channel, NewDelivery};
+    use chrono::TimeZone;
+
+    fn hook(id: &str, by: &str, at: DateTime<Utc>) -> WebhookRow {
+        WebhookRow {
+            id: id.into(),
+            url: "https://hooks.example.org/x".into(),
+            events: vec!["source.failing".into()],
+            secret: Sealed {
+                ciphertext: vec![1, 2, 3],
+                nonce: vec![0; 12],
+            },
+            created_by: by.into(),
+            created_at: at,
+        }
+    }
+
+    #[test]
+    fn a_delete_fails_the_queued_deliveries_and_only_the_creator_may_delete() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::migrate(&mut conn).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        for (id, by) in [("wh_a", "key:k1"), ("wh_b", "dashboard")] {
+            insert(&conn, &hook(id, by, at)).unwrap();
+        }
+        assert_eq!(
+            get(&conn, "wh_a").unwrap(),
+            Some(hook("wh_a", "key:k1", at))
+        );
+        assert_eq!(list(&conn).unwrap().len(), 2);
+        let mut ids = Vec::new();
+        for target in ["wh_a", "wh_b"] {
+            let d = NewDelivery {
+                about: About::Source("work"),
+                channel: Channel::Webhook,
+                target,
+                event: "source.failing",
+                payload: "{}",
+                due: at,
+            };
+            ids.push(deliveries::enqueue(&conn, &d, at).unwrap());
+        }
+        assert!(!delete(&conn, "wh_a", Some("key:k2"), "gone", at).unwrap());
+        assert!(delete(&conn, "wh_a", Some("key:k1"), "gone", at).unwrap());
+        assert!(!delete(&conn, "wh_a", None, "gone", at).unwrap());
+        let a = deliveries::get(&conn, ids[0]).unwrap().unwrap();
+        assert_eq!(a.state, OutboxState::Failed);
+        assert_eq!(a.last_error.as_deref(), Some("gone"));
+        let b = deliveries::get(&conn, ids[1]).unwrap().unwrap();
+        assert_eq!(b.state, OutboxState::Pending);
+        assert!(
+            deliveries::due(&conn, at, 10)
+                .unwrap()
+                .iter()
+                .all(|d| d.target == "wh_b")
+        );
+    }
+}

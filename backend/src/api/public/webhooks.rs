@@ -4,10 +4,9 @@
 
 use openslot_wire::public::{NewSubscriptionJson, SubscriptionBody, SubscriptionJson};
 use poem::Request;
-use poem_openapi::auth::Bearer;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi, SecurityScheme};
+use poem_openapi::{ApiResponse, OpenApi};
 
 use crate::api::admin::subscribe_error;
 use crate::booking::BookingService;
@@ -24,19 +23,10 @@ pub struct SubscriptionsApi {
 
 /// An API key made in the owner's dashboard (`osk_<id>_<secret>`), with scope
 /// `webhooks:manage`.
-#[derive(Debug, SecurityScheme)]
-#[oai(ty = "bearer", bearer_format = "osk", checker = "check_key")]
-pub struct ApiKey(pub Option<ApiCaller>);
-
-async fn check_key(req: &Request, _bearer: Bearer) -> poem::Result<Option<ApiCaller>> {
-    // `KeyGate` checked the key and its scope; the caller it found is in the request.
-    Ok(req.extensions().get::<ApiCaller>().cloned())
-}
-
-/// The key's caller, or the 401 / 403 body (`KeyGate` answers these first; this holds should
-/// the gate ever be bypassed).
-fn caller(key: &ApiKey) -> Result<Creator, (bool, Json<ErrorJson>)> {
-    match &key.0 {
+/// The caller `KeyGate` left in the request (it checked the key and its scope), or the 401 /
+/// 403 body: the gate answers these first; this holds should it ever be bypassed.
+fn caller(req: &Request) -> Result<Creator, (bool, Json<ErrorJson>)> {
+    match req.extensions().get::<ApiCaller>() {
         None => Err((
             true,
             error(
@@ -129,8 +119,8 @@ impl SubscriptionsApi {
         operation_id = "listSubscriptions",
         tag = "Tag::Webhooks"
     )]
-    async fn subscriptions(&self, key: ApiKey) -> SubscriptionsResponse {
-        let who = match caller(&key) {
+    async fn subscriptions(&self, req: &Request) -> SubscriptionsResponse {
+        let who = match caller(req) {
             Ok(who) => who,
             Err((true, e)) => return SubscriptionsResponse::Unauthorized(e),
             Err((false, e)) => return SubscriptionsResponse::Forbidden(e),
@@ -152,8 +142,8 @@ impl SubscriptionsApi {
         operation_id = "createSubscription",
         tag = "Tag::Webhooks"
     )]
-    async fn subscribe(&self, key: ApiKey, body: Json<SubscriptionBody>) -> SubscribeResponse {
-        let who = match caller(&key) {
+    async fn subscribe(&self, req: &Request, body: Json<SubscriptionBody>) -> SubscribeResponse {
+        let who = match caller(req) {
             Ok(who) => who,
             Err((true, e)) => return SubscribeResponse::Unauthorized(e),
             Err((false, e)) => return SubscribeResponse::Forbidden(e),
@@ -185,8 +175,8 @@ impl SubscriptionsApi {
         operation_id = "deleteSubscription",
         tag = "Tag::Webhooks"
     )]
-    async fn unsubscribe(&self, key: ApiKey, id: Path<String>) -> UnsubscribeResponse {
-        let who = match caller(&key) {
+    async fn unsubscribe(&self, req: &Request, id: Path<String>) -> UnsubscribeResponse {
+        let who = match caller(req) {
             Ok(who) => who,
             Err((true, e)) => return UnsubscribeResponse::Unauthorized(e),
             Err((false, e)) => return UnsubscribeResponse::Forbidden(e),
