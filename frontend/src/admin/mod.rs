@@ -1,6 +1,6 @@
 //! The owner's dashboard (`/admin`, served by the admin listener only; talks only to the
 //! admin API): login, then one section at a time (bookings, week, blocks, calendars, rules,
-//! explain, statistics, deliveries), each its own module.
+//! explain, statistics, deliveries, API keys, webhooks), each its own module.
 //!
 //! Invariant: nothing here talks to another origin or keeps the token beyond the tab
 //! (sessionStorage); every outcome is announced in one polite live region.
@@ -21,6 +21,7 @@ mod rules;
 mod seen;
 mod sources;
 mod stats;
+mod webhooks;
 mod week;
 
 use leptos::html;
@@ -42,9 +43,10 @@ enum Section {
     Stats,
     Deliveries,
     ApiKeys,
+    Webhooks,
 }
 
-const SECTIONS: [Section; 9] = [
+const SECTIONS: [Section; 10] = [
     Section::Bookings,
     Section::Week,
     Section::Blocks,
@@ -54,6 +56,7 @@ const SECTIONS: [Section; 9] = [
     Section::Stats,
     Section::Deliveries,
     Section::ApiKeys,
+    Section::Webhooks,
 ];
 
 impl Section {
@@ -68,6 +71,7 @@ impl Section {
             Section::Stats => "statistics",
             Section::Deliveries => "deliveries",
             Section::ApiKeys => "keys",
+            Section::Webhooks => "webhooks",
         }
     }
 
@@ -82,6 +86,7 @@ impl Section {
             Section::Stats => t::STATS,
             Section::Deliveries => t::DELIVERIES,
             Section::ApiKeys => t::API_KEYS,
+            Section::Webhooks => t::WEBHOOKS,
         }
     }
 
@@ -199,6 +204,7 @@ fn Shell() -> impl IntoView {
                 Section::Stats => view! { <stats::Statistics/> }.into_any(),
                 Section::Deliveries => view! { <deliveries::Deliveries/> }.into_any(),
                 Section::ApiKeys => view! { <api_keys::ApiKeys/> }.into_any(),
+                Section::Webhooks => view! { <webhooks::Webhooks/> }.into_any(),
             }}
         </main>
     }
