@@ -189,6 +189,27 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    #[tokio::test]
+    async fn the_sender_refuses_metadata_and_unspecified_literals_without_connecting() {
+        let sender = Sender::new().unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
+        for url in [
+            "http://169.254.169.254/latest/meta-data/",
+            "http://0.0.0.0:9/hook",
+            "http://[::ffff:169.254.169.254]/",
+        ] {
+            let e = sender
+                .send(url, b"k", "ping", 0, "{}", at)
+                .await
+                .unwrap_err();
+            assert!(matches!(e, WebhookError::Blocked(_)), "{url}: {e}");
+            assert!(
+                e.is_permanent() && e.to_string().contains("is not allowed"),
+                "{e}"
+            );
+        }
+    }
+
     #[test]
     fn the_body_names_the_event_and_holds_no_token() {
         let at = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();

@@ -279,3 +279,46 @@ async fn the_outbound_guard_refuses_metadata_unspecified_private_and_tricked_url
     let (_, all) = admin(&app, "GET", "/admin/api/webhooks", Some(&token), None).await;
     assert_eq!(all, json!([]));
 }
+
+#[tokio::test]
+async fn a_deleted_subscriptions_queued_delivery_ends_failed_not_retried() {
+    // 503: retried later; the delete comes first.
+    let r = Receiver::start(&[503]).await;
+    let app = spawn_app(&config("")).await;
+    let token = login(&app).await;
+    let body = json!({"url": r.url});
+    let (status, made) = admin(
+        &app,
+        "POST",
+        "/admin/api/webhooks",
+        Some(&token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["id"].as_str().unwrap().to_owned();
+    let (status, b) = app.book("intro", TUE_9).await;
+    assert_eq!(status, 201, "{b}");
+    wait_for(30, "the first, refused attempt", || async {
+        let rows = deliveries(&app).await;
+        rows.iter()
+            .any(|d| d.target == id && d.attempts == 1)
+            .then_some(())
+    })
+    .await;
+    let path = format!("/admin/api/webhooks/{id}");
+    let (status, _) = admin(&app, "DELETE", &path, Some(&token), None).await;
+    assert_eq!(status, 204);
+    let rows = deliveries(&app).await;
+    let row = rows.iter().find(|d| d.target == id).unwrap();
+    assert_eq!(row.state, openslot::store::OutboxState::Failed, "{row:?}");
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("deleted"),
+        "{row:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(r.got().len(), 1, "not retried after the delete");
+}

@@ -61,6 +61,7 @@ enum SubscriptionsResponse {
 }
 
 #[derive(ApiResponse)]
+#[oai(bad_request_handler = "subscribe_bad_request")]
 enum SubscribeResponse {
     /// Made; `secret` is in this answer only.
     #[oai(status = 201)]
@@ -75,8 +76,28 @@ enum SubscribeResponse {
     /// metadata...): the message says why.
     #[oai(status = 422)]
     Invalid(Json<ErrorJson>),
+    /// The body is not a JSON object of this shape (`invalid`).
+    #[oai(status = 400)]
+    BadRequest(Json<ErrorJson>),
+    /// The body was not sent as `application/json`.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorJson>),
+    /// The body is larger than 64 KB (`too_large`); it is not read.
+    #[oai(status = 413)]
+    TooLarge(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
+}
+
+fn subscribe_bad_request(err: poem::Error) -> SubscribeResponse {
+    match super::unparsable(&err) {
+        super::Unparsable::UnsupportedMediaType(e) => SubscribeResponse::UnsupportedMediaType(e),
+        super::Unparsable::BadRequest(e) => SubscribeResponse::BadRequest(e),
+        super::Unparsable::Path => {
+            SubscribeResponse::BadRequest(error(ErrorCode::Invalid, err.to_string()))
+        }
+        super::Unparsable::TooLarge(e) => SubscribeResponse::TooLarge(e),
+    }
 }
 
 #[derive(ApiResponse)]
