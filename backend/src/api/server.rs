@@ -32,7 +32,7 @@ use super::guards::rate_limit::RateLimiter;
 use super::guards::session::Sessions;
 use super::health::HealthApi;
 use super::metrics::RequestStats;
-use super::public::{KeyGate, PublicApi};
+use super::public::{KeyGate, PublicApi, SubscriptionsApi};
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -98,10 +98,20 @@ fn random_key() -> [u8; 32] {
 }
 
 /// The public API's OpenAPI service (also used to print the spec).
-fn public_service(api: PublicApi, health: HealthApi) -> OpenApiService<(PublicApi, HealthApi), ()> {
-    OpenApiService::new((api, health), "OpenSlot", env!("CARGO_PKG_VERSION"))
-        .description(
-            "Free slots of the owner's calendars and bookings of them. Times are RFC 3339; \
+fn public_service(
+    api: PublicApi,
+    health: HealthApi,
+) -> OpenApiService<(PublicApi, HealthApi, SubscriptionsApi), ()> {
+    let webhooks = SubscriptionsApi {
+        service: api.service.clone(),
+    };
+    OpenApiService::new(
+        (api, health, webhooks),
+        "OpenSlot",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Free slots of the owner's calendars and bookings of them. Times are RFC 3339; \
              errors are JSON with a stable `error` code. Integrators send an API key made in \
              the owner's dashboard as `Authorization: Bearer osk_<id>_<secret>`: scopes \
              `slots:read`, `bookings:write` (no captcha, the key's own limit), \
@@ -111,8 +121,8 @@ fn public_service(api: PublicApi, health: HealthApi) -> OpenApiService<(PublicAp
              limit 429 `rate_limited`. A visitor's answers carry the same headers for the \
              per-address limit of booking actions (when it is on; 429 with `Retry-After` \
              over it).",
-        )
-        .license(license())
+    )
+    .license(license())
 }
 
 fn license() -> poem_openapi::LicenseObject {

@@ -44,4 +44,12 @@ impl Host for BookingService {
     fn booking_event(&self, b: &BookingRow, uid: &str, now: DateTime<Utc>) -> BookingEvent {
         super::outbox::booking_event(self, b, uid, now)
     }
+
+    fn open_secret(
+        &self,
+        id: &str,
+        sealed: &crate::store::secret_box::Sealed,
+    ) -> Result<Vec<u8>, String> {
+        BookingService::open_secret(self, id, sealed)
+    }
 }

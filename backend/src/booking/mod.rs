@@ -18,6 +18,7 @@ mod rules;
 pub mod service;
 pub mod stats;
 pub mod token;
+pub mod webhooks;
 
 // Moved to `domain` (shared with config, store and notify); the old paths keep working.
 pub use crate::domain::{details, series, visitor_text};
@@ -36,3 +37,15 @@ pub use crate::store::deliveries::{Channel, DeliveryRow};
 pub use crate::store::{
     BookingRow, BookingStatus, IdempotentRequest, OutboxAction, OutboxRow, OutboxState, StoreError,
 };
+
+/// 128 random bits, hex.
+pub(crate) fn new_id() -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
+        // The system's random source failing is not recoverable in a meaningful way; fall back
+        // to a non-repeating value (ids only need to be unique; access needs the token).
+        bytes = fastrand::u128(..).to_le_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

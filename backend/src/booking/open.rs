@@ -50,7 +50,9 @@ pub fn open(config: Config, clock: fn() -> DateTime<Utc>) -> Result<Opened, Open
     let secrets = SecretBox::load_or_create(&config.server.secrets_key_file)?;
     let hub = Arc::new(SyncHub::new(&config));
     let sources = Arc::new(SourceCatalog::open(&config, store.clone(), &hub, secrets)?);
-    let service = BookingService::new(config, store, hub, tokens, clock);
+    // The same key file, loaded again: the catalog owns its copy, the service seals webhooks'.
+    let webhook_secrets = SecretBox::load_or_create(&config.server.secrets_key_file)?;
+    let service = BookingService::new(config, store, hub, tokens, clock, Some(webhook_secrets));
     Ok(Opened { service, sources })
 }
 
@@ -64,5 +66,6 @@ pub fn for_spec(config: Config) -> Result<BookingService, StoreError> {
         hub,
         TokenKey::from_bytes([0; 32]),
         crate::clock::now,
+        None,
     ))
 }

@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::notify::{self, Event};
 use crate::store::bookings::SeriesRow;
 use crate::store::outbox::{self as outbox_rows, OutboxAction};
+use crate::store::secret_box::SecretBox;
 use crate::store::{BookingRow, IdempotentRequest, NewBooking, Store, StoreError, bookings};
 use crate::sync::SyncHub;
 
@@ -24,6 +25,7 @@ use super::busy_view::{BusyView, View, ViewKey, covers, view_window};
 use super::confirmation::{announce_or_ask, end_holds};
 use super::details::Answer;
 use super::input::BookingInput;
+use super::new_id;
 use super::rules::{Current, saved_rules};
 use super::series::{Conflict, MIN_SESSIONS, SeriesRequest, session_starts};
 use super::token::{Purpose, TokenKey};
@@ -116,6 +118,8 @@ pub(super) struct Inner {
     /// Wakes the notify worker (mail, webhooks) likewise.
     notify_wake: Arc<tokio::sync::Notify>,
     pub(super) busy_view: BusyView,
+    /// Seals webhook subscriptions' secrets like the catalog's (`None`: describing the API).
+    secrets: Option<SecretBox>,
 }
 
 /// Busy time is read a little beyond the asked window: buffers reach across its edges.
@@ -128,6 +132,7 @@ impl BookingService {
         hub: Arc<SyncHub>,
         tokens: TokenKey,
         clock: fn() -> DateTime<Utc>,
+        secrets: Option<SecretBox>,
     ) -> Self {
         let current = saved_rules(&config, &store);
         BookingService {
@@ -142,6 +147,7 @@ impl BookingService {
                 wake: Arc::new(tokio::sync::Notify::new()),
                 notify_wake: Arc::new(tokio::sync::Notify::new()),
                 busy_view: BusyView::default(),
+                secrets,
             }),
         }
     }
@@ -154,6 +160,10 @@ impl BookingService {
     /// The configuration file's, without the dashboard's edits.
     pub fn file_config(&self) -> &Config {
         &self.inner.file_config
+    }
+
+    pub(super) fn secrets(&self) -> Option<&SecretBox> {
+        self.inner.secrets.as_ref()
     }
 
     /// The database: for the use cases in `booking` (and, through `notify::Host`, its workers).
@@ -769,16 +779,4 @@ fn written_uid(
 ) -> Result<String, StoreError> {
     Ok(outbox_rows::event_uid_of(conn, booking_id, source)?
         .unwrap_or_else(|| booking_uid(booking_id)))
-}
-
-/// 128 random bits, hex.
-fn new_id() -> String {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 16];
-    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
-        // The system's random source failing is not recoverable in a meaningful way; fall back
-        // to a non-repeating value (ids only need to be unique; access needs the token).
-        bytes = fastrand::u128(..).to_le_bytes();
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -326,6 +326,11 @@ pub struct SecurityConfig {
     /// Origins (`https://example.org`, no path) whose pages may call `/api/v1` from the
     /// browser: they get CORS headers. Default none: no CORS headers at all.
     pub cors_origins: Vec<String>,
+    /// Webhook subscriptions made through the admin or public API may point at loopback and
+    /// private networks (10/8, 172.16/12, 192.168/16, 127/8, fc00::/7). Default false: a key
+    /// holder cannot make OpenSlot post into the owner's LAN. The file's `[[webhooks]]` are
+    /// the owner's own and are not limited by this.
+    pub webhook_private_targets: bool,
 }
 
 /// `[page]`: how the booking page looks (the owner's name comes from `[owner]`).

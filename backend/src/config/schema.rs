@@ -60,6 +60,7 @@ pub(super) const SECURITY: &[Field] = &[
     ("api_key_rate_per_minute", Ty::Int),
     ("trusted_proxies", Ty::Array),
     ("cors_origins", Ty::Array),
+    ("webhook_private_targets", Ty::Bool),
 ];
 
 pub(super) const ADMIN: &[Field] = &[

@@ -149,6 +149,7 @@ fn contract_example() {
             api_key_rate_per_minute: 120,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
+            webhook_private_targets: false,
         }
     );
 

@@ -287,7 +287,14 @@ pub async fn check(service: &impl super::Host) -> Result<usize, StoreError> {
         return Ok(0);
     };
     if !has_channel(&config) {
-        return Ok(0);
+        let stored = service
+            .store()
+            .call(|c| crate::store::webhooks::list(c))
+            .await?;
+        let listens = |e: &String| e == FAILING || e == RECOVERED;
+        if !stored.iter().any(|w| w.events.iter().any(listens)) {
+            return Ok(0);
+        }
     }
     let now = service.now();
     let hub = service.hub();
@@ -404,17 +411,13 @@ fn enqueue(tx: &rusqlite::Connection, config: &Config, alert: &Alert) -> Result<
         )?;
     }
     let body = alert.webhook_body();
-    for hook in config
-        .webhooks
-        .iter()
-        .filter(|h| h.events.contains(&alert.event))
-    {
+    for hook in super::webhook_targets(tx, config, &alert.event)? {
         deliveries::enqueue(
             tx,
             &NewDelivery {
                 about,
                 channel: Channel::Webhook,
-                target: &hook.id,
+                target: &hook,
                 event: &alert.event,
                 payload: &body,
                 due: alert.occurred_at,

@@ -27,4 +27,11 @@ pub trait Host: Clone + Send + Sync + 'static {
     fn confirm_url(&self, id: &str) -> String;
     /// The booking's event as its calendar copy and its invitation carry it.
     fn booking_event(&self, b: &BookingRow, uid: &str, now: DateTime<Utc>) -> BookingEvent;
+    /// Opens a secret sealed for the row `id` (a stored webhook's signing key); the error in
+    /// plain words.
+    fn open_secret(
+        &self,
+        id: &str,
+        sealed: &crate::store::secret_box::Sealed,
+    ) -> Result<Vec<u8>, String>;
 }

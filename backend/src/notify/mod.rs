@@ -218,18 +218,19 @@ pub fn enqueue(
             }
         }
     }
-    let subscribed = config
-        .webhooks
-        .iter()
-        .filter(|h| event != Event::ConfirmRequest && h.events.iter().any(|e| e == event.as_str()));
-    for hook in subscribed {
+    let subscribed = if event == Event::ConfirmRequest {
+        Vec::new()
+    } else {
+        webhook_targets(tx, config, event.as_str())?
+    };
+    for hook in &subscribed {
         let body = webhook::body(event, &snapshot, now, config.owner.timezone);
         deliveries::enqueue(
             tx,
             &NewDelivery {
                 about: About::Booking(booking_id),
                 channel: Channel::Webhook,
-                target: &hook.id,
+                target: hook,
                 event: event.as_str(),
                 payload: &body,
                 due: now,
@@ -238,4 +239,26 @@ pub fn enqueue(
         )?;
     }
     Ok(())
+}
+
+/// The ids of the webhooks that listen to `event`: the file's `[[webhooks]]` and the
+/// subscriptions stored through the APIs (`store::webhooks`), read in the caller's
+/// transaction, so both are queued alike.
+pub fn webhook_targets(
+    tx: &Connection,
+    config: &Config,
+    event: &str,
+) -> Result<Vec<String>, StoreError> {
+    let mut ids: Vec<String> = config
+        .webhooks
+        .iter()
+        .filter(|h| h.events.iter().any(|e| e == event))
+        .map(|h| h.id.clone())
+        .collect();
+    for row in crate::store::webhooks::list(tx)? {
+        if row.events.iter().any(|e| e == event) && !ids.contains(&row.id) {
+            ids.push(row.id);
+        }
+    }
+    Ok(ids)
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
 
-use crate::sources::http::{Limits, client};
+use crate::sources::http::{Limits, client, refused_literal_reason};
 
 use super::{Event, Snapshot, signature};
 
@@ -81,17 +81,20 @@ pub enum WebhookError {
     Redirected,
     #[error("{0}")]
     Transport(String),
+    /// The URL is an address OpenSlot never connects to (cloud metadata, unspecified...).
+    #[error("{0}")]
+    Blocked(String),
 }
 
 impl WebhookError {
     pub fn is_permanent(&self) -> bool {
-        matches!(self, Self::Refused(_) | Self::Redirected)
+        matches!(self, Self::Refused(_) | Self::Redirected | Self::Blocked(_))
     }
 
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Refused(s) | Self::Status(s) => Some(*s),
-            Self::Redirected | Self::Transport(_) => None,
+            Self::Redirected | Self::Transport(_) | Self::Blocked(_) => None,
         }
     }
 }
@@ -124,10 +127,16 @@ impl Sender {
         body: &str,
         now: DateTime<Utc>,
     ) -> Result<u16, WebhookError> {
+        // The resolver refuses names that lead to such addresses; a literal never reaches it.
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|e| WebhookError::Blocked(format!("the URL is not valid: {e}")))?;
+        if let Some(why) = refused_literal_reason(&parsed) {
+            return Err(WebhookError::Blocked(why));
+        }
         let signature = signature::sign(secret, now.timestamp(), body.as_bytes());
         let response = self
             .client
-            .post(url)
+            .post(parsed)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(signature::HEADER, signature)
             .header(EVENT_HEADER, event)
@@ -179,6 +188,27 @@ fn transport_error(e: &reqwest::Error) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[tokio::test]
+    async fn the_sender_refuses_metadata_and_unspecified_literals_without_connecting() {
+        let sender = Sender::new().unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
+        for url in [
+            "http://169.254.169.254/latest/meta-data/",
+            "http://0.0.0.0:9/hook",
+            "http://[::ffff:169.254.169.254]/",
+        ] {
+            let e = sender
+                .send(url, b"k", "ping", 0, "{}", at)
+                .await
+                .unwrap_err();
+            assert!(matches!(e, WebhookError::Blocked(_)), "{url}: {e}");
+            assert!(
+                e.is_permanent() && e.to_string().contains("is not allowed"),
+                "{e}"
+            );
+        }
+    }
 
     #[test]
     fn the_body_names_the_event_and_holds_no_token() {

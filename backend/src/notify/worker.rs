@@ -310,12 +310,12 @@ pub fn reminder_still_due(queued: &Snapshot, now: Option<(BookingStatus, u32)>) 
 
 async fn webhook(service: &impl Host, channels: &Channels, row: &DeliveryRow) -> Outcome {
     let config = service.config();
-    let Some(hook) = config.webhooks.iter().find(|h| h.id == row.target) else {
-        return failed(
-            format!("webhook `{}` is no longer in the configuration", row.target),
-            None,
-            true,
-        );
+    let (url, secret) = match config.webhooks.iter().find(|h| h.id == row.target) {
+        Some(hook) => (hook.url.clone(), hook.secret.expose().as_bytes().to_vec()),
+        None => match stored_webhook(service, &row.target, &config).await {
+            Ok(found) => found,
+            Err(why) => return failed(why, None, true),
+        },
     };
     let Some(sender) = &channels.webhooks else {
         return failed("the HTTP client could not be built", None, true);
@@ -323,19 +323,40 @@ async fn webhook(service: &impl Host, channels: &Channels, row: &DeliveryRow) ->
     let now: DateTime<Utc> = service.now();
     let body = super::webhook::with_links(&row.payload, |id| service.manage_url(id));
     match sender
-        .send(
-            &hook.url,
-            hook.secret.expose().as_bytes(),
-            &row.event,
-            row.id,
-            &body,
-            now,
-        )
+        .send(&url, &secret, &row.event, row.id, &body, now)
         .await
     {
         Ok(status) => Outcome::Sent(status),
         Err(e) => failed(e.to_string(), e.status(), e.is_permanent()),
     }
+}
+
+/// A subscription stored through the APIs: its URL, checked again (a name may resolve
+/// elsewhere now), and its opened secret; or why it cannot be sent (permanent).
+async fn stored_webhook(
+    service: &impl Host,
+    id: &str,
+    config: &crate::config::Config,
+) -> Result<(String, Vec<u8>), String> {
+    let owned = id.to_owned();
+    let stored = service
+        .store()
+        .call(move |c| crate::store::webhooks::get(c, &owned))
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(hook) = stored else {
+        return Err(format!(
+            "webhook `{id}` was deleted (it is neither in the configuration nor subscribed)"
+        ));
+    };
+    crate::sources::http::check_subscription_url(
+        &hook.url,
+        config.security.webhook_private_targets,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let secret = service.open_secret(&hook.id, &hook.secret)?;
+    Ok((hook.url, secret))
 }
 
 #[cfg(test)]

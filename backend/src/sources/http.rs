@@ -376,6 +376,66 @@ pub async fn check_owner_url(url: &str) -> Result<(), SourceError> {
     }
 }
 
+/// Why a URL's address literal is one OpenSlot never connects to ([`refused_address`]), in
+/// words; `None` for a name or an allowed literal. Clients that do not go through [`send`]
+/// (the webhook sender) call it before each request.
+pub fn refused_literal_reason(url: &reqwest::Url) -> Option<String> {
+    refused_literal(url).map(|r| r.to_string())
+}
+
+/// Checks the URL of a webhook subscription made through an API (by the owner in the dashboard
+/// or by an integrator's key) and returns it parsed, once ([`outbound_url`]): http or https,
+/// no user info (`http://169.254.169.254@example.org` reads as a host to people but not to
+/// the parser), and every address its host resolves to passes [`refused_address`] and, unless
+/// `allow_private` (`[security] webhook_private_targets`), is public.
+pub async fn check_subscription_url(
+    url: &str,
+    allow_private: bool,
+) -> Result<reqwest::Url, SourceError> {
+    let parsed = outbound_url(url)?;
+    let bad = |why: &str| SourceError::Config(format!("the URL is not valid: {why}"));
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad("use http:// or https://"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad("it holds a user name or password before an @"));
+    }
+    let Some(host) = parsed.host_str() else {
+        return Err(SourceError::Config("the URL names no host".to_owned()));
+    };
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses: Vec<std::net::IpAddr> = match literal.parse::<std::net::IpAddr>() {
+        Ok(ip) => vec![ip],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| SourceError::Unreachable {
+                host: host_of(&parsed),
+                detail: format!("the name does not resolve: {e}"),
+            })?
+            .map(|a| a.ip())
+            .collect(),
+    };
+    let refused = |why: &str| {
+        SourceError::Config(format!(
+            "{} is not allowed: it names {why}",
+            host_of(&parsed)
+        ))
+    };
+    for ip in addresses {
+        if let Some(why) = refused_address(ip) {
+            return Err(refused(why));
+        }
+        if !allow_private && !is_public(ip) {
+            return Err(refused(
+                "a private or local address (the owner may allow these with \
+                 [security] webhook_private_targets = true)",
+            ));
+        }
+    }
+    Ok(parsed)
+}
+
 /// Checks a URL that a server (not the owner) chose on another origin than the configured
 /// one, such as an absolute CalDAV href: it must be https to a host name (not an address
 /// literal, not `localhost`) whose every address is public. A hostile server thus cannot

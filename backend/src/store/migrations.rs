@@ -464,7 +464,20 @@ const STEPS: &[&str] = &[
     CREATE INDEX deliveries_by_booking ON deliveries (booking_id, channel, target);
     CREATE INDEX deliveries_by_source ON deliveries (source_id, channel, target)
         WHERE source_id IS NOT NULL;",
-    // 14: the booking page's texts edited in the dashboard (`intro`, `accent_color`).
+    // 14: webhook subscriptions made through the admin or public API (`store::webhooks`): the
+    // signing secret sealed by `secret_box` under the row's id, who made it (`dashboard` or
+    // `key:ID`). The file's `[[webhooks]]` are never stored here.
+    "CREATE TABLE webhooks (
+        id          TEXT PRIMARY KEY,
+        url         TEXT NOT NULL,
+        events      TEXT NOT NULL,
+        secret      BLOB NOT NULL,
+        nonce       BLOB NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE INDEX webhooks_by_creator ON webhooks (created_by);",
+    // 15: the booking page's texts edited in the dashboard (`intro`, `accent_color`).
     "CREATE TABLE page_settings (
         key        TEXT PRIMARY KEY CHECK (key IN ('intro', 'accent_color')),
         value      TEXT NOT NULL,

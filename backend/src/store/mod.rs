@@ -19,6 +19,7 @@ pub mod page_settings;
 pub mod rules;
 pub mod secret_box;
 pub mod sources;
+pub mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

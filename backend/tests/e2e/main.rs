@@ -26,4 +26,5 @@ mod owner_actions;
 mod requests;
 mod through_nginx;
 mod visitor;
+mod webhooks;
 mod week;

@@ -1,6 +1,6 @@
 //! The owner's dashboard (`/admin`, served by the admin listener only; talks only to the
 //! admin API): login, then one section at a time (bookings, week, blocks, calendars, rules,
-//! explain, statistics, deliveries), each its own module.
+//! explain, statistics, deliveries, API keys, webhooks), each its own module.
 //!
 //! Invariant: nothing here talks to another origin or keeps the token beyond the tab
 //! (sessionStorage); every outcome is announced in one polite live region.
@@ -23,6 +23,7 @@ mod rules;
 mod seen;
 mod sources;
 mod stats;
+mod webhooks;
 mod week;
 
 use leptos::html;
@@ -44,10 +45,11 @@ enum Section {
     Stats,
     Deliveries,
     ApiKeys,
+    Webhooks,
     Page,
 }
 
-const SECTIONS: [Section; 10] = [
+const SECTIONS: [Section; 11] = [
     Section::Bookings,
     Section::Week,
     Section::Blocks,
@@ -57,6 +59,7 @@ const SECTIONS: [Section; 10] = [
     Section::Stats,
     Section::Deliveries,
     Section::ApiKeys,
+    Section::Webhooks,
     Section::Page,
 ];
 
@@ -72,6 +75,7 @@ impl Section {
             Section::Stats => "statistics",
             Section::Deliveries => "deliveries",
             Section::ApiKeys => "keys",
+            Section::Webhooks => "webhooks",
             Section::Page => "page",
         }
     }
@@ -87,6 +91,7 @@ impl Section {
             Section::Stats => t::STATS,
             Section::Deliveries => t::DELIVERIES,
             Section::ApiKeys => t::API_KEYS,
+            Section::Webhooks => t::WEBHOOKS,
             Section::Page => t::PAGE,
         }
     }
@@ -205,6 +210,7 @@ fn Shell() -> impl IntoView {
                 Section::Stats => view! { <stats::Statistics/> }.into_any(),
                 Section::Deliveries => view! { <deliveries::Deliveries/> }.into_any(),
                 Section::ApiKeys => view! { <api_keys::ApiKeys/> }.into_any(),
+                Section::Webhooks => view! { <webhooks::Webhooks/> }.into_any(),
                 Section::Page => view! { <page::PageSettings/> }.into_any(),
             }}
         </main>

@@ -70,6 +70,39 @@ pub const API_KEY_REVOKE_YES: &str = "Yes, revoke";
 pub const API_KEY_KEEP: &str = "Keep it";
 pub const API_KEY_REVOKED: &str = "The key is revoked.";
 
+// Webhooks
+pub const WEBHOOKS: &str = "Webhooks";
+pub const WEBHOOKS_INTRO: &str = "Your systems get a signed POST for each booking event they listen to. Webhooks from the configuration file are shown read-only; change them there.";
+pub const WEBHOOK_ADD: &str = "Add a webhook";
+pub const WEBHOOK_URL: &str = "Address (https://…)";
+pub const WEBHOOK_EVENTS: &str = "Send these events";
+pub const WEBHOOK_MAKE: &str = "Add the webhook";
+pub const WEBHOOK_MADE: &str = "The webhook is added. Copy its secret now: it is shown only once.";
+pub const WEBHOOK_SECRET_ONCE: &str = "The signing secret, shown only this once";
+pub const WEBHOOK_DONE: &str = "I have copied it";
+pub const NO_WEBHOOKS: &str = "No webhooks.";
+pub const WEBHOOK_FROM_FILE: &str = "from the configuration file (read-only)";
+pub fn webhook_made_by(who: &str) -> String {
+    if who == "dashboard" {
+        "added here".to_owned()
+    } else {
+        format!("added by the API key {}", who.trim_start_matches("key:"))
+    }
+}
+pub const WEBHOOK_TEST: &str = "Send a test";
+pub fn webhook_tested(status: u16) -> String {
+    format!("The test ping was answered with HTTP {status}.")
+}
+pub const WEBHOOK_DELETE: &str = "Delete…";
+pub fn delete_webhook(url: &str) -> String {
+    format!("Delete the webhook to {url}")
+}
+pub const WEBHOOK_DELETE_CONFIRM: &str =
+    "Nothing more is sent to it; queued events are dropped. Delete it?";
+pub const WEBHOOK_DELETE_YES: &str = "Yes, delete";
+pub const WEBHOOK_KEEP: &str = "Keep it";
+pub const WEBHOOK_DELETED: &str = "The webhook is deleted.";
+
 // Bookings.
 pub const UPCOMING: &str = "Upcoming";
 pub const PAST: &str = "Past";

@@ -10,6 +10,7 @@ mod oauth;
 mod rules;
 mod sources;
 mod stats;
+mod webhooks;
 mod week;
 
 pub use api_keys::{ApiKeyBody, ApiKeyJson, NewApiKeyJson};
@@ -32,4 +33,5 @@ pub use sources::{
     Freshness, Origin, SourceBody, SourceJson, SourceKind, SourceRole, SourceSettings,
 };
 pub use stats::{DayJson, LeadBucketJson, StatsJson, WeekJson};
+pub use webhooks::{NewWebhookJson, WebhookBody, WebhookJson, WebhookTestJson};
 pub use week::{FreeJson, SourceBusyJson, SpanJson, WeekBlockJson, WeekBookingJson, WeekViewJson};

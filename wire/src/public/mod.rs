@@ -5,6 +5,7 @@ mod bookings;
 mod captcha;
 mod page;
 mod slots;
+mod webhooks;
 
 pub use bookings::{
     AnswerJson, BookingBody, BookingJson, BookingStatus, ConfirmBy, ConflictReason, RepeatBody,
@@ -15,3 +16,4 @@ pub use page::{
     EventTypeJson, Frequency, LocationJson, LocationKind, PageJson, QuestionJson, QuestionKind,
 };
 pub use slots::{NoticeCode, SlotJson, SlotsJson, SlotsNotice};
+pub use webhooks::{NewSubscriptionJson, SubscriptionBody, SubscriptionJson};

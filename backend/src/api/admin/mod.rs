@@ -1,7 +1,7 @@
 //! The owner's API (`/admin/api`, only on `admin_listen`), one file per resource: `login`,
 //! `bookings` (list, filter, cancel, no-show), `blocks` (manual blocks), `sources` (their
 //! status, the dashboard's sources), `rules` (read, edit, reset), `explain`, `week` (the week
-//! view, put together in `admin_week.rs`), `stats`, `deliveries` (the log, retry), `mail` (the settings, a test mail), `api_keys`. `/metrics`
+//! view, put together in `admin_week.rs`), `stats`, `deliveries` (the log, retry), `mail` (the settings, a test mail), `api_keys`, `webhooks`. `/metrics`
 //! is in `metrics.rs`. Each resource is an API of its own; `apis` gives them as the tuple
 //! poem-openapi serves, in the order of the document.
 //!
@@ -20,6 +20,7 @@ mod mail;
 mod rules;
 mod sources;
 mod stats;
+mod webhooks;
 mod week;
 
 use std::net::IpAddr;
@@ -50,6 +51,8 @@ pub use rules::RulesApi;
 pub use sources::SourcesApi;
 pub(crate) use sources::{SourceChangeResponse, change_error, source_status};
 pub use stats::StatsApi;
+pub use webhooks::WebhooksApi;
+pub(crate) use webhooks::subscribe_error;
 pub use week::WeekApi;
 
 /// Every part of the admin API, in the order of its document.
@@ -65,6 +68,7 @@ pub type AdminApis = (
     DeliveriesApi,
     MailApi,
     ApiKeysApi,
+    WebhooksApi,
 );
 
 /// The parts of the admin API over one `auth` (and the login's rate limit).
@@ -85,6 +89,7 @@ pub fn apis(auth: &Arc<AdminAuth>, login_limiter: Arc<RateLimiter>) -> AdminApis
         DeliveriesApi { auth: auth() },
         MailApi { auth: auth() },
         ApiKeysApi { auth: auth() },
+        WebhooksApi { auth: auth() },
     )
 }
 

@@ -36,8 +36,10 @@ mod book;
 mod caller;
 mod responses;
 mod validate;
+mod webhooks;
 
 pub use caller::KeyGate;
+pub use webhooks::SubscriptionsApi;
 
 pub use openslot_wire::errors::{ErrorCode, ErrorJson, FieldError};
 pub use openslot_wire::public::{
@@ -66,6 +68,8 @@ enum Tag {
     Bookings,
     /// Secret feeds for the owner's calendar apps.
     Feeds,
+    /// An integrator's webhook subscriptions (API key with `webhooks:manage`).
+    Webhooks,
 }
 
 /// The public API.

@@ -207,6 +207,7 @@ impl Reader<'_> {
                 .unwrap_or(defaults::API_KEY_RATE_PER_MINUTE),
             trusted_proxies: self.addresses(t, p, "trusted_proxies"),
             cors_origins: self.words(t, p, "cors_origins", web_origin),
+            webhook_private_targets: self.bool(t, p, "webhook_private_targets", false),
         }
     }
 
