@@ -13,6 +13,8 @@ const password = process.env.PASSWORD;
 const names = (process.env.NAMES || "").split(",").filter(Boolean);
 const sourceName = process.env.SOURCE;
 check(password && names.length >= 2 && sourceName, "set PASSWORD, NAMES (two or more) and SOURCE");
+const publicBase = (process.env.PUBLIC || "").replace(/\/$/, "");
+check(publicBase, "set PUBLIC (the public listener's base URL)");
 
 await run("dashboard", async () => {
   const { page, context } = await visitor({ timezoneId: "Europe/Berlin", width: 1280, height: 800 });
@@ -141,6 +143,30 @@ await run("dashboard", async () => {
   await access.getByText("Proof of work on bookings").waitFor();
   check(await access.locator("input, select, textarea").count() === 0, "read-only");
   await axe(page, "api keys");
+  // A key for a CRM that reads free times: shown once, copied, used, revoked.
+  await page.getByLabel("Who uses it").fill("CRM");
+  await page.getByLabel("read free times (slots:read)").check();
+  await page.getByRole("button", { name: "Make the key" }).click();
+  const shown = page.getByRole("group", { name: "The new key, shown only this once" });
+  const key = await shown.locator("input").inputValue();
+  check(/^osk_[0-9a-f]+_\S+$/.test(key), `a key: ${key.slice(0, 8)}…`);
+  await axe(page, "new api key");
+  await shown.getByRole("button", { name: "Copy" }).click();
+  await page.getByRole("status").filter({ hasText: "Copied" }).waitFor();
+  check(await page.evaluate(() => navigator.clipboard.readText()) === key, "the key is on the clipboard");
+  await shown.getByRole("button", { name: "I have copied it" }).click();
+  check(await page.getByText(key).count() === 0 && await page.locator(`input[value="${key}"]`).count() === 0,
+    "the key is not shown again");
+  const crm = page.locator("li.api-key", { hasText: "CRM" });
+  await crm.waitFor();
+  const asKey = () => fetch(`${publicBase}/api/v1/event-types`, { headers: { Authorization: `Bearer ${key}` } });
+  const used = await asKey();
+  check(used.status === 200 && used.headers.get("ratelimit-limit") !== null,
+    `the key reads the API with RateLimit headers: ${used.status}`);
+  await crm.getByRole("button", { name: "Revoke the API key CRM" }).click();
+  await crm.getByRole("button", { name: "Yes, revoke" }).click();
+  await page.getByRole("status").filter({ hasText: "The key is revoked." }).waitFor();
+  check((await asKey()).status === 401, "a revoked key is refused");
 
   // A phone: nothing wider than the screen (the week scrolls inside its own region).
   await page.setViewportSize({ width: 320, height: 640 });

@@ -81,6 +81,7 @@ async fn the_owner_logs_in_and_sees_bookings_and_calendars() {
         ("PASSWORD", "hunter2"),
         ("NAMES", "Eve Visitor,Bob Builder"),
         ("SOURCE", "Work calendar"),
+        ("PUBLIC", &service.base),
     ]);
     let result = tokio::task::spawn_blocking(move || scenario("dashboard.mjs", &admin, &env))
         .await
