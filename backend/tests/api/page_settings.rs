@@ -26,7 +26,8 @@ async fn edits_reach_the_page_at_once() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(
         v,
-        json!({"intro_from_file": false, "accent_from_file": false})
+        json!({"intro_from_file": false, "accent_from_file": false,
+               "owner_name": "Ada Owner", "owner_timezone": "Europe/Berlin"})
     );
     assert_eq!(accent_css(&app).await, "", "the page's own blue");
 

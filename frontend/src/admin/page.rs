@@ -56,6 +56,11 @@ fn PageForm(loaded: PageSettingsJson, settings: RwSignal<Load<PageSettingsJson>>
     view! {
         <form class="card page-settings" on:submit=save>
             <p class="hint">{t::PAGE_HINT}</p>
+            <dl class="answers">
+                <dt>{t::PAGE_OWNER}</dt><dd>{loaded.owner_name.clone()}</dd>
+                <dt>{t::PAGE_ZONE}</dt><dd>{loaded.owner_timezone.clone()}</dd>
+            </dl>
+            <p class="hint small">{t::OWNER_FROM_FILE}</p>
             <label for="page-intro">{t::PAGE_INTRO}</label>
             <textarea id="page-intro" rows="3" maxlength="500" readonly=intro_fixed
                 aria-describedby="page-intro-hint"

@@ -139,6 +139,10 @@ pub const PAGE: &str = "Booking page";
 pub const PAGE_HINT: &str =
     "What visitors see above the times. Saved, it applies on the booking page at once.";
 pub const PAGE_INTRO: &str = "Introduction";
+pub const PAGE_OWNER: &str = "Your name on the page";
+pub const PAGE_ZONE: &str = "Your time zone";
+pub const OWNER_FROM_FILE: &str =
+    "Your name and time zone are set in the configuration file ([owner]); change them there.";
 pub const PAGE_INTRO_HINT: &str = "Plain text, at most 500 characters; shown under your name.";
 pub const PAGE_ACCENT: &str = "Accent colour";
 pub const PAGE_ACCENT_HINT: &str = "Like #0b6e4f. Any colour reads: the page picks black or white text on it and darker or lighter shades for links.";

@@ -88,4 +88,13 @@ pub struct PageSettingsJson {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub accent_from_file: bool,
+    /// In answers: the name the page shows (`[owner] display_name` or `name`; the file's,
+    /// read-only).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub owner_name: String,
+    /// In answers: the owner's IANA zone (`[owner] timezone`; the file's, read-only).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub owner_timezone: String,
 }

@@ -43,12 +43,14 @@ enum PageSettingsResponse {
     Internal(Json<ErrorJson>),
 }
 
-fn page_json(t: PageTexts) -> PageSettingsJson {
+fn page_json(t: PageTexts, owner: &crate::config::OwnerConfig) -> PageSettingsJson {
     PageSettingsJson {
         intro: t.intro,
         accent_color: t.accent_color,
         intro_from_file: t.intro_from_file,
         accent_from_file: t.accent_from_file,
+        owner_name: owner.shown_name().to_owned(),
+        owner_timezone: owner.timezone.name().to_owned(),
     }
 }
 
@@ -109,7 +111,8 @@ impl MailApi {
         tag = "Tag::Availability"
     )]
     async fn page(&self, _auth: OwnerToken) -> PageSettingsResponse {
-        PageSettingsResponse::Ok(Json(page_json(self.service().page_texts())))
+        let owner = &self.service().file_config().owner;
+        PageSettingsResponse::Ok(Json(page_json(self.service().page_texts(), owner)))
     }
 
     /// Saves the intro and accent colour (absent or empty: none) where the configuration file
@@ -141,7 +144,8 @@ impl MailApi {
         {
             Ok(t) => {
                 tracing::info!("the booking page's texts were edited");
-                PageSettingsResponse::Ok(Json(page_json(t)))
+                let owner = &self.service().file_config().owner;
+                PageSettingsResponse::Ok(Json(page_json(t, owner)))
             }
             Err(PageError::Invalid(field, why)) => {
                 PageSettingsResponse::Invalid(super::invalid(field, why))
