@@ -6,8 +6,9 @@
 //
 // Then the working hours edited with the time pickers (a bad range in plain words; saved), and
 // the event type's place (an address) and a required question: a visitor on the booking page
-// (PUBLIC) sees both at once, with the page's introduction and accent set in "Booking page",
-// is held to the question, and the owner sees the answer.
+// (PUBLIC) sees both at once, with the page's introduction, accent, the name shown to visitors
+// and an uploaded logo set in "Booking page", is held to the question, and the owner sees the
+// answer.
 //
 // Also: PASSWORD; BLOCK_DAY (YYYY-MM-DD, a working day inside the horizon, with the calendar
 // SOURCE (its shown name) busy 14:00-15:00 Berlin time).
@@ -111,14 +112,30 @@ await run("owner actions", async () => {
   await section("Booking page");
   await page.getByLabel("Introduction").fill("Calls in person in Berlin; write if no time fits.");
   await page.getByLabel("Accent colour").fill("#f5c400");
+  await page.getByLabel("Name shown to visitors").fill("Dr. Ada Owner");
   await axe(page, "booking page settings");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.locator(".admin-status", { hasText: "The booking page is updated." }).waitFor();
+  // A logo: a script-carrying SVG is refused in plain words; a clean one is shown at once.
+  const svg = (body) => ({ name: "logo.svg", mimeType: "image/svg+xml", buffer: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48">${body}</svg>`) });
+  page.expectedStatuses.add(422);
+  await page.getByLabel("Upload a logo").setInputFiles(svg("<script>alert(1)</script>"));
+  await page.locator(".logo-settings .error", { hasText: "scripts" }).waitFor();
+  page.expectedStatuses.delete(422);
+  await page.getByLabel("Upload a logo").setInputFiles(svg(`<circle cx="24" cy="24" r="20" fill="#0b6e4f"/>`));
+  await page.locator(".admin-status", { hasText: "The logo is on the booking page." }).waitFor();
+  await page.getByRole("img", { name: "Your logo as visitors see it" }).waitFor();
+  await axe(page, "logo uploaded");
 
   const { page: guest } = await visitor({ timezoneId: "Europe/Berlin" });
   await guest.goto(`${publicBase}/?type=intro`);
   await guest.getByText("In person: Main St 1, Berlin").first().waitFor();
   await guest.getByText("Calls in person in Berlin; write if no time fits.").waitFor();
+  await guest.getByText("Dr. Ada Owner").first().waitFor();
+  const logo = guest.locator("img.logo");
+  await logo.waitFor();
+  const logoLoaded = await logo.evaluate((img) => img.complete && img.naturalWidth === 48);
+  check(logoLoaded, "the uploaded logo is loaded on the booking page");
   const onAccent = await guest.locator(".frame").evaluate((f) => getComputedStyle(f).getPropertyValue("--on-accent").trim());
   check(onAccent === "#000000", `the saved accent applies, made readable: ${onAccent}`);
   await guest.locator(".grid[aria-busy='false']").waitFor();

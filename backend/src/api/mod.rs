@@ -30,6 +30,7 @@ pub mod feeds;
 pub mod framing;
 pub mod guards;
 pub mod health;
+pub mod logo;
 pub mod metrics;
 pub mod paths;
 pub mod public;

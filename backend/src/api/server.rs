@@ -393,7 +393,6 @@ fn public_routes(
     let spec = spec_endpoint(super::spec::public_yaml(&openapi.spec_yaml()), || {
         openapi.spec_yaml()
     });
-    let logo = service.config().page.clone();
     let gate = Arc::new(KeyGate {
         service: service.clone(),
         limiter: Arc::new(KeyLimiter::new(
@@ -407,7 +406,10 @@ fn public_routes(
     });
     let api_routes = Route::new()
         .at("/openapi.yaml", spec)
-        .at(super::public::LOGO_PATH, poem::get(logo_endpoint(logo)))
+        .at(
+            super::public::LOGO_PATH,
+            poem::get(super::logo::endpoint(service.clone())),
+        )
         .at(
             super::accent::PATH,
             poem::get(accent_endpoint(service.clone())),
@@ -547,41 +549,6 @@ fn accent_endpoint(service: BookingService) -> impl poem::Endpoint<Output = poem
     })
 }
 
-/// `[page] logo_file`, read when asked for (the owner may replace it while serving).
-fn logo_endpoint(page: crate::config::PageConfig) -> impl poem::Endpoint<Output = poem::Response> {
-    poem::endpoint::make(move |_req: poem::Request| {
-        let page = page.clone();
-        async move {
-            let (Some(path), Some(media_type)) = (page.logo_file.clone(), page.logo_media_type())
-            else {
-                return super::public::not_found_response();
-            };
-            match tokio::fs::read(&path).await {
-                Ok(bytes) if bytes.len() as u64 <= crate::config::PageConfig::MAX_LOGO_BYTES => {
-                    poem::Response::builder()
-                        .content_type(media_type)
-                        .header("Cache-Control", "public, max-age=3600")
-                        .header("X-Content-Type-Options", "nosniff")
-                        // An SVG logo is an image, never a document that runs script.
-                        .header(
-                            "Content-Security-Policy",
-                            "default-src 'none'; style-src 'unsafe-inline'",
-                        )
-                        .body(bytes)
-                }
-                Ok(_) => {
-                    tracing::warn!(path = %path.display(), "logo file is larger than 512 KB");
-                    super::public::not_found_response()
-                }
-                Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "logo file cannot be read");
-                    super::public::not_found_response()
-                }
-            }
-        }
-    })
-}
-
 /// Paths the API answers (everything else is the booking page).
 fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || matches!(path, "/api" | "/healthz" | "/readyz" | "/openapi.yaml")
@@ -650,6 +617,10 @@ fn admin_routes(
     let api_routes = Route::new()
         .at("/metrics", poem::get(metrics))
         .at("/admin/api/openapi.yaml", spec)
+        .at(
+            super::logo::ADMIN_PATH,
+            poem::get(super::logo::endpoint(service.clone())),
+        )
         .nest("/admin/oauth", oauth_callback)
         .nest("/", openapi)
         .data(auth)

@@ -12,6 +12,7 @@ mod host;
 pub mod input;
 pub mod open;
 pub mod outbox;
+pub mod page_logo;
 pub mod page_settings;
 pub mod queries;
 mod rules;

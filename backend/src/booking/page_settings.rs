@@ -1,13 +1,17 @@
-//! The booking page's texts the owner edits in the dashboard: the intro and the accent colour.
-//! The configuration file stays authoritative: a value it sets cannot be edited here (it is
-//! shown read-only); what it leaves unset the dashboard may set, stored and applied at once.
+//! The booking page's texts the owner edits in the dashboard: the intro, the accent colour and
+//! the name shown to visitors (`[owner] display_name`). The configuration file stays
+//! authoritative: a value it sets cannot be edited here (it is shown read-only); what it leaves
+//! unset the dashboard may set, stored and applied at once (the display name reaches mails,
+//! calendar entries and the page through the configuration that applies, [`overlay`]).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use crate::config::PageConfig;
+use crate::config::{Config, PageConfig};
 use crate::store::StoreError;
 
 use super::BookingService;
+use super::rules::Current;
 
 /// The page's texts as they apply, and which come from the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -16,6 +20,9 @@ pub struct PageTexts {
     pub accent_color: Option<String>,
     pub intro_from_file: bool,
     pub accent_from_file: bool,
+    /// The name visitors see instead of `[owner] name`.
+    pub display_name: Option<String>,
+    pub display_name_from_file: bool,
 }
 
 /// Why an edit was not saved.
@@ -29,8 +36,14 @@ pub enum PageError {
 }
 
 /// The file's values over the saved ones.
-pub fn merged(file: &PageConfig, saved: &BTreeMap<String, String>) -> PageTexts {
+pub fn merged(file: &Config, saved: &BTreeMap<String, String>) -> PageTexts {
+    let (owner, file) = (&file.owner, &file.page);
     PageTexts {
+        display_name: owner
+            .display_name
+            .clone()
+            .or_else(|| saved.get("display_name").cloned()),
+        display_name_from_file: owner.display_name.is_some(),
         intro: file.intro.clone().or_else(|| saved.get("intro").cloned()),
         accent_color: file
             .accent_color
@@ -39,6 +52,31 @@ pub fn merged(file: &PageConfig, saved: &BTreeMap<String, String>) -> PageTexts 
         intro_from_file: file.intro.is_some(),
         accent_from_file: file.accent_color.is_some(),
     }
+}
+
+/// `config` with the saved display name where the file leaves it unset (idempotent: a
+/// forgotten name is taken away again).
+pub fn overlay(config: &mut Config, file: &Config, saved: &BTreeMap<String, String>) {
+    config.owner.display_name = merged(file, saved).display_name;
+}
+
+/// The longest display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
+
+/// A display name as typed: trimmed, empty is none; one line of at most 100 characters.
+pub fn check_display_name(text: Option<&str>) -> Result<Option<String>, String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        return Err(format!(
+            "is longer than {MAX_DISPLAY_NAME_CHARS} characters"
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err("must be one line of plain text".to_owned());
+    }
+    Ok(Some(text.to_owned()))
 }
 
 /// An intro as typed: trimmed, empty is none; at most 500 characters of plain text (line
@@ -105,38 +143,46 @@ impl BookingService {
     /// The page's texts as they apply now.
     pub fn page_texts(&self) -> PageTexts {
         let saved = self.saved_page();
-        merged(&self.file_config().page, &saved)
+        merged(self.file_config(), &saved)
     }
 
-    /// Saves the intro and accent colour (`None` clears one); a field the file sets must be
-    /// left as it is.
-    pub async fn save_page(
-        &self,
-        intro: Option<&str>,
-        accent: Option<&str>,
-    ) -> Result<PageTexts, PageError> {
-        let file = &self.file_config().page;
-        let intro = check_intro(intro).map_err(|e| PageError::Invalid("intro", e))?;
-        let accent = check_accent(accent).map_err(|e| PageError::Invalid("accent_color", e))?;
+    /// Saves the intro, accent colour and display name (`None` clears one); a field the file
+    /// sets must be left as it is. The display name applies at once wherever the owner is
+    /// named (the configuration that applies is rebuilt).
+    pub async fn save_page(&self, edit: PageEdit<'_>) -> Result<PageTexts, PageError> {
+        let file = self.file_config();
+        let intro = check_intro(edit.intro).map_err(|e| PageError::Invalid("intro", e))?;
+        let accent =
+            check_accent(edit.accent_color).map_err(|e| PageError::Invalid("accent_color", e))?;
+        let name = check_display_name(edit.display_name)
+            .map_err(|e| PageError::Invalid("display_name", e))?;
         let set_in_file = "is set in the configuration file; change it there".to_owned();
-        if file.intro.is_some() && intro != file.intro {
+        let fixed = |from_file: &Option<String>, sent: &Option<String>| {
+            from_file.is_some() && sent.as_deref() != from_file.as_deref()
+        };
+        if fixed(&file.page.intro, &intro) {
             return Err(PageError::Invalid("intro", set_in_file));
         }
-        if file.accent_color.is_some() && accent.as_deref() != file.accent_color.as_deref() {
+        if fixed(&file.page.accent_color, &accent) {
             return Err(PageError::Invalid("accent_color", set_in_file));
         }
+        if fixed(&file.owner.display_name, &name) {
+            return Err(PageError::Invalid("display_name", set_in_file));
+        }
         let now = self.now();
-        let (keep_intro, keep_accent) = (file.intro.is_none(), file.accent_color.is_none());
-        let (i, a) = (intro.clone(), accent.clone());
+        let edits = [
+            ("intro", file.page.intro.is_none(), intro),
+            ("accent_color", file.page.accent_color.is_none(), accent),
+            ("display_name", file.owner.display_name.is_none(), name),
+        ];
         let saved = self
             .store()
             .call(move |c| {
                 let tx = c.transaction()?;
-                if keep_intro {
-                    crate::store::page_settings::set(&tx, "intro", i.as_deref(), now)?;
-                }
-                if keep_accent {
-                    crate::store::page_settings::set(&tx, "accent_color", a.as_deref(), now)?;
+                for (key, editable, value) in &edits {
+                    if *editable {
+                        crate::store::page_settings::set(&tx, key, value.as_deref(), now)?;
+                    }
                 }
                 let all = crate::store::page_settings::all(&tx)?;
                 tx.commit()?;
@@ -144,8 +190,21 @@ impl BookingService {
             })
             .await?;
         self.set_saved_page(saved);
+        let (config, edited_at) = {
+            let current = self.current();
+            (Arc::clone(&current.config), current.edited_at)
+        };
+        self.set_current(Current { config, edited_at });
         Ok(self.page_texts())
     }
+}
+
+/// What the owner sent: each field as typed (`None` or empty: none).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageEdit<'a> {
+    pub intro: Option<&'a str>,
+    pub accent_color: Option<&'a str>,
+    pub display_name: Option<&'a str>,
 }
 
 #[cfg(test)]
@@ -159,7 +218,14 @@ mod tests {
             ("accent_color".to_owned(), "#112233".to_owned()),
         ]
         .into();
-        let file = PageConfig {
+        let mut file = crate::config::from_toml_str(
+            "[owner]\nname = \"Ada\"\nemail = \"ada@example.org\"\ntimezone = \"UTC\"\n\
+             [[event_types]]\nslug = \"a\"\ntitle = \"A\"\nduration_minutes = 30\n",
+            &[],
+            std::path::Path::new("/"),
+        )
+        .unwrap();
+        file.page = PageConfig {
             accent_color: Some("#0b6e4f".into()),
             ..PageConfig::default()
         };
@@ -167,6 +233,25 @@ mod tests {
         assert_eq!(m.intro.as_deref(), Some("Saved intro"));
         assert_eq!(m.accent_color.as_deref(), Some("#0b6e4f"));
         assert!(!m.intro_from_file && m.accent_from_file);
+        assert_eq!(m.display_name, None);
+
+        let saved: BTreeMap<String, String> = [("display_name".into(), "Dr. Ada".into())].into();
+        let mut applied = file.clone();
+        overlay(&mut applied, &file, &saved);
+        assert_eq!(applied.owner.shown_name(), "Dr. Ada");
+        overlay(&mut applied, &file, &BTreeMap::new());
+        assert_eq!(
+            applied.owner.shown_name(),
+            "Ada",
+            "a forgotten name goes away"
+        );
+        file.owner.display_name = Some("Ada from the file".into());
+        overlay(&mut applied, &file, &saved);
+        assert_eq!(
+            applied.owner.shown_name(),
+            "Ada from the file",
+            "the file wins"
+        );
     }
 
     #[test]
@@ -182,5 +267,9 @@ mod tests {
         assert!(check_accent(Some("red")).is_err());
         assert!(check_accent(Some("#12345")).is_err());
         assert_eq!(check_accent(None), Ok(None));
+        assert_eq!(check_display_name(Some("  Ada ")), Ok(Some("Ada".into())));
+        assert_eq!(check_display_name(Some(" ")), Ok(None));
+        assert!(check_display_name(Some("a\nb")).is_err());
+        assert!(check_display_name(Some(&"x".repeat(101))).is_err());
     }
 }

@@ -35,7 +35,19 @@ impl BookingService {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub(super) fn set_current(&self, current: Current) {
+    /// Swaps in `current`, with the page's saved display name laid over it.
+    pub(super) fn set_current(&self, mut current: Current) {
+        let saved = self
+            .inner
+            .saved_page
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        super::page_settings::overlay(
+            Arc::make_mut(&mut current.config),
+            self.file_config(),
+            &saved,
+        );
         *self
             .inner
             .current

@@ -109,6 +109,8 @@ pub(super) struct Inner {
     pub(super) current: std::sync::RwLock<Current>,
     /// The page's texts edited in the dashboard (`page_settings.rs`), by key.
     pub(super) saved_page: std::sync::RwLock<std::collections::BTreeMap<String, String>>,
+    /// The logo uploaded in the dashboard (`page_logo.rs`).
+    pub(super) saved_logo: std::sync::RwLock<Option<Arc<crate::store::page_settings::StoredLogo>>>,
     store: Store,
     hub: Arc<SyncHub>,
     tokens: TokenKey,
@@ -134,11 +136,14 @@ impl BookingService {
         clock: fn() -> DateTime<Utc>,
         secrets: Option<SecretBox>,
     ) -> Self {
-        let current = saved_rules(&config, &store);
+        let mut current = saved_rules(&config, &store);
+        let saved_page = super::page_settings::saved(&store);
+        super::page_settings::overlay(Arc::make_mut(&mut current.config), &config, &saved_page);
         BookingService {
             inner: Arc::new(Inner {
                 current: std::sync::RwLock::new(current),
-                saved_page: std::sync::RwLock::new(super::page_settings::saved(&store)),
+                saved_page: std::sync::RwLock::new(saved_page),
+                saved_logo: std::sync::RwLock::new(super::page_logo::saved(&store)),
                 file_config: config,
                 store,
                 hub,

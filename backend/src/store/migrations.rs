@@ -483,6 +483,23 @@ const STEPS: &[&str] = &[
         value      TEXT NOT NULL,
         updated_at INTEGER NOT NULL
     );",
+    // 16: the owner's display name edited in the dashboard; the logo uploaded there.
+    "CREATE TABLE page_settings_v16 (
+        key        TEXT PRIMARY KEY CHECK (key IN ('intro', 'accent_color', 'display_name')),
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    INSERT INTO page_settings_v16 (key, value, updated_at)
+        SELECT key, value, updated_at FROM page_settings;
+    DROP TABLE page_settings;
+    ALTER TABLE page_settings_v16 RENAME TO page_settings;
+    CREATE TABLE page_logo (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        media_type TEXT NOT NULL
+                   CHECK (media_type IN ('image/png', 'image/jpeg', 'image/svg+xml', 'image/webp')),
+        bytes      BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 524288),
+        updated_at INTEGER NOT NULL
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

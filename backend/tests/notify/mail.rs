@@ -425,3 +425,32 @@ async fn mail_goes_over_starttls_and_implicit_tls_trusting_the_owners_ca() {
     assert!(failed.to_lowercase().contains("certificate"), "{failed}");
     assert!(smtp.mails().is_empty());
 }
+
+/// The name shown to visitors, edited in the dashboard (issue 18 item 10), names the owner in
+/// the next mail and its invitation at once, without a restart.
+#[tokio::test]
+async fn the_display_name_edited_in_the_dashboard_names_the_owner_in_mail() {
+    use openslot_testkit::admin::{admin, login, password_section};
+    let smtp = SmtpServer::start(free_port()).await;
+    let app = spawn_app(&format!(
+        "{}{}",
+        mail_config(smtp.port, "owner_copy = false"),
+        password_section()
+    ))
+    .await;
+    let owner = login(&app).await;
+    let body = json!({"display_name": "Dr. Ada Owner"});
+    let (status, v) = admin(&app, "PUT", "/admin/api/page", Some(&owner), Some(body)).await;
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = app.book("intro", TUE_9).await;
+    assert_eq!(status, 201, "{v}");
+    let mails = mails_for(&smtp, 1).await;
+    let subject = mails[0].header("Subject").unwrap();
+    assert_eq!(subject, "Confirmed: Intro call with Dr. Ada Owner");
+    let ics = mails[0].part("text/calendar").unwrap();
+    assert!(
+        ics.replace("\r\n ", "")
+            .contains("ORGANIZER;CN=\"Dr. Ada Owner\""),
+        "{ics}"
+    );
+}

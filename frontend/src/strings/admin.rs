@@ -139,10 +139,25 @@ pub const PAGE: &str = "Booking page";
 pub const PAGE_HINT: &str =
     "What visitors see above the times. Saved, it applies on the booking page at once.";
 pub const PAGE_INTRO: &str = "Introduction";
-pub const PAGE_OWNER: &str = "Your name on the page";
+pub const PAGE_OWNER: &str = "Your name";
 pub const PAGE_ZONE: &str = "Your time zone";
 pub const OWNER_FROM_FILE: &str =
     "Your name and time zone are set in the configuration file ([owner]); change them there.";
+pub const PAGE_DISPLAY_NAME: &str = "Name shown to visitors";
+pub const PAGE_DISPLAY_NAME_HINT: &str = "Instead of your name, on the page, in mails and in calendar entries (for example \"Dr. Ada Example\"). Empty: your name.";
+pub const LOGO: &str = "Logo";
+pub const LOGO_HINT: &str =
+    "A PNG, JPEG, WebP or SVG image of at most 512 KB, shown beside your name.";
+pub const LOGO_NONE: &str = "No logo yet.";
+pub const LOGO_CHOOSE: &str = "Upload a logo";
+pub const LOGO_REMOVE: &str = "Remove the logo";
+pub const LOGO_SAVED: &str = "The logo is on the booking page.";
+pub const LOGO_REMOVED: &str = "The logo is removed.";
+pub const LOGO_ALT: &str = "Your logo as visitors see it";
+pub const LOGO_FROM_FILE: &str =
+    "Set in the configuration file ([page] logo_file); replace that file to change it.";
+pub const LOGO_TOO_BIG: &str = "That file is larger than 512 KB; choose a smaller one.";
+pub const LOGO_UNREADABLE: &str = "That file cannot be read.";
 pub const PAGE_INTRO_HINT: &str = "Plain text, at most 500 characters; shown under your name.";
 pub const PAGE_ACCENT: &str = "Accent colour";
 pub const PAGE_ACCENT_HINT: &str = "Like #0b6e4f. Any colour reads: the page picks black or white text on it and darker or lighter shades for links.";

@@ -67,6 +67,17 @@ pub struct SecurityJson {
     pub embed_origins: Vec<String>,
 }
 
+/// A logo uploaded in the dashboard (`PUT /admin/api/page/logo`): a PNG, JPEG, WebP or SVG
+/// (without scripts) of at most 512 KB, base64-encoded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct LogoBody {
+    /// `image/png`, `image/jpeg`, `image/webp` or `image/svg+xml`; the bytes must match it.
+    pub media_type: String,
+    /// The file, base64 (standard alphabet, padded).
+    pub data_base64: String,
+}
+
 /// The booking page's texts the dashboard edits (`GET`/`PUT /admin/api/page`). A value the
 /// configuration file sets is shown with `*_from_file` and cannot be changed here.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,8 +99,26 @@ pub struct PageSettingsJson {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub accent_from_file: bool,
-    /// In answers: the name the page shows (`[owner] display_name` or `name`; the file's,
-    /// read-only).
+    /// The name visitors see instead of `owner_name` (at most 100 characters, one line);
+    /// absent: `owner_name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub display_name: Option<String>,
+    /// In answers: `display_name` comes from the configuration file (read-only here).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub display_name_from_file: bool,
+    /// In answers: the page's logo as the dashboard loads it, on the admin listener (absent:
+    /// none; visitors load it at `/api/v1/page/logo`). Changed with `PUT`/`DELETE
+    /// /admin/api/page/logo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub logo_url: Option<String>,
+    /// In answers: the logo is `[page] logo_file` of the configuration file (read-only here).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub logo_from_file: bool,
+    /// In answers: `[owner] name` (the file's, read-only).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub owner_name: String,

@@ -1,15 +1,13 @@
 //! `[mail]` as it is (read-only: the file sets it; never the password) and "send a test mail";
-//! `[security]` as it is (read-only); the booking page's texts (intro, accent colour), edited
-//! where the file leaves them unset.
+//! `[security]` as it is (read-only). The booking page's settings are in `page.rs`.
 
 use std::sync::Arc;
 
-use openslot_wire::admin::{MailJson, PageSettingsJson, SecurityJson, TestMailJson};
+use openslot_wire::admin::{MailJson, SecurityJson, TestMailJson};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::api::public::{ErrorCode, ErrorJson, error, internal};
-use crate::booking::page_settings::{PageError, PageTexts};
+use crate::api::public::{ErrorCode, ErrorJson, error};
 use crate::notify::test_mail::{self, TestMailError};
 
 use super::{AdminAuth, OwnerToken, Part, Tag};
@@ -30,28 +28,6 @@ impl Part for MailApi {
 enum MailResponse {
     #[oai(status = 200)]
     Ok(Json<MailJson>),
-}
-
-#[derive(ApiResponse)]
-enum PageSettingsResponse {
-    #[oai(status = 200)]
-    Ok(Json<PageSettingsJson>),
-    /// A value is wrong, or set in the configuration file (`fields` says which).
-    #[oai(status = 422)]
-    Invalid(Json<ErrorJson>),
-    #[oai(status = 500)]
-    Internal(Json<ErrorJson>),
-}
-
-fn page_json(t: PageTexts, owner: &crate::config::OwnerConfig) -> PageSettingsJson {
-    PageSettingsJson {
-        intro: t.intro,
-        accent_color: t.accent_color,
-        intro_from_file: t.intro_from_file,
-        accent_from_file: t.accent_from_file,
-        owner_name: owner.shown_name().to_owned(),
-        owner_timezone: owner.timezone.name().to_owned(),
-    }
 }
 
 #[derive(ApiResponse)]
@@ -100,58 +76,6 @@ impl MailApi {
             max_per_address_per_day: mail.map_or(0, |m| m.max_per_address_per_day),
             max_per_day: mail.map_or(0, |m| m.max_per_day),
         }))
-    }
-
-    /// The booking page's intro and accent colour as they apply, and which the configuration
-    /// file sets (those are read-only here).
-    #[oai(
-        path = "/page",
-        method = "get",
-        operation_id = "getPageSettings",
-        tag = "Tag::Availability"
-    )]
-    async fn page(&self, _auth: OwnerToken) -> PageSettingsResponse {
-        let owner = &self.service().file_config().owner;
-        PageSettingsResponse::Ok(Json(page_json(self.service().page_texts(), owner)))
-    }
-
-    /// Saves the intro and accent colour (absent or empty: none) where the configuration file
-    /// leaves them unset; they apply on the booking page at once (`GET /api/v1/page`, the
-    /// accent's stylesheet). A value the file sets must be sent as it is (or left out).
-    #[oai(
-        path = "/page",
-        method = "put",
-        operation_id = "savePageSettings",
-        tag = "Tag::Availability"
-    )]
-    async fn save_page(
-        &self,
-        _auth: OwnerToken,
-        body: Json<PageSettingsJson>,
-    ) -> PageSettingsResponse {
-        let file = &self.service().file_config().page;
-        // Left out: the file's value stands (the dashboard sends what it shows).
-        let intro = body.0.intro.clone().or_else(|| file.intro.clone());
-        let accent = body
-            .0
-            .accent_color
-            .clone()
-            .or_else(|| file.accent_color.clone());
-        match self
-            .service()
-            .save_page(intro.as_deref(), accent.as_deref())
-            .await
-        {
-            Ok(t) => {
-                tracing::info!("the booking page's texts were edited");
-                let owner = &self.service().file_config().owner;
-                PageSettingsResponse::Ok(Json(page_json(t, owner)))
-            }
-            Err(PageError::Invalid(field, why)) => {
-                PageSettingsResponse::Invalid(super::invalid(field, why))
-            }
-            Err(PageError::Store(e)) => PageSettingsResponse::Internal(internal(&e)),
-        }
     }
 
     /// The captcha, rate limits, trusted proxies, CORS and embedding origins in effect (the

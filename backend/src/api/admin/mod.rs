@@ -17,6 +17,7 @@ mod deliveries;
 mod explain;
 mod login;
 mod mail;
+mod page;
 mod rules;
 mod sources;
 mod stats;
@@ -47,6 +48,7 @@ pub use deliveries::DeliveriesApi;
 pub use explain::ExplainApi;
 pub use login::LoginApi;
 pub use mail::MailApi;
+pub use page::PageApi;
 pub use rules::RulesApi;
 pub use sources::SourcesApi;
 pub(crate) use sources::{SourceChangeResponse, change_error, source_status};
@@ -67,6 +69,7 @@ pub type AdminApis = (
     StatsApi,
     DeliveriesApi,
     MailApi,
+    PageApi,
     ApiKeysApi,
     WebhooksApi,
 );
@@ -88,6 +91,7 @@ pub fn apis(auth: &Arc<AdminAuth>, login_limiter: Arc<RateLimiter>) -> AdminApis
         StatsApi { auth: auth() },
         DeliveriesApi { auth: auth() },
         MailApi { auth: auth() },
+        PageApi { auth: auth() },
         ApiKeysApi { auth: auth() },
         WebhooksApi { auth: auth() },
     )

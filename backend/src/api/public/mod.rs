@@ -53,8 +53,8 @@ use responses::{
 };
 use validate::parse_start;
 
-/// Where the owner's logo (`[page] logo_file`) is served; outside the OpenAPI document because
-/// its media type comes from the file.
+/// Where the owner's logo (`[page] logo_file`, or uploaded) is served; outside the OpenAPI
+/// document because its media type comes from the file (`api/logo.rs`).
 pub const LOGO_PATH: &str = "/api/v1/page/logo";
 
 /// The longest range `GET /slots` answers (days).
@@ -326,14 +326,13 @@ impl PublicApi {
     )]
     async fn page(&self) -> PageResponse {
         let config = self.service.config();
-        let page = &config.page;
         let texts = self.service.page_texts();
         PageResponse::Ok(Json(PageJson {
             owner_name: config.owner.shown_name().to_owned(),
             timezone: config.owner.timezone.name().to_owned(),
             intro: texts.intro,
             accent_color: texts.accent_color,
-            logo_url: page.logo_file.as_ref().map(|_| LOGO_PATH.to_owned()),
+            logo_url: crate::api::logo::url(LOGO_PATH, &self.service.page_logo()),
             horizon_days: config.availability.horizon_days,
             min_notice_minutes: config.availability.min_notice_minutes,
             captcha: self.captcha.is_some(),
