@@ -48,6 +48,7 @@ impl BookingService {
             self.file_config(),
             &saved,
         );
+        self.hub().set_owner_zone(current.config.owner.timezone);
         *self
             .inner
             .current

@@ -139,6 +139,7 @@ impl BookingService {
         let mut current = saved_rules(&config, &store);
         let saved_page = super::page_settings::saved(&store);
         super::page_settings::overlay(Arc::make_mut(&mut current.config), &config, &saved_page);
+        hub.set_owner_zone(current.config.owner.timezone);
         BookingService {
             inner: Arc::new(Inner {
                 current: std::sync::RwLock::new(current),

@@ -260,8 +260,12 @@ pub struct OwnerConfig {
     pub email: String,
     /// More addresses of the owner (as invitations name them; `mailto:` allowed). Default none.
     pub other_emails: Vec<String>,
-    /// Required, an IANA zone; working hours, overrides and blocks are read in it.
+    /// An IANA zone; working hours, overrides and blocks are read in it. Left out of the file,
+    /// the dashboard may set it (UTC until then).
     pub timezone: Tz,
+    /// Whether the file (or `OPENSLOT_OWNER__TIMEZONE`) sets `timezone`: then the dashboard
+    /// shows it read-only.
+    pub timezone_from_file: bool,
 }
 
 impl OwnerConfig {

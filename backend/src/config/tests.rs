@@ -258,14 +258,18 @@ fn required_keys() {
         &[
             ("owner.name", "required"),
             ("owner.email", "required"),
-            ("owner.timezone", "required"),
             ("event_types", "at least one"),
         ],
     );
-    check(
+    // The zone may be left to the dashboard: UTC until set there.
+    let config = parse(
         &format!("[owner]\nname = 'A'\nemail = 'a@b.c'\n{EVENT}"),
-        &[("owner.timezone", "required")],
-    );
+        &[],
+    )
+    .unwrap();
+    assert_eq!(config.owner.timezone, chrono_tz::UTC);
+    assert!(!config.owner.timezone_from_file);
+    assert!(parse(&minimal(""), &[]).unwrap().owner.timezone_from_file);
     check(OWNER, &[("event_types", "at least one")]);
     check(
         &format!("event_types = []\n{OWNER}"),
@@ -826,7 +830,6 @@ fn hostile_input_never_panics() {
             ("owner", "expected a table, found integer"),
             ("owner.name", "required"),
             ("owner.email", "required"),
-            ("owner.timezone", "required"),
         ],
     );
     check(

@@ -483,9 +483,11 @@ const STEPS: &[&str] = &[
         value      TEXT NOT NULL,
         updated_at INTEGER NOT NULL
     );",
-    // 16: the owner's display name edited in the dashboard; the logo uploaded there.
+    // 16: the owner's display name and time zone edited in the dashboard; the logo uploaded
+    // there.
     "CREATE TABLE page_settings_v16 (
-        key        TEXT PRIMARY KEY CHECK (key IN ('intro', 'accent_color', 'display_name')),
+        key        TEXT PRIMARY KEY
+                   CHECK (key IN ('intro', 'accent_color', 'display_name', 'timezone')),
         value      TEXT NOT NULL,
         updated_at INTEGER NOT NULL
     );

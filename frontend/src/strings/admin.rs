@@ -141,8 +141,10 @@ pub const PAGE_HINT: &str =
 pub const PAGE_INTRO: &str = "Introduction";
 pub const PAGE_OWNER: &str = "Your name";
 pub const PAGE_ZONE: &str = "Your time zone";
-pub const OWNER_FROM_FILE: &str =
-    "Your name and time zone are set in the configuration file ([owner]); change them there.";
+pub const OWNER_NAME_FROM_FILE: &str =
+    "Set in the configuration file ([owner] name); change it there.";
+pub const PAGE_ZONE_HINT: &str = "An IANA zone such as Europe/Berlin: your working hours, days off and blocks are read in it. Saved, the free times follow at once.";
+pub const PAGE_ZONE_BROWSER: &str = "Use";
 pub const PAGE_DISPLAY_NAME: &str = "Name shown to visitors";
 pub const PAGE_DISPLAY_NAME_HINT: &str = "Instead of your name, on the page, in mails and in calendar entries (for example \"Dr. Ada Example\"). Empty: your name.";
 pub const LOGO: &str = "Logo";

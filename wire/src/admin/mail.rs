@@ -122,8 +122,13 @@ pub struct PageSettingsJson {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub owner_name: String,
-    /// In answers: the owner's IANA zone (`[owner] timezone`; the file's, read-only).
+    /// The owner's IANA zone, in which working hours, overrides and blocks are read
+    /// (`[owner] timezone`; where the file leaves it out, set here: absent or empty is UTC).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub owner_timezone: String,
+    /// In answers: `owner_timezone` comes from the configuration file (read-only here).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub timezone_from_file: bool,
 }

@@ -94,7 +94,13 @@ impl Reader<'_> {
             self.problem("owner.email", format!("`{email}` is not an email address"));
         }
         let other_emails = self.other_emails(t, p);
-        let zone = self.required_str(t, p, "timezone");
+        // Optional: left out, the dashboard may set it (UTC until then).
+        let zone = self.str(t, p, "timezone");
+        if zone.as_deref() == Some("") {
+            self.problem("owner.timezone", "must not be empty");
+        }
+        let timezone_from_file = zone.as_deref().is_some_and(|z| !z.is_empty());
+        let zone = zone.unwrap_or_default();
         let timezone = if zone.is_empty() {
             Tz::UTC
         } else {
@@ -112,6 +118,7 @@ impl Reader<'_> {
             email,
             other_emails,
             timezone,
+            timezone_from_file,
         }
     }
 
