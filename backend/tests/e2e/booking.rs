@@ -141,6 +141,38 @@ async fn a_rate_limited_visitor_is_told_how_long_to_wait() {
     service.scenario("booking.mjs", &service.base, &[("PHASE", "limits")]);
 }
 
+/// The owner switches the captcha in the dashboard while a visitor's form is open (the file
+/// leaves it unset): off, the open form books without the proof of work; on, a form loaded
+/// while it was off is refused once, solves it and books.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_booking_form_follows_the_captcha_switched_in_the_dashboard() {
+    if !ready("booking page e2e (captcha switched)") {
+        return;
+    }
+    let day = "[\"08:00-20:00\"]";
+    let config = format!(
+        "[owner]\nname = \"Ada Example\"\nemail = \"ada@example.org\"\ntimezone = \"Europe/Berlin\"\n\
+         [server]\nlisten = \"{{listen}}\"\nadmin_listen = \"{{admin_listen}}\"\ndata_dir = \"data\"\n\
+         static_dir = \"{{static_dir}}\"\n\
+         [security]\nrate_limit_per_minute = 0\n\
+         [admin]\npassword_hash = '{}'\n\
+         [availability]\nmin_notice_minutes = 60\nhorizon_days = 20\n\
+         working_hours = {{ mon = {day}, tue = {day}, wed = {day}, thu = {day}, fri = {day}, sat = {day}, sun = {day} }}\n\
+         [[event_types]]\nslug = \"intro\"\ntitle = \"Intro call\"\nduration_minutes = 30\n",
+        openslot_testkit::admin::PASSWORD_HASH
+    );
+    let service = start_service(&config).await;
+    service.scenario(
+        "booking.mjs",
+        &service.base,
+        &[
+            ("PHASE", "switched"),
+            ("ADMIN", &service.admin),
+            ("PASSWORD", openslot_testkit::admin::PASSWORD),
+        ],
+    );
+}
+
 /// A series from the page: refused whole when a later session is taken (the page names it),
 /// booked every two weeks, listed on the confirmation, cancelled from the manage page with the
 /// later sessions; their events leave Radicale.
