@@ -51,6 +51,16 @@ async fn the_captcha_is_switched_in_the_dashboard_at_once_and_after_a_restart() 
     )
     .await;
     assert_eq!(status, 401, "{v}");
+    let (status, _) = openslot_testkit::admin::request(
+        &app.client,
+        app.public,
+        "PUT",
+        "/admin/api/security",
+        Some(&owner),
+        Some(json!({"captcha": false})),
+    )
+    .await;
+    assert_eq!(status, 404, "not on the public listener");
     let (status, v) = put(&app, &owner, json!({"captcha": false})).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["captcha"], false);
