@@ -64,6 +64,10 @@ async fn the_captcha_is_switched_in_the_dashboard_at_once_and_after_a_restart() 
     let (status, v) = put(&app, &owner, json!({"captcha": false})).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["captcha"], false);
+    assert!(
+        !app.service.config().security.captcha,
+        "the configuration that applies says so too"
+    );
     assert_eq!(app.get("/api/v1/page").await.1["captcha"], false);
     assert_eq!(
         app.get("/api/v1/captcha").await.0,
@@ -112,6 +116,13 @@ async fn a_lowered_limit_refuses_from_the_next_request_without_a_restart() {
     .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["rate_limit_per_minute"], 2);
+    // Rules saved afterwards keep it (the configuration is rebuilt from the file's).
+    let (status, rules) = admin(&app, "GET", "/admin/api/rules", Some(&owner), None).await;
+    assert_eq!(status, 200, "{rules}");
+    let doc = rules["document"].clone();
+    let (status, v) = admin(&app, "PUT", "/admin/api/rules", Some(&owner), Some(doc)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(app.service.config().security.rate_limit_per_minute, 2);
     for _ in 0..2 {
         assert_eq!(app.book("intro", SAT_10).await.0, 409);
     }
