@@ -111,6 +111,8 @@ pub(super) struct Inner {
     pub(super) saved_page: std::sync::RwLock<std::collections::BTreeMap<String, String>>,
     /// The logo uploaded in the dashboard (`page_logo.rs`).
     pub(super) saved_logo: std::sync::RwLock<Option<Arc<crate::store::page_settings::StoredLogo>>>,
+    /// The captcha and rate limits as they apply (`security_settings.rs`).
+    pub(super) security: super::security_settings::Live,
     store: Store,
     hub: Arc<SyncHub>,
     tokens: TokenKey,
@@ -140,11 +142,14 @@ impl BookingService {
         let saved_page = super::page_settings::saved(&store);
         super::page_settings::overlay(Arc::make_mut(&mut current.config), &config, &saved_page);
         hub.set_owner_zone(current.config.owner.timezone);
+        let security = super::security_settings::Live::load(&config.security, &store);
+        super::security_settings::overlay(Arc::make_mut(&mut current.config), &security.applied());
         BookingService {
             inner: Arc::new(Inner {
                 current: std::sync::RwLock::new(current),
                 saved_page: std::sync::RwLock::new(saved_page),
                 saved_logo: std::sync::RwLock::new(super::page_logo::saved(&store)),
+                security,
                 file_config: config,
                 store,
                 hub,

@@ -335,6 +335,22 @@ pub struct SecurityConfig {
     /// holder cannot make OpenSlot post into the owner's LAN. The file's `[[webhooks]]` are
     /// the owner's own and are not limited by this.
     pub webhook_private_targets: bool,
+    /// Which of the keys the dashboard may edit the file (or an `OPENSLOT_*` variable) sets:
+    /// those stay as the file says; the others apply the dashboard's saved value, if any.
+    pub set_in_file: SecuritySetInFile,
+}
+
+impl SecurityConfig {
+    /// The highest rate limit either key takes (0 turns a limit off).
+    pub const MAX_PER_MINUTE: u32 = 100_000;
+}
+
+/// The `[security]` keys the dashboard edits where the file leaves them unset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SecuritySetInFile {
+    pub captcha: bool,
+    pub rate_limit_per_minute: bool,
+    pub api_key_rate_per_minute: bool,
 }
 
 /// `[page]`: how the booking page looks (the owner's name comes from `[owner]`).

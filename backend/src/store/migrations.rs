@@ -502,6 +502,14 @@ const STEPS: &[&str] = &[
         bytes      BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 524288),
         updated_at INTEGER NOT NULL
     );",
+    // 17: `[security]` captcha and rate limits edited in the dashboard (where the file leaves
+    // them unset); the values as text (`true`/`false`, whole numbers).
+    "CREATE TABLE security_settings (
+        key        TEXT PRIMARY KEY
+                   CHECK (key IN ('captcha', 'rate_limit_per_minute', 'api_key_rate_per_minute')),
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

@@ -1,13 +1,12 @@
 //! Settings the file sets, shown read-only: the mail settings (`[mail]`, never the password)
-//! with "Send a test mail", above the delivery log; the captcha, rate limits and origins
-//! (`[security]`), above the API keys.
+//! with "Send a test mail", above the delivery log (`[security]`: `security.rs`).
 
 use leptos::prelude::*;
 
 use super::client::{Load, explain, load, session};
 use crate::api::Call;
 use crate::strings::admin as t;
-use openslot_wire::admin::{MailJson, SecurityJson, TestMailJson};
+use openslot_wire::admin::{MailJson, TestMailJson};
 
 #[component]
 pub fn MailSettings() -> impl IntoView {
@@ -73,50 +72,6 @@ pub fn MailSettings() -> impl IntoView {
                     }
                         .into_any()
                 }
-            }}
-        </section>
-    }
-}
-
-/// The captcha, rate limits and allowed origins in effect (read-only: the file's
-/// `[security]`), above the API keys.
-#[component]
-pub fn SecuritySettings() -> impl IntoView {
-    let session = session();
-    let settings = RwSignal::new(Load::<SecurityJson>::Loading);
-    load(session, "/admin/api/security".to_owned(), settings);
-    let list = |items: Vec<String>| {
-        if items.is_empty() {
-            t::NONE.to_owned()
-        } else {
-            items.join(", ")
-        }
-    };
-    let limit = |n: u32| {
-        if n == 0 {
-            t::NO_LIMIT.to_owned()
-        } else {
-            t::per_minute(n)
-        }
-    };
-    view! {
-        <section class="card security-settings" aria-labelledby="security-title">
-            <h3 id="security-title">{t::SECURITY_TITLE}</h3>
-            {move || match settings.get() {
-                Load::Loading => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
-                Load::Failed(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-                Load::Ready(s) => view! {
-                    <p class="hint">{t::FROM_FILE}</p>
-                    <dl class="answers">
-                        <dt>{t::CAPTCHA}</dt><dd>{if s.captcha { t::ON } else { t::OFF }}</dd>
-                        <dt>{t::VISITOR_LIMIT}</dt><dd>{limit(s.rate_limit_per_minute)}</dd>
-                        <dt>{t::KEY_LIMIT}</dt><dd>{limit(s.api_key_rate_per_minute)}</dd>
-                        <dt>{t::CORS_ORIGINS}</dt><dd>{list(s.cors_origins)}</dd>
-                        <dt>{t::EMBED_ORIGINS}</dt><dd>{list(s.embed_origins)}</dd>
-                        <dt>{t::TRUSTED_PROXIES}</dt><dd>{list(s.trusted_proxies)}</dd>
-                    </dl>
-                }
-                .into_any(),
             }}
         </section>
     }

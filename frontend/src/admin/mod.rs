@@ -20,6 +20,7 @@ mod mail;
 mod new_booking;
 mod page;
 mod rules;
+mod security;
 mod seen;
 mod sources;
 mod stats;

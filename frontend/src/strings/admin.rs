@@ -545,16 +545,22 @@ pub const NONE: &str = "none";
 pub const SEND_TEST_MAIL: &str = "Send a test mail";
 pub const SECURITY_TITLE: &str = "Access";
 pub const CAPTCHA: &str = "Proof of work on bookings";
-pub const ON: &str = "on";
-pub const OFF: &str = "off";
 pub const VISITOR_LIMIT: &str = "Booking attempts per visitor";
 pub const KEY_LIMIT: &str = "Requests per API key";
-pub const NO_LIMIT: &str = "no limit";
 pub const CORS_ORIGINS: &str = "Sites that may call the API (CORS)";
 pub const EMBED_ORIGINS: &str = "Sites that may embed the booking page";
 pub const TRUSTED_PROXIES: &str = "Trusted proxies";
-pub fn per_minute(n: u32) -> String {
-    format!("{n} a minute")
+pub const SECURITY_HINT: &str = "The check that a visitor is a person and how often one address or one API key may call. Saved, they apply at once.";
+pub const CAPTCHA_HINT: &str = "Visitors' browsers solve a small puzzle before a booking goes through; API keys never need it.";
+pub const VISITOR_LIMIT_HINT: &str =
+    "Booking attempts from one address in a minute; 0 is no limit, empty is the default (10).";
+pub const KEY_LIMIT_HINT: &str =
+    "Requests from one API key in a minute; 0 is no limit, empty is the default (120).";
+pub const SECURITY_SAVE: &str = "Save";
+pub const SECURITY_SAVED: &str = "Access settings saved; they apply now.";
+pub const FILE_ONLY: &str = "These are set in the configuration file only (read-only here):";
+pub fn limit_wrong(label: &str, max: u32) -> String {
+    format!("{label}: enter a whole number from 0 to {max}, or leave it empty for the default.")
 }
 pub fn test_mail_sent(to: &str) -> String {
     format!("A test mail was sent to {to}: the mail server took it.")

@@ -1,5 +1,6 @@
-//! Settings in the dashboard: `[mail]` with the answer of a test mail and `[security]`, shown
-//! read-only (the configuration file sets them), and the booking page's texts it edits.
+//! Settings in the dashboard: `[mail]` with the answer of a test mail, shown read-only (the
+//! configuration file sets it), and the booking page's texts it edits (`[security]`:
+//! `security.rs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -47,24 +48,6 @@ pub struct TestMailJson {
     pub sent_to: String,
     /// The server's reply code (250: accepted).
     pub reply_code: u16,
-}
-
-/// `[security]` (and `[page] embed_origins`) as they apply: read-only, the file sets them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
-pub struct SecurityJson {
-    /// Whether a visitor's booking needs the proof of work.
-    pub captcha: bool,
-    /// Booking requests per visitor address and minute (0: no limit).
-    pub rate_limit_per_minute: u32,
-    /// Requests per API key and minute (0: no limit).
-    pub api_key_rate_per_minute: u32,
-    /// Peers whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Vec<String>,
-    /// Origins whose pages may read the API from a browser.
-    pub cors_origins: Vec<String>,
-    /// Sites that may show the booking page in a frame.
-    pub embed_origins: Vec<String>,
 }
 
 /// A logo uploaded in the dashboard (`PUT /admin/api/page/logo`): a PNG, JPEG, WebP or SVG

@@ -1,9 +1,9 @@
-//! `[mail]` as it is (read-only: the file sets it; never the password) and "send a test mail";
-//! `[security]` as it is (read-only). The booking page's settings are in `page.rs`.
+//! `[mail]` as it is (read-only: the file sets it; never the password) and "send a test mail".
+//! `[security]` is in `security.rs`, the booking page's settings in `page.rs`.
 
 use std::sync::Arc;
 
-use openslot_wire::admin::{MailJson, SecurityJson, TestMailJson};
+use openslot_wire::admin::{MailJson, TestMailJson};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
@@ -28,12 +28,6 @@ impl Part for MailApi {
 enum MailResponse {
     #[oai(status = 200)]
     Ok(Json<MailJson>),
-}
-
-#[derive(ApiResponse)]
-enum SecurityResponse {
-    #[oai(status = 200)]
-    Ok(Json<SecurityJson>),
 }
 
 #[derive(ApiResponse)]
@@ -75,27 +69,6 @@ impl MailApi {
             reminder_hours: mail.map(|m| m.reminder_hours.clone()).unwrap_or_default(),
             max_per_address_per_day: mail.map_or(0, |m| m.max_per_address_per_day),
             max_per_day: mail.map_or(0, |m| m.max_per_day),
-        }))
-    }
-
-    /// The captcha, rate limits, trusted proxies, CORS and embedding origins in effect (the
-    /// configuration file's `[security]` and `[page] embed_origins`; read-only).
-    #[oai(
-        path = "/security",
-        method = "get",
-        operation_id = "getSecuritySettings",
-        tag = "Tag::Session"
-    )]
-    async fn security(&self, _auth: OwnerToken) -> SecurityResponse {
-        let config = self.service().config();
-        let s = &config.security;
-        SecurityResponse::Ok(Json(SecurityJson {
-            captcha: s.captcha,
-            rate_limit_per_minute: s.rate_limit_per_minute,
-            api_key_rate_per_minute: s.api_key_rate_per_minute,
-            trusted_proxies: s.trusted_proxies.iter().map(ToString::to_string).collect(),
-            cors_origins: s.cors_origins.clone(),
-            embed_origins: config.page.embed_origins.clone(),
         }))
     }
 
