@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
+use super::key_values::{self, Table};
 use super::{StoreError, secs, time};
+
+const TABLE: Table = Table("page_settings");
 
 /// Every saved value, by key.
 pub fn all(conn: &Connection) -> Result<BTreeMap<String, String>, StoreError> {
-    let mut stmt = conn.prepare("SELECT key, value FROM page_settings")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    key_values::all(conn, TABLE)
 }
 
 /// Saves `value` under `key`, or forgets it (`None`).
@@ -23,15 +24,7 @@ pub fn set(
     value: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    match value {
-        Some(v) => conn.execute(
-            "INSERT INTO page_settings (key, value, updated_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            params![key, v, secs(now)],
-        )?,
-        None => conn.execute("DELETE FROM page_settings WHERE key = ?1", [key])?,
-    };
-    Ok(())
+    key_values::set(conn, TABLE, key, value, now)
 }
 
 /// The uploaded logo: its media type, bytes and when it was uploaded.

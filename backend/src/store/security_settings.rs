@@ -4,33 +4,26 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-use super::{StoreError, secs};
+use super::StoreError;
+use super::key_values::{self, Table};
+
+const TABLE: Table = Table("security_settings");
 
 /// Every saved value, by key.
 pub fn all(conn: &Connection) -> Result<BTreeMap<String, String>, StoreError> {
-    let mut stmt = conn.prepare("SELECT key, value FROM security_settings")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    key_values::all(conn, TABLE)
 }
 
-/// Saves `value` under `key`, or forgets it (`None`: back to the default).
+/// Saves `value` under `key`, or forgets it (`None`).
 pub fn set(
     conn: &Connection,
     key: &str,
     value: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    match value {
-        Some(v) => conn.execute(
-            "INSERT INTO security_settings (key, value, updated_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            params![key, v, secs(now)],
-        )?,
-        None => conn.execute("DELETE FROM security_settings WHERE key = ?1", [key])?,
-    };
-    Ok(())
+    key_values::set(conn, TABLE, key, value, now)
 }
 
 #[cfg(test)]
