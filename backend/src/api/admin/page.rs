@@ -39,14 +39,6 @@ enum PageSettingsResponse {
     Internal(Json<ErrorJson>),
 }
 
-/// Why an edit was not saved, as an answer.
-fn refused(e: PageError) -> PageSettingsResponse {
-    match e {
-        PageError::Invalid(field, why) => PageSettingsResponse::Invalid(super::invalid(field, why)),
-        PageError::Store(e) => PageSettingsResponse::Internal(internal(&e)),
-    }
-}
-
 /// The page's settings as they apply now.
 fn page_json(service: &BookingService) -> PageSettingsJson {
     let t = service.page_texts();
@@ -64,6 +56,22 @@ fn page_json(service: &BookingService) -> PageSettingsJson {
         owner_name: owner.name.clone(),
         owner_timezone: t.timezone.name().to_owned(),
         timezone_from_file: t.timezone_from_file,
+    }
+}
+
+impl PageApi {
+    /// The settings after a change, or why it was refused.
+    fn answer<T>(&self, saved: Result<T, PageError>, done: &str) -> PageSettingsResponse {
+        match saved {
+            Ok(_) => {
+                tracing::info!("{done}");
+                PageSettingsResponse::Ok(Json(page_json(self.service())))
+            }
+            Err(PageError::Invalid(field, why)) => {
+                PageSettingsResponse::Invalid(super::invalid(field, why))
+            }
+            Err(PageError::Store(e)) => PageSettingsResponse::Internal(internal(&e)),
+        }
     }
 }
 
@@ -113,13 +121,8 @@ impl PageApi {
             display_name: name.as_deref(),
             timezone: Some(zone.as_str()),
         };
-        match self.service().save_page(edit).await {
-            Ok(_) => {
-                tracing::info!("the booking page's texts were edited");
-                PageSettingsResponse::Ok(Json(page_json(self.service())))
-            }
-            Err(e) => refused(e),
-        }
+        let saved = self.service().save_page(edit).await;
+        self.answer(saved, "the booking page's texts were edited")
     }
 
     /// Uploads the page's logo (replacing any), where `[page] logo_file` is unset: a PNG,
@@ -139,18 +142,12 @@ impl PageApi {
                 "is not base64 (standard alphabet, padded)",
             ));
         };
-        let size = bytes.len();
-        match self
-            .service()
-            .save_logo(Some((body.0.media_type.as_str(), bytes)))
-            .await
-        {
-            Ok(_) => {
-                tracing::info!(media_type = %body.0.media_type, size, "a logo was uploaded");
-                PageSettingsResponse::Ok(Json(page_json(self.service())))
-            }
-            Err(e) => refused(e),
+        let (media_type, size) = (body.0.media_type.as_str(), bytes.len());
+        let saved = self.service().save_logo(Some((media_type, bytes))).await;
+        if saved.is_ok() {
+            tracing::info!(media_type, size, "a logo was uploaded");
         }
+        self.answer(saved, "the page's logo was replaced")
     }
 
     /// Removes the uploaded logo (the page shows none).
@@ -161,12 +158,7 @@ impl PageApi {
         tag = "Tag::Availability"
     )]
     async fn remove_logo(&self, _auth: OwnerToken) -> PageSettingsResponse {
-        match self.service().save_logo(None).await {
-            Ok(_) => {
-                tracing::info!("the uploaded logo was removed");
-                PageSettingsResponse::Ok(Json(page_json(self.service())))
-            }
-            Err(e) => refused(e),
-        }
+        let saved = self.service().save_logo(None).await;
+        self.answer(saved, "the uploaded logo was removed")
     }
 }
