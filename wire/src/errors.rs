@@ -48,7 +48,7 @@ pub enum ErrorCode {
     Exists,
     /// Admin: a sign-in (OAuth) took too long.
     Expired,
-    /// Admin: a calendar from the configuration file, not editable here.
+    /// Admin: set by the configuration file (a calendar, `[mail]`), not editable here.
     FileSource,
     /// Admin: a service is not configured.
     NotConfigured,

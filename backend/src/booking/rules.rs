@@ -35,7 +35,8 @@ impl BookingService {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Swaps in `current`, with the page's saved display name laid over it.
+    /// Swaps in `current`, with the page's saved display name and the dashboard's mail
+    /// settings laid over it.
     pub(super) fn set_current(&self, mut current: Current) {
         let saved = self
             .inner
@@ -47,6 +48,15 @@ impl BookingService {
             Arc::make_mut(&mut current.config),
             self.file_config(),
             &saved,
+        );
+        super::mail_settings::overlay(
+            Arc::make_mut(&mut current.config),
+            self.file_config(),
+            self.inner
+                .saved_mail
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .as_ref(),
         );
         *self
             .inner

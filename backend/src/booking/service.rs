@@ -111,6 +111,8 @@ pub(super) struct Inner {
     pub(super) saved_page: std::sync::RwLock<std::collections::BTreeMap<String, String>>,
     /// The logo uploaded in the dashboard (`page_logo.rs`).
     pub(super) saved_logo: std::sync::RwLock<Option<Arc<crate::store::page_settings::StoredLogo>>>,
+    /// The SMTP settings saved in the dashboard (`mail_settings.rs`), used without a file `[mail]`.
+    pub(super) saved_mail: std::sync::RwLock<Option<super::mail_settings::SavedMail>>,
     store: Store,
     hub: Arc<SyncHub>,
     tokens: TokenKey,
@@ -139,11 +141,18 @@ impl BookingService {
         let mut current = saved_rules(&config, &store);
         let saved_page = super::page_settings::saved(&store);
         super::page_settings::overlay(Arc::make_mut(&mut current.config), &config, &saved_page);
+        let saved_mail = super::mail_settings::saved(&config, &store, secrets.as_ref());
+        super::mail_settings::overlay(
+            Arc::make_mut(&mut current.config),
+            &config,
+            saved_mail.as_ref(),
+        );
         BookingService {
             inner: Arc::new(Inner {
                 current: std::sync::RwLock::new(current),
                 saved_page: std::sync::RwLock::new(saved_page),
                 saved_logo: std::sync::RwLock::new(super::page_logo::saved(&store)),
+                saved_mail: std::sync::RwLock::new(saved_mail),
                 file_config: config,
                 store,
                 hub,

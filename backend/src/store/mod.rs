@@ -13,6 +13,7 @@ pub mod api_keys;
 pub mod bookings;
 pub mod deliveries;
 pub mod feeds;
+pub mod mail_settings;
 mod migrations;
 pub mod outbox;
 pub mod page_settings;

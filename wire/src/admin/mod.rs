@@ -20,7 +20,7 @@ pub use bookings::{
 };
 pub use bookings::{DeclineBody, ManualBookingBody};
 pub use calendars::{CalendarJson, CalendarsBody, FeedUrlsJson};
-pub use mail::{LogoBody, MailJson, PageSettingsJson, SecurityJson, TestMailJson};
+pub use mail::{LogoBody, MailBody, MailJson, PageSettingsJson, SecurityJson, TestMailJson};
 pub use oauth::{
     AccountCalendarJson, ConnectionJson, ConnectionStatus, Flow, PasteBody, Service, ServiceJson,
     StartBody,
