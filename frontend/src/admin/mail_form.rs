@@ -174,20 +174,8 @@ pub fn MailForm(loaded: MailJson, settings: RwSignal<Load<MailJson>>) -> impl In
         <form class="mail-form" on:submit=save novalidate>
             <p class="hint">{t::MAIL_EDIT_HINT}</p>
             <div class="fields">
-                <div>
-                    <label for="mail-host">{t::MAIL_HOST}</label>
-                    <input id="mail-host" type="text" autocomplete="off" placeholder="smtp.example.org"
-                        aria-describedby="mail-host-note" aria-invalid=invalid("smtp_host")
-                        prop:value=move || host.get() on:input=move |ev| host.set(event_target_value(&ev))/>
-                    {field_note("smtp_host", "mail-host-note", "")}
-                </div>
-                <div>
-                    <label for="mail-port">{t::MAIL_PORT}</label>
-                    <input id="mail-port" type="text" inputmode="numeric" class="short"
-                        aria-describedby="mail-port-note" aria-invalid=invalid("smtp_port")
-                        prop:value=move || port.get() on:input=move |ev| port.set(event_target_value(&ev))/>
-                    {field_note("smtp_port", "mail-port-note", t::MAIL_PORT_HINT)}
-                </div>
+                <TextField id="mail-host" label=t::MAIL_HOST field="smtp_host" hint="" value=host notes placeholder="smtp.example.org"/>
+                <TextField id="mail-port" label=t::MAIL_PORT field="smtp_port" hint=t::MAIL_PORT_HINT value=port notes short=true numeric=true/>
                 <div>
                     <label for="mail-tls">{t::MAIL_TLS}</label>
                     <select id="mail-tls" aria-describedby="mail-tls-note" aria-invalid=invalid("tls")
@@ -198,13 +186,7 @@ pub fn MailForm(loaded: MailJson, settings: RwSignal<Load<MailJson>>) -> impl In
                     </select>
                     {field_note("tls", "mail-tls-note", "")}
                 </div>
-                <div>
-                    <label for="mail-user">{t::MAIL_USER}</label>
-                    <input id="mail-user" type="text" autocomplete="off"
-                        aria-describedby="mail-user-note" aria-invalid=invalid("username")
-                        prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev))/>
-                    {field_note("username", "mail-user-note", t::MAIL_USER_HINT)}
-                </div>
+                <TextField id="mail-user" label=t::MAIL_USER field="username" hint=t::MAIL_USER_HINT value=user notes/>
                 <div>
                     <label for="mail-password">{t::MAIL_PASSWORD}</label>
                     <input id="mail-password" type="password" autocomplete="new-password"
@@ -221,34 +203,10 @@ pub fn MailForm(loaded: MailJson, settings: RwSignal<Load<MailJson>>) -> impl In
                         </label>
                     })}
                 </div>
-                <div>
-                    <label for="mail-from">{t::MAIL_FROM}</label>
-                    <input id="mail-from" type="text" autocomplete="off" placeholder="book@example.org"
-                        aria-describedby="mail-from-note" aria-invalid=invalid("from")
-                        prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
-                    {field_note("from", "mail-from-note", t::MAIL_FROM_HINT)}
-                </div>
-                <div>
-                    <label for="mail-reminders">{t::MAIL_REMINDERS}</label>
-                    <input id="mail-reminders" type="text"
-                        aria-describedby="mail-reminders-note" aria-invalid=invalid("reminder_hours")
-                        prop:value=move || reminders.get() on:input=move |ev| reminders.set(event_target_value(&ev))/>
-                    {field_note("reminder_hours", "mail-reminders-note", t::MAIL_REMINDERS_HINT)}
-                </div>
-                <div>
-                    <label for="mail-per-address">{t::MAIL_PER_ADDRESS}</label>
-                    <input id="mail-per-address" type="text" inputmode="numeric" class="short"
-                        aria-describedby="mail-per-address-note" aria-invalid=invalid("max_per_address_per_day")
-                        prop:value=move || per_address.get() on:input=move |ev| per_address.set(event_target_value(&ev))/>
-                    {field_note("max_per_address_per_day", "mail-per-address-note", "")}
-                </div>
-                <div>
-                    <label for="mail-per-day">{t::MAIL_PER_DAY}</label>
-                    <input id="mail-per-day" type="text" inputmode="numeric" class="short"
-                        aria-describedby="mail-per-day-note" aria-invalid=invalid("max_per_day")
-                        prop:value=move || per_day.get() on:input=move |ev| per_day.set(event_target_value(&ev))/>
-                    {field_note("max_per_day", "mail-per-day-note", "")}
-                </div>
+                <TextField id="mail-from" label=t::MAIL_FROM field="from" hint=t::MAIL_FROM_HINT value=from notes placeholder="book@example.org"/>
+                <TextField id="mail-reminders" label=t::MAIL_REMINDERS field="reminder_hours" hint=t::MAIL_REMINDERS_HINT value=reminders notes/>
+                <TextField id="mail-per-address" label=t::MAIL_PER_ADDRESS field="max_per_address_per_day" hint="" value=per_address notes short=true numeric=true/>
+                <TextField id="mail-per-day" label=t::MAIL_PER_DAY field="max_per_day" hint="" value=per_day notes short=true numeric=true/>
             </div>
             <label class="checkbox">
                 <input id="mail-owner-copy" type="checkbox" prop:checked=move || owner_copy.get()
@@ -271,5 +229,34 @@ pub fn MailForm(loaded: MailJson, settings: RwSignal<Load<MailJson>>) -> impl In
                 </div>
             })}
         </form>
+    }
+}
+
+/// One text field with its label, its hint and the server's objection to it.
+#[component]
+fn TextField(
+    id: &'static str,
+    label: &'static str,
+    /// The body's key the server names in its objections.
+    field: &'static str,
+    hint: &'static str,
+    value: RwSignal<String>,
+    notes: Notes,
+    #[prop(optional)] short: bool,
+    #[prop(optional)] numeric: bool,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    let note_id = format!("{id}-note");
+    let note = note_for(notes, field);
+    view! {
+        <div>
+            <label for=id>{label}</label>
+            <input id=id type="text" autocomplete="off" class=short.then_some("short")
+                inputmode=numeric.then_some("numeric") placeholder=placeholder
+                aria-describedby=note_id.clone() aria-invalid=move || note().is_some().to_string()
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            <p class="hint small" id=note_id>{hint}</p>
+            {move || note().map(|n| view! { <p class="error field-error" role="alert">{n}</p> })}
+        </div>
     }
 }

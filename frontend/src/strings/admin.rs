@@ -596,7 +596,7 @@ pub fn hours_before(hours: &[u32]) -> String {
 pub fn mail_limits(per_address: u32, per_day: u32) -> String {
     format!("{per_address} mails a day to one visitor address, {per_day} a day to all visitors")
 }
-pub const NO_DELIVERIES: &str = "Nothing sent yet. Mail needs a [mail] section and webhooks a [[webhooks]] entry in the configuration.";
+pub const NO_DELIVERIES: &str = "Nothing sent yet. Mail needs the mail settings above (or a [mail] section in the configuration), webhooks a [[webhooks]] entry or a subscription.";
 pub const DELIVERY_WHEN: &str = "Last change";
 pub const DELIVERY_WHAT: &str = "What";
 pub const DELIVERY_TO: &str = "To";

@@ -13,7 +13,7 @@ use crate::api::public::{ErrorCode, ErrorJson, error, internal};
 use crate::booking::mail_settings::MailSettingsError;
 use crate::notify::test_mail::{self, TestMailError};
 
-use super::{AdminAuth, Checked, OwnerToken, Part, Tag, utc};
+use super::{AdminAuth, Checked, OwnerToken, Part, Tag, config_problems, utc};
 
 /// The mail settings and the test mail.
 #[derive(Debug)]
@@ -202,16 +202,7 @@ fn edit_error(e: MailSettingsError) -> MailEditResponse {
             MailEditResponse::FromFile(error(ErrorCode::FileSource, e.to_string()))
         }
         MailSettingsError::Invalid(problems) => {
-            let mut body = error(ErrorCode::Invalid, problems.to_string());
-            body.0.fields = problems
-                .0
-                .iter()
-                .map(|p| crate::api::public::FieldError {
-                    field: p.key.clone(),
-                    reason: p.message.clone(),
-                })
-                .collect();
-            MailEditResponse::Invalid(body)
+            MailEditResponse::Invalid(config_problems(&problems))
         }
         MailSettingsError::NoKey | MailSettingsError::Seal(_) => {
             tracing::error!(error = %e, "mail settings not saved");
