@@ -233,6 +233,29 @@ async fn saved_settings_mail_at_once_keep_the_password_sealed_and_survive_a_rest
         "{v}"
     );
 
+    // Changed: the worker's mailer follows the new server at once.
+    let other = SmtpServer::start(free_port()).await;
+    let (status, v) = admin(
+        &app,
+        "PUT",
+        "/admin/api/mail",
+        Some(&owner),
+        Some(settings(other.port)),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let (status, _) = app.book("intro", "2026-12-01T11:00:00+01:00").await;
+    assert_eq!(status, 201);
+    wait_for(30, "the new server's mails", || async {
+        (other.mails().len() >= 2).then_some(())
+    })
+    .await;
+    assert_eq!(
+        smtp.mails().len(),
+        mails.len(),
+        "nothing more to the old server"
+    );
+
     // Forgotten: nothing is mailed again.
     let (status, v) = admin(&app, "DELETE", "/admin/api/mail", Some(&owner), None).await;
     assert_eq!((status, &v["configured"]), (200, &json!(false)), "{v}");
@@ -246,5 +269,5 @@ async fn saved_settings_mail_at_once_keep_the_password_sealed_and_survive_a_rest
     let (status, _) = app.book("intro", "2026-12-01T10:00:00+01:00").await;
     assert_eq!(status, 201);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(smtp.mails().len(), mails.len(), "no mail after forgetting");
+    assert_eq!(other.mails().len(), 2, "no mail after forgetting");
 }
