@@ -347,6 +347,53 @@ async function limits() {
   assertClean(page, "rate limited");
 }
 
+// PHASE=switched: the owner switches the captcha in the dashboard (PUT /admin/api/security on
+// ADMIN; the file leaves it unset) while a visitor's form is open. Switched off: the form loaded
+// while it was on books without the proof of work. Switched on: a form loaded while it was off
+// is refused once, solves the proof of work and books.
+async function switched() {
+  const admin = process.env.ADMIN;
+  const json = { "Content-Type": "application/json" };
+  const login = await fetch(`${admin}/admin/api/login`, {
+    method: "POST", headers: json, body: JSON.stringify({ password: process.env.PASSWORD }),
+  });
+  check(login.status === 200, `login: ${login.status}`);
+  const { token } = await login.json();
+  const captcha = async (on) => {
+    const r = await fetch(`${admin}/admin/api/security`, {
+      method: "PUT", headers: { ...json, Authorization: `Bearer ${token}` }, body: JSON.stringify({ captcha: on }),
+    });
+    check(r.status === 200, `captcha ${on}: ${r.status}`);
+  };
+  const { page } = await visitor({ timezoneId: "Europe/Berlin", locale: "en-GB" });
+  page.expectedStatuses.add(400);
+  page.expectedStatuses.add(404);
+  const sent = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/v1/bookings") && r.method() === "POST") sent.push(JSON.parse(r.postData()).captcha ?? null);
+  });
+  await open(page, "/?type=intro");
+  await waitForSlots(page);
+  await page.locator("button.slot").first().click();
+  await fillForm(page, "Open Before", "before@example.org");
+  await captcha(false);
+  await page.getByRole("button", { name: "Book this time" }).click();
+  await page.getByRole("heading", { name: "You are booked" }).waitFor();
+  check(sent.length === 1 && sent[0] === null, `booked without the proof of work: ${sent.length}`);
+
+  await open(page, "/?type=intro");
+  await waitForSlots(page);
+  await page.locator("button.slot").first().click();
+  await fillForm(page, "Open After", "after@example.org");
+  await captcha(true);
+  sent.length = 0;
+  await page.getByRole("button", { name: "Book this time" }).click();
+  await page.getByRole("heading", { name: "You are booked" }).waitFor();
+  check(sent.length === 2 && sent[0] === null && typeof sent[1] === "string",
+    `refused once, then booked with the proof of work: ${sent.map((c) => c === null ? "none" : "solved")}`);
+  assertClean(page, "captcha switched");
+}
+
 // PHASE=series: a visitor books "Consultation" (repeats weekly or every 2 weeks): a weekly
 //              series whose second session was taken a moment ago is refused whole and the page
 //              names that session; every two weeks books three sessions, listed on the
@@ -528,5 +575,5 @@ async function pinnedNow() {
   return now;
 }
 
-const PHASES = { book, after, limits, series, dates };
+const PHASES = { book, after, limits, switched, series, dates };
 run(`booking (${PHASE})`, PHASES[PHASE]);

@@ -137,12 +137,29 @@ await run("dashboard", async () => {
   await page.getByRole("region", { name: "Mail" }).getByText("Mail is off", { exact: false }).waitFor();
   check(await page.getByRole("button", { name: "Send a test mail" }).count() === 0, "no test mail without [mail]");
   await axe(page, "deliveries");
-  // API keys: above them, the file's access settings, read-only.
+  // API keys: above them, the access settings. The file sets the captcha and the visitors'
+  // limit (read-only here); the keys' limit it leaves unset is edited and applies at once.
   await section("API keys");
   const access = page.getByRole("region", { name: "Access" });
-  await access.getByText("Proof of work on bookings").waitFor();
-  check(await access.locator("input, select, textarea").count() === 0, "read-only");
+  const proof = access.getByLabel("Proof of work on bookings");
+  await proof.waitFor();
+  check(await proof.isDisabled(), "the file's captcha cannot be changed here");
+  check(await access.getByLabel("Booking attempts per visitor").getAttribute("readonly") !== null,
+    "the file's visitor limit is read-only");
+  const setInFile = "Set in the configuration file (read-only here); change it there.";
+  check(await access.getByText(setInFile, { exact: true }).count() === 2, "both say where they are set");
+  check(await access.getByText("set in the configuration file only").count() === 1, "and the origins too");
+  const keyLimit = access.getByLabel("Requests per API key");
+  check(await keyLimit.inputValue() === "120", "the default keys' limit");
+  await keyLimit.fill("100001");
+  await access.getByRole("button", { name: "Save" }).click();
+  await access.getByRole("alert").filter({ hasText: "from 0 to 100000" }).waitFor();
+  await keyLimit.fill("1");
+  await access.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("status").filter({ hasText: "Access settings saved" }).waitFor();
+  check(await access.getByLabel("Requests per API key").inputValue() === "1", "saved");
   await axe(page, "api keys");
+  await screenshot(page, "dashboard-access");
   // A key for a CRM that reads free times: shown once, copied, used, revoked.
   await page.getByLabel("Who uses it").fill("CRM");
   await page.getByLabel("read free times (slots:read)").check();
@@ -161,8 +178,9 @@ await run("dashboard", async () => {
   await crm.waitFor();
   const asKey = () => fetch(`${publicBase}/api/v1/event-types`, { headers: { Authorization: `Bearer ${key}` } });
   const used = await asKey();
-  check(used.status === 200 && used.headers.get("ratelimit-limit") !== null,
-    `the key reads the API with RateLimit headers: ${used.status}`);
+  check(used.status === 200 && used.headers.get("ratelimit-limit") === "1",
+    `the key reads the API with RateLimit headers, the limit saved above: ${used.status}`);
+  check((await asKey()).status === 429, "a second request in the minute is over the saved limit");
   await crm.getByRole("button", { name: "Revoke the API key CRM" }).click();
   await crm.getByRole("button", { name: "Yes, revoke" }).click();
   await page.getByRole("status").filter({ hasText: "The key is revoked." }).waitFor();

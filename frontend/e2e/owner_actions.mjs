@@ -113,6 +113,10 @@ await run("owner actions", async () => {
   await page.getByLabel("Introduction").fill("Calls in person in Berlin; write if no time fits.");
   await page.getByLabel("Accent colour").fill("#f5c400");
   await page.getByLabel("Name shown to visitors").fill("Dr. Ada Owner");
+  // The file sets the zone: shown, read-only.
+  const zone = page.getByLabel("Your time zone");
+  check(await zone.inputValue() === "Europe/Berlin" && await zone.evaluate((i) => i.readOnly),
+    "the file's zone is shown read-only");
   await axe(page, "booking page settings");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.locator(".admin-status", { hasText: "The booking page is updated." }).waitFor();

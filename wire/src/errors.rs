@@ -48,7 +48,7 @@ pub enum ErrorCode {
     Exists,
     /// Admin: a sign-in (OAuth) took too long.
     Expired,
-    /// Admin: set by the configuration file (a calendar, `[mail]`), not editable here.
+    /// Admin: a calendar or setting from the configuration file, not editable here.
     FileSource,
     /// Admin: a service is not configured.
     NotConfigured,

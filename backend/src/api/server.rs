@@ -202,13 +202,13 @@ impl Application {
                     source,
                 }
             })?;
-        let captcha = config.security.captcha.then(|| {
-            Arc::new(Captcha::new(
-                random_key(),
-                crate::api::guards::captcha::DEFAULT_MAX_NUMBER,
-            ))
-        });
-        let limiter = Arc::new(RateLimiter::new(config.security.rate_limit_per_minute));
+        // Always made: the dashboard may switch the captcha on while the service runs
+        // (`BookingService::captcha_on`), and the visitors' limit follows its edits too.
+        let captcha = Some(Arc::new(Captcha::new(
+            random_key(),
+            crate::api::guards::captcha::DEFAULT_MAX_NUMBER,
+        )));
+        let limiter = Arc::new(RateLimiter::following(service.visitor_limit()));
         let bind = |addr: SocketAddr| async move {
             TcpListener::bind(addr.to_string())
                 .into_acceptor()
@@ -395,9 +395,7 @@ fn public_routes(
     });
     let gate = Arc::new(KeyGate {
         service: service.clone(),
-        limiter: Arc::new(KeyLimiter::new(
-            service.config().security.api_key_rate_per_minute,
-        )),
+        limiter: Arc::new(KeyLimiter::following(service.key_limit())),
         visitors: limiter,
     });
     let openapi = openapi.around(move |ep, req| {

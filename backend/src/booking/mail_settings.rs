@@ -122,6 +122,18 @@ pub(super) fn saved(
     }
 }
 
+/// [`saved`], laid over the configuration that applies at start-up.
+pub(super) fn start(
+    current: &mut Current,
+    file: &Config,
+    store: &Store,
+    secrets: Option<&SecretBox>,
+) -> Option<SavedMail> {
+    let saved = saved(file, store, secrets);
+    overlay(Arc::make_mut(&mut current.config), file, saved.as_ref());
+    saved
+}
+
 impl BookingService {
     fn saved_mail(&self) -> Option<SavedMail> {
         self.inner

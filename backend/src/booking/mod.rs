@@ -17,6 +17,7 @@ pub mod page_logo;
 pub mod page_settings;
 pub mod queries;
 mod rules;
+pub mod security_settings;
 pub mod service;
 pub mod stats;
 pub mod token;

@@ -1,11 +1,14 @@
-//! The booking page's texts the owner edits in the dashboard: the intro, the accent colour and
-//! the name shown to visitors (`[owner] display_name`). The configuration file stays
+//! The booking page's texts the owner edits in the dashboard: the intro, the accent colour, the
+//! name shown to visitors (`[owner] display_name`) and the owner's time zone. The configuration file stays
 //! authoritative: a value it sets cannot be edited here (it is shown read-only); what it leaves
-//! unset the dashboard may set, stored and applied at once (the display name reaches mails,
-//! calendar entries and the page through the configuration that applies, [`overlay`]).
+//! unset the dashboard may set, stored and applied at once (the display name and the zone reach
+//! the rules, mails, calendar entries and the page through the configuration that applies,
+//! [`overlay`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use chrono_tz::Tz;
 
 use crate::config::{Config, PageConfig};
 use crate::store::StoreError;
@@ -23,6 +26,9 @@ pub struct PageTexts {
     /// The name visitors see instead of `[owner] name`.
     pub display_name: Option<String>,
     pub display_name_from_file: bool,
+    /// The owner's IANA zone: the file's, else the saved one, else UTC.
+    pub timezone: Tz,
+    pub timezone_from_file: bool,
 }
 
 /// Why an edit was not saved.
@@ -44,6 +50,15 @@ pub fn merged(file: &Config, saved: &BTreeMap<String, String>) -> PageTexts {
             .clone()
             .or_else(|| saved.get("display_name").cloned()),
         display_name_from_file: owner.display_name.is_some(),
+        timezone: if owner.timezone_from_file {
+            owner.timezone
+        } else {
+            saved
+                .get("timezone")
+                .and_then(|z| z.parse().ok())
+                .unwrap_or(owner.timezone)
+        },
+        timezone_from_file: owner.timezone_from_file,
         intro: file.intro.clone().or_else(|| saved.get("intro").cloned()),
         accent_color: file
             .accent_color
@@ -57,7 +72,19 @@ pub fn merged(file: &Config, saved: &BTreeMap<String, String>) -> PageTexts {
 /// `config` with the saved display name where the file leaves it unset (idempotent: a
 /// forgotten name is taken away again).
 pub fn overlay(config: &mut Config, file: &Config, saved: &BTreeMap<String, String>) {
-    config.owner.display_name = merged(file, saved).display_name;
+    let merged = merged(file, saved);
+    config.owner.display_name = merged.display_name;
+    config.owner.timezone = merged.timezone;
+}
+
+/// A time zone as chosen: an IANA name (`Europe/Berlin`); empty is none (UTC).
+pub fn check_timezone(text: Option<&str>) -> Result<Option<Tz>, String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    text.parse::<Tz>()
+        .map(Some)
+        .map_err(|_| format!("`{text}` is not an IANA time zone (such as \"Europe/Berlin\")"))
 }
 
 /// The longest display name, in characters.
@@ -156,6 +183,7 @@ impl BookingService {
             check_accent(edit.accent_color).map_err(|e| PageError::Invalid("accent_color", e))?;
         let name = check_display_name(edit.display_name)
             .map_err(|e| PageError::Invalid("display_name", e))?;
+        let zone = check_timezone(edit.timezone).map_err(|e| PageError::Invalid("timezone", e))?;
         let set_in_file = "is set in the configuration file; change it there".to_owned();
         let fixed = |from_file: &Option<String>, sent: &Option<String>| {
             from_file.is_some() && sent.as_deref() != from_file.as_deref()
@@ -169,11 +197,16 @@ impl BookingService {
         if fixed(&file.owner.display_name, &name) {
             return Err(PageError::Invalid("display_name", set_in_file));
         }
+        if file.owner.timezone_from_file && zone.is_some_and(|z| z != file.owner.timezone) {
+            return Err(PageError::Invalid("timezone", set_in_file));
+        }
+        let zone = zone.map(|z| z.name().to_owned());
         let now = self.now();
         let edits = [
             ("intro", file.page.intro.is_none(), intro),
             ("accent_color", file.page.accent_color.is_none(), accent),
             ("display_name", file.owner.display_name.is_none(), name),
+            ("timezone", !file.owner.timezone_from_file, zone),
         ];
         let saved = self
             .store()
@@ -205,6 +238,7 @@ pub struct PageEdit<'a> {
     pub intro: Option<&'a str>,
     pub accent_color: Option<&'a str>,
     pub display_name: Option<&'a str>,
+    pub timezone: Option<&'a str>,
 }
 
 #[cfg(test)]
@@ -252,6 +286,15 @@ mod tests {
             "Ada from the file",
             "the file wins"
         );
+
+        // The zone: the saved one where the file leaves it out; the file's otherwise.
+        let zone: BTreeMap<String, String> = [("timezone".into(), "Asia/Tokyo".into())].into();
+        file.owner.timezone_from_file = false;
+        overlay(&mut applied, &file, &zone);
+        assert_eq!(applied.owner.timezone, chrono_tz::Asia::Tokyo);
+        file.owner.timezone_from_file = true;
+        overlay(&mut applied, &file, &zone);
+        assert_eq!(applied.owner.timezone, chrono_tz::UTC, "the file wins");
     }
 
     #[test]
@@ -271,5 +314,15 @@ mod tests {
         assert_eq!(check_display_name(Some(" ")), Ok(None));
         assert!(check_display_name(Some("a\nb")).is_err());
         assert!(check_display_name(Some(&"x".repeat(101))).is_err());
+        assert_eq!(
+            check_timezone(Some(" Asia/Kolkata ")),
+            Ok(Some(chrono_tz::Asia::Kolkata))
+        );
+        assert_eq!(check_timezone(Some("")), Ok(None));
+        assert!(
+            check_timezone(Some("Mars/Olympus"))
+                .unwrap_err()
+                .contains("IANA")
+        );
     }
 }

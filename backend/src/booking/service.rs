@@ -113,6 +113,8 @@ pub(super) struct Inner {
     pub(super) saved_logo: std::sync::RwLock<Option<Arc<crate::store::page_settings::StoredLogo>>>,
     /// The SMTP settings saved in the dashboard (`mail_settings.rs`), used without a file `[mail]`.
     pub(super) saved_mail: std::sync::RwLock<Option<super::mail_settings::SavedMail>>,
+    /// The captcha and rate limits as they apply (`security_settings.rs`).
+    pub(super) security: super::security_settings::Live,
     store: Store,
     hub: Arc<SyncHub>,
     tokens: TokenKey,
@@ -141,18 +143,17 @@ impl BookingService {
         let mut current = saved_rules(&config, &store);
         let saved_page = super::page_settings::saved(&store);
         super::page_settings::overlay(Arc::make_mut(&mut current.config), &config, &saved_page);
-        let saved_mail = super::mail_settings::saved(&config, &store, secrets.as_ref());
-        super::mail_settings::overlay(
-            Arc::make_mut(&mut current.config),
-            &config,
-            saved_mail.as_ref(),
-        );
+        hub.set_owner_zone(current.config.owner.timezone);
+        let security = super::security_settings::Live::load(&config.security, &store);
+        super::security_settings::overlay(Arc::make_mut(&mut current.config), &security.applied());
+        let mail = super::mail_settings::start(&mut current, &config, &store, secrets.as_ref());
         BookingService {
             inner: Arc::new(Inner {
                 current: std::sync::RwLock::new(current),
                 saved_page: std::sync::RwLock::new(saved_page),
                 saved_logo: std::sync::RwLock::new(super::page_logo::saved(&store)),
-                saved_mail: std::sync::RwLock::new(saved_mail),
+                saved_mail: std::sync::RwLock::new(mail),
+                security,
                 file_config: config,
                 store,
                 hub,

@@ -261,8 +261,12 @@ pub struct OwnerConfig {
     pub email: String,
     /// More addresses of the owner (as invitations name them; `mailto:` allowed). Default none.
     pub other_emails: Vec<String>,
-    /// Required, an IANA zone; working hours, overrides and blocks are read in it.
+    /// An IANA zone; working hours, overrides and blocks are read in it. Left out of the file,
+    /// the dashboard may set it (UTC until then).
     pub timezone: Tz,
+    /// Whether the file (or `OPENSLOT_OWNER__TIMEZONE`) sets `timezone`: then the dashboard
+    /// shows it read-only.
+    pub timezone_from_file: bool,
 }
 
 impl OwnerConfig {
@@ -332,6 +336,22 @@ pub struct SecurityConfig {
     /// holder cannot make OpenSlot post into the owner's LAN. The file's `[[webhooks]]` are
     /// the owner's own and are not limited by this.
     pub webhook_private_targets: bool,
+    /// Which of the keys the dashboard may edit the file (or an `OPENSLOT_*` variable) sets:
+    /// those stay as the file says; the others apply the dashboard's saved value, if any.
+    pub set_in_file: SecuritySetInFile,
+}
+
+impl SecurityConfig {
+    /// The highest rate limit either key takes (0 turns a limit off).
+    pub const MAX_PER_MINUTE: u32 = 100_000;
+}
+
+/// The `[security]` keys the dashboard edits where the file leaves them unset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SecuritySetInFile {
+    pub captcha: bool,
+    pub rate_limit_per_minute: bool,
+    pub api_key_rate_per_minute: bool,
 }
 
 /// `[page]`: how the booking page looks (the owner's name comes from `[owner]`).

@@ -150,6 +150,11 @@ fn contract_example() {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             webhook_private_targets: false,
+            set_in_file: SecuritySetInFile {
+                captcha: true,
+                rate_limit_per_minute: true,
+                api_key_rate_per_minute: false,
+            },
         }
     );
 
@@ -258,14 +263,18 @@ fn required_keys() {
         &[
             ("owner.name", "required"),
             ("owner.email", "required"),
-            ("owner.timezone", "required"),
             ("event_types", "at least one"),
         ],
     );
-    check(
+    // The zone may be left to the dashboard: UTC until set there.
+    let config = parse(
         &format!("[owner]\nname = 'A'\nemail = 'a@b.c'\n{EVENT}"),
-        &[("owner.timezone", "required")],
-    );
+        &[],
+    )
+    .unwrap();
+    assert_eq!(config.owner.timezone, chrono_tz::UTC);
+    assert!(!config.owner.timezone_from_file);
+    assert!(parse(&minimal(""), &[]).unwrap().owner.timezone_from_file);
     check(OWNER, &[("event_types", "at least one")]);
     check(
         &format!("event_types = []\n{OWNER}"),
@@ -826,7 +835,6 @@ fn hostile_input_never_panics() {
             ("owner", "expected a table, found integer"),
             ("owner.name", "required"),
             ("owner.email", "required"),
-            ("owner.timezone", "required"),
         ],
     );
     check(
@@ -1579,4 +1587,59 @@ fn cors_origins_and_admin_allowed_hosts() {
             ("admin.allowed_hosts[1]", "must be a host name"),
         ],
     );
+}
+
+/// The dashboard edits `[security]` captcha and rate limits only where neither the file nor an
+/// `OPENSLOT_*` variable sets them: the reader says which are set, a default is not.
+#[test]
+fn security_keys_set_in_the_file_or_the_environment_are_marked() {
+    let none = ok(&minimal(""), &[]).security;
+    assert_eq!(none.set_in_file, SecuritySetInFile::default());
+    assert_eq!(
+        (
+            none.captcha,
+            none.rate_limit_per_minute,
+            none.api_key_rate_per_minute
+        ),
+        (true, 10, 120),
+        "the defaults apply, not marked as the file's"
+    );
+    let file = ok(
+        &minimal(
+            "[security]
+captcha = false
+cors_origins = ['https://a.example']",
+        ),
+        &[],
+    )
+    .security;
+    assert_eq!(
+        file.set_in_file,
+        SecuritySetInFile {
+            captcha: true,
+            ..SecuritySetInFile::default()
+        }
+    );
+    let env = ok(
+        &minimal(""),
+        &[
+            ("OPENSLOT_SECURITY__API_KEY_RATE_PER_MINUTE", "7"),
+            ("OPENSLOT_SECURITY__RATE_LIMIT_PER_MINUTE", "0"),
+        ],
+    )
+    .security;
+    assert_eq!(
+        env.set_in_file,
+        SecuritySetInFile {
+            captcha: false,
+            rate_limit_per_minute: true,
+            api_key_rate_per_minute: true,
+        }
+    );
+    assert_eq!(
+        (env.rate_limit_per_minute, env.api_key_rate_per_minute),
+        (0, 7)
+    );
+    let whole = ok(&minimal(""), &[("OPENSLOT_SECURITY", "{ captcha = true }")]).security;
+    assert!(whole.set_in_file.captcha && !whole.set_in_file.rate_limit_per_minute);
 }

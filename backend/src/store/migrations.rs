@@ -483,9 +483,11 @@ const STEPS: &[&str] = &[
         value      TEXT NOT NULL,
         updated_at INTEGER NOT NULL
     );",
-    // 16: the owner's display name edited in the dashboard; the logo uploaded there.
+    // 16: the owner's display name and time zone edited in the dashboard; the logo uploaded
+    // there.
     "CREATE TABLE page_settings_v16 (
-        key        TEXT PRIMARY KEY CHECK (key IN ('intro', 'accent_color', 'display_name')),
+        key        TEXT PRIMARY KEY
+                   CHECK (key IN ('intro', 'accent_color', 'display_name', 'timezone')),
         value      TEXT NOT NULL,
         updated_at INTEGER NOT NULL
     );
@@ -500,7 +502,15 @@ const STEPS: &[&str] = &[
         bytes      BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 524288),
         updated_at INTEGER NOT NULL
     );",
-    // 17: the SMTP settings edited in the dashboard (`store::mail_settings`), used only while
+    // 17: `[security]` captcha and rate limits edited in the dashboard (where the file leaves
+    // them unset); the values as text (`true`/`false`, whole numbers).
+    "CREATE TABLE security_settings (
+        key        TEXT PRIMARY KEY
+                   CHECK (key IN ('captcha', 'rate_limit_per_minute', 'api_key_rate_per_minute')),
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );",
+    // 18: the SMTP settings edited in the dashboard (`store::mail_settings`), used only while
     // the file has no `[mail]`: one row; the password sealed by `secret_box` (row id `mail`).
     "CREATE TABLE mail_settings (
         id                      INTEGER PRIMARY KEY CHECK (id = 1),

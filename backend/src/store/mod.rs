@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod page_settings;
 pub mod rules;
 pub mod secret_box;
+pub mod security_settings;
 pub mod sources;
 pub mod webhooks;
 

@@ -39,7 +39,8 @@ const WINDOW_SLACK_DAYS: i64 = 7;
 pub struct SyncHub {
     /// Moves whenever a snapshot changed (caches of busy time compare it).
     version: std::sync::atomic::AtomicU64,
-    owner: Tz,
+    /// The owner's zone (floating times are read in it); the dashboard may change it.
+    owner: RwLock<Tz>,
     /// The owner's addresses: invitations they declined are free.
     addresses: OwnerAddresses,
     data_dir: PathBuf,
@@ -121,7 +122,7 @@ impl SyncHub {
             .collect();
         SyncHub {
             version: std::sync::atomic::AtomicU64::new(0),
-            owner: config.owner.timezone,
+            owner: RwLock::new(config.owner.timezone),
             addresses: config.owner.addresses(),
             data_dir,
             horizon_days: i64::from(config.availability.horizon_days),
@@ -129,6 +130,20 @@ impl SyncHub {
             background: std::sync::Mutex::new(None),
             synced: tokio::sync::Notify::new(),
             vault: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Reads floating times in `zone` from now on (the owner's zone changed in the dashboard);
+    /// caches of busy time are told through the version.
+    pub fn set_owner_zone(&self, zone: Tz) {
+        let mut owner = self
+            .owner
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *owner != zone {
+            *owner = zone;
+            self.version
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         }
     }
 
@@ -569,6 +584,10 @@ impl SyncHub {
     pub fn time(&self, window: Interval, now: DateTime<Utc>) -> (CalendarTime, Vec<Warning>) {
         let mut warnings = Vec::new();
         let mut open: Option<Vec<Opening>> = None;
+        let owner = *self
+            .owner
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let busy = self
             .entries()
             .iter()
@@ -587,9 +606,7 @@ impl SyncHub {
                 let intervals = match (usable, cfg.role) {
                     (false, _) => vec![window],
                     (true, SourceRole::Busy) => {
-                        state
-                            .loaded
-                            .busy(window, self.owner, &policy, &mut warnings)
+                        state.loaded.busy(window, owner, &policy, &mut warnings)
                     }
                     (true, SourceRole::Availability) => Vec::new(),
                 };
@@ -598,7 +615,7 @@ impl SyncHub {
                     if usable {
                         opened.extend(state.loaded.openings(
                             window,
-                            self.owner,
+                            owner,
                             cfg.match_title.as_deref(),
                             &self.addresses,
                             &mut warnings,

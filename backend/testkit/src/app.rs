@@ -102,7 +102,18 @@ pub async fn spawn_env(
     extra: &str,
     env: &[(&str, &str)],
 ) -> TestApp {
-    let text = config_text(extra);
+    spawn_text(clock, dir, &config_text(extra), env).await
+}
+
+/// The service over the whole configuration `text` (for a test that must leave out a key the
+/// usual one sets), with `OPENSLOT_*` variables `env`.
+pub async fn spawn_text(
+    clock: fn() -> chrono::DateTime<chrono::Utc>,
+    dir: tempfile::TempDir,
+    text: &str,
+    env: &[(&str, &str)],
+) -> TestApp {
+    let text = text.to_owned();
     std::fs::write(dir.path().join("openslot.toml"), &text).unwrap();
     let env: Vec<(String, String)> = env
         .iter()

@@ -17,6 +17,7 @@ mod details;
 mod identity;
 mod manual_booking;
 mod page_settings;
+mod security_settings;
 use openslot_testkit::nginx_front;
 use openslot_testkit::required;
 mod series;

@@ -29,7 +29,8 @@ async fn edits_reach_the_page_at_once() {
         v,
         json!({"intro_from_file": false, "accent_from_file": false,
                "display_name_from_file": false, "logo_from_file": false,
-               "owner_name": "Ada Owner", "owner_timezone": "Europe/Berlin"})
+               "owner_name": "Ada Owner", "owner_timezone": "Europe/Berlin",
+               "timezone_from_file": true})
     );
     assert_eq!(accent_css(&app).await, "", "the page's own blue");
 
@@ -418,4 +419,104 @@ async fn a_logo_file_in_the_configuration_cannot_be_replaced_here() {
     let (status, v) = admin(&app, "DELETE", "/admin/api/page/logo", Some(&owner), None).await;
     assert_eq!(status, 422, "{v}");
     assert_eq!(fetch(&app, "/api/v1/page/logo").await.2, PNG);
+}
+
+/// `[owner] timezone` left out of the file: UTC until the owner picks a zone in the
+/// dashboard; then the working hours are read in it at once (and after a restart).
+#[tokio::test]
+async fn the_owners_zone_left_out_of_the_file_is_chosen_in_the_dashboard() {
+    let text = super::app::config_text(&format!(
+        "[security]\ncaptcha = false\nrate_limit_per_minute = 0\n{}",
+        password_section()
+    ))
+    .replace("timezone = \"Europe/Berlin\"\n", "");
+    let spawn = |dir| super::app::spawn_text(openslot_testkit::fixed_now, dir, &text, &[]);
+    let mut app = spawn(tempfile::tempdir().unwrap()).await;
+    let owner = login(&app).await;
+    let (_, v) = admin(&app, "GET", "/admin/api/page", Some(&owner), None).await;
+    assert_eq!(
+        (&v["owner_timezone"], &v["timezone_from_file"]),
+        (&json!("UTC"), &json!(false)),
+        "{v}"
+    );
+    let first = "/api/v1/slots?event_type=intro&from=2026-12-01&to=2026-12-01&tz=UTC";
+    let first_start = |v: serde_json::Value| v["slots"][0]["start"].as_str().unwrap().to_owned();
+    assert_eq!(
+        first_start(app.get(first).await.1),
+        "2026-12-01T09:00:00+00:00",
+        "09:00 UTC"
+    );
+
+    let (status, v) = admin(
+        &app,
+        "PUT",
+        "/admin/api/page",
+        Some(&owner),
+        Some(json!({"owner_timezone": "Mars/Olympus"})),
+    )
+    .await;
+    assert_eq!(
+        (status, &v["fields"][0]["field"]),
+        (422, &json!("timezone")),
+        "{v}"
+    );
+    let (status, v) = admin(
+        &app,
+        "PUT",
+        "/admin/api/page",
+        Some(&owner),
+        Some(json!({"owner_timezone": "Asia/Tokyo"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["owner_timezone"], "Asia/Tokyo");
+    assert_eq!(app.get("/api/v1/page").await.1["timezone"], "Asia/Tokyo");
+    // 09:00 in Tokyo is 00:00 UTC: the same working hours, read in the new zone.
+    assert_eq!(
+        first_start(app.get(first).await.1),
+        "2026-12-01T00:00:00+00:00"
+    );
+
+    let dir = std::mem::replace(&mut app.dir, tempfile::tempdir().unwrap());
+    drop(app);
+    let app = spawn(dir).await;
+    assert_eq!(
+        first_start(app.get(first).await.1),
+        "2026-12-01T00:00:00+00:00",
+        "kept over a restart"
+    );
+}
+
+#[tokio::test]
+async fn the_files_zone_is_read_only() {
+    let app = spawn_app(&password_section()).await;
+    let owner = login(&app).await;
+    let (_, v) = admin(&app, "GET", "/admin/api/page", Some(&owner), None).await;
+    assert_eq!(v["timezone_from_file"], true, "{v}");
+    let (status, v) = admin(
+        &app,
+        "PUT",
+        "/admin/api/page",
+        Some(&owner),
+        Some(json!({"owner_timezone": "Asia/Tokyo"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("configuration file"),
+        "{v}"
+    );
+    let (status, v) = admin(
+        &app,
+        "PUT",
+        "/admin/api/page",
+        Some(&owner),
+        Some(json!({"owner_timezone": "Europe/Berlin", "intro": "Hi"})),
+    )
+    .await;
+    assert_eq!(status, 200, "sent unchanged: {v}");
+    assert_eq!(app.get("/api/v1/page").await.1["timezone"], "Europe/Berlin");
 }

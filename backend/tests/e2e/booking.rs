@@ -120,6 +120,21 @@ async fn tokyo_visitor_books_berlin_owner_then_cancels_and_the_just_taken_path()
     assert!(left.is_empty(), "the cancelled event left Radicale");
 }
 
+/// The owner in Berlin, working every day 08:00-20:00, one event type "intro", with `extra`
+/// (`[security]`, `[admin]`).
+fn every_day(extra: &str) -> String {
+    let day = "[\"08:00-20:00\"]";
+    format!(
+        "[owner]\nname = \"Ada Example\"\nemail = \"ada@example.org\"\ntimezone = \"Europe/Berlin\"\n\
+         [server]\nlisten = \"{{listen}}\"\nadmin_listen = \"{{admin_listen}}\"\ndata_dir = \"data\"\n\
+         static_dir = \"{{static_dir}}\"\n\
+         {extra}\
+         [availability]\nmin_notice_minutes = 60\nhorizon_days = 20\n\
+         working_hours = {{ mon = {day}, tue = {day}, wed = {day}, thu = {day}, fri = {day}, sat = {day}, sun = {day} }}\n\
+         [[event_types]]\nslug = \"intro\"\ntitle = \"Intro call\"\nduration_minutes = 30\n"
+    )
+}
+
 /// One booking request a minute: the second attempt says how long to wait (a real 429 with
 /// Retry-After from the service).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,18 +142,33 @@ async fn a_rate_limited_visitor_is_told_how_long_to_wait() {
     if !ready("booking page e2e (rate limit)") {
         return;
     }
-    let day = "[\"08:00-20:00\"]";
-    let config = format!(
-        "[owner]\nname = \"Ada Example\"\nemail = \"ada@example.org\"\ntimezone = \"Europe/Berlin\"\n\
-         [server]\nlisten = \"{{listen}}\"\nadmin_listen = \"{{admin_listen}}\"\ndata_dir = \"data\"\n\
-         static_dir = \"{{static_dir}}\"\n\
-         [security]\ncaptcha = false\nrate_limit_per_minute = 1\n\
-         [availability]\nmin_notice_minutes = 60\nhorizon_days = 20\n\
-         working_hours = {{ mon = {day}, tue = {day}, wed = {day}, thu = {day}, fri = {day}, sat = {day}, sun = {day} }}\n\
-         [[event_types]]\nslug = \"intro\"\ntitle = \"Intro call\"\nduration_minutes = 30\n"
-    );
+    let config = every_day("[security]\ncaptcha = false\nrate_limit_per_minute = 1\n");
     let service = start_service(&config).await;
     service.scenario("booking.mjs", &service.base, &[("PHASE", "limits")]);
+}
+
+/// The owner switches the captcha in the dashboard while a visitor's form is open (the file
+/// leaves it unset): off, the open form books without the proof of work; on, a form loaded
+/// while it was off is refused once, solves it and books.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_booking_form_follows_the_captcha_switched_in_the_dashboard() {
+    if !ready("booking page e2e (captcha switched)") {
+        return;
+    }
+    let config = every_day(&format!(
+        "[security]\nrate_limit_per_minute = 0\n[admin]\npassword_hash = '{}'\n",
+        openslot_testkit::admin::PASSWORD_HASH
+    ));
+    let service = start_service(&config).await;
+    service.scenario(
+        "booking.mjs",
+        &service.base,
+        &[
+            ("PHASE", "switched"),
+            ("ADMIN", &service.admin),
+            ("PASSWORD", openslot_testkit::admin::PASSWORD),
+        ],
+    );
 }
 
 /// A series from the page: refused whole when a later session is taken (the page names it),

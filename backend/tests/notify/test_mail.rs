@@ -100,6 +100,8 @@ async fn security_settings_are_the_files() {
         v,
         serde_json::json!({
             "captcha": false, "rate_limit_per_minute": 7, "api_key_rate_per_minute": 120,
+            "captcha_from_file": true, "rate_limit_from_file": true,
+            "api_key_rate_from_file": false,
             "trusted_proxies": ["127.0.0.1"], "cors_origins": ["https://shop.example.org"],
             "embed_origins": ["https://blog.example.org"],
         })

@@ -82,7 +82,7 @@ pub fn ApiKeys() -> impl IntoView {
         });
     };
     view! {
-        <super::mail::SecuritySettings/>
+        <super::security::SecuritySettings/>
         <p class="hint">{t::API_KEYS_INTRO}</p>
         {move || made.get().map(|key| view! {
             <div class="card new-key" role="group" aria-labelledby="new-key-title">

@@ -1,7 +1,6 @@
 //! The mail settings: the file's `[mail]` shown read-only (never the password), or, while the
 //! file has none, the form that sets them (`mail_form.rs`); "Send a test mail" with the
-//! settings in effect; above the delivery log. The captcha, rate limits and origins
-//! (`[security]`, read-only), above the API keys.
+//! settings in effect; above the delivery log (`[security]`: `security.rs`).
 
 use leptos::prelude::*;
 
@@ -9,7 +8,7 @@ use super::client::{Load, explain, load, session};
 use super::mail_form::MailForm;
 use crate::api::Call;
 use crate::strings::admin as t;
-use openslot_wire::admin::{MailJson, SecurityJson, TestMailJson};
+use openslot_wire::admin::{MailJson, TestMailJson};
 
 #[component]
 pub fn MailSettings() -> impl IntoView {
@@ -91,49 +90,5 @@ fn TestMail() -> impl IntoView {
         {move || outcome.get().map(|(ok, text)| view! {
             <p class=if ok { "ok" } else { "error" }>{text}</p>
         })}
-    }
-}
-
-/// The captcha, rate limits and allowed origins in effect (read-only: the file's
-/// `[security]`), above the API keys.
-#[component]
-pub fn SecuritySettings() -> impl IntoView {
-    let session = session();
-    let settings = RwSignal::new(Load::<SecurityJson>::Loading);
-    load(session, "/admin/api/security".to_owned(), settings);
-    let list = |items: Vec<String>| {
-        if items.is_empty() {
-            t::NONE.to_owned()
-        } else {
-            items.join(", ")
-        }
-    };
-    let limit = |n: u32| {
-        if n == 0 {
-            t::NO_LIMIT.to_owned()
-        } else {
-            t::per_minute(n)
-        }
-    };
-    view! {
-        <section class="card security-settings" aria-labelledby="security-title">
-            <h3 id="security-title">{t::SECURITY_TITLE}</h3>
-            {move || match settings.get() {
-                Load::Loading => view! { <p class="loading">{t::LOADING}</p> }.into_any(),
-                Load::Failed(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-                Load::Ready(s) => view! {
-                    <p class="hint">{t::FROM_FILE}</p>
-                    <dl class="answers">
-                        <dt>{t::CAPTCHA}</dt><dd>{if s.captcha { t::ON } else { t::OFF }}</dd>
-                        <dt>{t::VISITOR_LIMIT}</dt><dd>{limit(s.rate_limit_per_minute)}</dd>
-                        <dt>{t::KEY_LIMIT}</dt><dd>{limit(s.api_key_rate_per_minute)}</dd>
-                        <dt>{t::CORS_ORIGINS}</dt><dd>{list(s.cors_origins)}</dd>
-                        <dt>{t::EMBED_ORIGINS}</dt><dd>{list(s.embed_origins)}</dd>
-                        <dt>{t::TRUSTED_PROXIES}</dt><dd>{list(s.trusted_proxies)}</dd>
-                    </dl>
-                }
-                .into_any(),
-            }}
-        </section>
     }
 }

@@ -21,6 +21,7 @@ mod mail_form;
 mod new_booking;
 mod page;
 mod rules;
+mod security;
 mod seen;
 mod sources;
 mod stats;

@@ -34,6 +34,15 @@ fn PageForm(loaded: PageSettingsJson, settings: RwSignal<Load<PageSettingsJson>>
     let intro = RwSignal::new(loaded.intro.clone().unwrap_or_default());
     let accent = RwSignal::new(loaded.accent_color.clone().unwrap_or_default());
     let name = RwSignal::new(loaded.display_name.clone().unwrap_or_default());
+    let zone = RwSignal::new(loaded.owner_timezone.clone());
+    let zone_fixed = loaded.timezone_from_file;
+    let zones = if zone_fixed {
+        Vec::new()
+    } else {
+        crate::time::known_zones()
+    };
+    let browser_zone =
+        crate::time::browser_zone().filter(|z| !zone_fixed && *z != loaded.owner_timezone);
     let (intro_fixed, accent_fixed) = (loaded.intro_from_file, loaded.accent_from_file);
     let name_fixed = loaded.display_name_from_file;
     let busy = RwSignal::new(false);
@@ -45,6 +54,7 @@ fn PageForm(loaded: PageSettingsJson, settings: RwSignal<Load<PageSettingsJson>>
             intro: text(intro),
             accent_color: text(accent),
             display_name: text(name),
+            owner_timezone: zone.get_untracked().trim().to_owned(),
             ..PageSettingsJson::default()
         };
         busy.set(true);
@@ -68,9 +78,22 @@ fn PageForm(loaded: PageSettingsJson, settings: RwSignal<Load<PageSettingsJson>>
             <p class="hint">{t::PAGE_HINT}</p>
             <dl class="answers">
                 <dt>{t::PAGE_OWNER}</dt><dd>{loaded.owner_name.clone()}</dd>
-                <dt>{t::PAGE_ZONE}</dt><dd>{loaded.owner_timezone.clone()}</dd>
             </dl>
-            <p class="hint small">{t::OWNER_FROM_FILE}</p>
+            <p class="hint small">{t::OWNER_NAME_FROM_FILE}</p>
+            <label for="page-zone">{t::PAGE_ZONE}</label>
+            <div class="row">
+                <input id="page-zone" type="text" list="page-zones" autocomplete="off" readonly=zone_fixed
+                    aria-describedby="page-zone-hint"
+                    prop:value=move || zone.get() on:input=move |ev| zone.set(event_target_value(&ev))/>
+                {browser_zone.map(|z| {
+                    let label = format!("{} {z}", t::PAGE_ZONE_BROWSER);
+                    view! { <button type="button" class="secondary" on:click=move |_| zone.set(z.clone())>{label}</button> }
+                })}
+            </div>
+            <datalist id="page-zones">
+                {zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
+            </datalist>
+            <p class="hint small" id="page-zone-hint">{if zone_fixed { t::SET_IN_FILE } else { t::PAGE_ZONE_HINT }}</p>
             <label for="page-display-name">{t::PAGE_DISPLAY_NAME}</label>
             <input id="page-display-name" type="text" maxlength="100" readonly=name_fixed
                 placeholder=loaded.owner_name.clone() aria-describedby="page-display-name-hint"

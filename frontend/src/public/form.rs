@@ -406,12 +406,16 @@ async fn send(
     progress: RwSignal<f64>,
 ) -> Result<BookingJson, Failed> {
     let mut attempts = 0;
+    // The owner may switch the captcha on or off while the page is open: a refusal asks for
+    // it, and a challenge that is no longer given (404) means booking without it.
+    let mut captcha_on = args.captcha;
     loop {
         attempts += 1;
-        let captcha = if args.captcha {
+        let captcha = if captcha_on {
             sending.set(Sending::Solving);
             match captcha::solve(progress).await {
                 Ok(payload) => Some(payload),
+                Err(CaptchaError::Api(e)) if e.status() == Some(404) => None,
                 Err(CaptchaError::Api(e)) => return Err(Failed::Say(explain(&e))),
                 Err(CaptchaError::Worker) => {
                     return Err(Failed::Say(t::captcha_unsupported().to_owned()));
@@ -451,7 +455,10 @@ async fn send(
                 (Some(409), _) => Err(Failed::Taken(
                     e.into_body().map(|b| b.next_slots).unwrap_or_default(),
                 )),
-                (Some(400), Some(ErrorCode::Captcha)) if attempts < 2 => continue,
+                (Some(400), Some(ErrorCode::Captcha)) if attempts < 2 => {
+                    captcha_on = true;
+                    continue;
+                }
                 (Some(400), Some(ErrorCode::Captcha)) => {
                     Err(Failed::Say(t::captcha_failed().to_owned()))
                 }

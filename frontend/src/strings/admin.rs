@@ -141,8 +141,10 @@ pub const PAGE_HINT: &str =
 pub const PAGE_INTRO: &str = "Introduction";
 pub const PAGE_OWNER: &str = "Your name";
 pub const PAGE_ZONE: &str = "Your time zone";
-pub const OWNER_FROM_FILE: &str =
-    "Your name and time zone are set in the configuration file ([owner]); change them there.";
+pub const OWNER_NAME_FROM_FILE: &str =
+    "Set in the configuration file ([owner] name); change it there.";
+pub const PAGE_ZONE_HINT: &str = "An IANA zone such as Europe/Berlin: your working hours, days off and blocks are read in it. Saved, the free times follow at once.";
+pub const PAGE_ZONE_BROWSER: &str = "Use";
 pub const PAGE_DISPLAY_NAME: &str = "Name shown to visitors";
 pub const PAGE_DISPLAY_NAME_HINT: &str = "Instead of your name, on the page, in mails and in calendar entries (for example \"Dr. Ada Example\"). Empty: your name.";
 pub const LOGO: &str = "Logo";
@@ -575,16 +577,22 @@ pub const NONE: &str = "none";
 pub const SEND_TEST_MAIL: &str = "Send a test mail";
 pub const SECURITY_TITLE: &str = "Access";
 pub const CAPTCHA: &str = "Proof of work on bookings";
-pub const ON: &str = "on";
-pub const OFF: &str = "off";
 pub const VISITOR_LIMIT: &str = "Booking attempts per visitor";
 pub const KEY_LIMIT: &str = "Requests per API key";
-pub const NO_LIMIT: &str = "no limit";
 pub const CORS_ORIGINS: &str = "Sites that may call the API (CORS)";
 pub const EMBED_ORIGINS: &str = "Sites that may embed the booking page";
 pub const TRUSTED_PROXIES: &str = "Trusted proxies";
-pub fn per_minute(n: u32) -> String {
-    format!("{n} a minute")
+pub const SECURITY_HINT: &str = "The check that a visitor is a person and how often one address or one API key may call. Saved, they apply at once.";
+pub const CAPTCHA_HINT: &str = "Visitors' browsers solve a small puzzle before a booking goes through; API keys never need it.";
+pub const VISITOR_LIMIT_HINT: &str =
+    "Booking attempts from one address in a minute; 0 is no limit, empty is the default (10).";
+pub const KEY_LIMIT_HINT: &str =
+    "Requests from one API key in a minute; 0 is no limit, empty is the default (120).";
+pub const SECURITY_SAVE: &str = "Save";
+pub const SECURITY_SAVED: &str = "Access settings saved; they apply now.";
+pub const FILE_ONLY: &str = "These are set in the configuration file only (read-only here):";
+pub fn limit_wrong(label: &str, max: u32) -> String {
+    format!("{label}: enter a whole number from 0 to {max}, or leave it empty for the default.")
 }
 pub fn test_mail_sent(to: &str) -> String {
     format!("A test mail was sent to {to}: the mail server took it.")

@@ -1,6 +1,6 @@
 //! Settings in the dashboard: `[mail]` with the answer of a test mail (edited there while the
-//! configuration file has no `[mail]`), `[security]` shown read-only (the file sets it), and the
-//! booking page's texts it edits.
+//! configuration file has no `[mail]`), and the booking page's texts it edits (`[security]`:
+//! `security.rs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -104,24 +104,6 @@ pub struct TestMailJson {
     pub reply_code: u16,
 }
 
-/// `[security]` (and `[page] embed_origins`) as they apply: read-only, the file sets them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
-pub struct SecurityJson {
-    /// Whether a visitor's booking needs the proof of work.
-    pub captcha: bool,
-    /// Booking requests per visitor address and minute (0: no limit).
-    pub rate_limit_per_minute: u32,
-    /// Requests per API key and minute (0: no limit).
-    pub api_key_rate_per_minute: u32,
-    /// Peers whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Vec<String>,
-    /// Origins whose pages may read the API from a browser.
-    pub cors_origins: Vec<String>,
-    /// Sites that may show the booking page in a frame.
-    pub embed_origins: Vec<String>,
-}
-
 /// A logo uploaded in the dashboard (`PUT /admin/api/page/logo`): a PNG, JPEG, WebP or SVG
 /// (without scripts) of at most 512 KB, base64-encoded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,8 +159,13 @@ pub struct PageSettingsJson {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub owner_name: String,
-    /// In answers: the owner's IANA zone (`[owner] timezone`; the file's, read-only).
+    /// The owner's IANA zone, in which working hours, overrides and blocks are read
+    /// (`[owner] timezone`; where the file leaves it out, set here: absent or empty is UTC).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
     pub owner_timezone: String,
+    /// In answers: `owner_timezone` comes from the configuration file (read-only here).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub timezone_from_file: bool,
 }

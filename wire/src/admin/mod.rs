@@ -8,6 +8,7 @@ mod calendars;
 mod mail;
 mod oauth;
 mod rules;
+mod security;
 mod sources;
 mod stats;
 mod webhooks;
@@ -20,7 +21,7 @@ pub use bookings::{
 };
 pub use bookings::{DeclineBody, ManualBookingBody};
 pub use calendars::{CalendarJson, CalendarsBody, FeedUrlsJson};
-pub use mail::{LogoBody, MailBody, MailJson, PageSettingsJson, SecurityJson, TestMailJson};
+pub use mail::{LogoBody, MailBody, MailJson, PageSettingsJson, TestMailJson};
 pub use oauth::{
     AccountCalendarJson, ConnectionJson, ConnectionStatus, Flow, PasteBody, Service, ServiceJson,
     StartBody,
@@ -29,6 +30,7 @@ pub use rules::{
     AvailabilityDocument, ConfirmMode, EventTypeDocument, LocationDocument, QuestionDocument,
     Ranges, RecurringBlockJson, RulesDocument, RulesEventTypeJson, RulesJson, WeekHours,
 };
+pub use security::{SecurityBody, SecurityJson};
 pub use sources::{
     Freshness, Origin, SourceBody, SourceJson, SourceKind, SourceRole, SourceSettings,
 };

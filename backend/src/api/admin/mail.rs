@@ -1,11 +1,11 @@
 //! `[mail]` as it applies (never the password) and "send a test mail"; while the configuration
 //! file has no `[mail]`, the dashboard saves and forgets the SMTP settings here (the file wins:
-//! with it, a change is a 409). `[security]` as it is (read-only). The booking page's settings
-//! are in `page.rs`.
+//! with it, a change is a 409). `[security]` is in `security.rs`, the booking page's settings
+//! in `page.rs`.
 
 use std::sync::Arc;
 
-use openslot_wire::admin::{MailBody, MailJson, SecurityJson, TestMailJson};
+use openslot_wire::admin::{MailBody, MailJson, TestMailJson};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
@@ -46,12 +46,6 @@ enum MailEditResponse {
     Invalid(Json<ErrorJson>),
     #[oai(status = 500)]
     Internal(Json<ErrorJson>),
-}
-
-#[derive(ApiResponse)]
-enum SecurityResponse {
-    #[oai(status = 200)]
-    Ok(Json<SecurityJson>),
 }
 
 #[derive(ApiResponse)]
@@ -114,27 +108,6 @@ impl MailApi {
             }
             Err(e) => edit_error(e),
         }
-    }
-
-    /// The captcha, rate limits, trusted proxies, CORS and embedding origins in effect (the
-    /// configuration file's `[security]` and `[page] embed_origins`; read-only).
-    #[oai(
-        path = "/security",
-        method = "get",
-        operation_id = "getSecuritySettings",
-        tag = "Tag::Session"
-    )]
-    async fn security(&self, _auth: OwnerToken) -> SecurityResponse {
-        let config = self.service().config();
-        let s = &config.security;
-        SecurityResponse::Ok(Json(SecurityJson {
-            captcha: s.captcha,
-            rate_limit_per_minute: s.rate_limit_per_minute,
-            api_key_rate_per_minute: s.api_key_rate_per_minute,
-            trusted_proxies: s.trusted_proxies.iter().map(ToString::to_string).collect(),
-            cors_origins: s.cors_origins.clone(),
-            embed_origins: config.page.embed_origins.clone(),
-        }))
     }
 
     /// Sends one test mail to the owner's address now, through the SMTP settings in effect

@@ -19,6 +19,7 @@ mod login;
 mod mail;
 mod page;
 mod rules;
+mod security;
 mod sources;
 mod stats;
 mod webhooks;
@@ -50,6 +51,7 @@ pub use login::LoginApi;
 pub use mail::MailApi;
 pub use page::PageApi;
 pub use rules::RulesApi;
+pub use security::SecurityApi;
 pub use sources::SourcesApi;
 pub(crate) use sources::{SourceChangeResponse, change_error, source_status};
 pub use stats::StatsApi;
@@ -70,6 +72,7 @@ pub type AdminApis = (
     DeliveriesApi,
     MailApi,
     PageApi,
+    SecurityApi,
     ApiKeysApi,
     WebhooksApi,
 );
@@ -92,6 +95,7 @@ pub fn apis(auth: &Arc<AdminAuth>, login_limiter: Arc<RateLimiter>) -> AdminApis
         DeliveriesApi { auth: auth() },
         MailApi { auth: auth() },
         PageApi { auth: auth() },
+        SecurityApi { auth: auth() },
         ApiKeysApi { auth: auth() },
         WebhooksApi { auth: auth() },
     )

@@ -62,7 +62,8 @@ fn page_json(service: &BookingService) -> PageSettingsJson {
         logo_url: crate::api::logo::url(crate::api::logo::ADMIN_PATH, &logo),
         logo_from_file: logo == Logo::File,
         owner_name: owner.name.clone(),
-        owner_timezone: owner.timezone.name().to_owned(),
+        owner_timezone: t.timezone.name().to_owned(),
+        timezone_from_file: t.timezone_from_file,
     }
 }
 
@@ -80,9 +81,10 @@ impl PageApi {
         PageSettingsResponse::Ok(Json(page_json(self.service())))
     }
 
-    /// Saves the intro, accent colour and display name (absent or empty: none) where the
-    /// configuration file leaves them unset; they apply at once (`GET /api/v1/page`, the
-    /// accent's stylesheet, mails and calendar entries). A value the file sets must be sent as
+    /// Saves the intro, accent colour, display name and the owner's time zone
+    /// (`owner_timezone`) (absent or empty: none; the zone: UTC) where the configuration file
+    /// leaves them unset; they apply at once (`GET /api/v1/page`, the accent's stylesheet, the
+    /// free times, mails and calendar entries). A value the file sets must be sent as
     /// it is (or left out).
     #[oai(
         path = "/page",
@@ -100,10 +102,16 @@ impl PageApi {
         let intro = body.0.intro.clone().or_else(|| file.page.intro.clone());
         let accent = (body.0.accent_color.clone()).or_else(|| file.page.accent_color.clone());
         let name = (body.0.display_name.clone()).or_else(|| file.owner.display_name.clone());
+        let zone = if body.0.owner_timezone.is_empty() && file.owner.timezone_from_file {
+            file.owner.timezone.name().to_owned()
+        } else {
+            body.0.owner_timezone.clone()
+        };
         let edit = PageEdit {
             intro: intro.as_deref(),
             accent_color: accent.as_deref(),
             display_name: name.as_deref(),
+            timezone: Some(zone.as_str()),
         };
         match self.service().save_page(edit).await {
             Ok(_) => {

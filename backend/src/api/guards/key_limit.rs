@@ -5,7 +5,8 @@
 //! Memory is bounded by the owner's keys: only valid keys reach the limiter.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 
@@ -24,7 +25,8 @@ pub struct Quota {
 /// Per-key fixed windows.
 #[derive(Debug)]
 pub struct KeyLimiter {
-    per_minute: u32,
+    /// Read at each request: the dashboard may change it while the service runs.
+    per_minute: Arc<AtomicU32>,
     /// Key id -> (window start, Unix seconds; requests in it).
     windows: Mutex<HashMap<String, (i64, u32)>>,
 }
@@ -33,6 +35,11 @@ const WINDOW_SECS: i64 = 60;
 
 impl KeyLimiter {
     pub fn new(per_minute: u32) -> Self {
+        Self::following(Arc::new(AtomicU32::new(per_minute)))
+    }
+
+    /// A limiter whose limit is whatever `per_minute` holds at each request.
+    pub fn following(per_minute: Arc<AtomicU32>) -> Self {
         Self {
             per_minute,
             windows: Mutex::new(HashMap::new()),
@@ -41,7 +48,8 @@ impl KeyLimiter {
 
     /// Counts one request of `key_id` at `now`.
     pub fn check(&self, key_id: &str, now: DateTime<Utc>) -> Quota {
-        if self.per_minute == 0 {
+        let per_minute = self.per_minute.load(Ordering::Relaxed);
+        if per_minute == 0 {
             return Quota {
                 limit: 0,
                 remaining: 0,
@@ -55,13 +63,14 @@ impl KeyLimiter {
         if now - window.0 >= WINDOW_SECS || now < window.0 {
             *window = (now, 0);
         }
-        let allowed = window.1 < self.per_minute;
+        let allowed = window.1 < per_minute;
         if allowed {
             window.1 += 1;
         }
         Quota {
-            limit: self.per_minute,
-            remaining: self.per_minute - window.1,
+            limit: per_minute,
+            // Below what the window used when the limit was lowered in it.
+            remaining: per_minute.saturating_sub(window.1),
             reset: u64::try_from(window.0 + WINDOW_SECS - now)
                 .unwrap_or(1)
                 .max(1),
@@ -88,6 +97,21 @@ mod tests {
         assert!(l.check("b", t).allowed, "another key has its own window");
         let q = l.check("a", t + Duration::seconds(60));
         assert_eq!((q.remaining, q.allowed), (1, true));
+    }
+
+    #[test]
+    fn a_lowered_limit_applies_within_the_window() {
+        let cell = Arc::new(AtomicU32::new(5));
+        let l = KeyLimiter::following(Arc::clone(&cell));
+        let t = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        for _ in 0..3 {
+            assert!(l.check("a", t).allowed);
+        }
+        cell.store(2, Ordering::Relaxed);
+        let q = l.check("a", t);
+        assert_eq!((q.limit, q.remaining, q.allowed), (2, 0, false));
+        cell.store(0, Ordering::Relaxed);
+        assert!(l.check("a", t).allowed, "off");
     }
 
     #[test]

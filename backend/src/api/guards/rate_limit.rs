@@ -14,12 +14,15 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// Per-client limiter; `per_minute` requests in a burst, refilled evenly over a minute.
+/// Per-client limiter; `per_minute` requests in a burst, refilled evenly over a minute. The
+/// limit may change while it runs (the dashboard's `[security]` edits): a bucket is at most a
+/// minute ahead whatever the limit, so a lower one applies from the next request.
 pub struct RateLimiter {
-    per_minute: u32,
+    per_minute: Arc<AtomicU32>,
     /// Bucket -> theoretical arrival time: when its burst is whole again.
     buckets: Mutex<HashMap<IpAddr, Instant>>,
 }
@@ -53,15 +56,25 @@ fn whole_seconds(d: Duration) -> u64 {
 impl RateLimiter {
     /// `per_minute` requests per client and minute; 0 turns the limit off.
     pub fn new(per_minute: u32) -> Self {
+        Self::following(Arc::new(AtomicU32::new(per_minute)))
+    }
+
+    /// A limiter whose limit is whatever `per_minute` holds at each request.
+    pub fn following(per_minute: Arc<AtomicU32>) -> Self {
         Self {
             per_minute,
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
+    /// The limit now (0: off).
+    pub fn limit(&self) -> u32 {
+        self.per_minute.load(Ordering::Relaxed)
+    }
+
     /// Time between two requests once the burst is spent.
-    fn interval(&self) -> Duration {
-        Duration::from_secs(60) / self.per_minute.max(1)
+    fn interval(per_minute: u32) -> Duration {
+        Duration::from_secs(60) / per_minute.max(1)
     }
 
     /// Counts one request from `ip`; refused when its bucket is empty.
@@ -70,11 +83,12 @@ impl RateLimiter {
     }
 
     fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), RetryAfter> {
-        if self.per_minute == 0 {
+        let per_minute = self.limit();
+        if per_minute == 0 {
             return Ok(());
         }
-        let interval = self.interval();
-        let window = interval * self.per_minute;
+        let interval = Self::interval(per_minute);
+        let window = interval * per_minute;
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         let tat = buckets.get(&bucket(ip)).copied().unwrap_or(now).max(now);
         let next = tat + interval;
@@ -92,10 +106,11 @@ impl RateLimiter {
     }
 
     fn peek_at(&self, ip: IpAddr, now: Instant) -> Option<Standing> {
-        if self.per_minute == 0 {
+        let per_minute = self.limit();
+        if per_minute == 0 {
             return None;
         }
-        let interval = self.interval();
+        let interval = Self::interval(per_minute);
         let buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         let behind = buckets
             .get(&bucket(ip))
@@ -103,8 +118,8 @@ impl RateLimiter {
         let used = u32::try_from(behind.as_nanos().div_ceil(interval.as_nanos().max(1)))
             .unwrap_or(u32::MAX);
         Some(Standing {
-            limit: self.per_minute,
-            remaining: self.per_minute.saturating_sub(used),
+            limit: per_minute,
+            remaining: per_minute.saturating_sub(used),
             reset: whole_seconds(behind),
         })
     }
@@ -130,7 +145,7 @@ impl RateLimiter {
 impl fmt::Debug for RateLimiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RateLimiter")
-            .field("per_minute", &self.per_minute)
+            .field("per_minute", &self.limit())
             .field("tracked", &self.tracked())
             .finish()
     }
@@ -261,6 +276,48 @@ mod standing_tests {
         assert_eq!(
             RateLimiter::new(0).peek("203.0.113.7".parse().unwrap()),
             None
+        );
+    }
+}
+
+#[cfg(test)]
+mod following_tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_limit_applies_from_the_next_request() {
+        let cell = Arc::new(AtomicU32::new(0));
+        let limiter = RateLimiter::following(Arc::clone(&cell));
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        let t = Instant::now();
+        for _ in 0..5 {
+            assert_eq!(limiter.check_at(ip, t), Ok(()), "off");
+        }
+        cell.store(2, Ordering::Relaxed);
+        assert_eq!(limiter.check_at(ip, t), Ok(()));
+        assert_eq!(limiter.check_at(ip, t), Ok(()));
+        assert!(limiter.check_at(ip, t).is_err(), "the third in a minute");
+        assert_eq!(limiter.peek_at(ip, t).map(|s| s.limit), Some(2));
+        // Raised to 10: one comes back every 6 s instead of every 30 s.
+        cell.store(10, Ordering::Relaxed);
+        let soon = t + Duration::from_secs(6);
+        assert_eq!(
+            limiter.check_at(ip, soon),
+            Ok(()),
+            "a higher limit lets more in"
+        );
+        assert!(limiter.check_at(ip, soon).is_err());
+        // Lowered to 1: refused, for at most a minute.
+        cell.store(1, Ordering::Relaxed);
+        assert!(
+            limiter
+                .check_at(ip, soon + Duration::from_secs(30))
+                .is_err()
+        );
+        assert_eq!(
+            limiter.check_at(ip, soon + Duration::from_secs(60)),
+            Ok(()),
+            "at most a minute's wait"
         );
     }
 }

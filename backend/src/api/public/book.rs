@@ -2,6 +2,8 @@
 //! answered from the store before anything else is checked, the captcha is reserved for the
 //! attempt and given back when nothing was booked (a 422 or a 409 leaves it usable).
 
+use std::sync::Arc;
+
 use openslot_wire::errors::ErrorCode;
 use poem_openapi::payload::Json;
 
@@ -10,10 +12,16 @@ use super::validate::{booking_request, idempotent_request};
 use super::{
     BookingBody, CALENDARS_STALE, PublicApi, SeriesConflictJson, error, internal, invalid, problem,
 };
+use crate::api::guards::captcha::Captcha;
 use crate::booking::api_keys::ApiCaller;
 use crate::booking::{BookError, Booked};
 
 impl PublicApi {
+    /// The captcha when visitors must solve it now (the dashboard switches it at once).
+    pub(super) fn captcha_now(&self) -> Option<&Arc<Captcha>> {
+        self.captcha.as_ref().filter(|_| self.service.captcha_on())
+    }
+
     /// Books `body` for a caller that passed the rate limit.
     /// `caller`: an API key with `bookings:write` (no captcha; its own idempotency keys).
     pub(super) async fn book_once(
@@ -32,7 +40,7 @@ impl PublicApi {
                 Err(e) => return self.refused(e, &body).await,
             }
         }
-        let spent = match self.captcha.as_ref().filter(|_| caller.is_none()) {
+        let spent = match self.captcha_now().filter(|_| caller.is_none()) {
             Some(c) => {
                 let payload = body.captcha.as_deref().unwrap_or_default();
                 match c.reserve(payload, self.service.now()) {

@@ -76,6 +76,8 @@ enum Tag {
 #[derive(Debug)]
 pub struct PublicApi {
     pub service: BookingService,
+    /// The proof of work, when this service may ask for it; whether it does now is the
+    /// service's (`captcha_now()`).
     pub captcha: Option<Arc<Captcha>>,
     pub limiter: Arc<RateLimiter>,
 }
@@ -335,7 +337,7 @@ impl PublicApi {
             logo_url: crate::api::logo::url(LOGO_PATH, &self.service.page_logo()),
             horizon_days: config.availability.horizon_days,
             min_notice_minutes: config.availability.min_notice_minutes,
-            captcha: self.captcha.is_some(),
+            captcha: self.captcha_now().is_some(),
             mails_visitors: config.mail.is_some(),
         }))
     }
@@ -498,7 +500,7 @@ impl PublicApi {
         tag = "Tag::Bookings"
     )]
     async fn captcha(&self) -> CaptchaResponse {
-        match &self.captcha {
+        match self.captcha_now() {
             Some(c) => CaptchaResponse::Ok(Json(c.challenge(self.service.now()))),
             None => CaptchaResponse::Off(error(ErrorCode::NotFound, "the captcha is off")),
         }

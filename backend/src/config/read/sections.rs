@@ -6,8 +6,8 @@ use toml::{Table, Value};
 
 use crate::config::schema::{self, Ty};
 use crate::config::{
-    AdminConfig, AlertsConfig, Config, OwnerConfig, PageConfig, SecurityConfig, ServerConfig,
-    defaults,
+    AdminConfig, AlertsConfig, Config, OwnerConfig, PageConfig, SecurityConfig, SecuritySetInFile,
+    ServerConfig, defaults,
 };
 
 use super::{MINUTES_PER_DAY, Reader, is_argon2_phc, is_color, is_email, join};
@@ -94,7 +94,13 @@ impl Reader<'_> {
             self.problem("owner.email", format!("`{email}` is not an email address"));
         }
         let other_emails = self.other_emails(t, p);
-        let zone = self.required_str(t, p, "timezone");
+        // Optional: left out, the dashboard may set it (UTC until then).
+        let zone = self.str(t, p, "timezone");
+        if zone.as_deref() == Some("") {
+            self.problem("owner.timezone", "must not be empty");
+        }
+        let timezone_from_file = zone.as_deref().is_some_and(|z| !z.is_empty());
+        let zone = zone.unwrap_or_default();
         let timezone = if zone.is_empty() {
             Tz::UTC
         } else {
@@ -112,6 +118,7 @@ impl Reader<'_> {
             email,
             other_emails,
             timezone,
+            timezone_from_file,
         }
     }
 
@@ -197,17 +204,36 @@ impl Reader<'_> {
     pub(super) fn security(&mut self, root: &Table) -> SecurityConfig {
         let p = "security";
         let t = self.section(root, p, schema::SECURITY);
+        // Environment overrides are in the table already: they count as the file's.
+        let set = |key: &str| t.is_some_and(|t| t.contains_key(key));
         SecurityConfig {
             captcha: self.bool(t, p, "captcha", defaults::CAPTCHA),
             rate_limit_per_minute: self
-                .int(t, p, "rate_limit_per_minute", 0, 100_000)
+                .int(
+                    t,
+                    p,
+                    "rate_limit_per_minute",
+                    0,
+                    SecurityConfig::MAX_PER_MINUTE,
+                )
                 .unwrap_or(defaults::RATE_LIMIT_PER_MINUTE),
             api_key_rate_per_minute: self
-                .int(t, p, "api_key_rate_per_minute", 0, 100_000)
+                .int(
+                    t,
+                    p,
+                    "api_key_rate_per_minute",
+                    0,
+                    SecurityConfig::MAX_PER_MINUTE,
+                )
                 .unwrap_or(defaults::API_KEY_RATE_PER_MINUTE),
             trusted_proxies: self.addresses(t, p, "trusted_proxies"),
             cors_origins: self.words(t, p, "cors_origins", web_origin),
             webhook_private_targets: self.bool(t, p, "webhook_private_targets", false),
+            set_in_file: SecuritySetInFile {
+                captcha: set("captcha"),
+                rate_limit_per_minute: set("rate_limit_per_minute"),
+                api_key_rate_per_minute: set("api_key_rate_per_minute"),
+            },
         }
     }
 
