@@ -10,6 +10,7 @@ pub mod confirmation;
 pub mod feeds;
 mod host;
 pub mod input;
+pub mod mail_settings;
 pub mod open;
 pub mod outbox;
 pub mod page_logo;

@@ -35,8 +35,8 @@ impl BookingService {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Swaps in `current`, with the page's saved display name and the captcha and limits that
-    /// apply laid over it.
+    /// Swaps in `current`, with the page's saved display name, the captcha and limits that
+    /// apply and the dashboard's mail settings laid over it.
     pub(super) fn set_current(&self, mut current: Current) {
         let saved = self
             .inner
@@ -52,6 +52,15 @@ impl BookingService {
         self.hub().set_owner_zone(current.config.owner.timezone);
         let security = self.inner.security.applied();
         super::security_settings::overlay(Arc::make_mut(&mut current.config), &security);
+        super::mail_settings::overlay(
+            Arc::make_mut(&mut current.config),
+            self.file_config(),
+            self.inner
+                .saved_mail
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .as_ref(),
+        );
         *self
             .inner
             .current

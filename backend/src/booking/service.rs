@@ -111,6 +111,8 @@ pub(super) struct Inner {
     pub(super) saved_page: std::sync::RwLock<std::collections::BTreeMap<String, String>>,
     /// The logo uploaded in the dashboard (`page_logo.rs`).
     pub(super) saved_logo: std::sync::RwLock<Option<Arc<crate::store::page_settings::StoredLogo>>>,
+    /// The SMTP settings saved in the dashboard (`mail_settings.rs`), used without a file `[mail]`.
+    pub(super) saved_mail: std::sync::RwLock<Option<super::mail_settings::SavedMail>>,
     /// The captcha and rate limits as they apply (`security_settings.rs`).
     pub(super) security: super::security_settings::Live,
     store: Store,
@@ -144,11 +146,13 @@ impl BookingService {
         hub.set_owner_zone(current.config.owner.timezone);
         let security = super::security_settings::Live::load(&config.security, &store);
         super::security_settings::overlay(Arc::make_mut(&mut current.config), &security.applied());
+        let mail = super::mail_settings::start(&mut current, &config, &store, secrets.as_ref());
         BookingService {
             inner: Arc::new(Inner {
                 current: std::sync::RwLock::new(current),
                 saved_page: std::sync::RwLock::new(saved_page),
                 saved_logo: std::sync::RwLock::new(super::page_logo::saved(&store)),
+                saved_mail: std::sync::RwLock::new(mail),
                 security,
                 file_config: config,
                 store,

@@ -1,5 +1,6 @@
 //! The owner's edits of the rules from the dashboard: `[availability]` and `[[event_types]]` as
-//! one JSON document of the same shape as the TOML file, read by the file's own reader.
+//! one JSON document of the same shape as the TOML file, read by the file's own reader; a
+//! source added there (`dashboard_source`) and the SMTP settings (`dashboard_mail`) likewise.
 //!
 //! Invariant: an edited configuration is checked exactly like the file (same keys, ranges and
 //! messages); only those two sections change, everything else stays the file's.
@@ -310,5 +311,79 @@ pub fn dashboard_source(
     match source {
         Some(s) if reader.problems.is_empty() => Ok(s),
         _ => Err(ConfigErrors(reader.problems)),
+    }
+}
+
+/// The keys of `[mail]` the dashboard may set: not `password_file` or `tls_ca_file` (the
+/// dashboard must not read files on the server); the password comes apart (sealed).
+pub const DASHBOARD_MAIL_KEYS: &[&str] = &[
+    "smtp_host",
+    "smtp_port",
+    "tls",
+    "username",
+    "from",
+    "owner_copy",
+    "reminder_hours",
+    "max_per_address_per_day",
+    "max_per_day",
+];
+
+/// SMTP settings typed in the dashboard: `settings` is a `[mail]` section as JSON (the keys of
+/// [`DASHBOARD_MAIL_KEYS`]; a `null` is an absent key) with `password` put in, read by the
+/// file's own reader, so the same values pass and fail with the same words. Problems are keyed
+/// by the field (`smtp_port`), without the section's name.
+pub fn dashboard_mail(
+    settings: &Value,
+    password: Option<&str>,
+    base: &Config,
+) -> Result<crate::config::MailConfig, ConfigErrors> {
+    let Some(object) = settings.as_object() else {
+        return Err(ConfigErrors(vec![Problem::new(
+            "",
+            "expected an object (the `[mail]` settings)",
+        )]));
+    };
+    let mut problems: Vec<Problem> = object
+        .keys()
+        .filter(|k| !DASHBOARD_MAIL_KEYS.contains(&k.as_str()))
+        .map(|k| Problem::new(k.clone(), "cannot be set from the dashboard"))
+        .collect();
+    let mut section = object.clone();
+    section.retain(|k, v| DASHBOARD_MAIL_KEYS.contains(&k.as_str()) && !v.is_null());
+    // A cleared user name field means none, as a cleared password does.
+    if section
+        .get("username")
+        .and_then(Value::as_str)
+        .is_some_and(|u| u.trim().is_empty())
+    {
+        section.remove("username");
+    }
+    if let Some(p) = password {
+        section.insert("password".into(), Value::String(p.to_owned()));
+    }
+    let root = match toml::Table::try_from(json!({"mail": section})) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(Problem::new("", format!("not valid settings: {e}")));
+            return Err(ConfigErrors(problems));
+        }
+    };
+    let mut reader = Reader {
+        problems,
+        base_dir: &base.server.data_dir,
+    };
+    let mail = reader.mail(&root);
+    match mail {
+        Some(m) if reader.problems.is_empty() => Ok(m),
+        _ => Err(ConfigErrors(
+            reader
+                .problems
+                .into_iter()
+                .map(|p| match p.key.strip_prefix("mail.") {
+                    Some(key) => Problem::new(key, p.message),
+                    None => p,
+                })
+                .collect(),
+        )),
     }
 }

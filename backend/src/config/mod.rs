@@ -25,7 +25,8 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
 pub use edit::{
-    DASHBOARD_SOURCE_KEYS, SourceSecrets, dashboard_source, rules_document, with_rules,
+    DASHBOARD_MAIL_KEYS, DASHBOARD_SOURCE_KEYS, SourceSecrets, dashboard_mail, dashboard_source,
+    rules_document, with_rules,
 };
 pub use env::{NON_CONFIG_VARS, PREFIX as ENV_PREFIX};
 pub use problem::{ConfigError, ConfigErrors, Problem};

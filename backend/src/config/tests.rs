@@ -1319,6 +1319,18 @@ fn mail_and_webhooks() {
         &[("mail.tls_ca_file", "cannot read")],
     );
     check(
+        &minimal("[mail]\nsmtp_host = 'smtp://mail.example.org:587'\nfrom = 'a@b.c'\n"),
+        &[("mail.smtp_host", "not a host name or IP address")],
+    );
+    for host in ["smtp.example.org.", "mail_relay", "::1", "10.0.0.2"] {
+        ok(
+            &minimal(&format!(
+                "[mail]\nsmtp_host = '{host}'\ntls = 'tls'\nfrom = 'a@b.c'\n"
+            )),
+            &[],
+        );
+    }
+    check(
         &minimal("[mail]\ntls = 'ssl'\n"),
         &[
             ("mail.smtp_host", "required"),

@@ -14,6 +14,7 @@ use chrono_tz::Tz;
 use tokio::sync::watch;
 
 use crate::calendar::{Person, booking_uid};
+use crate::config::{Config, MailConfig};
 use crate::queue::{MAX_ATTEMPTS, backoff};
 use crate::store::deliveries::{self, Channel, DeliveryRow};
 use crate::store::{BookingStatus, OutboxState, StoreError, bookings};
@@ -24,23 +25,17 @@ use super::smtp::{MailError, Mailer, Outgoing};
 use super::webhook::Sender;
 use super::{Event, Host, OWNER, Snapshot, itip};
 
-/// The clients, made once from the configuration.
+/// The clients: the webhook sender made once; the mailer made from the `[mail]` that applies
+/// when a mail is sent, and made again when those settings change (the dashboard saves them
+/// without a restart).
 #[derive(Debug)]
 pub struct Channels {
-    mailer: Option<Mailer>,
+    mailer: std::sync::Mutex<Option<(MailConfig, Mailer)>>,
     webhooks: Option<Sender>,
 }
 
 impl Channels {
-    pub fn new(service: &impl Host) -> Channels {
-        let config = service.config();
-        let mailer = config.mail.as_ref().and_then(|m| match Mailer::new(m) {
-            Ok(mailer) => Some(mailer),
-            Err(e) => {
-                tracing::error!(error = %e, "notify: mail is off, the SMTP settings do not work");
-                None
-            }
-        });
+    pub fn new(_service: &impl Host) -> Channels {
         let webhooks = match Sender::new() {
             Ok(s) => Some(s),
             Err(e) => {
@@ -48,7 +43,38 @@ impl Channels {
                 None
             }
         };
-        Channels { mailer, webhooks }
+        Channels {
+            mailer: std::sync::Mutex::new(None),
+            webhooks,
+        }
+    }
+
+    /// The mailer for `config.mail`, kept while those settings stay the same; the reason in
+    /// words when there is none.
+    fn mailer(&self, config: &Config) -> Result<Mailer, String> {
+        let Some(settings) = &config.mail else {
+            return Err("mail is not configured (no [mail] section or dashboard settings)".into());
+        };
+        let mut cached = self
+            .mailer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((made_for, mailer)) = cached.as_ref()
+            && made_for == settings
+        {
+            return Ok(mailer.clone());
+        }
+        match Mailer::new(settings) {
+            Ok(mailer) => {
+                *cached = Some((settings.clone(), mailer.clone()));
+                Ok(mailer)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "notify: the SMTP settings do not work");
+                *cached = None;
+                Err(format!("the SMTP settings do not work: {e}"))
+            }
+        }
     }
 }
 
@@ -148,13 +174,11 @@ async fn mail(
     channels: &Channels,
     row: &DeliveryRow,
 ) -> Result<Outcome, StoreError> {
-    let Some(mailer) = &channels.mailer else {
-        return Ok(failed(
-            "mail is not configured (no working [mail] section)",
-            None,
-            true,
-        ));
+    let mailer = match channels.mailer(&service.config()) {
+        Ok(mailer) => mailer,
+        Err(why) => return Ok(failed(why, None, true)),
     };
+    let mailer = &mailer;
     let Some(booking_id) = row.booking_id.clone() else {
         return Ok(alert_mail(service, mailer, row).await);
     };

@@ -510,6 +510,24 @@ const STEPS: &[&str] = &[
         value      TEXT NOT NULL,
         updated_at INTEGER NOT NULL
     );",
+    // 18: the SMTP settings edited in the dashboard (`store::mail_settings`), used only while
+    // the file has no `[mail]`: one row; the password sealed by `secret_box` (row id `mail`).
+    "CREATE TABLE mail_settings (
+        id                      INTEGER PRIMARY KEY CHECK (id = 1),
+        smtp_host               TEXT NOT NULL,
+        smtp_port               INTEGER NOT NULL CHECK (smtp_port BETWEEN 1 AND 65535),
+        tls                     TEXT NOT NULL CHECK (tls IN ('starttls', 'tls', 'none')),
+        username                TEXT,
+        password                BLOB,
+        password_nonce          BLOB,
+        sender                  TEXT NOT NULL,
+        owner_copy              INTEGER NOT NULL,
+        reminder_hours          TEXT NOT NULL,
+        max_per_address_per_day INTEGER NOT NULL,
+        max_per_day             INTEGER NOT NULL,
+        updated_at              INTEGER NOT NULL,
+        CHECK ((password IS NULL) = (password_nonce IS NULL))
+    );",
 ];
 
 /// Applies the steps the database has not seen, each in its own transaction.

@@ -14,6 +14,7 @@ pub mod bookings;
 pub mod deliveries;
 pub mod feeds;
 mod key_values;
+pub mod mail_settings;
 mod migrations;
 pub mod outbox;
 pub mod page_settings;

@@ -21,6 +21,7 @@ mod dates;
 mod embed;
 mod harness;
 mod i18n;
+mod mail_settings;
 mod outage;
 mod owner_actions;
 mod requests;

@@ -9,6 +9,7 @@ use openslot_testkit::app;
 mod confirm;
 use openslot_testkit::feed_server;
 mod mail;
+mod mail_settings;
 mod subscriptions;
 use openslot_testkit::nginx_front;
 use openslot_testkit::smtp_server;

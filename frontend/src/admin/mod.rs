@@ -17,6 +17,7 @@ mod explain;
 mod feeds;
 mod login;
 mod mail;
+mod mail_form;
 mod new_booking;
 mod page;
 mod rules;

@@ -533,7 +533,39 @@ pub fn rates(cancellation: Option<f64>, no_show: Option<f64>) -> String {
 // Deliveries (mail and webhooks).
 pub const REFRESH: &str = "Refresh";
 pub const MAIL_TITLE: &str = "Mail";
-pub const MAIL_OFF: &str = "Mail is off: the configuration file has no [mail] section, so visitors and you get no mail. The booking page tells visitors to keep their link.";
+pub const MAIL_OFF: &str = "Mail is off: visitors and you get no mail, and the booking page tells visitors to keep their link. Enter your mail server below (or set [mail] in the configuration file).";
+pub const MAIL_EDIT_HINT: &str = "The configuration file has no [mail] section, so the mail server is set here. Saved settings apply at once.";
+pub const MAIL_HOST: &str = "Mail server (host name)";
+pub const MAIL_PORT: &str = "Port";
+pub const MAIL_PORT_HINT: &str = "Empty: 587 for STARTTLS, 465 for TLS, 25 without encryption.";
+pub const MAIL_TLS: &str = "Encryption";
+pub const MAIL_TLS_STARTTLS: &str = "STARTTLS (usually port 587)";
+pub const MAIL_TLS_TLS: &str = "TLS from the start (usually port 465)";
+pub const MAIL_TLS_NONE: &str = "None (only for a server on this machine)";
+pub const MAIL_USER_HINT: &str = "Empty when the server takes mail without signing in.";
+pub const MAIL_PASSWORD: &str = "Password";
+pub const MAIL_PASSWORD_SAVED: &str = "A password is saved. Leave this empty to keep it.";
+pub const MAIL_PASSWORD_NONE: &str = "No password is saved.";
+pub const MAIL_PASSWORD_REMOVE: &str = "Remove the saved password";
+pub const MAIL_FROM_HINT: &str =
+    "The sender visitors see, like book@example.org or Ada Example <book@example.org>.";
+pub const MAIL_OWNER_COPY: &str = "Send me a copy of every booking mail";
+pub const MAIL_REMINDERS_HINT: &str =
+    "Hours before the start, separated by commas (like 24, 2). Empty: no reminders.";
+pub const MAIL_REMINDERS_INVALID: &str =
+    "Write whole numbers of hours separated by commas, like 24, 2.";
+pub const MAIL_PER_ADDRESS: &str = "Mails a day to one visitor address, at most";
+pub const MAIL_PER_DAY: &str = "Mails a day to all visitors, at most";
+pub const MAIL_NUMBER_INVALID: &str = "Write a whole number.";
+pub const MAIL_PORT_INVALID: &str = "A port is a whole number from 1 to 65535.";
+pub const MAIL_SAVE: &str = "Save mail settings";
+pub const MAIL_SAVED: &str = "The mail settings are saved and in use.";
+pub const MAIL_FORGET: &str = "Forget mail settings…";
+pub const MAIL_FORGET_CONFIRM: &str = "Forget them: send no mail";
+pub const MAIL_FORGET_ASK: &str = "Forget the mail settings? Nothing will be mailed to visitors or to you until you enter them again.";
+pub const MAIL_FORGOTTEN: &str = "The mail settings are forgotten: nothing is mailed.";
+pub const MAIL_KEEP: &str = "Keep them";
+pub const MAIL_FIX_FIELDS: &str = "Some values need a change: see the notes next to the fields.";
 pub const MAIL_SERVER: &str = "Server";
 pub const MAIL_USER: &str = "User";
 pub const MAIL_FROM: &str = "Sender";
@@ -572,7 +604,7 @@ pub fn hours_before(hours: &[u32]) -> String {
 pub fn mail_limits(per_address: u32, per_day: u32) -> String {
     format!("{per_address} mails a day to one visitor address, {per_day} a day to all visitors")
 }
-pub const NO_DELIVERIES: &str = "Nothing sent yet. Mail needs a [mail] section and webhooks a [[webhooks]] entry in the configuration.";
+pub const NO_DELIVERIES: &str = "Nothing sent yet. Mail needs the mail settings above (or a [mail] section in the configuration), webhooks a [[webhooks]] entry or a subscription.";
 pub const DELIVERY_WHEN: &str = "Last change";
 pub const DELIVERY_WHAT: &str = "What";
 pub const DELIVERY_TO: &str = "To";

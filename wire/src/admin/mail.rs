@@ -1,5 +1,5 @@
-//! Settings in the dashboard: `[mail]` with the answer of a test mail, shown read-only (the
-//! configuration file sets it), and the booking page's texts it edits (`[security]`:
+//! Settings in the dashboard: `[mail]` with the answer of a test mail (edited there while the
+//! configuration file has no `[mail]`), and the booking page's texts it edits (`[security]`:
 //! `security.rs`).
 
 use serde::{Deserialize, Serialize};
@@ -8,8 +8,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct MailJson {
-    /// Whether `[mail]` is set; without it nothing is mailed and the other fields are absent.
+    /// Whether mail is set up (the file's `[mail]` or the dashboard's); without it nothing is
+    /// mailed and the other fields are absent.
     pub configured: bool,
+    /// The configuration file sets `[mail]`: read-only here (`PUT` answers 409). Otherwise
+    /// the dashboard may set, change and forget the settings.
+    pub from_file: bool,
+    /// A password is in effect (it is never shown).
+    pub password_set: bool,
+    /// When the dashboard's settings were saved (RFC 3339, UTC); absent for the file's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub updated_at: Option<String>,
     /// Where a test mail and the owner's copies go (`[owner] email`).
     pub owner_email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,6 +48,50 @@ pub struct MailJson {
     pub max_per_address_per_day: u32,
     /// Mails to visitors per day at most.
     pub max_per_day: u32,
+}
+
+/// The SMTP settings the dashboard saves (`PUT /admin/api/mail`) while the configuration file
+/// has no `[mail]`: the keys of that section, checked by the same reader (an unknown key or a
+/// wrong value is a 422 naming the field). Absent fields take the file's defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MailBody {
+    /// The SMTP server's host name or IP address.
+    pub smtp_host: String,
+    /// Default: 587 for `starttls`, 465 for `tls`, 25 for `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub smtp_port: Option<u16>,
+    /// `starttls` (default), `tls`, or `none` (only for a server on a loopback address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub tls: Option<String>,
+    /// The SMTP user name, when the server asks for one (then a password is required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub username: Option<String>,
+    /// Write-only: absent keeps the saved password, `""` means none, any other text replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub password: Option<String>,
+    /// The sender, `addr@example.org` or `Name <addr@example.org>`.
+    pub from: String,
+    /// The owner gets a copy of every booking mail (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub owner_copy: Option<bool>,
+    /// Reminders to the visitor, hours before the start (1 to 720 each; default none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", oai(default, skip_serializing_if_is_empty))]
+    pub reminder_hours: Vec<u32>,
+    /// Mails to one visitor address per day at most (1 to 1000; default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub max_per_address_per_day: Option<u32>,
+    /// Mails to visitors per day at most (1 to 100000; default 200).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub max_per_day: Option<u32>,
 }
 
 /// A test mail the SMTP server accepted.

@@ -21,7 +21,7 @@ pub use bookings::{
 };
 pub use bookings::{DeclineBody, ManualBookingBody};
 pub use calendars::{CalendarJson, CalendarsBody, FeedUrlsJson};
-pub use mail::{LogoBody, MailJson, PageSettingsJson, TestMailJson};
+pub use mail::{LogoBody, MailBody, MailJson, PageSettingsJson, TestMailJson};
 pub use oauth::{
     AccountCalendarJson, ConnectionJson, ConnectionStatus, Flow, PasteBody, Service, ServiceJson,
     StartBody,

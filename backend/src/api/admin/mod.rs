@@ -218,6 +218,20 @@ fn invalid(field: &str, reason: impl Into<String>) -> Json<ErrorJson> {
     body
 }
 
+/// A 422 for a configuration-shaped body: every problem, each as a field the reader named.
+fn config_problems(problems: &crate::config::ConfigErrors) -> Json<ErrorJson> {
+    let mut body = error(ErrorCode::Invalid, problems.to_string());
+    body.0.fields = problems
+        .0
+        .iter()
+        .map(|p| crate::api::public::FieldError {
+            field: p.key.clone(),
+            reason: p.message.clone(),
+        })
+        .collect();
+    body
+}
+
 fn utc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }

@@ -9,11 +9,11 @@ use openslot_wire::admin::{
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use crate::api::public::{ErrorCode, ErrorJson, error, internal};
+use crate::api::public::{ErrorJson, internal};
 use crate::booking::RulesError;
 use crate::config::format_range;
 
-use super::{AdminAuth, Checked, OwnerToken, Part, Tag, utc};
+use super::{AdminAuth, Checked, OwnerToken, Part, Tag, config_problems, utc};
 
 /// The rules.
 #[derive(Debug)]
@@ -166,16 +166,7 @@ impl RulesApi {
                 self.answer()
             }
             Err(RulesError::Invalid(problems)) => {
-                let mut body = error(ErrorCode::Invalid, problems.to_string());
-                body.0.fields = problems
-                    .0
-                    .iter()
-                    .map(|p| crate::api::public::FieldError {
-                        field: p.key.clone(),
-                        reason: p.message.clone(),
-                    })
-                    .collect();
-                RulesEditResponse::Invalid(body)
+                RulesEditResponse::Invalid(config_problems(&problems))
             }
             Err(RulesError::Store(e)) => RulesEditResponse::Internal(internal(&e)),
         }

@@ -43,10 +43,16 @@ impl Reader<'_> {
         })
     }
 
-    pub(super) fn mail(&mut self, root: &Table) -> Option<MailConfig> {
+    pub(in crate::config) fn mail(&mut self, root: &Table) -> Option<MailConfig> {
         let p = "mail";
         let t = Some(self.section(root, p, schema::MAIL)?);
         let smtp_host = self.required_str(t, p, "smtp_host");
+        if !smtp_host.trim().is_empty() && !is_host_name(&smtp_host) {
+            self.problem(
+                join(p, "smtp_host"),
+                format!("`{smtp_host}` is not a host name or IP address (e.g. smtp.example.org)"),
+            );
+        }
         let tls_text = self
             .str(t, p, "tls")
             .unwrap_or_else(|| "starttls".to_owned());
@@ -210,4 +216,23 @@ impl Reader<'_> {
         }
         hooks
     }
+}
+
+/// Whether `host` names a server: an IP address, or a DNS name of letters, digits, `-` and `_`
+/// in dot-separated labels (a trailing dot allowed), with no scheme, port, space or user.
+fn is_host_name(host: &str) -> bool {
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
