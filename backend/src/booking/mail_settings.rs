@@ -55,6 +55,29 @@ pub enum MailSettingsError {
     Store(#[from] StoreError),
 }
 
+/// The event types of `config` whose `confirm = "email"` cannot work without mail: empty
+/// when mail is configured or none asks for it.
+pub fn needs_mail(config: &Config) -> ConfigErrors {
+    if config.mail.is_some() {
+        return ConfigErrors(Vec::new());
+    }
+    ConfigErrors(
+        config
+            .event_types
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.confirm == crate::config::Confirm::Email)
+            .map(|(i, _)| {
+                Problem::new(
+                    format!("event_types[{i}].confirm"),
+                    "\"email\" needs mail to send the confirmation link: set mail up first, \
+                     or confirm another way",
+                )
+            })
+            .collect(),
+    )
+}
+
 /// `config` with the saved settings where the file has no `[mail]` (idempotent: forgotten
 /// settings are taken away again).
 pub fn overlay(config: &mut Config, file: &Config, saved: Option<&SavedMail>) {
@@ -235,6 +258,13 @@ impl BookingService {
     pub async fn forget_mail(&self) -> Result<bool, MailSettingsError> {
         if self.file_config().mail.is_some() {
             return Err(MailSettingsError::FromFile);
+        }
+        // As it would be without mail.
+        let mut without = (*self.config()).clone();
+        without.mail = None;
+        let waiting = needs_mail(&without);
+        if !waiting.0.is_empty() {
+            return Err(MailSettingsError::Invalid(waiting));
         }
         let cleared = self.store().call(|c| rows::clear(c)).await?;
         self.set_saved_mail(None);

@@ -76,9 +76,15 @@ impl BookingService {
 
     /// Checks `doc` (see [`crate::config::with_rules`]), stores it and applies it at once.
     pub async fn save_rules(&self, doc: &serde_json::Value) -> Result<Arc<Config>, RulesError> {
-        let config = Arc::new(
-            crate::config::with_rules(self.file_config(), doc).map_err(RulesError::Invalid)?,
-        );
+        let mut config =
+            crate::config::with_rules(self.file_config(), doc).map_err(RulesError::Invalid)?;
+        // Mail may come from the dashboard: the check the file's reader makes, on what applies.
+        config.mail = self.config().mail.clone();
+        let waiting = super::mail_settings::needs_mail(&config);
+        if !waiting.0.is_empty() {
+            return Err(RulesError::Invalid(waiting));
+        }
+        let config = Arc::new(config);
         let text = doc.to_string();
         let now = self.now();
         self.store()

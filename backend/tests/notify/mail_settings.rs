@@ -271,3 +271,32 @@ async fn saved_settings_mail_at_once_keep_the_password_sealed_and_survive_a_rest
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(other.mails().len(), 2, "no mail after forgetting");
 }
+
+/// `confirm = "email"` needs mail, wherever mail comes from: the rules editor refuses it
+/// while none is set, accepts it once the dashboard's mail is saved, and Forget is then
+/// refused while an event type still waits on it.
+#[tokio::test]
+async fn confirmation_by_mail_and_mail_settings_hold_each_other() {
+    let smtp = SmtpServer::start(free_port()).await;
+    let app = spawn_app(&password_section()).await;
+    let owner = login(&app).await;
+    let (_, rules) = admin(&app, "GET", "/admin/api/rules", Some(&owner), None).await;
+    let mut doc = rules["document"].clone();
+    doc["event_types"][0]["confirm"] = json!("email");
+    let put_rules = |doc: Value| admin(&app, "PUT", "/admin/api/rules", Some(&owner), Some(doc));
+    let (status, v) = put_rules(doc.clone()).await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "event_types[0].confirm", "{v}");
+
+    let body = settings(smtp.port);
+    let (status, v) = admin(&app, "PUT", "/admin/api/mail", Some(&owner), Some(body)).await;
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = put_rules(doc).await;
+    assert_eq!(status, 200, "mail is set now: {v}");
+
+    let (status, v) = admin(&app, "DELETE", "/admin/api/mail", Some(&owner), None).await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "event_types[0].confirm", "{v}");
+    let (_, v) = admin(&app, "GET", "/admin/api/mail", Some(&owner), None).await;
+    assert_eq!(v["configured"], true, "mail stays: {v}");
+}

@@ -85,7 +85,10 @@ pub fn MailForm(loaded: MailJson, settings: RwSignal<Load<MailJson>>) -> impl In
                             .collect()
                     })
                     .unwrap_or_default();
-                let named = fields.iter().any(|(f, _)| !f.is_empty());
+                // Forget is refused for an event type's sake: no field here to mark.
+                let named = fields
+                    .iter()
+                    .any(|(f, _)| !f.is_empty() && !f.starts_with("event_types"));
                 error.set(Some(if named {
                     t::MAIL_FIX_FIELDS.to_owned()
                 } else {

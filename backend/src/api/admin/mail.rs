@@ -41,7 +41,8 @@ enum MailEditResponse {
     /// The configuration file sets `[mail]`, which wins (`file_source`).
     #[oai(status = 409)]
     FromFile(Json<ErrorJson>),
-    /// A value the file's `[mail]` reader refuses (`invalid`); `fields` names each.
+    /// A value the file's `[mail]` reader refuses (`invalid`); `fields` names each (on forget:
+    /// the event types that confirm by mail).
     #[oai(status = 422)]
     Invalid(Json<ErrorJson>),
     #[oai(status = 500)]
@@ -93,7 +94,8 @@ impl MailApi {
     }
 
     /// Forgets the settings saved in the dashboard: nothing is mailed any more (mails already
-    /// queued fail as "not configured"). 409 while the file sets `[mail]`.
+    /// queued fail as "not configured"). 409 while the file sets `[mail]`; 422 naming
+    /// `event_types[i].confirm` while an event type confirms by mail.
     #[oai(
         path = "/mail",
         method = "delete",
