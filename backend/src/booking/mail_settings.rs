@@ -5,8 +5,6 @@
 //! whatever reads `config.mail` (queuing mail, the worker's mailer, the test mail, the
 //! page's `mails_visitors`, alerts) follows without a restart.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -16,7 +14,6 @@ use crate::store::secret_box::SecretBox;
 use crate::store::{Store, StoreError};
 
 use super::BookingService;
-use super::rules::Current;
 
 /// The settings saved in the dashboard, as checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,18 +142,6 @@ pub(super) fn saved(
     }
 }
 
-/// [`saved`], laid over the configuration that applies at start-up.
-pub(super) fn start(
-    current: &mut Current,
-    file: &Config,
-    store: &Store,
-    secrets: Option<&SecretBox>,
-) -> Option<SavedMail> {
-    let saved = saved(file, store, secrets);
-    overlay(Arc::make_mut(&mut current.config), file, saved.as_ref());
-    saved
-}
-
 impl BookingService {
     fn saved_mail(&self) -> Option<SavedMail> {
         self.inner
@@ -173,11 +158,7 @@ impl BookingService {
             .saved_mail
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = saved;
-        let (config, edited_at) = {
-            let current = self.current();
-            (Arc::clone(&current.config), current.edited_at)
-        };
-        self.set_current(Current { config, edited_at });
+        self.reapply();
     }
 
     /// The mail settings as they apply now.

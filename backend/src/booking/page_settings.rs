@@ -6,7 +6,6 @@
 //! [`overlay`]).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono_tz::Tz;
 
@@ -14,7 +13,6 @@ use crate::config::{Config, PageConfig};
 use crate::store::StoreError;
 
 use super::BookingService;
-use super::rules::Current;
 
 /// The page's texts as they apply, and which come from the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -223,11 +221,7 @@ impl BookingService {
             })
             .await?;
         self.set_saved_page(saved);
-        let (config, edited_at) = {
-            let current = self.current();
-            (Arc::clone(&current.config), current.edited_at)
-        };
-        self.set_current(Current { config, edited_at });
+        self.reapply();
         Ok(self.page_texts())
     }
 }

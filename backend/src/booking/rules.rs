@@ -35,8 +35,18 @@ impl BookingService {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Swaps in `current`, with the page's saved display name, the captcha and limits that
-    /// apply and the dashboard's mail settings laid over it.
+    /// Lays the dashboard's settings over the configuration that applies again (one of them
+    /// changed, or at start).
+    pub(super) fn reapply(&self) {
+        let (config, edited_at) = {
+            let current = self.current();
+            (Arc::clone(&current.config), current.edited_at)
+        };
+        self.set_current(Current { config, edited_at });
+    }
+
+    /// Swaps in `current`, with the page's saved display name and zone, the captcha and limits
+    /// that apply and the dashboard's mail settings laid over it (the one place they are).
     pub(super) fn set_current(&self, mut current: Current) {
         let saved = self
             .inner

@@ -14,7 +14,6 @@ use crate::config::{Config, SecurityConfig, SecuritySetInFile};
 use crate::store::{Store, StoreError};
 
 use super::BookingService;
-use super::rules::Current;
 
 /// The keys the dashboard edits (the store's table allows only these).
 pub const CAPTCHA: &str = "captcha";
@@ -257,11 +256,7 @@ impl BookingService {
             .await?;
         let applied = merged(file, &saved);
         self.inner.security.apply(applied);
-        let (config, edited_at) = {
-            let current = self.current();
-            (Arc::clone(&current.config), current.edited_at)
-        };
-        self.set_current(Current { config, edited_at });
+        self.reapply();
         Ok(applied)
     }
 }

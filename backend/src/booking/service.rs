@@ -140,14 +140,11 @@ impl BookingService {
         clock: fn() -> DateTime<Utc>,
         secrets: Option<SecretBox>,
     ) -> Self {
-        let mut current = saved_rules(&config, &store);
+        let current = saved_rules(&config, &store);
         let saved_page = super::page_settings::saved(&store);
-        super::page_settings::overlay(Arc::make_mut(&mut current.config), &config, &saved_page);
-        hub.set_owner_zone(current.config.owner.timezone);
         let security = super::security_settings::Live::load(&config.security, &store);
-        super::security_settings::overlay(Arc::make_mut(&mut current.config), &security.applied());
-        let mail = super::mail_settings::start(&mut current, &config, &store, secrets.as_ref());
-        BookingService {
+        let mail = super::mail_settings::saved(&config, &store, secrets.as_ref());
+        let service = BookingService {
             inner: Arc::new(Inner {
                 current: std::sync::RwLock::new(current),
                 saved_page: std::sync::RwLock::new(saved_page),
@@ -164,7 +161,9 @@ impl BookingService {
                 busy_view: BusyView::default(),
                 secrets,
             }),
-        }
+        };
+        service.reapply();
+        service
     }
 
     /// The configuration that applies now: the file's, with the owner's edited rules if any.
